@@ -1,0 +1,1 @@
+"""Instructor tooling: nbgrader course layout, autograding, feedback, grade export."""
