@@ -1,0 +1,186 @@
+"""The machinery of the test cells: compare a student's answer with the expected one and, when
+it is wrong, say which variable is wrong and the most likely mistake.
+
+A check raises `ExerciseFailure` (an AssertionError, so nbgrader scores the cell 0) with a
+message meant for a student: what was expected, what came back, and a hint. Hints come from
+two places, most specific first:
+  1. named mistakes of the exercise: (hint, wrong_value) pairs computed with the typical bug
+     (the checks of each notebook build these);
+  2. generic diagnoses: transposed, 1-D instead of a column, summed over the wrong axis,
+     sign flipped, m times too large or too small, all zeros, NaN.
+"""
+from __future__ import annotations
+
+import numbers
+from dataclasses import dataclass
+
+import numpy as np
+
+
+class ExerciseFailure(AssertionError):
+    """A test of an exercise failed; the message says what is wrong and how to fix it."""
+
+
+@dataclass(frozen=True)
+class Mistake:
+    """A typical wrong answer: `hint` is shown when the student's value equals `value`."""
+    hint: str
+    value: object
+
+
+def fail(message: str):
+    raise ExerciseFailure(message)
+
+
+def passed(what: str) -> None:
+    """Print the success line of a test cell."""
+    print(f"\u2714 {what}: all tests passed.")
+
+
+def student_call(fn, name: str, *args, **kwargs):
+    """Call the student's function, turning the usual crashes into a hint."""
+    if not callable(fn):
+        fail(f"{name} is not a function (got {type(fn).__name__}). Run the cell that defines it first.")
+    module = getattr(fn, "__module__", "") or ""
+    if module.startswith("helpers."):
+        fail(f"{name} is the reference implementation from {module}: write your own in the exercise cell.")
+    try:
+        return fn(*args, **kwargs)
+    except NotImplementedError:
+        fail(f"{name} is not implemented yet: replace `raise NotImplementedError()` with your code.")
+    except ExerciseFailure:
+        raise
+    except TypeError as exc:
+        text = str(exc)
+        hint = ""
+        if "only length-1 arrays" in text or "only 0-dimensional" in text or "must be real number" in text:
+            hint = " Did you use math.exp / math.log? Use np.exp / np.log, which work on whole arrays."
+        elif "unexpected keyword argument" in text or "positional argument" in text:
+            hint = " Keep the function's signature exactly as given in the exercise."
+        fail(f"{name} raised TypeError: {text}.{hint}")
+    except ValueError as exc:
+        text = str(exc)
+        hint = ""
+        if "matmul" in text or "shapes" in text or "broadcast" in text:
+            hint = (" A shape mismatch: write the shape of every matrix next to your formula "
+                    "(examples are columns, W is (n[l], n[l-1])) and check where a transpose is missing or extra.")
+        fail(f"{name} raised ValueError: {text}.{hint}")
+    except (KeyError, IndexError, AttributeError, NameError, ZeroDivisionError) as exc:
+        fail(f"{name} raised {type(exc).__name__}: {exc}.")
+
+
+def expect_float(name: str, actual, expected: float, *, mistakes=(), m: int | None = None,
+                 rtol: float = 1e-6, atol: float = 1e-9) -> None:
+    """`actual` must be a Python/numpy scalar float close to `expected`."""
+    if isinstance(actual, np.ndarray):
+        if actual.size == 1:
+            fail(f"{name} must be a Python float, got a numpy array of shape {actual.shape}. "
+                 f"Convert it with float(...) (np.squeeze keeps an array).")
+        fail(f"{name} must be a single number (a float), got an array of shape {actual.shape}. "
+             f"Did you forget to sum over the examples?")
+    if isinstance(actual, bool) or not isinstance(actual, numbers.Real):
+        fail(f"{name} must be a float, got {type(actual).__name__}.")
+    actual = float(actual)
+    if np.isclose(actual, expected, rtol=rtol, atol=atol):
+        return
+    hint = _named_hint(actual, mistakes, rtol, atol) or _value_hint(np.array(actual), np.array(expected), m)
+    fail(f"{name} = {actual:.8g}, expected {expected:.8g}." + (f" {hint}" if hint else ""))
+
+
+def expect_array(name: str, actual, expected, *, mistakes=(), m: int | None = None,
+                 rtol: float = 1e-6, atol: float = 1e-9, what: str = "") -> None:
+    """`actual` must be a numpy array of expected's shape with values close to expected's.
+
+    m: the number of examples in the test, to recognise "m times too large".
+    what: the layout reminder shown with shape errors, e.g. "(n_h, n_x)".
+    """
+    expected = np.asarray(expected)
+    layout = f" {what}" if what else ""
+    if not isinstance(actual, np.ndarray):
+        if isinstance(actual, (numbers.Number, list, tuple)):
+            fail(f"{name} must be a numpy array of shape {expected.shape}{layout}, got {type(actual).__name__}.")
+        fail(f"{name} must be a numpy array of shape {expected.shape}{layout}, got {type(actual).__name__}.")
+    if actual.shape != expected.shape:
+        hint = _shape_hint(actual, expected, mistakes)
+        fail(f"{name} has shape {actual.shape}, expected {expected.shape}{layout}." + (f" {hint}" if hint else ""))
+    if not np.issubdtype(actual.dtype, np.number) and actual.dtype != bool:
+        fail(f"{name} must hold numbers, got dtype {actual.dtype}.")
+    if np.allclose(actual, expected, rtol=rtol, atol=atol, equal_nan=False):
+        return
+    hint = _named_hint(actual, mistakes, rtol, atol) or _value_hint(actual, expected, m)
+    fail(f"{name} has the right shape {expected.shape} but wrong values." + (f" {hint}" if hint else "")
+         + f"\n  expected (first values): {_preview(expected)}\n  got      (first values): {_preview(actual)}")
+
+
+def expect_keys(name: str, actual, keys) -> None:
+    """`actual` must be a dict holding (at least) `keys`."""
+    if not isinstance(actual, dict):
+        fail(f"{name} must be a dict with keys {list(keys)}, got {type(actual).__name__}.")
+    missing = [key for key in keys if key not in actual]
+    if missing:
+        fail(f"{name} is missing the key(s) {missing}; it has {sorted(actual)}.")
+
+
+def expect_tuple(name: str, actual, length: int, description: str) -> tuple:
+    """`actual` must be a tuple (or list) of `length` items, e.g. (A2, cache)."""
+    if not isinstance(actual, (tuple, list)) or len(actual) != length:
+        got = f"a {type(actual).__name__}" + (f" of length {len(actual)}" if isinstance(actual, (tuple, list)) else "")
+        fail(f"{name} must return {description}, got {got}.")
+    return tuple(actual)
+
+
+def _named_hint(actual, mistakes, rtol, atol) -> str:
+    for mistake in mistakes:
+        wrong = np.asarray(mistake.value)
+        if wrong.shape == np.shape(actual) and np.allclose(actual, wrong, rtol=rtol, atol=atol):
+            return mistake.hint
+    return ""
+
+
+def _shape_hint(actual: np.ndarray, expected: np.ndarray, mistakes) -> str:
+    for mistake in mistakes:
+        if np.shape(mistake.value) == actual.shape and np.shape(mistake.value) != expected.shape:
+            if np.allclose(actual, mistake.value, rtol=1e-6, atol=1e-9):
+                return mistake.hint
+    if actual.shape == expected.shape[::-1]:
+        return "It looks transposed: check the order of the factors and where a .T belongs."
+    if actual.ndim == 1 and expected.ndim == 2 and actual.size == expected.size:
+        return "You returned a 1-D array: keep it 2-D (keepdims=True in np.sum, or reshape to a column/row)."
+    if expected.ndim == 2 and expected.shape[1] == 1 and actual.ndim == 2 and actual.shape[0] == 1:
+        return ("Summed over the wrong axis? Examples are columns: sum over axis=1 "
+                "(np.sum(..., axis=1, keepdims=True)).")
+    if actual.ndim == 2 and expected.ndim == 2 and actual.shape[0] == expected.shape[0]:
+        return "The number of columns is wrong: check the transposes in your matrix products."
+    return ""
+
+
+def _value_hint(actual: np.ndarray, expected: np.ndarray, m: int | None) -> str:
+    actual = np.asarray(actual, dtype=np.float64)
+    expected = np.asarray(expected, dtype=np.float64)
+    if not np.all(np.isfinite(actual)):
+        return "It contains NaN or infinity: look for log(0), a division by zero, or an overflow in exp."
+    if np.allclose(actual, 0) and not np.allclose(expected, 0):
+        return "It is all zeros: did you return the initial value, or multiply by zero somewhere?"
+    if np.allclose(actual, -expected, rtol=1e-6, atol=1e-9):
+        return "It has the opposite sign: check the sign of your formula."
+    nonzero = np.abs(expected) > 1e-12
+    if nonzero.any():
+        ratios = actual[nonzero] / expected[nonzero]
+        ratio = ratios.flat[0]
+        if np.allclose(ratios, ratio, rtol=1e-6) and np.allclose(actual[~nonzero], 0, atol=1e-9):
+            if m and np.isclose(ratio, m):
+                return f"It is m = {m} times too large: did you forget the 1/m?"
+            if m and np.isclose(ratio, 1 / m):
+                return f"It is m = {m} times too small: did you divide by m twice?"
+            if m and np.isclose(ratio, -m):
+                return f"It is -m = {-m} times the expected value: check the sign and the 1/m."
+            return f"It is {ratio:.6g} times the expected value: a constant factor is wrong."
+    if expected.ndim == 2 and expected.shape[0] == expected.shape[1] and np.allclose(actual, expected.T):
+        return "It is the transpose of the expected value."
+    return ""
+
+
+def _preview(array, count: int = 4) -> str:
+    flat = np.asarray(array, dtype=np.float64).reshape(-1)
+    text = np.array2string(flat[:count], precision=6, separator=", ")
+    return text[:-1] + ", ...]" if flat.size > count else text
