@@ -1,0 +1,49 @@
+"""Execute source notebooks once per test session and hand back what they measured.
+
+Each notebook keeps the numbers behind its claims in a dict called `measured`. The runner
+appends one cell that prints that dict as JSON, executes the notebook top to bottom in a fresh
+kernel (from the notebook's own folder, as a student would), and caches the result, so the
+"runs without error" test and the claims tests share a single execution.
+"""
+from __future__ import annotations
+
+import json
+import time
+from functools import lru_cache
+from pathlib import Path
+
+import nbformat
+from nbclient import NotebookClient
+
+ROOT = Path(__file__).resolve().parent.parent
+NOTEBOOKS = ROOT / "notebooks"
+MARKER = "MEASURED-JSON:"
+
+
+def source_notebooks() -> list[Path]:
+    return sorted(NOTEBOOKS.glob("[0-9][0-9]_*.ipynb"))
+
+
+class Execution:
+    def __init__(self, notebook: nbformat.NotebookNode, seconds: float, measured: dict):
+        self.notebook, self.seconds, self.measured = notebook, seconds, measured
+
+
+@lru_cache(maxsize=None)
+def execute(name: str, timeout: int = 300) -> Execution:
+    """Execute notebooks/<name>.ipynb; returns the executed notebook, its wall time and `measured`."""
+    path = NOTEBOOKS / f"{name}.ipynb"
+    notebook = nbformat.read(path, as_version=4)
+    notebook.cells.append(nbformat.v4.new_code_cell(
+        "import json as _json\n"
+        f"print({MARKER!r} + _json.dumps(measured if 'measured' in dir() else {{}}, default=float))"))
+    client = NotebookClient(notebook, timeout=timeout, kernel_name="python3",
+                            resources={"metadata": {"path": str(NOTEBOOKS)}})
+    start = time.perf_counter()
+    client.execute()
+    seconds = time.perf_counter() - start
+    measured = {}
+    for output in notebook.cells[-1].outputs:
+        if output.get("output_type") == "stream" and MARKER in output.get("text", ""):
+            measured = json.loads(output["text"].split(MARKER, 1)[1])
+    return Execution(notebook, seconds, measured)
