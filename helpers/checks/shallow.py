@@ -51,6 +51,10 @@ def check_initialize_parameters(initialize_parameters, n_x=3, n_h=4, n_y=1, seed
     """W small random (0.01 * standard normal, W1 then W2 from default_rng(seed)), b zeros."""
     parameters = student_call(initialize_parameters, "initialize_parameters", n_x, n_h, n_y, seed=seed)
     expect_keys("parameters", parameters, PARAM_KEYS)
+    again = student_call(initialize_parameters, "initialize_parameters", n_x, n_h, n_y, seed=seed)
+    if isinstance(again, dict) and not all(np.array_equal(again.get(k), parameters[k]) for k in PARAM_KEYS):
+        fail("Two calls with the same seed gave different parameters: create rng = np.random.default_rng(seed) "
+             "inside the function instead of using the global np.random state.")
     expected = ref.initialize_parameters(n_x, n_h, n_y, seed=seed)
     shapes = {"W1": "(n_h, n_x)", "b1": "(n_h, 1)", "W2": "(n_y, n_h)", "b2": "(n_y, 1)"}
 
@@ -59,6 +63,8 @@ def check_initialize_parameters(initialize_parameters, n_x=3, n_h=4, n_y=1, seed
         return {key: getattr(rng, method)(expected[key].shape) * scale for key in order}
 
     unscaled, swapped, uniform = draws("standard_normal", scale=1.0), draws("standard_normal", ("W2", "W1")), draws("random")
+    legacy_state = np.random.RandomState(seed)
+    legacy = {key: legacy_state.randn(*expected[key].shape) * 0.01 for key in ("W1", "W2")}
     for key in PARAM_KEYS:
         value = parameters[key]
         mistakes = []
@@ -72,12 +78,10 @@ def check_initialize_parameters(initialize_parameters, n_x=3, n_h=4, n_y=1, seed
                 Mistake("Draw W1 first, then W2, from the same rng.", swapped[key]),
                 Mistake("Use rng.standard_normal (a normal distribution), not rng.random (uniform on [0, 1)).",
                         uniform[key]),
+                Mistake("Use rng = np.random.default_rng(seed) and rng.standard_normal, not the legacy "
+                        "np.random.seed / np.random.randn (a different generator, and global state).", legacy[key]),
             ]
         expect_array(f"parameters['{key}']", value, expected[key], mistakes=mistakes, what=shapes[key])
-    again = student_call(initialize_parameters, "initialize_parameters", n_x, n_h, n_y, seed=seed)
-    if not np.array_equal(again["W1"], parameters["W1"]):
-        fail("Two calls with the same seed gave different W1: create rng = np.random.default_rng(seed) "
-             "inside the function instead of using the global np.random state.")
     passed("initialize_parameters")
 
 

@@ -1,0 +1,235 @@
+"""The checks of notebook 01: the right answer passes, and each typical mistake fails with a
+message that names it (the student's experience depends on these hints)."""
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+
+from helpers import shallow as ref
+from helpers.checks import ExerciseFailure
+from helpers.checks import shallow as checks
+
+
+# The checks refuse helpers' own functions, so the "student" answers are defined here.
+def sigmoid(z):
+    return ref.sigmoid(z)
+
+
+def initialize_parameters(n_x, n_h, n_y, seed=2):
+    return ref.initialize_parameters(n_x, n_h, n_y, seed=seed)
+
+
+def forward_propagation(X, parameters):
+    return ref.forward_propagation(X, parameters)
+
+
+def compute_cost(A2, Y):
+    return ref.compute_cost(A2, Y)
+
+
+def backward_propagation(parameters, cache, X, Y):
+    return ref.backward_propagation(parameters, cache, X, Y)
+
+
+def update_parameters(parameters, grads, learning_rate):
+    return ref.update_parameters(parameters, grads, learning_rate)
+
+
+def nn_model(X, Y, n_h, num_iterations=10000, learning_rate=1.2, seed=2, print_cost=False):
+    return ref.nn_model(X, Y, n_h, num_iterations, learning_rate, seed=seed)
+
+
+def predict(parameters, X):
+    return ref.predict(parameters, X)
+
+
+CORRECT = [
+    (checks.check_sigmoid, sigmoid), (checks.check_initialize_parameters, initialize_parameters),
+    (checks.check_forward_propagation, forward_propagation), (checks.check_compute_cost, compute_cost),
+    (checks.check_backward_propagation, backward_propagation), (checks.check_update_parameters, update_parameters),
+    (checks.check_nn_model, nn_model), (checks.check_predict, predict),
+]
+
+
+@pytest.mark.parametrize("check, answer", CORRECT, ids=[c.__name__ for c, _ in CORRECT])
+def test_correct_answers_pass(check, answer, capsys):
+    check(answer)
+    assert "all tests passed" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("check, answer", CORRECT, ids=[c.__name__ for c, _ in CORRECT])
+def test_correct_answers_pass_on_hidden_style_sizes(check, answer):
+    sizes = {"check_sigmoid": dict(shape=(2, 9), seed=5), "check_compute_cost": dict(m=17, seed=5),
+             "check_nn_model": dict(n_h=6, m=40, num_iterations=50, seed=9)}
+    check(answer, **sizes.get(check.__name__, dict(seed=123)))
+
+
+def test_blank_stub_says_not_implemented():
+    def stub(z):
+        raise NotImplementedError()
+    with pytest.raises(ExerciseFailure, match="not implemented yet"):
+        checks.check_sigmoid(stub)
+
+
+def test_reference_functions_are_refused():
+    with pytest.raises(ExerciseFailure, match="reference implementation"):
+        checks.check_sigmoid(ref.sigmoid)
+
+
+def _fails_with(check, answer, phrase):
+    with pytest.raises(ExerciseFailure) as info:
+        check(answer)
+    assert phrase in str(info.value), f"message was: {info.value}"
+
+
+# --- the typical mistakes, one function each -------------------------------------------------
+
+def sigmoid_positive_exponent(z):
+    return 1 / (1 + np.exp(z))
+
+
+def sigmoid_math_exp(z):
+    return 1 / (1 + math.exp(-z))
+
+
+def init_unscaled(n_x, n_h, n_y, seed=2):
+    rng = np.random.default_rng(seed)
+    return {"W1": rng.standard_normal((n_h, n_x)), "b1": np.zeros((n_h, 1)),
+            "W2": rng.standard_normal((n_y, n_h)), "b2": np.zeros((n_y, 1))}
+
+
+def init_zeros(n_x, n_h, n_y, seed=2):
+    return {"W1": np.zeros((n_h, n_x)), "b1": np.zeros((n_h, 1)), "W2": np.zeros((n_y, n_h)), "b2": np.zeros((n_y, 1))}
+
+
+def init_global_state(n_x, n_h, n_y, seed=2):
+    return {"W1": np.random.randn(n_h, n_x) * 0.01, "b1": np.zeros((n_h, 1)),
+            "W2": np.random.randn(n_y, n_h) * 0.01, "b2": np.zeros((n_y, 1))}
+
+
+def init_legacy_seed(n_x, n_h, n_y, seed=2):
+    np.random.seed(seed)
+    return {"W1": np.random.randn(n_h, n_x) * 0.01, "b1": np.zeros((n_h, 1)),
+            "W2": np.random.randn(n_y, n_h) * 0.01, "b2": np.zeros((n_y, 1))}
+
+
+def forward_sigmoid_hidden(X, p):
+    Z1 = p["W1"] @ X + p["b1"]
+    A1 = ref.sigmoid(Z1)
+    Z2 = p["W2"] @ A1 + p["b2"]
+    A2 = ref.sigmoid(Z2)
+    return A2, {"Z1": Z1, "A1": A1, "Z2": Z2, "A2": A2}
+
+
+def forward_no_bias(X, p):
+    Z1 = p["W1"] @ X
+    A1 = np.tanh(Z1)
+    Z2 = p["W2"] @ A1 + p["b2"]
+    A2 = ref.sigmoid(Z2)
+    return A2, {"Z1": Z1, "A1": A1, "Z2": Z2, "A2": A2}
+
+
+def forward_returns_A2_only(X, p):
+    return ref.forward_propagation(X, p)[0]
+
+
+def cost_summed(A2, Y):
+    return float(-np.sum(Y * np.log(A2) + (1 - Y) * np.log(1 - A2)))
+
+
+def cost_without_minus(A2, Y):
+    return float(np.sum(Y * np.log(A2) + (1 - Y) * np.log(1 - A2)) / Y.shape[1])
+
+
+def cost_as_array(A2, Y):
+    return -(Y @ np.log(A2).T + (1 - Y) @ np.log(1 - A2).T) / Y.shape[1]
+
+
+def cost_positive_term_only(A2, Y):
+    return float(-np.sum(Y * np.log(A2)) / Y.shape[1])
+
+
+def _backward(parameters, cache, X, Y, *, dz1_factor=None, use_dW2=False, db_axis=1, keepdims=True,
+              scale=True, dW2_with_A2=False, sign=1):
+    m = X.shape[1]
+    A1, A2, W2 = cache["A1"], cache["A2"], parameters["W2"]
+    dZ2 = sign * (A2 - Y)
+    dW2 = dZ2 @ (A2 if dW2_with_A2 else A1).T / m
+    db2 = np.sum(dZ2, axis=db_axis, keepdims=keepdims) / m
+    derivative = (1 - A1 ** 2) if dz1_factor is None else dz1_factor(A1)
+    dZ1 = ((dW2 if use_dW2 else W2).T @ dZ2) * derivative
+    dW1 = dZ1 @ X.T / (m if scale else 1)
+    db1 = np.sum(dZ1, axis=db_axis, keepdims=keepdims) / m
+    return {"dW1": dW1, "db1": db1, "dW2": dW2, "db2": db2}
+
+
+def _update(parameters, grads, learning_rate, *, sign=-1, skip_b=False, use_lr=True):
+    rate = learning_rate if use_lr else 1.0
+    return {k: v if (skip_b and k.startswith("b")) else v + sign * rate * grads["d" + k] for k, v in parameters.items()}
+
+
+def nn_model_ignores_seed(X, Y, n_h, num_iterations=10000, learning_rate=1.2, seed=2, print_cost=False):
+    return ref.nn_model(X, Y, n_h, num_iterations, learning_rate, seed=2)
+
+
+def nn_model_no_costs(X, Y, n_h, num_iterations=10000, learning_rate=1.2, seed=2, print_cost=False):
+    return ref.nn_model(X, Y, n_h, num_iterations, learning_rate, seed=seed)[0], []
+
+
+def nn_model_never_updates(X, Y, n_h, num_iterations=10000, learning_rate=1.2, seed=2, print_cost=False):
+    parameters = ref.initialize_parameters(X.shape[0], n_h, 1, seed=seed)
+    costs = []
+    for _ in range(num_iterations):
+        A2, cache = ref.forward_propagation(X, parameters)
+        costs.append(ref.compute_cost(A2, Y))
+        ref.update_parameters(parameters, ref.backward_propagation(parameters, cache, X, Y), learning_rate)
+    return parameters, costs
+
+
+def predict_probabilities(parameters, X):
+    return ref.forward_propagation(X, parameters)[0]
+
+
+def predict_flat(parameters, X):
+    return ref.predict(parameters, X).ravel()
+
+
+MISTAKES = [
+    (checks.check_sigmoid, sigmoid_positive_exponent, "the exponent is -z"),
+    (checks.check_sigmoid, sigmoid_math_exp, "Use np.exp / np.log"),
+    (checks.check_initialize_parameters, init_unscaled, "100 times too large"),
+    (checks.check_initialize_parameters, init_zeros, "symmetry"),
+    (checks.check_initialize_parameters, init_global_state, "global np.random state"),
+    (checks.check_initialize_parameters, init_legacy_seed, "legacy"),
+    (checks.check_forward_propagation, forward_sigmoid_hidden, "hidden layer uses tanh"),
+    (checks.check_forward_propagation, forward_no_bias, "missing the bias"),
+    (checks.check_forward_propagation, forward_returns_A2_only, "tuple (A2, cache)"),
+    (checks.check_compute_cost, cost_summed, "1/m"),
+    (checks.check_compute_cost, cost_without_minus, "opposite sign"),
+    (checks.check_compute_cost, cost_as_array, "Python float"),
+    (checks.check_compute_cost, cost_positive_term_only, "(1 - Y) log(1 - A2)"),
+    (checks.check_backward_propagation, lambda *a: _backward(*a, scale=False), "times too large: did you forget the 1/m"),
+    (checks.check_backward_propagation, lambda *a: _backward(*a, db_axis=0), "wrong axis"),
+    (checks.check_backward_propagation, lambda *a: _backward(*a, keepdims=False), "keepdims=True"),
+    (checks.check_backward_propagation, lambda *a: _backward(*a, dz1_factor=lambda A1: 1 - A1), "square A1"),
+    (checks.check_backward_propagation, lambda *a: _backward(*a, dz1_factor=lambda A1: A1 * (1 - A1)),
+     "sigmoid's derivative"),
+    (checks.check_backward_propagation, lambda *a: _backward(*a, use_dW2=True), "typo"),
+    (checks.check_backward_propagation, lambda *a: _backward(*a, dW2_with_A2=True), "previous layer's activation"),
+    (checks.check_backward_propagation, lambda *a: _backward(*a, sign=-1), "opposite sign"),
+    (checks.check_update_parameters, lambda *a: _update(*a, sign=+1), "uphill"),
+    (checks.check_update_parameters, lambda *a: _update(*a, skip_b=True), "b1 was not updated"),
+    (checks.check_update_parameters, lambda *a: _update(*a, use_lr=False), "learning rate is missing"),
+    (checks.check_nn_model, nn_model_ignores_seed, "Pass the seed"),
+    (checks.check_nn_model, nn_model_no_costs, "one cost per iteration"),
+    (checks.check_nn_model, nn_model_never_updates, "never changed"),
+    (checks.check_predict, predict_probabilities, "probabilities"),
+    (checks.check_predict, predict_flat, "1-D"),
+]
+
+
+@pytest.mark.parametrize("check, answer, phrase", MISTAKES, ids=[f"{c.__name__}:{p}" for c, _, p in MISTAKES])
+def test_typical_mistake_is_named(check, answer, phrase):
+    _fails_with(check, answer, phrase)

@@ -1,0 +1,211 @@
+"""Unit tests of helpers: data, gradcheck, plots, validation, and the shallow reference."""
+from __future__ import annotations
+
+import matplotlib.pyplot as plt
+import numpy as np
+import pytest
+
+from helpers import data, gradcheck, plots, shallow
+from helpers.checks import ExerciseFailure, Mistake, expect_array, expect_float
+
+
+# --- data -------------------------------------------------------------------------------------
+
+def test_flower_shapes_balance_and_seed():
+    X, Y = data.load_planar_flower(m=200, seed=3)
+    assert X.shape == (2, 200) and Y.shape == (1, 200) and X.dtype == np.float64
+    assert Y.mean() == 0.5 and set(np.unique(Y)) == {0.0, 1.0}
+    X2, _ = data.load_planar_flower(m=200, seed=3)
+    X3, _ = data.load_planar_flower(m=200, seed=4)
+    assert np.array_equal(X, X2) and not np.array_equal(X, X3)
+
+
+def test_flower_rejects_odd_m_and_bad_seed():
+    with pytest.raises(ValueError, match="even"):
+        data.load_planar_flower(m=201)
+    with pytest.raises(TypeError, match="Generator"):
+        data.load_planar_flower(seed="1")
+
+
+@pytest.mark.parametrize("loader", [data.load_moons, data.load_circles])
+def test_sklearn_planar_sets_use_columns(loader):
+    X, Y = loader(m=50, seed=1)
+    assert X.shape == (2, 50) and Y.shape == (1, 50)
+    assert np.array_equal(loader(m=50, seed=1)[0], X)
+
+
+def test_digits_are_bundled_scaled_and_column_major():
+    X, y, images = data.load_digits()
+    assert X.shape == (64, 1797) and y.shape == (1, 1797) and images.shape == (1797, 8, 8)
+    assert X.min() == 0.0 and X.max() == 1.0
+    assert np.array_equal(X[:, 5].reshape(8, 8), images[5])
+
+
+def test_digits_binary_labels():
+    X, Y = data.load_digits_binary(positive=(8,), negative=(3,))
+    _, y, _ = data.load_digits((3, 8))
+    assert X.shape[1] == Y.shape[1] == y.shape[1]
+    assert np.array_equal(Y[0] == 1, y[0] == 8)
+    with pytest.raises(ValueError, match="overlap"):
+        data.load_digits_binary(positive=(1,), negative=(1, 2))
+
+
+def test_train_dev_test_split_is_disjoint_aligned_and_seeded():
+    X = np.arange(2 * 100, dtype=float).reshape(2, 100)
+    Y = X[:1] * 10                                   # label tied to its column: misalignment would show
+    parts = data.train_dev_test_split(X, Y, (0.6, 0.2, 0.2), seed=1)
+    sizes = [p.shape[1] for p in parts[::2]]
+    assert sizes == [60, 20, 20]
+    columns = np.concatenate([p[0] for p in parts[::2]])
+    assert sorted(columns) == list(X[0])             # disjoint and complete
+    for Xp, Yp in zip(parts[::2], parts[1::2]):
+        assert np.array_equal(Yp, Xp[:1] * 10)
+    again = data.train_dev_test_split(X, Y, (0.6, 0.2, 0.2), seed=1)
+    assert all(np.array_equal(a, b) for a, b in zip(parts, again))
+
+
+@pytest.mark.parametrize("fractions, message", [((0.5, 0.2, 0.2), "summing to 1"), ((0.5, 0.5), "three"),
+                                               ((1.2, -0.1, -0.1), "non-negative")])
+def test_split_rejects_bad_fractions(fractions, message):
+    with pytest.raises(ValueError, match=message):
+        data.train_dev_test_split(np.zeros((2, 10)), np.zeros((1, 10)), fractions)
+
+
+def test_split_rejects_misaligned_inputs():
+    with pytest.raises(ValueError, match="10 columns"):
+        data.train_dev_test_split(np.zeros((2, 10)), np.zeros((1, 9)))
+
+
+# --- gradcheck --------------------------------------------------------------------------------
+
+def test_numerical_gradient_of_a_quadratic():
+    x = np.array([[1.0, -2.0], [0.5, 3.0]])
+    grad = gradcheck.numerical_gradient(lambda: float(np.sum(x ** 2)), x)
+    assert np.allclose(grad, 2 * x, atol=1e-6)
+    assert np.array_equal(x, [[1.0, -2.0], [0.5, 3.0]])    # restored
+
+
+def test_numerical_gradient_refuses_float32():
+    with pytest.raises(TypeError, match="float64"):
+        gradcheck.numerical_gradient(lambda: 0.0, np.zeros(3, dtype=np.float32))
+
+
+def test_relative_error():
+    assert gradcheck.relative_error([0, 0], [0, 0]) == 0.0
+    assert gradcheck.relative_error([1, 0], [-1, 0]) == pytest.approx(1.0)
+    with pytest.raises(ValueError, match="equal shapes"):
+        gradcheck.relative_error([1, 2], [1, 2, 3])
+
+
+def _shallow_problem(seed=0):
+    rng = np.random.default_rng(seed)
+    parameters = {"W1": rng.standard_normal((3, 2)), "b1": rng.standard_normal((3, 1)),
+                  "W2": rng.standard_normal((1, 3)), "b2": rng.standard_normal((1, 1))}
+    X, Y = rng.standard_normal((2, 6)), np.array([[0, 1, 1, 0, 1, 0]], dtype=float)
+
+    def cost(p):
+        return shallow.compute_cost(shallow.forward_propagation(X, p)[0], Y)
+    _, cache = shallow.forward_propagation(X, parameters)
+    return cost, parameters, shallow.backward_propagation(parameters, cache, X, Y)
+
+
+def test_gradient_check_accepts_right_and_flags_wrong_gradients(capsys):
+    cost, parameters, grads = _shallow_problem()
+    assert gradcheck.gradient_check(cost, parameters, grads) < 1e-7
+    wrong = dict(grads, dW1=grads["dW1"] * 6)        # the classic missing 1/m
+    assert gradcheck.gradient_check(cost, parameters, wrong) > 1e-3
+    report = gradcheck.gradient_check_report(cost, parameters, wrong)
+    assert report["W1"] > 1e-3 and report["W2"] < 1e-7
+    assert "bug" in capsys.readouterr().out
+    with pytest.raises(KeyError, match="dW2"):
+        gradcheck.gradient_check(cost, parameters, {"dW1": grads["dW1"]})
+
+
+def test_verdict_thresholds():
+    assert "great" in gradcheck.verdict(1e-9)
+    assert "suspicious" in gradcheck.verdict(1e-5)
+    assert "bug" in gradcheck.verdict(1e-2)
+
+
+def test_vector_round_trip():
+    arrays = {"a": np.arange(6.0).reshape(2, 3), "b": np.ones((2, 1))}
+    vector, layout = gradcheck.dictionary_to_vector(arrays, ["a", "b"])
+    assert vector.shape == (8,)
+    back = gradcheck.vector_to_dictionary(vector, layout)
+    assert all(np.array_equal(back[k], arrays[k]) for k in arrays)
+
+
+# --- shallow reference --------------------------------------------------------------------------
+
+def test_reference_trains_on_the_flower():
+    X, Y = data.load_planar_flower()
+    parameters, costs = shallow.nn_model(X, Y, 4, num_iterations=2000)
+    assert len(costs) == 2000 and costs[-1] < costs[0]
+    assert np.mean(shallow.predict(parameters, X) == Y) > 0.85
+
+
+def test_reference_rejects_bad_input_clearly():
+    parameters = shallow.initialize_parameters(2, 3, 1)
+    with pytest.raises(ValueError, match=r"must have 2 rows \(n_x, m\)"):
+        shallow.forward_propagation(np.zeros((3, 5)), parameters)
+    with pytest.raises(ValueError, match="1-D vector"):
+        shallow.forward_propagation(np.zeros(2), parameters)
+    with pytest.raises(TypeError, match="2-D numpy array"):
+        shallow.forward_propagation("X", parameters)
+    with pytest.raises(KeyError, match="missing 'b2'"):
+        shallow.forward_propagation(np.zeros((2, 5)), {k: v for k, v in parameters.items() if k != "b2"})
+    with pytest.raises(ValueError, match="only 0 and 1"):
+        shallow.compute_cost(np.full((1, 3), 0.5), np.array([[0, 2, 1]]))
+    with pytest.raises(ValueError, match="positive integer"):
+        shallow.initialize_parameters(2, 0, 1)
+
+
+# --- check primitives ---------------------------------------------------------------------------
+
+@pytest.mark.parametrize("actual, phrase", [
+    (np.ones((3, 2)), "transposed"),
+    (np.ones(2), "1-D"),
+    (np.ones((1, 5)), "wrong axis"),
+])
+def test_expect_array_shape_hints(actual, phrase):
+    expected = np.ones((2, 3)) if phrase == "transposed" else np.ones((2, 1))
+    with pytest.raises(ExerciseFailure, match=phrase):
+        expect_array("x", actual, expected)
+
+
+@pytest.mark.parametrize("factor, phrase", [(7, "m = 7 times too large"), (1 / 7, "divide by m twice"),
+                                            (-1, "opposite sign"), (0, "all zeros"), (np.nan, "NaN")])
+def test_expect_array_value_hints(factor, phrase):
+    expected = np.arange(1.0, 7.0).reshape(2, 3)
+    with pytest.raises(ExerciseFailure, match=phrase):
+        expect_array("x", expected * factor, expected, m=7)
+
+
+def test_named_mistake_wins_over_generic_hint():
+    expected = np.arange(1.0, 5.0).reshape(2, 2)
+    with pytest.raises(ExerciseFailure, match="the named one"):
+        expect_array("x", -expected, expected, mistakes=[Mistake("the named one", -expected)])
+
+
+def test_expect_array_refuses_lists_and_expect_float_refuses_arrays():
+    with pytest.raises(ExerciseFailure, match="numpy array"):
+        expect_array("x", [1.0, 2.0], np.array([1.0, 2.0]))
+    with pytest.raises(ExerciseFailure, match="Python float"):
+        expect_float("cost", np.array([[0.5]]), 0.5)
+    expect_float("cost", np.float64(0.5), 0.5)
+
+
+# --- plots --------------------------------------------------------------------------------------
+
+def test_plots_draw_and_validate():
+    X, Y = data.load_planar_flower(m=40)
+    fig, axes = plt.subplots(1, 3)
+    plots.plot_dataset(X, Y, ax=axes[0], title="data")
+    plots.plot_decision_boundary(lambda P: (P[0:1] > 0).astype(float), X, Y, ax=axes[1], resolution=30)
+    plots.plot_costs([3.0, 2.0, 1.0], ax=axes[2], label="cost", log=True)
+    assert axes[1].collections and axes[2].lines
+    with pytest.raises(ValueError, match="2 rows"):
+        plots.plot_dataset(np.zeros((3, 4)), np.zeros((1, 4)))
+    with pytest.raises(ValueError, match="for 900 points"):
+        plots.plot_decision_boundary(lambda P: np.zeros(3), X, Y, resolution=30)
+    plt.close(fig)
