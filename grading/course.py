@@ -1,0 +1,187 @@
+"""Where things are: the repository's notebooks, the generated nbgrader course directory,
+submissions and students' working copies; and the plain file copying between them.
+
+Nothing here runs nbgrader. The course directory follows nbgrader's layout::
+
+    COURSE/source/X/X.ipynb            copied from notebooks/X.ipynb
+    COURSE/release/X/X.ipynb           student version (generate_assignment)
+    COURSE/submitted/STUDENT/X/X.ipynb copied from a submissions folder
+    COURSE/autograded/STUDENT/X/X.ipynb
+    COURSE/feedback/STUDENT/X/X.html
+    COURSE/gradebook.db, COURSE/grades.csv
+"""
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_NOTEBOOKS_DIR = REPO_ROOT / "notebooks"
+DEFAULT_COURSE_DIR = REPO_ROOT / "build" / "course"
+DEFAULT_DEMO_DIR = REPO_ROOT / "build" / "demo"
+
+
+class CourseError(Exception):
+    """A problem with the course's files that the instructor has to fix."""
+
+
+@dataclass(frozen=True)
+class CourseLayout:
+    """Paths inside one nbgrader course directory."""
+
+    root: Path
+
+    def __post_init__(self):
+        object.__setattr__(self, "root", Path(self.root).resolve())
+
+    @property
+    def gradebook(self):
+        return self.root / "gradebook.db"
+
+    @property
+    def db_url(self):
+        """Absolute SQLite URL; a writer waits up to 60 s for a lock instead of failing."""
+        return f"sqlite:///{self.gradebook}?timeout=60"
+
+    @property
+    def grades_csv(self):
+        return self.root / "grades.csv"
+
+    def source_notebook(self, assignment):
+        return self.root / "source" / assignment / f"{assignment}.ipynb"
+
+    def release_notebook(self, assignment):
+        return self.root / "release" / assignment / f"{assignment}.ipynb"
+
+    def submitted_dir(self, student, assignment):
+        return self.root / "submitted" / student / assignment
+
+    def autograded_dir(self, student, assignment):
+        return self.root / "autograded" / student / assignment
+
+    def autograded_notebook(self, student, assignment):
+        return self.autograded_dir(student, assignment) / f"{assignment}.ipynb"
+
+    def feedback_dir(self, student, assignment):
+        return self.root / "feedback" / student / assignment
+
+    def feedback_html(self, student, assignment):
+        return self.feedback_dir(student, assignment) / f"{assignment}.html"
+
+    def autograded_pairs(self):
+        """Sorted ``(student, assignment)`` pairs that have an autograded notebook."""
+        pattern = "autograded/*/*/*.ipynb"
+        return sorted(
+            (path.parent.parent.name, path.parent.name)
+            for path in self.root.glob(pattern)
+            if path.stem == path.parent.name
+        )
+
+
+def find_notebooks(notebooks_dir=DEFAULT_NOTEBOOKS_DIR, only=None):
+    """Map assignment id (the file stem) to source notebook path, sorted by id.
+
+    ``only`` restricts to the given ids; an id without a notebook is an error.
+    """
+    notebooks_dir = Path(notebooks_dir)
+    found = {}
+    if notebooks_dir.is_dir():
+        found = {path.stem: path for path in sorted(notebooks_dir.glob("*.ipynb"))}
+    if only:
+        missing = [name for name in only if name not in found]
+        if missing:
+            raise CourseError(
+                f"no notebook for {', '.join(missing)} in {notebooks_dir} "
+                f"(available: {', '.join(found) or 'none'})"
+            )
+        found = {name: found[name] for name in sorted(set(only))}
+    return found
+
+
+def install_sources(layout, notebooks):
+    """Copy each source notebook to ``COURSE/source/X/X.ipynb`` (replacing old copies)."""
+    for assignment, path in notebooks.items():
+        dest = layout.source_notebook(assignment)
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(path, dest)
+
+
+def add_student_copies(released, dest_dir):
+    """Copy released notebooks to ``dest_dir/X.ipynb``, never replacing an existing file.
+
+    ``released`` maps assignment id to released notebook. Returns ``(added, kept)``:
+    lists of the destination paths created and of those left untouched.
+    """
+    dest_dir = Path(dest_dir)
+    dest_dir.mkdir(parents=True, exist_ok=True)
+    added, kept = [], []
+    for assignment, path in sorted(released.items()):
+        dest = dest_dir / f"{assignment}.ipynb"
+        try:
+            # "x" mode: fails if the file exists, with no window between check and write.
+            with open(path, "rb") as src, open(dest, "xb") as out:
+                shutil.copyfileobj(src, out)
+        except FileExistsError:
+            kept.append(dest)
+        else:
+            added.append(dest)
+    return added, kept
+
+
+@dataclass(frozen=True)
+class Submission:
+    """One ``SUBMISSIONS/STUDENT/ASSIGNMENT/`` folder."""
+
+    student: str
+    assignment: str
+    path: Path
+
+    @property
+    def notebook(self):
+        return self.path / f"{self.assignment}.ipynb"
+
+    def other_notebooks(self):
+        return sorted(p.name for p in self.path.glob("*.ipynb") if p != self.notebook)
+
+
+def _visible_dirs(path):
+    return sorted(p for p in Path(path).iterdir() if p.is_dir() and not p.name.startswith("."))
+
+
+def find_submissions(submissions_dir, assignments=None):
+    """All ``STUDENT/ASSIGNMENT`` folders of ``submissions_dir`` (nbgrader's layout).
+
+    ``assignments`` (ids) restricts the result. Hidden folders are ignored.
+    """
+    submissions_dir = Path(submissions_dir)
+    if not submissions_dir.is_dir():
+        raise CourseError(f"submissions folder {submissions_dir} does not exist")
+    found = []
+    for student_dir in _visible_dirs(submissions_dir):
+        for assignment_dir in _visible_dirs(student_dir):
+            if assignments and assignment_dir.name not in assignments:
+                continue
+            found.append(Submission(student_dir.name, assignment_dir.name, assignment_dir))
+    return found
+
+
+def copy_submission(layout, submission):
+    """Copy (never link) a submission folder to ``COURSE/submitted/STUDENT/ASSIGNMENT``.
+
+    The previous copy is replaced, so stale files do not linger. When the submissions
+    folder *is* the course's ``submitted/`` folder, nothing is copied.
+    """
+    dest = layout.submitted_dir(submission.student, submission.assignment)
+    if dest.resolve() == submission.path.resolve():
+        return dest
+    if dest.exists():
+        shutil.rmtree(dest)
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copytree(submission.path, dest, symlinks=False)
+    return dest
+
+
+def remove_outputs(layout, student, assignment):
+    """Delete the autograded notebook and feedback of one submission, if any."""
+    for path in (layout.autograded_dir(student, assignment), layout.feedback_dir(student, assignment)):
+        if path.exists():
+            shutil.rmtree(path)

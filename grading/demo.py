@@ -1,0 +1,122 @@
+"""``make demo``: the whole grading pipeline on three made-up students.
+
+In a throwaway course (``build/demo/``) built from the real notebooks:
+
+* ``alice`` submits the source notebook itself (the solution; its test cells, hidden
+  tests included, are restored from the gradebook anyway);
+* ``bob`` submits the blank student version;
+* ``carol`` submits the solution with the typical mistakes of :data:`MISTAKES` applied.
+
+Then it autogrades, generates feedback, exports the grades and prints the tables.
+"""
+import shutil
+from pathlib import Path
+
+import nbformat
+
+from .course import CourseError, find_notebooks, find_submissions
+from .pipeline import Grader
+from .report import grades_matrix, grading_table
+
+#: Typical mistakes, per notebook: ``(grade_id of a solution cell, exact old text, new
+#: text)``. Each old text must occur in that cell of ``notebooks/NOTEBOOK.ipynb``; a
+#: stale entry is an error (and fails the tests), never silently skipped.
+MISTAKES = {
+    "01_shallow_network": [
+        # Placeholder: to be filled by the notebook's author, for example
+        # ("forward_pass", "np.maximum(0, z)", "np.maximum(0, -z)"),
+    ],
+}
+
+#: File that marks a folder as created by the demo, so that it may be wiped.
+MARKER = ".grading-demo"
+
+
+class MistakeError(ValueError):
+    """A :data:`MISTAKES` entry does not match its notebook."""
+
+
+def apply_mistakes(nb, mistakes, notebook_name="notebook"):
+    """Apply ``(grade_id, old, new)`` replacements to solution cells of ``nb`` in place.
+
+    Each ``old`` text must occur in the solution cell ``grade_id``; only its first
+    occurrence is replaced. Raises :class:`MistakeError` otherwise.
+    """
+    cells = {
+        cell.metadata.get("nbgrader", {}).get("grade_id"): cell
+        for cell in nb.cells
+        if cell.metadata.get("nbgrader", {}).get("grade_id")
+    }
+    for grade_id, old, new in mistakes:
+        cell = cells.get(grade_id)
+        if cell is None:
+            raise MistakeError(f"{notebook_name}: no cell with grade_id {grade_id!r}")
+        if not cell.metadata["nbgrader"].get("solution", False):
+            raise MistakeError(f"{notebook_name}: cell {grade_id!r} is not a solution cell")
+        if old not in cell.source:
+            raise MistakeError(f"{notebook_name}: cell {grade_id!r} does not contain {old!r}")
+        cell.source = cell.source.replace(old, new, 1)
+    return nb
+
+
+def notebook_with_mistakes(source_path, mistakes):
+    """The source notebook at ``source_path`` with ``mistakes`` applied."""
+    source_path = Path(source_path)
+    nb = nbformat.read(str(source_path), as_version=4)
+    return apply_mistakes(nb, mistakes, source_path.name)
+
+
+def _fresh_dir(path):
+    """Empty ``path`` for the demo; refuse to wipe a folder the demo did not create."""
+    path = Path(path)
+    if path.exists():
+        if any(path.iterdir()) and not (path / MARKER).exists():
+            raise CourseError(f"{path} exists and was not made by the demo; not removing it")
+        shutil.rmtree(path)
+    path.mkdir(parents=True)
+    (path / MARKER).write_text("Made by `python -m grading demo`; removed by the next run.\n")
+    return path
+
+
+def write_submissions(submissions_dir, notebooks, released, mistakes=MISTAKES):
+    """Write alice's, bob's and carol's submissions in nbgrader's layout."""
+    for assignment, source in notebooks.items():
+        versions = {
+            "alice": nbformat.read(str(source), as_version=4),
+            "bob": nbformat.read(str(released[assignment]), as_version=4),
+            "carol": notebook_with_mistakes(source, mistakes.get(assignment, [])),
+        }
+        for student, nb in versions.items():
+            folder = Path(submissions_dir) / student / assignment
+            folder.mkdir(parents=True, exist_ok=True)
+            nbformat.write(nb, str(folder / f"{assignment}.ipynb"))
+
+
+def run_demo(notebooks_dir, demo_dir, out=print, mistakes=MISTAKES):
+    """Run the demo; returns the process exit code."""
+    notebooks = find_notebooks(notebooks_dir)
+    if not notebooks:
+        out(f"No notebooks in {notebooks_dir}: nothing to demonstrate yet.")
+        return 0
+    for assignment, source in notebooks.items():  # a stale table fails before any work
+        notebook_with_mistakes(source, mistakes.get(assignment, []))
+    without = [a for a in notebooks if not mistakes.get(a)]
+    if without:
+        out(f"No mistakes defined for {', '.join(without)}: carol submits the solution there.")
+
+    demo_dir = _fresh_dir(demo_dir)
+    grader = Grader(demo_dir / "course")
+    out(f"Releasing {len(notebooks)} notebook(s) into {grader.layout.root} ...")
+    released = grader.release(notebooks)
+    submissions_dir = demo_dir / "submissions"
+    write_submissions(submissions_dir, notebooks, released, mistakes)
+
+    out("Autograding alice (solution), bob (blank) and carol (typical mistakes) ...")
+    results = grader.autograde_all(find_submissions(submissions_dir), notebooks)
+    out(grading_table(results))
+    feedback = grader.feedback()
+    out(f"\nFeedback: {len(feedback)} HTML file(s) under {grader.layout.root / 'feedback'}")
+    csv_path, rows = grader.export()
+    out(f"Grades: {csv_path}\n")
+    out(grades_matrix(rows))
+    return 1 if any(r.infrastructure for r in results) else 0

@@ -1,0 +1,53 @@
+"""nbgrader configuration of the course.
+
+Loaded by ``grading.pipeline.load_config`` with traitlets' ``PyFileConfigLoader`` (the
+``NbGraderAPI`` does not read it by itself), which then sets ``CourseDirectory.root`` and
+an absolute SQLite ``CourseDirectory.db_url`` for the chosen course directory.
+"""
+from nbconvert.preprocessors import ClearMetadataPreprocessor, CSSHTMLHeaderPreprocessor
+from nbgrader.preprocessors import (
+    AssignLatePenalties,
+    CheckCellMetadata,
+    ClearHiddenTests,
+    GetGrades,
+    IgnorePattern,
+    LimitOutput,
+    SaveAutoGrades,
+)
+
+from grading.preprocessors import GradingExecute, HideTestInternals, StderrToStdout
+
+c = get_config()  # noqa: F821 (provided by the config loader)
+
+# Every notebook declares the standard kernel; GradingExecute runs it on the grading
+# interpreter (the virtual environment's Python), see grading/kernels.py.
+c.ExecutePreprocessor.kernel_name = "python3"
+# Per-cell limit: an endless loop is interrupted and its cell scores 0.
+c.ExecutePreprocessor.timeout = 120
+
+# A deleted test cell is put back from the gradebook (and then scores what it scores),
+# instead of being skipped silently.
+c.OverwriteCells.add_missing_cells = True
+
+# nbgrader's default autograde pipeline, with our Execute and with StderrToStdout so that
+# a warning on stderr does not zero a passing test cell. StderrToStdout comes after
+# IgnorePattern (disabled by default), which only looks at stderr outputs.
+c.Autograde.autograde_preprocessors = [
+    GradingExecute,
+    IgnorePattern,
+    StderrToStdout,
+    ClearMetadataPreprocessor,
+    LimitOutput,
+    SaveAutoGrades,
+    AssignLatePenalties,
+    CheckCellMetadata,
+]
+
+# Feedback must never show hidden tests: first hide tracebacks and output lines quoting
+# them (needs the hidden block), then remove the hidden blocks from the test sources.
+c.GenerateFeedback.preprocessors = [
+    HideTestInternals,
+    ClearHiddenTests,
+    GetGrades,
+    CSSHTMLHeaderPreprocessor,
+]

@@ -1,0 +1,55 @@
+"""Plain-text tables for the terminal."""
+
+
+def format_table(headers, rows):
+    """Left-aligned columns separated by two spaces, with a rule under the headers."""
+    rows = [[str(cell) for cell in row] for row in rows]
+    widths = [len(h) for h in headers]
+    for row in rows:
+        widths = [max(w, len(cell)) for w, cell in zip(widths, row)]
+    def line(cells):
+        return "  ".join(cell.ljust(w) for cell, w in zip(cells, widths)).rstrip()
+    out = [line(headers), line(["-" * w for w in widths])]
+    out.extend(line(row) for row in rows)
+    return "\n".join(out)
+
+
+def format_points(score, max_score):
+    """``'3 / 5'``; ``'- / 5'`` when there is no score."""
+    def number(value):
+        return "-" if value is None else f"{value:g}"
+    return f"{number(score)} / {number(max_score)}"
+
+
+def grading_table(results):
+    """Table of autograde results: student, assignment, score / max, status."""
+    return format_table(
+        ["student", "assignment", "score / max", "status"],
+        [[r.student, r.assignment, format_points(r.score, r.max_score), r.status] for r in results],
+    )
+
+
+def grades_matrix(rows):
+    """One line per student, one column per assignment, plus the total.
+
+    ``rows`` are :class:`grading.gradebook.ScoreRow`; a missing submission shows as
+    ``'-'`` in its cell and counts 0 in the total.
+    """
+    assignments = sorted({row.assignment for row in rows})
+    students = sorted({row.student for row in rows})
+    by_pair = {(row.student, row.assignment): row for row in rows}
+    maxima = {row.assignment: row.max_score for row in rows}
+    table = []
+    for student in students:
+        cells, total = [student], 0.0
+        for assignment in assignments:
+            row = by_pair.get((student, assignment))
+            if row is None or not row.submitted:
+                cells.append("-")
+            else:
+                cells.append(f"{row.score:g}")
+                total += row.score
+        cells.append(format_points(total, sum(maxima.values())))
+        table.append(cells)
+    headers = ["student"] + [f"{a} (/{maxima[a]:g})" for a in assignments] + ["total"]
+    return format_table(headers, table)

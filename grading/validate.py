@@ -1,0 +1,119 @@
+"""Students' self-check: run a notebook the way the autograder does, report each test.
+
+Uses nbgrader's ``Validator`` (what ``nbgrader validate`` runs), executing with the same
+kernel and stderr handling as autograding, and reports every graded test cell instead
+of only the failing ones.
+"""
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+import nbformat
+
+
+@dataclass
+class CellCheck:
+    """Result of one graded test cell."""
+
+    grade_id: str
+    points: float
+    score: float
+    message: str = ""
+
+    @property
+    def passed(self):
+        return self.score >= self.points
+
+
+@dataclass
+class ValidationReport:
+    """Per-test results of one notebook, plus notebook-level problems."""
+
+    path: Path
+    checks: list
+    problems: list  # e.g. modified test cells, changed cell types
+
+    @property
+    def passed(self):
+        return not self.problems and all(check.passed for check in self.checks)
+
+
+def _failure_message(cell, score, points):
+    errors = [
+        f"{out.ename}: {out.evalue}" if out.evalue else out.ename
+        for out in cell.outputs
+        if out.output_type == "error"
+    ]
+    if errors:
+        return "\n".join(errors)
+    return f"partial credit: {score:g} of {points:g} points"
+
+
+def _make_validator():
+    from nbgrader.preprocessors import CheckCellMetadata, ClearOutput
+    from nbgrader.validator import Validator
+
+    from .course import CourseLayout
+    from .pipeline import ensure_scripts_on_path, load_config
+    from .preprocessors import GradingExecute, StderrToStdout
+
+    ensure_scripts_on_path()
+    # Only the execution options matter here; the course directory is never touched.
+    config = load_config(CourseLayout(Path.cwd()))
+    validator = Validator(config=config)
+    validator.preprocessors = [CheckCellMetadata, ClearOutput, GradingExecute, StderrToStdout]
+    return validator
+
+
+def validate_notebook(path):
+    """Execute the notebook at ``path`` (a copy in memory) and check its test cells."""
+    from nbgrader import utils
+
+    from .preprocessors import is_graded_test_cell
+
+    path = Path(path).resolve()
+    validator = _make_validator()
+    nb = nbformat.read(str(path), as_version=4)
+    problems = [
+        f"cell {cell.metadata.nbgrader.get('grade_id', '?')} was changed from a "
+        f"{cell.metadata.nbgrader['cell_type']} cell to a {cell.cell_type} cell"
+        for cell in validator._get_type_changed_cells(nb)
+    ]
+    with utils.chdir(str(path.parent)):
+        nb = validator._preprocess(nb)
+    for cell in validator._get_changed_cells(nb):
+        grade_id = cell.metadata.get("nbgrader", {}).get("grade_id", "?")
+        problems.append(
+            f"locked cell {grade_id} was modified; grading restores the original, "
+            "so these results may differ from your grade"
+        )
+    checks = []
+    for cell in nb.cells:
+        if not is_graded_test_cell(cell):
+            continue
+        score, points = utils.determine_grade(cell)
+        check = CellCheck(cell.metadata.nbgrader["grade_id"], points, score or 0.0)
+        if not check.passed:
+            check.message = _failure_message(cell, check.score, points)
+        checks.append(check)
+    return ValidationReport(path, checks, problems)
+
+
+def format_report(report):
+    """Text for the terminal: one line per test cell, failures with their message."""
+    name = os.path.relpath(report.path)
+    lines = [f"Validating {name}"]
+    for problem in report.problems:
+        lines.append(f"  WARNING: {problem}")
+    if not report.checks:
+        lines.append("  (no graded test cells)")
+    for check in report.checks:
+        status = "passed" if check.passed else "FAILED"
+        lines.append(f"  {check.grade_id:<30} {status:<7} ({check.score:g}/{check.points:g} points)")
+        for line in check.message.splitlines():
+            lines.append(f"      {line}")
+    total = sum(c.score for c in report.checks)
+    maximum = sum(c.points for c in report.checks)
+    verdict = "all tests passed" if report.passed else "NOT all tests passed"
+    lines.append(f"{verdict}: {total:g}/{maximum:g} points (hidden tests only run when graded)")
+    return "\n".join(lines)

@@ -1,0 +1,246 @@
+"""Fast tests of the grading tooling's parts (nbgrader never executes a notebook here)."""
+import importlib.util
+import re
+import shlex
+import sys
+from pathlib import Path
+
+import nbformat
+import pytest
+from nbformat.v4 import new_code_cell, new_notebook, new_output
+
+from grading import cli, demo
+from grading.course import (
+    REPO_ROOT,
+    CourseError,
+    CourseLayout,
+    Submission,
+    add_student_copies,
+    copy_submission,
+    find_notebooks,
+    find_submissions,
+)
+from grading.gradebook import ScoreRow
+from grading.kernels import GradingKernelSpecManager
+from grading.pipeline import GradeResult, failure_reason
+from grading.preprocessors import HideTestInternals, StderrToStdout, hidden_test_lines
+from grading.report import grades_matrix, grading_table
+
+FIXTURE_DIR = Path(__file__).resolve().parent / "fixtures" / "grading"
+_spec = importlib.util.spec_from_file_location("grading_fixture", FIXTURE_DIR / "build_fixture.py")
+fixture = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(fixture)
+
+
+def graded_cell(source, outputs, *, solution=False):
+    meta = {"grade": True, "solution": solution, "locked": True, "schema_version": 3,
+            "grade_id": "t", "points": 2}
+    return new_code_cell(source, metadata={"nbgrader": meta}, outputs=outputs)
+
+
+def run(preprocessor, nb):
+    return preprocessor.preprocess(nb, {})[0]
+
+
+# -- fixture ---------------------------------------------------------------------
+
+def test_committed_fixture_matches_its_builder():
+    committed = nbformat.read(str(fixture.FIXTURE_PATH), as_version=4)
+    built = fixture.build_notebook()
+    assert [(c.cell_type, c.source, c.metadata) for c in committed.cells] == \
+        [(c.cell_type, c.source, c.metadata) for c in built.cells]
+
+
+# -- preprocessors ---------------------------------------------------------------
+
+def test_stderr_of_graded_cells_becomes_stdout():
+    warning = new_output("stream", name="stderr", text="UserWarning: careful\n")
+    plain = new_code_cell("x = 1", outputs=[new_output("stream", name="stderr", text="ungraded\n")])
+    nb = run(StderrToStdout(), new_notebook(cells=[graded_cell("assert True", [warning]), plain]))
+    assert nb.cells[0].outputs[0].name == "stdout"
+    assert nb.cells[0].outputs[0].text == "UserWarning: careful\n"
+    assert nb.cells[1].outputs[0].name == "stderr"  # only graded cells are touched
+
+
+SOURCE = (
+    "assert f(1) == 1, 'f(1) should be 1'\n"
+    "### BEGIN HIDDEN TESTS\n"
+    "warnings.warn('secret')\n"
+    "assert f(2) == 4, 'f is wrong for 2'\n"
+    "### END HIDDEN TESTS"
+)
+
+
+def test_hidden_test_lines():
+    assert hidden_test_lines(SOURCE) == {"warnings.warn('secret')", "assert f(2) == 4, 'f is wrong for 2'"}
+
+
+def test_feedback_shows_only_the_error_message_and_no_hidden_code():
+    error = new_output("error", ename="AssertionError", evalue="f is wrong for 2",
+                       traceback=["----", "AssertionError  Traceback", "----> 4 assert f(2) == 4, 'f is wrong for 2'"])
+    stream = new_output("stream", name="stdout",
+                        text="cell.py:3: UserWarning: secret\n  warnings.warn('secret')\n")
+    nb = run(HideTestInternals(), new_notebook(cells=[graded_cell(SOURCE, [stream, error])]))
+    stream, error = nb.cells[0].outputs
+    assert error.traceback == ["AssertionError: f is wrong for 2"]
+    assert stream.text == "cell.py:3: UserWarning: secret\n"
+    assert "BEGIN HIDDEN TESTS" in nb.cells[0].source  # ClearHiddenTests removes it afterwards
+
+
+def test_feedback_leaves_answer_cells_alone():
+    error = new_output("error", ename="ValueError", evalue="bad", traceback=["line 1", "line 2"])
+    nb = run(HideTestInternals(), new_notebook(cells=[graded_cell("def f(): ...", [error], solution=True)]))
+    assert nb.cells[0].outputs[0].traceback == ["line 1", "line 2"]
+
+
+def test_python3_kernel_is_the_grading_interpreter():
+    spec = GradingKernelSpecManager().get_kernel_spec("python3")
+    assert spec.argv[0] == sys.executable
+    assert spec.argv[1:3] == ["-m", "ipykernel_launcher"]
+
+
+# -- course layout and copying -----------------------------------------------------
+
+def test_find_notebooks(tmp_path):
+    for name in ("02_b", "01_a"):
+        (tmp_path / f"{name}.ipynb").write_text("{}")
+    assert list(find_notebooks(tmp_path)) == ["01_a", "02_b"]
+    assert list(find_notebooks(tmp_path, ["02_b"])) == ["02_b"]
+    with pytest.raises(CourseError, match="03_c"):
+        find_notebooks(tmp_path, ["03_c"])
+    assert find_notebooks(tmp_path / "missing") == {}
+
+
+def test_add_student_copies_never_overwrites(tmp_path):
+    released = {}
+    for name in ("01_a", "02_b"):
+        released[name] = tmp_path / f"release_{name}.ipynb"
+        released[name].write_text(f"released {name}")
+    dest = tmp_path / "student"
+    dest.mkdir()
+    (dest / "01_a.ipynb").write_text("my work")
+    added, kept = add_student_copies(released, dest)
+    assert added == [dest / "02_b.ipynb"] and kept == [dest / "01_a.ipynb"]
+    assert (dest / "01_a.ipynb").read_text() == "my work"
+    assert (dest / "02_b.ipynb").read_text() == "released 02_b"
+
+
+def test_submissions_are_found_and_copied_not_linked(tmp_path):
+    subs = tmp_path / "subs"
+    (subs / "alice" / "01_a").mkdir(parents=True)
+    (subs / "alice" / "01_a" / "01_a.ipynb").write_text("alice's")
+    (subs / "alice" / ".ipynb_checkpoints").mkdir()
+    (subs / "bob" / "02_b").mkdir(parents=True)
+    (subs / "bob" / "02_b" / "Untitled.ipynb").write_text("?")
+    (subs / "notes.txt").write_text("not a student")
+    found = find_submissions(subs)
+    assert [(s.student, s.assignment) for s in found] == [("alice", "01_a"), ("bob", "02_b")]
+    assert find_submissions(subs, ["02_b"]) == [found[1]]
+    assert found[1].other_notebooks() == ["Untitled.ipynb"]
+
+    layout = CourseLayout(tmp_path / "course")
+    stale = layout.submitted_dir("alice", "01_a") / "stale.txt"
+    stale.parent.mkdir(parents=True)
+    stale.write_text("old")
+    dest = copy_submission(layout, found[0])
+    copied = dest / "01_a.ipynb"
+    assert copied.read_text() == "alice's" and not copied.is_symlink() and not stale.exists()
+    # grading the course's own submitted/ folder leaves it in place
+    assert copy_submission(layout, Submission("alice", "01_a", dest)) == dest
+    assert copied.exists()
+    with pytest.raises(CourseError):
+        find_submissions(tmp_path / "nowhere")
+
+
+def test_db_url_is_absolute_sqlite_with_timeout(tmp_path):
+    url = CourseLayout(tmp_path / "c").db_url
+    assert url == f"sqlite:///{(tmp_path / 'c').resolve()}/gradebook.db?timeout=60"
+
+
+# -- results and tables ------------------------------------------------------------
+
+def test_failure_reason_prefers_nbgrader_error_summary():
+    result = {"success": False, "log": "[INFO] hi\n[ERROR] Traceback (most recent...)\n"
+              "[ERROR] No notebooks found\n", "error": "Traceback\nNbGraderException: x"}
+    assert failure_reason(result) == "No notebooks found"
+    assert failure_reason({"success": False, "error": "Traceback\nValueError: y"}) == "ValueError: y"
+
+
+def test_tables():
+    results = [GradeResult("alice", "01_a", 5.0, 5.0), GradeResult("zoe", "01_a", 0.0, 5.0, problem="bad")]
+    table = grading_table(results)
+    assert re.search(r"alice\s+01_a\s+5 / 5\s+graded", table)
+    assert re.search(r"zoe\s+01_a\s+0 / 5\s+failed to process: bad", table)
+    matrix = grades_matrix([
+        ScoreRow("alice", "01_a", 5.0, 5.0, True), ScoreRow("alice", "02_b", 1.5, 3.0, True),
+        ScoreRow("bob", "01_a", 0.0, 5.0, False), ScoreRow("bob", "02_b", 3.0, 3.0, True),
+    ])
+    assert re.search(r"student\s+01_a \(/5\)\s+02_b \(/3\)\s+total", matrix)
+    assert re.search(r"alice\s+5\s+1.5\s+6.5 / 8", matrix)
+    assert re.search(r"bob\s+-\s+3\s+3 / 8", matrix)
+
+
+# -- demo mistakes -----------------------------------------------------------------
+
+def test_apply_mistakes_to_a_solution_cell():
+    nb = fixture.build_notebook()
+    demo.apply_mistakes(nb, [("softmax", fixture.STABLE_SOFTMAX_LINE, fixture.UNSTABLE_SOFTMAX_LINE)])
+    softmax = next(c for c in nb.cells if c.metadata["nbgrader"]["grade_id"] == "softmax")
+    assert fixture.UNSTABLE_SOFTMAX_LINE in softmax.source
+    assert fixture.STABLE_SOFTMAX_LINE not in softmax.source
+
+
+@pytest.mark.parametrize("mistake, message", [
+    (("softmax", "no such text", "x"), "does not contain"),
+    (("nonexistent", "a", "b"), "no cell with grade_id"),
+    (("test_relu", "relu", "x"), "not a solution cell"),
+])
+def test_stale_mistakes_are_errors(mistake, message):
+    with pytest.raises(demo.MistakeError, match=message):
+        demo.apply_mistakes(fixture.build_notebook(), [mistake])
+
+
+def test_demo_mistakes_table_matches_the_real_notebooks():
+    """Every MISTAKES entry must still apply to notebooks/ (a stale table fails here)."""
+    notebooks = find_notebooks(REPO_ROOT / "notebooks")
+    for name, mistakes in demo.MISTAKES.items():
+        if name in notebooks:
+            demo.notebook_with_mistakes(notebooks[name], mistakes)
+        else:
+            assert not mistakes, f"MISTAKES has entries for {name}, which has no notebook"
+
+
+def test_demo_without_notebooks_says_so(tmp_path):
+    lines = []
+    assert demo.run_demo(tmp_path / "empty", tmp_path / "demo", out=lines.append) == 0
+    assert "nothing to demonstrate" in lines[0]
+    assert not (tmp_path / "demo").exists()
+
+
+def test_demo_refuses_to_wipe_a_foreign_folder(tmp_path):
+    (tmp_path / "notebooks").mkdir()
+    (tmp_path / "notebooks" / f"{fixture.FIXTURE_NAME}.ipynb").write_bytes(fixture.FIXTURE_PATH.read_bytes())
+    (tmp_path / "mine").mkdir()
+    (tmp_path / "mine" / "thesis.tex").write_text("precious")
+    with pytest.raises(CourseError, match="not made by the demo"):
+        demo.run_demo(tmp_path / "notebooks", tmp_path / "mine", out=lambda line: None)
+    assert (tmp_path / "mine" / "thesis.tex").exists()
+
+
+# -- command line --------------------------------------------------------------------
+
+def test_every_make_target_command_parses():
+    makefile = (REPO_ROOT / "Makefile").read_text()
+    commands = re.findall(r"-m grading (.+)", makefile)
+    assert len(commands) >= 7
+    names = set()
+    for command in commands:
+        argv = shlex.split(re.sub(r"\$\((\w+)\)", r"VALUE_\1", command))
+        args = cli.build_parser().parse_args(argv)
+        names.add(args.command)
+    assert names == set(cli.COMMANDS)
+
+
+def test_validate_missing_notebook_is_an_error(tmp_path, capsys):
+    assert cli.main(["validate", str(tmp_path / "nope.ipynb")]) == 1
+    assert "no notebook" in capsys.readouterr().err
