@@ -117,7 +117,10 @@ def cmd_validate(args):
 
     if not args.notebook.is_file():
         raise CourseError(f"no notebook {args.notebook}")
-    report = validate_notebook(args.notebook)
+    try:
+        report = validate_notebook(args.notebook)
+    except Exception as exc:  # unreadable notebook, kernel that cannot start or died...
+        raise CourseError(f"could not run {args.notebook}: {type(exc).__name__}: {exc}") from exc
     print(format_report(report))
     return 0 if report.passed else 1
 

@@ -77,25 +77,49 @@ class GradeResult:
         return "graded" if self.graded else f"failed to process: {self.problem}"
 
 
+#: nbgrader's error messages that only say "see above".
+GENERIC_ERRORS = ("There was an error processing", "Please see the")
+
+
+def _logged_errors(result):
+    """The ERROR entries of an API result's log, each as (first line, last line)."""
+    entries, current = [], None
+    for line in (result.get("log") or "").splitlines():
+        if re.match(r"\[[A-Z]+\] ", line):
+            current = [line] if line.startswith("[ERROR] ") else None
+            if current is not None:
+                entries.append(current)
+        elif current is not None and line.strip():
+            current.append(line.strip())
+    return [(entry[0][len("[ERROR] "):].strip(), entry[-1].strip()) for entry in entries]
+
+
 def failure_reason(result):
-    """A one-line reason from an ``NbGraderAPI`` result dict that reports a failure."""
-    log = result.get("log", "") or ""
-    errors = [
-        line[len("[ERROR]"):].strip()
-        for line in log.splitlines()
-        if line.startswith("[ERROR]")
-    ]
-    # nbgrader logs a formatted traceback as one error and a summary as another;
-    # prefer the summaries, i.e. the error lines that are not traceback text.
-    summaries = [e for e in errors if not e.startswith("Traceback") and e]
-    if summaries:
-        return summaries[0]
+    """A one-line reason from an ``NbGraderAPI`` result dict that reports a failure.
+
+    nbgrader logs a specific message (e.g. a timeout), a formatted traceback whose last
+    line is the exception, and generic "see above" messages; in that order of use.
+    """
+    errors = _logged_errors(result)
+    for first, _ in errors:
+        if not first.startswith("Traceback") and not first.startswith(GENERIC_ERRORS):
+            return first
+    for first, last in errors:
+        if first.startswith("Traceback"):
+            return last
     trace = (result.get("error") or "").strip().splitlines()
-    return trace[-1] if trace else "nbgrader reported a failure without a message"
+    return trace[-1].strip() if trace else "nbgrader reported a failure without a message"
 
 
 def _is_infrastructure(text):
     return any(re.search(re.escape(p), text, re.IGNORECASE) for p in INFRASTRUCTURE_PATTERNS)
+
+
+def _failure_text(result):
+    """The failure's messages and exceptions (not whole tracebacks), for classifying it."""
+    lines = [line for entry in _logged_errors(result) for line in entry]
+    trace = (result.get("error") or "").strip().splitlines()
+    return "\n".join(lines + trace[-1:])
 
 
 class PipelineError(Exception):
@@ -120,8 +144,10 @@ class Grader:
             log = logging.getLogger("grading.nbgrader")
             log.setLevel(logging.INFO)
             log.propagate = False
-            if not log.handlers:  # without one, logging prints warnings to stderr anyway
-                log.addHandler(logging.StreamHandler(sys.stderr) if self.verbose else logging.NullHandler())
+            if self.verbose and not any(type(h) is logging.StreamHandler for h in log.handlers):
+                log.addHandler(logging.StreamHandler(sys.stderr))
+            elif not log.handlers:  # without any, logging prints warnings to stderr anyway
+                log.addHandler(logging.NullHandler())
             ensure_scripts_on_path()
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore", SAWarning)
@@ -194,7 +220,7 @@ class Grader:
                 elif not produced:
                     result.problem = "nbgrader produced no autograded notebook"
                 result.infrastructure = bool(result.problem) and _is_infrastructure(
-                    result.problem + (outcome.get("error") or "")
+                    result.problem + "\n" + _failure_text(outcome)
                 )
             if result.problem:
                 remove_outputs(self.layout, student, assignment)

@@ -4,7 +4,6 @@ Uses nbgrader's ``Validator`` (what ``nbgrader validate`` runs), executing with 
 kernel and stderr handling as autograding, and reports every graded test cell instead
 of only the failing ones.
 """
-import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -54,10 +53,9 @@ def _make_validator():
     from nbgrader.validator import Validator
 
     from .course import CourseLayout
-    from .pipeline import ensure_scripts_on_path, load_config
+    from .pipeline import load_config
     from .preprocessors import GradingExecute, StderrToStdout
 
-    ensure_scripts_on_path()
     # Only the execution options matter here; the course directory is never touched.
     config = load_config(CourseLayout(Path.cwd()))
     validator = Validator(config=config)
@@ -71,7 +69,7 @@ def validate_notebook(path):
 
     from .preprocessors import is_graded_test_cell
 
-    path = Path(path).resolve()
+    shown, path = Path(path), Path(path).resolve()
     validator = _make_validator()
     nb = nbformat.read(str(path), as_version=4)
     problems = [
@@ -96,13 +94,12 @@ def validate_notebook(path):
         if not check.passed:
             check.message = _failure_message(cell, check.score, points)
         checks.append(check)
-    return ValidationReport(path, checks, problems)
+    return ValidationReport(shown, checks, problems)
 
 
 def format_report(report):
     """Text for the terminal: one line per test cell, failures with their message."""
-    name = os.path.relpath(report.path)
-    lines = [f"Validating {name}"]
+    lines = [f"Validating {report.path}"]
     for problem in report.problems:
         lines.append(f"  WARNING: {problem}")
     if not report.checks:
@@ -115,5 +112,5 @@ def format_report(report):
     total = sum(c.score for c in report.checks)
     maximum = sum(c.points for c in report.checks)
     verdict = "all tests passed" if report.passed else "NOT all tests passed"
-    lines.append(f"{verdict}: {total:g}/{maximum:g} points (hidden tests only run when graded)")
+    lines.append(f"{verdict}: {total:g}/{maximum:g} points (grading also runs hidden tests)")
     return "\n".join(lines)

@@ -223,6 +223,16 @@ def test_autograde_feedback_export_cli(tmp_path, notebooks_dir, capsys):
     assert (course / "grades.csv").exists()
     assert re.search(r"alice\s+2\s+2 / 5", out)
 
+    # a new, broken version of a graded submission: 0 points, old results removed
+    submit(subs, "alice", text="{}")
+    assert main(["autograde", str(subs), *common]) == 0
+    assert re.search(rf"alice\s+{NAME}\s+0 / 5\s+failed to process", capsys.readouterr().out)
+    assert not (course / "feedback" / "alice" / NAME).exists()
+    assert not (course / "autograded" / "alice" / NAME).exists()
+    assert main(["export", *common]) == 0
+    rows = {row["student_id"]: row for row in gradebook.read_csv(course / "grades.csv")}
+    assert float(rows["alice"]["score"]) == 0.0
+
 
 def test_student_copies_never_overwrite(tmp_path, capsys):
     notebooks = tmp_path / "notebooks"

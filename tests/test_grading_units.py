@@ -159,10 +159,23 @@ def test_db_url_is_absolute_sqlite_with_timeout(tmp_path):
 
 # -- results and tables ------------------------------------------------------------
 
-def test_failure_reason_prefers_nbgrader_error_summary():
-    result = {"success": False, "log": "[INFO] hi\n[ERROR] Traceback (most recent...)\n"
-              "[ERROR] No notebooks found\n", "error": "Traceback\nNbGraderException: x"}
-    assert failure_reason(result) == "No notebooks found"
+ALEMBIC_LOG = """[INFO] Updating/creating assignment '00_mini': {}
+[ERROR] There was an error processing assignment: /c/source/./00_mini
+[ERROR] Traceback (most recent call last):
+      File "base.py", line 386, in convert_notebooks
+        self.init_assignment(gd['assignment_id'], gd['student_id'])
+    FileNotFoundError: [Errno 2] No such file or directory: 'alembic'
+
+[ERROR] There was an error processing assignment '00_mini' for student '.'
+[ERROR] Please see the the above traceback for details on the specific errors on the above failures.
+"""
+
+
+def test_failure_reason_picks_the_informative_message():
+    assert failure_reason({"log": ALEMBIC_LOG, "error": "Traceback\nNbGraderException: x"}) == \
+        "FileNotFoundError: [Errno 2] No such file or directory: 'alembic'"
+    timeout = "[INFO] hi\n[ERROR] Timeout waiting for execute reply (120s).\n" + ALEMBIC_LOG
+    assert failure_reason({"log": timeout}) == "Timeout waiting for execute reply (120s)."
     assert failure_reason({"success": False, "error": "Traceback\nValueError: y"}) == "ValueError: y"
 
 
@@ -241,6 +254,64 @@ def test_every_make_target_command_parses():
     assert names == set(cli.COMMANDS)
 
 
+def test_autograde_exit_status_only_fails_for_infrastructure(tmp_path, monkeypatch, capsys):
+    from grading import pipeline
+
+    (tmp_path / "subs" / "alice" / "01_a").mkdir(parents=True)
+    outcome = [GradeResult("alice", "01_a", 0.0, 5.0, problem="not a valid notebook")]
+    monkeypatch.setattr(pipeline.Grader, "autograde_all", lambda self, *a, **k: outcome)
+    argv = ["autograde", str(tmp_path / "subs"), "--course", str(tmp_path / "course")]
+    assert cli.main(argv) == 0
+    outcome[0].infrastructure = True
+    assert cli.main(argv) == 1
+    assert "infrastructure" in capsys.readouterr().err
+    assert cli.main(["autograde", str(tmp_path / "nowhere")]) == 1
+
+
+def test_infrastructure_failures_are_recognised():
+    from grading.pipeline import _is_infrastructure
+
+    assert _is_infrastructure("sqlite3.OperationalError: database is locked")
+    assert _is_infrastructure("jupyter_client.kernelspec.NoSuchKernel: python3")
+    assert not _is_infrastructure("CellTimeoutError: No reply from kernel before timeout")
+
+
 def test_validate_missing_notebook_is_an_error(tmp_path, capsys):
     assert cli.main(["validate", str(tmp_path / "nope.ipynb")]) == 1
     assert "no notebook" in capsys.readouterr().err
+
+
+# -- student versions of the real notebooks ----------------------------------------
+
+def _student_version(path):
+    """What generate_assignment does to the code: solutions stubbed, hidden tests removed."""
+    from nbgrader.preprocessors import ClearHiddenTests, ClearSolutions
+
+    nb = nbformat.read(str(path), as_version=4)
+    for preprocessor in (ClearSolutions(), ClearHiddenTests()):
+        nb, _ = preprocessor.preprocess(nb, {})
+    return nb
+
+
+@pytest.mark.parametrize(
+    "path", [fixture.FIXTURE_PATH, *find_notebooks(REPO_ROOT / "notebooks").values()],
+    ids=lambda path: path.stem,
+)
+def test_student_version_compiles(path):
+    """A blank student version must run into NotImplementedError, not a SyntaxError:
+    code after an END SOLUTION marker has to be valid once the solution is stubbed."""
+    import ast
+
+    from IPython.core.inputtransformer2 import TransformerManager
+
+    transform = TransformerManager().transform_cell
+    problems = []
+    for cell in _student_version(path).cells:
+        if cell.cell_type != "code":
+            continue
+        try:
+            ast.parse(transform(cell.source))
+        except SyntaxError as exc:
+            name = cell.metadata.get("nbgrader", {}).get("grade_id", cell.get("id", "?"))
+            problems.append(f"cell {name}: {exc.msg} (line {exc.lineno})")
+    assert not problems, f"student version of {path.name} does not compile: {problems}"
