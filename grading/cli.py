@@ -20,11 +20,12 @@ from .course import (
 )
 
 
-def _add_common(parser, course=True, assignment=True):
-    parser.add_argument(
-        "--notebooks-dir", type=Path, default=DEFAULT_NOTEBOOKS_DIR,
-        help="folder of the source notebooks (default: the repository's notebooks/)",
-    )
+def _add_common(parser, notebooks=True, course=True, assignment=True):
+    if notebooks:
+        parser.add_argument(
+            "--notebooks-dir", type=Path, default=DEFAULT_NOTEBOOKS_DIR,
+            help="folder of the source notebooks (default: the repository's notebooks/)",
+        )
     if course:
         parser.add_argument(
             "--course", type=Path, default=DEFAULT_COURSE_DIR,
@@ -66,10 +67,10 @@ def build_parser():
     _add_common(p)
 
     p = commands.add_parser("feedback", help="feedback HTML for everything autograded")
-    _add_common(p)
+    _add_common(p, notebooks=False)
 
     p = commands.add_parser("export", help="write COURSE/grades.csv and print the grades")
-    _add_common(p, assignment=False)
+    _add_common(p, notebooks=False, assignment=False)
 
     p = commands.add_parser("demo", help="the whole pipeline on three demo students")
     _add_common(p, course=False, assignment=False)
@@ -126,7 +127,7 @@ def cmd_validate(args):
 
 
 def cmd_autograde(args):
-    from .report import format_points
+    from .report import format_points, grading_table
 
     notebooks = find_notebooks(args.notebooks_dir)
     submissions = find_submissions(args.submissions, args.assignment)
@@ -139,8 +140,6 @@ def cmd_autograde(args):
               f"{format_points(result.score, result.max_score)}  {result.status}", flush=True)
 
     results = grader.autograde_all(submissions, notebooks, progress=progress)
-    from .report import grading_table
-
     print()
     print(grading_table(results))
     failed = [r for r in results if not r.graded]

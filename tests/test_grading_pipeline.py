@@ -216,9 +216,9 @@ def test_autograde_feedback_export_cli(tmp_path, notebooks_dir, capsys):
     assert re.search(rf"alice\s+{NAME}\s+2 / 5\s+graded", out)
     assert re.search(rf"zoe\s+{NAME}\s+0 / 5\s+failed to process: {NAME}.ipynb is not a valid notebook", out)
 
-    assert main(["feedback", *common]) == 0
+    assert main(["feedback", "--course", str(course)]) == 0
     assert (course / "feedback" / "alice" / NAME / f"{NAME}.html").exists()
-    assert main(["export", *common]) == 0
+    assert main(["export", "--course", str(course)]) == 0
     out = capsys.readouterr().out
     assert (course / "grades.csv").exists()
     assert re.search(r"alice\s+2\s+2 / 5", out)
@@ -229,7 +229,7 @@ def test_autograde_feedback_export_cli(tmp_path, notebooks_dir, capsys):
     assert re.search(rf"alice\s+{NAME}\s+0 / 5\s+failed to process", capsys.readouterr().out)
     assert not (course / "feedback" / "alice" / NAME).exists()
     assert not (course / "autograded" / "alice" / NAME).exists()
-    assert main(["export", *common]) == 0
+    assert main(["export", "--course", str(course)]) == 0
     rows = {row["student_id"]: row for row in gradebook.read_csv(course / "grades.csv")}
     assert float(rows["alice"]["score"]) == 0.0
 
