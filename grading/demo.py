@@ -23,9 +23,17 @@ from .report import grades_matrix, grading_table
 #: stale entry is an error (and fails the tests), never silently skipped.
 MISTAKES = {
     "01_shallow_network": [
-        # Placeholder: to be filled by the notebook's author, for example
-        # ("forward_pass", "np.maximum(0, z)", "np.maximum(0, -z)"),
+        # the cost summed instead of averaged: "did you forget the 1/m?"
+        ("compute_cost", "+ (1 - Y) * np.log(1 - A2)) / m", "+ (1 - Y) * np.log(1 - A2))"),
+        # probabilities returned instead of 0/1 labels
+        ("predict", "return (A2 > 0.5).astype(float)", "return A2"),
     ],
+}
+
+#: The test cells that carol's mistakes must fail, and only those: the round-trip test
+#: (tests/test_grading_roundtrip.py) checks she loses exactly their points.
+EXPECTED_FAILURES = {
+    "01_shallow_network": {"test_compute_cost", "test_predict"},
 }
 
 #: File that marks a folder as created by the demo, so that it may be wiped.
