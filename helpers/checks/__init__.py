@@ -1,17 +1,36 @@
 """Test-cell checks: `from helpers.checks import shallow as checks; checks.check_sigmoid(sigmoid)`.
 
-Inside Jupyter, importing this package makes an ExerciseFailure display as its message alone
-(no traceback into the checking code, which is noise for a student and would reveal hidden tests);
-it is still an error, so nbgrader scores the cell 0.
+Inside Jupyter, importing this package changes how two errors are displayed (they stay errors,
+so nbgrader still scores the cell 0):
+- an ExerciseFailure shows its message alone: a traceback into the checking code is noise for a
+  student (and would reveal hidden tests);
+- a NameError keeps its traceback and adds what to do: run the defining cell, or after a kernel
+  restart, the notebook from the top.
 """
 from .core import ExerciseFailure, Mistake, expect_array, expect_float, expect_keys, fail, passed
 
 __all__ = ["ExerciseFailure", "Mistake", "expect_array", "expect_float", "expect_keys", "fail", "passed"]
 
+RED, BOLD, RESET = "\x1b[0;31m", "\x1b[1m", "\x1b[0m"
 
-def _show_failure_briefly(shell, etype, value, tb, tb_offset=None):
-    red, bold, reset = "\x1b[0;31m", "\x1b[1m", "\x1b[0m"
-    return [f"{red}{bold}\u2718 {etype.__name__}{reset}{red}: {value}{reset}"]
+
+def name_error_hint(error: NameError) -> str:
+    """What a student should do about a NameError in a notebook."""
+    name = getattr(error, "name", None)
+    if not name:
+        parts = str(error).split("'")
+        name = parts[1] if len(parts) > 2 else "it"
+    return (f"Hint: `{name}` is not defined in this kernel yet. Run the cell that defines it first. "
+            f"Exercise cells must be run before their test cells; after a kernel restart, nothing is "
+            f"defined any more: run the notebook from the top (Run > Run All Above, or Restart Kernel "
+            f"and Run All Cells).")
+
+
+def _show_failure(shell, etype, value, tb, tb_offset=None):
+    if issubclass(etype, ExerciseFailure):
+        return [f"{RED}{BOLD}\u2718 {etype.__name__}{RESET}{RED}: {value}{RESET}"]
+    traceback = shell.InteractiveTB.structured_traceback(etype, value, tb, tb_offset=tb_offset)
+    return list(traceback) + [f"{BOLD}{name_error_hint(value)}{RESET}"]
 
 
 def _install_ipython_display() -> None:
@@ -21,7 +40,7 @@ def _install_ipython_display() -> None:
         return
     shell = get_ipython()
     if shell is not None:
-        shell.set_custom_exc((ExerciseFailure,), _show_failure_briefly)
+        shell.set_custom_exc((ExerciseFailure, NameError), _show_failure)
 
 
 _install_ipython_display()
