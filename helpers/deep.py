@@ -243,8 +243,8 @@ def layer_statistics(X, parameters: dict, dA_top=None):
     """Forward then backward through a stack of ReLU layers only (no output unit, no cost).
 
     Returns (activation_std, gradient_norm): lists over l = 1..L of std(A{l}) and of the root mean
-    square of dA{l-1}, the gradient arriving at layer l's input when dA_top (default: ones) is sent
-    back from the last layer. Used to show vanishing / exploding signals with depth.
+    square of dA{l-1}, the gradient arriving at layer l's input when dA_top (default: standard normal
+    values from default_rng(0)) is sent back from the last layer. Shows vanishing / exploding signals.
     """
     L = parameters_dict(parameters)
     A = as_matrix(X, "X", rows=parameters["W1"].shape[1], what="(n_x, m)")
@@ -253,7 +253,10 @@ def layer_statistics(X, parameters: dict, dA_top=None):
         A, cache = linear_activation_forward(A, parameters[f"W{l}"], parameters[f"b{l}"], "relu")
         caches.append(cache)
         stds.append(float(np.std(A)))
-    dA = np.ones_like(A) if dA_top is None else as_matrix(dA_top, "dA_top", rows=A.shape[0], cols=A.shape[1])
+    if dA_top is None:
+        dA = np.random.default_rng(0).standard_normal(A.shape)
+    else:
+        dA = as_matrix(dA_top, "dA_top", rows=A.shape[0], cols=A.shape[1], what="(n[L], m), like A{L}")
     norms = [0.0] * L
     for l in range(L, 0, -1):
         dA, _, _ = linear_activation_backward(dA, caches[l - 1], "relu")

@@ -1,0 +1,137 @@
+"""Notebook 02 (deep network): every claim its text makes holds in its own measurements, and its
+student version (solutions cleared by nbgrader) is valid Python."""
+import math
+
+import nbformat
+import pytest
+
+from notebook_runner import NOTEBOOKS, execute
+
+NAME = "02_deep_network"
+
+
+@pytest.fixture(scope="module")
+def run():
+    return execute(NAME)
+
+
+@pytest.fixture(scope="module")
+def measured(run):
+    return run.measured
+
+
+@pytest.mark.slow
+def test_runs_quickly(run):
+    # measured: 11-18 s on a loaded 2-core machine; the budget is about 20 s, this guard is loose
+    assert run.seconds < 90
+
+
+@pytest.mark.slow
+def test_dimension_tables_checked_in_code(measured):
+    assert measured["parameter_shapes_ok"] is True
+    assert measured["forward_shapes_ok"] is True
+    assert measured["gradient_shapes_ok"] is True
+
+
+@pytest.mark.slow
+def test_gradient_check_reading(measured):
+    assert measured["toy_gradient_check"]["right"] < 1e-7            # "below 1e-7 is great"
+    assert measured["toy_gradient_check"]["wrong"] > 1e-3            # "above 1e-3 there is a bug"
+    assert measured["gradient_check_parameter_count"] == 64          # "64 parameters, so 128 forward passes"
+    assert measured["gradient_check_own_backward"] < 1e-7           # "your backward pass computes the true gradient"
+    assert measured["gradient_check_buggy_backward"] > 1e-3
+    report = measured["gradient_check_report"]
+    assert report["b2"] > 1e-3                                       # "only db2 is flagged"
+    assert all(error < 1e-7 for key, error in report.items() if key != "b2")
+
+
+@pytest.mark.slow
+def test_zero_and_constant_initialisation_keep_units_identical(measured):
+    symmetry, majority = measured["symmetry"], measured["majority_share"]
+    zeros, constant, he = symmetry["zeros"], symmetry["constant 0.01"], symmetry["He"]
+    assert zeros["max_abs_hidden_W"] == 0.0 == zeros["max_abs_output_W"]   # "every weight is still exactly 0"
+    assert zeros["train_accuracy"] == pytest.approx(majority)        # "predicts the majority class"
+    assert 0.5 < majority < 0.53                                     # "about 52%"
+    assert constant["spread_W1"] < 1e-12 and constant["spread_W2"] < 1e-12   # "exactly 0": identical units
+    assert constant["max_abs_hidden_W"] > 0.05                       # the weights did move ...
+    assert constant["train_accuracy"] > majority + 0.2               # ... "the network learns something"
+    assert he["spread_W1"] > 0.1 and he["spread_W2"] > 0.1           # "each unit learns its own feature"
+    assert he["train_accuracy"] > constant["train_accuracy"] + 0.05
+
+
+@pytest.mark.slow
+def test_scale_vanishes_explodes_and_he_keeps_it(measured):
+    signal = measured["signal"]
+
+    def ratios(scale):
+        std, grad = signal[scale]["activation_std"], signal[scale]["gradient_rms"]
+        assert len(std) == len(grad) == 20
+        return std[-1] / std[0], grad[0] / grad[-1], max(std) / min(std), max(grad) / min(grad)
+
+    std_ratio, grad_ratio, _, _ = ratios("0.01")
+    assert std_ratio < 1e-18 and grad_ratio < 1e-18                  # "shrunk by about 1e22": vanish
+    std_ratio, grad_ratio, _, _ = ratios("1")
+    assert std_ratio > 1e13 and grad_ratio > 1e13                    # "grow by about 1e16": explode
+    _, _, std_spread, grad_spread = ratios("He")
+    assert std_spread < 2 and grad_spread < 2                        # "within a factor of 2 here"
+
+
+@pytest.mark.slow
+def test_training_from_three_scales(measured):
+    costs = measured["scale_costs"]
+    assert costs["0.01"]["min"] > 0.69 and costs["0.01"]["finite_iterations"] == 500   # "stays at log 2"
+    assert costs["1"]["first"] > 2 * math.log(2)                     # "far above log 2"
+    assert costs["1"]["finite_iterations"] == 1 and costs["1"]["last"] is None          # "nan after the first update"
+    assert costs["He"]["last"] < 0.1                                 # "falls at once"
+
+
+@pytest.mark.slow
+def test_deep_network_on_digits(measured):
+    first, last = measured["deep_costs_first_last"]
+    assert last < 0.05 * first
+    comparison = measured["comparison"]
+    logreg, shallow, deep = (comparison[name] for name in
+                             ("logistic regression", "shallow, n_h = 32", "deep, [64, 32, 16, 1]"))
+    assert deep["test"] == measured["deep_test_accuracy"]
+    # "both networks beat logistic regression clearly (by several points)"
+    assert deep["test"] - logreg["test"] >= 0.04 and shallow["test"] - logreg["test"] >= 0.04
+    # "the deep network matches the shallow one: within a few test examples, at about 97%"
+    assert abs(deep["test"] - shallow["test"]) <= 0.02
+    assert 0.95 <= deep["test"] <= 0.99 and 0.95 <= shallow["test"] <= 0.99
+    assert deep["train"] >= 0.99 and shallow["train"] >= 0.99      # "both fit the training set (almost) perfectly"
+    assert abs(deep["parameters"] - shallow["parameters"]) < 0.3 * deep["parameters"]   # "similar number of parameters"
+    assert measured["deep_test_errors"] == round((1 - deep["test"]) * 359)
+    # "the shallow network's cost curve is bumpy ... the deep network's falls at every iteration"
+    assert measured["cost_increases"]["deep"] == 0 and measured["cost_increases"]["shallow"] >= 10
+
+
+def test_student_version_is_valid_python():
+    """nbgrader's ClearSolutions turns each answer into a stub: the cells must still parse, and raise
+    NotImplementedError when run."""
+    from nbgrader.preprocessors import ClearSolutions
+
+    notebook = nbformat.read(NOTEBOOKS / f"{NAME}.ipynb", as_version=4)
+    notebook, _ = ClearSolutions().preprocess(notebook, {})
+    stubs = 0
+    for cell in notebook.cells:
+        if cell.cell_type != "code" or not cell.metadata.get("nbgrader", {}).get("solution"):
+            continue
+        compile(cell.source, cell.metadata["nbgrader"]["grade_id"], "exec")
+        assert "raise NotImplementedError()" in cell.source
+        assert "BEGIN SOLUTION" not in cell.source
+        stubs += 1
+    assert stubs == 14
+
+
+def test_visible_and_hidden_tests_call_the_checks_of_their_exercise():
+    notebook = nbformat.read(NOTEBOOKS / f"{NAME}.ipynb", as_version=4)
+    points = 0
+    for cell in notebook.cells:
+        meta = cell.metadata.get("nbgrader", {})
+        if meta.get("grade") and cell.cell_type == "code":
+            exercise = meta["grade_id"].removeprefix("test_")
+            visible, hidden = cell.source.split("### BEGIN HIDDEN TESTS")
+            assert f"checks.check_{exercise}({exercise})" in visible
+            assert hidden.count(f"checks.check_{exercise}({exercise}, ") >= 1
+            points += meta["points"]
+    assert points == 20
