@@ -28,12 +28,22 @@ MISTAKES = {
         # probabilities returned instead of 0/1 labels
         ("predict", "return (A2 > 0.5).astype(float)", "return A2"),
     ],
+    "02_deep_network": [
+        # the relative difference without its denominator
+        ("gradient_check",
+         "difference = np.linalg.norm(approx - exact) / (np.linalg.norm(approx) + np.linalg.norm(exact))",
+         "difference = np.linalg.norm(approx - exact)"),
+        # W updated but not b (L_layer_model uses update_parameters, so it fails too)
+        ("update_parameters", 'updated[f"b{l}"] = parameters[f"b{l}"] - learning_rate * grads[f"db{l}"]',
+         'updated[f"b{l}"] = parameters[f"b{l}"]'),
+    ],
 }
 
 #: The test cells that carol's mistakes must fail, and only those: the round-trip test
 #: (tests/test_grading_roundtrip.py) checks she loses exactly their points.
 EXPECTED_FAILURES = {
     "01_shallow_network": {"test_compute_cost", "test_predict"},
+    "02_deep_network": {"test_gradient_check", "test_update_parameters", "test_L_layer_model"},
 }
 
 #: File that marks a folder as created by the demo, so that it may be wiped.
