@@ -1,0 +1,106 @@
+"""Notebook 08 (softmax): every claim its text makes holds in its own measurements, and its student
+version (solutions cleared by nbgrader) is valid Python."""
+import math
+
+import nbformat
+import pytest
+
+from notebook_runner import NOTEBOOKS, execute
+
+NAME = "08_softmax"
+
+
+@pytest.fixture(scope="module")
+def run():
+    return execute(NAME)
+
+
+@pytest.fixture(scope="module")
+def measured(run):
+    return run.measured
+
+
+@pytest.mark.slow
+def test_runs_quickly(run):
+    # measured: about 5 s on an idle 2-core machine; the budget is about 20 s, this guard is loose
+    assert run.seconds < 90
+
+
+@pytest.mark.slow
+def test_slide_example_and_stability(measured):
+    assert measured["softmax_slide_example"] == [0.842, 0.042, 0.002, 0.114]   # slide 31, reproduced
+    assert measured["naive_softmax_of_1000_is_nan"] is True                    # "e^1000 is inf, inf / inf is nan"
+    assert measured["softmax_large_scores_finite"] is True                     # "without any overflow"
+    assert measured["softmax_shift_invariance"] < 1e-12                        # "only the differences matter"
+    assert measured["softmax_column_sums_error"] < 1e-12
+
+
+@pytest.mark.slow
+def test_softmax_and_hardmax(measured):
+    assert measured["hardmax_gap_at_T_0.1"] < 1e-8                             # "T -> 0 sharpens into hardmax"
+    assert measured["uniform_gap_at_T_100"] < 0.01                             # "T -> infinity flattens it"
+
+
+@pytest.mark.slow
+def test_gradient_is_AL_minus_Y(measured):
+    assert measured["softmax_gradient_check"] < 1e-7                           # "great: the backward pass is right"
+    assert measured["network_gradient_check"] < 1e-7
+
+
+@pytest.mark.slow
+def test_two_classes_are_logistic_regression(measured):
+    two = measured["two_classes"]
+    assert two["probability"] < 1e-14 and two["gradient"] < 1e-14 and two["cost"] < 1e-12
+    assert two["training_probability"] < 1e-14                                 # "about 1e-15 ... at every iteration"
+    assert two["training_cost"] < 1e-12
+    first, last = two["training_cost_first_last"]
+    assert 0.95 < first < 1.05 and 0.12 < last < 0.14                          # "falls from 1.0 to 0.13"
+
+
+@pytest.mark.slow
+def test_ten_digits(measured):
+    first, last = measured["digits_costs_first_last"]
+    assert abs(first - math.log(10)) < 0.2                                     # "starts near log 10 = 2.3"
+    assert last < 0.02
+    assert measured["digits_train_accuracy"] >= 0.99
+    assert 0.975 <= measured["digits_test_accuracy"] <= 0.99                   # "about 98% on unseen images"
+    assert measured["digits_test_size"] == 359                                 # "out of 359"
+    errors = measured["digits_test_errors"]
+    assert errors == round((1 - measured["digits_test_accuracy"]) * 359)
+    confusion = measured["confusion"]
+    assert confusion["total"] == 359 and confusion["correct"] + confusion["errors"] == 359
+    assert confusion["errors"] == errors and errors <= 10                      # "a handful"
+    assert confusion["largest_off_diagonal"] <= 2                              # "no more than two in any one"
+    assert len(measured["wrong_confidence"]) == errors
+
+
+def test_student_version_is_valid_python():
+    """nbgrader's ClearSolutions turns each answer into a stub: the cells must still parse, and raise
+    NotImplementedError when run."""
+    from nbgrader.preprocessors import ClearSolutions
+
+    notebook = nbformat.read(NOTEBOOKS / f"{NAME}.ipynb", as_version=4)
+    notebook, _ = ClearSolutions().preprocess(notebook, {})
+    stubs = 0
+    for cell in notebook.cells:
+        if cell.cell_type != "code" or not cell.metadata.get("nbgrader", {}).get("solution"):
+            continue
+        compile(cell.source, cell.metadata["nbgrader"]["grade_id"], "exec")
+        assert "raise NotImplementedError()" in cell.source
+        assert "BEGIN SOLUTION" not in cell.source
+        stubs += 1
+    assert stubs == 7
+
+
+def test_visible_and_hidden_tests_call_the_checks_of_their_exercise():
+    notebook = nbformat.read(NOTEBOOKS / f"{NAME}.ipynb", as_version=4)
+    points = 0
+    for cell in notebook.cells:
+        meta = cell.metadata.get("nbgrader", {})
+        if meta.get("grade") and cell.cell_type == "code":
+            exercise = meta["grade_id"].removeprefix("test_")
+            visible, hidden = cell.source.split("### BEGIN HIDDEN TESTS")
+            assert f"checks.check_{exercise}({exercise})" in visible
+            assert hidden.count(f"checks.check_{exercise}({exercise}, ") >= 1
+            points += meta["points"]
+    assert points == 10
