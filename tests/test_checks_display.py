@@ -4,7 +4,7 @@ import sys
 import pytest
 from IPython.testing.globalipapp import start_ipython
 
-from helpers.checks import ExerciseFailure, _show_failure, name_error_hint
+from helpers.checks import ExerciseFailure, name_error_hint, structured_traceback
 
 
 @pytest.fixture(scope="module")
@@ -17,7 +17,7 @@ def _structured(shell, code):
         exec(code, {})
     except Exception:
         etype, value, tb = sys.exc_info()
-        return etype, "\n".join(_show_failure(shell, etype, value, tb))
+        return etype, "\n".join(structured_traceback(shell, etype, value, tb))
     raise AssertionError("no error raised")
 
 
@@ -41,6 +41,23 @@ def test_handler_is_installed_in_ipython(shell):
     assert ExerciseFailure in shell.custom_exceptions and NameError in shell.custom_exceptions
     result = shell.run_cell("undefined_thing + 1")
     assert isinstance(result.error_in_exec, NameError)      # still an error: nbgrader scores it 0
+
+
+def test_a_real_kernel_shows_both_errors_and_reports_them():
+    """In ipykernel the error must reach the front end (an `error` output) and the reply."""
+    import nbformat
+    from nbclient import NotebookClient
+    notebook = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(source) for source in (
+        "import helpers.checks\nfrom helpers.checks import fail",
+        "undefined_name + 1",
+        "fail('dW1 is m = 5 times too large')")])
+    NotebookClient(notebook, kernel_name="python3", allow_errors=True, timeout=60).execute()
+    name_error, failure = notebook.cells[1].outputs, notebook.cells[2].outputs
+    assert [o.output_type for o in name_error] == ["error"] and name_error[0].ename == "NameError"
+    assert "Run the cell that defines it first" in "\n".join(name_error[0].traceback)
+    assert [o.output_type for o in failure] == ["error"] and failure[0].ename == "ExerciseFailure"
+    assert "dW1 is m = 5 times too large" in "\n".join(failure[0].traceback)
+    assert not any("site-packages" in line or "core.py" in line for line in failure[0].traceback)
 
 
 def test_hint_names_the_missing_variable():

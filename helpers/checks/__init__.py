@@ -26,11 +26,19 @@ def name_error_hint(error: NameError) -> str:
             f"and Run All Cells).")
 
 
-def _show_failure(shell, etype, value, tb, tb_offset=None):
+def structured_traceback(shell, etype, value, tb, tb_offset=None) -> list[str]:
+    """The lines shown for an ExerciseFailure or a NameError (ANSI colours, as IPython's own)."""
     if issubclass(etype, ExerciseFailure):
         return [f"{RED}{BOLD}\u2718 {etype.__name__}{RESET}{RED}: {value}{RESET}"]
     traceback = shell.InteractiveTB.structured_traceback(etype, value, tb, tb_offset=tb_offset)
     return list(traceback) + [f"{BOLD}{name_error_hint(value)}{RESET}"]
+
+
+def _show_failure(shell, etype, value, tb, tb_offset=None):
+    # IPython ignores what a custom handler returns: the handler must display the error itself.
+    # _showtraceback sends the `error` output in a kernel (and records it for the execute reply,
+    # which nbgrader reads), and prints it in a terminal.
+    shell._showtraceback(etype, value, structured_traceback(shell, etype, value, tb, tb_offset))
 
 
 def _install_ipython_display() -> None:
