@@ -1,0 +1,154 @@
+"""A student's session in a real browser: JupyterLab on the student copy of notebook 01.
+
+Drives Debian's Chromium through Playwright (no browser download) against a JupyterLab server
+on loopback. It runs a test cell before its exercise (the hint says what to do), fills in the
+exercise, checks the visible test's success line, then a wrong answer and its hint. Screenshots
+go to build/artifacts/browser/.
+"""
+from __future__ import annotations
+
+import os
+import secrets
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+ARTIFACTS = ROOT / "build" / "artifacts" / "browser"
+NOTEBOOK = "01_shallow_network.ipynb"
+
+playwright_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed (make test installs it)")
+pytestmark = [
+    pytest.mark.slow,
+    pytest.mark.skipif(not Path(CHROMIUM).exists(),
+                       reason="Debian's chromium is not installed: apt-get install -y chromium (.ci/run does it)"),
+]
+
+CORRECT = "def sigmoid(z):\n    return 1 / (1 + np.exp(-z))\n"
+WRONG = "def sigmoid(z):\n    return 1 / (1 + np.exp(z))\n"
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def lab(tmp_path_factory):
+    """A JupyterLab server on loopback, serving a fresh student copy of notebook 01."""
+    work = tmp_path_factory.mktemp("lab")
+    student = work / "student"
+    subprocess.run([sys.executable, "-m", "grading", "student-copies", "--dest", str(student),
+                    "--assignment", NOTEBOOK.removesuffix(".ipynb")], check=True, capture_output=True, cwd=ROOT)
+    settings = work / "settings" / "@jupyterlab" / "notebook-extension"
+    settings.mkdir(parents=True)
+    # Render every cell (JupyterLab 4 renders only the visible ones by default).
+    (settings / "tracker.jupyterlab-settings").write_text('{"windowingMode": "none"}')
+    port, token = _free_port(), secrets.token_hex(16)
+    env = dict(os.environ, JUPYTERLAB_SETTINGS_DIR=str(work / "settings"),
+               JUPYTER_CONFIG_DIR=str(work / "config"), JUPYTER_RUNTIME_DIR=str(work / "runtime"))
+    command = [sys.executable, "-m", "jupyter", "lab", "--no-browser", "--ip=127.0.0.1", f"--port={port}",
+               f"--ServerApp.token={token}", f"--ServerApp.root_dir={student}"]
+    if os.geteuid() == 0:
+        command.append("--allow-root")
+    log = open(work / "lab.log", "w")
+    server = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, env=env, cwd=ROOT)
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 90
+    while True:
+        try:
+            urllib.request.urlopen(f"{base}/api?token={token}", timeout=2)
+            break
+        except OSError:
+            if time.monotonic() > deadline or server.poll() is not None:
+                server.kill()
+                pytest.fail(f"JupyterLab did not start: {(work / 'lab.log').read_text()[-2000:]}")
+            time.sleep(0.5)
+    yield f"{base}/lab/tree/{NOTEBOOK}?token={token}"
+    server.terminate()
+    try:
+        server.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        server.kill()
+    log.close()
+
+
+@pytest.fixture(scope="module")
+def page(lab):
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    with playwright_api.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=[
+            "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+            "--disable-sync", "--no-first-run"])
+        page = browser.new_page(viewport={"width": 1400, "height": 1000})
+        page.goto(lab)
+        page.wait_for_selector(".jp-Notebook .jp-Cell", timeout=90_000)
+        # Wait for the kernel: executing while it still starts loses the output.
+        page.wait_for_selector(".jp-Notebook-ExecutionIndicator[data-status='idle']", timeout=90_000)
+        yield page
+        browser.close()
+
+
+def _cell(page, text):
+    """The first cell whose input contains `text`."""
+    cell = page.locator(".jp-Notebook .jp-Cell", has=page.locator(".jp-InputArea", has_text=text)).first
+    cell.scroll_into_view_if_needed()
+    return cell
+
+
+def _run(page, cell):
+    cell.locator(".jp-InputArea-editor").click()
+    page.keyboard.press("Control+Enter")        # run, stay on the cell
+
+
+def _replace_source(page, cell, source):
+    cell.locator(".jp-InputArea-editor").click()
+    page.keyboard.press("Control+a")
+    page.keyboard.press("Delete")
+    page.keyboard.insert_text(source)           # no auto-indent, unlike typing key by key
+
+
+def _output_text(cell, expected, timeout=60_000):
+    output = cell.locator(".jp-OutputArea-output", has_text=expected)
+    output.first.wait_for(timeout=timeout)
+    return cell.locator(".jp-OutputArea").inner_text()
+
+
+def test_test_cell_before_its_exercise_says_what_to_do(page):
+    _run(page, _cell(page, "from helpers.checks import shallow as checks"))
+    test_cell = _cell(page, "checks.check_sigmoid(sigmoid)")
+    _run(page, test_cell)
+    text = _output_text(test_cell, "Run the cell that defines it first")
+    assert "NameError" in text and "`sigmoid`" in text
+    page.screenshot(path=str(ARTIFACTS / "01_test_before_exercise.png"))
+
+
+def test_correct_answer_shows_the_success_line(page):
+    exercise = _cell(page, "def sigmoid(z):")
+    _replace_source(page, exercise, CORRECT)
+    _run(page, exercise)
+    test_cell = _cell(page, "checks.check_sigmoid(sigmoid)")
+    _run(page, test_cell)
+    text = _output_text(test_cell, "all tests passed")
+    assert "\u2714 sigmoid: all tests passed." in text
+    page.screenshot(path=str(ARTIFACTS / "02_sigmoid_passed.png"))
+
+
+def test_wrong_answer_shows_the_hint(page):
+    exercise = _cell(page, "def sigmoid(z):")
+    _replace_source(page, exercise, WRONG)
+    _run(page, exercise)
+    test_cell = _cell(page, "checks.check_sigmoid(sigmoid)")
+    _run(page, test_cell)
+    text = _output_text(test_cell, "the exponent is -z")
+    assert "ExerciseFailure" in text and "Traceback" not in text
+    test_cell.screenshot(path=str(ARTIFACTS / "03_sigmoid_hint.png"))
+    page.screenshot(path=str(ARTIFACTS / "03_sigmoid_hint_page.png"))
