@@ -60,3 +60,46 @@ def test_executes_top_to_bottom(path):
     assert not errors, f"{path.name} raised {errors[0]['ename']}: {errors[0]['evalue']}"
     print(f"{path.name}: executed in {run.seconds:.1f} s")
     assert run.measured, f"{path.name} recorded no measurements in `measured`"
+
+
+def _first_cell_sections(notebook):
+    intro = notebook.cells[0].source
+    contents = intro.split("**Contents**", 1)[1].split("**Exercises**", 1)[0] if "**Contents**" in intro else ""
+    items = re.findall(r"^\s*(\d+)\.\s+(.+?)\s*$", contents, flags=re.M)
+    return intro, [(int(number), title.split(" — ")[0].strip()) for number, title in items]
+
+
+@pytest.mark.parametrize("path", NOTEBOOK_PATHS, ids=IDS)
+def test_contents_list_matches_the_numbered_section_headings(path):
+    notebook = nbformat.read(path, as_version=4)
+    _, items = _first_cell_sections(notebook)
+    assert items, f"{path.name}: the first cell needs a **Contents** list"
+    headings = [m for cell in notebook.cells if cell.cell_type == "markdown"
+                for m in re.findall(r"^## (\d+) · (.+?)\s*$", cell.source, flags=re.M)]
+    assert [int(n) for n, _ in headings] == [n for n, _ in items], f"{path.name}: contents and headings differ"
+    for (number, title), (_, heading) in zip(items, headings):
+        assert heading.startswith(title[:20]), f"{path.name}: contents item {number} {title!r} vs heading {heading!r}"
+
+
+@pytest.mark.parametrize("path", NOTEBOOK_PATHS, ids=IDS)
+def test_exercise_summary_matches_the_graded_cells(path):
+    notebook = nbformat.read(path, as_version=4)
+    intro, _ = _first_cell_sections(notebook)
+    total = re.search(r"\*\*Exercises\*\* \((\d+) points\)", intro)
+    assert total, f"{path.name}: the first cell needs '**Exercises** (N points)' and a table"
+    rows = re.findall(r"^\|\s*(\d+)\s*\|\s*`(\w+)\(.*?\)`\s*\|\s*(\d+)\s*\|", intro, flags=re.M)
+    assert rows and [int(n) for n, _, _ in rows] == list(range(1, len(rows) + 1))
+    graded_points = sum(cell.metadata["nbgrader"].get("points", 0) for cell in notebook.cells
+                        if cell.metadata.get("nbgrader", {}).get("grade"))
+    assert int(total.group(1)) == sum(int(p) for _, _, p in rows) == graded_points
+    solutions = "\n".join(cell.source for cell in notebook.cells
+                          if cell.metadata.get("nbgrader", {}).get("solution") and cell.cell_type == "code")
+    for _, name, _ in rows:
+        assert re.search(rf"^def {name}\(", solutions, flags=re.M), f"{path.name}: {name} is in the table but no exercise defines it"
+
+
+@pytest.mark.parametrize("path", NOTEBOOK_PATHS, ids=IDS)
+def test_plots_render_inline(path):
+    notebook = nbformat.read(path, as_version=4)
+    setup = next(cell for cell in notebook.cells if cell.cell_type == "code")
+    assert "%matplotlib inline" in setup.source
