@@ -10,13 +10,14 @@ SUBMISSIONS ?= submitted
 ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
 LAB_PORT ?= 8888
 
-.PHONY: help venv lab test test-fast release grade feedback export demo validate lock clean
+.PHONY: help venv lab test test-fast bench release grade feedback export demo validate lock clean
 
 help:
 	@echo "Students and self-learners:"
 	@echo "  make lab        set up, then open JupyterLab on your own copies in student/"
 	@echo "  make test       set up, then run the whole test suite"
 	@echo "  make validate NB=student/01_shallow_network.ipynb   check your answers"
+	@echo "  make bench      speed: notebooks' execution times, training vs scikit-learn (and PyTorch)"
 	@echo "Instructors (see README, 'Grading'):"
 	@echo "  make release    generate the student versions into $(COURSE)/release"
 	@echo "  make grade SUBMISSIONS=dir   autograde dir/STUDENT/ASSIGNMENT/*.ipynb"
@@ -40,6 +41,10 @@ lab: $(STAMP)
 
 test: $(STAMP)
 	$(PY) -m pytest
+
+bench: $(STAMP)
+	$(PY) benchmarks/training.py
+	$(PY) benchmarks/workbook.py --autograde
 
 test-fast: $(STAMP)
 	$(PY) -m pytest -m "not slow"

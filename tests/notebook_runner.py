@@ -1,7 +1,7 @@
 """Execute source notebooks once per test session and hand back what they measured.
 
 Each notebook keeps the numbers behind its claims in a dict called `measured`. The runner
-appends one cell that prints that dict as JSON, executes the notebook top to bottom in a fresh
+appends one cell that prints that dict (and the kernel's peak memory) as JSON, executes the notebook top to bottom in a fresh
 kernel (from the notebook's own folder, as a student would), and caches the result, so the
 "runs without error" test and the claims tests share a single execution.
 """
@@ -25,8 +25,9 @@ def source_notebooks() -> list[Path]:
 
 
 class Execution:
-    def __init__(self, notebook: nbformat.NotebookNode, seconds: float, measured: dict):
+    def __init__(self, notebook: nbformat.NotebookNode, seconds: float, measured: dict, peak_rss_mib: float):
         self.notebook, self.seconds, self.measured = notebook, seconds, measured
+        self.peak_rss_mib = peak_rss_mib          # the kernel's peak resident memory
 
 
 @lru_cache(maxsize=None)
@@ -35,15 +36,17 @@ def execute(name: str, timeout: int = 300) -> Execution:
     path = NOTEBOOKS / f"{name}.ipynb"
     notebook = nbformat.read(path, as_version=4)
     notebook.cells.append(nbformat.v4.new_code_cell(
-        "import json as _json\n"
-        f"print({MARKER!r} + _json.dumps(measured if 'measured' in dir() else {{}}, default=float))"))
+        "import json as _json, resource as _resource\n"
+        "_peak = _resource.getrusage(_resource.RUSAGE_SELF).ru_maxrss / 1024\n"
+        f"print({MARKER!r} + _json.dumps({{'measured': measured if 'measured' in dir() else {{}}, "
+        "'peak_rss_mib': _peak}, default=float))"))
     client = NotebookClient(notebook, timeout=timeout, kernel_name="python3",
                             resources={"metadata": {"path": str(NOTEBOOKS)}})
     start = time.perf_counter()
     client.execute()
     seconds = time.perf_counter() - start
-    measured = {}
+    report = {"measured": {}, "peak_rss_mib": float("nan")}
     for output in notebook.cells[-1].outputs:
         if output.get("output_type") == "stream" and MARKER in output.get("text", ""):
-            measured = json.loads(output["text"].split(MARKER, 1)[1])
-    return Execution(notebook, seconds, measured)
+            report = json.loads(output["text"].split(MARKER, 1)[1])
+    return Execution(notebook, seconds, report["measured"], report["peak_rss_mib"])
