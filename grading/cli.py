@@ -3,6 +3,12 @@
 Exit status: 0 on success; 1 when something needs attention (a failed self-check, a
 grading infrastructure problem, a broken course); 2 for a usage error. Students' failing
 tests or unprocessable submissions are reported, not turned into a failure status.
+
+``autograde`` grades each submission in a worker process of its own (``--jobs`` at a
+time), under a whole-notebook time limit, nbgrader's per-cell timeout and a memory limit,
+and skips submissions unchanged since they were graded (``--force`` grades them again).
+``--db-url`` puts the gradebook in a database server (e.g. PostgreSQL) instead of
+``COURSE/gradebook.db``.
 """
 import argparse
 import sys
@@ -18,6 +24,33 @@ from .course import (
     find_notebooks,
     find_submissions,
 )
+
+
+def _size(text):
+    from .limits import parse_size
+
+    try:
+        return parse_size(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
+def _positive_int(text):
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1: {value}")
+    return value
+
+
+def _add_db(parser):
+    parser.add_argument(
+        "--db-url", metavar="URL", default=None,
+        help="gradebook database, any SQLAlchemy URL, e.g. postgresql://user@host/course "
+             "(default: SQLite COURSE/gradebook.db)",
+    )
 
 
 def _add_common(parser, notebooks=True, course=True, assignment=True):
@@ -48,6 +81,7 @@ def build_parser():
 
     p = commands.add_parser("release", help="generate the student versions into COURSE/release")
     _add_common(p)
+    _add_db(p)
 
     p = commands.add_parser(
         "student-copies", help="add released notebooks to DEST, never overwriting a copy")
@@ -65,12 +99,31 @@ def build_parser():
         "autograde", help="autograde SUBMISSIONS/STUDENT/ASSIGNMENT/ASSIGNMENT.ipynb")
     p.add_argument("submissions", type=Path, metavar="SUBMISSIONS", help="submissions folder")
     _add_common(p)
+    _add_db(p)
+    from .limits import Limits, format_size
+    from .pipeline import default_jobs
+
+    defaults = Limits()
+    p.add_argument("-j", "--jobs", type=_positive_int, default=None, metavar="N",
+                   help=f"submissions graded at once, each in its own process "
+                        f"(default: the number of cores, here {default_jobs()})")
+    p.add_argument("--force", action="store_true",
+                   help="grade every submission again, also those unchanged since graded")
+    p.add_argument("--timeout", type=_positive_int, default=defaults.timeout, metavar="S",
+                   help=f"wall-clock limit for a whole notebook, seconds (default {defaults.timeout})")
+    p.add_argument("--cell-timeout", type=_positive_int, default=defaults.cell_timeout, metavar="S",
+                   help=f"limit for one cell, seconds (default {defaults.cell_timeout})")
+    p.add_argument("--memory-limit", type=_size, default=defaults.memory, metavar="SIZE",
+                   help=f"memory of a submission's kernel, e.g. 2G or 1536M "
+                        f"(default {format_size(defaults.memory).replace(' ', '')})")
 
     p = commands.add_parser("feedback", help="feedback HTML for everything autograded")
     _add_common(p, notebooks=False)
+    _add_db(p)
 
     p = commands.add_parser("export", help="write COURSE/grades.csv and print the grades")
     _add_common(p, notebooks=False, assignment=False)
+    _add_db(p)
 
     p = commands.add_parser("demo", help="the whole pipeline on three demo students")
     _add_common(p, course=False, assignment=False)
@@ -82,9 +135,14 @@ def build_parser():
 
 
 def _grader(args):
+    from .limits import Limits
     from .pipeline import Grader
 
-    return Grader(args.course, verbose=args.verbose)
+    limits = None
+    if getattr(args, "timeout", None):
+        limits = Limits(timeout=args.timeout, cell_timeout=args.cell_timeout, memory=args.memory_limit)
+    return Grader(args.course, verbose=args.verbose, db_url=getattr(args, "db_url", None),
+                  limits=limits, jobs=getattr(args, "jobs", None))
 
 
 def cmd_release(args):
@@ -127,26 +185,37 @@ def cmd_validate(args):
 
 
 def cmd_autograde(args):
-    from .report import format_points, grading_table
+    from .report import format_points, grading_table, notes_table
 
     notebooks = find_notebooks(args.notebooks_dir)
     submissions = find_submissions(args.submissions, args.assignment)
     if not submissions:
         raise CourseError(f"no STUDENT/ASSIGNMENT folders in {args.submissions}")
     grader = _grader(args)
+    print(f"Grading {len(submissions)} submission(s) with {grader.jobs} worker(s); limits: "
+          f"{grader.limits.describe()}.", flush=True)
 
     def progress(result):
         print(f"{result.student}/{result.assignment}: "
               f"{format_points(result.score, result.max_score)}  {result.status}", flush=True)
 
-    results = grader.autograde_all(submissions, notebooks, progress=progress)
+    results = grader.autograde_all(submissions, notebooks, progress=progress, force=args.force)
     print()
     print(grading_table(results))
-    failed = [r for r in results if not r.graded]
-    print(f"\n{len(results) - len(failed)} graded, {len(failed)} failed to process.")
+    notes = notes_table(results)
+    if notes:
+        print("\nNotes (what was found in the submissions, and done about it):")
+        print(notes)
+    skipped = [r for r in results if r.skipped]
+    failed = [r for r in results if not r.graded and not r.skipped]
+    graded = len(results) - len(skipped) - len(failed)
+    print(f"\n{graded} graded, {len(skipped)} skipped (unchanged), {len(failed)} failed to process.")
+    if grader.layout.grades_csv.exists():
+        print(f"Grades: {grader.layout.grades_csv}; reasons: {grader.layout.grading_report}")
     broken = [r for r in results if r.infrastructure]
     if broken:
-        print(f"{len(broken)} failure(s) look like a grading infrastructure problem.", file=sys.stderr)
+        print(f"{len(broken)} failure(s) look like a grading infrastructure problem "
+              f"(logs: {grader.layout.work_dir / 'logs'}).", file=sys.stderr)
         return 1
     return 0
 
@@ -163,9 +232,15 @@ def cmd_feedback(args):
 def cmd_export(args):
     from .report import grades_matrix
 
-    path, rows = _grader(args).export()
-    print(f"wrote {path}\n")
+    grader = _grader(args)
+    path, rows = grader.export()
+    print(f"wrote {path} and {grader.layout.grading_report}\n")
     print(grades_matrix(rows) if rows else "(no grades yet)")
+    unusual = [(key, run) for key, run in sorted(grader.runs().items()) if run.reason]
+    if unusual:
+        print("\nNot graded in full:")
+        for (student, assignment), run in unusual:
+            print(f"  {student}/{assignment} ({run.outcome}): {run.reason}")
     return 0
 
 

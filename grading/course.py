@@ -8,8 +8,14 @@ Nothing here runs nbgrader. The course directory follows nbgrader's layout::
     COURSE/submitted/STUDENT/X/X.ipynb copied from a submissions folder
     COURSE/autograded/STUDENT/X/X.ipynb
     COURSE/feedback/STUDENT/X/X.html
-    COURSE/gradebook.db, COURSE/grades.csv
+    COURSE/gradebook.db, COURSE/grades.csv, COURSE/grading_report.csv
+    COURSE/.grading/                   ours: lock, templates (private gradebooks), logs
+
+The gradebook is ``COURSE/gradebook.db`` (SQLite) unless a database URL is given
+(``--db-url``, e.g. PostgreSQL).
 """
+import hashlib
+import os
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
@@ -29,6 +35,7 @@ class CourseLayout:
     """Paths inside one nbgrader course directory."""
 
     root: Path
+    database: str | None = None  # SQLAlchemy URL of the gradebook; None: COURSE/gradebook.db
 
     def __post_init__(self):
         object.__setattr__(self, "root", Path(self.root).resolve())
@@ -39,8 +46,28 @@ class CourseLayout:
 
     @property
     def db_url(self):
-        """Absolute SQLite URL; a writer waits up to 60 s for a lock instead of failing."""
-        return f"sqlite:///{self.gradebook}?timeout=60"
+        """The gradebook's URL. By default an absolute SQLite URL, with which a writer
+        waits up to 60 s for a lock instead of failing."""
+        return self.database or f"sqlite:///{self.gradebook}?timeout=60"
+
+    def gradebook_exists(self):
+        """False only for a SQLite gradebook file not created yet (a server is asked)."""
+        return bool(self.database) or self.gradebook.exists()
+
+    @property
+    def grading_report(self):
+        return self.root / "grading_report.csv"
+
+    @property
+    def work_dir(self):
+        """Our own files in the course: lock, template gradebooks, worker logs."""
+        return self.root / ".grading"
+
+    def log_file(self, student, assignment):
+        return self.work_dir / "logs" / student / f"{assignment}.log"
+
+    def source_dir(self, assignment):
+        return self.root / "source" / assignment
 
     @property
     def grades_csv(self):
@@ -142,6 +169,43 @@ class Submission:
     def other_notebooks(self):
         return sorted(p.name for p in self.path.glob("*.ipynb") if p != self.notebook)
 
+    def extra_files(self, expected):
+        """Relative paths of the visible files other than ``expected`` names (not graded)."""
+        return sorted(
+            rel for rel, _ in _visible_files(self.path)
+            if rel not in expected
+        )
+
+
+def _visible_files(root):
+    """``(relative posix path, Path)`` of the files below ``root``, hidden ones and
+    symbolic links left out, sorted."""
+    root = Path(root)
+    found = []
+    for folder, dirs, files in os.walk(root, followlinks=False):
+        dirs[:] = sorted(d for d in dirs if not d.startswith(".") and d != "__pycache__")
+        for name in sorted(files):
+            path = Path(folder) / name
+            if name.startswith(".") or path.is_symlink():
+                continue
+            found.append((path.relative_to(root).as_posix(), path))
+    return sorted(found)
+
+
+def tree_hash(root):
+    """SHA-256 over the names and contents of the visible files below ``root``.
+
+    Equal hashes mean the same files with the same contents: an unchanged submission.
+    """
+    digest = hashlib.sha256()
+    for rel, path in _visible_files(root):
+        file_digest = hashlib.sha256()
+        with open(path, "rb") as handle:
+            for block in iter(lambda: handle.read(1 << 20), b""):
+                file_digest.update(block)
+        digest.update(rel.encode() + b"\0" + file_digest.digest())
+    return digest.hexdigest()
+
 
 def _visible_dirs(path):
     return sorted(p for p in Path(path).iterdir() if p.is_dir() and not p.name.startswith("."))
@@ -167,7 +231,8 @@ def find_submissions(submissions_dir, assignments=None):
 def copy_submission(layout, submission):
     """Copy (never link) a submission folder to ``COURSE/submitted/STUDENT/ASSIGNMENT``.
 
-    The previous copy is replaced, so stale files do not linger. When the submissions
+    The previous copy is replaced, so stale files do not linger. Symbolic links are left
+    out (one could point at anything, ``/dev/zero`` included). When the submissions
     folder *is* the course's ``submitted/`` folder, nothing is copied.
     """
     dest = layout.submitted_dir(submission.student, submission.assignment)
@@ -176,7 +241,11 @@ def copy_submission(layout, submission):
     if dest.exists():
         shutil.rmtree(dest)
     dest.parent.mkdir(parents=True, exist_ok=True)
-    shutil.copytree(submission.path, dest, symlinks=False)
+
+    def links(folder, names):
+        return [name for name in names if os.path.islink(os.path.join(folder, name))]
+
+    shutil.copytree(submission.path, dest, ignore=links)
     return dest
 
 

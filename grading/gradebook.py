@@ -1,13 +1,25 @@
-"""Reading (and, for unprocessable submissions, zeroing) scores in nbgrader's gradebook.
+"""Reading and writing scores in nbgrader's gradebook (SQLite or any SQLAlchemy URL).
 
 Scores always come from here, never from nbgrader's exit status: nbgrader reports
 success when tests fail or time out.
+
+Autograded results are written by one process (the grading command), through nbgrader's
+own ``SaveAutoGrades`` and ``AssignLatePenalties`` applied to the autograded notebook:
+the workers grade in private gradebooks, so their writes cannot collide.
+
+Next to nbgrader's tables the gradebook holds one table of ours, ``nnfs_grading_runs``:
+per submission, the content hash of the files that were graded (to skip unchanged
+submissions), the outcome and the reason (a limit hit, why it could not be processed)
+and the notes (tampering found, extra files ignored).
 """
 import csv
+import json
 import warnings
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
 
+from sqlalchemy import Column, DateTime, Float, MetaData, String, Table, Text, create_engine
 from sqlalchemy.exc import SAWarning
 
 
@@ -31,6 +43,10 @@ def open_gradebook(db_url):
         warnings.simplefilter("ignore", SAWarning)
         with Gradebook(db_url) as gb:
             yield gb
+
+
+def is_sqlite(db_url):
+    return db_url.startswith("sqlite:")
 
 
 def assignment_ids(db_url):
@@ -117,3 +133,127 @@ def read_csv(path):
     """Rows of a grades CSV as dictionaries."""
     with open(path, newline="") as handle:
         return list(csv.DictReader(handle))
+
+
+def save_autogrades(db_url, student, assignment, notebooks, timestamp=None, config=None):
+    """Record an autograded submission, as nbgrader's autograde does after executing it.
+
+    ``notebooks`` maps notebook name to the autograded notebook (a file that no process of
+    the submission can still change). The submission is created or updated (keeping any
+    manual grades), every grade is first set to 0 (a notebook missing from the submission
+    scores 0, as in nbgrader), then nbgrader's ``SaveAutoGrades`` and
+    ``AssignLatePenalties`` run on each notebook against this gradebook.
+    """
+    import nbformat
+    from nbgrader.preprocessors import AssignLatePenalties, SaveAutoGrades
+
+    with open_gradebook(db_url) as gb:
+        gb.update_or_create_student(student)
+        extra = {"timestamp": timestamp} if timestamp else {}
+        submission = gb.update_or_create_submission(assignment, student, **extra)
+        for notebook in submission.notebooks:
+            for grade in notebook.grades:
+                grade.auto_score = 0
+                grade.needs_manual_grade = grade.manual_score is not None
+        gb.db.commit()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", SAWarning)
+        for name, path in sorted(notebooks.items()):
+            nb = nbformat.read(str(path), as_version=4)
+            resources = {"nbgrader": {"student": student, "assignment": assignment,
+                                      "notebook": name, "db_url": db_url}}
+            for preprocessor in (SaveAutoGrades, AssignLatePenalties):
+                preprocessor(config=config).preprocess(nb, resources)
+
+
+# -- our table: one row per graded submission ------------------------------------------
+
+_META = MetaData()
+RUNS = Table(
+    "nnfs_grading_runs", _META,
+    Column("student_id", String(128), primary_key=True),
+    Column("assignment_id", String(128), primary_key=True),
+    Column("content_hash", String(64)),
+    Column("source_hash", String(64)),
+    Column("outcome", String(16)),     # graded | limited | zeroed | error
+    Column("reason", Text),
+    Column("notes", Text),             # JSON list of strings
+    Column("seconds", Float),
+    Column("graded_at", DateTime),
+)
+
+#: Outcomes after which an unchanged submission is not graded again (``error`` is retried).
+FINAL_OUTCOMES = ("graded", "limited", "zeroed")
+
+
+@dataclass
+class RunRecord:
+    """Our record of the last grading of one submission."""
+
+    student: str
+    assignment: str
+    content_hash: str
+    source_hash: str
+    outcome: str
+    reason: str = ""
+    notes: list = field(default_factory=list)
+    seconds: float = 0.0
+    graded_at: datetime | None = None
+
+
+_engines = {}
+
+
+def _engine(db_url):
+    engine = _engines.get(db_url)
+    if engine is None:
+        with open_gradebook(db_url):  # nbgrader's tables first: it stamps only a new database
+            pass
+        engine = _engines[db_url] = create_engine(db_url)
+        _META.create_all(engine, tables=[RUNS], checkfirst=True)
+    return engine
+
+
+def save_run(db_url, record):
+    """Insert or replace the record of ``(record.student, record.assignment)``."""
+    row = {
+        "student_id": record.student, "assignment_id": record.assignment,
+        "content_hash": record.content_hash, "source_hash": record.source_hash,
+        "outcome": record.outcome, "reason": record.reason, "notes": json.dumps(record.notes),
+        "seconds": record.seconds, "graded_at": record.graded_at or datetime.now(timezone.utc).replace(tzinfo=None),
+    }
+    with _engine(db_url).begin() as conn:
+        conn.execute(RUNS.delete().where(
+            (RUNS.c.student_id == record.student) & (RUNS.c.assignment_id == record.assignment)))
+        conn.execute(RUNS.insert().values(**row))
+
+
+def load_runs(db_url):
+    """``{(student, assignment): RunRecord}`` of every graded submission."""
+    with _engine(db_url).connect() as conn:
+        rows = conn.execute(RUNS.select()).mappings().all()
+    return {
+        (row["student_id"], row["assignment_id"]): RunRecord(
+            row["student_id"], row["assignment_id"], row["content_hash"], row["source_hash"],
+            row["outcome"], row["reason"] or "", json.loads(row["notes"] or "[]"),
+            row["seconds"] or 0.0, row["graded_at"],
+        )
+        for row in rows
+    }
+
+
+def export_report(db_url, path):
+    """Write ``grading_report.csv``: score, outcome, reason and notes per submission."""
+    runs = load_runs(db_url)
+    rows = all_scores(db_url)
+    with open(path, "w", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["student_id", "assignment", "score", "max_score", "outcome", "reason", "notes"])
+        for row in rows:
+            run = runs.get((row.student, row.assignment))
+            writer.writerow([
+                row.student, row.assignment, f"{row.score:g}", f"{row.max_score:g}",
+                run.outcome if run else ("graded" if row.submitted else "not submitted"),
+                run.reason if run else "", " | ".join(run.notes) if run else "",
+            ])
+    return path

@@ -1,6 +1,8 @@
 """nbgrader preprocessors used by this course (wired up in ``nbgrader_config.py``).
 
-* :class:`GradingExecute` - nbgrader's ``Execute`` on the grading interpreter's kernel.
+* :class:`GradingExecute` - nbgrader's ``Execute`` on the grading interpreter's kernel,
+  with a whole-notebook time limit, and a kernel that dies or ignores interrupts costing
+  the affected cells (with the reason in their output) instead of the whole submission.
 * :class:`StderrToStdout` - autograde: a warning on stderr must not zero a passing test.
 * :class:`HideTestInternals` - feedback: failures of graded test cells are shown as
   ``ename: evalue`` only, and no output line may quote hidden test code.
@@ -9,11 +11,23 @@ Hidden blocks themselves are removed from the feedback's test sources by nbgrade
 ``ClearHiddenTests``, which must run *after* :class:`HideTestInternals` (this one needs
 the hidden block to know which lines to scrub from the outputs).
 """
+from time import monotonic
+
+from nbclient.exceptions import CellTimeoutError, DeadKernelError
+from nbformat import NotebookNode
 from nbgrader import utils
 from nbgrader.preprocessors import Execute, NbGraderPreprocessor
-from traitlets import Unicode
+from traitlets import Bool, Integer, Unicode
 
 from .kernels import GradingKernelManager
+
+#: ``ename`` of the error outputs that GradingExecute writes into cells it had to stop or
+#: skip; with ``CellTimeoutError`` (nbgrader's per-cell timeout) and ``MemoryError``
+#: they are the "limit" errors that the grading report summarises.
+NOT_RUN = "NotRun"
+KERNEL_DIED = "KernelDied"
+TIMEOUT = "CellTimeoutError"
+LIMIT_ERRORS = (TIMEOUT, NOT_RUN, KERNEL_DIED, "MemoryError")
 
 BEGIN_HIDDEN = "BEGIN HIDDEN TESTS"
 END_HIDDEN = "END HIDDEN TESTS"
@@ -45,17 +59,107 @@ def scrub_lines(text, forbidden):
     return "".join(kept)
 
 
+def error_output(ename, evalue):
+    """An ``error`` output whose traceback is just ``ename: evalue``."""
+    return NotebookNode(output_type="error", ename=ename, evalue=evalue, traceback=[f"{ename}: {evalue}"])
+
+
 class GradingExecute(Execute):
-    """nbgrader's ``Execute`` whose ``python3`` kernel is the grading interpreter.
+    """nbgrader's ``Execute`` whose ``python3`` kernel is the grading interpreter, made robust.
 
     nbgrader's ``Execute`` passes ``kernel_manager_class`` as an argument, so the
     ``ExecutePreprocessor.kernel_manager_class`` option cannot change it; this subclass
     does. Timeouts and other options still come from ``Execute``/``ExecutePreprocessor``.
+
+    Where nbgrader gives up on the whole submission ("failed to process", no grade), this
+    class records the problem in the cell and goes on, so that the cells that ran keep
+    their points and the others score 0 with the reason in their output:
+
+    * ``notebook_timeout``: a wall-clock limit for the whole notebook. Each cell's timeout
+      is cut to the time left; once it is used up the remaining cells are not run.
+    * a kernel that dies (a crash, ``os._exit``, a fatal error at the memory limit): the
+      cell gets a ``KernelDied`` error and the remaining cells are not run.
+    * a kernel that does not stop when interrupted at the per-cell timeout (code that
+      ignores SIGINT, or stuck in C code): it is killed, the cell keeps its timeout error
+      and the remaining cells are not run.
+    * ``kill_leftover_processes``: when the kernel has shut down, kill every process this
+      process still has below it (a daemon started by a submission). For the grading
+      worker only: in a Jupyter server it would kill the user's other kernels.
     """
+
+    notebook_timeout = Integer(
+        0, help="Wall-clock limit in seconds for the whole notebook (0: none).",
+    ).tag(config=True)
+    kill_leftover_processes = Bool(
+        False, help="After the kernel shut down, kill everything else this process started.",
+    ).tag(config=True)
 
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("kernel_manager_class", GradingKernelManager)
         super().__init__(*args, **kwargs)
+        self._halted = ""
+        self._deadline = None
+
+    def preprocess(self, nb, resources=None, km=None):
+        self._halted = ""
+        self._deadline = monotonic() + self.notebook_timeout if self.notebook_timeout else None
+        try:
+            return super().preprocess(nb, resources, km)
+        finally:
+            if self.kill_leftover_processes:
+                from .limits import kill_descendants
+
+                kill_descendants()
+
+    def _time_left(self):
+        return None if self._deadline is None else self._deadline - monotonic()
+
+    def _stop_kernel(self):
+        """Kill the kernel and everything it started (it did not answer an interrupt)."""
+        from .limits import kill_tree
+
+        process = getattr(getattr(self.km, "provisioner", None), "process", None)
+        if process is not None and process.poll() is None:
+            kill_tree(process.pid)
+
+    def preprocess_cell(self, cell, resources, index):
+        if cell.cell_type != "code" or not cell.source.strip():
+            return super().preprocess_cell(cell, resources, index)
+        left = self._time_left()
+        if not self._halted and left is not None:
+            if left < 1:
+                self._halted = f"the notebook used up its time limit of {self.notebook_timeout} s"
+            elif self.timeout is None or left < self.timeout:
+                self.timeout = max(1, int(left))
+        if self._halted:
+            cell.outputs = [error_output(NOT_RUN, f"not run: {self._halted}")]
+            cell.execution_count = None
+            return cell, resources
+        try:
+            cell, resources = super().preprocess_cell(cell, resources, index)
+        except DeadKernelError:
+            cell.outputs.append(error_output(
+                KERNEL_DIED,
+                "the kernel died while running this cell (a crash, os._exit(), or the memory limit)",
+            ))
+            self._halted = "the kernel died in an earlier cell"
+        except CellTimeoutError:
+            # nbclient interrupted the kernel at the timeout, but it did not stop
+            self._stop_kernel()
+            cell.outputs.append(error_output(
+                TIMEOUT, f"the cell ran past its time limit ({self.timeout} s) and did not stop "
+                         "when interrupted, so the kernel was stopped",
+            ))
+            self._halted = "the kernel was stopped in an earlier cell"
+        if not self._halted:
+            left = self._time_left()
+            if left is not None and left < 1:
+                self._halted = f"the notebook used up its time limit of {self.notebook_timeout} s"
+                for output in cell.outputs:
+                    if output.output_type == "error" and output.ename == TIMEOUT:
+                        output.evalue = f"stopped at the notebook's time limit of {self.notebook_timeout} s"
+                        output.traceback = [f"{TIMEOUT}: {output.evalue}"]
+        return cell, resources
 
 
 class StderrToStdout(NbGraderPreprocessor):

@@ -29,6 +29,15 @@ def grading_table(results):
     )
 
 
+def notes_table(results):
+    """Indented lines ``student/assignment: note`` for the results that have notes."""
+    lines = []
+    for result in results:
+        for note in result.notes:
+            lines.append(f"  {result.student}/{result.assignment}: {note}")
+    return "\n".join(lines)
+
+
 def grades_matrix(rows):
     """One line per student, one column per assignment, plus the total.
 

@@ -183,7 +183,10 @@ def test_bad_submissions_are_reported_and_do_not_stop_the_batch(graded):
 
 def test_feedback_never_shows_hidden_tests(graded):
     feedback = graded["feedback"]
-    assert set(feedback) == {(s, NAME) for s in ("alice", "bob", "carol", "dave")}
+    assert set(feedback) == {(s, NAME) for s in ("adam", "alice", "bob", "carol", "dave", "mallory")}
+    # a submission that could not be graded gets a page with the reason
+    adam = html_text(feedback[("adam", NAME)])
+    assert "could not be graded" in adam and "is not a valid notebook" in adam
     hidden = hidden_code_lines()
     for path in feedback.values():
         text = html_text(path)

@@ -1,0 +1,195 @@
+"""The grading worker: autogrades ONE submission in a private copy of the course.
+
+Runs in a child process (started by :mod:`grading.isolation`, which also enforces the
+hard time and memory limits from outside). Its job folder, prepared by the parent::
+
+    JOB/job.json                       what to grade, the limits (no path of the real course)
+    JOB/release/NB.ipynb               released notebooks (to compare the submission with)
+    JOB/course/gradebook.db            a private gradebook: only this assignment, no students
+    JOB/course/source/A/...            the assignment's source folder
+    JOB/course/submitted/S/A/NB.ipynb  the submitted notebooks (and timestamp.txt)
+    JOB/tmp/                           $TMPDIR, caches and IPython's folder for the kernel
+
+It sanitizes the notebooks (:mod:`grading.sanitize`), runs nbgrader's autograde on the
+private course, kills whatever the submission left running, and writes ``JOB/result.json``.
+The kernel may write only in its working folder (``JOB/course/autograded/S/A``) and
+``JOB/tmp`` where Landlock is available: not in the private gradebook, not in the course.
+The parent merges the autograded notebook into the real gradebook with nbgrader's own
+``SaveAutoGrades``; nothing here writes to it.
+"""
+import json
+import logging
+import os
+import sys
+import time
+import traceback
+import warnings
+from pathlib import Path
+
+import nbformat
+from nbgrader import utils as nbutils
+from nbgrader.apps import NbGraderAPI  # noqa: F401  (imported once, in the fork server)
+from sqlalchemy.exc import SAWarning
+
+from .course import CourseLayout
+from .limits import become_subreaper, format_size, kill_descendants, landlock_abi
+from .preprocessors import LIMIT_ERRORS, NOT_RUN
+from .sanitize import sanitize
+
+JOB_ENV = "NNFS_GRADING_JOB"
+
+
+def _write_json(path, data):
+    tmp = path.with_suffix(".tmp")
+    tmp.write_text(json.dumps(data, indent=1, sort_keys=True))
+    os.replace(tmp, path)
+
+
+def _cell_label(cell, number):
+    grade_id = cell.get("metadata", {}).get("nbgrader", {}).get("grade_id")
+    return grade_id or f"cell {number}"
+
+
+def limit_events(nb):
+    """``[(cell label, ename, evalue)]`` of the limit errors in an executed notebook."""
+    events = []
+    for number, cell in enumerate(nb.cells, start=1):
+        if cell.cell_type != "code":
+            continue
+        for output in cell.get("outputs", []):
+            if output.get("output_type") == "error" and output.get("ename") in LIMIT_ERRORS:
+                events.append((_cell_label(cell, number), output.ename, str(output.get("evalue", ""))))
+    return events
+
+
+def summarize_events(events, limits=None):
+    """One line for the report: what stopped which cell, and how many were not run."""
+    parts, not_run = [], [label for label, ename, _ in events if ename == NOT_RUN]
+    for label, ename, evalue in events:
+        if ename == NOT_RUN:
+            continue
+        if ename == "MemoryError" and limits:
+            evalue = f"memory limit {format_size(limits['memory'])}"
+        parts.append(f"{label}: {ename}" + (f" ({evalue})" if evalue else ""))
+    if not_run:
+        why = next(evalue for _, ename, evalue in events if ename == NOT_RUN).removeprefix("not run: ")
+        parts.append(f"{len(not_run)} later cell(s) not run ({why})")
+    return "; ".join(parts)
+
+
+def cell_scores(nb):
+    """``{grade_id: auto_score}`` as nbgrader's SaveAutoGrades computes it (for the log)."""
+    return {
+        cell.metadata.nbgrader["grade_id"]: nbutils.determine_grade(cell)[0]
+        for cell in nb.cells
+        if nbutils.is_grade(cell)
+    }
+
+
+def _private_config(layout, spec):
+    from .pipeline import load_config
+
+    limits = spec["limits"]
+    config = load_config(layout)
+    config.ExecutePreprocessor.timeout = limits["cell_timeout"]
+    config.GradingExecute.notebook_timeout = limits["timeout"]
+    config.GradingExecute.kill_leftover_processes = True
+    config.GradingKernelSpecManager.memory_limit = limits["memory"]
+    config.GradingKernelSpecManager.file_size_limit = limits["file_size"]
+    config.GradingKernelSpecManager.sandbox_writes = bool(limits.get("sandbox"))
+    return config
+
+
+def _kernel_environment(job):
+    """Where the kernel's temporary files and caches go: JOB/tmp (writable under Landlock)."""
+    tmp = job / "tmp"
+    for name, sub in [("TMPDIR", ""), ("MPLCONFIGDIR", "matplotlib"), ("IPYTHONDIR", "ipython"),
+                      ("XDG_CACHE_HOME", "cache"), ("JUPYTER_RUNTIME_DIR", "runtime")]:
+        path = tmp / sub if sub else tmp
+        path.mkdir(parents=True, exist_ok=True)
+        os.environ[name] = str(path)
+    os.environ[JOB_ENV] = job.name
+    os.environ["PYTHONDONTWRITEBYTECODE"] = "1"
+
+
+def grade(job, spec, log):
+    """Autograde the job's submission; returns the result dictionary (never raises)."""
+    from .pipeline import failure_reason, _failure_text, _is_infrastructure
+
+    student, assignment = spec["student"], spec["assignment"]
+    layout = CourseLayout(job / "course")
+    submitted = layout.submitted_dir(student, assignment)
+    result = {"problem": "", "infrastructure": False, "reason": "", "notes": [], "events": [],
+              "scores": {}, "sandbox": 0}
+    for name in spec["notebooks"]:
+        path = submitted / f"{name}.ipynb"
+        if not path.exists():
+            continue  # nbgrader records 0 for a notebook missing from a submission
+        try:
+            nb = nbformat.read(str(path), as_version=4)
+        except Exception as exc:  # invalid JSON, not a notebook, unreadable file...
+            text = str(exc).strip()
+            first_line = text.splitlines()[0] if text else type(exc).__name__
+            result["problem"] = f"{name}.ipynb is not a valid notebook ({first_line})"
+            return result
+        release = nbformat.read(str(job / "release" / f"{name}.ipynb"), as_version=4)
+        result["notes"] += sanitize(nb, release)
+        nbformat.write(nb, str(path))
+
+    _kernel_environment(job)
+    if spec["limits"].get("sandbox"):
+        result["sandbox"] = landlock_abi()
+    from nbgrader.apps import NbGraderAPI
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", SAWarning)
+        warnings.filterwarnings("ignore", "Cell is missing an id field")
+        api = NbGraderAPI(config=_private_config(layout, spec), log=log)
+        outcome = api.autograde(assignment, student, force=True, create=True)
+    kill_descendants()
+    if not outcome["success"]:
+        result["problem"] = failure_reason(outcome)
+        result["infrastructure"] = _is_infrastructure(result["problem"] + "\n" + _failure_text(outcome))
+        return result
+    events = []
+    for name in spec["notebooks"]:
+        path = layout.autograded_dir(student, assignment) / f"{name}.ipynb"
+        if not path.exists():
+            continue
+        nb = nbformat.read(str(path), as_version=4)
+        events += limit_events(nb)
+        result["scores"][name] = cell_scores(nb)
+    if not result["scores"]:
+        result["problem"] = "nbgrader produced no autograded notebook"
+    result["events"] = events
+    result["reason"] = summarize_events(events, spec["limits"])
+    return result
+
+
+def run_job(job_dir):
+    """Entry point of the worker process: grade ``job_dir``, write ``job_dir/result.json``."""
+    job = Path(job_dir)
+    os.setsid()  # own process group and session: the terminal's Ctrl-C goes to the parent only
+    become_subreaper()
+    log_file = open(job / "worker.log", "a", buffering=1)
+    os.dup2(log_file.fileno(), 1)
+    os.dup2(log_file.fileno(), 2)
+    sys.stdout = sys.stderr = log_file
+    log = logging.getLogger("grading.worker")
+    log.handlers[:] = [logging.StreamHandler(log_file)]
+    log.handlers[0].setFormatter(logging.Formatter("%(relativeCreated)d [%(levelname)s] %(message)s"))
+    log.setLevel(logging.INFO)
+    log.propagate = False
+    start = time.monotonic()
+    try:
+        spec = json.loads((job / "job.json").read_text())
+        result = grade(job, spec, log)
+    except BaseException as exc:  # a bug here must still leave a result behind
+        traceback.print_exc()
+        result = {"problem": f"grading worker failed: {type(exc).__name__}: {exc}",
+                  "infrastructure": True, "notes": []}
+    finally:
+        kill_descendants()
+    result["seconds"] = round(time.monotonic() - start, 2)
+    _write_json(job / "result.json", result)
+    log_file.flush()
