@@ -1,0 +1,370 @@
+"""Checks for notebook 07 (hyper-parameters). Each `check_*` takes the student's function, runs it on
+fresh inputs (sizes and seed are arguments, so hidden tests use new ones) and raises ExerciseFailure
+naming the mistake, or prints a success line.
+
+Random draws are compared exactly with the reference's draws from a generator seeded the same way,
+so a check can tell which wrong formula produced a value; the searches get a recording train_eval
+that remembers every configuration it was given.
+"""
+from __future__ import annotations
+
+import itertools
+import math
+import numbers
+
+import numpy as np
+
+from .. import hyperparameters as ref
+from .core import ExerciseFailure, Mistake, expect_array, expect_float, fail, passed, student_call
+
+
+def _state(rng):
+    return rng.bit_generator.state
+
+
+def _values(result, size):
+    """The student's samples as a float array of the requested size, or a clear failure."""
+    if size is None:
+        if isinstance(result, np.ndarray) and result.ndim == 0:
+            result = result.item()
+        if isinstance(result, np.ndarray):
+            fail(f"with size=None the function must return one number (as rng.uniform(a, b, None) does), "
+                 f"got an array of shape {result.shape}.")
+        if isinstance(result, bool) or not isinstance(result, numbers.Real):
+            fail(f"with size=None the function must return one number, got {type(result).__name__}.")
+        return np.array(float(result))
+    if isinstance(result, (list, tuple)):
+        result = np.asarray(result, dtype=np.float64)
+    return result
+
+
+def _check_uses_rng(fn, name, args, size, seed):
+    """Same seed, same values; and the values come from the rng argument."""
+    rng = np.random.default_rng(seed)
+    before = _state(rng)
+    try:
+        first = _values(student_call(fn, name, *args, size, rng), size)
+    except ExerciseFailure as failure:
+        if "high - low < 0" in str(failure):
+            hint = ("1 - high is the smaller bound: call sample_log_uniform(1 - high, 1 - low, size, rng)."
+                    if name == "sample_beta" else "the exponent's bounds are np.log10(low), np.log10(high), low first.")
+            fail(f"{failure} rng.uniform(a, b) needs a <= b: {hint}")
+        raise
+    drew = _state(rng) != before
+    second = _values(student_call(fn, name, *args, size, np.random.default_rng(seed)), size)
+    if isinstance(first, np.ndarray) and isinstance(second, np.ndarray) and first.shape == second.shape \
+            and not np.allclose(first, second, rtol=1e-12, atol=0):
+        fail(f"{name} gave different values for two generators with the same seed: draw from the rng argument "
+             f"(rng.uniform(...)), never from the global np.random or a new generator, so that a seed repeats "
+             f"the same samples.")
+    if not drew:
+        fail(f"{name} did not draw anything from the rng it was given: use rng.uniform(...) with the rng "
+             f"argument (np.random.uniform and np.random.default_rng() ignore it).")
+    return first
+
+
+def check_sample_log_uniform(sample_log_uniform, low=1e-4, high=1.0, size=5, seed=0):
+    """10 ** rng.uniform(log10(low), log10(high), size)."""
+    rng_seed = lambda: np.random.default_rng(seed)
+    a, b = np.log10(low), np.log10(high)
+    result = _check_uses_rng(sample_log_uniform, "sample_log_uniform", (low, high), size, seed)
+    expected = np.asarray(ref.sample_log_uniform(low, high, size, rng_seed()))
+    with np.errstate(all="ignore"):
+        mistakes = [
+            Mistake(f"These are uniform on the linear scale, rng.uniform(low, high): then {_linear_share(low, high)} "
+                    f"of the samples fall in the top decade [{high / 10:g}, {high:g}]. Draw the exponent uniformly, "
+                    f"r = rng.uniform(np.log10(low), np.log10(high), size), and return 10 ** r.",
+                    rng_seed().uniform(low, high, size)),
+            Mistake("The exponent was drawn between low and high themselves: draw it between their logarithms, "
+                    "r = rng.uniform(np.log10(low), np.log10(high), size), then 10 ** r.",
+                    10.0 ** rng_seed().uniform(low, high, size)),
+            Mistake("You returned the exponents r: the samples are 10 ** r.", rng_seed().uniform(a, b, size)),
+            Mistake("The bases do not match: the exponent is a log10, so raise 10 to it (10 ** r), not e "
+                    "(np.exp(r)).", np.exp(rng_seed().uniform(a, b, size))),
+            Mistake("You returned log10 of linear samples: draw the exponent r uniformly between np.log10(low) and "
+                    "np.log10(high), then return 10 ** r.", np.log10(rng_seed().uniform(low, high, size))),
+        ]
+    if size is not None and isinstance(result, np.ndarray) and result.shape == expected.shape:
+        grid = np.logspace(a, b, expected.size).reshape(expected.shape)
+        if np.allclose(result, grid):
+            fail("sample_log_uniform returned np.logspace(...), evenly spaced values: a random search needs random "
+                 "values, 10 ** rng.uniform(np.log10(low), np.log10(high), size).")
+    what = f"(size = {size})" if size is not None else ""
+    if size is None:
+        expect_float(f"sample_log_uniform({low:g}, {high:g}, None, rng)", float(result), float(expected),
+                     mistakes=[Mistake(m.hint, float(np.asarray(m.value))) for m in mistakes], rtol=1e-9, atol=0)
+    else:
+        expect_array(f"sample_log_uniform({low:g}, {high:g}, {size}, rng)", result, expected, mistakes=mistakes,
+                     rtol=1e-9, atol=0, what=what)
+    passed("sample_log_uniform")
+
+
+def _mistakes(pairs):
+    """[(hint, thunk)] -> [Mistake], leaving out the variants that cannot be computed for these bounds."""
+    mistakes = []
+    with np.errstate(all="ignore"):
+        for hint, thunk in pairs:
+            try:
+                mistakes.append(Mistake(hint, thunk()))
+            except (ValueError, OverflowError, ZeroDivisionError):
+                continue
+    return mistakes
+
+
+def _linear_share(low, high):
+    return f"{(high - high / 10) / (high - low):.0%}"
+
+
+def check_sample_beta(sample_beta, low=0.9, high=0.999, size=6, seed=1):
+    """1 - sample_log_uniform(1 - high, 1 - low, size, rng): 1 - beta is log-uniform."""
+    rng_seed = lambda: np.random.default_rng(seed)
+    result = _check_uses_rng(sample_beta, "sample_beta", (low, high), size, seed)
+    expected = np.asarray(ref.sample_beta(low, high, size, rng_seed()))
+    lo, hi = np.log10(1 - high), np.log10(1 - low)
+    top = 1 - (1 - high) * 10                     # the last decade of 1 - beta: [top, high]
+    share = (f"only {(high - top) / (high - low):.0%} of them would fall in [{top:g}, {high:g}], where beta matters "
+             f"most. " if low < top < high else "")
+    mistakes = _mistakes([
+        (f"These betas are uniform on the linear scale, rng.uniform(low, high): {share}Sample 1 - beta on a log "
+         f"scale: 1 - sample_log_uniform(1 - high, 1 - low, size, rng).", lambda: rng_seed().uniform(low, high, size)),
+        ("beta itself is log-uniform here: it is 1 - beta that spans decades (0.1, 0.01, 0.001), so return "
+         "1 - sample_log_uniform(1 - high, 1 - low, size, rng).",
+         lambda: 10.0 ** rng_seed().uniform(np.log10(low), np.log10(high), size)),
+        ("You returned 1 - beta: return beta = 1 - sample_log_uniform(1 - high, 1 - low, size, rng).",
+         lambda: 10.0 ** rng_seed().uniform(lo, hi, size)),
+        ("The bounds are low and high themselves: 1 - beta lies between 1 - high and 1 - low, so call "
+         "1 - sample_log_uniform(1 - high, 1 - low, size, rng).",
+         lambda: 1 - 10.0 ** rng_seed().uniform(np.log10(low), np.log10(high), size)),
+    ])
+    if size is None:
+        expect_float(f"sample_beta({low:g}, {high:g}, None, rng)", float(result), float(expected), rtol=1e-9, atol=0,
+                     mistakes=[Mistake(m.hint, float(np.asarray(m.value))) for m in mistakes])
+    else:
+        expect_array(f"sample_beta({low:g}, {high:g}, {size}, rng)", result, expected, mistakes=mistakes, rtol=1e-9, atol=0,
+                     what=f"(size = {size})")
+    passed("sample_beta")
+
+
+# --- searches ---------------------------------------------------------------------------------------
+
+class _Recorder:
+    """A train_eval that remembers its calls; the score is a smooth function of the configuration."""
+
+    def __init__(self, function_name):
+        self.calls = []
+        self.function_name = function_name
+
+    def score(self, config):
+        total = 0.0
+        for name, value in sorted(config.items()):
+            x = math.log10(value) if isinstance(value, float) and value > 0 else float(value)
+            total += math.sin(1.3 * x + len(name)) + 0.01 * x
+        return round(total, 12)
+
+    def __call__(self, config):
+        if not isinstance(config, dict):
+            fail(f"{self.function_name} called train_eval with a {type(config).__name__} ({config!r}): pass a "
+                 f"dict {{name: value}}, e.g. {{'learning_rate': 0.01, 'n_h': 8}} (train_eval reads "
+                 f"config['learning_rate']).")
+        self.calls.append(dict(config))
+        return self.score(config)
+
+
+def _frozen(config):
+    return tuple(sorted(config.items())) if isinstance(config, dict) else config
+
+
+def _pairs(results, fn_name, recorder):
+    """The student's results as a list of (config, score), with the usual mistakes named."""
+    if isinstance(results, tuple) and len(results) == 2 and isinstance(results[0], dict):
+        fail(f"{fn_name} returned a single (config, score) pair: return the list of all the (config, score) "
+             f"pairs, one per training (choosing the best is best_config's job).")
+    if isinstance(results, dict):
+        fail(f"{fn_name} returned a dict: return a list of (config, score) pairs, one per training.")
+    if not isinstance(results, list):
+        fail(f"{fn_name} must return a list of (config, score) pairs, got {type(results).__name__}.")
+    for i, item in enumerate(results):
+        if not isinstance(item, (tuple, list)) or len(item) != 2:
+            fail(f"{fn_name}: results[{i}] must be a pair (config, score), got {item!r}.")
+        if isinstance(item[1], dict) and not isinstance(item[0], dict):
+            fail(f"{fn_name}: results[{i}] is (score, config): the pairs are (config, score), in this order.")
+        if not isinstance(item[0], dict):
+            fail(f"{fn_name}: results[{i}][0] must be the config dict {{name: value}}, got {type(item[0]).__name__}.")
+    if len(results) > 1 and all(config is results[0][0] for config, _ in results):
+        fail(f"{fn_name}: every result holds the same dict object, so they all show the last configuration: "
+             f"build a new dict for each training (config = dict(zip(names, values)), or {{...}} inside the loop).")
+    return results
+
+
+def _check_scores(results, recorder, fn_name):
+    for config, score in results:
+        expected = recorder.score(config)
+        if isinstance(score, bool) or not isinstance(score, numbers.Real) or not np.isclose(score, expected):
+            fail(f"{fn_name}: the score stored with {config} is {score!r}, but train_eval(config) returns "
+                 f"{expected!r}: store what train_eval returns for that same configuration.")
+
+
+def _default_grid():
+    return {"learning_rate": [0.1, 0.01, 0.001], "n_h": [4, 8]}
+
+
+def check_grid_search(grid_search, grid=None):
+    """Every combination of the grid's values (itertools.product), each trained once; returns [(config, score)]."""
+    grid = _default_grid() if grid is None else {k: list(v) for k, v in grid.items()}
+    names = list(grid)
+    expected = {_frozen(dict(zip(names, values))) for values in itertools.product(*grid.values())}
+    total = len(expected)
+    recorder = _Recorder("grid_search")
+    results = student_call(grid_search, "grid_search", recorder, {k: list(v) for k, v in grid.items()})
+    results = _pairs(results, "grid_search", recorder)
+    got = [_frozen(config) for config, _ in results]
+    sizes = " x ".join(str(len(v)) for v in grid.values())
+    if len(recorder.calls) > total and {_frozen(c) for c in recorder.calls} == expected:
+        fail(f"grid_search called train_eval {len(recorder.calls)} times for {total} configurations: train each "
+             f"configuration once (call train_eval once, and store its score).")
+    if len(results) != total or set(got) != expected:
+        zipped = {_frozen(dict(zip(names, values))) for values in zip(*grid.values())}
+        first_only = {_frozen({**{n: grid[n][0] for n in names}, names[0]: v}) for v in grid[names[0]]}
+        if set(got) == zipped and len(names) > 1:
+            fail(f"grid_search tried {len(got)} configurations, the grid has {sizes} = {total}: zip pairs the i-th "
+                 f"values of each list; a grid needs every combination, itertools.product(*grid.values()) (or "
+                 f"nested loops).")
+        if set(got) == first_only and len(names) > 1:
+            fail(f"grid_search varied only {names[0]!r}, with the other hyper-parameters at their first value: "
+                 f"a grid tries every combination, itertools.product(*grid.values()).")
+        missing = sorted(expected - set(got))
+        if missing:
+            fail(f"grid_search returned {len(results)} results, the grid has {sizes} = {total} combinations; "
+                 f"missing for example {dict(missing[0])}. Cover the full product, itertools.product(*grid.values()).")
+        if len(results) != len(set(got)):
+            fail(f"grid_search returned {len(results)} results for {total} combinations: some configurations "
+                 f"appear twice; try each combination once.")
+        fail(f"grid_search returned configurations that are not in the grid, e.g. "
+             f"{dict(sorted(set(got) - expected)[0])}.")
+    _check_scores(results, recorder, "grid_search")
+    if len(recorder.calls) != total:
+        fail(f"grid_search called train_eval {len(recorder.calls)} times for {total} configurations: train each "
+             f"configuration exactly once.")
+    passed("grid_search")
+
+
+def _samplers(kind):
+    """Samplers for the random-search check: functions rng -> value, each drawing exactly once."""
+    samplers = {
+        "learning_rate": lambda rng: float(10.0 ** rng.uniform(-4, 0)),
+        "n_h": lambda rng: int(rng.integers(4, 65)),
+        "beta": lambda rng: float(1 - 10.0 ** rng.uniform(-3, -1)),
+    }
+    names = {"two": ["learning_rate", "n_h"], "three": ["learning_rate", "beta", "n_h"], "one": ["learning_rate"]}[kind]
+    return {name: samplers[name] for name in names}
+
+
+def check_random_search(random_search, n_trials=5, space="two", seed=2):
+    """n_trials configurations {name: sampler(rng)} drawn trial by trial from the rng argument; each trained once."""
+    space_fns = _samplers(space)
+    recorder = _Recorder("random_search")
+    reference_recorder = _Recorder("random_search")
+    reference_rng = np.random.default_rng(seed)
+    expected = ref.random_search(reference_recorder, space_fns, n_trials, reference_rng)
+    rng = np.random.default_rng(seed)
+    before = _state(rng)
+    try:
+        results = student_call(random_search, "random_search", recorder, dict(space_fns), n_trials, rng)
+    except ExerciseFailure as failure:
+        if "AttributeError" in str(failure) and "module" in str(failure):
+            fail(f"{failure} Call each sampler with the rng argument, sampler(rng): the global np.random module "
+                 f"is not a Generator, and a search must repeat with its seed.")
+        raise
+    results = _pairs(results, "random_search", recorder)
+    if len(results) != n_trials:
+        fail(f"random_search returned {len(results)} results for n_trials = {n_trials}: train exactly n_trials "
+             f"configurations (for _ in range(n_trials)).")
+    if len(recorder.calls) != n_trials:
+        fail(f"random_search called train_eval {len(recorder.calls)} times for n_trials = {n_trials}: each "
+             f"configuration is trained once, and its score stored.")
+    got = [_frozen(config) for config, _ in results]
+    if n_trials > 1 and len(set(got)) == 1:
+        fail("random_search drew the same configuration in every trial: create no generator inside the loop "
+             "(np.random.default_rng(seed) restarts the sequence); draw every value from the one rng argument.")
+    if _state(rng) == before:
+        fail("random_search did not draw from the rng it was given: call every sampler with it, sampler(rng). "
+             "The global np.random, or a new np.random.default_rng(), would make the search impossible to repeat "
+             "with a seed.")
+    want = [_frozen(config) for config, _ in expected]
+    if got != want:
+        names = list(space_fns)
+        variant_rng = np.random.default_rng(seed)
+        by_name = {name: [space_fns[name](variant_rng) for _ in range(n_trials)] for name in names}
+        names_first = [_frozen({name: by_name[name][i] for name in names}) for i in range(n_trials)]
+        if got == names_first and len(names) > 1:
+            fail("random_search drew all the values of one hyper-parameter, then all of the next: draw trial by "
+                 "trial, config = {name: sampler(rng) for name, sampler in space.items()} inside the loop over the "
+                 "trials (so that the same seed gives everyone the same configurations).")
+        if _state(rng) != _state(reference_rng):
+            fail("random_search drew more (or fewer) random numbers from rng than the samplers do: draw only "
+                 "through the samplers, one call per hyper-parameter and trial, so that the same seed gives the "
+                 "same configurations.")
+        if sorted(got) == sorted(want):
+            fail("random_search found the right configurations in another order: keep the order of the trials.")
+        fail(f"random_search's configurations differ from the expected ones (first trial: got {dict(got[0])}, "
+             f"expected {dict(want[0])}): for each of the n_trials trials, config = {{name: sampler(rng) for name, "
+             f"sampler in space.items()}} with the rng argument, then train_eval(config).")
+    _check_scores(results, recorder, "random_search")
+    if _state(rng) != _state(reference_rng):
+        fail("random_search drew more random numbers from rng than the samplers do: draw only through the "
+             "samplers, one call per hyper-parameter and trial.")
+    passed("random_search")
+
+
+def _results_for_best(n, seed, tie):
+    rng = np.random.default_rng(seed)
+    scores = np.round(rng.uniform(0.5, 0.95, n), 6)
+    results = [({"learning_rate": float(10.0 ** rng.uniform(-4, 0)), "trial": i}, float(s))
+               for i, s in enumerate(scores)]
+    if tie and n >= 3:
+        top = max(s for _, s in results) + 0.01
+        first, second = sorted(rng.choice(n, 2, replace=False))
+        results[first] = (results[first][0], top)
+        results[second] = (results[second][0], top)
+    return results
+
+
+def check_best_config(best_config, n=6, seed=3):
+    """The (config, score) pair with the highest score; the first of them on ties; results left unchanged."""
+    for tie in (False, True):
+        results = _results_for_best(n, seed + tie, tie)
+        snapshot = [(dict(c), s) for c, s in results]
+        try:
+            answer = student_call(best_config, "best_config", results)
+        except ExerciseFailure as failure:
+            if "not supported between instances of 'dict'" in str(failure):
+                fail(f"{failure} sorted(results) or max(results) compares the pairs, and so the configs (dicts): "
+                     f"compare the scores only, max(results, key=lambda pair: pair[1]).")
+            raise
+        if results != snapshot:
+            fail("best_config changed the results list (results.sort() sorts in place): leave it unchanged, "
+                 "e.g. max(results, key=...) or sorted(results, ...), which makes a new list.")
+        expected = ref.best_config(snapshot)
+        index = snapshot.index(expected)
+        worst = min(snapshot, key=lambda pair: pair[1])
+        if isinstance(answer, dict):
+            fail("best_config returned only the config: return the pair (config, score).")
+        if isinstance(answer, numbers.Real) and not isinstance(answer, bool):
+            if np.isclose(answer, expected[1]):
+                fail("best_config returned only the score: return the pair (config, score).")
+            if answer == index:
+                fail("best_config returned the index of the best result: return the pair results[i] itself.")
+        if not isinstance(answer, (tuple, list)) or len(answer) != 2:
+            fail(f"best_config must return a pair (config, score), got {answer!r}.")
+        if tuple(answer) == worst and worst != expected:
+            fail(f"best_config returned the lowest score ({worst[1]}): the best configuration has the highest "
+                 f"score (a dev accuracy), max, not min.")
+        if tie and tuple(answer) != expected:
+            tied = [pair for pair in snapshot if pair[1] == expected[1]]
+            if tuple(answer) in tied:
+                fail("Two configurations share the highest score, and best_config returned the later one: return "
+                     "the first of them, as max(results, key=lambda pair: pair[1]) does (> keeps the first, >= "
+                     "the last).")
+        if tuple(answer) != expected:
+            fail(f"best_config returned {tuple(answer)}, expected {expected}, the pair with the highest score.")
+    passed("best_config")
