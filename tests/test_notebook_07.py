@@ -33,6 +33,7 @@ def test_parameters_vs_hyperparameters(measured):
 def test_sampling_on_the_right_scale(measured):
     linear, log = (measured["alpha_decade_shares"][name] for name in ("uniform on [1e-4, 1]", "log-uniform (yours)"))
     assert linear[3] > 0.88 and sum(linear[:3]) < 0.12             # "nine samples in ten in the top decade"
+    assert linear[0] < 0.002                                        # "about 0.1% in [1e-4, 1e-3]"
     assert all(abs(share - 0.25) < 0.015 for share in log)        # "a quarter per decade"
     beta = measured["beta_share_above_0.99"]
     assert beta["uniform on [0.9, 0.999]"] < 0.1                   # "over 90% of the betas below 0.99"
