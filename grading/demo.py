@@ -37,6 +37,19 @@ MISTAKES = {
         ("update_parameters", 'updated[f"b{l}"] = parameters[f"b{l}"] - learning_rate * grads[f"db{l}"]',
          'updated[f"b{l}"] = parameters[f"b{l}"]'),
     ],
+    "07_hyperparameters": [
+        # zip instead of the Cartesian product: the grid's diagonal only
+        ("grid_search", "for values in itertools.product(*grid.values()):", "for values in zip(*grid.values()):"),
+        # beta sampled on the linear scale
+        ("sample_beta", "return 1 - sample_log_uniform(1 - high, 1 - low, size, rng)",
+         "return rng.uniform(low, high, size)"),
+    ],
+    "08_softmax": [
+        # the cost without the mean
+        ("compute_cost_softmax", "cost = -np.sum(Y * np.log(AL)) / m", "cost = -np.sum(Y * np.log(AL))"),
+        # C read off the labels instead of the argument
+        ("one_hot", "Y = np.zeros((C, labels.size))", "Y = np.zeros((labels.max() + 1, labels.size))"),
+    ],
 }
 
 #: The test cells that carol's mistakes must fail, and only those: the round-trip test
@@ -44,6 +57,8 @@ MISTAKES = {
 EXPECTED_FAILURES = {
     "01_shallow_network": {"test_compute_cost", "test_predict"},
     "02_deep_network": {"test_gradient_check", "test_update_parameters", "test_L_layer_model"},
+    "07_hyperparameters": {"test_grid_search", "test_sample_beta"},
+    "08_softmax": {"test_compute_cost_softmax", "test_one_hot"},
 }
 
 #: File that marks a folder as created by the demo, so that it may be wiped.
