@@ -1,0 +1,111 @@
+"""Reference implementation of notebook 04: inverted dropout (slides 15-17).
+
+During training each hidden unit of each example is kept with probability keep_prob and the kept
+activations are divided by keep_prob, so that their expected value is unchanged:
+
+    D = rng.random(A.shape) < keep_prob      one draw per unit AND per example
+    A_drop = A * D / keep_prob
+
+Only hidden layers are dropped (never the input X, never the output AL), and prediction uses the
+plain network: no mask, no scaling (slide 17).
+
+Caches: L_model_forward_with_dropout returns caches[l - 1] = (layer_cache, D) for layer l, where
+layer_cache = ((A_prev, W, b), Z) is notebook 02's cache and D the mask applied to A{l}
+(None for the output layer L).
+"""
+from __future__ import annotations
+
+import numbers
+
+import numpy as np
+
+from . import deep
+from .validation import as_labels, as_matrix, parameters_dict, probability, rng_from
+
+
+def dropout_forward(A, keep_prob, rng):
+    """Inverted dropout. Returns (A_drop, D) with D = rng.random(A.shape) < keep_prob (bool) and
+    A_drop = A * D / keep_prob."""
+    A = as_matrix(A, "A", what="(n[l], m)")
+    keep_prob = probability(keep_prob, "keep_prob")
+    rng = rng_from(rng, "rng")
+    D = rng.random(A.shape) < keep_prob
+    return A * D / keep_prob, D
+
+
+def dropout_backward(dA, D, keep_prob):
+    """Gradient through inverted dropout: dA * D / keep_prob (the dropped units get no gradient)."""
+    dA = as_matrix(dA, "dA", what="(n[l], m)")
+    D = np.asarray(D)
+    if D.shape != dA.shape:
+        raise ValueError(f"D has shape {D.shape} but dA has {dA.shape}: the mask must match the activations.")
+    return dA * D / probability(keep_prob, "keep_prob")
+
+
+def keep_probs_list(keep_probs, L: int) -> list[float]:
+    """One keep_prob per hidden layer (L - 1 values): a number means the same for every hidden layer."""
+    if isinstance(keep_probs, numbers.Real) and not isinstance(keep_probs, bool):
+        return [probability(keep_probs, "keep_probs")] * (L - 1)
+    if isinstance(keep_probs, (str, bytes, dict)) or not hasattr(keep_probs, "__len__"):
+        raise TypeError(f"keep_probs must be a number or a list of {L - 1} numbers, got {type(keep_probs).__name__}.")
+    values = list(keep_probs)
+    if len(values) != L - 1:
+        raise ValueError(f"keep_probs has {len(values)} values but the network has {L - 1} hidden layers: "
+                         f"give one keep_prob per hidden layer (the input and output layers are never dropped).")
+    return [probability(value, f"keep_probs[{i}]") for i, value in enumerate(values)]
+
+
+def L_model_forward_with_dropout(X, parameters: dict, keep_probs, rng):
+    """[LINEAR -> RELU -> DROPOUT] * (L-1) -> LINEAR -> SIGMOID.
+
+    keep_probs: one value per hidden layer, or one number for all. The masks are drawn from `rng`
+    in layer order, one rng.random(A.shape) per hidden layer. Returns (AL, caches) with
+    caches[l - 1] = (((A_prev, W, b), Z), D), D None for the output layer.
+    """
+    L = parameters_dict(parameters)
+    probs = keep_probs_list(keep_probs, L)
+    rng = rng_from(rng, "rng")
+    A = as_matrix(X, "X", rows=parameters["W1"].shape[1], what="(n_x, m)")
+    caches = []
+    for l in range(1, L):
+        A, layer_cache = deep.linear_activation_forward(A, parameters[f"W{l}"], parameters[f"b{l}"], "relu")
+        A, D = dropout_forward(A, probs[l - 1], rng)
+        caches.append((layer_cache, D))
+    AL, layer_cache = deep.linear_activation_forward(A, parameters[f"W{L}"], parameters[f"b{L}"], "sigmoid")
+    caches.append((layer_cache, None))
+    return AL, caches
+
+
+def L_model_backward_with_dropout(AL, Y, caches, keep_probs) -> dict:
+    """Gradients of the cross-entropy through the network of L_model_forward_with_dropout.
+
+    Starts from dZ[L] = AL - Y (see helpers.regularization); before going back through the ReLU of
+    hidden layer l, the gradient goes back through its dropout: dA{l} = dA{l} * D{l} / keep_prob{l}.
+    Returns {"dW{l}", "db{l}"} for l = 1..L.
+    """
+    if not isinstance(caches, (list, tuple)) or not caches:
+        raise TypeError("caches must be the non-empty list returned by L_model_forward_with_dropout.")
+    AL = as_matrix(AL, "AL", rows=1, what="(1, m)")
+    Y = as_labels(Y, "Y", m=AL.shape[1])
+    L = len(caches)
+    probs = keep_probs_list(keep_probs, L)
+    grads = {}
+    (linear_cache, _), _ = _dropout_cache(caches[L - 1])
+    dA, grads[f"dW{L}"], grads[f"db{L}"] = deep.linear_backward(AL - Y, linear_cache)
+    for l in range(L - 1, 0, -1):
+        layer_cache, D = _dropout_cache(caches[l - 1])
+        dA = dropout_backward(dA, D, probs[l - 1])
+        dA, grads[f"dW{l}"], grads[f"db{l}"] = deep.linear_activation_backward(dA, layer_cache, "relu")
+    return grads
+
+
+def predict_dropout(parameters: dict, X, keep_probs=None):
+    """Predictions of a network trained with dropout: the plain forward pass (no mask, no scaling);
+    keep_probs plays no role at test time. Returns (1, m) float 0/1."""
+    return deep.predict(parameters, X)
+
+
+def _dropout_cache(cache):
+    if not isinstance(cache, (tuple, list)) or len(cache) != 2:
+        raise TypeError("a layer's cache must be the pair (layer_cache, D) returned by L_model_forward_with_dropout.")
+    return cache
