@@ -30,6 +30,26 @@ class CourseError(Exception):
     """A problem with the course's files that the instructor has to fix."""
 
 
+def normalize_db_url(url):
+    """A gradebook URL SQLAlchemy can open with the drivers installed.
+
+    SQLAlchemy 2.1 opens ``postgresql://`` with psycopg 3; the pinned driver is
+    psycopg2 (``psycopg2-binary``), so a plain PostgreSQL URL is given its driver name
+    when psycopg 3 is missing. ``postgres://`` (as some hosting services write it) is
+    accepted too.
+    """
+    if not url:
+        return url
+    scheme, sep, rest = url.partition("://")
+    if sep and scheme in ("postgresql", "postgres"):
+        try:
+            import psycopg  # noqa: F401
+        except ImportError:
+            return f"postgresql+psycopg2://{rest}"
+        return f"postgresql://{rest}"
+    return url
+
+
 @dataclass(frozen=True)
 class CourseLayout:
     """Paths inside one nbgrader course directory."""
@@ -39,6 +59,7 @@ class CourseLayout:
 
     def __post_init__(self):
         object.__setattr__(self, "root", Path(self.root).resolve())
+        object.__setattr__(self, "database", normalize_db_url(self.database))
 
     @property
     def gradebook(self):

@@ -39,9 +39,11 @@ def open_gradebook(db_url):
     """nbgrader's ``Gradebook``, without SQLAlchemy's harmless 'not in session' warnings."""
     from nbgrader.api import Gradebook
 
+    from .course import normalize_db_url
+
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", SAWarning)
-        with Gradebook(db_url) as gb:
+        with Gradebook(normalize_db_url(db_url)) as gb:
             yield gb
 
 
@@ -147,6 +149,8 @@ def save_autogrades(db_url, student, assignment, notebooks, timestamp=None, conf
     import nbformat
     from nbgrader.preprocessors import AssignLatePenalties, SaveAutoGrades
 
+    from .course import normalize_db_url
+
     with open_gradebook(db_url) as gb:
         gb.update_or_create_student(student)
         extra = {"timestamp": timestamp} if timestamp else {}
@@ -161,7 +165,7 @@ def save_autogrades(db_url, student, assignment, notebooks, timestamp=None, conf
         for name, path in sorted(notebooks.items()):
             nb = nbformat.read(str(path), as_version=4)
             resources = {"nbgrader": {"student": student, "assignment": assignment,
-                                      "notebook": name, "db_url": db_url}}
+                                      "notebook": name, "db_url": normalize_db_url(db_url)}}
             for preprocessor in (SaveAutoGrades, AssignLatePenalties):
                 preprocessor(config=config).preprocess(nb, resources)
 
@@ -205,6 +209,9 @@ _engines = {}
 
 
 def _engine(db_url):
+    from .course import normalize_db_url
+
+    db_url = normalize_db_url(db_url)
     engine = _engines.get(db_url)
     if engine is None:
         with open_gradebook(db_url):  # nbgrader's tables first: it stamps only a new database

@@ -67,12 +67,19 @@ def default_jobs():
 
 
 def load_config(layout):
-    """The course configuration, with ``CourseDirectory.root`` and ``db_url`` set."""
+    """The course configuration, with ``CourseDirectory.root`` and ``db_url`` set.
+
+    With a database server, ``course_id`` defaults to ``default_course``: nbgrader's own
+    default, ``''``, names no row of its ``course`` table, which SQLite lets pass and
+    PostgreSQL's foreign keys refuse (``generate_assignment`` fails).
+    """
     from traitlets.config.loader import PyFileConfigLoader
 
     config = PyFileConfigLoader(CONFIG_FILE.name, path=str(CONFIG_FILE.parent)).load_config()
     config.CourseDirectory.root = str(layout.root)
     config.CourseDirectory.db_url = layout.db_url
+    if not gradebook.is_sqlite(layout.db_url) and not config.CourseDirectory.get("course_id"):
+        config.CourseDirectory.course_id = "default_course"
     return config
 
 

@@ -2,7 +2,13 @@
 
 Uses nbgrader's ``Validator`` (what ``nbgrader validate`` runs), executing with the same
 kernel and stderr handling as autograding, and reports every graded test cell instead
-of only the failing ones.
+of only the failing ones: ``passed``, or ``FAILED`` with the check's message (the hint
+that names the likely mistake).
+
+JupyterLab's **Validate** button runs nbgrader's ``Validator`` inside the Jupyter server,
+configured by the ``nbgrader_config.py`` of the folder JupyterLab was started in. The
+repository's root ``nbgrader_config.py`` calls :func:`apply_validation_settings`, so that
+the button checks the way grading does (see there).
 """
 from dataclasses import dataclass
 from pathlib import Path
@@ -39,7 +45,9 @@ class ValidationReport:
 
 def _failure_message(cell, score, points):
     errors = [
-        f"{out.ename}: {out.evalue}" if out.evalue else out.ename
+        f"{out.ename}: {out.evalue}" if out.evalue else
+        ("NotImplementedError: not done yet (the exercise still raises NotImplementedError)"
+         if out.ename == "NotImplementedError" else out.ename)
         for out in cell.outputs
         if out.output_type == "error"
     ]
@@ -48,18 +56,54 @@ def _failure_message(cell, score, points):
     return f"partial credit: {score:g} of {points:g} points"
 
 
-def _make_validator():
+def validation_preprocessors():
+    """What a self-check runs: nbgrader's Validator list with grading's Execute and
+    stderr handling (a warning on stderr must not fail a test that grading passes)."""
     from nbgrader.preprocessors import CheckCellMetadata, ClearOutput
+
+    from .preprocessors import GradingExecute, StderrToStdout
+
+    return [CheckCellMetadata, ClearOutput, GradingExecute, StderrToStdout]
+
+
+#: Settings of the course configuration that a self-check shares with grading.
+SHARED_SETTINGS = (("ExecutePreprocessor", "timeout"), ("ExecutePreprocessor", "kernel_name"))
+
+
+def apply_validation_settings(config):
+    """Make nbgrader's ``Validator`` check the way grading does; for ``nbgrader_config.py``.
+
+    Sets the per-cell timeout and kernel name of ``grading/nbgrader_config.py`` in
+    ``config``, and makes :func:`validation_preprocessors` the ``Validator``'s
+    preprocessors. nbgrader does not let configuration change that list (the trait is
+    not configurable), so this changes the class default, in this process only: the
+    Jupyter server's, for its Validate button. Nothing else is configured: release,
+    autograding and feedback settings stay in ``grading/nbgrader_config.py``, which
+    ``python -m grading`` loads explicitly.
+    """
+    from nbgrader.validator import Validator
+    from traitlets.config.loader import PyFileConfigLoader
+
+    from .pipeline import CONFIG_FILE
+
+    course = PyFileConfigLoader(CONFIG_FILE.name, path=str(CONFIG_FILE.parent)).load_config()
+    for section, name in SHARED_SETTINGS:
+        if name in course[section]:
+            config[section][name] = course[section][name]
+    Validator.class_traits()["preprocessors"].default_value = validation_preprocessors()
+    return config
+
+
+def _make_validator():
     from nbgrader.validator import Validator
 
     from .course import CourseLayout
     from .pipeline import load_config
-    from .preprocessors import GradingExecute, StderrToStdout
 
     # Only the execution options matter here; the course directory is never touched.
     config = load_config(CourseLayout(Path.cwd()))
     validator = Validator(config=config)
-    validator.preprocessors = [CheckCellMetadata, ClearOutput, GradingExecute, StderrToStdout]
+    validator.preprocessors = validation_preprocessors()
     return validator
 
 

@@ -289,3 +289,32 @@ def test_demo_runs_the_whole_pipeline(tmp_path, notebooks_dir):
     assert re.search(rf"carol\s+{NAME}\s+2 / 5\s+graded", out)
     assert (tmp_path / "demo" / "course" / "grades.csv").exists()
     assert len(list((tmp_path / "demo" / "course" / "feedback").glob("*/*/*.html"))) == 3
+
+
+def test_jupyterlab_validate_button_checks_like_grading(tmp_path, monkeypatch):
+    """JupyterLab's Validate button reads ./nbgrader_config.py of the folder JupyterLab runs
+    in (make lab: the repository root). With the root file it passes a test cell that
+    writes a warning to stderr, as grading does; nbgrader's defaults fail it."""
+    import os
+
+    from nbgrader.server_extensions.validate_assignment.handlers import ValidateAssignmentHandler
+    from nbgrader.validator import Validator
+
+    from grading.course import REPO_ROOT
+
+    trait = Validator.class_traits()["preprocessors"]
+    monkeypatch.setattr(trait, "default_value", trait.default_value)  # restored afterwards
+    notebook = tmp_path / f"{NAME}.ipynb"
+    shutil.copyfile(fixture.FIXTURE_PATH, notebook)
+
+    monkeypatch.chdir(tmp_path)  # JupyterLab started elsewhere: nbgrader's defaults
+    plain = ValidateAssignmentHandler.load_config(None)
+    failed = Validator(config=plain).validate(str(notebook)).get("failed", [])
+    assert any("this warning is harmless" in cell["source"] for cell in failed)
+
+    monkeypatch.chdir(REPO_ROOT)  # what the handler does, in the folder make lab starts in
+    config = ValidateAssignmentHandler.load_config(None)
+    assert config.ExecutePreprocessor.timeout == 120
+    assert set(config) - set(plain) == {"ExecutePreprocessor"}, "the root config must stay minimal"
+    assert Validator(config=config).validate(str(notebook)) == {}
+    assert os.getcwd() == str(REPO_ROOT)

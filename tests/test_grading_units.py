@@ -315,3 +315,139 @@ def test_student_version_compiles(path):
             name = cell.metadata.get("nbgrader", {}).get("grade_id", cell.get("id", "?"))
             problems.append(f"cell {name}: {exc.msg} (line {exc.lineno})")
     assert not problems, f"student version of {path.name} does not compile: {problems}"
+
+
+# -- limits, database URLs, sanitizing -------------------------------------------------
+
+def test_sizes_and_limits():
+    from grading.limits import GiB, MiB, Limits, format_size, parse_size
+
+    assert parse_size("3G") == 3 * GiB and parse_size("1.5GiB") == int(1.5 * GiB)
+    assert parse_size("800M") == 800 * MiB and parse_size("4096") == 4096
+    for bad in ("lots", "-1G", "0", "3 X"):
+        with pytest.raises(ValueError):
+            parse_size(bad)
+    assert format_size(int(1.875 * GiB)) == "1.88 GiB" and format_size(3 * GiB) == "3 GiB"
+    limits = Limits(timeout=300, grace=60)
+    assert limits.hard_timeout(2) == 660 and limits.tree_memory == limits.memory + limits.worker_memory
+    with pytest.raises(ValueError):
+        Limits(timeout=0)
+
+
+def test_database_urls(tmp_path):
+    from grading.course import normalize_db_url
+
+    try:  # SQLAlchemy 2.1's default driver; the pinned one is psycopg2
+        import psycopg  # noqa: F401
+        plain = "postgresql"
+    except ImportError:
+        plain = "postgresql+psycopg2"
+    assert normalize_db_url("postgres://u@h:5/db") == f"{plain}://u@h:5/db"
+    assert normalize_db_url("postgresql://u@h/db") == f"{plain}://u@h/db"
+    assert normalize_db_url("postgresql+psycopg2://u@h/db") == "postgresql+psycopg2://u@h/db"
+    assert normalize_db_url("sqlite:////x/g.db") == "sqlite:////x/g.db"
+    layout = CourseLayout(tmp_path / "c", "postgresql://u@h/db")
+    assert layout.db_url == f"{plain}://u@h/db" and layout.gradebook_exists()
+    assert not CourseLayout(tmp_path / "c").gradebook_exists()
+
+
+def test_server_gradebook_gets_a_course_id(tmp_path):
+    from grading.pipeline import load_config
+
+    assert load_config(CourseLayout(tmp_path)).CourseDirectory.get("course_id") is None
+    config = load_config(CourseLayout(tmp_path, "postgresql://u@h/db"))
+    assert config.CourseDirectory.course_id == "default_course"
+
+
+def test_root_nbgrader_config_does_not_reach_the_grading_command(tmp_path, monkeypatch):
+    """python -m grading loads grading/nbgrader_config.py explicitly, wherever it runs."""
+    from grading.pipeline import load_config
+
+    monkeypatch.chdir(REPO_ROOT)
+    from_root = load_config(CourseLayout(tmp_path))
+    monkeypatch.chdir(tmp_path)
+    assert load_config(CourseLayout(tmp_path)) == from_root
+    text = (REPO_ROOT / "nbgrader_config.py").read_text()
+    assert "apply_validation_settings" in text and "Autograde" not in text
+
+
+def _release_like():
+    nb = fixture.build_notebook()
+    for c in nb.cells:
+        c.metadata.nbgrader["checksum"] = "abc"
+    return nb
+
+
+def test_sanitize_notes_and_restores_the_grading_structure():
+    from grading.sanitize import sanitize
+
+    release = _release_like()
+    assert sanitize(fixture.build_notebook(), release) == []
+
+    nb = fixture.build_notebook()
+    tests = {c.metadata.nbgrader["grade_id"]: c for c in nb.cells}
+    tests["test_relu"].source = "assert True"
+    tests["test_relu"].metadata.nbgrader["points"] = 100
+    tests["softmax"].cell_type = "markdown"
+    tests["test_softmax"].metadata.nbgrader["grade_id"] = "renamed"
+    nb.cells.remove(tests["ex1_text"])
+    duplicate = nbformat.from_dict(dict(tests["imports"]))
+    nb.cells.insert(0, duplicate)
+    notes = sanitize(nb, release)
+    assert "test cell test_relu was edited; the released version is graded" in notes
+    assert "the nbgrader metadata of test cell test_relu was changed; restored" in notes
+    assert "answer cell softmax was changed from code to markdown; it is graded as code" in notes
+    assert any("grade_id 'renamed', which the assignment does not have" in n for n in notes)
+    assert "test cell test_softmax was deleted; it was put back and graded" in notes
+    assert "read-only cell ex1_text was deleted; it is missing" in notes
+    assert "grade_id imports appears 2 times; only the last copy is graded" in notes
+    # restored: points from the release, no nbgrader metadata on the renamed cell or the
+    # first copy of a duplicate (nbgrader 0.9.6 crashes on the '{}' its DeduplicateIds leaves)
+    assert tests["test_relu"].metadata.nbgrader["points"] == 2
+    assert "nbgrader" not in tests["test_softmax"].metadata
+    assert "nbgrader" not in duplicate.metadata and "nbgrader" in tests["imports"].metadata
+
+
+def test_tree_hash_sees_content_and_names_not_hidden_files(tmp_path):
+    from grading.course import tree_hash
+
+    (tmp_path / "a.ipynb").write_text("one")
+    first = tree_hash(tmp_path)
+    (tmp_path / ".ipynb_checkpoints").mkdir()
+    (tmp_path / ".ipynb_checkpoints" / "a-checkpoint.ipynb").write_text("x")
+    assert tree_hash(tmp_path) == first
+    (tmp_path / "a.ipynb").write_text("two")
+    assert tree_hash(tmp_path) != first
+    (tmp_path / "a.ipynb").write_text("one")
+    (tmp_path / "b.txt").write_text("")
+    assert tree_hash(tmp_path) != first
+
+
+def test_limit_events_summary():
+    from grading.worker import summarize_events
+
+    events = [("softmax", "KernelDied", "the kernel died"), ("test_softmax", "NotRun", "not run: the kernel died in an earlier cell")]
+    assert summarize_events(events) == \
+        "softmax: KernelDied (the kernel died); 1 later cell(s) not run (the kernel died in an earlier cell)"
+    assert summarize_events([("test_relu", "MemoryError", "")], {"memory": 2 * 1024 ** 3}) == \
+        "test_relu: MemoryError (memory limit 2 GiB)"
+
+
+def test_landlock_confines_writes(tmp_path):
+    """A child that restricted itself can write in its folder only (where Landlock exists)."""
+    import subprocess
+
+    from grading.limits import landlock_abi
+
+    if not landlock_abi():
+        pytest.skip("Landlock is not available on this kernel")
+    (tmp_path / "ok").mkdir()
+    code = (
+        "import sys\nfrom grading.limits import restrict_writes\n"
+        f"restrict_writes([{str(tmp_path / 'ok')!r}])\n"
+        f"open({str(tmp_path / 'ok' / 'a')!r}, 'w').write('x')\n"
+        f"try:\n    open({str(tmp_path / 'b')!r}, 'w')\nexcept PermissionError:\n    print('denied')\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert done.stdout.strip() == "denied", done.stderr
+    assert (tmp_path / "ok" / "a").exists() and not (tmp_path / "b").exists()

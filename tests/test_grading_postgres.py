@@ -1,0 +1,146 @@
+"""The gradebook in a real PostgreSQL server (nbgrader's ``db_url``), for shared or large
+deployments: release, parallel autograde, re-run, feedback and export against it.
+
+The test starts a throwaway cluster on 127.0.0.1 and a free port, in a temporary folder,
+and removes it afterwards. It needs PostgreSQL's server programs (``initdb``, ``pg_ctl``;
+Debian's ``postgresql`` package, which ``.ci/run`` installs) and the driver
+``psycopg2-binary`` (pinned in requirements.txt). As root, the server runs as the
+``postgres`` user that the Debian package creates.
+"""
+import glob
+import importlib.util
+import os
+import pwd
+import shutil
+import socket
+import subprocess
+import tempfile
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from grading import gradebook
+from grading.cli import main
+from grading.course import find_notebooks, find_submissions
+from grading.limits import GiB, Limits
+from grading.pipeline import Grader
+
+pytestmark = pytest.mark.slow
+
+FIXTURE_DIR = Path(__file__).resolve().parent / "fixtures" / "grading"
+_spec = importlib.util.spec_from_file_location("grading_fixture", FIXTURE_DIR / "build_fixture.py")
+fixture = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(fixture)
+NAME = fixture.FIXTURE_NAME
+
+
+def _server_bin():
+    found = shutil.which("initdb")
+    if found:
+        return Path(found).resolve().parent
+    candidates = sorted(glob.glob("/usr/lib/postgresql/*/bin/initdb"),
+                        key=lambda p: int(p.split("/")[4]) if p.split("/")[4].isdigit() else 0)
+    return Path(candidates[-1]).parent if candidates else None
+
+
+def _free_port():
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def postgres_url():
+    pytest.importorskip("psycopg2", reason="the PostgreSQL driver psycopg2-binary is not installed")
+    bindir = _server_bin()
+    if bindir is None or not (bindir / "pg_ctl").exists():
+        pytest.skip("PostgreSQL server programs (initdb, pg_ctl) not found: "
+                    "install Debian's postgresql package (.ci/run does)")
+    prefix = []
+    data = Path(tempfile.mkdtemp(prefix="nnfs-pg-"))
+    if os.geteuid() == 0:  # initdb refuses to run as root
+        try:
+            user = pwd.getpwnam("postgres")
+        except KeyError:
+            pytest.skip("running as root and there is no 'postgres' user to run the server")
+        os.chown(data, user.pw_uid, user.pw_gid)
+        prefix = ["runuser", "-u", "postgres", "--"] if shutil.which("runuser") else None
+        if prefix is None:
+            pytest.skip("running as root without runuser to start the server as 'postgres'")
+    port = _free_port()
+    cluster = data / "cluster"
+
+    def run(*cmd):
+        return subprocess.run([*prefix, *map(str, cmd)], capture_output=True, text=True, timeout=120)
+
+    done = run(bindir / "initdb", "-D", cluster, "-U", "postgres", "--auth=trust", "-E", "UTF8", "--no-sync")
+    assert done.returncode == 0, f"initdb failed:\n{done.stdout}\n{done.stderr}"
+    options = f"-c listen_addresses=127.0.0.1 -p {port} -k {data} -c fsync=off"
+    done = run(bindir / "pg_ctl", "-D", cluster, "-o", options, "-l", data / "server.log", "-w", "-t", "60", "start")
+    assert done.returncode == 0, f"pg_ctl start failed:\n{done.stdout}\n{done.stderr}\n" + \
+        (data / "server.log").read_text(errors="replace") if (data / "server.log").exists() else ""
+    try:
+        import psycopg2
+
+        connection = psycopg2.connect(host="127.0.0.1", port=port, user="postgres", dbname="postgres")
+        connection.autocommit = True
+        with connection.cursor() as cursor:
+            cursor.execute("CREATE DATABASE gradebook")
+        connection.close()
+        yield f"postgresql://postgres@127.0.0.1:{port}/gradebook"
+    finally:
+        run(bindir / "pg_ctl", "-D", cluster, "-m", "immediate", "-w", "stop")
+        shutil.rmtree(data, ignore_errors=True)
+
+
+def _cell(nb, grade_id):
+    return next(c for c in nb.cells if c.metadata.get("nbgrader", {}).get("grade_id") == grade_id)
+
+
+def test_class_graded_into_postgresql(postgres_url, tmp_path, capsys):
+    notebooks = tmp_path / "notebooks"
+    notebooks.mkdir()
+    shutil.copyfile(fixture.FIXTURE_PATH, notebooks / f"{NAME}.ipynb")
+    course = tmp_path / "course"
+    limits = Limits(timeout=60, cell_timeout=20, memory=int(1.5 * GiB))
+    grader = Grader(course, db_url=postgres_url, limits=limits, jobs=2)
+    released = grader.release(find_notebooks(notebooks))[NAME]
+
+    subs = tmp_path / "subs"
+    source = nbformat.read(str(fixture.FIXTURE_PATH), as_version=4)
+    for student, stable in (("alice", True), ("carol", False)):
+        nb = nbformat.read(str(released), as_version=4)
+        for grade_id in ("relu", "softmax"):
+            _cell(nb, grade_id).source = _cell(source, grade_id).source
+        if not stable:
+            _cell(nb, "softmax").source = _cell(nb, "softmax").source.replace(
+                fixture.STABLE_SOFTMAX_LINE, fixture.UNSTABLE_SOFTMAX_LINE)
+        (subs / student / NAME).mkdir(parents=True)
+        nbformat.write(nb, str(subs / student / NAME / f"{NAME}.ipynb"))
+    (subs / "zed" / NAME).mkdir(parents=True)
+    (subs / "zed" / NAME / f"{NAME}.ipynb").write_text("not JSON")
+
+    results = {r.student: r for r in grader.autograde_all(find_submissions(subs), find_notebooks(notebooks))}
+    assert {s: (r.score, r.status.split(":")[0]) for s, r in results.items()} == {
+        "alice": (5.0, "graded"), "carol": (2.0, "graded"), "zed": (0.0, "failed to process")}
+    assert not (course / "gradebook.db").exists(), "the SQLite gradebook must not be used"
+
+    # the scores are in PostgreSQL, cell by cell
+    assert gradebook.cell_scores(postgres_url, "carol", NAME) == {
+        "test_relu": (2.0, 2.0), "test_softmax": (0.0, 3.0)}
+    runs = gradebook.load_runs(postgres_url)
+    assert runs[("zed", NAME)].outcome == "zeroed" and "not a valid notebook" in runs[("zed", NAME)].reason
+
+    # a re-run skips everything (the content hashes are in PostgreSQL too)
+    again = grader.autograde_all(find_submissions(subs), find_notebooks(notebooks))
+    assert all(r.skipped for r in again)
+
+    # the command line, with --db-url, and feedback
+    assert main(["feedback", "--course", str(course), "--db-url", postgres_url]) == 0
+    assert (course / "feedback" / "carol" / NAME / f"{NAME}.html").exists()
+    assert main(["export", "--course", str(course), "--db-url", postgres_url]) == 0
+    out = capsys.readouterr().out
+    assert "zed/00_mini (zeroed)" in out
+    rows = {row["student_id"]: float(row["score"]) for row in gradebook.read_csv(course / "grades.csv")}
+    assert rows == {"alice": 5.0, "carol": 2.0, "zed": 0.0}
