@@ -46,13 +46,24 @@ def plot_contours(gx, gy, F, ax=None, levels: int = 20, log: bool = False, minim
 
 
 def plot_path(path, ax=None, label: str | None = None, color=None, markersize: float = 3.0):
-    """An optimisation path: points (k, 2), drawn as a line with a dot per step, start circled."""
+    """An optimisation path: points (k, 2), drawn as a line with a dot per step, start circled.
+
+    On axes that already show something (contours), the view is kept: a path that runs far away (it
+    diverged) leaves the picture instead of shrinking it. Points that are not finite are not drawn.
+    """
     path = np.asarray(path, dtype=np.float64)
     if path.ndim != 2 or path.shape[1] != 2:
         raise ValueError(f"path must have shape (k, 2), one point per step, got {path.shape}.")
     ax = _axes(ax)
-    (line,) = ax.plot(path[:, 0], path[:, 1], ".-", color=color, markersize=markersize, linewidth=1.0, label=label)
-    ax.plot(path[0, 0], path[0, 1], "o", color=line.get_color(), markersize=7, markerfacecolor="none")
+    limits = (ax.get_xlim(), ax.get_ylim()) if ax.has_data() else None
+    finite = path[np.all(np.isfinite(path), axis=1)]
+    (line,) = ax.plot(finite[:, 0], finite[:, 1], ".-", color=color, markersize=markersize, linewidth=1.0,
+                      label=label)
+    if finite.size:
+        ax.plot(finite[0, 0], finite[0, 1], "o", color=line.get_color(), markersize=7, markerfacecolor="none")
+    if limits is not None:
+        ax.set_xlim(*limits[0])
+        ax.set_ylim(*limits[1])
     if label:
         ax.legend(loc="best", fontsize=8)
     return ax

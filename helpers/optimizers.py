@@ -1,0 +1,270 @@
+"""Reference implementation of notebook 06: mini-batches, momentum, RMSprop, Adam, learning-rate decay.
+
+For every parameter W (and b) with gradient dW, at step t = 1, 2, ... (t counts updates, from 1):
+
+    momentum   v = beta v + (1 - beta) dW                       W -= learning_rate * v
+    RMSprop    s = beta2 s + (1 - beta2) dW**2                  W -= learning_rate * dW / (sqrt(s) + epsilon)
+    Adam       v = beta1 v + (1 - beta1) dW,  s = beta2 s + (1 - beta2) dW**2
+               v_hat = v / (1 - beta1**t),    s_hat = s / (1 - beta2**t)
+                                                                W -= learning_rate * v_hat / (sqrt(s_hat) + epsilon)
+    decay      learning_rate = learning_rate0 / (1 + decay_rate * epoch_num)
+    scheduled  learning_rate = learning_rate0 / (1 + decay_rate * floor(epoch_num / time_interval))
+
+v and s are dicts with the gradients' keys ("dW1", "db1", ...), initialised with zeros. The update
+functions return new dicts and leave their arguments unchanged. Parameters may have any names
+(W, b, gamma, beta): the moments are kept per key.
+"""
+from __future__ import annotations
+
+import math
+import numbers
+
+import numpy as np
+
+from . import deep
+from .validation import as_labels, as_matrix, positive_int, rng_from
+
+OPTIMIZERS = ("gd", "momentum", "rmsprop", "adam")
+
+
+# --- mini-batches ---------------------------------------------------------------------------------
+
+def random_mini_batches(X, Y, mini_batch_size: int = 64, seed: int = 0) -> list:
+    """Shuffle the columns of X and Y with ONE permutation, rng.permutation(m) from default_rng(seed),
+    then cut them into mini-batches of mini_batch_size columns; the last one holds the remaining
+    m % mini_batch_size columns if that is not 0. Returns [(X_batch, Y_batch), ...]."""
+    X = as_matrix(X, "X", what="(n_x, m)")
+    Y = as_matrix(Y, "Y", cols=X.shape[1], what="(n_y, m), the same m as X")
+    size = positive_int(mini_batch_size, "mini_batch_size")
+    m = X.shape[1]
+    permutation = rng_from(seed, "seed").permutation(m)
+    X_shuffled, Y_shuffled = X[:, permutation], Y[:, permutation]
+    return [(X_shuffled[:, k:k + size], Y_shuffled[:, k:k + size]) for k in range(0, m, size)]
+
+
+# --- momentum, RMSprop, Adam ------------------------------------------------------------------------
+
+def initialize_velocity(parameters: dict) -> dict:
+    """v["d" + key] = zeros like parameters[key], for every parameter."""
+    return {"d" + key: np.zeros_like(np.asarray(value, dtype=np.float64)) for key, value in _params(parameters).items()}
+
+
+def update_parameters_with_momentum(parameters: dict, grads: dict, v: dict, beta: float, learning_rate: float):
+    """v = beta v + (1 - beta) d, then parameter -= learning_rate * v. Returns (parameters, v), new dicts."""
+    _params(parameters)
+    _check(grads, v, parameters)
+    beta = _fraction(beta, "beta")
+    new_v = {"d" + key: beta * v["d" + key] + (1 - beta) * grads["d" + key] for key in parameters}
+    new_parameters = {key: parameters[key] - learning_rate * new_v["d" + key] for key in parameters}
+    return new_parameters, new_v
+
+
+def initialize_rmsprop(parameters: dict) -> dict:
+    """s["d" + key] = zeros like parameters[key], for every parameter."""
+    return initialize_velocity(parameters)
+
+
+def update_parameters_with_rmsprop(parameters: dict, grads: dict, s: dict, beta2: float, learning_rate: float,
+                                   epsilon: float = 1e-8):
+    """s = beta2 s + (1 - beta2) d**2, then parameter -= learning_rate * d / (sqrt(s) + epsilon).
+    Returns (parameters, s), new dicts."""
+    _params(parameters)
+    _check(grads, s, parameters)
+    beta2 = _fraction(beta2, "beta2")
+    new_s = {"d" + key: beta2 * s["d" + key] + (1 - beta2) * grads["d" + key] ** 2 for key in parameters}
+    new_parameters = {key: parameters[key] - learning_rate * grads["d" + key] / (np.sqrt(new_s["d" + key]) + epsilon)
+                      for key in parameters}
+    return new_parameters, new_s
+
+
+def initialize_adam(parameters: dict):
+    """(v, s): two dicts of zeros with the gradients' keys."""
+    return initialize_velocity(parameters), initialize_velocity(parameters)
+
+
+def update_parameters_with_adam(parameters: dict, grads: dict, v: dict, s: dict, t: int, learning_rate: float = 0.01,
+                                beta1: float = 0.9, beta2: float = 0.999, epsilon: float = 1e-8):
+    """One Adam step at step t (1-based: the first update has t = 1). Returns (parameters, v, s), new dicts;
+    v and s are the moments WITHOUT bias correction (the correction is applied to the step only)."""
+    _params(parameters)
+    _check(grads, v, parameters)
+    _check(grads, s, parameters, name="s")
+    t = positive_int(t, "t (1 for the first update)")
+    beta1, beta2 = _fraction(beta1, "beta1"), _fraction(beta2, "beta2")
+    new_v, new_s, new_parameters = {}, {}, {}
+    for key in parameters:
+        d = "d" + key
+        new_v[d] = beta1 * v[d] + (1 - beta1) * grads[d]
+        new_s[d] = beta2 * s[d] + (1 - beta2) * grads[d] ** 2
+        v_hat = new_v[d] / (1 - beta1 ** t)
+        s_hat = new_s[d] / (1 - beta2 ** t)
+        new_parameters[key] = parameters[key] - learning_rate * v_hat / (np.sqrt(s_hat) + epsilon)
+    return new_parameters, new_v, new_s
+
+
+# --- learning-rate decay ----------------------------------------------------------------------------
+
+def update_lr(learning_rate0: float, epoch_num: int, decay_rate: float) -> float:
+    """learning_rate0 / (1 + decay_rate * epoch_num)."""
+    return float(learning_rate0 / (1 + decay_rate * epoch_num))
+
+
+def schedule_lr_decay(learning_rate0: float, epoch_num: int, decay_rate: float, time_interval: int = 1000) -> float:
+    """learning_rate0 / (1 + decay_rate * floor(epoch_num / time_interval)): constant for time_interval epochs."""
+    return float(learning_rate0 / (1 + decay_rate * math.floor(epoch_num / time_interval)))
+
+
+# --- training a network with any of them ---------------------------------------------------------------
+
+def forward_backward(X, Y, parameters: dict):
+    """Cost and gradients of helpers.deep's network (ReLU hidden layers, sigmoid output) on (X, Y).
+
+    The same as deep.L_model_forward / compute_cost / L_model_backward, computed stably for long
+    training runs: the cost from ZL with log(1 + e^z) (np.logaddexp), and the output layer's
+    dZL = AL - Y directly, so that a prediction that rounds to exactly 0 or 1 gives no log(0) or 0/0.
+    Returns (cost, grads).
+    """
+    AL, caches = deep.L_model_forward(X, parameters)
+    L = len(caches)
+    linear_cache, ZL = caches[L - 1]
+    Y = as_labels(Y, "Y", m=AL.shape[1])
+    cost = float(np.mean(Y * np.logaddexp(0, -ZL) + (1 - Y) * np.logaddexp(0, ZL)))
+    grads = {}
+    dA, grads[f"dW{L}"], grads[f"db{L}"] = deep.linear_backward(AL - Y, linear_cache)
+    for l in range(L - 1, 0, -1):
+        dA, grads[f"dW{l}"], grads[f"db{l}"] = deep.linear_activation_backward(dA, caches[l - 1], "relu")
+    return cost, grads
+
+
+def full_cost(X, Y, parameters: dict) -> float:
+    """The cross-entropy cost of the network on all of (X, Y), computed stably from ZL."""
+    _, caches = deep.L_model_forward(X, parameters)
+    ZL = caches[-1][1]
+    return float(np.mean(Y * np.logaddexp(0, -ZL) + (1 - Y) * np.logaddexp(0, ZL)))
+
+
+def train(X, Y, layer_dims, optimizer: str = "adam", learning_rate: float = 0.01, mini_batch_size: int = 64,
+          num_epochs: int = 100, beta: float = 0.9, beta1: float = 0.9, beta2: float = 0.999,
+          epsilon: float = 1e-8, decay=None, seed: int = 1):
+    """Mini-batch training of helpers.deep's L-layer network (He initialisation, ReLU, sigmoid output).
+
+    optimizer: "gd", "momentum", "rmsprop" or "adam"; decay: None or a function epoch -> learning rate.
+    The mini-batches of epoch e are random_mini_batches(X, Y, mini_batch_size, seed=seed + e).
+    Returns (parameters, history) with history["cost"]: the mini-batch cost of every update, and
+    history["epoch_cost"]: the cost on all of X after every epoch (index 0: before training).
+    Training stops early (the history ends) if the cost stops being finite: it diverged.
+    """
+    X = as_matrix(X, "X", what="(n_x, m)")
+    Y = as_labels(Y, "Y", m=X.shape[1])
+    if optimizer not in OPTIMIZERS:
+        raise ValueError(f"optimizer must be one of {OPTIMIZERS}, got {optimizer!r}.")
+    parameters = deep.initialize_parameters_deep(layer_dims, seed=seed)
+    v = initialize_velocity(parameters)
+    s = initialize_rmsprop(parameters)
+    t = 0
+    history = {"cost": [], "epoch_cost": [full_cost(X, Y, parameters)], "learning_rate": []}
+    rate = learning_rate
+    with np.errstate(over="ignore", invalid="ignore"):
+        for epoch in range(positive_int(num_epochs, "num_epochs")):
+            if decay is not None:
+                rate = decay(epoch)
+            history["learning_rate"].append(rate)
+            for X_batch, Y_batch in random_mini_batches(X, Y, mini_batch_size, seed=seed + epoch):
+                cost, grads = forward_backward(X_batch, Y_batch, parameters)
+                history["cost"].append(cost)
+                t += 1
+                if optimizer == "gd":
+                    parameters = deep.update_parameters(parameters, grads, rate)
+                elif optimizer == "momentum":
+                    parameters, v = update_parameters_with_momentum(parameters, grads, v, beta, rate)
+                elif optimizer == "rmsprop":
+                    parameters, s = update_parameters_with_rmsprop(parameters, grads, s, beta2, rate, epsilon)
+                else:
+                    parameters, v, s = update_parameters_with_adam(parameters, grads, v, s, t, rate, beta1, beta2,
+                                                                   epsilon)
+            history["epoch_cost"].append(full_cost(X, Y, parameters))
+            if not np.isfinite(history["epoch_cost"][-1]):
+                break
+    return parameters, history
+
+
+# --- two-dimensional test functions ---------------------------------------------------------------------
+
+def elongated_bowl(x, y, a: float = 0.05, b: float = 2.0):
+    """f(x, y) = (a x^2 + b y^2) / 2: an ill-conditioned quadratic, minimum 0 at (0, 0),
+    curvatures a (gentle, along x) and b (steep, along y)."""
+    return 0.5 * (a * np.asarray(x) ** 2 + b * np.asarray(y) ** 2)
+
+
+def elongated_bowl_gradient(x, y, a: float = 0.05, b: float = 2.0):
+    return np.array([a * x, b * y], dtype=np.float64)
+
+
+def rosenbrock(x, y, c: float = 10.0):
+    """f(x, y) = (1 - x)^2 + c (y - x^2)^2: a curved valley, minimum 0 at (1, 1)."""
+    x, y = np.asarray(x), np.asarray(y)
+    return (1 - x) ** 2 + c * (y - x ** 2) ** 2
+
+
+def rosenbrock_gradient(x, y, c: float = 10.0):
+    return np.array([-2 * (1 - x) - 4 * c * x * (y - x ** 2), 2 * c * (y - x ** 2)], dtype=np.float64)
+
+
+def optimizer_path(gradient, start, num_steps: int, optimizer: str = "gd", learning_rate: float = 0.1,
+                   beta: float = 0.9, beta1: float = 0.9, beta2: float = 0.999, epsilon: float = 1e-8,
+                   noise: float = 0.0, decay=None, seed: int = 0):
+    """The path of an optimizer on a function of two variables (x, y), written as parameters
+    {"W1": [[x, y]], "b1": [[0]]} so that the same update functions serve. gradient(x, y) -> (2,);
+    noise: standard deviation of Gaussian noise added to every gradient (a stand-in for mini-batches);
+    decay: None or a function step -> learning rate. Returns points (num_steps + 1, 2)."""
+    if optimizer not in OPTIMIZERS:
+        raise ValueError(f"optimizer must be one of {OPTIMIZERS}, got {optimizer!r}.")
+    rng = np.random.default_rng(seed)
+    parameters = {"W1": np.array([start], dtype=np.float64), "b1": np.zeros((1, 1))}
+    v, s = initialize_adam(parameters)
+    points = [parameters["W1"][0].copy()]
+    for t in range(1, positive_int(num_steps, "num_steps") + 1):
+        rate = learning_rate if decay is None else decay(t)
+        g = np.asarray(gradient(*parameters["W1"][0]), dtype=np.float64) + noise * rng.standard_normal(2)
+        grads = {"dW1": g[None, :], "db1": np.zeros((1, 1))}
+        if optimizer == "gd":
+            parameters = {key: parameters[key] - rate * grads["d" + key] for key in parameters}
+        elif optimizer == "momentum":
+            parameters, v = update_parameters_with_momentum(parameters, grads, v, beta, rate)
+        elif optimizer == "rmsprop":
+            parameters, s = update_parameters_with_rmsprop(parameters, grads, s, beta2, rate, epsilon)
+        else:
+            parameters, v, s = update_parameters_with_adam(parameters, grads, v, s, t, rate, beta1, beta2, epsilon)
+        points.append(parameters["W1"][0].copy())
+    return np.array(points)
+
+
+def direction_reversals(values) -> int:
+    """How many times a sequence changes direction (the sign of its steps): counts a zig-zag."""
+    steps = np.diff(np.asarray(values, dtype=np.float64))
+    steps = steps[steps != 0]
+    return int(np.sum(np.sign(steps[1:]) != np.sign(steps[:-1])))
+
+
+# --- validation ------------------------------------------------------------------------------------------
+
+def _params(parameters):
+    if not isinstance(parameters, dict) or not parameters:
+        raise TypeError(f"parameters must be a non-empty dict such as {{'W1': ..., 'b1': ...}}, "
+                        f"got {type(parameters).__name__}.")
+    return parameters
+
+
+def _check(grads, moments, parameters, name="v"):
+    for label, d in (("grads", grads), (name, moments)):
+        if not isinstance(d, dict):
+            raise TypeError(f"{label} must be a dict with keys {['d' + key for key in parameters]}.")
+        missing = ["d" + key for key in parameters if "d" + key not in d]
+        if missing:
+            raise KeyError(f"{label} is missing {missing}.")
+
+
+def _fraction(value, name):
+    if isinstance(value, bool) or not isinstance(value, numbers.Real) or not 0 <= value < 1:
+        raise ValueError(f"{name} must be a number in [0, 1), got {value!r}.")
+    return float(value)
