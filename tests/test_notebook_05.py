@@ -42,6 +42,8 @@ def test_standardising_speeds_gradient_descent_up(measured):
     # "reaches the target at a single learning rate of the grid, after more than a thousand iterations"
     assert sum(n is not None for n in raw.values()) == 1
     assert measured["gd_best"]["raw"]["iterations"] > 1000
+    # "with any larger one the cost jumps up (above 10 ...)"
+    assert measured["raw_highest_cost_above_best"] and min(measured["raw_highest_cost_above_best"].values()) > 10
     # "at five of them, and in a handful of iterations at the largest"
     assert sum(n is not None for n in std.values()) == 5
     assert measured["gd_best"]["standardised"]["iterations"] <= 10

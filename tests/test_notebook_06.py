@@ -44,6 +44,7 @@ def test_momentum_damps_the_zigzag_on_the_bowl(measured):
     assert bowl["RMSprop"]["final_distance"] < 1e-3                           # "reaches the minimum first"
     assert bowl["RMSprop"]["final_distance"] < min(m["final_distance"] for k, m in bowl.items() if k != "RMSprop")
     assert bowl["Adam"]["y_reversals"] < gd["y_reversals"] / 5                # "a steady, almost straight course"
+    assert bowl["Adam"]["closest_distance"] * 2 < bowl["Adam"]["final_distance"]   # "passed much closer ... than where it ends"
 
 
 @pytest.mark.slow
