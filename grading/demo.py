@@ -37,6 +37,19 @@ MISTAKES = {
         ("update_parameters", 'updated[f"b{l}"] = parameters[f"b{l}"] - learning_rate * grads[f"db{l}"]',
          'updated[f"b{l}"] = parameters[f"b{l}"]'),
     ],
+    "05_batch_normalization": [
+        # the variance instead of the standard deviation
+        ("standardize_inputs", "sigma = np.std(X_train, axis=1, keepdims=True)",
+         "sigma = np.var(X_train, axis=1, keepdims=True)"),
+        # eps outside the square root
+        ("batchnorm_forward", "std = np.sqrt(var + eps)", "std = np.sqrt(var) + eps"),
+    ],
+    "06_optimizers": [
+        # momentum without (1 - beta)
+        ("update_parameters_with_momentum", "(1 - beta) * grads", "grads"),
+        # the staircase decay without its floor
+        ("schedule_lr_decay", "np.floor(epoch_num / time_interval)", "epoch_num / time_interval"),
+    ],
     "07_hyperparameters": [
         # zip instead of the Cartesian product: the grid's diagonal only
         ("grid_search", "for values in itertools.product(*grid.values()):", "for values in zip(*grid.values()):"),
@@ -57,6 +70,8 @@ MISTAKES = {
 EXPECTED_FAILURES = {
     "01_shallow_network": {"test_compute_cost", "test_predict"},
     "02_deep_network": {"test_gradient_check", "test_update_parameters", "test_L_layer_model"},
+    "05_batch_normalization": {"test_standardize_inputs", "test_batchnorm_forward"},
+    "06_optimizers": {"test_update_parameters_with_momentum", "test_schedule_lr_decay"},
     "07_hyperparameters": {"test_grid_search", "test_sample_beta"},
     "08_softmax": {"test_compute_cost_softmax", "test_one_hot"},
 }
