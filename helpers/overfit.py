@@ -84,7 +84,7 @@ def load_overfitting_task(seed: int = SEED) -> OverfittingTask:
 
 
 @lru_cache(maxsize=None)
-def moons_bayes_error(noise: float, flip_rate: float = 0.0, samples: int = 4000, arc_points: int = 1000,
+def moons_bayes_error(noise: float, flip_rate: float = 0.0, samples: int = 4000, arc_points: int = 300,
                       seed: int = 12345) -> float:
     """The Bayes error of make_moons(noise) with labels flipped at rate flip_rate, estimated numerically.
 
