@@ -37,6 +37,21 @@ MISTAKES = {
         ("update_parameters", 'updated[f"b{l}"] = parameters[f"b{l}"] - learning_rate * grads[f"db{l}"]',
          'updated[f"b{l}"] = parameters[f"b{l}"]'),
     ],
+    "03_regularization": [
+        # lambda/m instead of lambda/(2m) in the cost
+        ("compute_cost_with_regularization", "cost = cross_entropy_cost + lambd / (2 * m) * penalty",
+         "cost = cross_entropy_cost + lambd / m * penalty"),
+        # lambda/(2m) W instead of lambda/m W in the gradient
+        ("L_model_backward_with_regularization", 'grads[f"dW{l}"] = grads[f"dW{l}"] + lambd / m * W',
+         'grads[f"dW{l}"] = grads[f"dW{l}"] + lambd / (2 * m) * W'),
+    ],
+    "04_dropout": [
+        # forgetting / keep_prob (L_model_forward_with_dropout uses dropout_forward, so it fails too)
+        ("dropout_forward", "A_drop = A * D / keep_prob", "A_drop = A * D"),
+        # dropout at test time
+        ("predict_dropout", "AL, _ = L_model_forward(X, parameters)",
+         "AL, _ = L_model_forward_with_dropout(X, parameters, keep_probs, np.random.default_rng())"),
+    ],
     "05_batch_normalization": [
         # the variance instead of the standard deviation
         ("standardize_inputs", "sigma = np.std(X_train, axis=1, keepdims=True)",
@@ -70,6 +85,8 @@ MISTAKES = {
 EXPECTED_FAILURES = {
     "01_shallow_network": {"test_compute_cost", "test_predict"},
     "02_deep_network": {"test_gradient_check", "test_update_parameters", "test_L_layer_model"},
+    "03_regularization": {"test_compute_cost_with_regularization", "test_L_model_backward_with_regularization"},
+    "04_dropout": {"test_dropout_forward", "test_L_model_forward_with_dropout", "test_predict_dropout"},
     "05_batch_normalization": {"test_standardize_inputs", "test_batchnorm_forward"},
     "06_optimizers": {"test_update_parameters_with_momentum", "test_schedule_lr_decay"},
     "07_hyperparameters": {"test_grid_search", "test_sample_beta"},
