@@ -339,6 +339,8 @@ class Grader:
             others = submission.other_notebooks()
             found = f" (found: {', '.join(others)})" if others else " (no notebook at all)"
             return f"no {submission.notebook.name} in the submission{found}"
+        if not submission.notebook.is_file():
+            return f"{submission.notebook.name} is not a file"
         return ""
 
     def _prepare(self, job, root):
@@ -399,6 +401,10 @@ class Grader:
             result.notes.append(f"extra files not used for grading: {shown}")
         if worker.get("sandbox") == 0 and self.limits.sandbox and not result.problem:
             result.notes.append("Landlock is not available here: the kernel's writes were not confined")
+        if result.infrastructure:
+            # Not the student's doing: leave the gradebook and any earlier result as they
+            # are, and record no content hash, so that the next run tries again.
+            return self._keep_previous(result)
         try:
             copy_submission(self.layout, submission)
             private = CourseLayout(job.directory / "course") if job.directory else None
@@ -433,16 +439,35 @@ class Grader:
                 student, assignment, job.content_hash, job.source_hash, result.outcome,
                 result.problem or result.reason, result.notes, result.seconds,
             ))
-            if private is not None:
-                log = job.directory / "worker.log"
-                if log.exists():
-                    target = self.layout.log_file(student, assignment)
-                    target.parent.mkdir(parents=True, exist_ok=True)
-                    shutil.copyfile(log, target)
         except Exception as exc:  # one submission must never stop the batch
             result.problem = result.problem or f"{type(exc).__name__}: {exc}"
             result.infrastructure = True
         return result
+
+    def _keep_previous(self, result):
+        scores = None
+        if self.layout.gradebook_exists():
+            try:
+                scores = gradebook.submission_score(self.layout.db_url, result.student, result.assignment)
+            except Exception:  # the gradebook itself may be what failed
+                scores = None
+        if scores is not None:
+            result.score, result.max_score = scores
+        return result
+
+    #: Most of a worker's log kept in the course (its end, where the errors are).
+    LOG_LIMIT = 1 << 20
+
+    def _keep_log(self, job):
+        log = job.directory / "worker.log" if job.directory else None
+        if log is None or not log.exists():
+            return
+        target = self.layout.log_file(job.submission.student, job.submission.assignment)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        with open(log, "rb") as source, open(target, "wb") as out:
+            size = source.seek(0, os.SEEK_END)
+            source.seek(max(0, size - self.LOG_LIMIT))
+            shutil.copyfileobj(source, out)
 
     # -- autograde: the batch ----------------------------------------------------------
 
@@ -507,6 +532,7 @@ class Grader:
                         except Exception as exc:  # preparing the job failed: ours, not the student's
                             worker = {"problem": f"{type(exc).__name__}: {exc}", "infrastructure": True}
                         finish(self._merge(job, worker))
+                        self._keep_log(job)
                         if job.directory is not None:
                             shutil.rmtree(job.directory, ignore_errors=True)
                 except BaseException:  # Ctrl-C: stop every worker, with its kernel

@@ -143,7 +143,9 @@ def bad_class(klass, course):
     nb = klass.unstable()  # the failing test renamed, the other test cell duplicated
     cell(nb, "test_softmax").metadata.nbgrader["grade_id"] = "my_softmax_test"
     test_relu = cell(nb, "test_relu")
-    nb.cells.insert(index(nb, "test_relu"), nbformat.from_dict(dict(test_relu)))
+    copy = nbformat.from_dict(dict(test_relu))
+    copy["id"] = "copy-of-test-relu"
+    nb.cells.insert(index(nb, "test_relu"), copy)
     klass.submit("rename", nb)
     expected["rename"] = (2, r"^graded$")
 
@@ -283,7 +285,7 @@ def test_feedback_shows_results_never_hidden_tests(graded):
     assert "could not be graded" in garbage and "not a valid notebook" in garbage
 
 
-def test_rerun_skips_unchanged_and_grades_a_late_submission(graded):
+def test_rerun_skips_unchanged_and_grades_a_late_submission(graded, monkeypatch):
     grader, klass = graded["grader"], graded["klass"]
     before = gradebook.all_scores(grader.layout.db_url)
     mtimes = {s: grader.layout.autograded_notebook(s, NAME).stat().st_mtime_ns
@@ -307,6 +309,17 @@ def test_rerun_skips_unchanged_and_grades_a_late_submission(graded):
     results = grader.autograde_all(find_submissions(klass.folder, [NAME]), {})
     changed = [r for r in results if not r.skipped]
     assert [(r.student, r.score) for r in changed] == [("alice", 2.0)]
+
+    # a failure of the grading machinery keeps the previous result, and is tried again
+    klass.submit("alice", klass.solved())
+    monkeypatch.setattr(Grader, "_run_job", lambda self, job, root, cancel: {
+        "problem": "the worker exploded", "infrastructure": True})
+    [alice] = [r for r in grader.autograde_all(find_submissions(klass.folder, [NAME]), {}) if not r.skipped]
+    assert alice.infrastructure and alice.score == 2.0
+    assert gradebook.submission_score(grader.layout.db_url, "alice", NAME) == (2.0, TOTAL)
+    monkeypatch.undo()
+    [alice] = [r for r in grader.autograde_all(find_submissions(klass.folder, [NAME]), {}) if not r.skipped]
+    assert (alice.student, alice.score, alice.status) == ("alice", TOTAL, "graded")
 
 
 def test_hard_limits_kill_the_whole_run(tmp_path):

@@ -392,6 +392,7 @@ def test_sanitize_notes_and_restores_the_grading_structure():
     tests["test_softmax"].metadata.nbgrader["grade_id"] = "renamed"
     nb.cells.remove(tests["ex1_text"])
     duplicate = nbformat.from_dict(dict(tests["imports"]))
+    duplicate["id"] = "copy-of-imports"
     nb.cells.insert(0, duplicate)
     notes = sanitize(nb, release)
     assert "test cell test_relu was edited; the released version is graded" in notes
