@@ -109,3 +109,18 @@ def test_plots_render_inline(path):
     notebook = nbformat.read(path, as_version=4)
     setup = next(cell for cell in notebook.cells if cell.cell_type == "code")
     assert "%matplotlib inline" in setup.source
+
+
+@pytest.mark.parametrize("path", NOTEBOOK_PATHS, ids=IDS)
+def test_each_test_cell_checks_its_own_exercise_visibly_and_hidden(path):
+    """test_X calls checks.check_X(X) in sight, and again with new arguments in the hidden block."""
+    notebook = nbformat.read(path, as_version=4)
+    for cell in notebook.cells:
+        meta = cell.metadata.get("nbgrader", {})
+        if not (meta.get("grade") and cell.cell_type == "code"):
+            continue
+        exercise = meta["grade_id"].removeprefix("test_")
+        visible, hidden = cell.source.split("### BEGIN HIDDEN TESTS")
+        assert re.search(rf"check_{exercise}\({exercise}\b", visible), f"{meta['grade_id']}: no visible check_{exercise}"
+        assert re.search(rf"check_{exercise}\({exercise}, \w+", hidden), \
+            f"{meta['grade_id']}: the hidden block must call check_{exercise} with new arguments"
