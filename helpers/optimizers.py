@@ -22,6 +22,7 @@ import numbers
 import numpy as np
 
 from . import deep
+from .regularization import L_model_backward_stable, compute_cost_stable
 from .validation import as_labels, as_matrix, positive_int, rng_from
 
 OPTIMIZERS = ("gd", "momentum", "rmsprop", "adam")
@@ -120,27 +121,17 @@ def forward_backward(X, Y, parameters: dict):
     """Cost and gradients of helpers.deep's network (ReLU hidden layers, sigmoid output) on (X, Y).
 
     The same as deep.L_model_forward / compute_cost / L_model_backward, computed stably for long
-    training runs: the cost from ZL with log(1 + e^z) (np.logaddexp), and the output layer's
-    dZL = AL - Y directly, so that a prediction that rounds to exactly 0 or 1 gives no log(0) or 0/0.
-    Returns (cost, grads).
+    training runs with notebook 03's numerically safe pair (helpers.regularization): the output
+    layer's dZL = AL - Y directly, and the cost from the probability of the true label, so that a
+    prediction that rounds to exactly 0 or 1 gives no log(0) or 0/0. Returns (cost, grads).
     """
     AL, caches = deep.L_model_forward(X, parameters)
-    L = len(caches)
-    linear_cache, ZL = caches[L - 1]
-    Y = as_labels(Y, "Y", m=AL.shape[1])
-    cost = float(np.mean(Y * np.logaddexp(0, -ZL) + (1 - Y) * np.logaddexp(0, ZL)))
-    grads = {}
-    dA, grads[f"dW{L}"], grads[f"db{L}"] = deep.linear_backward(AL - Y, linear_cache)
-    for l in range(L - 1, 0, -1):
-        dA, grads[f"dW{l}"], grads[f"db{l}"] = deep.linear_activation_backward(dA, caches[l - 1], "relu")
-    return cost, grads
+    return compute_cost_stable(AL, Y), L_model_backward_stable(AL, Y, caches)
 
 
 def full_cost(X, Y, parameters: dict) -> float:
-    """The cross-entropy cost of the network on all of (X, Y), computed stably from ZL."""
-    _, caches = deep.L_model_forward(X, parameters)
-    ZL = caches[-1][1]
-    return float(np.mean(Y * np.logaddexp(0, -ZL) + (1 - Y) * np.logaddexp(0, ZL)))
+    """The cross-entropy cost of the network on all of (X, Y), computed stably."""
+    return compute_cost_stable(deep.L_model_forward(X, parameters)[0], Y)
 
 
 def train(X, Y, layer_dims, optimizer: str = "adam", learning_rate: float = 0.01, mini_batch_size: int = 64,

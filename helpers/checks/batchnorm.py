@@ -19,25 +19,10 @@ import numpy as np
 from .. import batchnorm as ref
 from .. import deep
 from .core import Mistake, expect_array, expect_keys, expect_tuple, fail, passed, student_call
+from .core import copy_inputs as _copy, same_array as _same
 
 
 # --- inputs and helpers -----------------------------------------------------------------------------
-
-def _copy(value):
-    if isinstance(value, np.ndarray):
-        return value.copy()
-    if isinstance(value, tuple):
-        return tuple(_copy(v) for v in value)
-    if isinstance(value, list):
-        return [_copy(v) for v in value]
-    if isinstance(value, dict):
-        return {k: _copy(v) for k, v in value.items()}
-    return value
-
-
-def _same(actual, expected) -> bool:
-    return (isinstance(actual, np.ndarray) and actual.shape == np.shape(expected)
-            and np.allclose(actual, expected, rtol=1e-6, atol=1e-9))
 
 
 def _scaled_rows(rng, n, m, small_row=True):

@@ -69,6 +69,26 @@ def student_call(fn, name: str, *args, **kwargs):
         fail(f"{name} raised {type(exc).__name__}: {exc}.")
 
 
+def copy_inputs(value):
+    """A deep copy of the arrays inside tuples / lists / dicts, so that a student's function cannot
+    change the check's own data (an in-place `+=` on a cache, say)."""
+    if isinstance(value, np.ndarray):
+        return value.copy()
+    if isinstance(value, tuple):
+        return tuple(copy_inputs(v) for v in value)
+    if isinstance(value, list):
+        return [copy_inputs(v) for v in value]
+    if isinstance(value, dict):
+        return {k: copy_inputs(v) for k, v in value.items()}
+    return value
+
+
+def same_array(actual, expected, rtol: float = 1e-6, atol: float = 1e-9) -> bool:
+    """True when `actual` is an array of expected's shape and close values (bool arrays included)."""
+    return (isinstance(actual, np.ndarray) and actual.shape == np.shape(expected)
+            and np.allclose(actual.astype(np.float64), np.asarray(expected, dtype=np.float64), rtol=rtol, atol=atol))
+
+
 def expect_float(name: str, actual, expected: float, *, mistakes=(), m: int | None = None,
                  rtol: float = 1e-6, atol: float = 1e-9) -> None:
     """`actual` must be a Python/numpy scalar float close to `expected`."""

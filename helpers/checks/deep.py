@@ -14,6 +14,7 @@ import numpy as np
 from .. import deep as ref
 from .core import (ExerciseFailure, Mistake, expect_array, expect_float, expect_keys, expect_tuple, fail,
                    passed, student_call)
+from .core import copy_inputs as _copy, same_array as _same
 
 
 # --- inputs ------------------------------------------------------------------------------------
@@ -39,25 +40,6 @@ def _z_with_zeros(rng, shape):
     Z = rng.standard_normal(shape)
     Z.flat[1::4] = 0.0
     return Z
-
-
-def _copy(value):
-    """A deep copy of arrays inside tuples / lists / dicts, so that a student's function cannot
-    change the check's own data."""
-    if isinstance(value, np.ndarray):
-        return value.copy()
-    if isinstance(value, tuple):
-        return tuple(_copy(v) for v in value)
-    if isinstance(value, list):
-        return [_copy(v) for v in value]
-    if isinstance(value, dict):
-        return {k: _copy(v) for k, v in value.items()}
-    return value
-
-
-def _same(actual, expected) -> bool:
-    return (isinstance(actual, np.ndarray) and actual.shape == np.shape(expected)
-            and np.allclose(actual, expected, rtol=1e-6, atol=1e-9))
 
 
 def _unchanged(name, before, after, fn_name, fix):

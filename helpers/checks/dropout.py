@@ -13,6 +13,7 @@ from .. import deep
 from .. import dropout as ref
 from .core import (ExerciseFailure, Mistake, expect_array, expect_keys, expect_tuple, fail, passed,
                    student_call)
+from .core import copy_inputs as _copy, same_array as _same
 
 
 # --- inputs ------------------------------------------------------------------------------------
@@ -29,24 +30,6 @@ def _random_parameters(rng, dims):
         parameters[f"W{l}"] = rng.standard_normal((dims[l], dims[l - 1])) / np.sqrt(dims[l - 1])
         parameters[f"b{l}"] = rng.uniform(0.1, 0.6, (dims[l], 1))
     return parameters
-
-
-def _copy(value):
-    if isinstance(value, np.ndarray):
-        return value.copy()
-    if isinstance(value, tuple):
-        return tuple(_copy(v) for v in value)
-    if isinstance(value, list):
-        return [_copy(v) for v in value]
-    if isinstance(value, dict):
-        return {k: _copy(v) for k, v in value.items()}
-    return value
-
-
-def _same(actual, expected) -> bool:
-    actual = np.asarray(actual) if isinstance(actual, np.ndarray) else actual
-    return (isinstance(actual, np.ndarray) and actual.shape == np.shape(expected)
-            and np.allclose(actual.astype(np.float64), np.asarray(expected, dtype=np.float64), rtol=1e-6, atol=1e-9))
 
 
 def _activations(rng, shape):

@@ -12,6 +12,7 @@ import numpy as np
 from .. import deep
 from .. import regularization as ref
 from .core import Mistake, expect_array, expect_float, expect_keys, expect_tuple, fail, passed, student_call
+from .core import copy_inputs as _copy, same_array as _same
 
 
 # --- inputs ------------------------------------------------------------------------------------
@@ -29,20 +30,6 @@ def _random_parameters(rng, dims):
         parameters[f"W{l}"] = rng.standard_normal((dims[l], dims[l - 1])) / np.sqrt(dims[l - 1])
         parameters[f"b{l}"] = rng.uniform(0.1, 0.6, (dims[l], 1))
     return parameters
-
-
-def _copy(value):
-    """A deep copy of arrays inside tuples / lists / dicts, so that a student's function cannot change
-    the check's own data."""
-    if isinstance(value, np.ndarray):
-        return value.copy()
-    if isinstance(value, tuple):
-        return tuple(_copy(v) for v in value)
-    if isinstance(value, list):
-        return [_copy(v) for v in value]
-    if isinstance(value, dict):
-        return {k: _copy(v) for k, v in value.items()}
-    return value
 
 
 def _unchanged(name, before, after, fn_name, fix):
@@ -67,11 +54,6 @@ def _backward_problem(layer_dims, m, seed):
     Y = _labels(rng, m)
     AL, caches = deep.L_model_forward(X, parameters)
     return parameters, AL, Y, caches
-
-
-def _same(actual, expected) -> bool:
-    return (isinstance(actual, np.ndarray) and actual.shape == np.shape(expected)
-            and np.allclose(actual, expected, rtol=1e-6, atol=1e-9))
 
 
 def _weight_keys(parameters):
