@@ -1,0 +1,257 @@
+"""Reference implementation of notebook 09: everything together on the ten digits.
+
+The network (examples are columns, C classes):
+
+    [LINEAR (no bias) -> BATCHNORM -> RELU -> DROPOUT] * (L-1) -> LINEAR -> SOFTMAX
+
+* He initialisation (helpers.batchnorm.initialize_parameters_bn): W{l}, gamma{l} = 1, beta{l} = 0
+  for the hidden layers, WL and bL for the output layer; one bn_state per hidden layer.
+* Batch norm (helpers.batchnorm): batch statistics in training, running statistics at test time.
+* Inverted dropout (helpers.dropout) after every hidden ReLU, in training only; one keep_prob for
+  all hidden layers (1.0 keeps every unit; the masks are still drawn, so the random stream does
+  not depend on keep_prob).
+* A softmax output and its cross-entropy (helpers.softmax), plus L2 on every W{l}:
+      J = -(1/m) sum(Y log AL) + lambd / (2m) sum_l ||W{l}||_F^2      (m: the examples of the batch)
+* Adam (helpers.optimizers) on mini-batches, the learning rate decayed once per epoch,
+      learning_rate = learning_rate0 / (1 + decay_rate * epoch).
+
+Caches: a hidden layer's is ((A_prev, W), bn_cache, Z_tilde, D) with D the dropout mask (None at
+test time); the output layer's is ((A_prev, WL, bL), ZL), as in helpers.softmax.
+
+The notebook's exercises (forward_propagation, evaluate, model, make_train_eval) are written by the
+students; their checks compare them with these functions. backward_propagation is given to them.
+"""
+from __future__ import annotations
+
+import numbers
+
+import numpy as np
+
+from . import batchnorm, deep, dropout, optimizers, softmax
+from .validation import as_matrix, positive_int, probability, rng_from
+
+
+# --- the network ----------------------------------------------------------------------------------
+
+def initialize(layer_dims, seed: int = 1):
+    """He-initialised parameters of the batch-norm network and its running statistics.
+
+    Returns (parameters, bn_states): batchnorm.initialize_parameters_bn(layer_dims, seed=seed) and
+    batchnorm.initialize_bn_states(layer_dims).
+    """
+    return batchnorm.initialize_parameters_bn(layer_dims, seed=seed), batchnorm.initialize_bn_states(layer_dims)
+
+
+def forward_propagation(X, parameters: dict, bn_states, keep_prob=1.0, rng=None, training: bool = True):
+    """[LINEAR (no bias) -> BATCHNORM -> RELU -> DROPOUT] * (L-1) -> LINEAR -> SOFTMAX.
+
+    training=True: batch statistics (bn_states updated in place) and dropout masks drawn from rng,
+    one dropout_forward per hidden layer, in layer order. training=False: running statistics, no
+    dropout (rng is not used and may be None). Returns (AL: (C, m), caches).
+    """
+    L = batchnorm.bn_parameters(parameters)
+    if not isinstance(bn_states, (list, tuple)) or len(bn_states) != L - 1:
+        raise ValueError(f"bn_states must be a list of L - 1 = {L - 1} states, one per hidden layer.")
+    keep_prob = probability(keep_prob, "keep_prob")
+    if training:
+        rng = rng_from(rng, "rng")
+    A = as_matrix(X, "X", rows=parameters["W1"].shape[1], what="(n_x, m)")
+    caches = []
+    for l in range(1, L):
+        W = parameters[f"W{l}"]
+        Z = W @ A
+        Z_tilde, bn_cache = batchnorm.batchnorm_forward(Z, parameters[f"gamma{l}"], parameters[f"beta{l}"],
+                                                        bn_states[l - 1], training=training)
+        A_next = deep.relu(Z_tilde)
+        D = None
+        if training:
+            A_next, D = dropout.dropout_forward(A_next, keep_prob, rng)
+        caches.append(((A, W), bn_cache, Z_tilde, D))
+        A = A_next
+    ZL, linear_cache = deep.linear_forward(A, parameters[f"W{L}"], parameters[f"b{L}"])
+    caches.append((linear_cache, ZL))
+    return softmax.softmax(ZL), caches
+
+
+def l2_penalty(parameters: dict) -> float:
+    """sum over the layers of ||W{l}||_F^2 (gamma, beta and b are not penalised)."""
+    return float(sum(np.sum(np.square(value)) for key, value in parameters.items() if key.startswith("W")))
+
+
+def compute_cost(AL, Y, parameters: dict, lambd=0.0) -> float:
+    """Softmax cross-entropy of the batch plus lambd / (2m) * sum_l ||W{l}||_F^2, as a float."""
+    lambd = _non_negative(lambd, "lambd")
+    m = np.shape(Y)[1]
+    return softmax.compute_cost_softmax(AL, Y) + lambd / (2 * m) * l2_penalty(parameters)
+
+
+def backward_propagation(AL, Y, caches, keep_prob=1.0, lambd=0.0) -> dict:
+    """Gradients of compute_cost through forward_propagation's network (training mode).
+
+    dZL = AL - Y; every dW{l} gets + lambd / m * W{l}; a hidden layer goes back through its dropout
+    mask (when it has one), its ReLU, its batch norm (batchnorm_backward) and its linear step.
+    Returns {"dW{l}", "dgamma{l}", "dbeta{l}" for l < L, "dWL", "dbL"}.
+    """
+    if not isinstance(caches, (list, tuple)) or not caches:
+        raise TypeError("caches must be the non-empty list returned by forward_propagation.")
+    lambd = _non_negative(lambd, "lambd")
+    keep_prob = probability(keep_prob, "keep_prob")
+    L = len(caches)
+    m = np.shape(Y)[1]
+    grads = {}
+    linear_cache, _ = caches[L - 1]
+    dA, dW, grads[f"db{L}"] = deep.linear_backward(softmax.softmax_backward(AL, Y), linear_cache)
+    grads[f"dW{L}"] = dW + lambd / m * linear_cache[1]
+    for l in range(L - 1, 0, -1):
+        (A_prev, W), bn_cache, Z_tilde, D = _hidden_cache(caches[l - 1])
+        if D is not None:
+            dA = dropout.dropout_backward(dA, D, keep_prob)
+        dZ_tilde = deep.relu_backward(dA, Z_tilde)
+        dZ, grads[f"dgamma{l}"], grads[f"dbeta{l}"] = batchnorm.batchnorm_backward(dZ_tilde, bn_cache)
+        grads[f"dW{l}"] = dZ @ A_prev.T / m + lambd / m * W
+        dA = W.T @ dZ
+    return grads
+
+
+def predict(parameters: dict, bn_states, X):
+    """The most probable class of each example, in test mode (running statistics, no dropout): (1, m)."""
+    AL, _ = forward_propagation(X, parameters, bn_states, training=False)
+    return np.argmax(AL, axis=0).reshape(1, -1)
+
+
+def evaluate(parameters: dict, bn_states, X, y) -> float:
+    """Accuracy in test mode: the share of examples whose predicted class equals the label y (1, m)."""
+    labels = softmax.as_class_labels(y, name="y")
+    return float(np.mean(predict(parameters, bn_states, X)[0] == labels))
+
+
+# --- training -------------------------------------------------------------------------------------
+
+def model(X, Y, layer_dims, learning_rate0=0.01, decay_rate=0.0, lambd=0.0, keep_prob=1.0, num_epochs=20,
+          mini_batch_size=64, seed=1, dev=None):
+    """Mini-batch Adam on the network above, from He initialisation, with learning-rate decay.
+
+    X: (n_x, m); Y: (C, m) one-hot. Every epoch e = 0, 1, ...: learning_rate = update_lr(learning_rate0, e,
+    decay_rate); the mini-batches are random_mini_batches(X, Y, mini_batch_size, seed=seed + e); for each:
+    forward (training), cost, backward, one Adam step (t = 1, 2, ... counts the steps over all epochs).
+    Dropout masks come from ONE rng = np.random.default_rng(seed), made before the first epoch.
+    dev: None, or (X_dev, y_dev) to record the train and dev accuracies after every epoch.
+
+    Returns (parameters, bn_states, history); history["cost"]: the mean of the epoch's mini-batch costs,
+    history["learning_rate"]: the rate of every epoch; history["train_accuracy"] and
+    history["dev_accuracy"]: after every epoch when dev is given, else empty.
+    """
+    return train(X, Y, layer_dims, learning_rate0=learning_rate0, decay_rate=decay_rate, lambd=lambd,
+                 keep_prob=keep_prob, num_epochs=num_epochs, mini_batch_size=mini_batch_size, seed=seed, dev=dev)
+
+
+def train(X, Y, layer_dims, learning_rate0=0.01, decay_rate=0.0, lambd=0.0, keep_prob=1.0, num_epochs=20,
+          mini_batch_size=64, seed=1, dev=None, optimizer="adam", batch_norm=True):
+    """model() with two switches for the notebook's comparisons: optimizer "adam" or "gd" (plain
+    mini-batch gradient descent), and batch_norm=False for the same network without batch norm
+    (LINEAR with bias -> RELU -> DROPOUT, from the same He draws). Returns (parameters, bn_states, history)."""
+    X = as_matrix(X, "X", what="(n_x, m)")
+    Y = as_matrix(Y, "Y", cols=X.shape[1], what="(C, m) one-hot")
+    dims = deep.layer_dims_list(layer_dims)
+    if dims[0] != X.shape[0] or dims[-1] != Y.shape[0]:
+        raise ValueError(f"layer_dims {dims} must start with n_x = {X.shape[0]} and end with C = {Y.shape[0]}.")
+    if optimizer not in ("adam", "gd"):
+        raise ValueError(f"optimizer must be 'adam' or 'gd', got {optimizer!r}.")
+    num_epochs = positive_int(num_epochs, "num_epochs")
+    if batch_norm:
+        parameters, bn_states = initialize(dims, seed=seed)
+        forward, backward = forward_propagation, backward_propagation
+    else:
+        parameters, bn_states = batchnorm.initialize_parameters_plain(dims, seed=seed), None
+        forward, backward = _forward_plain, _backward_plain
+    v, s = optimizers.initialize_adam(parameters)
+    rng = np.random.default_rng(seed)
+    labels = np.argmax(Y, axis=0).reshape(1, -1)
+    history = {"cost": [], "learning_rate": [], "train_accuracy": [], "dev_accuracy": []}
+    t = 0
+    with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+        for epoch in range(num_epochs):
+            learning_rate = optimizers.update_lr(learning_rate0, epoch, decay_rate)
+            batch_costs = []
+            for X_batch, Y_batch in optimizers.random_mini_batches(X, Y, mini_batch_size, seed=seed + epoch):
+                AL, caches = forward(X_batch, parameters, bn_states, keep_prob, rng, training=True)
+                batch_costs.append(compute_cost(AL, Y_batch, parameters, lambd))
+                grads = backward(AL, Y_batch, caches, keep_prob, lambd)
+                t += 1
+                if optimizer == "adam":
+                    parameters, v, s = optimizers.update_parameters_with_adam(parameters, grads, v, s, t, learning_rate)
+                else:
+                    parameters = {key: value - learning_rate * grads["d" + key] for key, value in parameters.items()}
+            history["cost"].append(float(np.mean(batch_costs)))
+            history["learning_rate"].append(learning_rate)
+            if dev is not None:
+                score = evaluate if batch_norm else _evaluate_plain
+                history["train_accuracy"].append(score(parameters, bn_states, X, labels))
+                history["dev_accuracy"].append(score(parameters, bn_states, *dev))
+    return parameters, bn_states, history
+
+
+def make_train_eval(X_train, Y_train, X_dev, y_dev, layer_dims, num_epochs=10, seed=1, **fixed):
+    """A function config -> dev accuracy: trains model() on the training set with
+    config["learning_rate"] (as learning_rate0) and config["lambd"], the other hyper-parameters from
+    `fixed` (decay_rate, keep_prob, mini_batch_size), then evaluates on (X_dev, y_dev)."""
+    def train_eval(config):
+        parameters, bn_states, _ = model(X_train, Y_train, layer_dims, learning_rate0=config["learning_rate"],
+                                         lambd=config["lambd"], num_epochs=num_epochs, seed=seed, **fixed)
+        return evaluate(parameters, bn_states, X_dev, y_dev)
+    return train_eval
+
+
+# --- the network without batch norm (for the comparison) ---------------------------------------------
+
+def _forward_plain(X, parameters, bn_states, keep_prob=1.0, rng=None, training=True):
+    L = len(parameters) // 2
+    A = as_matrix(X, "X", rows=parameters["W1"].shape[1], what="(n_x, m)")
+    caches = []
+    for l in range(1, L):
+        A_prev = A
+        Z, _ = deep.linear_forward(A_prev, parameters[f"W{l}"], parameters[f"b{l}"])
+        A = deep.relu(Z)
+        D = None
+        if training:
+            A, D = dropout.dropout_forward(A, keep_prob, rng)
+        caches.append(((A_prev, parameters[f"W{l}"], parameters[f"b{l}"]), Z, D))
+    ZL, linear_cache = deep.linear_forward(A, parameters[f"W{L}"], parameters[f"b{L}"])
+    caches.append((linear_cache, ZL))
+    return softmax.softmax(ZL), caches
+
+
+def _backward_plain(AL, Y, caches, keep_prob=1.0, lambd=0.0):
+    L = len(caches)
+    m = np.shape(Y)[1]
+    grads = {}
+    linear_cache, _ = caches[L - 1]
+    dA, dW, grads[f"db{L}"] = deep.linear_backward(AL - Y, linear_cache)
+    grads[f"dW{L}"] = dW + lambd / m * linear_cache[1]
+    for l in range(L - 1, 0, -1):
+        linear_cache, Z, D = caches[l - 1]
+        if D is not None:
+            dA = dA * D / keep_prob
+        dA, dW, grads[f"db{l}"] = deep.linear_backward(dA * (Z > 0), linear_cache)
+        grads[f"dW{l}"] = dW + lambd / m * linear_cache[1]
+    return grads
+
+
+def _evaluate_plain(parameters, bn_states, X, y):
+    AL, _ = _forward_plain(X, parameters, None, training=False)
+    return float(np.mean(np.argmax(AL, axis=0) == softmax.as_class_labels(y, name="y")))
+
+
+# --- validation -----------------------------------------------------------------------------------
+
+def _non_negative(value, name):
+    if isinstance(value, bool) or not isinstance(value, numbers.Real) or value < 0:
+        raise ValueError(f"{name} must be a non-negative number, got {value!r}.")
+    return float(value)
+
+
+def _hidden_cache(cache):
+    if not isinstance(cache, (tuple, list)) or len(cache) != 4:
+        raise TypeError("a hidden layer's cache must be ((A_prev, W), bn_cache, Z_tilde, D), as forward_propagation "
+                        "returns it.")
+    return cache

@@ -1,0 +1,474 @@
+"""The checks of notebook 09: the right answer passes, and each typical mistake fails with a message
+that names it (the student's experience depends on these hints).
+
+The checks replace the names an exercise calls (forward_propagation, evaluate, model, ...) in the
+exercise's module while they run; here that module is this file, so the "student" answers below
+call the building blocks through these module-level names, as a notebook does."""
+from __future__ import annotations
+
+import ast
+
+import numpy as np
+import pytest
+
+from helpers import practice as ref
+from helpers.batchnorm import batchnorm_forward, initialize_bn_states, initialize_parameters_bn
+from helpers.checks import ExerciseFailure
+from helpers.checks import practice as checks
+from helpers.deep import linear_forward, relu
+from helpers.dropout import dropout_forward
+from helpers.optimizers import initialize_adam, random_mini_batches, update_lr, update_parameters_with_adam
+from helpers.practice import backward_propagation, compute_cost
+from helpers.softmax import softmax
+
+
+# --- the right answers (the checks refuse helpers' own functions, so they are written here) -----------
+
+def _forward(X, parameters, bn_states, keep_prob=1.0, rng=None, training=True, *, bug=None):
+    L = len(bn_states) + 1
+    caches = []
+    A = X
+    if bug == "drop_input" and training:
+        A, _ = dropout_forward(A, keep_prob, rng)
+    for l in range(1, L):
+        A_prev, W = A, parameters[f"W{l}"]
+        Z = W @ A_prev + (parameters[f"b{l}"] if bug == "bias" else 0)
+        bn_mode = True if bug == "bn_always_training" else training
+        if bug == "bn_after_relu":
+            A, bn_cache = batchnorm_forward(relu(Z), parameters[f"gamma{l}"], parameters[f"beta{l}"],
+                                            bn_states[l - 1], training=bn_mode)
+            Z_tilde = Z
+        else:
+            Z_tilde, bn_cache = batchnorm_forward(Z, parameters[f"gamma{l}"], parameters[f"beta{l}"],
+                                                  bn_states[l - 1], training=bn_mode)
+            A = relu(Z_tilde)
+        before_dropout = A
+        D = None
+        if training or bug == "dropout_at_test":
+            if bug == "unscaled":
+                D = rng.random(A.shape) < keep_prob
+                A = A * D
+            elif bug == "swapped":
+                D = rng.random(A.shape) > keep_prob
+                A = A * D / keep_prob
+            elif bug == "per_unit":
+                D = np.broadcast_to(rng.random((A.shape[0], 1)) < keep_prob, A.shape)
+                A = A * D / keep_prob
+            elif bug == "global_random":
+                D = np.random.random(A.shape) < keep_prob
+                A = A * D / keep_prob
+            elif bug == "own_generator":
+                A, D = dropout_forward(A, keep_prob, np.random.default_rng(0))
+            else:
+                A, D = dropout_forward(A, keep_prob, rng)
+        cached_A_prev = caches[-1][-1] if bug == "cache_undropped" and caches else A_prev
+        if bug == "cache_undropped":
+            caches.append(((cached_A_prev, W), bn_cache, Z_tilde, D, before_dropout))
+            continue
+        if bug == "cache_activation":
+            caches.append(((A_prev, W), bn_cache, relu(Z_tilde), D))
+        elif bug == "cache_without_mask":
+            caches.append(((A_prev, W), bn_cache, Z_tilde))
+        else:
+            caches.append(((A_prev, W), bn_cache, Z_tilde, D))
+    if bug == "cache_undropped":
+        caches = [cache[:4] for cache in caches]
+    ZL, linear_cache = linear_forward(A, parameters[f"W{L}"], parameters[f"b{L}"])
+    if bug == "drop_output" and training:
+        ZL, _ = dropout_forward(ZL, keep_prob, rng)
+    AL = ZL if bug == "no_softmax" else softmax(ZL)
+    caches.append((linear_cache, ZL))
+    return AL, caches
+
+
+def forward_propagation(X, parameters, bn_states, keep_prob=1.0, rng=None, training=True):
+    return _forward(X, parameters, bn_states, keep_prob, rng, training)
+
+
+def evaluate(parameters, bn_states, X, y):
+    AL, _ = forward_propagation(X, parameters, bn_states, training=False)
+    return float(np.mean(np.argmax(AL, axis=0) == np.ravel(y)))
+
+
+def _model(X, Y, layer_dims, learning_rate0=0.01, decay_rate=0.1, lambd=0.0, keep_prob=1.0, num_epochs=20,
+           mini_batch_size=64, seed=1, dev=None, *, bug=None):
+    parameters, bn_states = initialize_parameters_bn(layer_dims, seed=seed), initialize_bn_states(layer_dims)
+    v, s = initialize_adam(parameters)
+    rng = np.random.default_rng(seed)
+    labels = np.argmax(Y, axis=0).reshape(1, -1)
+    history = {"cost": [], "learning_rate": [], "train_accuracy": [], "dev_accuracy": []}
+    t = 0
+    rate = learning_rate0
+    once = random_mini_batches(X, Y, mini_batch_size, seed=seed) if bug == "shuffle_once" else None
+    for epoch in range(num_epochs):
+        if bug == "t_reset":
+            t = 0
+        if bug == "no_decay":
+            learning_rate = learning_rate0
+        elif bug == "compound":
+            rate = learning_rate = update_lr(rate, epoch, decay_rate)
+        else:
+            learning_rate = update_lr(learning_rate0, epoch, decay_rate)
+        if bug == "shuffle_once":
+            batches = once
+        elif bug == "same_batches":
+            batches = random_mini_batches(X, Y, mini_batch_size, seed=seed)
+        elif bug == "shuffled_apart":
+            generator = np.random.default_rng(seed + epoch)
+            X_shuffled, Y_shuffled = X[:, generator.permutation(X.shape[1])], Y[:, generator.permutation(X.shape[1])]
+            batches = [(X_shuffled[:, k:k + mini_batch_size], Y_shuffled[:, k:k + mini_batch_size])
+                       for k in range(0, X.shape[1], mini_batch_size)]
+        else:
+            batches = random_mini_batches(X, Y, mini_batch_size, seed=seed + epoch)
+        costs = []
+        for X_batch, Y_batch in batches:
+            generator = np.random.default_rng(seed) if bug == "new_rng" else rng
+            AL, caches = forward_propagation(X_batch, parameters, bn_states,
+                                             1.0 if bug == "forward_keep_1" else keep_prob, generator,
+                                             training=bug != "test_mode")
+            costs.append(compute_cost(AL, Y_batch, parameters, lambd))
+            grads = backward_propagation(AL, Y_batch, caches, 1.0 if bug == "backward_keep_1" else keep_prob,
+                                         0.0 if bug == "backward_no_l2" else lambd)
+            t = 1 if bug == "t_constant" else t + 1
+            step_rate = update_lr(learning_rate0, t, decay_rate) if bug == "per_step" else learning_rate
+            if bug == "rate0_to_adam":
+                step_rate = learning_rate0
+            parameters, v, s = update_parameters_with_adam(parameters, grads, v, s, t, step_rate)
+        history["cost"].append(float(np.sum(costs) if bug == "cost_sum" else np.mean(costs)))
+        history["learning_rate"].append(learning_rate)
+        if dev is not None or bug == "always_evaluate":
+            history["train_accuracy"].append(evaluate(parameters, bn_states, X, labels))
+            if dev is not None:
+                history["dev_accuracy"].append(evaluate(parameters, bn_states, *dev))
+    return parameters, bn_states, history
+
+
+def model(X, Y, layer_dims, learning_rate0=0.01, decay_rate=0.1, lambd=0.0, keep_prob=1.0, num_epochs=20,
+          mini_batch_size=64, seed=1, dev=None):
+    return _model(X, Y, layer_dims, learning_rate0, decay_rate, lambd, keep_prob, num_epochs, mini_batch_size, seed,
+                  dev)
+
+
+def make_train_eval(X_train, Y_train, X_dev, y_dev, layer_dims, num_epochs=20, keep_prob=0.8, decay_rate=0.1, seed=1):
+    def train_eval(config):
+        parameters, bn_states, _ = model(X_train, Y_train, layer_dims, learning_rate0=config["learning_rate"],
+                                         decay_rate=decay_rate, lambd=config["lambd"], keep_prob=keep_prob,
+                                         num_epochs=num_epochs, seed=seed)
+        return evaluate(parameters, bn_states, X_dev, y_dev)
+    return train_eval
+
+
+CORRECT = [(checks.check_forward_propagation, forward_propagation), (checks.check_evaluate, evaluate),
+           (checks.check_model, model), (checks.check_make_train_eval, make_train_eval)]
+IDS = [check.__name__ for check, _ in CORRECT]
+
+# The sizes the notebook's hidden tests use (keep in sync with /tmp/nbsrc/09.cells), plus a few more.
+HIDDEN_SIZES = {
+    "check_forward_propagation": [dict(layer_dims=(6, 5, 4, 3, 10), m=9, keep_prob=0.6, seed=21),
+                                  dict(layer_dims=(3, 4, 2), m=5, keep_prob=1.0, seed=3),
+                                  dict(layer_dims=(4, 8, 3), m=12, keep_prob=0.9, seed=11)],
+    "check_evaluate": [dict(layer_dims=(8, 6, 5, 10), m=60, seed=22), dict(layer_dims=(4, 3, 3), m=25, seed=5),
+                       dict(layer_dims=(5, 4, 4, 4, 2), m=30, seed=23)],
+    "check_model": [dict(layer_dims=(6, 5, 4, 4), m=70, num_epochs=4, mini_batch_size=32, learning_rate0=0.01,
+                         decay_rate=1.0, lambd=0.0, keep_prob=0.6, seed=23),
+                    dict(layer_dims=(4, 3, 2), m=30, num_epochs=2, mini_batch_size=8, learning_rate0=0.05,
+                         decay_rate=0.2, lambd=1.0, keep_prob=1.0, seed=7)],
+    "check_make_train_eval": [dict(layer_dims=(6, 5, 4), m=60, num_epochs=3, keep_prob=0.7, decay_rate=1.0, seed=24),
+                              dict(layer_dims=(4, 6, 3, 5), m=30, num_epochs=2, keep_prob=1.0, decay_rate=0.0,
+                                   seed=8)],
+}
+
+
+@pytest.mark.parametrize("check, answer", CORRECT, ids=IDS)
+def test_correct_answers_pass(check, answer, capsys):
+    check(answer)
+    assert "all tests passed" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("check, answer", CORRECT, ids=IDS)
+def test_correct_answers_pass_on_hidden_style_sizes(check, answer):
+    for sizes in HIDDEN_SIZES[check.__name__]:
+        check(answer, **sizes)
+
+
+def test_every_check_has_hidden_style_sizes():
+    assert set(HIDDEN_SIZES) == set(IDS)
+
+
+def test_hidden_sizes_match_the_notebook_source():
+    """Every hidden test call in the notebook uses sizes listed here, so this file tests them."""
+    import nbformat
+
+    from notebook_runner import NOTEBOOKS
+    notebook = nbformat.read(NOTEBOOKS / "09_practice.ipynb", as_version=4)
+    calls = 0
+    for cell in notebook.cells:
+        if "### BEGIN HIDDEN TESTS" not in cell.source:
+            continue
+        hidden = cell.source.split("### BEGIN HIDDEN TESTS")[1]
+        for node in ast.walk(ast.parse(hidden)):
+            if isinstance(node, ast.Call) and getattr(node.func, "attr", "").startswith("check_"):
+                sizes = {kw.arg: ast.literal_eval(kw.value) for kw in node.keywords}
+                assert sizes in HIDDEN_SIZES[node.func.attr], (node.func.attr, sizes)
+                calls += 1
+    assert calls == 2 * len(CORRECT)
+
+
+def test_blank_stub_says_not_implemented():
+    def stub(*args, **kwargs):
+        raise NotImplementedError()
+    for check, _ in CORRECT:
+        with pytest.raises(ExerciseFailure, match="not implemented yet"):
+            check(stub)
+
+
+def test_reference_functions_are_refused():
+    for check, fn in ((checks.check_forward_propagation, ref.forward_propagation),
+                      (checks.check_evaluate, ref.evaluate), (checks.check_model, ref.model),
+                      (checks.check_make_train_eval, ref.make_train_eval)):
+        with pytest.raises(ExerciseFailure, match="reference implementation"):
+            check(fn)
+
+
+def test_checks_leave_the_notebook_names_as_they_were():
+    """The recording replacements are undone, also when the check fails."""
+    before = (forward_propagation, evaluate, model, update_lr, random_mini_batches)
+    checks.check_model(model)
+    with pytest.raises(ExerciseFailure):
+        checks.check_model(model_no_decay)
+    assert (forward_propagation, evaluate, model, update_lr, random_mini_batches) == before
+    assert globals()["forward_propagation"] is before[0] and globals()["update_lr"] is before[3]
+
+
+# --- the typical mistakes -----------------------------------------------------------------------------
+
+def _forward_with(bug):
+    def forward(X, parameters, bn_states, keep_prob=1.0, rng=None, training=True):
+        return _forward(X, parameters, bn_states, keep_prob, rng, training, bug=bug)
+    return forward
+
+
+def _model_with(bug):
+    def model_variant(X, Y, layer_dims, learning_rate0=0.01, decay_rate=0.1, lambd=0.0, keep_prob=1.0, num_epochs=20,
+                      mini_batch_size=64, seed=1, dev=None):
+        return _model(X, Y, layer_dims, learning_rate0, decay_rate, lambd, keep_prob, num_epochs, mini_batch_size,
+                      seed, dev, bug=bug)
+    return model_variant
+
+
+model_no_decay = _model_with("no_decay")
+
+
+def evaluate_training_mode(parameters, bn_states, X, y):
+    AL, _ = forward_propagation(X, parameters, bn_states)
+    return float(np.mean(np.argmax(AL, axis=0) == np.ravel(y)))
+
+
+def evaluate_training_mode_with_rng(parameters, bn_states, X, y):
+    AL, _ = forward_propagation(X, parameters, bn_states, 1.0, np.random.default_rng(0))
+    return float(np.mean(np.argmax(AL, axis=0) == np.ravel(y)))
+
+
+def evaluate_own_training_mode(parameters, bn_states, X, y):
+    """Training mode without the notebook's forward_propagation: the running statistics change."""
+    AL, _ = _forward(X, parameters, bn_states, 1.0, np.random.default_rng(0), True)
+    return float(np.mean(np.argmax(AL, axis=0) == np.ravel(y)))
+
+
+def evaluate_training_mode_on_copies(parameters, bn_states, X, y):
+    """Training mode on copies of the states, without the notebook's forward_propagation: only the value tells."""
+    AL, _ = _forward(X, parameters, [dict(state) for state in bn_states], 1.0, np.random.default_rng(0), True)
+    return float(np.mean(np.argmax(AL, axis=0) == np.ravel(y)))
+
+
+def evaluate_count(parameters, bn_states, X, y):
+    AL, _ = forward_propagation(X, parameters, bn_states, training=False)
+    return float(np.sum(np.argmax(AL, axis=0) == np.ravel(y)))
+
+
+def evaluate_error_rate(parameters, bn_states, X, y):
+    return 1.0 - evaluate(parameters, bn_states, X, y)
+
+
+def evaluate_percent(parameters, bn_states, X, y):
+    return 100 * evaluate(parameters, bn_states, X, y)
+
+
+def evaluate_no_mean(parameters, bn_states, X, y):
+    AL, _ = forward_propagation(X, parameters, bn_states, training=False)
+    return np.argmax(AL, axis=0) == np.ravel(y)
+
+
+def evaluate_column_vs_row(parameters, bn_states, X, y):
+    AL, _ = forward_propagation(X, parameters, bn_states, training=False)
+    return np.mean(np.argmax(AL, axis=0).reshape(-1, 1) == y)
+
+
+def make_train_eval_test_set(X_train, Y_train, X_dev, y_dev, layer_dims, num_epochs=20, keep_prob=0.8,
+                             decay_rate=0.1, seed=1):
+    def train_eval(config):
+        parameters, bn_states, _ = model(X_train, Y_train, layer_dims, learning_rate0=config["learning_rate"],
+                                         decay_rate=decay_rate, lambd=config["lambd"], keep_prob=keep_prob,
+                                         num_epochs=num_epochs, seed=seed)
+        return evaluate(parameters, bn_states, X_test, y_test)  # noqa: F821 - the notebook's globals
+    return train_eval
+
+
+def _train_eval_factory(train_on="train", score_on="dev", swap=False, fixed_rate=None, pass_keep_prob=True,
+                        error_rate=False, return_score=False):
+    def make(X_train, Y_train, X_dev, y_dev, layer_dims, num_epochs=20, keep_prob=0.8, decay_rate=0.1, seed=1):
+        def train_eval(config):
+            rate, lambd = config["learning_rate"], config["lambd"]
+            if swap:
+                rate, lambd = lambd, rate
+            if fixed_rate is not None:
+                rate = fixed_rate
+            X, Y = (X_train, Y_train) if train_on == "train" else (X_dev, np.eye(Y_train.shape[0])[np.ravel(y_dev)].T)
+            options = dict(keep_prob=keep_prob) if pass_keep_prob else {}
+            parameters, bn_states, _ = model(X, Y, layer_dims, learning_rate0=rate, decay_rate=decay_rate, lambd=lambd,
+                                             num_epochs=num_epochs, seed=seed, **options)
+            if score_on == "train":
+                score = evaluate(parameters, bn_states, X_train, np.argmax(Y_train, axis=0).reshape(1, -1))
+            else:
+                score = evaluate(parameters, bn_states, X_dev, y_dev)
+            return 1.0 - score if error_rate else score
+        return train_eval({"learning_rate": 0.01, "lambd": 0.1}) if return_score else train_eval
+    return make
+
+
+MISTAKES = [
+    (checks.check_forward_propagation, _forward_with("dropout_at_test"), "dropout was applied at test time"),
+    (checks.check_forward_propagation, _forward_with("bn_always_training"), "must use the running statistics"),
+    (checks.check_forward_propagation, _forward_with("unscaled"), "not divided by keep_prob"),
+    (checks.check_forward_propagation, _forward_with("swapped"), "drops with probability keep_prob"),
+    (checks.check_forward_propagation, _forward_with("per_unit"), "one mask per unit"),
+    (checks.check_forward_propagation, _forward_with("drop_input"), "input X was dropped"),
+    (checks.check_forward_propagation, _forward_with("drop_output"), "output layer was dropped"),
+    (checks.check_forward_propagation, _forward_with("bn_after_relu"), "after the ReLU"),
+    (checks.check_forward_propagation, _forward_with("no_softmax"), "not a softmax"),
+    (checks.check_forward_propagation, _forward_with("global_random"), "did not draw anything from rng"),
+    (checks.check_forward_propagation, _forward_with("own_generator"), "did not draw anything from rng"),
+    (checks.check_forward_propagation, _forward_with("bias"), "has no bias"),
+    (checks.check_forward_propagation, _forward_with("cache_undropped"), "after the previous layer's dropout"),
+    (checks.check_forward_propagation, _forward_with("cache_activation"), "BEFORE the ReLU"),
+    (checks.check_forward_propagation, _forward_with("cache_without_mask"), "((A_prev, W), bn_cache, Z_tilde, D)"),
+    (checks.check_evaluate, evaluate_training_mode, "test mode"),
+    (checks.check_evaluate, evaluate_training_mode_with_rng, "training=True"),
+    (checks.check_evaluate, evaluate_own_training_mode, "ran the network in training mode"),
+    (checks.check_evaluate, evaluate_training_mode_on_copies, "TRAINING mode"),
+    (checks.check_evaluate, evaluate_count, "number of correct predictions"),
+    (checks.check_evaluate, evaluate_error_rate, "error rate"),
+    (checks.check_evaluate, evaluate_percent, "percentage"),
+    (checks.check_evaluate, evaluate_no_mean, "return one number"),
+    (checks.check_evaluate, evaluate_column_vs_row, "A column was compared with a row"),
+    (checks.check_model, _model_with("no_decay"), "never decayed"),
+    (checks.check_model, _model_with("rate0_to_adam"), "never decayed"),
+    (checks.check_model, _model_with("per_step"), "decayed every step"),
+    (checks.check_model, _model_with("compound"), "compounds"),
+    (checks.check_model, _model_with("t_constant"), "t was 1 at every step"),
+    (checks.check_model, _model_with("t_reset"), "starts again at 1 every epoch"),
+    (checks.check_model, _model_with("same_batches"), "same mini-batches"),
+    (checks.check_model, _model_with("shuffle_once"), "shuffle once per epoch"),
+    (checks.check_model, _model_with("shuffled_apart"), "shuffled apart"),
+    (checks.check_model, _model_with("test_mode"), "training=True"),
+    (checks.check_model, _model_with("forward_keep_1"), "pass keep_prob on"),
+    (checks.check_model, _model_with("backward_keep_1"), "the same keep_prob as the forward pass"),
+    (checks.check_model, _model_with("backward_no_l2"), "lambd = 0.0 instead of the model's lambd"),
+    (checks.check_model, _model_with("new_rng"), "ONE generator"),
+    (checks.check_model, _model_with("cost_sum"), "SUM of its mini-batch costs"),
+    (checks.check_model, _model_with("always_evaluate"), "dev=None"),
+    (checks.check_make_train_eval, make_train_eval_test_set, "never see the test set"),
+    (checks.check_make_train_eval, _train_eval_factory(score_on="train"), "TRAINING set"),
+    (checks.check_make_train_eval, _train_eval_factory(train_on="dev"), "trained on the dev set"),
+    (checks.check_make_train_eval, _train_eval_factory(swap=True), "swapped"),
+    (checks.check_make_train_eval, _train_eval_factory(fixed_rate=0.01), "learning_rate0 = 0.01"),
+    (checks.check_make_train_eval, _train_eval_factory(pass_keep_prob=False), "keep_prob = 1.0"),
+    (checks.check_make_train_eval, _train_eval_factory(error_rate=True), "error rate"),
+    (checks.check_make_train_eval, _train_eval_factory(return_score=True), "must return a function"),
+]
+
+
+@pytest.mark.parametrize("check, answer, phrase", MISTAKES,
+                         ids=[f"{check.__name__}-{phrase}" for check, _, phrase in MISTAKES])
+def test_typical_mistakes_are_named(check, answer, phrase):
+    with pytest.raises(ExerciseFailure) as info:
+        check(answer)
+    assert phrase in str(info.value), f"message was: {info.value}"
+
+
+@pytest.mark.parametrize("check, answer, phrase", MISTAKES,
+                         ids=[f"{check.__name__}-{phrase}" for check, _, phrase in MISTAKES])
+def test_typical_mistakes_fail_the_hidden_tests_too(check, answer, phrase):
+    """Whatever the sizes, a wrong answer never passes (the hint may differ on other sizes)."""
+    for sizes in HIDDEN_SIZES[check.__name__][:2]:
+        if check is checks.check_forward_propagation and sizes["keep_prob"] == 1.0 and phrase in KEEP_PROB_ONLY:
+            continue   # with keep_prob = 1 these dropout bugs compute the right values
+        if check is checks.check_model and sizes.get("keep_prob") == 1.0 and phrase in KEEP_PROB_ONLY:
+            continue
+        if check is checks.check_model and sizes.get("lambd") == 0.0 and "lambd" in phrase:
+            continue   # without L2 a missing lambd changes nothing
+        if check is checks.check_model and sizes.get("num_epochs") == 2 and phrase == "compounds":
+            continue   # the compounded decay differs from the right one from the third epoch on
+        if check is checks.check_make_train_eval and sizes.get("keep_prob") == 1.0 and phrase == "keep_prob = 1.0":
+            continue
+        with pytest.raises(ExerciseFailure):
+            check(answer, **sizes)
+
+
+KEEP_PROB_ONLY = {"not divided by keep_prob", "one mask per unit", "pass keep_prob on",
+                  "the same keep_prob as the forward pass", "input X was dropped", "output layer was dropped",
+                  "after the previous layer's dropout", "did not draw anything from rng"}
+
+
+def test_named_mistakes_differ_from_the_right_answer():
+    """Each named mistake of the value-based checks gives a value other than the right one, at every size
+    the tests use (otherwise a student with the bug would pass, or a right answer would get a hint)."""
+    from helpers.checks.core import Mistake
+    for sizes in [{}] + HIDDEN_SIZES["check_evaluate"]:
+        dims = list(sizes.get("layer_dims", (6, 5, 4, 5)))
+        parameters, states, X, y = checks._evaluate_problem(dims, sizes.get("m", 40), sizes.get("seed", 0))
+        expected = ref.evaluate(parameters, states, X, y)
+        AL, _ = ref.forward_propagation(X, parameters, [dict(s) for s in states], 1.0, np.random.default_rng(0))
+        training_mode = float(np.mean(np.argmax(AL, axis=0) == y[0]))
+        assert abs(training_mode - expected) > 0.01 and 0.3 < expected < 0.95, sizes
+        pairs = float(np.mean(ref.predict(parameters, states, X).reshape(-1, 1) == y))
+        assert abs(pairs - expected) > 0.01, sizes
+    for sizes in [{}] + HIDDEN_SIZES["check_forward_propagation"]:
+        dims = list(sizes.get("layer_dims", (5, 4, 3, 4)))
+        rng = np.random.default_rng(sizes.get("seed", 0))
+        parameters = checks._bn_parameters(rng, dims)
+        states = checks._states(rng, dims)
+        X = rng.standard_normal((dims[0], sizes.get("m", 6))) * 1.5 + 0.5
+        keep_prob = sizes.get("keep_prob", 0.7)
+        for training in (True, False):
+            expected, _ = ref.forward_propagation(X, parameters, [dict(s) for s in states], keep_prob,
+                                                  np.random.default_rng(sizes.get("seed", 0) + 100), training)
+            mistakes = checks._forward_mistakes(X, parameters, states, keep_prob, sizes.get("seed", 0) + 100,
+                                                training)
+            for mistake in mistakes:
+                assert isinstance(mistake, Mistake)
+                same = np.shape(mistake.value) == expected.shape and np.allclose(mistake.value, expected)
+                # with keep_prob = 1 the dropout bugs compute the right values (nothing is dropped)
+                assert not same or (keep_prob == 1.0 and "drop" in mistake.hint), (sizes, mistake.hint)
+
+
+def test_skipping_the_masks_when_nothing_is_dropped_is_accepted():
+    """Drawing no mask at keep_prob = 1 computes the same network: the check does not insist on the draws."""
+    for sizes in [{}] + HIDDEN_SIZES["check_forward_propagation"]:
+        checks.check_forward_propagation(forward_skipping, **sizes)
+
+
+def forward_skipping(X, parameters, bn_states, keep_prob=1.0, rng=None, training=True):
+    L = len(bn_states) + 1
+    caches, A = [], X
+    for l in range(1, L):
+        A_prev, W = A, parameters[f"W{l}"]
+        Z_tilde, bn_cache = batchnorm_forward(W @ A_prev, parameters[f"gamma{l}"], parameters[f"beta{l}"],
+                                              bn_states[l - 1], training=training)
+        A, D = relu(Z_tilde), None
+        if training and keep_prob < 1:
+            A, D = dropout_forward(A, keep_prob, rng)
+        caches.append(((A_prev, W), bn_cache, Z_tilde, D))
+    ZL, linear_cache = linear_forward(A, parameters[f"W{L}"], parameters[f"b{L}"])
+    caches.append((linear_cache, ZL))
+    return softmax(ZL), caches
