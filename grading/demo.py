@@ -77,6 +77,12 @@ MISTAKES = {
         ("compute_cost_softmax", "cost = -np.sum(Y * np.log(AL)) / m", "cost = -np.sum(Y * np.log(AL))"),
         # C read off the labels instead of the argument
         ("one_hot", "Y = np.zeros((C, labels.size))", "Y = np.zeros((labels.max() + 1, labels.size))"),
+    ],    "09_practice": [
+        # the learning rate never decays
+        ("model", "learning_rate = update_lr(learning_rate0, epoch, decay_rate)", "learning_rate = learning_rate0"),
+        # evaluation in training mode (batch statistics and dropout)
+        ("evaluate", "AL, _ = forward_propagation(X, parameters, bn_states, training=False)",
+         "AL, _ = forward_propagation(X, parameters, bn_states, keep_prob=1.0, rng=np.random.default_rng(0))"),
     ],
 }
 
@@ -91,6 +97,7 @@ EXPECTED_FAILURES = {
     "06_optimizers": {"test_update_parameters_with_momentum", "test_schedule_lr_decay"},
     "07_hyperparameters": {"test_grid_search", "test_sample_beta"},
     "08_softmax": {"test_compute_cost_softmax", "test_one_hot"},
+    "09_practice": {"test_model", "test_evaluate"},
 }
 
 #: File that marks a folder as created by the demo, so that it may be wiped.

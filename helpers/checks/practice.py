@@ -27,28 +27,12 @@ from .. import practice as ref
 from .. import softmax as softmax_ref
 from .core import ExerciseFailure, Mistake, expect_array, expect_float, expect_keys, expect_tuple, fail, passed, \
     student_call
+from .core import copy_inputs as _copy, same_array as _same
 
 TEST_NAMES = ("X_test", "y_test", "Y_test")
 
 
 # --- inputs -------------------------------------------------------------------------------------------
-
-def _copy(value):
-    if isinstance(value, np.ndarray):
-        return value.copy()
-    if isinstance(value, tuple):
-        return tuple(_copy(v) for v in value)
-    if isinstance(value, list):
-        return [_copy(v) for v in value]
-    if isinstance(value, dict):
-        return {k: _copy(v) for k, v in value.items()}
-    return value
-
-
-def _same(actual, expected, rtol=1e-6, atol=1e-9) -> bool:
-    return (isinstance(actual, np.ndarray) and actual.shape == np.shape(expected)
-            and np.allclose(actual, expected, rtol=rtol, atol=atol))
-
 
 class _ParameterDict(dict):
     """A parameters dict whose missing b{l} says why it is missing."""
