@@ -101,7 +101,8 @@ def _private_config(layout, spec):
 
 
 def _kernel_environment(job):
-    """Where the kernel's temporary files and caches go: JOB/tmp (writable under Landlock)."""
+    """The kernel's environment: temporary files and caches in JOB/tmp (writable under
+    Landlock), the job's name (to find its processes), one BLAS thread."""
     tmp = job / "tmp"
     for name, sub in [("TMPDIR", ""), ("MPLCONFIGDIR", "matplotlib"), ("IPYTHONDIR", "ipython"),
                       ("XDG_CACHE_HOME", "cache"), ("JUPYTER_RUNTIME_DIR", "runtime")]:
@@ -110,6 +111,10 @@ def _kernel_environment(job):
         os.environ[name] = str(path)
     os.environ[JOB_ENV] = job.name
     os.environ["PYTHONDONTWRITEBYTECODE"] = "1"
+    # One BLAS thread per kernel: the workers already use the cores, and on a many-core
+    # machine OpenBLAS's per-thread buffers alone could exceed the memory limit.
+    for name in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+        os.environ.setdefault(name, "1")
 
 
 def grade(job, spec, log):

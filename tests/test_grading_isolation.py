@@ -111,7 +111,7 @@ def bad_class(klass, course):
 
     nb = klass.solved()  # memory hog: MemoryError at the kernel's limit, the rest goes on
     cell(nb, "relu").source = (
-        "def relu(x):\n    hog = [b'x' * (64 * 2**20) for _ in range(200)]\n    return np.maximum(0.0, x)")
+        "def relu(x):\n    hog = [bytearray(64 * 2**20) for _ in range(200)]\n    return np.maximum(0.0, x)")
     klass.submit("hog", nb)
     expected["hog"] = (3, r"test_relu: MemoryError \(memory limit 1.5 GiB\)")
 
