@@ -5,3 +5,20 @@ import matplotlib
 
 matplotlib.use("Agg")
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+
+import pytest  # noqa: E402
+
+from notebook_runner import execute  # noqa: E402
+
+
+@pytest.fixture(scope="module")
+def run(request):
+    """The executed notebook named by the test module's NAME (executed once per session)."""
+    return execute(request.module.NAME)
+
+
+@pytest.fixture(scope="module")
+def measured(run):
+    """The `measured` dict of that notebook: the numbers behind its claims."""
+    return run.measured

@@ -1,14 +1,10 @@
 """Notebook 01 (shallow network): every claim its text makes holds in its own measurements."""
 import pytest
 
-from notebook_runner import execute
 
 pytestmark = pytest.mark.slow
 
-
-@pytest.fixture(scope="module")
-def measured():
-    return execute("01_shallow_network").measured
+NAME = "01_shallow_network"
 
 
 def test_vectorised_product_equals_the_loop_and_is_faster(measured):

@@ -4,25 +4,7 @@ import math
 
 import pytest
 
-from notebook_runner import execute
-
 NAME = "02_deep_network"
-
-
-@pytest.fixture(scope="module")
-def run():
-    return execute(NAME)
-
-
-@pytest.fixture(scope="module")
-def measured(run):
-    return run.measured
-
-
-@pytest.mark.slow
-def test_runs_quickly(run):
-    # measured: 11-18 s on a loaded 2-core machine; the budget is about 20 s, this guard is loose
-    assert run.seconds < 90
 
 
 @pytest.mark.slow

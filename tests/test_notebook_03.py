@@ -7,14 +7,10 @@ dev point more or less.
 import pytest
 
 from helpers import overfit
-from notebook_runner import execute
 
 pytestmark = pytest.mark.slow
 
-
-@pytest.fixture(scope="module")
-def measured():
-    return execute("03_regularization").measured
+NAME = "03_regularization"
 
 
 def near(value, quoted, band=0.015):

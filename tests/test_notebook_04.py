@@ -7,9 +7,7 @@ from notebook_runner import execute
 pytestmark = pytest.mark.slow
 
 
-@pytest.fixture(scope="module")
-def measured():
-    return execute("04_dropout").measured
+NAME = "04_dropout"
 
 
 def near(value, quoted, band=0.015):

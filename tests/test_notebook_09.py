@@ -7,29 +7,13 @@ import nbformat
 import numpy as np
 import pytest
 
-from notebook_runner import NOTEBOOKS, execute
+from notebook_runner import NOTEBOOKS
 
 NAME = "09_practice"
 
 
-@pytest.fixture(scope="module")
-def run():
-    return execute(NAME)
-
-
-@pytest.fixture(scope="module")
-def measured(run):
-    return run.measured
-
-
 def _source():
     return nbformat.read(NOTEBOOKS / f"{NAME}.ipynb", as_version=4)
-
-
-@pytest.mark.slow
-def test_runs_quickly(run):
-    # measured: 10-14 s on a 2-core machine shared with other jobs; the budget is about 20 s, this guard is loose
-    assert run.seconds < 90
 
 
 @pytest.mark.slow

@@ -60,6 +60,9 @@ def test_executes_top_to_bottom(path):
     assert not errors, f"{path.name} raised {errors[0]['ename']}: {errors[0]['evalue']}"
     print(f"{path.name}: executed in {run.seconds:.1f} s")
     assert run.measured, f"{path.name} recorded no measurements in `measured`"
+    # The target is 20 s on an idle 2-core machine (`make bench` measures it); this guard is loose
+    # on purpose, so that a busy CI machine does not make it flaky.
+    assert run.seconds < 90, f"{path.name} took {run.seconds:.0f} s"
 
 
 def _first_cell_sections(notebook):
