@@ -10,7 +10,7 @@ SUBMISSIONS ?= submitted
 ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
 LAB_PORT ?= 8888
 
-.PHONY: help venv lab test test-fast bench release grade feedback export demo validate lock clean
+.PHONY: help venv lab test test-fast bench formgrader release grade feedback export demo validate lock clean
 
 help:
 	@echo "Students and self-learners:"
@@ -24,6 +24,7 @@ help:
 	@echo "  make feedback   generate feedback HTML (hidden tests never shown)"
 	@echo "  make export     write $(COURSE)/grades.csv"
 	@echo "  make demo       run the whole pipeline on three demo students"
+	@echo "  make formgrader JupyterLab with nbgrader's formgrader on $(COURSE) (manual grading)"
 	@echo "  make bench-grading   grading throughput with 1 and N workers (minutes)"
 
 venv: $(STAMP)
@@ -55,6 +56,10 @@ validate: $(STAMP)
 
 release: $(STAMP)
 	$(PY) -m grading release --course $(COURSE)
+
+# The formgrader (manual grading, the gradebook) on the course directory, with its configuration.
+formgrader: release
+	cd $(COURSE) && $(abspath $(VENV))/bin/jupyter lab --port=$(LAB_PORT) $(ROOT_FLAG)
 
 grade: $(STAMP)
 	$(PY) -m grading autograde $(SUBMISSIONS) --course $(COURSE)

@@ -83,6 +83,30 @@ def load_config(layout):
     return config
 
 
+FORMGRADER_CONFIG = """\
+# Written by `python -m grading release` (do not edit: the next release rewrites it).
+# nbgrader's formgrader (`make formgrader`, JupyterLab started in this folder) reads it: the
+# course configuration of the repository, with this course directory and its gradebook.
+c = get_config()  # noqa: F821
+load_subconfig({config_name!r}, path={config_dir!r})  # noqa: F821
+c.CourseDirectory.root = {root!r}
+c.CourseDirectory.db_url = {db_url!r}
+"""
+
+
+def write_formgrader_config(layout):
+    """Write COURSE/nbgrader_config.py so that the formgrader, started in the course directory,
+    uses this repository's course configuration and the same gradebook as the command."""
+    config = load_config(layout)
+    text = FORMGRADER_CONFIG.format(config_name=CONFIG_FILE.name, config_dir=str(CONFIG_FILE.parent),
+                                    root=str(layout.root), db_url=layout.db_url)
+    if config.CourseDirectory.get("course_id"):
+        text += f"c.CourseDirectory.course_id = {config.CourseDirectory.course_id!r}\n"
+    path = layout.root / "nbgrader_config.py"
+    path.write_text(text)
+    return path
+
+
 @dataclass
 class GradeResult:
     """Outcome of autograding one submission."""
@@ -235,6 +259,7 @@ class Grader:
         released notebook. Raises :class:`PipelineError` if any generation fails.
         """
         install_sources(self.layout, notebooks)
+        write_formgrader_config(self.layout)
         released = {}
         for assignment in notebooks:
             result = self._call("generate_assignment", assignment, force=True, create=True)
