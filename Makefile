@@ -35,6 +35,10 @@ $(STAMP): requirements.txt pyproject.toml
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -r requirements.txt
 	$(PY) -m pip install --quiet --no-deps -e .
+	@# Every kernel of this environment loads helpers.checks' display: after a restart, a test cell
+	@# run before the cells above it says what to do instead of a bare NameError.
+	mkdir -p $(VENV)/etc/ipython
+	printf 'c.InteractiveShellApp.extensions = ["helpers.checks"]\n' > $(VENV)/etc/ipython/ipython_kernel_config.py
 	touch $(STAMP)
 
 lab: $(STAMP)

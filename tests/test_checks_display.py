@@ -60,5 +60,24 @@ def test_a_real_kernel_shows_both_errors_and_reports_them():
     assert not any("site-packages" in line or "core.py" in line for line in failure[0].traceback)
 
 
+def test_a_restarted_kernel_gives_the_hint_before_anything_is_imported():
+    """`make` configures every kernel of the virtual environment to load helpers.checks, so the
+    first cell run after a restart (here: a test cell, with nothing defined) says what to do."""
+    import sys
+    from pathlib import Path
+
+    import nbformat
+    from nbclient import NotebookClient
+    config = Path(sys.prefix) / "etc" / "ipython" / "ipython_kernel_config.py"
+    if not config.exists():
+        pytest.skip(f"{config} is written by `make` (make test / make lab); this environment was set up otherwise")
+    assert "helpers.checks" in config.read_text()
+    notebook = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("checks.check_sigmoid(sigmoid)")])
+    NotebookClient(notebook, kernel_name="python3", allow_errors=True, timeout=60).execute()
+    (error,) = notebook.cells[0].outputs
+    assert error.ename == "NameError"
+    assert "after a kernel restart" in "\n".join(error.traceback)
+
+
 def test_hint_names_the_missing_variable():
     assert "`sigmoid`" in name_error_hint(NameError("name 'sigmoid' is not defined"))

@@ -41,6 +41,13 @@ def _show_failure(shell, etype, value, tb, tb_offset=None):
     shell._showtraceback(etype, value, structured_traceback(shell, etype, value, tb, tb_offset))
 
 
+def load_ipython_extension(shell) -> None:
+    """`%load_ext helpers.checks`, or loaded at every kernel start by the virtual environment's
+    etc/ipython/ipython_kernel_config.py (written by `make`): then even a kernel that was just
+    restarted, where nothing is defined yet, answers a NameError with what to do."""
+    shell.set_custom_exc((ExerciseFailure, NameError), _show_failure)
+
+
 def _install_ipython_display() -> None:
     try:
         from IPython import get_ipython
@@ -48,7 +55,7 @@ def _install_ipython_display() -> None:
         return
     shell = get_ipython()
     if shell is not None:
-        shell.set_custom_exc((ExerciseFailure, NameError), _show_failure)
+        load_ipython_extension(shell)
 
 
 _install_ipython_display()
