@@ -7,6 +7,7 @@ kernel (from the notebook's own folder, as a student would), and caches the resu
 """
 from __future__ import annotations
 
+import ast
 import json
 import time
 from functools import lru_cache
@@ -22,6 +23,21 @@ MARKER = "MEASURED-JSON:"
 
 def source_notebooks() -> list[Path]:
     return sorted(NOTEBOOKS.glob("[0-9][0-9]_*.ipynb"))
+
+
+def hidden_check_calls(name: str) -> list[tuple[str, dict]]:
+    """The `check_*(..., key=value)` calls in the hidden-test blocks of notebooks/<name>.ipynb,
+    as (check name, keyword arguments), so the checks' tests can run the same arguments."""
+    notebook = nbformat.read(NOTEBOOKS / f"{name}.ipynb", as_version=4)
+    calls = []
+    for cell in notebook.cells:
+        if "### BEGIN HIDDEN TESTS" not in cell.source:
+            continue
+        hidden = cell.source.split("### BEGIN HIDDEN TESTS")[1]
+        for node in ast.walk(ast.parse(hidden)):
+            if isinstance(node, ast.Call) and getattr(node.func, "attr", "").startswith("check_"):
+                calls.append((node.func.attr, {kw.arg: ast.literal_eval(kw.value) for kw in node.keywords}))
+    return calls
 
 
 class Execution:

@@ -10,6 +10,7 @@ import pytest
 from helpers import hyperparameters as ref
 from helpers.checks import ExerciseFailure
 from helpers.checks import hyperparameters as checks
+from notebook_runner import hidden_check_calls
 
 
 # The checks refuse helpers' own functions, so the "student" answers are defined here.
@@ -82,23 +83,10 @@ def test_every_check_has_hidden_style_sizes():
 
 def test_hidden_sizes_match_the_notebook_source():
     """Every hidden test call in the notebook uses arguments listed here, so this file tests them."""
-    import ast
-
-    import nbformat
-
-    from notebook_runner import NOTEBOOKS
-    notebook = nbformat.read(NOTEBOOKS / "07_hyperparameters.ipynb", as_version=4)
-    calls = 0
-    for cell in notebook.cells:
-        if "### BEGIN HIDDEN TESTS" not in cell.source:
-            continue
-        hidden = cell.source.split("### BEGIN HIDDEN TESTS")[1]
-        for node in ast.walk(ast.parse(hidden)):
-            if isinstance(node, ast.Call) and getattr(node.func, "attr", "").startswith("check_"):
-                sizes = {kw.arg: ast.literal_eval(kw.value) for kw in node.keywords}
-                assert sizes in HIDDEN_SIZES[node.func.attr], (node.func.attr, sizes)
-                calls += 1
-    assert calls >= len(CORRECT)
+    calls = hidden_check_calls("07_hyperparameters")
+    for check_name, sizes in calls:
+        assert sizes in HIDDEN_SIZES[check_name], (check_name, sizes)
+    assert len(calls) >= len(CORRECT)
 
 
 def test_natural_log_version_passes_too():

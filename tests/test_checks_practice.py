@@ -6,8 +6,6 @@ exercise's module while they run; here that module is this file, so the "student
 call the building blocks through these module-level names, as a notebook does."""
 from __future__ import annotations
 
-import ast
-
 import numpy as np
 import pytest
 
@@ -20,6 +18,7 @@ from helpers.dropout import dropout_forward
 from helpers.optimizers import initialize_adam, random_mini_batches, update_lr, update_parameters_with_adam
 from helpers.practice import backward_propagation, compute_cost
 from helpers.softmax import softmax
+from notebook_runner import hidden_check_calls
 
 
 # --- the right answers (the checks refuse helpers' own functions, so they are written here) -----------
@@ -197,21 +196,10 @@ def test_every_check_has_hidden_style_sizes():
 
 def test_hidden_sizes_match_the_notebook_source():
     """Every hidden test call in the notebook uses sizes listed here, so this file tests them."""
-    import nbformat
-
-    from notebook_runner import NOTEBOOKS
-    notebook = nbformat.read(NOTEBOOKS / "09_practice.ipynb", as_version=4)
-    calls = 0
-    for cell in notebook.cells:
-        if "### BEGIN HIDDEN TESTS" not in cell.source:
-            continue
-        hidden = cell.source.split("### BEGIN HIDDEN TESTS")[1]
-        for node in ast.walk(ast.parse(hidden)):
-            if isinstance(node, ast.Call) and getattr(node.func, "attr", "").startswith("check_"):
-                sizes = {kw.arg: ast.literal_eval(kw.value) for kw in node.keywords}
-                assert sizes in HIDDEN_SIZES[node.func.attr], (node.func.attr, sizes)
-                calls += 1
-    assert calls == 2 * len(CORRECT)
+    calls = hidden_check_calls("09_practice")
+    for check_name, sizes in calls:
+        assert sizes in HIDDEN_SIZES[check_name], (check_name, sizes)
+    assert len(calls) == 2 * len(CORRECT)
 
 
 def test_blank_stub_says_not_implemented():
