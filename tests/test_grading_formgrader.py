@@ -3,7 +3,6 @@
 (as `make formgrader` does) lists the released assignment through the formgrader's own API."""
 from __future__ import annotations
 
-import importlib.util
 import json
 import os
 import secrets
@@ -12,17 +11,13 @@ import subprocess
 import sys
 import time
 import urllib.request
-from pathlib import Path
 
 import pytest
 from traitlets.config.loader import PyFileConfigLoader
 
 from grading.pipeline import Grader
+from grading_fixture import fixture
 
-FIXTURE_DIR = Path(__file__).resolve().parent / "fixtures" / "grading"
-_spec = importlib.util.spec_from_file_location("grading_fixture_formgrader", FIXTURE_DIR / "build_fixture.py")
-fixture = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(fixture)
 
 pytestmark = pytest.mark.slow
 

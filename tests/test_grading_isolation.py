@@ -6,7 +6,6 @@ read back from the gradebook or the CSV, and a reason; no bad submission may sto
 batch or change another student's grade.
 """
 import csv
-import importlib.util
 import re
 import shutil
 import time
@@ -22,16 +21,10 @@ from grading.cli import main
 from grading.course import find_notebooks, find_submissions
 from grading.limits import GiB, MiB, Limits, landlock_abi
 from grading.pipeline import Grader
+from grading_fixture import fixture, NAME, TOTAL, read_nb, cell, hidden_code_lines
 
 pytestmark = pytest.mark.slow
 
-FIXTURE_DIR = Path(__file__).resolve().parent / "fixtures" / "grading"
-_spec = importlib.util.spec_from_file_location("grading_fixture", FIXTURE_DIR / "build_fixture.py")
-fixture = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(fixture)
-
-NAME = fixture.FIXTURE_NAME
-TOTAL = sum(fixture.POINTS.values())
 #: Small limits, so that the endless loops end quickly. The fixture's kernel needs about
 #: 0.9 GiB of address space (numpy, ipykernel's threads).
 LIMITS = Limits(timeout=10, cell_timeout=3, memory=int(1.5 * GiB))
@@ -39,31 +32,8 @@ LIMITS = Limits(timeout=10, cell_timeout=3, memory=int(1.5 * GiB))
 DAEMON_SECONDS = 737
 
 
-def read_nb(path):
-    return nbformat.read(str(path), as_version=4)
-
-
-def cell(nb, grade_id):
-    return next(c for c in nb.cells if c.metadata.get("nbgrader", {}).get("grade_id") == grade_id)
-
-
 def index(nb, grade_id):
     return nb.cells.index(cell(nb, grade_id))
-
-
-def hidden_code_lines():
-    lines = set()
-    for c in read_nb(fixture.FIXTURE_PATH).cells:
-        inside = False
-        for line in c.source.splitlines():
-            if "BEGIN HIDDEN TESTS" in line:
-                inside = True
-            elif "END HIDDEN TESTS" in line:
-                inside = False
-            elif inside and line.strip():
-                lines.add(line.strip())
-    assert len(lines) >= 5
-    return lines
 
 
 class Class:

@@ -5,7 +5,6 @@ Everything uses the fixture notebook ``tests/fixtures/grading/00_mini.ipynb``: r
 course is graded once per module (``graded``) and examined by several tests.
 """
 import html
-import importlib.util
 import re
 import shutil
 from pathlib import Path
@@ -18,24 +17,9 @@ from grading.cli import main
 from grading.course import find_notebooks, find_submissions
 from grading.demo import run_demo
 from grading.pipeline import Grader
+from grading_fixture import fixture, NAME, TOTAL, read_nb, cell, hidden_code_lines
 
 pytestmark = pytest.mark.slow
-
-FIXTURE_DIR = Path(__file__).resolve().parent / "fixtures" / "grading"
-_spec = importlib.util.spec_from_file_location("grading_fixture", FIXTURE_DIR / "build_fixture.py")
-fixture = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(fixture)
-
-NAME = fixture.FIXTURE_NAME
-TOTAL = sum(fixture.POINTS.values())
-
-
-def read_nb(path):
-    return nbformat.read(str(path), as_version=4)
-
-
-def cell(nb, grade_id):
-    return next(c for c in nb.cells if c.metadata.get("nbgrader", {}).get("grade_id") == grade_id)
 
 
 def with_unstable_softmax(nb):
@@ -44,22 +28,6 @@ def with_unstable_softmax(nb):
     assert fixture.STABLE_SOFTMAX_LINE in softmax.source
     softmax.source = softmax.source.replace(fixture.STABLE_SOFTMAX_LINE, fixture.UNSTABLE_SOFTMAX_LINE)
     return nb
-
-
-def hidden_code_lines():
-    """Every non-empty line of hidden test code in the source notebook."""
-    lines = set()
-    for c in read_nb(fixture.FIXTURE_PATH).cells:
-        inside = False
-        for line in c.source.splitlines():
-            if "BEGIN HIDDEN TESTS" in line:
-                inside = True
-            elif "END HIDDEN TESTS" in line:
-                inside = False
-            elif inside and line.strip():
-                lines.add(line.strip())
-    assert len(lines) >= 5
-    return lines
 
 
 def html_text(path):

@@ -8,7 +8,6 @@ Debian's ``postgresql`` package, which ``.ci/run`` installs) and the driver
 ``postgres`` user that the Debian package creates.
 """
 import glob
-import importlib.util
 import os
 import pwd
 import shutil
@@ -25,14 +24,9 @@ from grading.cli import main
 from grading.course import find_notebooks, find_submissions
 from grading.limits import GiB, Limits
 from grading.pipeline import Grader
+from grading_fixture import NAME, fixture
 
 pytestmark = pytest.mark.slow
-
-FIXTURE_DIR = Path(__file__).resolve().parent / "fixtures" / "grading"
-_spec = importlib.util.spec_from_file_location("grading_fixture", FIXTURE_DIR / "build_fixture.py")
-fixture = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(fixture)
-NAME = fixture.FIXTURE_NAME
 
 
 def _server_bin():

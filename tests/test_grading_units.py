@@ -1,9 +1,7 @@
 """Fast tests of the grading tooling's parts (nbgrader never executes a notebook here)."""
-import importlib.util
 import re
 import shlex
 import sys
-from pathlib import Path
 
 import nbformat
 import pytest
@@ -25,11 +23,7 @@ from grading.kernels import GradingKernelSpecManager
 from grading.pipeline import GradeResult, failure_reason
 from grading.preprocessors import HideTestInternals, StderrToStdout, hidden_test_lines
 from grading.report import grades_matrix, grading_table
-
-FIXTURE_DIR = Path(__file__).resolve().parent / "fixtures" / "grading"
-_spec = importlib.util.spec_from_file_location("grading_fixture", FIXTURE_DIR / "build_fixture.py")
-fixture = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(fixture)
+from grading_fixture import fixture
 
 
 def graded_cell(source, outputs, *, solution=False):

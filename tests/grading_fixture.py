@@ -1,0 +1,42 @@
+"""The small fixture course of the grading tests (tests/fixtures/grading/build_fixture.py: notebook
+``00_mini``, test_relu 2 points and test_softmax 3), loaded once, with the notebook utilities
+those tests share."""
+from __future__ import annotations
+
+import importlib.util
+from pathlib import Path
+
+import nbformat
+
+FIXTURE_DIR = Path(__file__).resolve().parent / "fixtures" / "grading"
+_spec = importlib.util.spec_from_file_location("grading_fixture_builder", FIXTURE_DIR / "build_fixture.py")
+fixture = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(fixture)
+
+NAME = fixture.FIXTURE_NAME
+TOTAL = sum(fixture.POINTS.values())
+
+
+def read_nb(path):
+    return nbformat.read(str(path), as_version=4)
+
+
+def cell(nb, grade_id):
+    return next(c for c in nb.cells if c.metadata.get("nbgrader", {}).get("grade_id") == grade_id)
+
+
+def hidden_code_lines():
+    """Every non-empty line of hidden test code in the source notebook. (Written here on its own,
+    not with grading.preprocessors.hidden_test_lines, so that it can catch a bug there.)"""
+    lines = set()
+    for c in read_nb(fixture.FIXTURE_PATH).cells:
+        inside = False
+        for line in c.source.splitlines():
+            if "BEGIN HIDDEN TESTS" in line:
+                inside = True
+            elif "END HIDDEN TESTS" in line:
+                inside = False
+            elif inside and line.strip():
+                lines.add(line.strip())
+    assert len(lines) >= 5
+    return lines
