@@ -209,3 +209,36 @@ def test_plots_draw_and_validate():
     with pytest.raises(ValueError, match="for 900 points"):
         plots.plot_decision_boundary(lambda P: np.zeros(3), X, Y, resolution=30)
     plt.close(fig)
+
+
+def test_failures_carry_the_identity_of_the_named_mistake():
+    from helpers.checks.core import ExerciseFailure, Mistake, expect_array, expect_float
+
+    expected = np.arange(6.0).reshape(2, 3)
+    named = Mistake("You forgot the 1/m.", expected * 5, id="deep.missing-1/m")
+    with pytest.raises(ExerciseFailure) as info:
+        expect_array("dW", expected * 5, expected, mistakes=[named])
+    assert info.value.mistake == "deep.missing-1/m"
+    unnamed = Mistake("The two terms are swapped: Y goes with log(A2).", 0.25)
+    assert unnamed.key == "the-two-terms-are-swapped-y-goes-with"
+    with pytest.raises(ExerciseFailure) as info:
+        expect_float("cost", 0.25, 0.5, mistakes=[unnamed])
+    assert info.value.mistake == unnamed.key
+    with pytest.raises(ExerciseFailure) as info:          # a generic diagnosis names no mistake
+        expect_array("dW", -expected, expected, mistakes=[named])
+    assert info.value.mistake == ""
+    transposed = Mistake("W is transposed.", expected.T, id="shape.transposed")
+    with pytest.raises(ExerciseFailure) as info:
+        expect_array("W", expected.T, expected, mistakes=[transposed])
+    assert info.value.mistake == "shape.transposed"
+
+
+def test_names_replaced_swaps_only_what_the_module_defines_and_restores_it():
+    from helpers.checks.core import names_replaced
+
+    namespace = {"relu": "student relu"}
+    exec("def f():\n    return relu", namespace)
+    with names_replaced(namespace["f"], {"relu": "reference relu", "sigmoid": "other"}):
+        assert namespace["f"]() == "reference relu"
+        assert "sigmoid" not in namespace
+    assert namespace["f"]() == "student relu"

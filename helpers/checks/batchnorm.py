@@ -12,13 +12,11 @@ its own exercise: a mistake in batchnorm_forward fails test_batchnorm_forward, n
 """
 from __future__ import annotations
 
-from contextlib import contextmanager
-
 import numpy as np
 
 from .. import batchnorm as ref
 from .. import deep
-from .core import Mistake, expect_array, expect_keys, expect_tuple, fail, passed, student_call
+from .core import Mistake, expect_array, expect_keys, expect_tuple, fail, names_replaced, passed, student_call
 from .core import copy_inputs as _copy, same_array as _same
 
 
@@ -66,21 +64,6 @@ class _ParameterDict(dict):
             raise KeyError(f"{key!r}: a batch-normalised hidden layer has no bias (beta{key[1:]} replaces it): "
                            f"Z = W A_prev, then batch norm; only the output layer has a b")
         raise KeyError(key)
-
-
-@contextmanager
-def _reference_in_place_of(fn, name, replacement):
-    """While the check runs, the name `name` in fn's module (the notebook) means `replacement`."""
-    namespace = getattr(fn, "__globals__", None)
-    if not isinstance(namespace, dict) or name not in namespace:
-        yield
-        return
-    original = namespace[name]
-    namespace[name] = replacement
-    try:
-        yield
-    finally:
-        namespace[name] = original
 
 
 def _check_state(label, state, expected, before, batch_mu, batch_var, momentum, m, *, training):
@@ -381,7 +364,7 @@ def check_L_model_forward_bn(L_model_forward_bn, layer_dims=(4, 5, 3, 1), m=6, h
     for training in (True, False):
         states = _copy(states0)
         calls.clear()
-        with _reference_in_place_of(L_model_forward_bn, "batchnorm_forward", reference_batchnorm_forward):
+        with names_replaced(L_model_forward_bn, {"batchnorm_forward": reference_batchnorm_forward}):
             result = student_call(L_model_forward_bn, "L_model_forward_bn", X.copy(), _ParameterDict(_copy(parameters)),
                                   states, training=training, hidden_activation=hidden_activation)
         AL, caches = expect_tuple("L_model_forward_bn", result, 2, "a tuple (AL, caches)")
@@ -507,7 +490,7 @@ def check_L_model_backward_bn(L_model_backward_bn, layer_dims=(4, 5, 3, 1), m=6,
     Y = _labels(rng, m)
     AL, caches = ref.L_model_forward_bn(X, parameters, ref.initialize_bn_states(dims),
                                         hidden_activation=hidden_activation)
-    with _reference_in_place_of(L_model_backward_bn, "batchnorm_backward", ref.batchnorm_backward):
+    with names_replaced(L_model_backward_bn, {"batchnorm_backward": ref.batchnorm_backward}):
         grads = student_call(L_model_backward_bn, "L_model_backward_bn", AL.copy(), Y.copy(), _copy(caches),
                              hidden_activation=hidden_activation)
     keys = [f"{p}{l}" for l in range(1, L) for p in ("dW", "dgamma", "dbeta")] + [f"dW{L}", f"db{L}"]

@@ -12,24 +12,49 @@ two places, most specific first:
 from __future__ import annotations
 
 import numbers
+import re
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 import numpy as np
 
 
 class ExerciseFailure(AssertionError):
-    """A test of an exercise failed; the message says what is wrong and how to fix it."""
+    """A test of an exercise failed; the message says what is wrong and how to fix it.
+
+    `mistake` is the stable identifier of the named mistake recognised (see `Mistake.key`), or
+    '' when none was: grading records it, so that an instructor's report can count mistakes
+    without parsing messages.
+    """
+
+    def __init__(self, message: str, mistake: str = ""):
+        super().__init__(message)
+        self.mistake = mistake
+
+
+def slug(text: str, words: int = 8) -> str:
+    """A short lower-case identifier from the first `words` words of `text`."""
+    return "-".join(re.findall(r"[a-z0-9]+", text.lower())[:words]) or "mistake"
 
 
 @dataclass(frozen=True)
 class Mistake:
-    """A typical wrong answer: `hint` is shown when the student's value equals `value`."""
+    """A typical wrong answer: `hint` is shown when the student's value equals `value`.
+
+    `id`: a stable identifier of the mistake (kept when the hint's wording changes); without
+    one, `key` derives it from the hint's first words.
+    """
     hint: str
     value: object
+    id: str = ""
+
+    @property
+    def key(self) -> str:
+        return self.id or slug(self.hint)
 
 
-def fail(message: str):
-    raise ExerciseFailure(message)
+def fail(message: str, mistake: str = ""):
+    raise ExerciseFailure(message, mistake)
 
 
 def passed(what: str) -> None:
@@ -69,6 +94,29 @@ def student_call(fn, name: str, *args, **kwargs):
         fail(f"{name} raised {type(exc).__name__}: {exc}.")
 
 
+@contextmanager
+def names_replaced(fn, replacements: dict):
+    """While the block runs, each name of `replacements` that fn's module (the notebook) defines
+    means the replacement there; names the notebook does not define are left alone.
+
+    The one way checks substitute building blocks (grading a composed exercise with the reference
+    blocks, recording the calls it makes): it goes through `fn.__globals__` only, so that a
+    stand-in for a function living in another process can offer the same mapping.
+    """
+    namespace = getattr(fn, "__globals__", None)
+    saved = {}
+    if namespace is not None:
+        for name, replacement in replacements.items():
+            if name in namespace:
+                saved[name] = namespace[name]
+                namespace[name] = replacement
+    try:
+        yield
+    finally:
+        for name, original in saved.items():
+            namespace[name] = original
+
+
 def copy_inputs(value):
     """A deep copy of the arrays inside tuples / lists / dicts, so that a student's function cannot
     change the check's own data (an in-place `+=` on a cache, say)."""
@@ -103,8 +151,10 @@ def expect_float(name: str, actual, expected: float, *, mistakes=(), m: int | No
     actual = float(actual)
     if np.isclose(actual, expected, rtol=rtol, atol=atol):
         return
-    hint = _named_hint(actual, mistakes, rtol, atol) or _value_hint(np.array(actual), np.array(expected), m)
-    fail(f"{name} = {actual:.8g}, expected {expected:.8g}." + (f" {hint}" if hint else ""))
+    named = _named_mistake(actual, mistakes, rtol, atol)
+    hint = named.hint if named else _value_hint(np.array(actual), np.array(expected), m)
+    fail(f"{name} = {actual:.8g}, expected {expected:.8g}." + (f" {hint}" if hint else ""),
+         named.key if named else "")
 
 
 def expect_array(name: str, actual, expected, *, mistakes=(), m: int | None = None,
@@ -121,15 +171,19 @@ def expect_array(name: str, actual, expected, *, mistakes=(), m: int | None = No
             fail(f"{name} must be a numpy array of shape {expected.shape}{layout}, got {type(actual).__name__}.")
         fail(f"{name} must be a numpy array of shape {expected.shape}{layout}, got {type(actual).__name__}.")
     if actual.shape != expected.shape:
-        hint = _shape_hint(actual, expected, mistakes)
-        fail(f"{name} has shape {actual.shape}, expected {expected.shape}{layout}." + (f" {hint}" if hint else ""))
+        named = _shape_mistake(actual, expected, mistakes)
+        hint = named.hint if named else _shape_hint(actual, expected)
+        fail(f"{name} has shape {actual.shape}, expected {expected.shape}{layout}." + (f" {hint}" if hint else ""),
+             named.key if named else "")
     if not np.issubdtype(actual.dtype, np.number) and actual.dtype != bool:
         fail(f"{name} must hold numbers, got dtype {actual.dtype}.")
     if np.allclose(actual, expected, rtol=rtol, atol=atol, equal_nan=False):
         return
-    hint = _named_hint(actual, mistakes, rtol, atol) or _value_hint(actual, expected, m)
+    named = _named_mistake(actual, mistakes, rtol, atol)
+    hint = named.hint if named else _value_hint(actual, expected, m)
     fail(f"{name} has the right shape {expected.shape} but wrong values." + (f" {hint}" if hint else "")
-         + f"\n  expected (first values): {_preview(expected)}\n  got      (first values): {_preview(actual)}")
+         + f"\n  expected (first values): {_preview(expected)}\n  got      (first values): {_preview(actual)}",
+         named.key if named else "")
 
 
 def expect_keys(name: str, actual, keys) -> None:
@@ -149,19 +203,23 @@ def expect_tuple(name: str, actual, length: int, description: str) -> tuple:
     return tuple(actual)
 
 
-def _named_hint(actual, mistakes, rtol, atol) -> str:
+def _named_mistake(actual, mistakes, rtol, atol) -> Mistake | None:
     for mistake in mistakes:
         wrong = np.asarray(mistake.value)
         if wrong.shape == np.shape(actual) and np.allclose(actual, wrong, rtol=rtol, atol=atol):
-            return mistake.hint
-    return ""
+            return mistake
+    return None
 
 
-def _shape_hint(actual: np.ndarray, expected: np.ndarray, mistakes) -> str:
+def _shape_mistake(actual: np.ndarray, expected: np.ndarray, mistakes) -> Mistake | None:
     for mistake in mistakes:
         if np.shape(mistake.value) == actual.shape and np.shape(mistake.value) != expected.shape:
             if np.allclose(actual, mistake.value, rtol=1e-6, atol=1e-9):
-                return mistake.hint
+                return mistake
+    return None
+
+
+def _shape_hint(actual: np.ndarray, expected: np.ndarray) -> str:
     if actual.shape == expected.shape[::-1]:
         return "It looks transposed: check the order of the factors and where a .T belongs."
     if actual.ndim == 1 and expected.ndim == 2 and actual.size == expected.size:

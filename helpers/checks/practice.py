@@ -16,7 +16,6 @@ counter, mini-batches, the test set used during the search. Two tools find them:
 from __future__ import annotations
 
 import types
-from contextlib import contextmanager
 
 import numpy as np
 
@@ -26,7 +25,7 @@ from .. import optimizers as opt_ref
 from .. import practice as ref
 from .. import softmax as softmax_ref
 from .core import ExerciseFailure, Mistake, expect_array, expect_float, expect_keys, expect_tuple, fail, passed, \
-    student_call
+    names_replaced, student_call
 from .core import copy_inputs as _copy, same_array as _same
 
 TEST_NAMES = ("X_test", "y_test", "Y_test")
@@ -72,24 +71,6 @@ def _classification(rng, n_x, C, m):
 
 
 # --- recording the calls an exercise makes --------------------------------------------------------------
-
-@contextmanager
-def _in_place_of(fn, replacements: dict):
-    """While the check runs, each name of `replacements` found in fn's module (the notebook) means
-    the replacement. Names the notebook does not define are left alone."""
-    namespace = getattr(fn, "__globals__", None)
-    saved = {}
-    if isinstance(namespace, dict):
-        for name, replacement in replacements.items():
-            if name in namespace:
-                saved[name] = namespace[name]
-                namespace[name] = replacement
-    try:
-        yield
-    finally:
-        for name, original in saved.items():
-            namespace[name] = original
-
 
 def _bind(fn, args, kwargs):
     """The arguments of a call as a dict {parameter name: value}, with the defaults filled in."""
@@ -372,7 +353,7 @@ def check_evaluate(evaluate, layer_dims=(6, 5, 4, 5), m=40, seed=0):
     forward = recorder.wrap("forward_propagation", ref.forward_propagation)
     for labels, kind in ((y, "int"), (y.astype(np.float64), "float")):
         recorder.calls.clear()
-        with _in_place_of(evaluate, {"forward_propagation": forward}):
+        with names_replaced(evaluate, {"forward_propagation": forward}):
             try:
                 result = student_call(evaluate, "evaluate", _ParameterDict(_copy(parameters)), states, X.copy(),
                                       labels.copy())
@@ -535,7 +516,7 @@ def check_model(model, layer_dims=(5, 4, 3, 3), m=50, num_epochs=3, mini_batch_s
     arguments = dict(learning_rate0=learning_rate0, decay_rate=decay_rate, lambd=lambd, keep_prob=keep_prob,
                      num_epochs=num_epochs, mini_batch_size=mini_batch_size, seed=seed)
     recorder, replacements = _model_recorder()
-    with _in_place_of(model, replacements):
+    with names_replaced(model, replacements):
         result = student_call(model, "model", X.copy(), Y.copy(), list(dims), dev=(X_dev.copy(), y_dev.copy()),
                               **arguments)
     parameters, bn_states, history = expect_tuple("model", result, 3, "a tuple (parameters, bn_states, history)")
@@ -600,7 +581,7 @@ def check_model(model, layer_dims=(5, 4, 3, 3), m=50, num_epochs=3, mini_batch_s
                      np.asarray(expected_history[key]), rtol=1e-9, atol=1e-12)
     # without dev, the accuracies are not computed
     recorder.calls.clear()
-    with _in_place_of(model, replacements):
+    with names_replaced(model, replacements):
         result = student_call(model, "model", X.copy(), Y.copy(), list(dims), **{**arguments, "num_epochs": 1})
     _, _, history = expect_tuple("model", result, 3, "a tuple (parameters, bn_states, history)")
     if recorder.of("evaluate") or (isinstance(history, dict) and len(history.get("dev_accuracy", [])) > 0):
@@ -626,7 +607,7 @@ def check_make_train_eval(make_train_eval, layer_dims=(5, 4, 3, 3), m=40, num_ep
     fixed = dict(num_epochs=num_epochs, keep_prob=keep_prob, decay_rate=decay_rate, seed=seed)
     recorder = _Recorder()
     replacements = {"model": recorder.wrap("model", ref.model), "evaluate": recorder.wrap("evaluate", ref.evaluate)}
-    with _in_place_of(make_train_eval, replacements):
+    with names_replaced(make_train_eval, replacements):
         train_eval = student_call(make_train_eval, "make_train_eval", X_train.copy(), Y_train.copy(), X_dev.copy(),
                                   y_dev.copy(), list(dims), **fixed)
         if not callable(train_eval):
