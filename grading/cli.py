@@ -125,6 +125,10 @@ def build_parser():
     _add_common(p, notebooks=False, assignment=False)
     _add_db(p)
 
+    p = commands.add_parser("report", help="the class report (mistakes, scores, notes) -> COURSE/reports/")
+    _add_common(p, notebooks=False, assignment=False)
+    _add_db(p)
+
     p = commands.add_parser("demo", help="the whole pipeline on three demo students")
     _add_common(p, course=False, assignment=False)
     p.add_argument(
@@ -244,6 +248,23 @@ def cmd_export(args):
     return 0
 
 
+def cmd_report(args):
+    from .class_report import top_mistakes, write_report
+    from .report import format_table
+
+    grader = _grader(args)
+    if not grader.layout.gradebook_exists():
+        raise CourseError(f"no gradebook in {grader.layout.root}: release and autograde first")
+    paths = write_report(grader.layout.db_url, grader.layout.reports_dir)
+    print(f"wrote {paths['html']}, {paths['mistakes'].name} and {paths['exercises'].name}")
+    top = top_mistakes(grader.layout.db_url)
+    if top:
+        print("\nThe most frequent mistakes:")
+        print(format_table(["assignment", "exercise", "mistake", "students"],
+                           [[a, e, m, str(n)] for a, e, m, n in top]))
+    return 0
+
+
 def cmd_demo(args):
     from .demo import run_demo
 
@@ -258,6 +279,7 @@ COMMANDS = {
     "feedback": cmd_feedback,
     "export": cmd_export,
     "demo": cmd_demo,
+    "report": cmd_report,
 }
 
 

@@ -9,6 +9,7 @@ Nothing here runs nbgrader. The course directory follows nbgrader's layout::
     COURSE/autograded/STUDENT/X/X.ipynb
     COURSE/feedback/STUDENT/X/X.html
     COURSE/gradebook.db, COURSE/grades.csv, COURSE/grading_report.csv
+    COURSE/reports/                    the class report (class_report.html, mistakes.csv, ...)
     COURSE/.grading/                   ours: lock, templates (private gradebooks), logs
 
 The gradebook is ``COURSE/gradebook.db`` (SQLite) unless a database URL is given
@@ -93,6 +94,11 @@ class CourseLayout:
     @property
     def grades_csv(self):
         return self.root / "grades.csv"
+
+    @property
+    def reports_dir(self):
+        """The instructor's class report: class_report.html, mistakes.csv, exercises.csv."""
+        return self.root / "reports"
 
     def source_notebook(self, assignment):
         return self.root / "source" / assignment / f"{assignment}.ipynb"

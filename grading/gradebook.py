@@ -7,10 +7,13 @@ Autograded results are written by one process (the grading command), through nbg
 own ``SaveAutoGrades`` and ``AssignLatePenalties`` applied to the autograded notebook:
 the workers grade in private gradebooks, so their writes cannot collide.
 
-Next to nbgrader's tables the gradebook holds one table of ours, ``nnfs_grading_runs``:
-per submission, the content hash of the files that were graded (to skip unchanged
-submissions), the outcome and the reason (a limit hit, why it could not be processed)
-and the notes (tampering found, extra files ignored).
+Next to nbgrader's tables the gradebook holds two tables of ours (SQLite and PostgreSQL
+alike): ``nnfs_grading_runs``, per submission, the content hash of the files that were
+graded (to skip unchanged submissions), the outcome and the reason (a limit hit, why it
+could not be processed) and the notes (tampering found, extra files ignored); and
+``nnfs_check_results``, per graded test cell, what its checks found: whether the visible and
+the hidden calls passed, the message, and the stable identifier of the named mistake that
+fired (the class report counts them).
 """
 import csv
 import json
@@ -19,7 +22,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 
-from sqlalchemy import Column, DateTime, Float, MetaData, String, Table, Text, create_engine
+from sqlalchemy import Boolean, Column, DateTime, Float, MetaData, String, Table, Text, create_engine
 from sqlalchemy.exc import SAWarning
 
 
@@ -205,6 +208,39 @@ class RunRecord:
     graded_at: datetime | None = None
 
 
+CHECKS = Table(
+    "nnfs_check_results", _META,
+    Column("student_id", String(128), primary_key=True),
+    Column("assignment_id", String(128), primary_key=True),
+    Column("cell_id", String(128), primary_key=True),    # the test cell's grade_id
+    Column("exercise", String(128)),                      # the function the cell checks
+    Column("visible_passed", Boolean),
+    Column("hidden_passed", Boolean),                     # NULL when the cell has no hidden call
+    Column("mistake", String(200)),                       # Mistake.key of the named mistake, or ''
+    Column("message", Text),                              # the first failure's message, or ''
+    Column("relative_error", Float),                      # |actual - expected| / (|actual| + |expected|)
+)
+
+
+@dataclass(frozen=True)
+class CheckRecord:
+    """What the checks of one test cell found for one submission."""
+
+    student: str
+    assignment: str
+    cell: str
+    exercise: str
+    visible_passed: bool
+    hidden_passed: bool | None = None
+    mistake: str = ""
+    message: str = ""
+    relative_error: float | None = None
+
+    @property
+    def passed(self):
+        return self.visible_passed and self.hidden_passed is not False
+
+
 _engines = {}
 
 
@@ -217,7 +253,7 @@ def _engine(db_url):
         with open_gradebook(db_url):  # nbgrader's tables first: it stamps only a new database
             pass
         engine = _engines[db_url] = create_engine(db_url)
-        _META.create_all(engine, tables=[RUNS], checkfirst=True)
+        _META.create_all(engine, tables=[RUNS, CHECKS], checkfirst=True)
     return engine
 
 
@@ -247,6 +283,34 @@ def load_runs(db_url):
         )
         for row in rows
     }
+
+
+def save_checks(db_url, student, assignment, records):
+    """Replace what is recorded for the test cells of ``(student, assignment)`` by ``records``
+    (:class:`CheckRecord`); an empty list clears them (a submission that could not be graded)."""
+    with _engine(db_url).begin() as conn:
+        conn.execute(CHECKS.delete().where(
+            (CHECKS.c.student_id == student) & (CHECKS.c.assignment_id == assignment)))
+        for record in records:
+            conn.execute(CHECKS.insert().values(
+                student_id=record.student, assignment_id=record.assignment, cell_id=record.cell,
+                exercise=record.exercise, visible_passed=record.visible_passed,
+                hidden_passed=record.hidden_passed, mistake=record.mistake, message=record.message,
+                relative_error=record.relative_error,
+            ))
+
+
+def load_checks(db_url):
+    """Every :class:`CheckRecord`, sorted by assignment, cell and student."""
+    with _engine(db_url).connect() as conn:
+        rows = conn.execute(CHECKS.select()).mappings().all()
+    records = [
+        CheckRecord(row["student_id"], row["assignment_id"], row["cell_id"], row["exercise"] or "",
+                    bool(row["visible_passed"]), row["hidden_passed"], row["mistake"] or "",
+                    row["message"] or "", row["relative_error"])
+        for row in rows
+    ]
+    return sorted(records, key=lambda r: (r.assignment, r.cell, r.student))
 
 
 def export_report(db_url, path):

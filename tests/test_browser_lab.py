@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import os
 import secrets
-import shutil
 import socket
 import subprocess
 import sys
@@ -18,17 +17,16 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+from browser_support import ARTIFACTS as ALL_ARTIFACTS
+from browser_support import CHROMIUM, MISSING_CHROMIUM, ROOT, launch
 
-ROOT = Path(__file__).resolve().parent.parent
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-ARTIFACTS = ROOT / "build" / "artifacts" / "browser"
+ARTIFACTS = ALL_ARTIFACTS / "browser"
 NOTEBOOK = "01_shallow_network.ipynb"
 
 playwright_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed (make test installs it)")
 pytestmark = [
     pytest.mark.slow,
-    pytest.mark.skipif(not Path(CHROMIUM).exists(),
-                       reason="Debian's chromium is not installed: apt-get install -y chromium (.ci/run does it)"),
+    pytest.mark.skipif(not Path(CHROMIUM).exists(), reason=MISSING_CHROMIUM),
 ]
 
 CORRECT = "def sigmoid(z):\n    return 1 / (1 + np.exp(-z))\n"
@@ -85,9 +83,7 @@ def lab(tmp_path_factory):
 def page(lab):
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     with playwright_api.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=[
-            "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-            "--disable-sync", "--no-first-run"])
+        browser = launch(p)
         page = browser.new_page(viewport={"width": 1400, "height": 1000})
         page.goto(lab)
         page.wait_for_selector(".jp-Notebook .jp-Cell", timeout=90_000)

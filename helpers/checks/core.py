@@ -23,13 +23,25 @@ class ExerciseFailure(AssertionError):
     """A test of an exercise failed; the message says what is wrong and how to fix it.
 
     `mistake` is the stable identifier of the named mistake recognised (see `Mistake.key`), or
-    '' when none was: grading records it, so that an instructor's report can count mistakes
-    without parsing messages.
+    '' when none was; `relative_error` is |actual - expected| / (|actual| + |expected|) when a
+    value of the right shape was wrong. Grading records both, so that an instructor's report can
+    count mistakes and show how far answers were, without parsing messages.
     """
 
-    def __init__(self, message: str, mistake: str = ""):
+    def __init__(self, message: str, mistake: str = "", relative_error: float | None = None):
         super().__init__(message)
         self.mistake = mistake
+        self.relative_error = relative_error
+
+
+def relative_error(actual, expected) -> float:
+    """|actual - expected| / (|actual| + |expected|) (Frobenius norms); 0 when both are 0."""
+    actual = np.asarray(actual, dtype=np.float64)
+    expected = np.asarray(expected, dtype=np.float64)
+    denominator = np.linalg.norm(actual) + np.linalg.norm(expected)
+    if not np.isfinite(denominator):
+        return float("inf")
+    return float(np.linalg.norm(actual - expected) / denominator) if denominator else 0.0
 
 
 def slug(text: str, words: int = 8) -> str:
@@ -53,8 +65,8 @@ class Mistake:
         return self.id or slug(self.hint)
 
 
-def fail(message: str, mistake: str = ""):
-    raise ExerciseFailure(message, mistake)
+def fail(message: str, mistake: str = "", relative_error: float | None = None):
+    raise ExerciseFailure(message, mistake, relative_error)
 
 
 def passed(what: str) -> None:
@@ -154,7 +166,7 @@ def expect_float(name: str, actual, expected: float, *, mistakes=(), m: int | No
     named = _named_mistake(actual, mistakes, rtol, atol)
     hint = named.hint if named else _value_hint(np.array(actual), np.array(expected), m)
     fail(f"{name} = {actual:.8g}, expected {expected:.8g}." + (f" {hint}" if hint else ""),
-         named.key if named else "")
+         named.key if named else "", relative_error(actual, expected))
 
 
 def expect_array(name: str, actual, expected, *, mistakes=(), m: int | None = None,
@@ -183,7 +195,7 @@ def expect_array(name: str, actual, expected, *, mistakes=(), m: int | None = No
     hint = named.hint if named else _value_hint(actual, expected, m)
     fail(f"{name} has the right shape {expected.shape} but wrong values." + (f" {hint}" if hint else "")
          + f"\n  expected (first values): {_preview(expected)}\n  got      (first values): {_preview(actual)}",
-         named.key if named else "")
+         named.key if named else "", relative_error(actual, expected))
 
 
 def expect_keys(name: str, actual, keys) -> None:
