@@ -10,7 +10,7 @@ SUBMISSIONS ?= submitted
 ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
 LAB_PORT ?= 8888
 
-.PHONY: help venv lab test test-fast bench formgrader release grade feedback export demo validate lock clean
+.PHONY: help venv lab test test-fast bench formgrader release grade feedback export report demo validate lock clean
 
 help:
 	@echo "Students and self-learners:"
@@ -23,6 +23,7 @@ help:
 	@echo "  make grade SUBMISSIONS=dir   autograde dir/STUDENT/ASSIGNMENT/*.ipynb"
 	@echo "  make feedback   generate feedback HTML (hidden tests never shown)"
 	@echo "  make export     write $(COURSE)/grades.csv"
+	@echo "  make report     the class report: $(COURSE)/reports/class_report.html, mistakes.csv, exercises.csv"
 	@echo "  make demo       run the whole pipeline on three demo students"
 	@echo "  make formgrader JupyterLab with nbgrader's formgrader on $(COURSE) (manual grading)"
 	@echo "  make bench-grading   grading throughput with 1 and N workers (minutes)"
@@ -73,6 +74,9 @@ feedback: $(STAMP)
 
 export: $(STAMP)
 	$(PY) -m grading export --course $(COURSE)
+
+report: $(STAMP)
+	$(PY) -m grading report --course $(COURSE)
 
 demo: $(STAMP)
 	$(PY) -m grading demo

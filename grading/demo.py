@@ -7,16 +7,18 @@ In a throwaway course (``build/demo/``) built from the real notebooks:
 * ``bob`` submits the blank student version;
 * ``carol`` submits the solution with the typical mistakes of :data:`MISTAKES` applied.
 
-Then it autogrades, generates feedback, exports the grades and prints the tables.
+Then it autogrades, generates feedback, exports the grades, prints the tables and writes the
+class report (``COURSE/reports/``: the mistakes the class made, scores, notes).
 """
 import shutil
 from pathlib import Path
 
 import nbformat
 
+from .class_report import top_mistakes, write_report
 from .course import CourseError, find_notebooks, find_submissions
 from .pipeline import Grader
-from .report import grades_matrix, grading_table
+from .report import format_table, grades_matrix, grading_table
 
 #: Typical mistakes, per notebook: ``(grade_id of a solution cell, exact old text, new
 #: text)``. Each old text must occur in that cell of ``notebooks/NOTEBOOK.ipynb``; a
@@ -191,4 +193,9 @@ def run_demo(notebooks_dir, demo_dir, out=print, mistakes=MISTAKES):
     csv_path, rows = grader.export()
     out(f"Grades: {csv_path}\n")
     out(grades_matrix(rows))
+    report = write_report(grader.layout.db_url, grader.layout.reports_dir)
+    out(f"\nClass report: {report['html']} (and {report['mistakes'].name}, {report['exercises'].name})")
+    top = top_mistakes(grader.layout.db_url)
+    if top:
+        out(format_table(["assignment", "exercise", "mistake", "students"], [[*row[:3], str(row[3])] for row in top]))
     return 1 if any(r.infrastructure for r in results) else 0
