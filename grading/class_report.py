@@ -229,7 +229,10 @@ def write_report(db_url, reports_dir):
 
 
 def top_mistakes(db_url, count=10):
-    """``[(assignment, exercise, mistake, students)]`` of the most frequent mistakes, for a terminal."""
+    """A terminal table of the most frequent mistakes ('' when none was recorded)."""
+    from .report import format_table
+
     _, exercises = summarize(load_class(db_url))
     ranked = sorted((m for e in exercises for m in e.mistakes), key=lambda m: (-len(m.students), m.assignment))
-    return [(m.assignment, m.exercise, m.mistake, len(m.students)) for m in ranked[:count]]
+    rows = [[m.assignment, m.exercise, m.mistake, str(len(m.students))] for m in ranked[:count]]
+    return format_table(["assignment", "exercise", "mistake", "students"], rows) if rows else ""

@@ -250,7 +250,6 @@ def cmd_export(args):
 
 def cmd_report(args):
     from .class_report import top_mistakes, write_report
-    from .report import format_table
 
     grader = _grader(args)
     if not grader.layout.gradebook_exists():
@@ -259,9 +258,7 @@ def cmd_report(args):
     print(f"wrote {paths['html']}, {paths['mistakes'].name} and {paths['exercises'].name}")
     top = top_mistakes(grader.layout.db_url)
     if top:
-        print("\nThe most frequent mistakes:")
-        print(format_table(["assignment", "exercise", "mistake", "students"],
-                           [[a, e, m, str(n)] for a, e, m, n in top]))
+        print(f"\nThe most frequent mistakes:\n{top}")
     return 0
 
 

@@ -18,7 +18,7 @@ import nbformat
 from .class_report import top_mistakes, write_report
 from .course import CourseError, find_notebooks, find_submissions
 from .pipeline import Grader
-from .report import format_table, grades_matrix, grading_table
+from .report import grades_matrix, grading_table
 
 #: Typical mistakes, per notebook: ``(grade_id of a solution cell, exact old text, new
 #: text)``. Each old text must occur in that cell of ``notebooks/NOTEBOOK.ipynb``; a
@@ -197,5 +197,5 @@ def run_demo(notebooks_dir, demo_dir, out=print, mistakes=MISTAKES):
     out(f"\nClass report: {report['html']} (and {report['mistakes'].name}, {report['exercises'].name})")
     top = top_mistakes(grader.layout.db_url)
     if top:
-        out(format_table(["assignment", "exercise", "mistake", "students"], [[*row[:3], str(row[3])] for row in top]))
+        out(f"The most frequent mistakes:\n{top}")
     return 1 if any(r.infrastructure for r in results) else 0
