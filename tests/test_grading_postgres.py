@@ -7,6 +7,7 @@ Debian's ``postgresql`` package, which ``.ci/run`` installs) and the driver
 ``psycopg2-binary`` (pinned in requirements.txt). As root, the server runs as the
 ``postgres`` user that the Debian package creates.
 """
+import csv
 import glob
 import os
 import pwd
@@ -138,3 +139,11 @@ def test_class_graded_into_postgresql(postgres_url, tmp_path, capsys):
     assert "zed/00_mini (zeroed)" in out
     rows = {row["student_id"]: float(row["score"]) for row in gradebook.read_csv(course / "grades.csv")}
     assert rows == {"alice": 5.0, "carol": 2.0, "zed": 0.0}
+
+    # the class report reads the same gradebook
+    assert main(["report", "--course", str(course), "--db-url", postgres_url]) == 0
+    with open(course / "reports" / "exercises.csv", newline="") as handle:
+        exercises = [(r["exercise"], r["submitted"], r["passed"], r["mean_score"]) for r in csv.DictReader(handle)]
+    assert exercises == [("relu", "3", "2", "1.333"), ("softmax", "3", "1", "1")]
+    page = (course / "reports" / "class_report.html").read_text()
+    assert "zed" in page and "not a valid notebook" in page
