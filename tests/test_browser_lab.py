@@ -16,6 +16,7 @@ import time
 import urllib.request
 from pathlib import Path
 
+import needs
 import pytest
 from browser_support import ARTIFACTS as ALL_ARTIFACTS
 from browser_support import CHROMIUM, MISSING_CHROMIUM, ROOT, launch
@@ -23,11 +24,10 @@ from browser_support import CHROMIUM, MISSING_CHROMIUM, ROOT, launch
 ARTIFACTS = ALL_ARTIFACTS / "browser"
 NOTEBOOK = "01_shallow_network.ipynb"
 
-playwright_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed (make test installs it)")
-pytestmark = [
-    pytest.mark.slow,
-    pytest.mark.skipif(not Path(CHROMIUM).exists(), reason=MISSING_CHROMIUM),
-]
+playwright_api = needs.module("playwright.sync_api", "playwright is not installed (make test installs it)")
+if not Path(CHROMIUM).exists():
+    needs.missing(MISSING_CHROMIUM)
+pytestmark = pytest.mark.slow
 
 CORRECT = "def sigmoid(z):\n    return 1 / (1 + np.exp(-z))\n"
 WRONG = "def sigmoid(z):\n    return 1 / (1 + np.exp(z))\n"

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import needs
 import pytest
 from browser_support import ARTIFACTS, CHROMIUM, MISSING_CHROMIUM, launch
 from test_class_report import FIGURES, made_up_class
@@ -14,8 +15,9 @@ from test_class_report import FIGURES, made_up_class
 from grading import class_report
 from grading.class_data import summarize
 
-playwright_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed (make test installs it)")
-pytestmark = pytest.mark.skipif(not Path(CHROMIUM).exists(), reason=MISSING_CHROMIUM)
+playwright_api = needs.module("playwright.sync_api", "playwright is not installed (make test installs it)")
+if not Path(CHROMIUM).exists():
+    needs.missing(MISSING_CHROMIUM)
 
 
 def test_report_page_opens_without_errors_and_shows_every_figure():

@@ -18,6 +18,7 @@ import tempfile
 from pathlib import Path
 
 import nbformat
+import needs
 import pytest
 
 from grading import gradebook
@@ -47,10 +48,10 @@ def _free_port():
 
 @pytest.fixture(scope="module")
 def postgres_url():
-    pytest.importorskip("psycopg2", reason="the PostgreSQL driver psycopg2-binary is not installed")
+    needs.module("psycopg2", "the PostgreSQL driver psycopg2-binary is not installed")
     bindir = _server_bin()
     if bindir is None or not (bindir / "pg_ctl").exists():
-        pytest.skip("PostgreSQL server programs (initdb, pg_ctl) not found: "
+        needs.missing("PostgreSQL server programs (initdb, pg_ctl) not found: "
                     "install Debian's postgresql package (.ci/run does)")
     prefix = []
     data = Path(tempfile.mkdtemp(prefix="nnfs-pg-"))
@@ -58,11 +59,11 @@ def postgres_url():
         try:
             user = pwd.getpwnam("postgres")
         except KeyError:
-            pytest.skip("running as root and there is no 'postgres' user to run the server")
+            needs.missing("running as root and there is no 'postgres' user to run the server")
         os.chown(data, user.pw_uid, user.pw_gid)
         prefix = ["runuser", "-u", "postgres", "--"] if shutil.which("runuser") else None
         if prefix is None:
-            pytest.skip("running as root without runuser to start the server as 'postgres'")
+            needs.missing("running as root without runuser to start the server as 'postgres'")
     port = _free_port()
     cluster = data / "cluster"
 
