@@ -94,6 +94,9 @@ def build_parser():
 
     p = commands.add_parser("validate", help="run a notebook's tests and report each one")
     p.add_argument("notebook", type=Path, metavar="NB", help="notebook to check")
+    p.add_argument("--no-sandbox", dest="sandbox", action="store_false",
+                   help="run the kernel unconfined (by default it is confined as in grading: it reads "
+                        "only Python and helpers, writes only a private folder, has no network)")
 
     p = commands.add_parser(
         "autograde", help="autograde SUBMISSIONS/STUDENT/ASSIGNMENT/ASSIGNMENT.ipynb")
@@ -177,7 +180,7 @@ def cmd_validate(args):
     if not args.notebook.is_file():
         raise CourseError(f"no notebook {args.notebook}")
     try:
-        report = validate_notebook(args.notebook)
+        report = validate_notebook(args.notebook, sandbox=args.sandbox)
     except Exception as exc:  # unreadable notebook, kernel that cannot start or died...
         raise CourseError(f"could not run {args.notebook}: {type(exc).__name__}: {exc}") from exc
     print(format_report(report))
