@@ -14,7 +14,9 @@ the kernel and everything it starts inherit them:
   and what it may write: its working directory (the submission's private copy), ``$TMPDIR``,
   the folder of its connection file and ipc sockets, a few ``/dev`` files and each
   ``--write-dir``. No TCP (bind or connect, loopback included); no signal to a process
-  outside the sandbox. What the running Linux does not support is reported on stderr,
+  outside the sandbox. And seccomp (:func:`grading.limits.deny_sockets`): no socket but a
+  listening unix one (the kernel's channels), no ``connect()``: no UDP, no unix socket of
+  another program. What the running Linux does not support is reported on stderr,
   which the grading worker's log keeps (the worker also reports it in the grading notes).
 """
 import argparse
@@ -33,18 +35,21 @@ SYSTEM_READABLE = ("/lib", "/lib32", "/lib64", "/usr/lib", "/usr/lib32", "/usr/l
 DEVICES = ("/dev/null", "/dev/zero", "/dev/full", "/dev/random", "/dev/urandom")
 
 
-#: How a sandboxed kernel starts: ``python -m ipykernel_launcher`` with two things that the
-#: sandbox makes fail noisily taken out (the grading worker does both itself): the pipe that
-#: forwards a forked child's output (it binds TCP on loopback: warned on every start), and
+#: How a sandboxed kernel starts: ``python -m ipykernel_launcher`` without two things that the
+#: sandbox forbids (the grading worker does both itself): the pipe that forwards a forked
+#: child's output (a TCP socket on loopback; libzmq aborts when it cannot create one) and
 #: terminating the kernel's children at shutdown (psutil lists /proc: an error logged).
 SANDBOXED_KERNEL = """\
 import sys
-import warnings
 
 if sys.path and sys.path[0] in ("", "."):
     del sys.path[0]  # as ipykernel_launcher: nothing in the working folder shadows a package
-warnings.filterwarnings("ignore", "Couldn't bind IOPub Pipe")
-from ipykernel import kernelapp, kernelbase
+from ipykernel import iostream, kernelapp, kernelbase
+
+
+def _no_pipe(self):
+    self._pipe_flag = False
+
 
 _process_children = kernelbase.Kernel._process_children
 
@@ -56,6 +61,7 @@ def _children_if_visible(self):
         return []
 
 
+iostream.IOPubThread._setup_pipe_in = _no_pipe
 kernelbase.Kernel._process_children = _children_if_visible
 kernelapp.launch_new_instance()
 """
@@ -99,10 +105,11 @@ def apply_limits(args, kernel_args=()):
         resource.setrlimit(resource.RLIMIT_FSIZE, (args.file_size, args.file_size))
     resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
     if args.sandbox:
-        from .limits import confine
+        from .limits import confine, deny_sockets
 
         readable, writable = sandbox_paths(args, list(kernel_args))
-        for gap in confine(readable, writable).missing():
+        confinement = confine(readable, writable)
+        for gap in confinement.missing(sockets=deny_sockets()):
             print(f"WARNING: grading sandbox incomplete: {gap}", file=sys.stderr, flush=True)
 
 
