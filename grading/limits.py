@@ -318,6 +318,13 @@ def _socket_filter(arch, nr_socket, nr_connect, nr_io_uring):
     ]
 
 
+def seccomp_available():
+    """Whether :func:`deny_sockets` can work here (Linux on x86_64 or arm64)."""
+    import platform
+
+    return platform.system() == "Linux" and platform.machine() in _SECCOMP_ARCH
+
+
 def deny_sockets():
     """seccomp: this process and its future children may create no socket but a unix stream
     socket (to *listen*: the kernel's ipc channels) and may not ``connect()`` at all; io_uring
@@ -327,7 +334,7 @@ def deny_sockets():
     arm64)."""
     import platform
 
-    if platform.system() != "Linux" or platform.machine() not in _SECCOMP_ARCH:
+    if not seccomp_available():
         return False
     program = [_SockFilter(*insn) for insn in _socket_filter(*_SECCOMP_ARCH[platform.machine()])]
     filters = (_SockFilter * len(program))(*program)
