@@ -45,11 +45,40 @@ def _positive_int(text):
     return value
 
 
+def _db_url(text):
+    """A ``--db-url`` without a password: one on a command line is visible to every process
+    of the machine (``ps``, ``/proc/PID/cmdline``), a submission's included."""
+    from .gradebook import url_password
+
+    if url_password(text) is not None:
+        raise argparse.ArgumentTypeError(
+            "a password in --db-url is visible to every process on this machine; leave it out "
+            "and put it in ~/.pgpass or the file named by $PGPASSFILE (PostgreSQL's libpq reads "
+            "it, mode 600), or pass the whole URL in a file with --db-url-file")
+    return text
+
+
+def _db_url_file(text):
+    from .gradebook import read_url_file
+
+    try:
+        return read_url_file(text)
+    except (OSError, ValueError) as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
 def _add_db(parser):
-    parser.add_argument(
-        "--db-url", metavar="URL", default=None,
-        help="gradebook database, any SQLAlchemy URL, e.g. postgresql://user@host/course "
+    group = parser.add_mutually_exclusive_group()
+    group.add_argument(
+        "--db-url", type=_db_url, metavar="URL", default=None,
+        help="gradebook database, any SQLAlchemy URL without a password, e.g. "
+             "postgresql://grader@dbhost/course, the password in ~/.pgpass or $PGPASSFILE "
              "(default: SQLite COURSE/gradebook.db)",
+    )
+    group.add_argument(
+        "--db-url-file", type=_db_url_file, dest="db_url", metavar="FILE",
+        help="read the gradebook's URL (which may hold a password) from the first line of FILE, "
+             "readable by its owner only (chmod 600)",
     )
 
 

@@ -98,8 +98,9 @@ def write_formgrader_config(layout):
     """Write COURSE/nbgrader_config.py so that the formgrader, started in the course directory,
     uses this repository's course configuration and the same gradebook as the command."""
     config = load_config(layout)
+    # Never a password in the course folder: the formgrader's libpq reads ~/.pgpass instead.
     text = FORMGRADER_CONFIG.format(config_name=CONFIG_FILE.name, config_dir=str(CONFIG_FILE.parent),
-                                    root=str(layout.root), db_url=layout.db_url)
+                                    root=str(layout.root), db_url=gradebook.without_password(layout.db_url))
     if config.CourseDirectory.get("course_id"):
         text += f"c.CourseDirectory.course_id = {config.CourseDirectory.course_id!r}\n"
     path = layout.root / "nbgrader_config.py"

@@ -480,3 +480,32 @@ def test_landlock_confines_reads_writes_and_tcp(tmp_path):
     assert lines[1:] == expected, done.stdout + done.stderr
     assert "SECRET" not in done.stdout
     assert (tmp_path / "ok" / "a").exists() and not (tmp_path / "ro" / "w").exists()
+
+
+# -- credentials -------------------------------------------------------------------------------
+
+def test_no_password_on_the_command_line_or_in_the_course(tmp_path, capsys):
+    """A --db-url with a password is refused (it would be in every process's view of the command
+    line); a URL file is read only if no one else may read it; the formgrader's configuration in
+    the course folder never holds the password."""
+    from grading.course import CourseLayout
+    from grading.pipeline import write_formgrader_config
+
+    parser = cli.build_parser()
+    with pytest.raises(SystemExit) as refused:
+        parser.parse_args(["export", "--db-url", "postgresql://grader:s3cret@dbhost/course"])
+    assert refused.value.code == 2 and "~/.pgpass" in capsys.readouterr().err
+    assert parser.parse_args(["export", "--db-url", "postgresql://grader@dbhost/course"]).db_url == \
+        "postgresql://grader@dbhost/course"
+    url_file = tmp_path / "gradebook-url"
+    url_file.write_text("postgresql://grader:s3cret@dbhost/course\n")
+    url_file.chmod(0o644)
+    with pytest.raises(SystemExit):
+        parser.parse_args(["export", "--db-url-file", str(url_file)])
+    assert "chmod 600" in capsys.readouterr().err
+    url_file.chmod(0o600)
+    args = parser.parse_args(["export", "--db-url-file", str(url_file)])
+    assert args.db_url == "postgresql://grader:s3cret@dbhost/course"
+    (tmp_path / "course").mkdir()
+    config = write_formgrader_config(CourseLayout(tmp_path / "course", args.db_url)).read_text()
+    assert "s3cret" not in config and "grader@dbhost/course" in config
