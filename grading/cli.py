@@ -203,11 +203,22 @@ def cmd_student_copies(args):
     return 0
 
 
+def _warn_sandbox_gaps():
+    """A WARNING line per thing the students' kernels are not confined from on this machine."""
+    from .limits import sandbox_gaps
+
+    for gap in sandbox_gaps():
+        print(f"WARNING: the kernel's sandbox is incomplete here: {gap}. See the README, "
+              "'What a submission can reach', for what to do instead.", file=sys.stderr, flush=True)
+
+
 def cmd_validate(args):
     from .validate import format_report, validate_notebook
 
     if not args.notebook.is_file():
         raise CourseError(f"no notebook {args.notebook}")
+    if args.sandbox:
+        _warn_sandbox_gaps()
     try:
         report = validate_notebook(args.notebook, sandbox=args.sandbox)
     except Exception as exc:  # unreadable notebook, kernel that cannot start or died...
@@ -226,6 +237,7 @@ def cmd_autograde(args):
     grader = _grader(args)
     print(f"Grading {len(submissions)} submission(s) with {grader.jobs} worker(s); limits: "
           f"{grader.limits.describe()}.", flush=True)
+    _warn_sandbox_gaps()
 
     def progress(result):
         print(f"{result.student}/{result.assignment}: "

@@ -223,6 +223,12 @@ class Confinement:
         return gaps
 
 
+def sandbox_gaps(abi=None):
+    """What the kernel's sandbox cannot enforce on this machine (``abi``: the Landlock ABI
+    found, default this machine's), one phrase each; empty when it is complete."""
+    return Confinement(landlock_abi() if abi is None else abi).missing(sockets=seccomp_available())
+
+
 def _add_path_rule(libc, ruleset, path, access):
     fd = os.open(path, os.O_PATH | os.O_CLOEXEC)
     try:

@@ -32,7 +32,7 @@ from .course import (
     remove_outputs,
     tree_hash,
 )
-from .limits import Limits
+from .limits import Limits, sandbox_gaps
 
 CONFIG_FILE = Path(__file__).resolve().parent / "nbgrader_config.py"
 
@@ -425,8 +425,9 @@ class Grader:
         if job.extra_files:
             shown = ", ".join(job.extra_files[:5]) + (" ..." if len(job.extra_files) > 5 else "")
             result.notes.append(f"extra files not used for grading: {shown}")
-        if worker.get("sandbox") == 0 and self.limits.sandbox and not result.problem:
-            result.notes.append("Landlock is not available here: the kernel's writes were not confined")
+        if worker.get("sandbox") is not None and self.limits.sandbox and not result.problem:
+            result.notes += [f"the kernel's sandbox is incomplete here: {gap}"
+                             for gap in sandbox_gaps(worker["sandbox"])]
         if result.infrastructure:
             # Not the student's doing: leave the gradebook and any earlier result as they
             # are, and record no content hash, so that the next run tries again.

@@ -134,8 +134,9 @@ def bad_class(klass, course):
     if landlock_abi():
         targets += [str(course / "gradebook.db"), str(course / "source" / NAME / f"{NAME}.ipynb")]
     nb.cells.insert(index(nb, "relu"), new_code_cell(
-        "import subprocess\n"
-        f"subprocess.Popen(['sleep', '{DAEMON_SECONDS}'], start_new_session=True)\n"
+        "import subprocess, sys\n"  # Python itself: the sandbox runs no system program
+        f"subprocess.Popen([sys.executable, '-c', 'import time; time.sleep({DAEMON_SECONDS})'], "
+        "start_new_session=True)\n"
         f"for target in {targets!r}:\n"
         "    try:\n"
         "        with open(target, 'w') as handle:\n"
@@ -235,7 +236,7 @@ def test_a_submission_cannot_write_into_the_course(graded):
 
 def test_no_process_outlives_its_grading(graded):
     leftovers = [p for p in psutil.process_iter(["cmdline"])
-                 if p.info["cmdline"] == ["sleep", str(DAEMON_SECONDS)]]
+                 if f"time.sleep({DAEMON_SECONDS})" in " ".join(p.info["cmdline"] or [])]
     assert not leftovers
 
 

@@ -509,3 +509,16 @@ def test_no_password_on_the_command_line_or_in_the_course(tmp_path, capsys):
     (tmp_path / "course").mkdir()
     config = write_formgrader_config(CourseLayout(tmp_path / "course", args.db_url)).read_text()
     assert "s3cret" not in config and "grader@dbhost/course" in config
+
+
+def test_sandbox_gaps_name_what_is_missing():
+    from grading.limits import Confinement
+
+    assert Confinement(7).missing() == []
+    assert Confinement(7).missing(sockets=False) == [
+        "no seccomp filter: the kernel can send UDP and connect to unix sockets"]
+    assert Confinement(5).missing() == ["Landlock ABI 5 < 6: the kernel can signal this user's other processes"]
+    assert Confinement(3).missing(sockets=False)[0] == \
+        "Landlock ABI 3 < 4 and no seccomp: the kernel can use the network"
+    gaps = Confinement(0).missing()
+    assert len(gaps) == 2 and gaps[0].startswith("Landlock is not available") and "read and write" in gaps[0]
