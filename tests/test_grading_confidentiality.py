@@ -24,7 +24,6 @@ gives the same guarantees (the last tests).
 """
 import json
 import re
-import shutil
 import socket
 from pathlib import Path
 
@@ -36,9 +35,8 @@ from grading import gradebook
 from grading.course import REPO_ROOT, find_notebooks, find_submissions
 from grading.kernels import KERNEL_ENVIRONMENT, KERNEL_FIXED_ENVIRONMENT
 from grading.limits import GiB, Limits, landlock_abi, seccomp_available
-from grading.pipeline import Grader
 from grading.validate import validate_notebook
-from grading_fixture import NAME, TOTAL, cell, fixture, read_nb
+from grading_fixture import NAME, TOTAL, cell, fixture, fixture_course, read_nb, solved
 
 pytestmark = pytest.mark.slow
 
@@ -78,15 +76,6 @@ def read(path):
     with open(path, "rb") as handle:
         return handle.read()
 '''
-
-
-def solved(released):
-    """The released notebook with the correct answers (without the solution delimiters)."""
-    nb, source = read_nb(released), read_nb(fixture.FIXTURE_PATH)
-    for grade_id in ("relu", "softmax"):
-        cell(nb, grade_id).source = "\n".join(
-            line for line in cell(source, grade_id).source.splitlines() if "SOLUTION" not in line)
-    return nb
 
 
 def submit(folder, student, nb):
@@ -185,12 +174,8 @@ def nothing_arrived(sockets):
 @pytest.fixture(scope="module")
 def graded(tmp_path_factory, listeners):
     root = tmp_path_factory.mktemp("confidential")
-    notebooks = root / "notebooks"
-    notebooks.mkdir()
-    shutil.copyfile(fixture.FIXTURE_PATH, notebooks / f"{NAME}.ipynb")
-    course = root / "course"
-    grader = Grader(course, limits=LIMITS, jobs=2)
-    released = grader.release(find_notebooks(notebooks))[NAME]
+    grader, notebooks, released = fixture_course(root, limits=LIMITS, jobs=2)
+    course = grader.layout.root
     with open(course / "nbgrader_config.py", "a") as config:
         config.write(f"# {MARKERS['config']}\n")
     secrets = root / "secrets"

@@ -21,7 +21,7 @@ from grading.cli import main
 from grading.course import find_notebooks, find_submissions
 from grading.limits import GiB, MiB, Limits, landlock_abi
 from grading.pipeline import Grader
-from grading_fixture import fixture, NAME, TOTAL, read_nb, cell, hidden_code_lines
+from grading_fixture import fixture, fixture_course, NAME, TOTAL, read_nb, cell, hidden_code_lines
 
 pytestmark = pytest.mark.slow
 
@@ -166,12 +166,8 @@ def bad_class(klass, course):
 @pytest.fixture(scope="module")
 def graded(tmp_path_factory):
     root = tmp_path_factory.mktemp("isolation")
-    notebooks = root / "notebooks"
-    notebooks.mkdir()
-    shutil.copyfile(fixture.FIXTURE_PATH, notebooks / f"{NAME}.ipynb")
+    grader, notebooks, released = fixture_course(root, limits=LIMITS, jobs=2)
     course = root / "course"
-    grader = Grader(course, limits=LIMITS, jobs=2)
-    released = grader.release(find_notebooks(notebooks))[NAME]
     source_before = (course / "source" / NAME / f"{NAME}.ipynb").read_bytes()
     klass = Class(root / "submissions", released)
     expected = bad_class(klass, course.resolve())
