@@ -8,10 +8,11 @@ from ``.venv/bin/python`` (as every Make target does).
 
 When autograding (and in ``python -m grading validate``), the kernel is started through
 :mod:`grading.kernel_launcher` with the submission's limits (memory, file size) and, with
-``GradingKernelSpecManager.sandbox``, confined by Landlock: it reads only Python, the
-``readable_dirs`` (the workbook's ``helpers``), its working copy and its temporary
-folder; it writes only the last two; no TCP at all. Its channels to the grader then use
-ZeroMQ's ``ipc`` transport (unix sockets in a private folder) instead of TCP, and its
+``GradingKernelSpecManager.sandbox``, confined (Landlock and seccomp): it reads only
+Python, the ``readable_dirs`` (the workbook's ``helpers``), its working copy and its
+temporary folder; it writes only the last two; no network at all. Its channels to the
+grader then use ZeroMQ's ``ipc`` transport (unix sockets in a private folder, which the
+kernel listens on) instead of TCP, and its
 environment is built from :data:`KERNEL_ENVIRONMENT` (nothing else of the grader's
 environment: no credential can reach a submission that way). These are set by the
 grading worker and are off for students' self-checks in JupyterLab.
@@ -84,8 +85,9 @@ class GradingKernelSpecManager(KernelSpecManager):
     memory_limit = Integer(0, help="Address-space limit of the kernel in bytes (0: none).").tag(config=True)
     file_size_limit = Integer(0, help="Largest file the kernel may write, bytes (0: none).").tag(config=True)
     sandbox = Bool(
-        False, help="Confine the kernel with Landlock (reads, writes, no TCP), talk to it over "
-                    "ipc sockets and give it only the allowlisted environment.",
+        False, help="Confine the kernel (Landlock: reads, writes, signals; seccomp and Landlock: "
+                    "no network), talk to it over ipc sockets and give it only the allowlisted "
+                    "environment.",
     ).tag(config=True)
     writable_dirs = List(Unicode(), help="More folders the sandboxed kernel may write in.").tag(config=True)
     readable_dirs = List(
