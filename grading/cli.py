@@ -45,11 +45,40 @@ def _positive_int(text):
     return value
 
 
+def _db_url(text):
+    """A ``--db-url`` without a password: one on a command line is visible to every process
+    of the machine (``ps``, ``/proc/PID/cmdline``), a submission's included."""
+    from .gradebook import url_password
+
+    if url_password(text) is not None:
+        raise argparse.ArgumentTypeError(
+            "a password in --db-url is visible to every process on this machine; leave it out "
+            "and put it in ~/.pgpass or the file named by $PGPASSFILE (PostgreSQL's libpq reads "
+            "it, mode 600), or pass the whole URL in a file with --db-url-file")
+    return text
+
+
+def _db_url_file(text):
+    from .gradebook import read_url_file
+
+    try:
+        return read_url_file(text)
+    except (OSError, ValueError) as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
 def _add_db(parser):
-    parser.add_argument(
-        "--db-url", metavar="URL", default=None,
-        help="gradebook database, any SQLAlchemy URL, e.g. postgresql://user@host/course "
+    group = parser.add_mutually_exclusive_group()
+    group.add_argument(
+        "--db-url", type=_db_url, metavar="URL", default=None,
+        help="gradebook database, any SQLAlchemy URL without a password, e.g. "
+             "postgresql://grader@dbhost/course, the password in ~/.pgpass or $PGPASSFILE "
              "(default: SQLite COURSE/gradebook.db)",
+    )
+    group.add_argument(
+        "--db-url-file", type=_db_url_file, dest="db_url", metavar="FILE",
+        help="read the gradebook's URL (which may hold a password) from the first line of FILE, "
+             "readable by its owner only (chmod 600)",
     )
 
 
@@ -94,6 +123,9 @@ def build_parser():
 
     p = commands.add_parser("validate", help="run a notebook's tests and report each one")
     p.add_argument("notebook", type=Path, metavar="NB", help="notebook to check")
+    p.add_argument("--no-sandbox", dest="sandbox", action="store_false",
+                   help="run the kernel unconfined (by default it is confined as in grading: it reads "
+                        "only Python and helpers, writes only a private folder, has no network)")
 
     p = commands.add_parser(
         "autograde", help="autograde SUBMISSIONS/STUDENT/ASSIGNMENT/ASSIGNMENT.ipynb")
@@ -175,13 +207,24 @@ def cmd_student_copies(args):
     return 0
 
 
+def _warn_sandbox_gaps():
+    """A WARNING line per thing the students' kernels are not confined from on this machine."""
+    from .limits import sandbox_gaps
+
+    for gap in sandbox_gaps():
+        print(f"WARNING: the kernel's sandbox is incomplete here: {gap}. See the README, "
+              "'What a submission can reach', for what to do instead.", file=sys.stderr, flush=True)
+
+
 def cmd_validate(args):
     from .validate import format_report, validate_notebook
 
     if not args.notebook.is_file():
         raise CourseError(f"no notebook {args.notebook}")
+    if args.sandbox:
+        _warn_sandbox_gaps()
     try:
-        report = validate_notebook(args.notebook)
+        report = validate_notebook(args.notebook, sandbox=args.sandbox)
     except Exception as exc:  # unreadable notebook, kernel that cannot start or died...
         raise CourseError(f"could not run {args.notebook}: {type(exc).__name__}: {exc}") from exc
     print(format_report(report))
@@ -198,6 +241,7 @@ def cmd_autograde(args):
     grader = _grader(args)
     print(f"Grading {len(submissions)} submission(s) with {grader.jobs} worker(s); limits: "
           f"{grader.limits.describe()}.", flush=True)
+    _warn_sandbox_gaps()
 
     def progress(result):
         print(f"{result.student}/{result.assignment}: "

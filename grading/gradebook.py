@@ -54,6 +54,43 @@ def is_sqlite(db_url):
     return db_url.startswith("sqlite:")
 
 
+# -- credentials: never on a command line, never in a file others can read ----------------------
+
+def url_password(db_url):
+    """The password written in a database URL, or ``None``."""
+    from sqlalchemy.engine import make_url
+
+    return make_url(db_url).password
+
+
+def without_password(db_url):
+    """``db_url`` with its password (if any) left out: libpq then reads ``~/.pgpass`` or
+    ``$PGPASSFILE``."""
+    from sqlalchemy.engine import make_url
+
+    url = make_url(db_url)
+    return db_url if url.password is None else url._replace(password=None).render_as_string(hide_password=False)
+
+
+def read_url_file(path):
+    """The gradebook URL in file ``path`` (first line), which only its owner may read.
+
+    Raises ``ValueError`` if the file is readable by the group or others (``chmod 600``).
+    """
+    import os
+    import stat
+
+    mode = os.stat(path).st_mode
+    if mode & (stat.S_IRWXG | stat.S_IRWXO):
+        raise ValueError(f"{path} is readable by other users (mode {stat.filemode(mode)}): "
+                         f"chmod 600 {path}")
+    with open(path) as handle:
+        url = handle.readline().strip()
+    if not url:
+        raise ValueError(f"{path} is empty: write the gradebook's URL on its first line")
+    return url
+
+
 def assignment_ids(db_url):
     """Ids of the assignments the gradebook knows (created by generate_assignment)."""
     with open_gradebook(db_url) as gb:

@@ -32,7 +32,7 @@ from .course import (
     remove_outputs,
     tree_hash,
 )
-from .limits import Limits
+from .limits import Limits, sandbox_gaps
 
 CONFIG_FILE = Path(__file__).resolve().parent / "nbgrader_config.py"
 
@@ -98,8 +98,9 @@ def write_formgrader_config(layout):
     """Write COURSE/nbgrader_config.py so that the formgrader, started in the course directory,
     uses this repository's course configuration and the same gradebook as the command."""
     config = load_config(layout)
+    # Never a password in the course folder: the formgrader's libpq reads ~/.pgpass instead.
     text = FORMGRADER_CONFIG.format(config_name=CONFIG_FILE.name, config_dir=str(CONFIG_FILE.parent),
-                                    root=str(layout.root), db_url=layout.db_url)
+                                    root=str(layout.root), db_url=gradebook.without_password(layout.db_url))
     if config.CourseDirectory.get("course_id"):
         text += f"c.CourseDirectory.course_id = {config.CourseDirectory.course_id!r}\n"
     path = layout.root / "nbgrader_config.py"
@@ -424,8 +425,9 @@ class Grader:
         if job.extra_files:
             shown = ", ".join(job.extra_files[:5]) + (" ..." if len(job.extra_files) > 5 else "")
             result.notes.append(f"extra files not used for grading: {shown}")
-        if worker.get("sandbox") == 0 and self.limits.sandbox and not result.problem:
-            result.notes.append("Landlock is not available here: the kernel's writes were not confined")
+        if worker.get("sandbox") is not None and self.limits.sandbox and not result.problem:
+            result.notes += [f"the kernel's sandbox is incomplete here: {gap}"
+                             for gap in sandbox_gaps(worker["sandbox"])]
         if result.infrastructure:
             # Not the student's doing: leave the gradebook and any earlier result as they
             # are, and record no content hash, so that the next run tries again.

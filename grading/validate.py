@@ -94,34 +94,54 @@ def apply_validation_settings(config):
     return config
 
 
-def _make_validator():
+def _make_validator(sandbox_tmp=None):
     from nbgrader.validator import Validator
 
     from .course import CourseLayout
+    from .kernels import private_tmp_environment
     from .pipeline import load_config
 
     # Only the execution options matter here; the course directory is never touched.
     config = load_config(CourseLayout(Path.cwd()))
+    if sandbox_tmp is not None:
+        config.GradingKernelSpecManager.sandbox = True
+        config.GradingKernelSpecManager.environment = private_tmp_environment(sandbox_tmp)
     validator = Validator(config=config)
     validator.preprocessors = validation_preprocessors()
     return validator
 
 
-def validate_notebook(path):
-    """Execute the notebook at ``path`` (a copy in memory) and check its test cells."""
+def validate_notebook(path, sandbox=False):
+    """Execute the notebook at ``path`` (a copy in memory) and check its test cells.
+
+    With ``sandbox`` (``python -m grading validate`` on a grader's machine), the kernel is
+    confined as in grading (:mod:`grading.kernels`): it starts in an empty private folder,
+    reads nothing of the notebook's folder or the course, has no network and gets only the
+    allowlisted environment.
+    """
+    import tempfile
+
+    shown, path = Path(path), Path(path).resolve()
+    nb = nbformat.read(str(path), as_version=4)
+    if not sandbox:
+        return _validate(nb, shown, _make_validator(), path.parent)
+    with tempfile.TemporaryDirectory(prefix="nnfs-validate-") as private:
+        work = Path(private) / "work"
+        work.mkdir()
+        return _validate(nb, shown, _make_validator(Path(private) / "tmp"), work)
+
+
+def _validate(nb, shown, validator, workdir):
     from nbgrader import utils
 
     from .preprocessors import is_graded_test_cell
 
-    shown, path = Path(path), Path(path).resolve()
-    validator = _make_validator()
-    nb = nbformat.read(str(path), as_version=4)
     problems = [
         f"cell {cell.metadata.nbgrader.get('grade_id', '?')} was changed from a "
         f"{cell.metadata.nbgrader['cell_type']} cell to a {cell.cell_type} cell"
         for cell in validator._get_type_changed_cells(nb)
     ]
-    with utils.chdir(str(path.parent)):
+    with utils.chdir(str(workdir)):
         nb = validator._preprocess(nb)
     for cell in validator._get_changed_cells(nb):
         grade_id = cell.metadata.get("nbgrader", {}).get("grade_id", "?")

@@ -32,6 +32,7 @@ from nbgrader.apps import NbGraderAPI  # noqa: F401  (imported once, in the fork
 from sqlalchemy.exc import SAWarning
 
 from .course import CourseLayout
+from .kernels import private_tmp_environment
 from .limits import become_subreaper, format_size, kill_descendants, landlock_abi
 from .preprocessors import LIMIT_ERRORS, NOT_RUN
 from .sanitize import sanitize
@@ -96,19 +97,16 @@ def _private_config(layout, spec):
     config.GradingExecute.kill_leftover_processes = True
     config.GradingKernelSpecManager.memory_limit = limits["memory"]
     config.GradingKernelSpecManager.file_size_limit = limits["file_size"]
-    config.GradingKernelSpecManager.sandbox_writes = bool(limits.get("sandbox"))
+    config.GradingKernelSpecManager.sandbox = bool(limits.get("sandbox"))
     return config
 
 
 def _kernel_environment(job):
     """The kernel's environment: temporary files and caches in JOB/tmp (writable under
-    Landlock), the job's name (to find its processes), one BLAS thread."""
-    tmp = job / "tmp"
-    for name, sub in [("TMPDIR", ""), ("MPLCONFIGDIR", "matplotlib"), ("IPYTHONDIR", "ipython"),
-                      ("XDG_CACHE_HOME", "cache"), ("JUPYTER_RUNTIME_DIR", "runtime")]:
-        path = tmp / sub if sub else tmp
-        path.mkdir(parents=True, exist_ok=True)
-        os.environ[name] = str(path)
+    Landlock), the job's name (to find its processes), one BLAS thread. A sandboxed kernel
+    gets only these and the other variables that :data:`grading.kernels.KERNEL_ENVIRONMENT`
+    allows."""
+    os.environ.update(private_tmp_environment(job / "tmp"))
     os.environ[JOB_ENV] = job.name
     os.environ["PYTHONDONTWRITEBYTECODE"] = "1"
     # One BLAS thread per kernel: the workers already use the cores, and on a many-core

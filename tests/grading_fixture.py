@@ -4,6 +4,7 @@ those tests share."""
 from __future__ import annotations
 
 import importlib.util
+import shutil
 from pathlib import Path
 
 import nbformat
@@ -40,3 +41,25 @@ def hidden_code_lines():
                 lines.add(line.strip())
     assert len(lines) >= 5
     return lines
+
+
+def fixture_course(root, **grader_options):
+    """A course of the fixture notebook in folder ``root``, released: ``(grader, notebooks folder,
+    released notebook)``; ``grader_options`` go to :class:`grading.pipeline.Grader`."""
+    from grading.course import find_notebooks
+    from grading.pipeline import Grader
+
+    notebooks = Path(root) / "notebooks"
+    notebooks.mkdir()
+    shutil.copyfile(fixture.FIXTURE_PATH, notebooks / f"{NAME}.ipynb")
+    grader = Grader(Path(root) / "course", **grader_options)
+    return grader, notebooks, grader.release(find_notebooks(notebooks))[NAME]
+
+
+def solved(released):
+    """The released notebook answered with the source's solutions (without their delimiters)."""
+    nb, source = read_nb(released), read_nb(fixture.FIXTURE_PATH)
+    for grade_id in ("relu", "softmax"):
+        cell(nb, grade_id).source = "\n".join(
+            line for line in cell(source, grade_id).source.splitlines() if "SOLUTION" not in line)
+    return nb

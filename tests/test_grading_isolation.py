@@ -21,7 +21,7 @@ from grading.cli import main
 from grading.course import find_notebooks, find_submissions
 from grading.limits import GiB, MiB, Limits, landlock_abi
 from grading.pipeline import Grader
-from grading_fixture import fixture, NAME, TOTAL, read_nb, cell, hidden_code_lines
+from grading_fixture import fixture, fixture_course, NAME, TOTAL, read_nb, cell, hidden_code_lines
 
 pytestmark = pytest.mark.slow
 
@@ -134,8 +134,9 @@ def bad_class(klass, course):
     if landlock_abi():
         targets += [str(course / "gradebook.db"), str(course / "source" / NAME / f"{NAME}.ipynb")]
     nb.cells.insert(index(nb, "relu"), new_code_cell(
-        "import subprocess\n"
-        f"subprocess.Popen(['sleep', '{DAEMON_SECONDS}'], start_new_session=True)\n"
+        "import subprocess, sys\n"  # Python itself: the sandbox runs no system program
+        f"subprocess.Popen([sys.executable, '-c', 'import time; time.sleep({DAEMON_SECONDS})'], "
+        "start_new_session=True)\n"
         f"for target in {targets!r}:\n"
         "    try:\n"
         "        with open(target, 'w') as handle:\n"
@@ -165,12 +166,8 @@ def bad_class(klass, course):
 @pytest.fixture(scope="module")
 def graded(tmp_path_factory):
     root = tmp_path_factory.mktemp("isolation")
-    notebooks = root / "notebooks"
-    notebooks.mkdir()
-    shutil.copyfile(fixture.FIXTURE_PATH, notebooks / f"{NAME}.ipynb")
+    grader, notebooks, released = fixture_course(root, limits=LIMITS, jobs=2)
     course = root / "course"
-    grader = Grader(course, limits=LIMITS, jobs=2)
-    released = grader.release(find_notebooks(notebooks))[NAME]
     source_before = (course / "source" / NAME / f"{NAME}.ipynb").read_bytes()
     klass = Class(root / "submissions", released)
     expected = bad_class(klass, course.resolve())
@@ -235,7 +232,7 @@ def test_a_submission_cannot_write_into_the_course(graded):
 
 def test_no_process_outlives_its_grading(graded):
     leftovers = [p for p in psutil.process_iter(["cmdline"])
-                 if p.info["cmdline"] == ["sleep", str(DAEMON_SECONDS)]]
+                 if f"time.sleep({DAEMON_SECONDS})" in " ".join(p.info["cmdline"] or [])]
     assert not leftovers
 
 

@@ -26,7 +26,7 @@ from grading.cli import main
 from grading.course import find_notebooks, find_submissions
 from grading.limits import GiB, Limits
 from grading.pipeline import Grader
-from grading_fixture import NAME, fixture
+from grading_fixture import NAME, fixture, fixture_course, solved
 
 pytestmark = pytest.mark.slow
 
@@ -148,3 +148,49 @@ def test_class_graded_into_postgresql(postgres_url, tmp_path, capsys):
     assert exercises == [("relu", "3", "2", "1.333"), ("softmax", "3", "1", "1")]
     page = (course / "reports" / "class_report.html").read_text()
     assert "zed" in page and "not a valid notebook" in page
+
+def test_a_submission_cannot_reach_the_gradebook_server(postgres_url, tmp_path):
+    """A submission that knows the gradebook's URL (and the server's unix socket) tries to
+    connect and write: refused, both ways (no TCP, no connect() in the sandboxed kernel), and
+    it still gets its honest full marks. The server runs with trust authentication, so any
+    connection that got through would be a write into the gradebook."""
+    from sqlalchemy.engine import make_url
+
+    from grading.limits import landlock_abi, seccomp_available
+
+    if not seccomp_available() and landlock_abi() < 4:
+        pytest.skip("neither seccomp nor Landlock's network rules here")
+    url = make_url(postgres_url)
+    sockets = glob.glob(os.path.join(tempfile.gettempdir(), "nnfs-pg-*", f".s.PGSQL.{url.port}"))
+    grader, notebooks, released = fixture_course(
+        tmp_path, db_url=postgres_url, limits=Limits(timeout=60, cell_timeout=20, memory=int(1.5 * GiB)))
+    nb = solved(released)
+    attempts = [f"dict(dsn={postgres_url!r})"] + [
+        f"dict(host={os.path.dirname(path)!r}, port={url.port}, user='postgres', dbname='gradebook')"
+        for path in sockets]
+    nb.cells.insert(2, nbformat.v4.new_code_cell(
+        "import psycopg2\n"
+        f"for kwargs in [{', '.join(attempts)}]:\n"
+        "    try:\n"
+        "        connection = psycopg2.connect(connect_timeout=5, **kwargs)\n"
+        "        with connection.cursor() as cursor:\n"
+        "            cursor.execute('CREATE TABLE pwned (x int)')\n"
+        "        connection.commit()\n"
+        "        print('CONNECTED', kwargs)\n"
+        "    except psycopg2.Error as exc:\n"
+        "        print('REFUSED', type(exc).__name__, repr(str(exc))[:100])\n"
+    ))
+    (tmp_path / "subs" / "mallory" / NAME).mkdir(parents=True)
+    nbformat.write(nb, str(tmp_path / "subs" / "mallory" / NAME / f"{NAME}.ipynb"))
+    (result,) = grader.autograde_all(find_submissions(tmp_path / "subs"), find_notebooks(notebooks))
+    assert (result.score, result.status) == (5.0, "graded")
+    printed = "".join(o.get("text", "") for c in nbformat.read(
+        str(grader.layout.autograded_notebook("mallory", NAME)), as_version=4).cells for o in c.get("outputs", []))
+    assert "CONNECTED" not in printed and printed.count("REFUSED") == len(attempts), printed
+    import psycopg2
+
+    connection = psycopg2.connect(host="127.0.0.1", port=url.port, user="postgres", dbname="gradebook")
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT to_regclass('public.pwned')")
+        assert cursor.fetchone() == (None,)
+    connection.close()

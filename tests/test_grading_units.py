@@ -428,21 +428,97 @@ def test_limit_events_summary():
         "test_relu: MemoryError (memory limit 2 GiB)"
 
 
-def test_landlock_confines_writes(tmp_path):
-    """A child that restricted itself can write in its folder only (where Landlock exists)."""
+def test_landlock_confines_reads_writes_and_tcp(tmp_path):
+    """A child that confined itself reads only its folders, writes only the writable one and
+    uses no TCP (loopback included), where Landlock exists: each denial's errno is printed."""
+    import socket
     import subprocess
 
-    from grading.limits import landlock_abi
+    from grading.limits import Confinement, landlock_abi
 
-    if not landlock_abi():
+    abi = landlock_abi()
+    if not abi:
+        assert Confinement(0).missing() and "not available" in Confinement(0).missing()[0]
         pytest.skip("Landlock is not available on this kernel")
-    (tmp_path / "ok").mkdir()
+    for folder in ("ok", "ro", "secret"):
+        (tmp_path / folder).mkdir()
+    (tmp_path / "ro" / "r").write_text("readable")
+    (tmp_path / "secret" / "s").write_text("SECRET")
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen()
+    port = listener.getsockname()[1]
     code = (
-        "import sys\nfrom grading.limits import restrict_writes\n"
-        f"restrict_writes([{str(tmp_path / 'ok')!r}])\n"
-        f"open({str(tmp_path / 'ok' / 'a')!r}, 'w').write('x')\n"
-        f"try:\n    open({str(tmp_path / 'b')!r}, 'w')\nexcept PermissionError:\n    print('denied')\n"
+        "import os, socket, sys\nfrom grading.limits import confine\n"
+        "python = sorted({sys.prefix, sys.base_prefix, '/lib', '/lib64', '/usr/lib', '/usr/lib64'})\n"
+        f"print(confine(python + [{str(tmp_path / 'ro')!r}], [{str(tmp_path / 'ok')!r}]).missing())\n"
+        "def attempt(what, action):\n"
+        "    try:\n        action()\n        print(what, 'allowed')\n"
+        "    except OSError as exc:\n        print(what, 'errno', exc.errno)\n"
+        f"attempt('write ok', lambda: open({str(tmp_path / 'ok' / 'a')!r}, 'w').write('x'))\n"
+        f"attempt('read ro', lambda: open({str(tmp_path / 'ro' / 'r')!r}).read())\n"
+        f"attempt('write ro', lambda: open({str(tmp_path / 'ro' / 'w')!r}, 'w'))\n"
+        f"attempt('read secret', lambda: print(open({str(tmp_path / 'secret' / 's')!r}).read()))\n"
+        f"attempt('list secret', lambda: print(os.listdir({str(tmp_path / 'secret')!r})))\n"
+        f"attempt('connect', lambda: socket.create_connection(('127.0.0.1', {port}), timeout=5))\n"
+        "attempt('bind', lambda: socket.socket().bind(('127.0.0.1', 0)))\n"
+        "attempt('signal parent', lambda: os.kill(os.getppid(), 0))\n"
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
-    assert done.stdout.strip() == "denied", done.stderr
-    assert (tmp_path / "ok" / "a").exists() and not (tmp_path / "b").exists()
+    listener.setblocking(False)
+    if abi >= 4:
+        with pytest.raises(BlockingIOError):
+            listener.accept()  # nobody connected
+    listener.close()
+    lines = done.stdout.splitlines()
+    assert lines[0] == "[]", done.stdout + done.stderr
+    expected = ["write ok allowed", "read ro allowed", "write ro errno 13", "read secret errno 13",
+                "list secret errno 13",
+                "connect errno 13" if abi >= 4 else "connect allowed",
+                "bind errno 13" if abi >= 4 else "bind allowed",
+                "signal parent errno 1" if abi >= 6 else "signal parent allowed"]
+    assert lines[1:] == expected, done.stdout + done.stderr
+    assert "SECRET" not in done.stdout
+    assert (tmp_path / "ok" / "a").exists() and not (tmp_path / "ro" / "w").exists()
+
+
+# -- credentials -------------------------------------------------------------------------------
+
+def test_no_password_on_the_command_line_or_in_the_course(tmp_path, capsys):
+    """A --db-url with a password is refused (it would be in every process's view of the command
+    line); a URL file is read only if no one else may read it; the formgrader's configuration in
+    the course folder never holds the password."""
+    from grading.course import CourseLayout
+    from grading.pipeline import write_formgrader_config
+
+    parser = cli.build_parser()
+    with pytest.raises(SystemExit) as refused:
+        parser.parse_args(["export", "--db-url", "postgresql://grader:s3cret@dbhost/course"])
+    assert refused.value.code == 2 and "~/.pgpass" in capsys.readouterr().err
+    assert parser.parse_args(["export", "--db-url", "postgresql://grader@dbhost/course"]).db_url == \
+        "postgresql://grader@dbhost/course"
+    url_file = tmp_path / "gradebook-url"
+    url_file.write_text("postgresql://grader:s3cret@dbhost/course\n")
+    url_file.chmod(0o644)
+    with pytest.raises(SystemExit):
+        parser.parse_args(["export", "--db-url-file", str(url_file)])
+    assert "chmod 600" in capsys.readouterr().err
+    url_file.chmod(0o600)
+    args = parser.parse_args(["export", "--db-url-file", str(url_file)])
+    assert args.db_url == "postgresql://grader:s3cret@dbhost/course"
+    (tmp_path / "course").mkdir()
+    config = write_formgrader_config(CourseLayout(tmp_path / "course", args.db_url)).read_text()
+    assert "s3cret" not in config and "grader@dbhost/course" in config
+
+
+def test_sandbox_gaps_name_what_is_missing():
+    from grading.limits import Confinement
+
+    assert Confinement(7).missing() == []
+    assert Confinement(7).missing(sockets=False) == [
+        "no seccomp filter: the kernel can send UDP and connect to unix sockets"]
+    assert Confinement(5).missing() == ["Landlock ABI 5 < 6: the kernel can signal this user's other processes"]
+    assert Confinement(3).missing(sockets=False)[0] == \
+        "Landlock ABI 3 < 4 and no seccomp: the kernel can use the network"
+    gaps = Confinement(0).missing()
+    assert len(gaps) == 2 and gaps[0].startswith("Landlock is not available") and "read and write" in gaps[0]
