@@ -13,7 +13,7 @@ import numpy as np
 
 from .. import deep as ref
 from .core import (ExerciseFailure, Mistake, expect_array, expect_float, expect_keys, expect_tuple, fail,
-                   passed, student_call)
+                   graded_on_its_own, passed, student_call)
 from .core import copy_inputs as _copy, same_array as _same
 
 
@@ -299,6 +299,12 @@ def _check_activation_cache(name, cache, A_prev, W, b, Z, A):
 
 def check_linear_activation_forward(linear_activation_forward, n_prev=4, n=3, m=5, seed=5):
     """A = g(W A_prev + b) for g = relu and sigmoid; returns (A, ((A_prev, W, b), Z))."""
+    graded_on_its_own(linear_activation_forward, "linear_activation_forward", {
+        "linear_forward": ref.linear_forward, "relu": ref.relu},
+        lambda: _check_linear_activation_forward(linear_activation_forward, n_prev=n_prev, n=n, m=m, seed=seed))
+
+
+def _check_linear_activation_forward(linear_activation_forward, n_prev=4, n=3, m=5, seed=5):
     rng = np.random.default_rng(seed)
     for activation in ("sigmoid", "relu"):
         A_prev = rng.standard_normal((n_prev, m))
@@ -317,11 +323,15 @@ def check_linear_activation_forward(linear_activation_forward, n_prev=4, n=3, m=
                     ref.relu(W @ A_prev) if activation == "relu" else ref.sigmoid(W @ A_prev)),
         ])
         _check_activation_cache(f"cache (activation='{activation}')", cache, A_prev, W, b, Z, expected)
-    passed("linear_activation_forward")
 
 
 def check_L_model_forward(L_model_forward, layer_dims=(5, 4, 3, 1), m=6, seed=6):
     """L-1 ReLU layers then one sigmoid layer; returns (AL, caches) with caches[l-1] = ((A{l-1}, W{l}, b{l}), Z{l})."""
+    graded_on_its_own(L_model_forward, "L_model_forward", {"linear_activation_forward": ref.linear_activation_forward},
+        lambda: _check_L_model_forward(L_model_forward, layer_dims=layer_dims, m=m, seed=seed))
+
+
+def _check_L_model_forward(L_model_forward, layer_dims=(5, 4, 3, 1), m=6, seed=6):
     rng = np.random.default_rng(seed)
     dims = list(layer_dims)
     L = len(dims) - 1
@@ -357,7 +367,6 @@ def check_L_model_forward(L_model_forward, layer_dims=(5, 4, 3, 1), m=6, seed=6)
                  f"layer's cache as you go forward, so that caches[l - 1] belongs to layer l.")
         _check_activation_cache(f"caches[{l - 1}] (layer {l})", cache, A_prev, W, b, Z,
                                 ref.relu(Z) if l < L else ref.sigmoid(Z))
-    passed("L_model_forward")
 
 
 def check_compute_cost(compute_cost, m=5, seed=7):
@@ -424,6 +433,13 @@ def check_linear_backward(linear_backward, n_prev=4, n=3, m=5, seed=8):
 
 def check_linear_activation_backward(linear_activation_backward, n_prev=4, n=3, m=5, seed=9):
     """dZ = relu_backward / sigmoid_backward(dA, Z), then linear_backward(dZ, linear_cache)."""
+    graded_on_its_own(linear_activation_backward, "linear_activation_backward", {
+        "relu_backward": ref.relu_backward, "sigmoid_backward": ref.sigmoid_backward, "linear_backward":
+        ref.linear_backward},
+        lambda: _check_linear_activation_backward(linear_activation_backward, n_prev=n_prev, n=n, m=m, seed=seed))
+
+
+def _check_linear_activation_backward(linear_activation_backward, n_prev=4, n=3, m=5, seed=9):
     rng = np.random.default_rng(seed)
     for activation in ("sigmoid", "relu"):
         A_prev = rng.standard_normal((n_prev, m))
@@ -448,11 +464,16 @@ def check_linear_activation_backward(linear_activation_backward, n_prev=4, n=3, 
                 Mistake(f"The activation's derivative is missing: first dZ = {activation}_backward(dA, Z), then "
                         f"linear_backward(dZ, linear_cache).", plain),
             ])
-    passed("linear_activation_backward")
 
 
 def check_L_model_backward(L_model_backward, layer_dims=(3, 3, 3, 3, 1), m=5, seed=36):
     """dAL = -(Y/AL - (1-Y)/(1-AL)); sigmoid backward for layer L, then ReLU backward for l = L-1 .. 1."""
+    graded_on_its_own(L_model_backward, "L_model_backward", {
+        "linear_activation_backward": ref.linear_activation_backward},
+        lambda: _check_L_model_backward(L_model_backward, layer_dims=layer_dims, m=m, seed=seed))
+
+
+def _check_L_model_backward(L_model_backward, layer_dims=(3, 3, 3, 3, 1), m=5, seed=36):
     rng = np.random.default_rng(seed)
     dims = list(layer_dims)
     L = len(dims) - 1
@@ -501,7 +522,6 @@ def check_L_model_backward(L_model_backward, layer_dims=(3, 3, 3, 3, 1), m=5, se
             f"(n[{key[2:]}], 1), like b{key[2:]}"
         expect_array(f"grads['{key}']", value, expected[key], m=m, what=what,
                      mistakes=[Mistake(text, grads_[key]) for text, grads_ in variants])
-    passed("L_model_backward")
 
 
 def check_update_parameters(update_parameters, layer_dims=(4, 3, 2, 1), learning_rate=0.1, seed=11):
@@ -552,6 +572,16 @@ def _digits_sample(m, seed):
 def check_L_layer_model(L_layer_model, layer_dims=(64, 5, 3, 1), m=80, num_iterations=60, learning_rate=0.1,
                         seed=7):
     """L_layer_model trains from He initialisation with the student's building blocks; returns (parameters, costs)."""
+    graded_on_its_own(L_layer_model, "L_layer_model", {
+        "initialize_parameters_deep": ref.initialize_parameters_deep, "L_model_forward": ref.L_model_forward,
+        "compute_cost": ref.compute_cost, "L_model_backward": ref.L_model_backward, "update_parameters":
+        ref.update_parameters},
+        lambda: _check_L_layer_model(L_layer_model, layer_dims=layer_dims, m=m, num_iterations=num_iterations,
+            learning_rate=learning_rate, seed=seed))
+
+
+def _check_L_layer_model(L_layer_model, layer_dims=(64, 5, 3, 1), m=80, num_iterations=60, learning_rate=0.1,
+                         seed=7):
     dims = list(layer_dims)
     L = len(dims) - 1
     X, Y = _digits_sample(m, seed)
@@ -589,7 +619,6 @@ def check_L_layer_model(L_layer_model, layer_dims=(64, 5, 3, 1), m=80, num_itera
                  "the update.")
         fail(f"costs[0] = {costs[0]:.6f}, costs[-1] = {costs[-1]:.6f}, expected {expected_costs[0]:.6f} and "
              f"{expected_costs[-1]:.6f}: append compute_cost(AL, Y) once per iteration, before the update.")
-    passed("L_layer_model")
 
 
 # --- gradient checking ----------------------------------------------------------------------------

@@ -11,8 +11,8 @@ import numpy as np
 
 from .. import deep
 from .. import dropout as ref
-from .core import (ExerciseFailure, Mistake, expect_array, expect_keys, expect_tuple, fail, passed,
-                   student_call)
+from .core import (ExerciseFailure, Mistake, expect_array, expect_keys, expect_tuple, fail, graded_on_its_own,
+                   passed, student_call)
 from .core import copy_inputs as _copy, same_array as _same
 
 
@@ -241,6 +241,14 @@ def check_L_model_forward_with_dropout(L_model_forward_with_dropout, layer_dims=
                                        keep_probs=(0.8, 0.6), seed=2):
     """[LINEAR -> RELU -> DROPOUT] * (L-1) -> LINEAR -> SIGMOID; masks rng.random(A.shape) < keep_prob drawn in
     layer order; caches[l - 1] = (((A_prev, W, b), Z), D), D None for layer L. keep_probs: a list, or one number."""
+    graded_on_its_own(L_model_forward_with_dropout, "L_model_forward_with_dropout", {
+        "dropout_forward": ref.dropout_forward},
+        lambda: _check_L_model_forward_with_dropout(L_model_forward_with_dropout, layer_dims=layer_dims, m=m,
+            keep_probs=keep_probs, seed=seed))
+
+
+def _check_L_model_forward_with_dropout(L_model_forward_with_dropout, layer_dims=(3, 5, 4, 1), m=6,
+                                        keep_probs=(0.8, 0.6), seed=2):
     rng = np.random.default_rng(200 + seed)
     dims = list(layer_dims)
     L = len(dims) - 1
@@ -271,7 +279,6 @@ def check_L_model_forward_with_dropout(L_model_forward_with_dropout, layer_dims=
                      "A, D = dropout_forward(A, keep_prob_of_that_layer, rng).")
         expect_array(f"AL (keep_probs = {given})", AL, expected_AL, what="(1, m)")
         _check_dropout_caches(caches, expected_caches, L)
-    passed("L_model_forward_with_dropout")
 
 
 def _check_dropout_caches(caches, expected_caches, L):
@@ -323,6 +330,14 @@ def _backward_variant(AL, Y, caches, keep_probs, *, mask=True, divide=True, kp_i
 def check_L_model_backward_with_dropout(L_model_backward_with_dropout, layer_dims=(3, 5, 4, 1), m=6,
                                         keep_probs=(0.8, 0.6), seed=3):
     """dZ[L] = AL - Y; then for l = L-1..1: dA{l} = dA{l} * D{l} / keep_probs[l - 1], then ReLU and linear backward."""
+    graded_on_its_own(L_model_backward_with_dropout, "L_model_backward_with_dropout", {
+        "dropout_backward": ref.dropout_backward},
+        lambda: _check_L_model_backward_with_dropout(L_model_backward_with_dropout, layer_dims=layer_dims, m=m,
+            keep_probs=keep_probs, seed=seed))
+
+
+def _check_L_model_backward_with_dropout(L_model_backward_with_dropout, layer_dims=(3, 5, 4, 1), m=6,
+                                         keep_probs=(0.8, 0.6), seed=3):
     rng = np.random.default_rng(300 + seed)
     dims = list(layer_dims)
     L = len(dims) - 1
@@ -370,7 +385,6 @@ def check_L_model_backward_with_dropout(L_model_backward_with_dropout, layer_dim
         what = f"(n[{l}], n[{int(l) - 1}]), like W{l}" if key.startswith("dW") else f"(n[{l}], 1), like b{l}"
         expect_array(f"grads['{key}']", grads[key], expected[key], m=m, what=what,
                      mistakes=[Mistake(hint, value[key]) for hint, value in computed])
-    passed("L_model_backward_with_dropout")
 
 
 # --- exercise 5: prediction --------------------------------------------------------------------------
