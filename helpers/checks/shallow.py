@@ -268,3 +268,39 @@ def _check_predict(predict, n_x=3, n_h=4, m=7, seed=6):
         Mistake("predict returned probabilities: threshold them, (A2 > 0.5).", A2),
         Mistake("The classes are swapped: predict 1 where A2 > 0.5.", 1 - expected),
     ])
+
+
+# --- challenge (optional, ungraded): sigmoid, tanh or ReLU in the hidden layer ---------------------
+
+def check_activation_and_derivative(activation_and_derivative, shape=(3, 5), seed=7):
+    """activation_and_derivative(Z, name) -> (g(Z), g'(Z)) for "sigmoid", "tanh" and "relu" (slope 0 at 0)."""
+    Z = np.random.default_rng(seed).standard_normal(shape) * 2
+    Z.flat[::4] = 0.0                                 # where ReLU's slope convention matters
+    for name in ref.HIDDEN_ACTIVATIONS:
+        result = student_call(activation_and_derivative, "activation_and_derivative", Z.copy(), name)
+        A, slope = expect_tuple(f"activation_and_derivative(Z, '{name}')", result, 2, "a tuple (A, dA_dZ)")
+        expected_A, expected_slope = ref.activation_and_derivative(Z, name)
+        s, t = ref.sigmoid(Z), np.tanh(Z)
+        expect_array(f"A for '{name}'", A, expected_A, what="(the shape of Z)", mistakes=[
+            Mistake(f"A is Z: apply the activation '{name}'.", Z, id="activation_and_derivative.identity"),
+            Mistake("ReLU is max(0, z), element by element (np.maximum, not np.max, which reduces an axis).",
+                    np.max(Z, axis=0), id="activation_and_derivative.relu-np-max"),
+        ])
+        slopes = {"sigmoid": [
+            Mistake("The sigmoid's slope is s (1 - s), with s = sigmoid(Z): you returned s.", s,
+                    id="activation_and_derivative.sigmoid-slope-s"),
+            Mistake("The sigmoid's slope is s (1 - s): you used tanh's 1 - s^2.", 1 - s ** 2,
+                    id="activation_and_derivative.sigmoid-slope-tanh-form"),
+        ], "tanh": [
+            Mistake("tanh's slope is 1 - tanh(Z)^2: square the activation.", 1 - t,
+                    id="activation_and_derivative.tanh-slope-not-squared"),
+            Mistake("tanh's slope is 1 - tanh(Z)^2: you used the sigmoid's form t (1 - t).", t * (1 - t),
+                    id="activation_and_derivative.tanh-slope-sigmoid-form"),
+        ], "relu": [
+            Mistake("ReLU's slope at exactly z = 0 is taken as 0 in this course: the mask is Z > 0, not Z >= 0.",
+                    (Z >= 0).astype(float), id="activation_and_derivative.relu-slope-at-zero"),
+            Mistake("ReLU's slope is 1 where the unit is active and 0 elsewhere: you returned max(0, Z) itself.",
+                    np.maximum(0, Z), id="activation_and_derivative.relu-slope-is-relu"),
+        ]}[name]
+        expect_array(f"dA_dZ for '{name}'", slope, expected_slope, what="(the shape of Z)", mistakes=slopes)
+    passed("activation_and_derivative")
