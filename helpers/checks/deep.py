@@ -703,3 +703,36 @@ def check_gradient_check(gradient_check, layer_dims=(3, 2, 1), seed=12):
         expect_float(f"gradient_check with {description}", difference, expected, rtol=1e-4, atol=1e-12,
                      mistakes=mistakes)
     passed("gradient_check")
+
+
+# --- challenge (optional, ungraded): how precise is a difference quotient? -------------------------
+
+def check_difference_quotient(difference_quotient, x=0.7, epsilon=1e-2, seed=13):
+    """difference_quotient(f, x, epsilon, two_sided) -> the two-sided or the one-sided (forward) quotient."""
+    from .. import gradcheck
+
+    a, c = np.random.default_rng(seed).uniform(0.5, 1.5, 2)
+
+    def f(t):
+        return float(np.exp(a * t) + c * t ** 3)
+
+    forward = (f(x + epsilon) - f(x)) / epsilon
+    backward = (f(x) - f(x - epsilon)) / epsilon
+    central_without_2 = (f(x + epsilon) - f(x - epsilon)) / epsilon
+    central = central_without_2 / 2
+    for two_sided in (True, False):
+        value = student_call(difference_quotient, "difference_quotient", f, x, epsilon, two_sided=two_sided)
+        expected = gradcheck.difference_quotient(f, x, epsilon, two_sided)
+        mistakes = ([Mistake("The two-sided quotient spans 2 epsilon: divide f(x + eps) - f(x - eps) by 2 epsilon.",
+                             central_without_2, id="difference_quotient.two-sided-without-2"),
+                     Mistake("two_sided=True asks for (f(x + eps) - f(x - eps)) / (2 eps): you returned the one-sided "
+                             "quotient.", forward, id="difference_quotient.one-sided-when-two-sided")]
+                    if two_sided else
+                    [Mistake("two_sided=False asks for the one-sided (f(x + eps) - f(x)) / eps: you returned the "
+                             "two-sided quotient.", central,
+                             id="difference_quotient.two-sided-when-one-sided"),
+                     Mistake("The one-sided quotient of this challenge looks forward: (f(x + eps) - f(x)) / eps, not "
+                             "(f(x) - f(x - eps)) / eps.", backward, id="difference_quotient.backward-difference")])
+        expect_float(f"difference_quotient(f, {x}, {epsilon}, two_sided={two_sided})", value, expected,
+                     mistakes=mistakes, rtol=1e-9)
+    passed("difference_quotient")
