@@ -433,3 +433,39 @@ def check_predict_dropout(predict_dropout, layer_dims=(2, 8, 8, 1), m=40, keep_p
              "no dropout at test time; predict with L_model_forward(X, parameters) and AL > 0.5.")
     expect_array("predictions", first, expected, what="(1, m) of 0/1", mistakes=mistakes)
     passed("predict_dropout")
+
+
+# --- challenge (optional, ungraded): Monte-Carlo dropout ---------------------------------------------
+
+def check_mc_dropout_predict(mc_dropout_predict, layer_dims=(3, 6, 5, 1), m=8, keep_probs=(0.7, 0.5), n_samples=5,
+                             seed=5):
+    """The mean of AL over n_samples passes of L_model_forward_with_dropout with masks drawn in turn from rng."""
+    graded_on_its_own(mc_dropout_predict, "mc_dropout_predict",
+                      {"L_model_forward_with_dropout": ref.L_model_forward_with_dropout},
+                      lambda: _check_mc_dropout_predict(mc_dropout_predict, layer_dims, m, keep_probs, n_samples,
+                                                        seed))
+
+
+def _check_mc_dropout_predict(mc_dropout_predict, layer_dims, m, keep_probs, n_samples, seed):
+    rng = np.random.default_rng(300 + seed)
+    dims = list(layer_dims)
+    parameters = _random_parameters(rng, dims)
+    X = rng.standard_normal((dims[0], m))
+    result = student_call(mc_dropout_predict, "mc_dropout_predict", _copy(parameters), X.copy(), keep_probs,
+                          np.random.default_rng(seed), n_samples)
+    expected = ref.mc_dropout_predict(parameters, X, keep_probs, np.random.default_rng(seed), n_samples)
+    samples_rng = np.random.default_rng(seed)
+    samples = [ref.L_model_forward_with_dropout(X, parameters, keep_probs, samples_rng)[0] for _ in range(n_samples)]
+    if isinstance(result, np.ndarray) and result.dtype == bool:
+        result = result.astype(np.float64)
+    expect_array("mc_dropout_predict(...)", result, expected, what="(1, m) probabilities", mistakes=[
+        Mistake("You averaged the 0/1 predictions of the thinned networks: average their probabilities AL.",
+                np.mean([s > 0.5 for s in samples], axis=0), id="mc_dropout_predict.averages-labels"),
+        Mistake("Return the mean probability itself, not its 0/1 threshold.", (expected > 0.5).astype(float),
+                id="mc_dropout_predict.returns-labels"),
+        Mistake("This is one thinned network: average n_samples forward passes, each drawing new masks from the one "
+                "rng you are given (not from a new generator per pass, which repeats the same masks).",
+                samples[0], id="mc_dropout_predict.one-sample"),
+        Mistake("This is the plain network without dropout: every pass must use L_model_forward_with_dropout.",
+                deep.L_model_forward(X, parameters)[0], id="mc_dropout_predict.no-dropout"),
+    ])
