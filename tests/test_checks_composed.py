@@ -220,16 +220,10 @@ def test_a_broken_building_block_costs_only_its_own_exercise(check, exercise, so
 
 def test_a_wrong_composition_still_fails_with_the_reference_blocks():
     """nn_model that never assigns the update back fails, whatever its blocks are."""
-    kernel = notebook(SHALLOW, STUB.format(name="update_parameters"), '''
-def nn_model(X, Y, n_h, num_iterations=10000, learning_rate=1.2, seed=2, print_cost=False):
-    parameters = initialize_parameters(X.shape[0], n_h, Y.shape[0], seed=seed)
-    costs = []
-    for i in range(num_iterations):
-        A2, cache = forward_propagation(X, parameters)
-        costs.append(compute_cost(A2, Y))
-        update_parameters(parameters, backward_propagation(parameters, cache, X, Y), learning_rate)
-    return parameters, costs
-''')
+    never_assigned = SHALLOW.replace("        parameters = update_parameters(parameters, backward_propagation(",
+                                     "        update_parameters(parameters, backward_propagation(")
+    assert never_assigned != SHALLOW
+    kernel = notebook(never_assigned, STUB.format(name="update_parameters"))
     with pytest.raises(ExerciseFailure, match="never changed"):
         shallow_checks.check_nn_model(kernel.nn_model)
 

@@ -11,6 +11,7 @@ two places, most specific first:
 """
 from __future__ import annotations
 
+import functools
 import io
 import numbers
 import re
@@ -143,6 +144,20 @@ def graded_on_its_own(fn, name: str, blocks: dict, run) -> None:
                    + " together: run their test cells again")
         print(f"  Note: {name} itself is right (it is graded with the reference building blocks). With your own "
               f"building blocks it fails, {because}.")
+
+
+def composed_of(**blocks):
+    """Decorator of the check of a composed exercise: `check_X(X, ...)` is graded on its own, with the
+    reference `blocks` ({name: reference}) in place of the student's (see graded_on_its_own); the
+    decorated check raises on a wrong answer and leaves the success line to graded_on_its_own."""
+    def decorate(check):
+        name = check.__name__.removeprefix("check_")
+
+        @functools.wraps(check)
+        def graded(fn, *args, **kwargs):
+            graded_on_its_own(fn, name, blocks, lambda: check(fn, *args, **kwargs))
+        return graded
+    return decorate
 
 
 def _composition_fails(fn, run, replacements: dict) -> bool:

@@ -12,8 +12,8 @@ import numbers
 import numpy as np
 
 from .. import deep as ref
-from .core import (ExerciseFailure, Mistake, expect_array, expect_float, expect_keys, expect_tuple, fail,
-                   graded_on_its_own, passed, student_call)
+from .core import (ExerciseFailure, Mistake, composed_of, expect_array, expect_float, expect_keys, expect_tuple,
+                   fail, passed, student_call)
 from .core import copy_inputs as _copy, same_array as _same
 
 
@@ -297,14 +297,9 @@ def _check_activation_cache(name, cache, A_prev, W, b, Z, A):
     expect_array(f"{name}[1] (the activation cache Z)", second, Z, what="(n[l], m)")
 
 
+@composed_of(linear_forward=ref.linear_forward, relu=ref.relu)
 def check_linear_activation_forward(linear_activation_forward, n_prev=4, n=3, m=5, seed=5):
     """A = g(W A_prev + b) for g = relu and sigmoid; returns (A, ((A_prev, W, b), Z))."""
-    graded_on_its_own(linear_activation_forward, "linear_activation_forward", {
-        "linear_forward": ref.linear_forward, "relu": ref.relu},
-        lambda: _check_linear_activation_forward(linear_activation_forward, n_prev=n_prev, n=n, m=m, seed=seed))
-
-
-def _check_linear_activation_forward(linear_activation_forward, n_prev=4, n=3, m=5, seed=5):
     rng = np.random.default_rng(seed)
     for activation in ("sigmoid", "relu"):
         A_prev = rng.standard_normal((n_prev, m))
@@ -325,13 +320,9 @@ def _check_linear_activation_forward(linear_activation_forward, n_prev=4, n=3, m
         _check_activation_cache(f"cache (activation='{activation}')", cache, A_prev, W, b, Z, expected)
 
 
+@composed_of(linear_activation_forward=ref.linear_activation_forward)
 def check_L_model_forward(L_model_forward, layer_dims=(5, 4, 3, 1), m=6, seed=6):
     """L-1 ReLU layers then one sigmoid layer; returns (AL, caches) with caches[l-1] = ((A{l-1}, W{l}, b{l}), Z{l})."""
-    graded_on_its_own(L_model_forward, "L_model_forward", {"linear_activation_forward": ref.linear_activation_forward},
-        lambda: _check_L_model_forward(L_model_forward, layer_dims=layer_dims, m=m, seed=seed))
-
-
-def _check_L_model_forward(L_model_forward, layer_dims=(5, 4, 3, 1), m=6, seed=6):
     rng = np.random.default_rng(seed)
     dims = list(layer_dims)
     L = len(dims) - 1
@@ -431,15 +422,10 @@ def check_linear_backward(linear_backward, n_prev=4, n=3, m=5, seed=8):
     passed("linear_backward")
 
 
+@composed_of(relu_backward=ref.relu_backward, sigmoid_backward=ref.sigmoid_backward,
+             linear_backward=ref.linear_backward)
 def check_linear_activation_backward(linear_activation_backward, n_prev=4, n=3, m=5, seed=9):
     """dZ = relu_backward / sigmoid_backward(dA, Z), then linear_backward(dZ, linear_cache)."""
-    graded_on_its_own(linear_activation_backward, "linear_activation_backward", {
-        "relu_backward": ref.relu_backward, "sigmoid_backward": ref.sigmoid_backward, "linear_backward":
-        ref.linear_backward},
-        lambda: _check_linear_activation_backward(linear_activation_backward, n_prev=n_prev, n=n, m=m, seed=seed))
-
-
-def _check_linear_activation_backward(linear_activation_backward, n_prev=4, n=3, m=5, seed=9):
     rng = np.random.default_rng(seed)
     for activation in ("sigmoid", "relu"):
         A_prev = rng.standard_normal((n_prev, m))
@@ -466,14 +452,9 @@ def _check_linear_activation_backward(linear_activation_backward, n_prev=4, n=3,
             ])
 
 
+@composed_of(linear_activation_backward=ref.linear_activation_backward)
 def check_L_model_backward(L_model_backward, layer_dims=(3, 3, 3, 3, 1), m=5, seed=36):
     """dAL = -(Y/AL - (1-Y)/(1-AL)); sigmoid backward for layer L, then ReLU backward for l = L-1 .. 1."""
-    graded_on_its_own(L_model_backward, "L_model_backward", {
-        "linear_activation_backward": ref.linear_activation_backward},
-        lambda: _check_L_model_backward(L_model_backward, layer_dims=layer_dims, m=m, seed=seed))
-
-
-def _check_L_model_backward(L_model_backward, layer_dims=(3, 3, 3, 3, 1), m=5, seed=36):
     rng = np.random.default_rng(seed)
     dims = list(layer_dims)
     L = len(dims) - 1
@@ -569,19 +550,12 @@ def _digits_sample(m, seed):
     return X[:, columns], Y[:, columns]
 
 
+@composed_of(initialize_parameters_deep=ref.initialize_parameters_deep, L_model_forward=ref.L_model_forward,
+             compute_cost=ref.compute_cost, L_model_backward=ref.L_model_backward,
+             update_parameters=ref.update_parameters)
 def check_L_layer_model(L_layer_model, layer_dims=(64, 5, 3, 1), m=80, num_iterations=60, learning_rate=0.1,
                         seed=7):
     """L_layer_model trains from He initialisation with the student's building blocks; returns (parameters, costs)."""
-    graded_on_its_own(L_layer_model, "L_layer_model", {
-        "initialize_parameters_deep": ref.initialize_parameters_deep, "L_model_forward": ref.L_model_forward,
-        "compute_cost": ref.compute_cost, "L_model_backward": ref.L_model_backward, "update_parameters":
-        ref.update_parameters},
-        lambda: _check_L_layer_model(L_layer_model, layer_dims=layer_dims, m=m, num_iterations=num_iterations,
-            learning_rate=learning_rate, seed=seed))
-
-
-def _check_L_layer_model(L_layer_model, layer_dims=(64, 5, 3, 1), m=80, num_iterations=60, learning_rate=0.1,
-                         seed=7):
     dims = list(layer_dims)
     L = len(dims) - 1
     X, Y = _digits_sample(m, seed)

@@ -11,8 +11,8 @@ import numpy as np
 
 from .. import deep
 from .. import dropout as ref
-from .core import (ExerciseFailure, Mistake, expect_array, expect_keys, expect_tuple, fail, graded_on_its_own,
-                   passed, student_call)
+from .core import (ExerciseFailure, Mistake, composed_of, expect_array, expect_keys, expect_tuple, fail, passed,
+                   student_call)
 from .core import copy_inputs as _copy, same_array as _same
 
 
@@ -237,18 +237,11 @@ def _index_error_hint(failure, L):
     raise failure
 
 
+@composed_of(dropout_forward=ref.dropout_forward)
 def check_L_model_forward_with_dropout(L_model_forward_with_dropout, layer_dims=(3, 5, 4, 1), m=6,
                                        keep_probs=(0.8, 0.6), seed=2):
     """[LINEAR -> RELU -> DROPOUT] * (L-1) -> LINEAR -> SIGMOID; masks rng.random(A.shape) < keep_prob drawn in
     layer order; caches[l - 1] = (((A_prev, W, b), Z), D), D None for layer L. keep_probs: a list, or one number."""
-    graded_on_its_own(L_model_forward_with_dropout, "L_model_forward_with_dropout", {
-        "dropout_forward": ref.dropout_forward},
-        lambda: _check_L_model_forward_with_dropout(L_model_forward_with_dropout, layer_dims=layer_dims, m=m,
-            keep_probs=keep_probs, seed=seed))
-
-
-def _check_L_model_forward_with_dropout(L_model_forward_with_dropout, layer_dims=(3, 5, 4, 1), m=6,
-                                        keep_probs=(0.8, 0.6), seed=2):
     rng = np.random.default_rng(200 + seed)
     dims = list(layer_dims)
     L = len(dims) - 1
@@ -327,17 +320,10 @@ def _backward_variant(AL, Y, caches, keep_probs, *, mask=True, divide=True, kp_i
     return grads
 
 
+@composed_of(dropout_backward=ref.dropout_backward)
 def check_L_model_backward_with_dropout(L_model_backward_with_dropout, layer_dims=(3, 5, 4, 1), m=6,
                                         keep_probs=(0.8, 0.6), seed=3):
     """dZ[L] = AL - Y; then for l = L-1..1: dA{l} = dA{l} * D{l} / keep_probs[l - 1], then ReLU and linear backward."""
-    graded_on_its_own(L_model_backward_with_dropout, "L_model_backward_with_dropout", {
-        "dropout_backward": ref.dropout_backward},
-        lambda: _check_L_model_backward_with_dropout(L_model_backward_with_dropout, layer_dims=layer_dims, m=m,
-            keep_probs=keep_probs, seed=seed))
-
-
-def _check_L_model_backward_with_dropout(L_model_backward_with_dropout, layer_dims=(3, 5, 4, 1), m=6,
-                                         keep_probs=(0.8, 0.6), seed=3):
     rng = np.random.default_rng(300 + seed)
     dims = list(layer_dims)
     L = len(dims) - 1
@@ -437,16 +423,10 @@ def check_predict_dropout(predict_dropout, layer_dims=(2, 8, 8, 1), m=40, keep_p
 
 # --- challenge (optional, ungraded): Monte-Carlo dropout ---------------------------------------------
 
+@composed_of(L_model_forward_with_dropout=ref.L_model_forward_with_dropout)
 def check_mc_dropout_predict(mc_dropout_predict, layer_dims=(3, 6, 5, 1), m=8, keep_probs=(0.7, 0.5), n_samples=5,
                              seed=5):
     """The mean of AL over n_samples passes of L_model_forward_with_dropout with masks drawn in turn from rng."""
-    graded_on_its_own(mc_dropout_predict, "mc_dropout_predict",
-                      {"L_model_forward_with_dropout": ref.L_model_forward_with_dropout},
-                      lambda: _check_mc_dropout_predict(mc_dropout_predict, layer_dims, m, keep_probs, n_samples,
-                                                        seed))
-
-
-def _check_mc_dropout_predict(mc_dropout_predict, layer_dims, m, keep_probs, n_samples, seed):
     rng = np.random.default_rng(300 + seed)
     dims = list(layer_dims)
     parameters = _random_parameters(rng, dims)

@@ -7,7 +7,7 @@ from __future__ import annotations
 import numpy as np
 
 from .. import shallow as ref
-from .core import (Mistake, expect_array, expect_float, expect_keys, expect_tuple, fail, graded_on_its_own, passed,
+from .core import (Mistake, composed_of, expect_array, expect_float, expect_keys, expect_tuple, fail, passed,
                    student_call)
 
 PARAM_KEYS = ("W1", "b1", "W2", "b2")
@@ -85,13 +85,9 @@ def check_initialize_parameters(initialize_parameters, n_x=3, n_h=4, n_y=1, seed
     passed("initialize_parameters")
 
 
+@composed_of(sigmoid=ref.sigmoid)
 def check_forward_propagation(forward_propagation, n_x=3, n_h=4, m=5, seed=1):
     """Z1 = W1 X + b1, A1 = tanh(Z1), Z2 = W2 A1 + b2, A2 = sigmoid(Z2)."""
-    graded_on_its_own(forward_propagation, "forward_propagation", {"sigmoid": ref.sigmoid},
-        lambda: _check_forward_propagation(forward_propagation, n_x=n_x, n_h=n_h, m=m, seed=seed))
-
-
-def _check_forward_propagation(forward_propagation, n_x=3, n_h=4, m=5, seed=1):
     rng = np.random.default_rng(seed)
     parameters = _random_parameters(rng, n_x, n_h)
     X = rng.standard_normal((n_x, m))
@@ -208,17 +204,11 @@ def check_update_parameters(update_parameters, n_x=3, n_h=4, learning_rate=0.7, 
     passed("update_parameters")
 
 
+@composed_of(initialize_parameters=ref.initialize_parameters, forward_propagation=ref.forward_propagation,
+             compute_cost=ref.compute_cost, backward_propagation=ref.backward_propagation,
+             update_parameters=ref.update_parameters)
 def check_nn_model(nn_model, n_h=4, m=60, num_iterations=300, learning_rate=1.2, seed=3):
     """nn_model trains with the student's building blocks and returns (parameters, costs)."""
-    graded_on_its_own(nn_model, "nn_model", {
-        "initialize_parameters": ref.initialize_parameters, "forward_propagation": ref.forward_propagation,
-        "compute_cost": ref.compute_cost, "backward_propagation": ref.backward_propagation, "update_parameters":
-        ref.update_parameters},
-        lambda: _check_nn_model(nn_model, n_h=n_h, m=m, num_iterations=num_iterations, learning_rate=learning_rate,
-            seed=seed))
-
-
-def _check_nn_model(nn_model, n_h=4, m=60, num_iterations=300, learning_rate=1.2, seed=3):
     from ..data import load_planar_flower
     X, Y = load_planar_flower(m=m, seed=seed)
     result = student_call(nn_model, "nn_model", X, Y, n_h, num_iterations=num_iterations,
@@ -245,13 +235,9 @@ def _check_nn_model(nn_model, n_h=4, m=60, num_iterations=300, learning_rate=1.2
              f"(is compute_cost right?).")
 
 
+@composed_of(forward_propagation=ref.forward_propagation)
 def check_predict(predict, n_x=3, n_h=4, m=7, seed=6):
     """predictions = 1 where A2 > 0.5, else 0; shape (1, m)."""
-    graded_on_its_own(predict, "predict", {"forward_propagation": ref.forward_propagation},
-        lambda: _check_predict(predict, n_x=n_x, n_h=n_h, m=m, seed=seed))
-
-
-def _check_predict(predict, n_x=3, n_h=4, m=7, seed=6):
     rng = np.random.default_rng(seed)
     parameters = _random_parameters(rng, n_x, n_h)
     X = rng.standard_normal((n_x, m))
