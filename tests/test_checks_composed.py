@@ -146,6 +146,33 @@ def L_model_backward_with_dropout(AL, Y, caches, keep_probs):
     return grads
 '''
 
+L_LAYER_MODEL = '''
+def initialize_parameters_deep(layer_dims, seed=3):
+    rng, shapes = np.random.default_rng(seed), list(zip(layer_dims[1:], layer_dims[:-1]))
+    weights = [rng.standard_normal(shape) * (2 / shape[1]) ** 0.5 for shape in shapes]
+    return {key: value for l, (W, (n, _)) in enumerate(zip(weights, shapes), start=1)
+            for key, value in ((f"W{l}", W), (f"b{l}", np.zeros((n, 1))))}
+
+def compute_cost(AL, Y):
+    return float(-np.mean(Y * np.log(AL) + (1 - Y) * np.log(1 - AL)))
+
+def update_parameters(parameters, grads, learning_rate):
+    return {k: v - learning_rate * grads["d" + k] for k, v in parameters.items()}
+
+def L_layer_model(X, Y, layer_dims, learning_rate=0.1, num_iterations=1000, seed=1, print_cost=False):
+    parameters, costs = initialize_parameters_deep(layer_dims, seed=seed), []
+    for i in range(num_iterations):
+        AL, caches = L_model_forward(X, parameters)
+        costs.append(compute_cost(AL, Y))
+        parameters = update_parameters(parameters, L_model_backward(AL, Y, caches), learning_rate)
+    return parameters, costs
+'''
+
+MC_DROPOUT = '''
+def mc_dropout_predict(parameters, X, keep_probs, rng, n_samples):
+    return sum(L_model_forward_with_dropout(X, parameters, keep_probs, rng)[0] for _ in range(n_samples)) / n_samples
+'''
+
 STUB = '''
 def {name}(*args, **kwargs):
     raise NotImplementedError()
@@ -178,12 +205,14 @@ CASES = [
      "def relu(Z):\n    return np.max(Z, 0)\n", "relu"),
     (deep_checks.check_L_model_forward, "L_model_forward", DEEP,
      "def linear_forward(A_prev, W, b):\n    return W @ A_prev, (A_prev, W, b)\n",
-     "linear_activation_forward"),       # the block it calls directly, whose own note names linear_forward
+     "linear_forward"),                  # called through linear_activation_forward, which is right
     (deep_checks.check_linear_activation_backward, "linear_activation_backward", DEEP,
      "def linear_backward(dZ, cache):\n    A_prev, W, b = cache\n"
      "    return W.T @ dZ, dZ @ A_prev.T, dZ.sum(axis=1, keepdims=True)\n", "linear_backward"),
     (deep_checks.check_L_model_backward, "L_model_backward", DEEP, STUB.format(name="relu_backward"),
-     "linear_activation_backward"),
+     "relu_backward"),
+    (deep_checks.check_L_layer_model, "L_layer_model", DEEP + L_LAYER_MODEL, STUB.format(name="sigmoid_backward"),
+     "sigmoid_backward"),
     (deep_checks.check_linear_activation_backward, "linear_activation_backward", DEEP,
      STUB.format(name="relu_backward"), "relu_backward"),
     (dropout_checks.check_L_model_forward_with_dropout, "L_model_forward_with_dropout", DROPOUT,
@@ -191,6 +220,9 @@ CASES = [
      "dropout_forward"),
     (dropout_checks.check_L_model_backward_with_dropout, "L_model_backward_with_dropout", DROPOUT,
      STUB.format(name="dropout_backward"), "dropout_backward"),
+    (dropout_checks.check_mc_dropout_predict, "mc_dropout_predict", DROPOUT + MC_DROPOUT,
+     "def dropout_forward(A, keep_prob, rng):\n    D = rng.random(A.shape) < keep_prob\n    return A * D, D\n",
+     "dropout_forward"),                 # called through L_model_forward_with_dropout, which is right
 ]
 IDS = [f"{exercise}:{block}" for _, exercise, _, _, block in CASES]
 
@@ -228,21 +260,19 @@ def test_a_wrong_composition_still_fails_with_the_reference_blocks():
         shallow_checks.check_nn_model(kernel.nn_model)
 
 
-def test_blocks_broken_only_together_are_named_together(capsys):
-    """When no block breaks the composition alone (each works beside the reference of the other),
-    the note names them together."""
+def test_blocks_that_break_the_composition_only_together_are_named_together(capsys):
+    """No block alone breaks the composition, and no reference alone repairs it: the note names
+    them all."""
     from helpers.checks.core import graded_on_its_own
 
-    kernel = notebook("def composed():\n    return first() + second()\n"
-                      "def first():\n    return 0\n"
-                      "def second():\n    return 2\n")     # 0 + 2 is right; with one reference, 1 + 2 or 0 + 1
+    kernel = notebook("def composed():\n    return a() + b() + c()\n")
+    kernel.a, kernel.b, kernel.c = (lambda: 2), (lambda: 2), (lambda: 2)     # 6: wrong; one reference: 5, wrong
 
     def run():
-        if kernel.composed() not in (2,):
+        if kernel.composed() not in (3, 4):                                  # one student's block alone: 4, right
             raise ExerciseFailure("wrong")
 
-    kernel.first, kernel.second = (lambda: 0), (lambda: 3)      # together 3: wrong; alone 1 + 3 or 0 + 1: wrong too
-    graded_on_its_own(kernel.composed, "composed", {"first": lambda: 1, "second": lambda: 1}, run)
+    graded_on_its_own(kernel.composed, "composed", {"a": lambda: 1, "b": lambda: 1, "c": lambda: 1}, run)
     out = capsys.readouterr().out
     assert "\u2714 composed: all tests passed." in out
-    assert "because of your `first`" in out                   # the first block that breaks it alone is named
+    assert "because of your building blocks `a`, `b`, `c` together" in out

@@ -130,15 +130,17 @@ def graded_on_its_own(fn, name: str, blocks: dict, run) -> None:
     The grade depends on fn alone: run() goes with the reference blocks in place of the
     student's (names_replaced). When it passes, run() goes once more with the student's own
     blocks, silently; if that fails, the success line is followed by a note naming the building
-    block to fix first (the first one that breaks the composition alone). The note goes to
-    stdout: a test cell that writes to stderr scores 0 in nbgrader.
+    block to fix first: the first (in the notebook's order, so list the blocks that other blocks
+    call first) whose reference alone repairs the composition, else the first that breaks it
+    alone. The note goes to stdout: a test cell that writes to stderr scores 0 in nbgrader.
     """
     with names_replaced(fn, blocks):
         run()
     passed(name)
     if _composition_fails(fn, run, {}):
-        culprit = next((block for block in blocks
-                        if _composition_fails(fn, run, {b: r for b, r in blocks.items() if b != block})), None)
+        culprit = (next((block for block in blocks if not _composition_fails(fn, run, {block: blocks[block]})), None)
+                   or next((block for block in blocks
+                            if _composition_fails(fn, run, {b: r for b, r in blocks.items() if b != block})), None))
         because = (f"because of your `{culprit}`: fix `{culprit}` first (its own test cell says what is wrong)"
                    if culprit else "because of your building blocks " + ", ".join(f"`{b}`" for b in blocks)
                    + " together: run their test cells again")

@@ -320,7 +320,7 @@ def check_linear_activation_forward(linear_activation_forward, n_prev=4, n=3, m=
         _check_activation_cache(f"cache (activation='{activation}')", cache, A_prev, W, b, Z, expected)
 
 
-@composed_of(linear_activation_forward=ref.linear_activation_forward)
+@composed_of(relu=ref.relu, linear_forward=ref.linear_forward, linear_activation_forward=ref.linear_activation_forward)
 def check_L_model_forward(L_model_forward, layer_dims=(5, 4, 3, 1), m=6, seed=6):
     """L-1 ReLU layers then one sigmoid layer; returns (AL, caches) with caches[l-1] = ((A{l-1}, W{l}, b{l}), Z{l})."""
     rng = np.random.default_rng(seed)
@@ -452,7 +452,8 @@ def check_linear_activation_backward(linear_activation_backward, n_prev=4, n=3, 
             ])
 
 
-@composed_of(linear_activation_backward=ref.linear_activation_backward)
+@composed_of(relu_backward=ref.relu_backward, sigmoid_backward=ref.sigmoid_backward, linear_backward=ref.linear_backward,
+             linear_activation_backward=ref.linear_activation_backward)
 def check_L_model_backward(L_model_backward, layer_dims=(3, 3, 3, 3, 1), m=5, seed=36):
     """dAL = -(Y/AL - (1-Y)/(1-AL)); sigmoid backward for layer L, then ReLU backward for l = L-1 .. 1."""
     rng = np.random.default_rng(seed)
@@ -550,8 +551,11 @@ def _digits_sample(m, seed):
     return X[:, columns], Y[:, columns]
 
 
-@composed_of(initialize_parameters_deep=ref.initialize_parameters_deep, L_model_forward=ref.L_model_forward,
-             compute_cost=ref.compute_cost, L_model_backward=ref.L_model_backward,
+@composed_of(initialize_parameters_deep=ref.initialize_parameters_deep, relu=ref.relu, relu_backward=ref.relu_backward,
+             sigmoid_backward=ref.sigmoid_backward, linear_forward=ref.linear_forward,
+             linear_activation_forward=ref.linear_activation_forward, L_model_forward=ref.L_model_forward,
+             compute_cost=ref.compute_cost, linear_backward=ref.linear_backward,
+             linear_activation_backward=ref.linear_activation_backward, L_model_backward=ref.L_model_backward,
              update_parameters=ref.update_parameters)
 def check_L_layer_model(L_layer_model, layer_dims=(64, 5, 3, 1), m=80, num_iterations=60, learning_rate=0.1,
                         seed=7):

@@ -423,7 +423,7 @@ def check_predict_dropout(predict_dropout, layer_dims=(2, 8, 8, 1), m=40, keep_p
 
 # --- challenge (optional, ungraded): Monte-Carlo dropout ---------------------------------------------
 
-@composed_of(L_model_forward_with_dropout=ref.L_model_forward_with_dropout)
+@composed_of(dropout_forward=ref.dropout_forward, L_model_forward_with_dropout=ref.L_model_forward_with_dropout)
 def check_mc_dropout_predict(mc_dropout_predict, layer_dims=(3, 6, 5, 1), m=8, keep_probs=(0.7, 0.5), n_samples=5,
                              seed=5):
     """The mean of AL over n_samples passes of L_model_forward_with_dropout with masks drawn in turn from rng."""

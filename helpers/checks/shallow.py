@@ -204,9 +204,9 @@ def check_update_parameters(update_parameters, n_x=3, n_h=4, learning_rate=0.7, 
     passed("update_parameters")
 
 
-@composed_of(initialize_parameters=ref.initialize_parameters, forward_propagation=ref.forward_propagation,
-             compute_cost=ref.compute_cost, backward_propagation=ref.backward_propagation,
-             update_parameters=ref.update_parameters)
+@composed_of(sigmoid=ref.sigmoid, initialize_parameters=ref.initialize_parameters,
+             forward_propagation=ref.forward_propagation, compute_cost=ref.compute_cost,
+             backward_propagation=ref.backward_propagation, update_parameters=ref.update_parameters)
 def check_nn_model(nn_model, n_h=4, m=60, num_iterations=300, learning_rate=1.2, seed=3):
     """nn_model trains with the student's building blocks and returns (parameters, costs)."""
     from ..data import load_planar_flower
@@ -235,7 +235,7 @@ def check_nn_model(nn_model, n_h=4, m=60, num_iterations=300, learning_rate=1.2,
              f"(is compute_cost right?).")
 
 
-@composed_of(forward_propagation=ref.forward_propagation)
+@composed_of(sigmoid=ref.sigmoid, forward_propagation=ref.forward_propagation)
 def check_predict(predict, n_x=3, n_h=4, m=7, seed=6):
     """predictions = 1 where A2 > 0.5, else 0; shape (1, m)."""
     rng = np.random.default_rng(seed)
