@@ -53,7 +53,6 @@ def test_challenge_hidden_activations(measured):
     four = {name: table[f"4 {name}"] for name in ("sigmoid", "tanh", "relu")}
     assert four["tanh"]["train"] == max(v["train"] for v in four.values())    # "tanh fits the flower best"
     assert four["tanh"]["cost"] < four["sigmoid"]["cost"]                    # "a lower cost than the sigmoid"
-    assert table["10 tanh"]["cost"] < table["10 sigmoid"]["cost"]
     assert four["relu"]["train"] < 0.7                                        # "below 70% on the training set"
     relu_10 = table["10 relu"]
     assert relu_10["train"] - four["relu"]["train"] > 0.1                     # "catches up most of the way"
