@@ -20,7 +20,7 @@ import numbers
 import numpy as np
 
 from . import deep
-from .validation import as_labels, as_matrix, parameters_dict, probability, rng_from
+from .validation import as_labels, as_matrix, parameters_dict, positive_int, probability, rng_from
 
 
 def dropout_forward(A, keep_prob, rng):
@@ -103,6 +103,15 @@ def predict_dropout(parameters: dict, X, keep_probs=None):
     """Predictions of a network trained with dropout: the plain forward pass (no mask, no scaling);
     keep_probs plays no role at test time. Returns (1, m) float 0/1."""
     return deep.predict(parameters, X)
+
+
+def mc_dropout_predict(parameters: dict, X, keep_probs, rng, n_samples: int):
+    """Monte-Carlo dropout (notebook 04's challenge): the mean of AL over n_samples forward passes of
+    L_model_forward_with_dropout, each with fresh masks drawn in turn from `rng`. Returns (1, m)
+    probabilities, to compare with the plain network's AL (the weight-scaling rule of inverted dropout)."""
+    n_samples = positive_int(n_samples, "n_samples")
+    rng = rng_from(rng, "rng")
+    return np.mean([L_model_forward_with_dropout(X, parameters, keep_probs, rng)[0] for _ in range(n_samples)], axis=0)
 
 
 def _dropout_cache(cache):

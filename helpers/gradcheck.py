@@ -27,6 +27,14 @@ def relative_error(approx, exact) -> float:
     return 0.0 if denominator == 0 else float(np.linalg.norm(approx - exact) / denominator)
 
 
+def difference_quotient(f, x: float, epsilon: float, two_sided: bool = True) -> float:
+    """The slope of f: float -> float at x, (f(x + eps) - f(x - eps)) / (2 eps) when two_sided, else the
+    one-sided (f(x + eps) - f(x)) / eps (notebook 02's challenge compares their errors)."""
+    if two_sided:
+        return float((f(x + epsilon) - f(x - epsilon)) / (2 * epsilon))
+    return float((f(x + epsilon) - f(x)) / epsilon)
+
+
 def numerical_gradient(f, x, epsilon: float = 1e-7) -> np.ndarray:
     """Two-sided numerical gradient of the scalar function f at the array x (x is restored).
 

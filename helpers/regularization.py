@@ -201,6 +201,20 @@ def random_shift(images, max_shift: int, rng) -> np.ndarray:
 
 # --- internals ------------------------------------------------------------------------------------
 
+def should_stop(dev_errors, patience: int) -> bool:
+    """Early stopping (notebook 03's challenge): True when the last `patience` dev errors brought no
+    improvement, none of them strictly below the best error measured before them.
+
+    dev_errors: the dev errors measured so far, one per evaluation; patience: a positive int.
+    False while there are no more than `patience` of them.
+    """
+    patience = positive_int(patience, "patience")
+    errors = [float(e) for e in dev_errors]
+    if len(errors) <= patience:
+        return False
+    return min(errors[-patience:]) >= min(errors[:-patience])
+
+
 def _layer(caches, l):
     """(A_prev, W, Z) of layer l from notebook 02's caches[l - 1] = ((A_prev, W, b), Z)."""
     try:

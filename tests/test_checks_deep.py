@@ -462,3 +462,34 @@ def test_hidden_tests_also_catch_the_mistake(check, answer, phrase):
         except ExerciseFailure:
             caught += 1
     assert caught >= 1
+
+
+# --- the challenge: one-sided and two-sided difference quotients ---------------------------------------
+
+def _quotient(f, x, epsilon, two_sided=True, *, without_2=False, always_forward=False, always_central=False,
+              backward=False):
+    """An independent answer, with one typical mistake when asked."""
+    if (two_sided and not always_forward) or always_central:
+        return (f(x + epsilon) - f(x - epsilon)) / (epsilon if without_2 else 2 * epsilon)
+    return (f(x) - f(x - epsilon)) / epsilon if backward else (f(x + epsilon) - f(x)) / epsilon
+
+
+QUOTIENT_MISTAKES = [
+    (dict(without_2=True), "difference_quotient.two-sided-without-2", "divide f(x + eps) - f(x - eps) by 2 epsilon"),
+    (dict(always_forward=True), "difference_quotient.one-sided-when-two-sided", "you returned the one-sided"),
+    (dict(always_central=True), "difference_quotient.two-sided-when-one-sided", "you returned the two-sided"),
+    (dict(backward=True), "difference_quotient.backward-difference", "looks forward"),
+]
+
+
+def test_challenge_difference_quotient_right_answer_passes(capsys):
+    checks.check_difference_quotient(_quotient)
+    checks.check_difference_quotient(_quotient, x=-1.3, epsilon=1e-3, seed=2)
+    assert "all tests passed" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("wrong, mistake, phrase", QUOTIENT_MISTAKES, ids=[m for _, m, _ in QUOTIENT_MISTAKES])
+def test_challenge_difference_quotient_names_the_mistake(wrong, mistake, phrase):
+    with pytest.raises(ExerciseFailure) as failure:
+        checks.check_difference_quotient(lambda f, x, e, two_sided=True: _quotient(f, x, e, two_sided, **wrong))
+    assert failure.value.mistake == mistake and phrase in str(failure.value)

@@ -401,3 +401,38 @@ def test_predict_mistakes_are_named(answer, phrase):
 
 def test_boolean_predictions_pass():
     checks.check_predict_dropout(lambda parameters, X, keep_probs: deep.L_model_forward(X, parameters)[0] > 0.5)
+
+
+# --- the challenge: Monte-Carlo dropout ------------------------------------------------------------------
+
+def _mc(parameters, X, keep_probs, rng, n_samples, *, labels=False, threshold=False, one=False, plain=False):
+    """An independent answer (a running sum), with one typical mistake when asked."""
+    if plain:
+        return deep.L_model_forward(X, parameters)[0]
+    total = 0.0
+    for _ in range(1 if one else n_samples):
+        AL = ref.L_model_forward_with_dropout(X, parameters, keep_probs, rng)[0]
+        total = total + ((AL > 0.5) if labels else AL)
+    mean = total / (1 if one else n_samples)
+    return (mean > 0.5).astype(float) if threshold else mean
+
+
+MC_MISTAKES = [
+    (dict(labels=True), "mc_dropout_predict.averages-labels"),
+    (dict(threshold=True), "mc_dropout_predict.returns-labels"),
+    (dict(one=True), "mc_dropout_predict.one-sample"),
+    (dict(plain=True), "mc_dropout_predict.no-dropout"),
+]
+
+
+def test_challenge_mc_dropout_right_answer_passes(capsys):
+    checks.check_mc_dropout_predict(_mc)
+    checks.check_mc_dropout_predict(_mc, layer_dims=(2, 4, 1), m=5, keep_probs=0.6, n_samples=3, seed=1)
+    assert "all tests passed" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("wrong, mistake", MC_MISTAKES, ids=[m for _, m in MC_MISTAKES])
+def test_challenge_mc_dropout_names_the_mistake(wrong, mistake):
+    with pytest.raises(ExerciseFailure) as failure:
+        checks.check_mc_dropout_predict(lambda *args: _mc(*args, **wrong))
+    assert failure.value.mistake == mistake

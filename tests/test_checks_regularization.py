@@ -469,3 +469,41 @@ def test_a_loop_over_images_passes():
     checks.check_random_shift(shift_loop)
     for sizes in HIDDEN_SIZES["check_random_shift"]:
         checks.check_random_shift(shift_loop, **sizes)
+
+
+# --- the challenge: early stopping ---------------------------------------------------------------------
+
+def _should_stop(dev_errors, patience, *, strict=False, last=False, impatient=False, longer=False):
+    """An independent answer (a loop, not the reference's slices), with one typical mistake when asked."""
+    window = 1 if impatient else patience + (1 if longer else 0)
+    if len(dev_errors) <= window:
+        return False
+    before = dev_errors[:-window]
+    best = before[-1] if last else min(before)
+    improved = any(error < best or (strict and error == best) for error in dev_errors[-window:])
+    return not improved
+
+
+STOP_MISTAKES = [
+    (dict(strict=True), "should_stop.tie-counts-as-improvement", "A tie is not an improvement"),
+    (dict(last=True), "should_stop.compared-with-last-not-best", "Compare with the BEST error"),
+    (dict(impatient=True), "should_stop.ignores-patience", "Wait `patience` evaluations"),
+    (dict(longer=True), "should_stop.window-off-by-one", "one evaluation too many"),
+]
+
+
+def test_challenge_should_stop_right_answer_passes(capsys):
+    checks.check_should_stop(_should_stop)
+    assert "all tests passed" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("wrong, mistake, phrase", STOP_MISTAKES, ids=[m for _, m, _ in STOP_MISTAKES])
+def test_challenge_should_stop_names_the_mistake(wrong, mistake, phrase):
+    with pytest.raises(ExerciseFailure) as failure:
+        checks.check_should_stop(lambda errors, patience: _should_stop(errors, patience, **wrong))
+    assert failure.value.mistake == mistake and phrase in str(failure.value)
+
+
+def test_challenge_should_stop_wants_a_boolean():
+    with pytest.raises(ExerciseFailure, match="True or False"):
+        checks.check_should_stop(lambda errors, patience: "stop")

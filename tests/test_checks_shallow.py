@@ -3,6 +3,7 @@ message that names it (the student's experience depends on these hints)."""
 from __future__ import annotations
 
 import math
+import re
 
 import numpy as np
 import pytest
@@ -233,3 +234,59 @@ MISTAKES = [
 @pytest.mark.parametrize("check, answer, phrase", MISTAKES, ids=[f"{c.__name__}:{p}" for c, _, p in MISTAKES])
 def test_typical_mistake_is_named(check, answer, phrase):
     _fails_with(check, answer, phrase)
+
+
+# --- the challenge: sigmoid, tanh and ReLU as hidden activations -------------------------------------
+
+def _activation(Z, name, **wrong):
+    """An independent answer (not the reference), with one typical mistake when asked."""
+    Z = np.asarray(Z, dtype=np.float64)
+    if name == "sigmoid":
+        A = 1 / (1 + np.exp(-Z))
+        slope = A if wrong.get("sigmoid_slope_s") else A - A ** 2
+    elif name == "tanh":
+        A = np.tanh(Z)
+        slope = 1 - A if wrong.get("tanh_not_squared") else 1 - A * A
+    else:
+        A = np.max(Z, axis=0) if wrong.get("np_max") else np.where(Z > 0, Z, 0.0)
+        slope = (Z >= 0) * 1.0 if wrong.get("relu_at_zero") else (Z > 0) * 1.0
+    return A, slope
+
+
+CHALLENGE_MISTAKES = [
+    ({"sigmoid_slope_s": True}, "activation_and_derivative.sigmoid-slope-s", "you returned s"),
+    ({"tanh_not_squared": True}, "activation_and_derivative.tanh-slope-not-squared", "square the activation"),
+    ({"np_max": True}, "activation_and_derivative.relu-np-max", "np.maximum, not np.max"),
+    ({"relu_at_zero": True}, "activation_and_derivative.relu-slope-at-zero", "Z > 0, not Z >= 0"),
+]
+
+
+def test_challenge_activation_and_derivative_right_answer_passes(capsys):
+    checks.check_activation_and_derivative(lambda Z, name: _activation(Z, name))
+    checks.check_activation_and_derivative(lambda Z, name: _activation(Z, name), shape=(1, 9), seed=3)
+    assert "all tests passed" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("wrong, mistake, phrase", CHALLENGE_MISTAKES, ids=[m for _, m, _ in CHALLENGE_MISTAKES])
+def test_challenge_activation_and_derivative_names_the_mistake(wrong, mistake, phrase):
+    with pytest.raises(ExerciseFailure, match=re.escape(phrase)) as failure:
+        checks.check_activation_and_derivative(lambda Z, name: _activation(Z, name, **wrong))
+    assert failure.value.mistake == mistake
+
+
+def test_hidden_activation_of_the_reference_network_defaults_to_tanh():
+    """helpers.shallow's `hidden` argument: "tanh" is notebook 01's network, bit for bit."""
+    from helpers.data import load_planar_flower
+
+    X, Y = load_planar_flower(m=40, seed=0)
+    tanh_by_name, _ = ref.nn_model(X, Y, 3, num_iterations=20, hidden="tanh")
+    tanh_by_function, _ = ref.nn_model(X, Y, 3, num_iterations=20,
+                                       hidden=lambda Z: (np.tanh(Z), 1 - np.tanh(Z) ** 2))
+    default, _ = ref.nn_model(X, Y, 3, num_iterations=20)
+    relu, _ = ref.nn_model(X, Y, 3, num_iterations=20, hidden="relu")
+    for key in default:
+        assert np.array_equal(default[key], tanh_by_name[key])
+        assert np.allclose(default[key], tanh_by_function[key], rtol=1e-12)
+    assert not np.allclose(default["W1"], relu["W1"])
+    with pytest.raises(ValueError, match="hidden"):
+        ref.nn_model(X, Y, 3, num_iterations=1, hidden="softmax")

@@ -39,3 +39,21 @@ def test_learning_rate_claims(measured):
     costs = {float(lr): cost for lr, cost in measured["lr_final_costs"].items()}
     assert costs[0.01] > 0.6                           # "barely moved" from log(2) = 0.693
     assert costs[1.2] == min(costs.values())           # "1.2 gets the lowest cost"
+
+
+def test_activation_slopes(measured):
+    slopes = measured["activation_slopes"]
+    assert abs(slopes["sigmoid"]["max"] - 0.25) < 1e-3           # "at most 1/4"
+    assert abs(slopes["tanh"]["max"] - 1) < 1e-3 and abs(slopes["relu"]["max"] - 1) < 1e-12   # "reaches 1"
+    assert slopes["sigmoid"]["beyond_5"] < 0.01 and slopes["tanh"]["beyond_5"] < 0.01         # "below 0.01"
+
+
+def test_challenge_hidden_activations(measured):
+    table = measured["hidden_activations"]
+    four = {name: table[f"4 {name}"] for name in ("sigmoid", "tanh", "relu")}
+    assert four["tanh"]["train"] == max(v["train"] for v in four.values())    # "tanh fits the flower best"
+    assert four["tanh"]["cost"] < four["sigmoid"]["cost"]                    # "a lower cost than the sigmoid"
+    assert four["relu"]["train"] < 0.7                                        # "below 70% on the training set"
+    relu_10 = table["10 relu"]
+    assert relu_10["train"] - four["relu"]["train"] > 0.1                     # "catches up most of the way"
+    assert four["tanh"]["train"] - relu_10["train"] < (four["tanh"]["train"] - four["relu"]["train"]) / 2

@@ -84,3 +84,28 @@ def test_deep_network_on_digits(measured):
     assert measured["deep_test_errors"] == round((1 - deep["test"]) * 359)
     # "the shallow network's cost curve is bumpy ... the deep network's falls at every iteration"
     assert measured["cost_increases"]["deep"] == 0 and measured["cost_increases"]["shallow"] >= 10
+
+
+@pytest.mark.slow
+def test_the_text_quotes_the_number_of_iterations_it_runs(measured):
+    """Section 9: "... 500 iterations each" is the length of the cost curves it draws."""
+    import re
+
+    import nbformat
+
+    from notebook_runner import NOTEBOOKS
+
+    notebook = nbformat.read(NOTEBOOKS / f"{NAME}.ipynb", as_version=4)
+    quoted = [int(n) for cell in notebook.cells if cell.cell_type == "markdown"
+              for n in re.findall(r"(\d+) iterations each", cell.source)]
+    assert quoted == [measured["scale_training_iterations"]]
+
+
+@pytest.mark.slow
+def test_challenge_difference_quotients(measured):
+    one, two = measured["quotient_errors"]["one-sided"], measured["quotient_errors"]["two-sided"]
+    assert 8 < one["1e-02"] / one["1e-03"] < 12                      # "shrinks 10 times"
+    assert 80 < two["1e-02"] / two["1e-03"] < 120                    # "100 times"
+    assert min(one.values()) < one["1e-12"] and min(two.values()) < two["1e-12"]   # "the curves turn up"
+    assert two["1e-07"] < 1e-8                                       # "far below 1e-7"
+    assert 2e-8 < one["1e-07"] < 1e-7                                # "about half of it"

@@ -105,3 +105,27 @@ def test_augmentation_helps_on_uncentred_digits_only(measured):
     assert gain >= 0.12 and near(gain, 0.18, 0.03)                        # "about +18 points"
     assert 0.0 <= plain["centred"] - augmented["centred"] <= 0.03         # "costs about 1.5 points"
     assert plain["train"] == augmented["train"] == 1.0
+
+
+def test_augmentation_numbers_quoted_in_section_8(measured):
+    plain, augmented = measured["augmentation"]["plain"], measured["augmentation"]["augmented"]
+    assert round(100 * plain["centred"], 1) == 95.4 and round(100 * augmented["centred"], 1) == 94.0
+    assert round(100 * (plain["centred"] - augmented["centred"]), 1) == 1.4      # "it even costs 1.4 points"
+    assert round(100 * plain["uncentred"]) == 69 and round(100 * augmented["uncentred"]) == 87   # "from 69% to 87%"
+
+
+def test_l1_solution_sits_on_a_corner_and_l2_does_not(measured):
+    l1, l2 = measured["l1_l2_picture"]["L1"], measured["l1_l2_picture"]["L2"]
+    assert l1[0] == 0.0 and l1[1] == 1.0                                  # "w1 is exactly 0", on the corner
+    assert min(abs(w) for w in l2) > 0.3                                  # "both weights non-zero"
+
+
+def test_challenge_early_stopping(measured):
+    early, plain, test = measured["early_stopping"], measured["plain"], measured["test"]
+    l2 = measured["sweep"]["1.0"]
+    assert early["stopped_at"] == early["best_at"] + 500                  # "stops 500 iterations after the best"
+    assert early["stopped_at"] <= overfit.load_overfitting_task().num_iterations / 2   # "a fraction of the iterations"
+    assert plain["dev"] < early["dev"] < l2["dev"]                        # "between no regularization and L2"
+    assert test["plain"] < early["test"] < test["chosen"]
+    assert early["train"] - early["dev"] < plain["train"] - plain["dev"]  # "a smaller train-dev gap"
+    assert early["test"] < early["dev"]                                   # "a little optimistic"

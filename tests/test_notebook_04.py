@@ -81,3 +81,28 @@ def test_dropout_spreads_the_weights(measured):
     assert dropout["largest"] < 0.6 * plain["largest"]                    # "about half as large"
     assert dropout["top5_share"] < plain["top5_share"]                    # "a smaller share"
     assert dropout["squared_norm"] < plain["squared_norm"] / 2            # "less than half"
+
+
+def test_keep_prob_sweep(measured):
+    sweep = {float(k): v for k, v in measured["keep_prob_sweep"].items()}
+    keeps = sorted(sweep)
+    assert keeps == [0.3, 0.5, 0.7, 0.9, 1.0]
+    trains = [sweep[k]["train"] for k in keeps]
+    gaps = [sweep[k]["train"] - sweep[k]["dev"] for k in keeps]
+    assert trains == sorted(trains)                                       # "falls steadily as keep_prob goes down"
+    assert round(trains[0], 2) == 0.82 and round(trains[-1], 2) == 0.98    # "from 98% at 1.0 to 82% at 0.3"
+    assert gaps == sorted(gaps) and abs(gaps[0]) < 0.01 and near(gaps[-1], 0.19, 0.01)   # "from 19 points to none"
+    dev = {k: sweep[k]["dev"] for k in keeps}
+    assert max(dev, key=dev.get) == 0.5 and round(dev[0.5], 3) == 0.827    # "0.5 scores best (82.7%)"
+    assert round(dev[0.3], 3) == 0.820                                     # "0.3 is close behind (82.0%)"
+    assert dev[0.7] < dev[0.9]                                             # "0.7 does worse than 0.9"
+    assert sweep[1.0] == {"train": measured["plain"]["train"], "dev": measured["plain"]["dev"]}   # "reused"
+
+
+def test_challenge_mc_dropout_approximates_the_whole_network(measured):
+    mc = measured["mc_dropout"]
+    assert round(mc["mean_abs_difference_averaged"], 2) == 0.04            # "differ by 0.04 on average"
+    assert round(mc["mean_abs_difference_single"], 2) == 0.07              # "one thinned network: 0.07"
+    assert round(mc["same_prediction_averaged"], 2) == 0.97                # "agree on 97%"
+    assert round(mc["same_prediction_single"], 2) == 0.92                  # "one thinned network: 92%"
+    assert abs(mc["dev_averaged"] - mc["dev_whole"]) < 0.01                # "about the same"

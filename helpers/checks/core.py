@@ -11,9 +11,12 @@ two places, most specific first:
 """
 from __future__ import annotations
 
+import functools
+import io
 import numbers
 import re
-from contextlib import contextmanager
+import warnings
+from contextlib import contextmanager, redirect_stderr, redirect_stdout
 from dataclasses import dataclass
 
 import numpy as np
@@ -127,6 +130,61 @@ def names_replaced(fn, replacements: dict):
     finally:
         for name, original in saved.items():
             namespace[name] = original
+
+
+def graded_on_its_own(fn, name: str, blocks: dict, run) -> None:
+    """Grade a composed exercise on its own, then say whether the student's own blocks break it.
+
+    fn: the student's composed function (nn_model, L_model_forward, ...); blocks: {name of a
+    building block that fn calls: its reference}, in the order of the notebook's exercises;
+    run(): the exercise's comparisons, raising ExerciseFailure when fn is wrong.
+
+    The grade depends on fn alone: run() goes with the reference blocks in place of the
+    student's (names_replaced). When it passes, run() goes once more with the student's own
+    blocks, silently; if that fails, the success line is followed by a note naming the building
+    block to fix first: the first (in the notebook's order, so list the blocks that other blocks
+    call first) whose reference alone repairs the composition, else the first that breaks it
+    alone. The note goes to stdout: a test cell that writes to stderr scores 0 in nbgrader.
+    """
+    with names_replaced(fn, blocks):
+        run()
+    passed(name)
+    if _composition_fails(fn, run, {}):
+        culprit = (next((block for block in blocks if not _composition_fails(fn, run, {block: blocks[block]})), None)
+                   or next((block for block in blocks
+                            if _composition_fails(fn, run, {b: r for b, r in blocks.items() if b != block})), None))
+        because = (f"because of your `{culprit}`: fix `{culprit}` first (its own test cell says what is wrong)"
+                   if culprit else "because of your building blocks " + ", ".join(f"`{b}`" for b in blocks)
+                   + " together: run their test cells again")
+        print(f"  Note: {name} itself is right (it is graded with the reference building blocks). With your own "
+              f"building blocks it fails, {because}.")
+
+
+def composed_of(**blocks):
+    """Decorator of the check of a composed exercise: `check_X(X, ...)` is graded on its own, with the
+    reference `blocks` ({name: reference}) in place of the student's (see graded_on_its_own); the
+    decorated check raises on a wrong answer and leaves the success line to graded_on_its_own."""
+    def decorate(check):
+        name = check.__name__.removeprefix("check_")
+
+        @functools.wraps(check)
+        def graded(fn, *args, **kwargs):
+            graded_on_its_own(fn, name, blocks, lambda: check(fn, *args, **kwargs))
+        return graded
+    return decorate
+
+
+def _composition_fails(fn, run, replacements: dict) -> bool:
+    """True when run() fails with `replacements` in fn's module (and the student's other blocks);
+    what it prints or warns is swallowed."""
+    with warnings.catch_warnings(), np.errstate(all="ignore"), names_replaced(fn, replacements), \
+            redirect_stdout(io.StringIO()), redirect_stderr(io.StringIO()):
+        warnings.simplefilter("ignore")
+        try:
+            run()
+        except Exception:  # noqa: BLE001 - any failure of the student's blocks counts
+            return True
+    return False
 
 
 def copy_inputs(value):

@@ -12,8 +12,8 @@ import numbers
 import numpy as np
 
 from .. import deep as ref
-from .core import (ExerciseFailure, Mistake, expect_array, expect_float, expect_keys, expect_tuple, fail,
-                   passed, student_call)
+from .core import (ExerciseFailure, Mistake, composed_of, expect_array, expect_float, expect_keys, expect_tuple,
+                   fail, passed, student_call)
 from .core import copy_inputs as _copy, same_array as _same
 
 
@@ -297,6 +297,7 @@ def _check_activation_cache(name, cache, A_prev, W, b, Z, A):
     expect_array(f"{name}[1] (the activation cache Z)", second, Z, what="(n[l], m)")
 
 
+@composed_of(linear_forward=ref.linear_forward, relu=ref.relu)
 def check_linear_activation_forward(linear_activation_forward, n_prev=4, n=3, m=5, seed=5):
     """A = g(W A_prev + b) for g = relu and sigmoid; returns (A, ((A_prev, W, b), Z))."""
     rng = np.random.default_rng(seed)
@@ -317,9 +318,9 @@ def check_linear_activation_forward(linear_activation_forward, n_prev=4, n=3, m=
                     ref.relu(W @ A_prev) if activation == "relu" else ref.sigmoid(W @ A_prev)),
         ])
         _check_activation_cache(f"cache (activation='{activation}')", cache, A_prev, W, b, Z, expected)
-    passed("linear_activation_forward")
 
 
+@composed_of(relu=ref.relu, linear_forward=ref.linear_forward, linear_activation_forward=ref.linear_activation_forward)
 def check_L_model_forward(L_model_forward, layer_dims=(5, 4, 3, 1), m=6, seed=6):
     """L-1 ReLU layers then one sigmoid layer; returns (AL, caches) with caches[l-1] = ((A{l-1}, W{l}, b{l}), Z{l})."""
     rng = np.random.default_rng(seed)
@@ -357,7 +358,6 @@ def check_L_model_forward(L_model_forward, layer_dims=(5, 4, 3, 1), m=6, seed=6)
                  f"layer's cache as you go forward, so that caches[l - 1] belongs to layer l.")
         _check_activation_cache(f"caches[{l - 1}] (layer {l})", cache, A_prev, W, b, Z,
                                 ref.relu(Z) if l < L else ref.sigmoid(Z))
-    passed("L_model_forward")
 
 
 def check_compute_cost(compute_cost, m=5, seed=7):
@@ -422,6 +422,8 @@ def check_linear_backward(linear_backward, n_prev=4, n=3, m=5, seed=8):
     passed("linear_backward")
 
 
+@composed_of(relu_backward=ref.relu_backward, sigmoid_backward=ref.sigmoid_backward,
+             linear_backward=ref.linear_backward)
 def check_linear_activation_backward(linear_activation_backward, n_prev=4, n=3, m=5, seed=9):
     """dZ = relu_backward / sigmoid_backward(dA, Z), then linear_backward(dZ, linear_cache)."""
     rng = np.random.default_rng(seed)
@@ -448,9 +450,10 @@ def check_linear_activation_backward(linear_activation_backward, n_prev=4, n=3, 
                 Mistake(f"The activation's derivative is missing: first dZ = {activation}_backward(dA, Z), then "
                         f"linear_backward(dZ, linear_cache).", plain),
             ])
-    passed("linear_activation_backward")
 
 
+@composed_of(relu_backward=ref.relu_backward, sigmoid_backward=ref.sigmoid_backward, linear_backward=ref.linear_backward,
+             linear_activation_backward=ref.linear_activation_backward)
 def check_L_model_backward(L_model_backward, layer_dims=(3, 3, 3, 3, 1), m=5, seed=36):
     """dAL = -(Y/AL - (1-Y)/(1-AL)); sigmoid backward for layer L, then ReLU backward for l = L-1 .. 1."""
     rng = np.random.default_rng(seed)
@@ -501,7 +504,6 @@ def check_L_model_backward(L_model_backward, layer_dims=(3, 3, 3, 3, 1), m=5, se
             f"(n[{key[2:]}], 1), like b{key[2:]}"
         expect_array(f"grads['{key}']", value, expected[key], m=m, what=what,
                      mistakes=[Mistake(text, grads_[key]) for text, grads_ in variants])
-    passed("L_model_backward")
 
 
 def check_update_parameters(update_parameters, layer_dims=(4, 3, 2, 1), learning_rate=0.1, seed=11):
@@ -549,6 +551,12 @@ def _digits_sample(m, seed):
     return X[:, columns], Y[:, columns]
 
 
+@composed_of(initialize_parameters_deep=ref.initialize_parameters_deep, relu=ref.relu, relu_backward=ref.relu_backward,
+             sigmoid_backward=ref.sigmoid_backward, linear_forward=ref.linear_forward,
+             linear_activation_forward=ref.linear_activation_forward, L_model_forward=ref.L_model_forward,
+             compute_cost=ref.compute_cost, linear_backward=ref.linear_backward,
+             linear_activation_backward=ref.linear_activation_backward, L_model_backward=ref.L_model_backward,
+             update_parameters=ref.update_parameters)
 def check_L_layer_model(L_layer_model, layer_dims=(64, 5, 3, 1), m=80, num_iterations=60, learning_rate=0.1,
                         seed=7):
     """L_layer_model trains from He initialisation with the student's building blocks; returns (parameters, costs)."""
@@ -589,7 +597,6 @@ def check_L_layer_model(L_layer_model, layer_dims=(64, 5, 3, 1), m=80, num_itera
                  "the update.")
         fail(f"costs[0] = {costs[0]:.6f}, costs[-1] = {costs[-1]:.6f}, expected {expected_costs[0]:.6f} and "
              f"{expected_costs[-1]:.6f}: append compute_cost(AL, Y) once per iteration, before the update.")
-    passed("L_layer_model")
 
 
 # --- gradient checking ----------------------------------------------------------------------------
@@ -674,3 +681,36 @@ def check_gradient_check(gradient_check, layer_dims=(3, 2, 1), seed=12):
         expect_float(f"gradient_check with {description}", difference, expected, rtol=1e-4, atol=1e-12,
                      mistakes=mistakes)
     passed("gradient_check")
+
+
+# --- challenge (optional, ungraded): how precise is a difference quotient? -------------------------
+
+def check_difference_quotient(difference_quotient, x=0.7, epsilon=1e-2, seed=13):
+    """difference_quotient(f, x, epsilon, two_sided) -> the two-sided or the one-sided (forward) quotient."""
+    from .. import gradcheck
+
+    a, c = np.random.default_rng(seed).uniform(0.5, 1.5, 2)
+
+    def f(t):
+        return float(np.exp(a * t) + c * t ** 3)
+
+    forward = (f(x + epsilon) - f(x)) / epsilon
+    backward = (f(x) - f(x - epsilon)) / epsilon
+    central_without_2 = (f(x + epsilon) - f(x - epsilon)) / epsilon
+    central = central_without_2 / 2
+    for two_sided in (True, False):
+        value = student_call(difference_quotient, "difference_quotient", f, x, epsilon, two_sided=two_sided)
+        expected = gradcheck.difference_quotient(f, x, epsilon, two_sided)
+        mistakes = ([Mistake("The two-sided quotient spans 2 epsilon: divide f(x + eps) - f(x - eps) by 2 epsilon.",
+                             central_without_2, id="difference_quotient.two-sided-without-2"),
+                     Mistake("two_sided=True asks for (f(x + eps) - f(x - eps)) / (2 eps): you returned the one-sided "
+                             "quotient.", forward, id="difference_quotient.one-sided-when-two-sided")]
+                    if two_sided else
+                    [Mistake("two_sided=False asks for the one-sided (f(x + eps) - f(x)) / eps: you returned the "
+                             "two-sided quotient.", central,
+                             id="difference_quotient.two-sided-when-one-sided"),
+                     Mistake("The one-sided quotient of this challenge looks forward: (f(x + eps) - f(x)) / eps, not "
+                             "(f(x) - f(x - eps)) / eps.", backward, id="difference_quotient.backward-difference")])
+        expect_float(f"difference_quotient(f, {x}, {epsilon}, two_sided={two_sided})", value, expected,
+                     mistakes=mistakes, rtol=1e-9)
+    passed("difference_quotient")

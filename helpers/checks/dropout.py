@@ -11,7 +11,7 @@ import numpy as np
 
 from .. import deep
 from .. import dropout as ref
-from .core import (ExerciseFailure, Mistake, expect_array, expect_keys, expect_tuple, fail, passed,
+from .core import (ExerciseFailure, Mistake, composed_of, expect_array, expect_keys, expect_tuple, fail, passed,
                    student_call)
 from .core import copy_inputs as _copy, same_array as _same
 
@@ -237,6 +237,7 @@ def _index_error_hint(failure, L):
     raise failure
 
 
+@composed_of(dropout_forward=ref.dropout_forward)
 def check_L_model_forward_with_dropout(L_model_forward_with_dropout, layer_dims=(3, 5, 4, 1), m=6,
                                        keep_probs=(0.8, 0.6), seed=2):
     """[LINEAR -> RELU -> DROPOUT] * (L-1) -> LINEAR -> SIGMOID; masks rng.random(A.shape) < keep_prob drawn in
@@ -271,7 +272,6 @@ def check_L_model_forward_with_dropout(L_model_forward_with_dropout, layer_dims=
                      "A, D = dropout_forward(A, keep_prob_of_that_layer, rng).")
         expect_array(f"AL (keep_probs = {given})", AL, expected_AL, what="(1, m)")
         _check_dropout_caches(caches, expected_caches, L)
-    passed("L_model_forward_with_dropout")
 
 
 def _check_dropout_caches(caches, expected_caches, L):
@@ -320,6 +320,7 @@ def _backward_variant(AL, Y, caches, keep_probs, *, mask=True, divide=True, kp_i
     return grads
 
 
+@composed_of(dropout_backward=ref.dropout_backward)
 def check_L_model_backward_with_dropout(L_model_backward_with_dropout, layer_dims=(3, 5, 4, 1), m=6,
                                         keep_probs=(0.8, 0.6), seed=3):
     """dZ[L] = AL - Y; then for l = L-1..1: dA{l} = dA{l} * D{l} / keep_probs[l - 1], then ReLU and linear backward."""
@@ -370,7 +371,6 @@ def check_L_model_backward_with_dropout(L_model_backward_with_dropout, layer_dim
         what = f"(n[{l}], n[{int(l) - 1}]), like W{l}" if key.startswith("dW") else f"(n[{l}], 1), like b{l}"
         expect_array(f"grads['{key}']", grads[key], expected[key], m=m, what=what,
                      mistakes=[Mistake(hint, value[key]) for hint, value in computed])
-    passed("L_model_backward_with_dropout")
 
 
 # --- exercise 5: prediction --------------------------------------------------------------------------
@@ -419,3 +419,33 @@ def check_predict_dropout(predict_dropout, layer_dims=(2, 8, 8, 1), m=40, keep_p
              "no dropout at test time; predict with L_model_forward(X, parameters) and AL > 0.5.")
     expect_array("predictions", first, expected, what="(1, m) of 0/1", mistakes=mistakes)
     passed("predict_dropout")
+
+
+# --- challenge (optional, ungraded): Monte-Carlo dropout ---------------------------------------------
+
+@composed_of(dropout_forward=ref.dropout_forward, L_model_forward_with_dropout=ref.L_model_forward_with_dropout)
+def check_mc_dropout_predict(mc_dropout_predict, layer_dims=(3, 6, 5, 1), m=8, keep_probs=(0.7, 0.5), n_samples=5,
+                             seed=5):
+    """The mean of AL over n_samples passes of L_model_forward_with_dropout with masks drawn in turn from rng."""
+    rng = np.random.default_rng(300 + seed)
+    dims = list(layer_dims)
+    parameters = _random_parameters(rng, dims)
+    X = rng.standard_normal((dims[0], m))
+    result = student_call(mc_dropout_predict, "mc_dropout_predict", _copy(parameters), X.copy(), keep_probs,
+                          np.random.default_rng(seed), n_samples)
+    expected = ref.mc_dropout_predict(parameters, X, keep_probs, np.random.default_rng(seed), n_samples)
+    samples_rng = np.random.default_rng(seed)
+    samples = [ref.L_model_forward_with_dropout(X, parameters, keep_probs, samples_rng)[0] for _ in range(n_samples)]
+    if isinstance(result, np.ndarray) and result.dtype == bool:
+        result = result.astype(np.float64)
+    expect_array("mc_dropout_predict(...)", result, expected, what="(1, m) probabilities", mistakes=[
+        Mistake("You averaged the 0/1 predictions of the thinned networks: average their probabilities AL.",
+                np.mean([s > 0.5 for s in samples], axis=0), id="mc_dropout_predict.averages-labels"),
+        Mistake("Return the mean probability itself, not its 0/1 threshold.", (expected > 0.5).astype(float),
+                id="mc_dropout_predict.returns-labels"),
+        Mistake("This is one thinned network: average n_samples forward passes, each drawing new masks from the one "
+                "rng you are given (not from a new generator per pass, which repeats the same masks).",
+                samples[0], id="mc_dropout_predict.one-sample"),
+        Mistake("This is the plain network without dropout: every pass must use L_model_forward_with_dropout.",
+                deep.L_model_forward(X, parameters)[0], id="mc_dropout_predict.no-dropout"),
+    ])

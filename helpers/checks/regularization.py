@@ -513,3 +513,56 @@ def check_random_shift(random_shift, m=6, height=5, width=4, max_shift=1, seed=5
     expect_array(f"random_shift(images of shape {images.shape}, max_shift={max_shift}, rng)", result, expected,
                  mistakes=mistakes, what="(m, height, width)")
     passed("random_shift")
+
+
+# --- challenge (optional, ungraded): early stopping ---------------------------------------------------
+
+# Dev-error histories on which the typical mistakes of should_stop answer differently (ties, a
+# late improvement, a short history), with the patience to use.
+_STOP_CASES = (
+    ([0.30, 0.25, 0.20, 0.22, 0.24], 2), ([0.30, 0.25, 0.20, 0.22, 0.20], 2), ([0.30, 0.25, 0.20, 0.22, 0.19], 2),
+    ([0.30, 0.20, 0.25, 0.24, 0.23], 3), ([0.30, 0.20, 0.25, 0.24], 3), ([0.30, 0.20, 0.25], 3),
+    ([0.30, 0.20, 0.25, 0.21, 0.22], 3), ([0.30, 0.10, 0.25, 0.20, 0.22], 2), ([0.4, 0.3], 1), ([0.4, 0.4], 1), ([0.4], 1), ([0.4, 0.3, 0.35], 1),
+)
+
+
+def _stop_variant(errors, patience, kind):
+    """A typical wrong should_stop."""
+    if kind == "strict":                      # a tie counts as an improvement
+        return len(errors) > patience and min(errors[-patience:]) > min(errors[:-patience])
+    if kind == "last":                        # compared with the value just before the window, not the best
+        return len(errors) > patience and min(errors[-patience:]) >= errors[-patience - 1]
+    if kind == "impatient":                   # stops at the first evaluation without improvement
+        return len(errors) > 1 and errors[-1] >= min(errors[:-1])
+    if kind == "longer":                      # waits one evaluation more than patience
+        return len(errors) > patience + 1 and min(errors[-patience - 1:]) >= min(errors[:-patience - 1])
+    raise ValueError(kind)
+
+
+def check_should_stop(should_stop, cases=_STOP_CASES):
+    """should_stop(dev_errors, patience): True when none of the last `patience` errors is strictly below the best
+    error before them; False while there are at most `patience` errors."""
+    answers = []
+    for errors, patience in cases:
+        answer = student_call(should_stop, "should_stop", list(errors), patience)
+        if not isinstance(answer, (bool, np.bool_)):
+            fail(f"should_stop must return True or False, got {type(answer).__name__} {answer!r}.")
+        answers.append(float(answer))
+    expected = [float(ref.should_stop(errors, patience)) for errors, patience in cases]
+    listing = "; ".join(f"{list(e)}, patience {p}" for e, p in cases)
+    expect_array(f"should_stop's answers on the histories {listing}", np.array(answers), np.array(expected),
+                 mistakes=[
+                     Mistake("A tie is not an improvement: stop when the last `patience` errors are all >= the best "
+                             "error before them.", [float(_stop_variant(e, p, "strict")) for e, p in cases],
+                             id="should_stop.tie-counts-as-improvement"),
+                     Mistake("Compare with the BEST error before the window (its minimum), not with the single value "
+                             "just before it.", [float(_stop_variant(e, p, "last")) for e, p in cases],
+                             id="should_stop.compared-with-last-not-best"),
+                     Mistake("Wait `patience` evaluations: one evaluation without improvement is not enough to stop.",
+                             [float(_stop_variant(e, p, "impatient")) for e, p in cases],
+                             id="should_stop.ignores-patience"),
+                     Mistake("You wait one evaluation too many: the window is the last `patience` errors.",
+                             [float(_stop_variant(e, p, "longer")) for e, p in cases],
+                             id="should_stop.window-off-by-one"),
+                 ])
+    passed("should_stop")

@@ -7,7 +7,7 @@ from __future__ import annotations
 import numpy as np
 
 from .. import shallow as ref
-from .core import (Mistake, expect_array, expect_float, expect_keys, expect_tuple, fail, passed,
+from .core import (Mistake, composed_of, expect_array, expect_float, expect_keys, expect_tuple, fail, passed,
                    student_call)
 
 PARAM_KEYS = ("W1", "b1", "W2", "b2")
@@ -85,6 +85,7 @@ def check_initialize_parameters(initialize_parameters, n_x=3, n_h=4, n_y=1, seed
     passed("initialize_parameters")
 
 
+@composed_of(sigmoid=ref.sigmoid)
 def check_forward_propagation(forward_propagation, n_x=3, n_h=4, m=5, seed=1):
     """Z1 = W1 X + b1, A1 = tanh(Z1), Z2 = W2 A1 + b2, A2 = sigmoid(Z2)."""
     rng = np.random.default_rng(seed)
@@ -112,7 +113,6 @@ def check_forward_propagation(forward_propagation, n_x=3, n_h=4, m=5, seed=1):
         Mistake("A2 is Z2: apply the sigmoid, A2 = sigmoid(Z2).", expected["Z2"]),
     ])
     expect_array("A2 (the returned value)", A2, expected["A2"], what="(n_y, m)")
-    passed("forward_propagation")
 
 
 def check_compute_cost(compute_cost, m=5, seed=3):
@@ -204,6 +204,9 @@ def check_update_parameters(update_parameters, n_x=3, n_h=4, learning_rate=0.7, 
     passed("update_parameters")
 
 
+@composed_of(sigmoid=ref.sigmoid, initialize_parameters=ref.initialize_parameters,
+             forward_propagation=ref.forward_propagation, compute_cost=ref.compute_cost,
+             backward_propagation=ref.backward_propagation, update_parameters=ref.update_parameters)
 def check_nn_model(nn_model, n_h=4, m=60, num_iterations=300, learning_rate=1.2, seed=3):
     """nn_model trains with the student's building blocks and returns (parameters, costs)."""
     from ..data import load_planar_flower
@@ -230,9 +233,9 @@ def check_nn_model(nn_model, n_h=4, m=60, num_iterations=300, learning_rate=1.2,
     if not float(costs[-1]) < float(costs[0]):
         fail(f"The cost went from {float(costs[0]):.4f} to {float(costs[-1]):.4f}: it should decrease "
              f"(is compute_cost right?).")
-    passed("nn_model")
 
 
+@composed_of(sigmoid=ref.sigmoid, forward_propagation=ref.forward_propagation)
 def check_predict(predict, n_x=3, n_h=4, m=7, seed=6):
     """predictions = 1 where A2 > 0.5, else 0; shape (1, m)."""
     rng = np.random.default_rng(seed)
@@ -251,4 +254,39 @@ def check_predict(predict, n_x=3, n_h=4, m=7, seed=6):
         Mistake("predict returned probabilities: threshold them, (A2 > 0.5).", A2),
         Mistake("The classes are swapped: predict 1 where A2 > 0.5.", 1 - expected),
     ])
-    passed("predict")
+
+
+# --- challenge (optional, ungraded): sigmoid, tanh or ReLU in the hidden layer ---------------------
+
+def check_activation_and_derivative(activation_and_derivative, shape=(3, 5), seed=7):
+    """activation_and_derivative(Z, name) -> (g(Z), g'(Z)) for "sigmoid", "tanh" and "relu" (slope 0 at 0)."""
+    Z = np.random.default_rng(seed).standard_normal(shape) * 2
+    Z.flat[::4] = 0.0                                 # where ReLU's slope convention matters
+    for name in ref.HIDDEN_ACTIVATIONS:
+        result = student_call(activation_and_derivative, "activation_and_derivative", Z.copy(), name)
+        A, slope = expect_tuple(f"activation_and_derivative(Z, '{name}')", result, 2, "a tuple (A, dA_dZ)")
+        expected_A, expected_slope = ref.activation_and_derivative(Z, name)
+        s, t = ref.sigmoid(Z), np.tanh(Z)
+        expect_array(f"A for '{name}'", A, expected_A, what="(the shape of Z)", mistakes=[
+            Mistake(f"A is Z: apply the activation '{name}'.", Z, id="activation_and_derivative.identity"),
+            Mistake("ReLU is max(0, z), element by element (np.maximum, not np.max, which reduces an axis).",
+                    np.max(Z, axis=0), id="activation_and_derivative.relu-np-max"),
+        ])
+        slopes = {"sigmoid": [
+            Mistake("The sigmoid's slope is s (1 - s), with s = sigmoid(Z): you returned s.", s,
+                    id="activation_and_derivative.sigmoid-slope-s"),
+            Mistake("The sigmoid's slope is s (1 - s): you used tanh's 1 - s^2.", 1 - s ** 2,
+                    id="activation_and_derivative.sigmoid-slope-tanh-form"),
+        ], "tanh": [
+            Mistake("tanh's slope is 1 - tanh(Z)^2: square the activation.", 1 - t,
+                    id="activation_and_derivative.tanh-slope-not-squared"),
+            Mistake("tanh's slope is 1 - tanh(Z)^2: you used the sigmoid's form t (1 - t).", t * (1 - t),
+                    id="activation_and_derivative.tanh-slope-sigmoid-form"),
+        ], "relu": [
+            Mistake("ReLU's slope at exactly z = 0 is taken as 0 in this course: the mask is Z > 0, not Z >= 0.",
+                    (Z >= 0).astype(float), id="activation_and_derivative.relu-slope-at-zero"),
+            Mistake("ReLU's slope is 1 where the unit is active and 0 elsewhere: you returned max(0, Z) itself.",
+                    np.maximum(0, Z), id="activation_and_derivative.relu-slope-is-relu"),
+        ]}[name]
+        expect_array(f"dA_dZ for '{name}'", slope, expected_slope, what="(the shape of Z)", mistakes=slopes)
+    passed("activation_and_derivative")
