@@ -36,8 +36,9 @@ def test_nbgrader_metadata(path):
         assert meta.get("schema_version") == 3
         grade_ids.append(meta["grade_id"])
         if meta.get("solution") and cell.cell_type == "code":
-            solutions.append(meta["grade_id"])
             assert "### BEGIN SOLUTION" in cell.source and "### END SOLUTION" in cell.source, meta["grade_id"]
+            if "challenge" not in cell.metadata.get("tags", []):   # an optional challenge has no graded test
+                solutions.append(meta["grade_id"])
         if meta.get("grade"):
             assert meta.get("points", 0) > 0, f"{meta['grade_id']} is graded but has no points"
             if cell.cell_type == "code":

@@ -522,3 +522,46 @@ def check_L_model_backward_bn(L_model_backward_bn, layer_dims=(4, 5, 3, 1), m=6,
                     if isinstance(grads_v.get(key), np.ndarray)]
         expect_array(f"grads['{key}']", grads[key], expected[key], m=m, what=what, mistakes=mistakes)
     passed("L_model_backward_bn")
+
+
+# --- challenge: batch norm on mini-batches ----------------------------------------------------------------
+
+def check_minibatch_running_statistics(minibatch_running_statistics, n=3, m=23, batch_size=5, momentum=0.8, seed=11):
+    """The columns of Z in consecutive batches (the last smaller), each through batchnorm_forward in training,
+    one bn_state carried from batch to batch; returns (bn_state, batch_means (n, number of batches))."""
+    rng = np.random.default_rng(seed)
+    Z = _scaled_rows(rng, n, m, small_row=False)
+    with names_replaced(minibatch_running_statistics, {"batchnorm_forward": ref.batchnorm_forward}):
+        result = student_call(minibatch_running_statistics, "minibatch_running_statistics", Z.copy(), batch_size,
+                              momentum=momentum)
+    state, means = expect_tuple("minibatch_running_statistics", result, 2, "a tuple (bn_state, batch_means)")
+    expected_state, expected_means = ref.minibatch_running_statistics(Z, batch_size, momentum=momentum)
+    whole, _ = ref.minibatch_running_statistics(Z, m, momentum=momentum)
+    full = m - m % batch_size if m % batch_size else m
+    dropped, _ = ref.minibatch_running_statistics(Z[:, :full], batch_size, momentum=momentum)
+    last_alone, _ = ref.minibatch_running_statistics(Z[:, (m - 1) // batch_size * batch_size:], batch_size,
+                                                     momentum=momentum)
+    swapped = ref.initialize_bn_state(n)
+    for start in range(0, m, batch_size):
+        ref.batchnorm_forward(Z[:, start:start + batch_size], np.ones((n, 1)), np.zeros((n, 1)), swapped,
+                              momentum=1 - momentum)
+    expect_keys("bn_state", state, ("running_mean", "running_var"))
+    expect_array("batch_means", means, expected_means, what="(n, number of batches): one column per mini-batch",
+                 mistakes=[Mistake("batch_means misses the last, smaller batch: when m is not a multiple of batch_size "
+                                   "the remaining columns form one more batch.", expected_means[:, :-1],
+                                   id="minibatch_running_statistics.last-batch-dropped")])
+    for key in ("running_mean", "running_var"):
+        expect_array(f"bn_state['{key}']", state[key], expected_state[key], what="(n, 1)", mistakes=[
+            Mistake("the running statistics saw the whole Z as one batch: in mini-batch training every batch is a "
+                    "separate training call of batchnorm_forward, and each one updates the running statistics.",
+                    whole[key], id="minibatch_running_statistics.whole-batch"),
+            Mistake("the last, smaller batch was dropped: the remaining columns form one more batch, which "
+                    "updates the running statistics too.", dropped[key],
+                    id="minibatch_running_statistics.last-batch-dropped"),
+            Mistake("the running statistics were started afresh for every batch: create ONE bn_state before the "
+                    "loop and pass the same dict to every call, which updates it in place.", last_alone[key],
+                    id="minibatch_running_statistics.fresh-state-each-batch"),
+            Mistake("momentum and 1 - momentum are swapped: pass momentum=momentum on to batchnorm_forward.",
+                    swapped[key], id="minibatch_running_statistics.momentum-swapped"),
+        ])
+    passed("minibatch_running_statistics")
