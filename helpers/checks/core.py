@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import numbers
 import re
+import warnings
 from contextlib import contextmanager
 from dataclasses import dataclass
 
@@ -262,3 +263,36 @@ def _preview(array, count: int = 4) -> str:
     flat = np.asarray(array, dtype=np.float64).reshape(-1)
     text = np.array2string(flat[:count], precision=6, separator=", ")
     return text[:-1] + ", ...]" if flat.size > count else text
+
+
+def own_blocks_note(fn, name: str, run, references: dict, exercises: dict, right) -> str:
+    """The cascade hint of a composed exercise, graded with the reference building blocks: run it once
+    more with each of the student's own blocks back in place (the others still the reference's), and
+    name the exercises whose block changes the result, to be fixed first.
+
+    run(): calls fn on fresh inputs and returns its result; references: {block name: reference};
+    exercises: {block name: "Exercise 1 (softmax)"}; right(result) -> bool. Blocks the notebook does
+    not define are skipped. Prints the note (stdout: a note, not a failure) and returns it ('' if none).
+    """
+    namespace = getattr(fn, "__globals__", {}) or {}
+    culprits = []
+    for block in references:
+        if block not in namespace:
+            continue
+        others = {other: reference for other, reference in references.items() if other != block}
+        with names_replaced(fn, others):
+            try:
+                with np.errstate(all="ignore"), warnings.catch_warnings():
+                    warnings.simplefilter("ignore")        # a test cell that writes to stderr scores 0
+                    ok = right(run())
+            except Exception:  # noqa: BLE001 - the student's block crashed: it breaks the composition
+                ok = False
+        if not ok:
+            culprits.append(block)
+    if not culprits:
+        return ""
+    note = (f"Note: {name} was graded with the reference {' and '.join(culprits)} in place of yours, and passed. "
+            f"With your own, it gives a different result: fix {' and '.join(exercises.get(b, b) for b in culprits)} "
+            f"first, then run this cell again.")
+    print(note)
+    return note
