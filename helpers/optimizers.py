@@ -129,6 +129,46 @@ def update_parameters_with_adam(parameters: dict, grads: dict, v: dict, s: dict,
     return new_parameters, new_v, new_s
 
 
+def update_parameters_with_adamw(parameters: dict, grads: dict, v: dict, s: dict, t: int, learning_rate: float,
+                                 weight_decay: float, beta1: float = 0.9, beta2: float = 0.999, epsilon: float = 1e-8):
+    """AdamW (Loshchilov and Hutter): Adam's step on the UNREGULARISED gradients, plus weight decay decoupled from
+    it, W = (1 - learning_rate * weight_decay) W - learning_rate * v_hat / (sqrt(s_hat) + epsilon), on the weights
+    W{l} only (biases, gamma and beta take the plain Adam step). Returns (parameters, v, s), new dicts."""
+    if isinstance(weight_decay, bool) or not isinstance(weight_decay, numbers.Real) or weight_decay < 0:
+        raise ValueError(f"weight_decay must be a non-negative number, got {weight_decay!r}.")
+    stepped, new_v, new_s = update_parameters_with_adam(parameters, grads, v, s, t, learning_rate, beta1, beta2, epsilon)
+    for key in parameters:
+        if key.startswith("W"):
+            stepped[key] = stepped[key] - learning_rate * weight_decay * parameters[key]
+    return stepped, new_v, new_s
+
+
+def l2_against_weight_decay(adamw=update_parameters_with_adamw, strength: float = 0.1, learning_rate: float = 0.01,
+                            num_steps: int = 300, noise_scale: float = 10.0, seed: int = 0) -> dict:
+    """Notebook 09's experiment: two weights, both 1.0 at the start; the first has no data gradient, the second
+    a noisy one (Gaussian, standard deviation noise_scale, the same draws for every run). Trained with Adam
+    three ways: with L2 through Adam (strength * W added to the gradient), with decoupled weight decay of the
+    same strength (adamw(parameters, grads, v, s, t, learning_rate, strength)), and without regularisation.
+    Returns {run: (num_steps, 2) history of the two weights}."""
+    noise = noise_scale * np.random.default_rng(seed).standard_normal(positive_int(num_steps, "num_steps"))
+    histories = {}
+    for run in ("L2 through Adam", "AdamW", "no regularisation"):
+        parameters = {"W1": np.ones((1, 2)), "b1": np.zeros((1, 1))}
+        v, s = initialize_adam(parameters)
+        history = []
+        for t in range(1, num_steps + 1):
+            data = np.array([[0.0, noise[t - 1]]])
+            penalty = strength * parameters["W1"] if run == "L2 through Adam" else 0.0
+            grads = {"dW1": data + penalty, "db1": np.zeros((1, 1))}
+            if run == "AdamW":
+                parameters, v, s = adamw(parameters, grads, v, s, t, learning_rate, strength)
+            else:
+                parameters, v, s = update_parameters_with_adam(parameters, grads, v, s, t, learning_rate)
+            history.append(np.asarray(parameters["W1"], dtype=np.float64)[0].copy())
+        histories[run] = np.array(history)
+    return histories
+
+
 # --- learning-rate decay ----------------------------------------------------------------------------
 
 def update_lr(learning_rate0: float, epoch_num: int, decay_rate: float) -> float:

@@ -650,3 +650,52 @@ def check_make_train_eval(make_train_eval, layer_dims=(5, 4, 3, 3), m=40, num_ep
                 Mistake("This is the dev error rate: return the dev ACCURACY (higher is better: random_search and "
                         "best_config look for the highest score).", 1.0 - expected)])
     passed("make_train_eval")
+
+
+# --- challenge: AdamW ----------------------------------------------------------------------------------------
+
+def check_update_parameters_with_adamw(update_parameters_with_adamw, layer_dims=(4, 3, 2), t=3, learning_rate=0.05,
+                                       weight_decay=0.5, seed=31):
+    """Adam's step on the unregularised gradients, plus decoupled decay of the weights W{l} only:
+    W = (1 - learning_rate * weight_decay) W - learning_rate * v_hat / (sqrt(s_hat) + epsilon); v, s as Adam's."""
+    rng = np.random.default_rng(seed)
+    dims = list(layer_dims)
+    parameters = _bn_parameters(rng, dims)
+    parameters = {key: value for key, value in parameters.items()}
+    grads = {"d" + key: rng.standard_normal(value.shape) for key, value in parameters.items()}
+    v = {key: 0.3 * rng.standard_normal(value.shape) for key, value in grads.items()}
+    s = {key: rng.uniform(0.1, 1.0, value.shape) for key, value in grads.items()}
+    result = student_call(update_parameters_with_adamw, "update_parameters_with_adamw", _copy(parameters),
+                          _copy(grads), _copy(v), _copy(s), t, learning_rate, weight_decay)
+    new_parameters, new_v, new_s = expect_tuple("update_parameters_with_adamw", result, 3, "a tuple (parameters, v, s)")
+    e_parameters, e_v, e_s = opt_ref.update_parameters_with_adamw(parameters, grads, v, s, t, learning_rate,
+                                                                  weight_decay)
+    l2_grads = {d: g + weight_decay * parameters[d[1:]] if d.startswith("dW") else g for d, g in grads.items()}
+    l2_parameters, l2_v, l2_s = opt_ref.update_parameters_with_adam(parameters, l2_grads, v, s, t, learning_rate)
+    adam_parameters, _, _ = opt_ref.update_parameters_with_adam(parameters, grads, v, s, t, learning_rate)
+    everything = {key: value - learning_rate * weight_decay * parameters[key] for key, value in adam_parameters.items()}
+    after = {key: value - learning_rate * weight_decay * value if key.startswith("W") else value
+             for key, value in adam_parameters.items()}
+    for name, got, expected, wrong in (("v", new_v, e_v, l2_v), ("s", new_s, e_s, l2_s)):
+        expect_keys(f"{name} (returned)", got, list(expected))
+        for key in expected:
+            expect_array(f"{name} (returned)['{key}']", got[key], expected[key], what="like the gradient", mistakes=[
+                Mistake(f"{name} saw the decay term weight_decay * W: that is L2 through Adam. AdamW keeps the decay out "
+                        f"of the moments; v and s average the unregularised gradients only.", wrong[key],
+                        id="update_parameters_with_adamw.l2-in-moments")])
+    expect_keys("parameters (returned)", new_parameters, list(e_parameters))
+    for key in e_parameters:
+        expect_array(f"parameters (returned)['{key}']", new_parameters[key], e_parameters[key],
+                     what=f"{e_parameters[key].shape}, like {key}", mistakes=[
+            Mistake("The decay went into the gradient (L2 through Adam): Adam then divides it by sqrt(s_hat) like any "
+                    "gradient. Decouple it: W = W - learning_rate * weight_decay * W, beside Adam's step.",
+                    l2_parameters[key], id="update_parameters_with_adamw.l2-through-adam"),
+            Mistake("There is no decay: subtract learning_rate * weight_decay * W from each weight, besides Adam's step.",
+                    adam_parameters[key], id="update_parameters_with_adamw.no-decay"),
+            Mistake("The biases, gamma and beta were decayed too: as notebook 03's L2, weight decay applies to the "
+                    "weights W{l} only.", everything[key], id="update_parameters_with_adamw.decays-everything"),
+            Mistake("The decay was applied to the weights AFTER Adam's step: decay the weights as they were before "
+                    "the step, W = W - learning_rate * (adam_step + weight_decay * W).", after[key],
+                    id="update_parameters_with_adamw.decay-after-step"),
+        ])
+    passed("update_parameters_with_adamw")
