@@ -30,7 +30,7 @@ def test_printed_examples_match_their_expected_output(run):
                           if output.get("output_type") == "stream").strip()
         assert printed == expected, f"cell {index - 1} prints\n{printed}\nbut the text expects\n{expected}"
         compared += 1
-    assert compared == 2
+    assert compared == 4
 
 
 def test_test_set_is_read_only_in_section_8():
