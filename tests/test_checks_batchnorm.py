@@ -356,15 +356,21 @@ def test_forward_bn_mistakes_are_named(answer, phrase):
     _fails_with(checks.check_L_model_forward_bn, answer, phrase)
 
 
-def test_network_checks_grade_only_their_own_exercise(monkeypatch):
+def test_network_checks_grade_only_their_own_exercise(monkeypatch, capsys):
     """A wrong batchnorm_forward / batchnorm_backward in the notebook fails their own tests, not the
-    network's: the network checks put the reference in their place."""
+    network's: the network checks put the reference in their place, and a note names the exercise to fix."""
+    checks.check_L_model_forward_bn(L_model_forward_bn)
+    checks.check_L_model_backward_bn(L_model_backward_bn)
+    assert "Note:" not in capsys.readouterr().out
     monkeypatch.setitem(globals(), "batchnorm_forward", bn_eps_outside_root)
     monkeypatch.setitem(globals(), "batchnorm_backward",
                         lambda dZ_out, cache: _bn_backward(dZ_out, cache, constants=True))
     checks.check_L_model_forward_bn(L_model_forward_bn)
     checks.check_L_model_backward_bn(L_model_backward_bn)
     assert globals()["batchnorm_forward"] is bn_eps_outside_root          # restored after the check
+    out = capsys.readouterr().out
+    assert out.count("all tests passed") == 2
+    assert "fix Exercise 2 (batchnorm_forward) first" in out and "fix Exercise 3 (batchnorm_backward) first" in out
 
 
 def _backward_bn_student(AL, Y, caches, hidden_activation="relu", *, skip_bn=False, dA_from_tilde=False,

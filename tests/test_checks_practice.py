@@ -512,3 +512,21 @@ def test_l2_through_adam_is_not_weight_decay():
     assert final["AdamW"][0] == pytest.approx((1 - 0.01 * 0.1) ** 300, rel=1e-12)
     assert final["L2 through Adam"][1] / final["no regularisation"][1] > 0.95
     assert final["AdamW"][1] / final["no regularisation"][1] < 0.8
+
+
+def test_composed_exercises_name_the_student_s_broken_block(monkeypatch, capsys):
+    """evaluate, model and make_train_eval are graded with the reference blocks (they pass with a broken
+    forward_propagation), and the note names the exercise to fix first."""
+    checks.check_evaluate(evaluate)
+    assert "Note:" not in capsys.readouterr().out
+    monkeypatch.setitem(globals(), "forward_propagation",
+                        lambda X, parameters, bn_states, keep_prob=1.0, rng=None, training=True:
+                        _forward(X, parameters, bn_states, keep_prob, rng, True))      # always training mode
+    checks.check_evaluate(evaluate)
+    out = capsys.readouterr().out
+    assert "all tests passed" in out and "fix Exercise 1 (forward_propagation) first" in out
+    monkeypatch.setitem(globals(), "evaluate", lambda parameters, bn_states, X, y: 0.5)
+    checks.check_model(model)                     # model's training is right; only its recorded accuracies are not
+    assert "fix Exercise 2 (evaluate) first" in capsys.readouterr().out
+    checks.check_make_train_eval(make_train_eval)
+    assert "fix Exercise 2 (evaluate) first" in capsys.readouterr().out

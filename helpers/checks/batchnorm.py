@@ -16,7 +16,8 @@ import numpy as np
 
 from .. import batchnorm as ref
 from .. import deep
-from .core import Mistake, expect_array, expect_keys, expect_tuple, fail, names_replaced, passed, student_call
+from .core import (Mistake, expect_array, expect_keys, expect_tuple, fail, names_replaced, own_blocks_note, passed,
+                   student_call)
 from .core import copy_inputs as _copy, same_array as _same
 
 
@@ -344,6 +345,9 @@ def _forward_variant(X, parameters, states, training, hidden, *, bn_after_activa
     return deep.sigmoid(ZL)
 
 
+_EXERCISES = {"batchnorm_forward": "Exercise 2 (batchnorm_forward)", "batchnorm_backward": "Exercise 3 (batchnorm_backward)"}
+
+
 def check_L_model_forward_bn(L_model_forward_bn, layer_dims=(4, 5, 3, 1), m=6, hidden_activation="sigmoid",
                              seed=3):
     """[W A_prev (no bias) -> batchnorm_forward -> g] for l < L, then WL A + bL -> sigmoid; caches[l-1] =
@@ -415,6 +419,13 @@ def check_L_model_forward_bn(L_model_forward_bn, layer_dims=(4, 5, 3, 1), m=6, h
                         fail(f"bn_states[{l - 1}]['{key}'] changed with training=False: pass training on to "
                              f"batchnorm_forward, which leaves the running statistics alone at test time.")
     passed("L_model_forward_bn")
+    expected_training, _ = ref.L_model_forward_bn(X, parameters, _copy(states0), training=True,
+                                                  hidden_activation=hidden_activation)
+    own_blocks_note(L_model_forward_bn, "L_model_forward_bn",
+                    lambda: L_model_forward_bn(X.copy(), _ParameterDict(_copy(parameters)), _copy(states0), training=True,
+                                               hidden_activation=hidden_activation),
+                    {"batchnorm_forward": ref.batchnorm_forward}, _EXERCISES,
+                    lambda result: _same(result[0], expected_training))
 
 
 def _check_network_caches(caches, expected_caches, L):
@@ -522,6 +533,10 @@ def check_L_model_backward_bn(L_model_backward_bn, layer_dims=(4, 5, 3, 1), m=6,
                     if isinstance(grads_v.get(key), np.ndarray)]
         expect_array(f"grads['{key}']", grads[key], expected[key], m=m, what=what, mistakes=mistakes)
     passed("L_model_backward_bn")
+    own_blocks_note(L_model_backward_bn, "L_model_backward_bn",
+                    lambda: L_model_backward_bn(AL.copy(), Y.copy(), _copy(caches), hidden_activation=hidden_activation),
+                    {"batchnorm_backward": ref.batchnorm_backward}, _EXERCISES,
+                    lambda result: all(_same(result[key], expected[key]) for key in keys))
 
 
 # --- challenge: batch norm on mini-batches ----------------------------------------------------------------

@@ -25,7 +25,7 @@ from .. import optimizers as opt_ref
 from .. import practice as ref
 from .. import softmax as softmax_ref
 from .core import ExerciseFailure, Mistake, expect_array, expect_float, expect_keys, expect_tuple, fail, passed, \
-    names_replaced, student_call
+    names_replaced, own_blocks_note, student_call
 from .core import copy_inputs as _copy, same_array as _same
 
 TEST_NAMES = ("X_test", "y_test", "Y_test")
@@ -327,6 +327,12 @@ def _evaluate_problem(dims, m, seed):
     return parameters, states, X, labels.reshape(1, -1).astype(np.int64)
 
 
+# The composed exercises are graded with the reference building blocks in place of the student's; a note then names
+# the student's own earlier exercise when that is what breaks the composition.
+_EXERCISES = {"forward_propagation": "Exercise 1 (forward_propagation)", "evaluate": "Exercise 2 (evaluate)",
+              "model": "Exercise 3 (model)"}
+
+
 def check_evaluate(evaluate, layer_dims=(6, 5, 4, 5), m=40, seed=0):
     """The accuracy in test mode: forward_propagation(..., training=False), argmax over the classes, the share
     of examples whose prediction equals the label; bn_states untouched."""
@@ -380,6 +386,10 @@ def check_evaluate(evaluate, layer_dims=(6, 5, 4, 5), m=40, seed=0):
                  f"== compares every pair: flatten both first.)")
         expect_float(f"evaluate(parameters, bn_states, X, y) with {kind} labels", result, expected, mistakes=mistakes)
     passed("evaluate")
+    own_blocks_note(evaluate, "evaluate", lambda: evaluate(_ParameterDict(_copy(parameters)), _copy(states0), X.copy(),
+                                                           y.copy()),
+                    {"forward_propagation": ref.forward_propagation}, _EXERCISES,
+                    lambda result: bool(np.isclose(float(result), expected)))
 
 
 # --- exercise 3: model ------------------------------------------------------------------------------------
@@ -588,6 +598,12 @@ def check_model(model, layer_dims=(5, 4, 3, 3), m=50, num_epochs=3, mini_batch_s
         fail("With dev=None (the default) model must not evaluate anything: record the accuracies only when dev "
              "is given (if dev is not None: ...).")
     passed("model")
+    own_blocks_note(model, "model", lambda: model(X.copy(), Y.copy(), list(dims), dev=(X_dev.copy(), y_dev.copy()),
+                                                  **arguments),
+                    {"forward_propagation": ref.forward_propagation, "evaluate": ref.evaluate}, _EXERCISES,
+                    lambda result: all(np.allclose(result[0][key], expected_parameters[key], rtol=1e-5, atol=1e-8)
+                                       for key in expected_parameters)
+                    and np.allclose(result[2]["dev_accuracy"], expected_history["dev_accuracy"]))
 
 
 # --- exercise 4: make_train_eval -------------------------------------------------------------------------
@@ -650,6 +666,11 @@ def check_make_train_eval(make_train_eval, layer_dims=(5, 4, 3, 3), m=40, num_ep
                 Mistake("This is the dev error rate: return the dev ACCURACY (higher is better: random_search and "
                         "best_config look for the highest score).", 1.0 - expected)])
     passed("make_train_eval")
+    own_blocks_note(make_train_eval, "make_train_eval",
+                    lambda: make_train_eval(X_train.copy(), Y_train.copy(), X_dev.copy(), y_dev.copy(), list(dims),
+                                            **fixed)(dict(config)),
+                    {"model": ref.model, "evaluate": ref.evaluate}, _EXERCISES,
+                    lambda result: bool(np.isclose(float(result), expected)))
 
 
 # --- challenge: AdamW ----------------------------------------------------------------------------------------
