@@ -322,15 +322,8 @@ def test_typical_mistakes_fail_the_hidden_tests_too(check, answer, phrase):
 # --- composed exercises: graded with the reference blocks, with a note naming the student's broken block ------
 
 def _student_forward(X, parameters):
-    """Written as a student would: calls softmax by name (this module's, which the tests break)."""
-    L = len(parameters) // 2
-    A, caches = X, []
-    for l in range(1, L):
-        A, cache = deep.linear_activation_forward(A, parameters[f"W{l}"], parameters[f"b{l}"], "relu")
-        caches.append(cache)
-    ZL, linear_cache = deep.linear_forward(A, parameters[f"W{L}"], parameters[f"b{L}"])
-    caches.append((linear_cache, ZL))
-    return softmax(ZL), caches
+    """Written as a student would: calls softmax by name (this module's, which the tests break) when it runs."""
+    return _forward(X, parameters, lambda Z: softmax(Z))
 
 
 def _student_backward(AL, Y, caches):
