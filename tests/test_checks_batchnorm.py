@@ -8,6 +8,7 @@ import pytest
 from helpers import batchnorm as ref
 from helpers import deep
 from helpers.checks import ExerciseFailure
+from mistakes import assert_named_mistake
 from helpers.checks import batchnorm as checks
 
 
@@ -464,9 +465,7 @@ def test_challenge_reference_passes(capsys):
     (_swapped, "minibatch_running_statistics.momentum-swapped"),
 ])
 def test_challenge_mistakes_are_named(answer, mistake):
-    with pytest.raises(ExerciseFailure) as failure:
-        checks.check_minibatch_running_statistics(answer)
-    assert failure.value.mistake == mistake, str(failure.value)
+    assert_named_mistake(checks.check_minibatch_running_statistics, answer, mistake)
 
 
 def test_challenge_grades_with_the_reference_batchnorm_forward(monkeypatch):

@@ -10,6 +10,7 @@ import pytest
 
 from helpers import hyperparameters as ref
 from helpers.checks import ExerciseFailure
+from mistakes import assert_named_mistake
 from helpers.checks import hyperparameters as checks
 from notebook_runner import hidden_check_calls
 
@@ -364,9 +365,7 @@ def test_challenge_reference_passes(capsys):
 
 @pytest.mark.parametrize("answer, mistake", HALVING_MISTAKES, ids=[m for _, m in HALVING_MISTAKES])
 def test_challenge_mistakes_are_named(answer, mistake):
-    with pytest.raises(ExerciseFailure) as failure:
-        checks.check_successive_halving(answer)
-    assert failure.value.mistake == mistake, str(failure.value)
+    assert_named_mistake(checks.check_successive_halving, answer, mistake)
 
 
 def test_challenge_problem_changes_its_ranking_with_the_budget():

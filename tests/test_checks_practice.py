@@ -13,6 +13,7 @@ from helpers import optimizers as opt_ref
 from helpers import practice as ref
 from helpers.batchnorm import batchnorm_forward, initialize_bn_states, initialize_parameters_bn
 from helpers.checks import ExerciseFailure
+from mistakes import assert_named_mistake
 from helpers.checks import practice as checks
 from helpers.deep import linear_forward, relu
 from helpers.dropout import dropout_forward
@@ -499,9 +500,7 @@ def test_adamw_reference_passes(capsys):
 
 @pytest.mark.parametrize("answer, mistake", ADAMW_MISTAKES, ids=[m for _, m in ADAMW_MISTAKES])
 def test_adamw_mistakes_are_named(answer, mistake):
-    with pytest.raises(ExerciseFailure) as failure:
-        checks.check_update_parameters_with_adamw(answer)
-    assert failure.value.mistake == mistake, str(failure.value)
+    assert_named_mistake(checks.check_update_parameters_with_adamw, answer, mistake)
 
 
 def test_l2_through_adam_is_not_weight_decay():

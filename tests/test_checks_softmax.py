@@ -8,6 +8,7 @@ import pytest
 from helpers import deep
 from helpers import softmax as ref
 from helpers.checks import ExerciseFailure
+from mistakes import assert_named_mistake
 from helpers.checks import softmax as checks
 from notebook_runner import hidden_check_calls
 
@@ -408,9 +409,7 @@ def test_challenge_reference_passes(capsys):
 
 @pytest.mark.parametrize("answer, mistake", LOGIT_MISTAKES, ids=[mistake for _, mistake in LOGIT_MISTAKES])
 def test_challenge_mistakes_are_named(answer, mistake):
-    with pytest.raises(ExerciseFailure) as failure:
-        checks.check_compute_cost_from_logits(answer)
-    assert failure.value.mistake == mistake, str(failure.value)
+    assert_named_mistake(checks.check_compute_cost_from_logits, answer, mistake)
 
 
 def test_challenge_reference_is_finite_where_log_of_softmax_is_not():
