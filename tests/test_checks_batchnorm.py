@@ -371,7 +371,7 @@ def test_network_checks_grade_only_their_own_exercise(monkeypatch, capsys):
     assert globals()["batchnorm_forward"] is bn_eps_outside_root          # restored after the check
     out = capsys.readouterr().out
     assert out.count("all tests passed") == 2
-    assert "fix Exercise 2 (batchnorm_forward) first" in out and "fix Exercise 3 (batchnorm_backward) first" in out
+    assert "fix `batchnorm_forward` first" in out and "fix `batchnorm_backward` first" in out
 
 
 def _backward_bn_student(AL, Y, caches, hidden_activation="relu", *, skip_bn=False, dA_from_tilde=False,

@@ -523,9 +523,9 @@ def test_composed_exercises_name_the_student_s_broken_block(monkeypatch, capsys)
                         _forward(X, parameters, bn_states, keep_prob, rng, True))      # always training mode
     checks.check_evaluate(evaluate)
     out = capsys.readouterr().out
-    assert "all tests passed" in out and "fix Exercise 1 (forward_propagation) first" in out
+    assert "all tests passed" in out and "fix `forward_propagation` first" in out
     monkeypatch.setitem(globals(), "evaluate", lambda parameters, bn_states, X, y: 0.5)
     checks.check_model(model)                     # model's training is right; only its recorded accuracies are not
-    assert "fix Exercise 2 (evaluate) first" in capsys.readouterr().out
+    assert "fix `evaluate` first" in capsys.readouterr().out
     checks.check_make_train_eval(make_train_eval)
-    assert "fix Exercise 2 (evaluate) first" in capsys.readouterr().out
+    assert "fix `evaluate` first" in capsys.readouterr().out

@@ -1,6 +1,9 @@
-"""Every source notebook: well-formed nbgrader metadata, no committed outputs, runs top to bottom."""
+"""Every source notebook: well-formed nbgrader metadata, no committed outputs, runs top to bottom,
+prints what its "Expected output" lines show, and (01-08) follows the workbook's conventions for
+questions, "What to remember" boxes and optional challenges (issue 15)."""
 from __future__ import annotations
 
+import importlib
 import re
 
 import nbformat
@@ -10,6 +13,10 @@ from notebook_runner import execute, source_notebooks
 
 NOTEBOOK_PATHS = source_notebooks()
 IDS = [path.stem for path in NOTEBOOK_PATHS]
+# The notebooks with questions, remember boxes and challenges (09 has its written answers already).
+TAUGHT = [path for path in NOTEBOOK_PATHS if path.stem[:2] <= "08"]
+TAUGHT_IDS = [path.stem for path in TAUGHT]
+EXPECTED = re.compile(r"\*\*Expected output:\*\*\s*(?:```\n(.*?)```|`(.*?)`)", flags=re.S)
 
 
 def test_there_are_notebooks():
@@ -37,8 +44,10 @@ def test_nbgrader_metadata(path):
         grade_ids.append(meta["grade_id"])
         if meta.get("solution") and cell.cell_type == "code":
             assert "### BEGIN SOLUTION" in cell.source and "### END SOLUTION" in cell.source, meta["grade_id"]
-            if "challenge" not in cell.metadata.get("tags", []):   # an optional challenge has no graded test
-                solutions.append(meta["grade_id"])
+            if _is_challenge(cell):
+                assert not meta.get("grade") and not meta.get("points"), f"challenge {meta['grade_id']} is graded"
+                continue
+            solutions.append(meta["grade_id"])
         if meta.get("grade"):
             assert meta.get("points", 0) > 0, f"{meta['grade_id']} is graded but has no points"
             if cell.cell_type == "code":
@@ -128,3 +137,150 @@ def test_each_test_cell_checks_its_own_exercise_visibly_and_hidden(path):
         assert re.search(rf"check_{exercise}\({exercise}\b", visible), f"{meta['grade_id']}: no visible check_{exercise}"
         assert re.search(rf"check_{exercise}\({exercise}, \w+", hidden), \
             f"{meta['grade_id']}: the hidden block must call check_{exercise} with new arguments"
+
+
+def _is_challenge(cell) -> bool:
+    return "challenge" in cell.metadata.get("tags", [])
+
+
+def _exercises(notebook):
+    """Indices of the graded exercises' answer cells (nbgrader code solutions, challenges left out)."""
+    return [i for i, cell in enumerate(notebook.cells) if cell.cell_type == "code" and not _is_challenge(cell)
+            and cell.metadata.get("nbgrader", {}).get("solution")]
+
+
+@pytest.mark.parametrize("path", NOTEBOOK_PATHS, ids=IDS)
+def test_every_exercise_has_an_expected_output_after_its_example_call(path):
+    """Between an exercise's answer cell and the next exercise, a markdown cell holds
+    "**Expected output:**" right after a (non-nbgrader) code cell: the example call."""
+    notebook = nbformat.read(path, as_version=4)
+    cells = notebook.cells
+    starts = _exercises(notebook)
+    for start, end in zip(starts, starts[1:] + [len(cells)]):
+        name = cells[start].metadata["nbgrader"]["grade_id"]
+        found = [i for i in range(start + 1, end) if cells[i].cell_type == "markdown" and EXPECTED.search(cells[i].source)
+                 and cells[i - 1].cell_type == "code" and not cells[i - 1].metadata.get("nbgrader")]
+        assert found, f"{path.name}: exercise {name} has no example call followed by **Expected output:**"
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("path", NOTEBOOK_PATHS, ids=IDS)
+def test_printed_examples_match_their_expected_output(path):
+    """The code cell before each "**Expected output:**" prints exactly what the text shows."""
+    cells = execute(path.stem).notebook.cells
+    compared = 0
+    for index, cell in enumerate(cells):
+        block = EXPECTED.search(cell.source) if cell.cell_type == "markdown" else None
+        if not block:
+            continue
+        expected = (block.group(1) if block.group(1) is not None else block.group(2)).strip()
+        printed = "".join(output.get("text", "") for output in cells[index - 1].get("outputs", [])
+                          if output.get("output_type") == "stream").strip()
+        assert printed == expected, f"{path.name}: cell {index - 1} prints\n{printed}\nbut the text expects\n{expected}"
+        compared += 1
+    assert compared >= len(_exercises(nbformat.read(path, as_version=4)))
+
+
+def _questions(notebook):
+    """(number, question cell, answer cell) of every "**Question N.**" cell."""
+    found = []
+    for i, cell in enumerate(notebook.cells):
+        match = re.match(r"\*\*Question (\d+)\.\*\*", cell.source.lstrip()) if cell.cell_type == "markdown" else None
+        if match:
+            answer = notebook.cells[i + 1] if i + 1 < len(notebook.cells) else None
+            found.append((int(match.group(1)), cell, answer))
+    return found
+
+
+@pytest.mark.parametrize("path", TAUGHT, ids=TAUGHT_IDS)
+def test_two_or_three_questions_with_model_answers_graded_by_hand(path):
+    notebook = nbformat.read(path, as_version=4)
+    questions = _questions(notebook)
+    assert 2 <= len(questions) <= 3, f"{path.name} has {len(questions)} questions, expected 2 or 3"
+    assert [number for number, _, _ in questions] == list(range(1, len(questions) + 1))
+    for number, _, answer in questions:
+        assert answer is not None and answer.cell_type == "markdown", f"question {number}: no answer cell after it"
+        meta = answer.metadata.get("nbgrader", {})
+        assert {k: meta.get(k) for k in ("grade", "solution", "locked", "points", "schema_version")} == \
+            {"grade": True, "solution": True, "locked": False, "points": 1, "schema_version": 3}, \
+            f"{path.name}: question {number}'s answer cell has nbgrader metadata {meta}"
+        assert meta["grade_id"].startswith("question_")
+        assert answer.source.startswith("*A model answer:*") and len(answer.source) > 80, \
+            f"{path.name}: question {number}'s answer cell must start with *A model answer:* and give one"
+
+
+@pytest.mark.parametrize("path", TAUGHT, ids=TAUGHT_IDS)
+def test_release_removes_the_model_answers_and_the_challenge_solutions(path):
+    """nbgrader's ClearSolutions blanks the written answers and stubs the challenges (which stay
+    valid Python)."""
+    from nbgrader.preprocessors import ClearSolutions
+
+    notebook, _ = ClearSolutions().preprocess(nbformat.read(path, as_version=4), {})
+    answers = [cell for cell in notebook.cells
+               if cell.cell_type == "markdown" and cell.metadata.get("nbgrader", {}).get("solution")]
+    assert answers and all(cell.source.strip() == "YOUR ANSWER HERE" for cell in answers)
+    challenges = [cell for cell in notebook.cells if cell.cell_type == "code" and _is_challenge(cell)
+                  and cell.metadata.get("nbgrader", {}).get("solution")]
+    for cell in challenges:
+        compile(cell.source, cell.metadata["nbgrader"]["grade_id"], "exec")
+        assert "raise NotImplementedError()" in cell.source and "BEGIN SOLUTION" not in cell.source
+
+
+def _sections(notebook):
+    """[(heading line, [cells of the section, the heading's cell first])] for every "## " heading."""
+    sections = []
+    for cell in notebook.cells:
+        heading = re.search(r"^## .*$", cell.source, flags=re.M) if cell.cell_type == "markdown" else None
+        if heading:
+            sections.append((heading.group(0), [cell]))
+        elif sections:
+            sections[-1][1].append(cell)
+    return sections
+
+
+def _is_remember_box(cell) -> bool:
+    return cell.cell_type == "markdown" and cell.source.startswith("> **What to remember.**")
+
+
+@pytest.mark.parametrize("path", TAUGHT, ids=TAUGHT_IDS)
+def test_remember_boxes_close_the_sections(path):
+    """A short "What to remember" box is the last cell of every section that holds a graded
+    exercise, and every box ends a section."""
+    notebook = nbformat.read(path, as_version=4)
+    boxes = 0
+    for heading, cells in _sections(notebook):
+        for i, cell in enumerate(cells):
+            if _is_remember_box(cell):
+                boxes += 1
+                assert i == len(cells) - 1, f"{path.name}: the remember box of {heading!r} is not its last cell"
+                assert len(cell.source) < 700, f"{path.name}: the remember box of {heading!r} is not short"
+        graded = any(cell.metadata.get("nbgrader", {}).get("solution") and cell.cell_type == "code"
+                     and not _is_challenge(cell) for cell in cells)
+        if graded:
+            assert _is_remember_box(cells[-1]), f"{path.name}: section {heading!r} does not end with a remember box"
+    assert boxes >= 2, f"{path.name} has {boxes} remember boxes"
+
+
+@pytest.mark.parametrize("path", TAUGHT, ids=TAUGHT_IDS)
+def test_at_least_one_challenge_with_an_answer_cell_and_a_check_that_names_mistakes(path):
+    notebook = nbformat.read(path, as_version=4)
+    setup = next(cell for cell in notebook.cells if cell.cell_type == "code")
+    module = re.search(r"^from helpers\.checks import (\w+) as checks$", setup.source, flags=re.M)
+    assert module, f"{path.name}: the setup cell must import the notebook's checks module as `checks`"
+    checks = importlib.import_module(f"helpers.checks.{module.group(1)}")
+    challenges = [(heading, cells) for heading, cells in _sections(notebook) if heading.startswith("## Challenge")]
+    assert challenges, f"{path.name} has no '## Challenge' section"
+    for heading, cells in challenges:
+        code = [cell for cell in cells if cell.cell_type == "code"]
+        assert code and all(_is_challenge(cell) for cell in code), f"{path.name}: tag the code cells of {heading!r}"
+        answers = [i for i, cell in enumerate(code) if cell.metadata.get("nbgrader", {}).get("solution")]
+        assert answers, f"{path.name}: {heading!r} has no answer cell (an nbgrader solution cell, grade false)"
+        for i in answers:
+            meta = code[i].metadata["nbgrader"]
+            assert meta["grade"] is False and not meta.get("points") and not meta.get("locked")
+        calls = [(cell, re.findall(r"\bchecks\.(check_\w+)\(", cell.source)) for cell in code[answers[0] + 1:]
+                 if not cell.metadata.get("nbgrader")]
+        called = [name for _, names in calls for name in names]
+        assert called, f"{path.name}: {heading!r} needs a check cell (a plain code cell) after its answer cell"
+        for name in called:
+            assert callable(getattr(checks, name, None)), f"{path.name}: helpers.checks.{module.group(1)}.{name}"

@@ -11,10 +11,12 @@ two places, most specific first:
 """
 from __future__ import annotations
 
+import functools
+import io
 import numbers
 import re
 import warnings
-from contextlib import contextmanager
+from contextlib import contextmanager, redirect_stderr, redirect_stdout
 from dataclasses import dataclass
 
 import numpy as np
@@ -24,13 +26,25 @@ class ExerciseFailure(AssertionError):
     """A test of an exercise failed; the message says what is wrong and how to fix it.
 
     `mistake` is the stable identifier of the named mistake recognised (see `Mistake.key`), or
-    '' when none was: grading records it, so that an instructor's report can count mistakes
-    without parsing messages.
+    '' when none was; `relative_error` is |actual - expected| / (|actual| + |expected|) when a
+    value of the right shape was wrong. Grading records both, so that an instructor's report can
+    count mistakes and show how far answers were, without parsing messages.
     """
 
-    def __init__(self, message: str, mistake: str = ""):
+    def __init__(self, message: str, mistake: str = "", relative_error: float | None = None):
         super().__init__(message)
         self.mistake = mistake
+        self.relative_error = relative_error
+
+
+def relative_error(actual, expected) -> float:
+    """|actual - expected| / (|actual| + |expected|) (Frobenius norms); 0 when both are 0."""
+    actual = np.asarray(actual, dtype=np.float64)
+    expected = np.asarray(expected, dtype=np.float64)
+    denominator = np.linalg.norm(actual) + np.linalg.norm(expected)
+    if not np.isfinite(denominator):
+        return float("inf")
+    return float(np.linalg.norm(actual - expected) / denominator) if denominator else 0.0
 
 
 def slug(text: str, words: int = 8) -> str:
@@ -54,8 +68,8 @@ class Mistake:
         return self.id or slug(self.hint)
 
 
-def fail(message: str, mistake: str = ""):
-    raise ExerciseFailure(message, mistake)
+def fail(message: str, mistake: str = "", relative_error: float | None = None):
+    raise ExerciseFailure(message, mistake, relative_error)
 
 
 def passed(what: str) -> None:
@@ -118,6 +132,61 @@ def names_replaced(fn, replacements: dict):
             namespace[name] = original
 
 
+def graded_on_its_own(fn, name: str, blocks: dict, run) -> None:
+    """Grade a composed exercise on its own, then say whether the student's own blocks break it.
+
+    fn: the student's composed function (nn_model, L_model_forward, ...); blocks: {name of a
+    building block that fn calls: its reference}, in the order of the notebook's exercises;
+    run(): the exercise's comparisons, raising ExerciseFailure when fn is wrong.
+
+    The grade depends on fn alone: run() goes with the reference blocks in place of the
+    student's (names_replaced). When it passes, run() goes once more with the student's own
+    blocks, silently; if that fails, the success line is followed by a note naming the building
+    block to fix first: the first (in the notebook's order, so list the blocks that other blocks
+    call first) whose reference alone repairs the composition, else the first that breaks it
+    alone. The note goes to stdout: a test cell that writes to stderr scores 0 in nbgrader.
+    """
+    with names_replaced(fn, blocks):
+        run()
+    passed(name)
+    if _composition_fails(fn, run, {}):
+        culprit = (next((block for block in blocks if not _composition_fails(fn, run, {block: blocks[block]})), None)
+                   or next((block for block in blocks
+                            if _composition_fails(fn, run, {b: r for b, r in blocks.items() if b != block})), None))
+        because = (f"because of your `{culprit}`: fix `{culprit}` first (its own test cell says what is wrong)"
+                   if culprit else "because of your building blocks " + ", ".join(f"`{b}`" for b in blocks)
+                   + " together: run their test cells again")
+        print(f"  Note: {name} itself is right (it is graded with the reference building blocks). With your own "
+              f"building blocks it fails, {because}.")
+
+
+def composed_of(**blocks):
+    """Decorator of the check of a composed exercise: `check_X(X, ...)` is graded on its own, with the
+    reference `blocks` ({name: reference}) in place of the student's (see graded_on_its_own); the
+    decorated check raises on a wrong answer and leaves the success line to graded_on_its_own."""
+    def decorate(check):
+        name = check.__name__.removeprefix("check_")
+
+        @functools.wraps(check)
+        def graded(fn, *args, **kwargs):
+            graded_on_its_own(fn, name, blocks, lambda: check(fn, *args, **kwargs))
+        return graded
+    return decorate
+
+
+def _composition_fails(fn, run, replacements: dict) -> bool:
+    """True when run() fails with `replacements` in fn's module (and the student's other blocks);
+    what it prints or warns is swallowed."""
+    with warnings.catch_warnings(), np.errstate(all="ignore"), names_replaced(fn, replacements), \
+            redirect_stdout(io.StringIO()), redirect_stderr(io.StringIO()):
+        warnings.simplefilter("ignore")
+        try:
+            run()
+        except Exception:  # noqa: BLE001 - any failure of the student's blocks counts
+            return True
+    return False
+
+
 def copy_inputs(value):
     """A deep copy of the arrays inside tuples / lists / dicts, so that a student's function cannot
     change the check's own data (an in-place `+=` on a cache, say)."""
@@ -155,7 +224,7 @@ def expect_float(name: str, actual, expected: float, *, mistakes=(), m: int | No
     named = _named_mistake(actual, mistakes, rtol, atol)
     hint = named.hint if named else _value_hint(np.array(actual), np.array(expected), m)
     fail(f"{name} = {actual:.8g}, expected {expected:.8g}." + (f" {hint}" if hint else ""),
-         named.key if named else "")
+         named.key if named else "", relative_error(actual, expected))
 
 
 def expect_array(name: str, actual, expected, *, mistakes=(), m: int | None = None,
@@ -184,7 +253,7 @@ def expect_array(name: str, actual, expected, *, mistakes=(), m: int | None = No
     hint = named.hint if named else _value_hint(actual, expected, m)
     fail(f"{name} has the right shape {expected.shape} but wrong values." + (f" {hint}" if hint else "")
          + f"\n  expected (first values): {_preview(expected)}\n  got      (first values): {_preview(actual)}",
-         named.key if named else "")
+         named.key if named else "", relative_error(actual, expected))
 
 
 def expect_keys(name: str, actual, keys) -> None:
@@ -263,36 +332,3 @@ def _preview(array, count: int = 4) -> str:
     flat = np.asarray(array, dtype=np.float64).reshape(-1)
     text = np.array2string(flat[:count], precision=6, separator=", ")
     return text[:-1] + ", ...]" if flat.size > count else text
-
-
-def own_blocks_note(fn, name: str, run, references: dict, exercises: dict, right) -> str:
-    """The cascade hint of a composed exercise, graded with the reference building blocks: run it once
-    more with each of the student's own blocks back in place (the others still the reference's), and
-    name the exercises whose block changes the result, to be fixed first.
-
-    run(): calls fn on fresh inputs and returns its result; references: {block name: reference};
-    exercises: {block name: "Exercise 1 (softmax)"}; right(result) -> bool. Blocks the notebook does
-    not define are skipped. Prints the note (stdout: a note, not a failure) and returns it ('' if none).
-    """
-    namespace = getattr(fn, "__globals__", {}) or {}
-    culprits = []
-    for block in references:
-        if block not in namespace:
-            continue
-        others = {other: reference for other, reference in references.items() if other != block}
-        with names_replaced(fn, others):
-            try:
-                with np.errstate(all="ignore"), warnings.catch_warnings():
-                    warnings.simplefilter("ignore")        # a test cell that writes to stderr scores 0
-                    ok = right(run())
-            except Exception:  # noqa: BLE001 - the student's block crashed: it breaks the composition
-                ok = False
-        if not ok:
-            culprits.append(block)
-    if not culprits:
-        return ""
-    note = (f"Note: {name} was graded with the reference {' and '.join(culprits)} in place of yours, and passed. "
-            f"With your own, it gives a different result: fix {' and '.join(exercises.get(b, b) for b in culprits)} "
-            f"first, then run this cell again.")
-    print(note)
-    return note

@@ -15,8 +15,8 @@ import numpy as np
 
 from .. import deep as deep_ref
 from .. import softmax as ref
-from .core import (ExerciseFailure, Mistake, expect_array, expect_float, expect_keys, expect_tuple, fail,
-                   names_replaced, own_blocks_note, passed, student_call)
+from .core import (ExerciseFailure, Mistake, composed_of, expect_array, expect_float, expect_keys, expect_tuple,
+                   fail, passed, student_call)
 from .core import copy_inputs as _copy
 from .deep import _check_activation_cache, _random_parameters, _variants_that_run
 
@@ -313,24 +313,16 @@ def _softmax_forward_variant(X, parameters, *, hidden="relu", output="softmax"):
     return A
 
 
-# The composed exercises are graded with the reference building blocks in place of the student's (in the
-# notebook's namespace, while the check runs), so that each test grades only its own exercise; a note then
-# names the student's own block when that is what breaks the composition.
-_FORWARD_BLOCKS = {"softmax": ref.softmax}
-_BACKWARD_BLOCKS = {"softmax_backward": ref.softmax_backward}
-_PREDICT_BLOCKS = {"L_model_forward_softmax": ref.L_model_forward_softmax}
-_EXERCISES = {"softmax": "Exercise 1 (softmax)", "softmax_backward": "Exercise 4 (softmax_backward)",
-              "L_model_forward_softmax": "Exercise 5 (L_model_forward_softmax)"}
-
-
+# The composed exercises are graded on their own (helpers.checks.core.composed_of): with the reference building
+# blocks in place of the student's, and a note when the student's own block is what breaks the composition.
+@composed_of(softmax=ref.softmax)
 def check_L_model_forward_softmax(L_model_forward_softmax, layer_dims=(5, 4, 3), m=6, seed=4):
     """L-1 ReLU layers then LINEAR -> SOFTMAX; returns (AL (C, m), caches), caches[l-1] = ((A{l-1}, W{l}, b{l}), Z{l})."""
     rng = np.random.default_rng(seed)
     dims = list(layer_dims)
     L = len(dims) - 1
     parameters, X = _network(rng, dims, m)
-    with names_replaced(L_model_forward_softmax, _FORWARD_BLOCKS):     # graded with the reference softmax
-        result = student_call(L_model_forward_softmax, "L_model_forward_softmax", X.copy(), _copy(parameters))
+    result = student_call(L_model_forward_softmax, "L_model_forward_softmax", X.copy(), _copy(parameters))
     AL, caches = expect_tuple("L_model_forward_softmax", result, 2, "a tuple (AL, caches)")
     expected, expected_caches = ref.L_model_forward_softmax(X, parameters)
     variants = [
@@ -363,10 +355,6 @@ def check_L_model_forward_softmax(L_model_forward_softmax, layer_dims=(5, 4, 3),
             fail(f"caches[{L - 1}] (the output layer) holds AL where ZL belongs: the cache is "
                  f"((A_prev, WL, bL), ZL), the input of the softmax.")
         _check_activation_cache(f"caches[{l - 1}] (layer {l})", cache, A_prev, W, b, Z, A)
-    passed("L_model_forward_softmax")
-    own_blocks_note(L_model_forward_softmax, "L_model_forward_softmax",
-                    lambda: L_model_forward_softmax(X.copy(), _copy(parameters)), _FORWARD_BLOCKS, _EXERCISES,
-                    lambda result: _same_or_both_nan(result[0], expected))
 
 
 def _softmax_backward_variant(AL, Y, caches, *, dZL, output="linear", hidden="relu", order="down"):
@@ -382,6 +370,7 @@ def _softmax_backward_variant(AL, Y, caches, *, dZL, output="linear", hidden="re
     return grads
 
 
+@composed_of(softmax_backward=ref.softmax_backward)
 def check_L_model_backward_softmax(L_model_backward_softmax, layer_dims=(4, 3, 3, 3), m=5, seed=5):
     """dZL = AL - Y, linear_backward for layer L, then ReLU layers L-1 .. 1; returns dW{l}, db{l}."""
     rng = np.random.default_rng(seed)
@@ -391,9 +380,7 @@ def check_L_model_backward_softmax(L_model_backward_softmax, layer_dims=(4, 3, 3
     Y = ref.one_hot(_labels(rng, C, m), C)
     AL, caches = ref.L_model_forward_softmax(X, parameters)
     try:
-        with names_replaced(L_model_backward_softmax, _BACKWARD_BLOCKS):   # graded with the reference softmax_backward
-            grads = student_call(L_model_backward_softmax, "L_model_backward_softmax", AL.copy(), Y.copy(),
-                                 _copy(caches))
+        grads = student_call(L_model_backward_softmax, "L_model_backward_softmax", AL.copy(), Y.copy(), _copy(caches))
     except ExerciseFailure as failure:
         text = str(failure)
         if "ValueError" in text or "IndexError" in text or "TypeError" in text:
@@ -431,12 +418,9 @@ def check_L_model_backward_softmax(L_model_backward_softmax, layer_dims=(4, 3, 3
             f"(n[{key[2:]}], 1), like b{key[2:]}"
         expect_array(f"grads['{key}']", grads[key], expected[key], m=m, what=what,
                      mistakes=[Mistake(text, value[key]) for text, value in variants])
-    passed("L_model_backward_softmax")
-    own_blocks_note(L_model_backward_softmax, "L_model_backward_softmax",
-                    lambda: L_model_backward_softmax(AL.copy(), Y.copy(), _copy(caches)), _BACKWARD_BLOCKS, _EXERCISES,
-                    lambda result: all(_same_or_both_nan(result[key], expected[key]) for key in keys))
 
 
+@composed_of(softmax=ref.softmax, L_model_forward_softmax=ref.L_model_forward_softmax)
 def check_predict_softmax(predict_softmax, layer_dims=(4, 5, 3), m=7, seed=6):
     """The class with the largest probability, np.argmax(AL, axis=0), as a (1, m) row of integers."""
     rng = np.random.default_rng(seed)
@@ -445,8 +429,7 @@ def check_predict_softmax(predict_softmax, layer_dims=(4, 5, 3), m=7, seed=6):
     for l in range(1, len(dims)):            # spread the outputs, so that several classes are predicted
         parameters[f"W{l}"] = parameters[f"W{l}"] * 2
     X = rng.standard_normal((dims[0], m))
-    with names_replaced(predict_softmax, _PREDICT_BLOCKS):     # graded with the reference forward pass
-        result = student_call(predict_softmax, "predict_softmax", _copy(parameters), X.copy())
+    result = student_call(predict_softmax, "predict_softmax", _copy(parameters), X.copy())
     expected = ref.predict_softmax(parameters, X)
     AL, _ = ref.L_model_forward_softmax(X, parameters)
     C = dims[-1]
@@ -468,9 +451,6 @@ def check_predict_softmax(predict_softmax, layer_dims=(4, 5, 3), m=7, seed=6):
                                    np.argmin(AL, axis=0).reshape(1, -1)),
                            Mistake("The classes are numbered from 0 (row k of AL is class k): do not add 1.",
                                    expected + 1)])
-    passed("predict_softmax")
-    own_blocks_note(predict_softmax, "predict_softmax", lambda: predict_softmax(_copy(parameters), X.copy()),
-                    _PREDICT_BLOCKS, _EXERCISES, lambda result: _same_or_both_nan(result, expected))
 
 
 # --- challenge: the cost from the scores, through log-softmax ------------------------------------------
