@@ -111,6 +111,27 @@ def batchnorm_backward(dZ_out, cache):
     return dZ, dgamma, dbeta
 
 
+def minibatch_running_statistics(Z, batch_size: int, momentum=0.9, eps=1e-5):
+    """Training on mini-batches, seen from one layer: the columns of Z: (n, m) go through
+    batchnorm_forward (training, gamma = 1, beta = 0) in consecutive batches of batch_size columns, the
+    last one smaller when m is not a multiple, from a fresh bn_state.
+
+    Returns (bn_state, batch_means): the running statistics after the last batch, and
+    batch_means: (n, number of batches), the mean each batch normalised with.
+    """
+    Z = as_matrix(Z, "Z", what="(n, m): one column per example")
+    batch_size = positive_int(batch_size, "batch_size")
+    n, m = Z.shape
+    state = initialize_bn_state(n)
+    gamma, beta = np.ones((n, 1)), np.zeros((n, 1))
+    means = []
+    for start in range(0, m, batch_size):
+        batch = Z[:, start:start + batch_size]
+        batchnorm_forward(batch, gamma, beta, state, training=True, momentum=momentum, eps=eps)
+        means.append(np.mean(batch, axis=1))
+    return state, np.stack(means, axis=1)
+
+
 # --- a deep network with batch norm ----------------------------------------------------------------
 
 def initialize_parameters_bn(layer_dims, seed: int = 3, scale="he") -> dict:
@@ -180,8 +201,8 @@ def L_model_backward_bn(AL, Y, caches, hidden_activation="relu") -> dict:
     Y = as_labels(Y, "Y", m=AL.shape[1])
     L = len(caches)
     grads = {}
-    dA = -(Y / AL - (1 - Y) / (1 - AL))
-    dA, grads[f"dW{L}"], grads[f"db{L}"] = deep.linear_activation_backward(dA, caches[L - 1], "sigmoid")
+    linear_cache, _ = caches[L - 1]
+    dA, grads[f"dW{L}"], grads[f"db{L}"] = deep.linear_backward(AL - Y, linear_cache)   # dZL = AL - Y: stable
     grads[f"dA{L - 1}"] = dA
     for l in range(L - 1, 0, -1):
         (A_prev, W), bn_cache, Z_tilde = caches[l - 1]
@@ -215,10 +236,11 @@ def L_model_backward_plain(AL, Y, caches, hidden_activation="sigmoid") -> dict:
     Y = as_labels(Y, "Y", m=AL.shape[1])
     L = len(caches)
     grads = {}
-    dA = -(Y / AL - (1 - Y) / (1 - AL))
-    for l in range(L, 0, -1):
-        activation = "sigmoid" if l == L else hidden_activation
-        dA, grads[f"dW{l}"], grads[f"db{l}"] = deep.linear_activation_backward(dA, caches[l - 1], activation)
+    linear_cache, _ = caches[L - 1]
+    dA, grads[f"dW{L}"], grads[f"db{L}"] = deep.linear_backward(AL - Y, linear_cache)   # dZL = AL - Y: stable
+    grads[f"dA{L - 1}"] = dA
+    for l in range(L - 1, 0, -1):
+        dA, grads[f"dW{l}"], grads[f"db{l}"] = deep.linear_activation_backward(dA, caches[l - 1], hidden_activation)
         grads[f"dA{l - 1}"] = dA
     return grads
 

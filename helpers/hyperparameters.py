@@ -15,6 +15,7 @@ of the digits) is here too, so that the tests can re-run it.
 from __future__ import annotations
 
 import itertools
+import math
 import numbers
 
 import numpy as np
@@ -117,6 +118,26 @@ def best_config(results) -> tuple:
         if score > results[best][1]:
             best = i
     return results[best]
+
+
+def successive_halving(train_eval, configs, min_budget: int, rounds: int) -> list:
+    """Notebook 07's challenge. Round r = 0, 1, ..., rounds - 1 trains every surviving config with the budget
+    min_budget * 2**r (train_eval(config, budget) -> score, higher is better); after each round but the last
+    the ceil(n / 2) best survive, ranked by score (the earlier one on ties). Returns [(config, budget, score),
+    ...] for every training, in the order they ran; the winner is the best of the last round."""
+    _callable(train_eval)
+    survivors = list(configs)
+    if not survivors:
+        raise ValueError("configs must hold at least one configuration.")
+    min_budget, rounds = positive_int(min_budget, "min_budget"), positive_int(rounds, "rounds")
+    results = []
+    for r in range(rounds):
+        budget = min_budget * 2 ** r
+        scored = [(config, budget, train_eval(config, budget)) for config in survivors]
+        results.extend(scored)
+        ranked = sorted(range(len(scored)), key=lambda i: -scored[i][2])      # stable: earlier first on ties
+        survivors = [scored[i][0] for i in ranked[:math.ceil(len(scored) / 2)]]
+    return results
 
 
 def distinct_values(results, name: str) -> int:

@@ -26,6 +26,7 @@ from .regularization import L_model_backward_stable, compute_cost_stable
 from .validation import as_labels, as_matrix, positive_int, rng_from
 
 OPTIMIZERS = ("gd", "momentum", "rmsprop", "adam")
+PATH_OPTIMIZERS = OPTIMIZERS + ("nesterov", "adagrad")   # optimizer_path also knows the challenge's two
 
 
 # --- mini-batches ---------------------------------------------------------------------------------
@@ -58,6 +59,31 @@ def update_parameters_with_momentum(parameters: dict, grads: dict, v: dict, beta
     new_v = {"d" + key: beta * v["d" + key] + (1 - beta) * grads["d" + key] for key in parameters}
     new_parameters = {key: parameters[key] - learning_rate * new_v["d" + key] for key in parameters}
     return new_parameters, new_v
+
+
+def update_parameters_with_nesterov(parameters: dict, grads: dict, v: dict, beta: float, learning_rate: float):
+    """Nesterov momentum (notebook 06's challenge), in the course's averaged convention and in the look-ahead
+    form that libraries use: v = beta v + (1 - beta) d, then parameter -= learning_rate * (beta v + (1 - beta) d),
+    with the NEW v. Returns (parameters, v), new dicts."""
+    _params(parameters)
+    _check(grads, v, parameters)
+    beta = _fraction(beta, "beta")
+    new_v = {"d" + key: beta * v["d" + key] + (1 - beta) * grads["d" + key] for key in parameters}
+    new_parameters = {key: parameters[key] - learning_rate * (beta * new_v["d" + key] + (1 - beta) * grads["d" + key])
+                      for key in parameters}
+    return new_parameters, new_v
+
+
+def update_parameters_with_adagrad(parameters: dict, grads: dict, s: dict, learning_rate: float,
+                                   epsilon: float = 1e-8):
+    """Adagrad (notebook 06's challenge): s = s + d**2 (a sum, not an average), then
+    parameter -= learning_rate * d / (sqrt(s) + epsilon). Returns (parameters, s), new dicts."""
+    _params(parameters)
+    _check(grads, s, parameters, name="s")
+    new_s = {"d" + key: s["d" + key] + grads["d" + key] ** 2 for key in parameters}
+    new_parameters = {key: parameters[key] - learning_rate * grads["d" + key] / (np.sqrt(new_s["d" + key]) + epsilon)
+                      for key in parameters}
+    return new_parameters, new_s
 
 
 def initialize_rmsprop(parameters: dict) -> dict:
@@ -101,6 +127,46 @@ def update_parameters_with_adam(parameters: dict, grads: dict, v: dict, s: dict,
         s_hat = new_s[d] / (1 - beta2 ** t)
         new_parameters[key] = parameters[key] - learning_rate * v_hat / (np.sqrt(s_hat) + epsilon)
     return new_parameters, new_v, new_s
+
+
+def update_parameters_with_adamw(parameters: dict, grads: dict, v: dict, s: dict, t: int, learning_rate: float,
+                                 weight_decay: float, beta1: float = 0.9, beta2: float = 0.999, epsilon: float = 1e-8):
+    """AdamW (Loshchilov and Hutter): Adam's step on the UNREGULARISED gradients, plus weight decay decoupled from
+    it, W = (1 - learning_rate * weight_decay) W - learning_rate * v_hat / (sqrt(s_hat) + epsilon), on the weights
+    W{l} only (biases, gamma and beta take the plain Adam step). Returns (parameters, v, s), new dicts."""
+    if isinstance(weight_decay, bool) or not isinstance(weight_decay, numbers.Real) or weight_decay < 0:
+        raise ValueError(f"weight_decay must be a non-negative number, got {weight_decay!r}.")
+    stepped, new_v, new_s = update_parameters_with_adam(parameters, grads, v, s, t, learning_rate, beta1, beta2, epsilon)
+    for key in parameters:
+        if key.startswith("W"):
+            stepped[key] = stepped[key] - learning_rate * weight_decay * parameters[key]
+    return stepped, new_v, new_s
+
+
+def l2_against_weight_decay(adamw=update_parameters_with_adamw, strength: float = 0.1, learning_rate: float = 0.01,
+                            num_steps: int = 300, noise_scale: float = 10.0, seed: int = 0) -> dict:
+    """Notebook 09's experiment: two weights, both 1.0 at the start; the first has no data gradient, the second
+    a noisy one (Gaussian, standard deviation noise_scale, the same draws for every run). Trained with Adam
+    three ways: with L2 through Adam (strength * W added to the gradient), with decoupled weight decay of the
+    same strength (adamw(parameters, grads, v, s, t, learning_rate, strength)), and without regularisation.
+    Returns {run: (num_steps, 2) history of the two weights}."""
+    noise = noise_scale * np.random.default_rng(seed).standard_normal(positive_int(num_steps, "num_steps"))
+    histories = {}
+    for run in ("L2 through Adam", "AdamW", "no regularisation"):
+        parameters = {"W1": np.ones((1, 2)), "b1": np.zeros((1, 1))}
+        v, s = initialize_adam(parameters)
+        history = []
+        for t in range(1, num_steps + 1):
+            data = np.array([[0.0, noise[t - 1]]])
+            penalty = strength * parameters["W1"] if run == "L2 through Adam" else 0.0
+            grads = {"dW1": data + penalty, "db1": np.zeros((1, 1))}
+            if run == "AdamW":
+                parameters, v, s = adamw(parameters, grads, v, s, t, learning_rate, strength)
+            else:
+                parameters, v, s = update_parameters_with_adam(parameters, grads, v, s, t, learning_rate)
+            history.append(np.asarray(parameters["W1"], dtype=np.float64)[0].copy())
+        histories[run] = np.array(history)
+    return histories
 
 
 # --- learning-rate decay ----------------------------------------------------------------------------
@@ -191,6 +257,16 @@ def elongated_bowl_gradient(x, y, a: float = 0.05, b: float = 2.0):
     return np.array([a * x, b * y], dtype=np.float64)
 
 
+def saddle(x, y):
+    """f(x, y) = x^2 / 2 + y^4 / 4 - y^2 / 2: a saddle point at (0, 0), minima -1/4 at (0, -1) and (0, 1)."""
+    x, y = np.asarray(x), np.asarray(y)
+    return x ** 2 / 2 + y ** 4 / 4 - y ** 2 / 2
+
+
+def saddle_gradient(x, y):
+    return np.array([x, y ** 3 - y], dtype=np.float64)
+
+
 def rosenbrock(x, y, c: float = 10.0):
     """f(x, y) = (1 - x)^2 + c (y - x^2)^2: a curved valley, minimum 0 at (1, 1)."""
     x, y = np.asarray(x), np.asarray(y)
@@ -208,8 +284,8 @@ def optimizer_path(gradient, start, num_steps: int, optimizer: str = "gd", learn
     {"W1": [[x, y]], "b1": [[0]]} so that the same update functions serve. gradient(x, y) -> (2,);
     noise: standard deviation of Gaussian noise added to every gradient (a stand-in for mini-batches);
     decay: None or a function step -> learning rate. Returns points (num_steps + 1, 2)."""
-    if optimizer not in OPTIMIZERS:
-        raise ValueError(f"optimizer must be one of {OPTIMIZERS}, got {optimizer!r}.")
+    if optimizer not in PATH_OPTIMIZERS:
+        raise ValueError(f"optimizer must be one of {PATH_OPTIMIZERS}, got {optimizer!r}.")
     rng = np.random.default_rng(seed)
     parameters = {"W1": np.array([start], dtype=np.float64), "b1": np.zeros((1, 1))}
     v, s = initialize_adam(parameters)
@@ -222,8 +298,12 @@ def optimizer_path(gradient, start, num_steps: int, optimizer: str = "gd", learn
             parameters = {key: parameters[key] - rate * grads["d" + key] for key in parameters}
         elif optimizer == "momentum":
             parameters, v = update_parameters_with_momentum(parameters, grads, v, beta, rate)
+        elif optimizer == "nesterov":
+            parameters, v = update_parameters_with_nesterov(parameters, grads, v, beta, rate)
         elif optimizer == "rmsprop":
             parameters, s = update_parameters_with_rmsprop(parameters, grads, s, beta2, rate, epsilon)
+        elif optimizer == "adagrad":
+            parameters, s = update_parameters_with_adagrad(parameters, grads, s, rate, epsilon)
         else:
             parameters, v, s = update_parameters_with_adam(parameters, grads, v, s, t, rate, beta1, beta2, epsilon)
         points.append(parameters["W1"][0].copy())

@@ -90,6 +90,23 @@ def compute_cost_softmax(AL, Y) -> float:
     return float(-np.sum(logs) / m)
 
 
+def log_softmax(Z):
+    """log(softmax(Z)) of each column of Z: (C, m), computed stably: z_k - max - log(sum_j exp(z_j - max)).
+
+    Finite wherever Z is, even where softmax(Z) underflows to 0 (log(0) would be -inf)."""
+    Z = as_matrix(Z, "Z", what="(C, m): one column of scores per example")
+    shifted = Z - np.max(Z, axis=0, keepdims=True)
+    return shifted - np.log(np.sum(np.exp(shifted), axis=0, keepdims=True))
+
+
+def compute_cost_from_logits(ZL, Y) -> float:
+    """The cross-entropy of softmax(ZL), -(1/m) sum(Y log softmax(ZL)), from the scores ZL: (C, m) through
+    log_softmax, so that a true class whose probability underflows costs its (large, finite) score gap."""
+    log_probabilities = log_softmax(ZL)
+    _, Y = _probabilities_and_labels(log_probabilities, Y)
+    return float(-np.sum(Y * log_probabilities) / Y.shape[1])
+
+
 def softmax_backward(AL, Y):
     """dZ[L] = AL - Y: the gradient of the softmax cross-entropy with respect to Z[L], per example."""
     AL, Y = _probabilities_and_labels(AL, Y)

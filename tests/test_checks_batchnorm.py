@@ -8,6 +8,7 @@ import pytest
 from helpers import batchnorm as ref
 from helpers import deep
 from helpers.checks import ExerciseFailure
+from mistakes import assert_named_mistake
 from helpers.checks import batchnorm as checks
 
 
@@ -356,15 +357,21 @@ def test_forward_bn_mistakes_are_named(answer, phrase):
     _fails_with(checks.check_L_model_forward_bn, answer, phrase)
 
 
-def test_network_checks_grade_only_their_own_exercise(monkeypatch):
+def test_network_checks_grade_only_their_own_exercise(monkeypatch, capsys):
     """A wrong batchnorm_forward / batchnorm_backward in the notebook fails their own tests, not the
-    network's: the network checks put the reference in their place."""
+    network's: the network checks put the reference in their place, and a note names the exercise to fix."""
+    checks.check_L_model_forward_bn(L_model_forward_bn)
+    checks.check_L_model_backward_bn(L_model_backward_bn)
+    assert "Note:" not in capsys.readouterr().out
     monkeypatch.setitem(globals(), "batchnorm_forward", bn_eps_outside_root)
     monkeypatch.setitem(globals(), "batchnorm_backward",
                         lambda dZ_out, cache: _bn_backward(dZ_out, cache, constants=True))
     checks.check_L_model_forward_bn(L_model_forward_bn)
     checks.check_L_model_backward_bn(L_model_backward_bn)
     assert globals()["batchnorm_forward"] is bn_eps_outside_root          # restored after the check
+    out = capsys.readouterr().out
+    assert out.count("all tests passed") == 2
+    assert "fix `batchnorm_forward` first" in out and "fix `batchnorm_backward` first" in out
 
 
 def _backward_bn_student(AL, Y, caches, hidden_activation="relu", *, skip_bn=False, dA_from_tilde=False,
@@ -397,3 +404,72 @@ def test_backward_bn_mistakes_are_named(options, phrase):
     def answer(AL, Y, caches, hidden_activation="relu"):
         return _backward_bn_student(AL, Y, caches, hidden_activation, **options)
     _fails_with(checks.check_L_model_backward_bn, answer, phrase)
+
+
+# --- the challenge: batch norm on mini-batches ------------------------------------------------------------
+
+def minibatch_running_statistics(Z, batch_size, momentum=0.9):
+    """Written as a student would: calls batchnorm_forward by name."""
+    n, m = Z.shape
+    state, means = ref.initialize_bn_state(n), []
+    for start in range(0, m, batch_size):
+        batch = Z[:, start:start + batch_size]
+        batchnorm_forward(batch, np.ones((n, 1)), np.zeros((n, 1)), state, training=True, momentum=momentum)
+        means.append(batch.mean(axis=1))
+    return state, np.stack(means, axis=1)
+
+
+def _whole_batch(Z, batch_size, momentum=0.9):
+    state, means = minibatch_running_statistics(Z, Z.shape[1], momentum)
+    return state, minibatch_running_statistics(Z, batch_size, momentum)[1]
+
+
+def _last_dropped_state(Z, batch_size, momentum=0.9):
+    full = Z.shape[1] - Z.shape[1] % batch_size
+    return minibatch_running_statistics(Z[:, :full], batch_size, momentum)[0], \
+        minibatch_running_statistics(Z, batch_size, momentum)[1]
+
+
+def _last_dropped_means(Z, batch_size, momentum=0.9):
+    state, means = minibatch_running_statistics(Z, batch_size, momentum)
+    return state, means[:, :-1]
+
+
+def _fresh_state(Z, batch_size, momentum=0.9):
+    n, m = Z.shape
+    means = []
+    for start in range(0, m, batch_size):
+        state = ref.initialize_bn_state(n)
+        batch = Z[:, start:start + batch_size]
+        batchnorm_forward(batch, np.ones((n, 1)), np.zeros((n, 1)), state, training=True, momentum=momentum)
+        means.append(batch.mean(axis=1))
+    return state, np.stack(means, axis=1)
+
+
+def _swapped(Z, batch_size, momentum=0.9):
+    return minibatch_running_statistics(Z, batch_size, 1 - momentum)
+
+
+def test_challenge_reference_passes(capsys):
+    checks.check_minibatch_running_statistics(minibatch_running_statistics)
+    checks.check_minibatch_running_statistics(minibatch_running_statistics, n=2, m=12, batch_size=4, momentum=0.9,
+                                              seed=3)
+    assert "all tests passed" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("answer, mistake", [
+    (_whole_batch, "minibatch_running_statistics.whole-batch"),
+    (_last_dropped_state, "minibatch_running_statistics.last-batch-dropped"),
+    (_last_dropped_means, "minibatch_running_statistics.last-batch-dropped"),
+    (_fresh_state, "minibatch_running_statistics.fresh-state-each-batch"),
+    (_swapped, "minibatch_running_statistics.momentum-swapped"),
+])
+def test_challenge_mistakes_are_named(answer, mistake):
+    assert_named_mistake(checks.check_minibatch_running_statistics, answer, mistake)
+
+
+def test_challenge_grades_with_the_reference_batchnorm_forward(monkeypatch):
+    """A wrong batchnorm_forward (Exercise 2) does not fail the challenge: the check substitutes the reference."""
+    broken = lambda Z, gamma, beta, bn_state, training=True, momentum=0.9, eps=1e-5: (Z, None)  # noqa: E731
+    monkeypatch.setitem(globals(), "batchnorm_forward", broken)
+    checks.check_minibatch_running_statistics(minibatch_running_statistics)

@@ -3,12 +3,14 @@ message that names it (the student's experience depends on these hints)."""
 from __future__ import annotations
 
 import itertools
+import math
 
 import numpy as np
 import pytest
 
 from helpers import hyperparameters as ref
 from helpers.checks import ExerciseFailure
+from mistakes import assert_named_mistake
 from helpers.checks import hyperparameters as checks
 from notebook_runner import hidden_check_calls
 
@@ -328,3 +330,48 @@ def test_typical_mistakes_fail_the_hidden_tests_too(check, answer, phrase):
     sizes = HIDDEN_SIZES[check.__name__][0]
     with pytest.raises(ExerciseFailure):
         check(answer, **sizes)
+
+
+# --- the challenge: successive halving ------------------------------------------------------------------------
+
+def successive_halving(train_eval, configs, min_budget, rounds):
+    survivors, results = list(configs), []
+    for r in range(rounds):
+        scored = [(config, min_budget * 2 ** r, train_eval(config, min_budget * 2 ** r)) for config in survivors]
+        results += scored
+        survivors = [c for c, _, _ in sorted(scored, key=lambda item: item[2], reverse=True)][:math.ceil(len(scored) / 2)]
+    return results
+
+
+def _variant(**options):
+    from helpers.checks.hyperparameters import _halving_variant
+    return lambda train_eval, configs, min_budget, rounds: _halving_variant(train_eval, configs, min_budget, rounds,
+                                                                            **options)
+
+
+HALVING_MISTAKES = [
+    (_variant(keep="worst"), "successive_halving.keeps-worst"),
+    (_variant(grow=False), "successive_halving.budget-constant"),
+    (_variant(eliminate=False), "successive_halving.no-elimination"),
+    (_variant(half="floor"), "successive_halving.floor-half"),
+]
+
+
+def test_challenge_reference_passes(capsys):
+    checks.check_successive_halving(successive_halving)
+    checks.check_successive_halving(successive_halving, n_configs=16, min_budget=1, rounds=4, seed=2)
+    assert capsys.readouterr().out.count("all tests passed") == 2
+
+
+@pytest.mark.parametrize("answer, mistake", HALVING_MISTAKES, ids=[m for _, m in HALVING_MISTAKES])
+def test_challenge_mistakes_are_named(answer, mistake):
+    assert_named_mistake(checks.check_successive_halving, answer, mistake)
+
+
+def test_challenge_problem_changes_its_ranking_with_the_budget():
+    """Otherwise keeping the best half at a short budget could not differ from other orders of elimination."""
+    from helpers.checks.hyperparameters import _halving_problem
+    configs, train_eval = _halving_problem(7, 9)
+    short = sorted(range(7), key=lambda i: -train_eval(configs[i], 5))
+    long = sorted(range(7), key=lambda i: -train_eval(configs[i], 40))
+    assert short != long

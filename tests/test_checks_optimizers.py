@@ -9,6 +9,7 @@ import pytest
 
 from helpers import optimizers as ref
 from helpers.checks import ExerciseFailure
+from mistakes import assert_named_mistake
 from helpers.checks import optimizers as checks
 
 
@@ -266,3 +267,92 @@ def test_schedule_mistakes_are_named(answer, phrase):
     def student(learning_rate0, epoch_num, decay_rate, time_interval=1000):
         return answer(learning_rate0, epoch_num, decay_rate, time_interval)
     _fails_with(checks.check_schedule_lr_decay, student, phrase)
+
+
+# --- the challenge: Nesterov momentum and Adagrad ------------------------------------------------------------
+
+def update_parameters_with_nesterov(parameters, grads, v, beta, learning_rate):
+    v = {k: beta * v[k] + (1 - beta) * grads[k] for k in v}
+    return {k: parameters[k] - learning_rate * (beta * v["d" + k] + (1 - beta) * grads["d" + k])
+            for k in parameters}, v
+
+
+def update_parameters_with_adagrad(parameters, grads, s, learning_rate, epsilon=1e-8):
+    s = {k: s[k] + grads[k] ** 2 for k in s}
+    return {k: parameters[k] - learning_rate * grads["d" + k] / (np.sqrt(s["d" + k]) + epsilon) for k in parameters}, s
+
+
+def _nesterov(step_of, stored=None):
+    def update(parameters, grads, v, beta, learning_rate):
+        new_v = {k: beta * v[k] + (1 - beta) * grads[k] for k in v}
+        kept = new_v if stored is None else {k: stored(v[k], new_v[k], grads[k], beta) for k in v}
+        return {k: parameters[k] - learning_rate * step_of(v["d" + k], new_v["d" + k], grads["d" + k], beta)
+                for k in parameters}, kept
+    return update
+
+
+def _adagrad(new_s_of, denominator=lambda old, new, epsilon: np.sqrt(new) + epsilon):
+    def update(parameters, grads, s, learning_rate, epsilon=1e-8):
+        new_s = {k: new_s_of(s[k], grads[k]) for k in s}
+        return {k: parameters[k] - learning_rate * grads["d" + k] / denominator(s["d" + k], new_s["d" + k], epsilon)
+                for k in parameters}, new_s
+    return update
+
+
+NESTEROV_MISTAKES = [
+    (_nesterov(lambda old, new, g, b: new), "update_parameters_with_nesterov.plain-momentum"),
+    (_nesterov(lambda old, new, g, b: b * new + g), "update_parameters_with_nesterov.missing-1-beta"),
+    (_nesterov(lambda old, new, g, b: -(b * new + (1 - b) * g)), "update_parameters_with_nesterov.sign"),
+    (_nesterov(lambda old, new, g, b: b * new + (1 - b) * g, stored=lambda old, new, g, b: old),
+     "update_parameters_with_nesterov.v-not-updated"),
+    (_nesterov(lambda old, new, g, b: b * new + (1 - b) * g, stored=lambda old, new, g, b: b * new + (1 - b) * g),
+     "update_parameters_with_nesterov.look-ahead-stored"),
+]
+ADAGRAD_MISTAKES = [
+    (_adagrad(lambda s, g: 0.9 * s + 0.1 * g ** 2), "update_parameters_with_adagrad.averaged"),
+    (_adagrad(lambda s, g: 0.999 * s + 0.001 * g ** 2), "update_parameters_with_adagrad.averaged"),
+    (_adagrad(lambda s, g: s + g), "update_parameters_with_adagrad.not-squared"),
+    (_adagrad(lambda s, g: s), "update_parameters_with_adagrad.s-not-updated"),
+    (_adagrad(lambda s, g: s + g ** 2, lambda old, new, eps: np.sqrt(old) + eps), "update_parameters_with_adagrad.old-s"),
+    (_adagrad(lambda s, g: s + g ** 2, lambda old, new, eps: new + eps), "update_parameters_with_adagrad.no-sqrt"),
+    (_adagrad(lambda s, g: s + g ** 2, lambda old, new, eps: np.sqrt(new + eps)),
+     "update_parameters_with_adagrad.epsilon-inside"),
+]
+
+
+def test_challenge_references_pass(capsys):
+    checks.check_update_parameters_with_nesterov(update_parameters_with_nesterov)
+    checks.check_update_parameters_with_adagrad(update_parameters_with_adagrad)
+    checks.check_update_parameters_with_nesterov(update_parameters_with_nesterov, layer_dims=(2, 3, 3, 1), beta=0.9,
+                                                 learning_rate=0.01, seed=5)
+    checks.check_update_parameters_with_adagrad(update_parameters_with_adagrad, layer_dims=(2, 2), learning_rate=0.5,
+                                                epsilon=1e-8, seed=6)
+    assert capsys.readouterr().out.count("all tests passed") == 4
+
+
+@pytest.mark.parametrize("answer, mistake", NESTEROV_MISTAKES, ids=[m for _, m in NESTEROV_MISTAKES])
+def test_nesterov_mistakes_are_named(answer, mistake):
+    assert_named_mistake(checks.check_update_parameters_with_nesterov, answer, mistake)
+
+
+@pytest.mark.parametrize("answer, mistake", ADAGRAD_MISTAKES, ids=[f"{m}-{i}" for i, (_, m) in enumerate(ADAGRAD_MISTAKES)])
+def test_adagrad_mistakes_are_named(answer, mistake):
+    with np.errstate(invalid="ignore"):
+        assert_named_mistake(checks.check_update_parameters_with_adagrad, answer, mistake)
+
+
+def test_reference_nesterov_is_momentum_evaluated_ahead():
+    """The look-ahead form equals classical Nesterov (the gradient taken at the point momentum is about to
+    reach) on a quadratic, in the shifted variable W + learning_rate * beta * v."""
+    from helpers import optimizers as ref
+    a = 3.0                                                    # f(w) = a w^2 / 2, gradient a w
+    beta, rate = 0.8, 0.05
+    w, v = np.array([[1.0]]), np.array([[0.0]])
+    u, vu = w.copy(), v.copy()                                  # classical Nesterov on the same problem
+    for _ in range(20):
+        p, state = ref.update_parameters_with_nesterov({"W1": w}, {"dW1": a * w}, {"dW1": v}, beta, rate)
+        w, v = p["W1"], state["dW1"]
+        look = u - rate * beta * vu
+        vu = beta * vu + (1 - beta) * a * look
+        u = u - rate * vu
+    assert np.allclose(w, u - rate * beta * vu)

@@ -9,9 +9,11 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from helpers import optimizers as opt_ref
 from helpers import practice as ref
 from helpers.batchnorm import batchnorm_forward, initialize_bn_states, initialize_parameters_bn
 from helpers.checks import ExerciseFailure
+from mistakes import assert_named_mistake
 from helpers.checks import practice as checks
 from helpers.deep import linear_forward, relu
 from helpers.dropout import dropout_forward
@@ -460,3 +462,70 @@ def forward_skipping(X, parameters, bn_states, keep_prob=1.0, rng=None, training
     ZL, linear_cache = linear_forward(A, parameters[f"W{L}"], parameters[f"b{L}"])
     caches.append((linear_cache, ZL))
     return softmax(ZL), caches
+
+
+# --- the challenge: AdamW ----------------------------------------------------------------------------------
+
+def _adamw(decay_grads=False, decay=True, only_weights=True, after_step=False):
+    def update_parameters_with_adamw(parameters, grads, v, s, t, learning_rate, weight_decay, beta1=0.9, beta2=0.999,
+                                     epsilon=1e-8):
+        decayed = lambda key: decay and (key.startswith("W") or not only_weights)  # noqa: E731
+        if decay_grads:
+            grads = {d: g + weight_decay * parameters[d[1:]] if decayed(d[1:]) else g for d, g in grads.items()}
+        new, v, s = opt_ref.update_parameters_with_adam(parameters, grads, v, s, t, learning_rate, beta1, beta2,
+                                                        epsilon)
+        if not decay_grads:
+            for key in new:
+                if decayed(key):
+                    base = new[key] if after_step else parameters[key]
+                    new[key] = new[key] - learning_rate * weight_decay * base
+        return new, v, s
+    return update_parameters_with_adamw
+
+
+ADAMW_MISTAKES = [
+    (_adamw(decay_grads=True), "update_parameters_with_adamw.l2-in-moments"),
+    (_adamw(decay=False), "update_parameters_with_adamw.no-decay"),
+    (_adamw(only_weights=False), "update_parameters_with_adamw.decays-everything"),
+    (_adamw(after_step=True), "update_parameters_with_adamw.decay-after-step"),
+]
+
+
+def test_adamw_reference_passes(capsys):
+    checks.check_update_parameters_with_adamw(_adamw())
+    checks.check_update_parameters_with_adamw(_adamw(), layer_dims=(3, 5, 4, 2), t=1, learning_rate=0.01,
+                                              weight_decay=0.1, seed=4)
+    assert capsys.readouterr().out.count("all tests passed") == 2
+
+
+@pytest.mark.parametrize("answer, mistake", ADAMW_MISTAKES, ids=[m for _, m in ADAMW_MISTAKES])
+def test_adamw_mistakes_are_named(answer, mistake):
+    assert_named_mistake(checks.check_update_parameters_with_adamw, answer, mistake)
+
+
+def test_l2_through_adam_is_not_weight_decay():
+    """The experiment of notebook 09: with L2 through Adam the weight without a data gradient is wiped out and the
+    noisy one hardly decayed; AdamW shrinks the first by exactly (1 - learning_rate * strength) ** steps."""
+    final = {run: history[-1] for run, history in opt_ref.l2_against_weight_decay().items()}
+    assert final["L2 through Adam"][0] < 1e-3
+    assert final["AdamW"][0] == pytest.approx((1 - 0.01 * 0.1) ** 300, rel=1e-12)
+    assert final["L2 through Adam"][1] / final["no regularisation"][1] > 0.95
+    assert final["AdamW"][1] / final["no regularisation"][1] < 0.8
+
+
+def test_composed_exercises_name_the_student_s_broken_block(monkeypatch, capsys):
+    """evaluate, model and make_train_eval are graded with the reference blocks (they pass with a broken
+    forward_propagation), and the note names the exercise to fix first."""
+    checks.check_evaluate(evaluate)
+    assert "Note:" not in capsys.readouterr().out
+    monkeypatch.setitem(globals(), "forward_propagation",
+                        lambda X, parameters, bn_states, keep_prob=1.0, rng=None, training=True:
+                        _forward(X, parameters, bn_states, keep_prob, rng, True))      # always training mode
+    checks.check_evaluate(evaluate)
+    out = capsys.readouterr().out
+    assert "all tests passed" in out and "fix `forward_propagation` first" in out
+    monkeypatch.setitem(globals(), "evaluate", lambda parameters, bn_states, X, y: 0.5)
+    checks.check_model(model)                     # model's training is right; only its recorded accuracies are not
+    assert "fix `evaluate` first" in capsys.readouterr().out
+    checks.check_make_train_eval(make_train_eval)
+    assert "fix `evaluate` first" in capsys.readouterr().out

@@ -8,6 +8,7 @@ import pytest
 from helpers import deep
 from helpers import softmax as ref
 from helpers.checks import ExerciseFailure
+from mistakes import assert_named_mistake
 from helpers.checks import softmax as checks
 from notebook_runner import hidden_check_calls
 
@@ -317,3 +318,101 @@ def test_typical_mistakes_fail_the_hidden_tests_too(check, answer, phrase):
     for sizes in HIDDEN_SIZES[check.__name__][:2]:
         with pytest.raises(ExerciseFailure):
             check(answer, **sizes)
+
+
+# --- composed exercises: graded with the reference blocks, with a note naming the student's broken block ------
+
+def _student_forward(X, parameters):
+    """Written as a student would: calls softmax by name (this module's, which the tests break) when it runs."""
+    return _forward(X, parameters, lambda Z: softmax(Z))
+
+
+def _student_backward(AL, Y, caches):
+    L = len(caches)
+    grads = {}
+    linear_cache, _ = caches[L - 1]
+    dA, grads[f"dW{L}"], grads[f"db{L}"] = deep.linear_backward(softmax_backward(AL, Y), linear_cache)
+    for l in range(L - 1, 0, -1):
+        dA, grads[f"dW{l}"], grads[f"db{l}"] = deep.linear_activation_backward(dA, caches[l - 1], "relu")
+    return grads
+
+
+def _student_predict(parameters, X):
+    AL, _ = L_model_forward_softmax(X, parameters)
+    return np.argmax(AL, axis=0).reshape(1, -1)
+
+
+@pytest.mark.parametrize("check, answer, block, broken", [
+    (checks.check_L_model_forward_softmax, _student_forward, "softmax", lambda Z: np.exp(Z) / np.sum(np.exp(Z))),
+    (checks.check_L_model_backward_softmax, _student_backward, "softmax_backward", lambda AL, Y: Y - AL),
+    (checks.check_predict_softmax, _student_predict, "L_model_forward_softmax",
+     lambda X, parameters: (np.zeros((3, X.shape[1])), [])),
+], ids=["forward", "backward", "predict"])
+def test_composed_exercises_are_graded_with_the_reference_blocks_and_name_a_broken_own_block(
+        check, answer, block, broken, monkeypatch, capsys):
+    check(answer)
+    assert "Note:" not in capsys.readouterr().out            # the student's own blocks are right: no note
+    monkeypatch.setitem(globals(), block, broken)
+    check(answer)                                             # still passes: graded with the reference block
+    out = capsys.readouterr().out
+    assert "all tests passed" in out and f"fix `{block}` first" in out
+    monkeypatch.setitem(globals(), block, _raises_not_implemented)
+    check(answer)                                             # a block not written yet: the same note
+    assert f"fix `{block}` first" in capsys.readouterr().out
+
+
+def _raises_not_implemented(*args, **kwargs):
+    raise NotImplementedError()
+
+
+# --- challenge: the cost from the scores -----------------------------------------------------------------
+
+def compute_cost_from_logits(ZL, Y):
+    shifted = ZL - np.max(ZL, axis=0, keepdims=True)
+    log_probabilities = shifted - np.log(np.sum(np.exp(shifted), axis=0, keepdims=True))
+    return float(-np.sum(Y * log_probabilities) / Y.shape[1])
+
+
+def _with_log(log_softmax_of):
+    def cost(ZL, Y):
+        with np.errstate(all="ignore"):
+            return float(-np.sum(Y * log_softmax_of(ZL)) / Y.shape[1])
+    return cost
+
+
+def _shifted(ZL, axis):
+    return ZL - np.max(ZL, axis=axis, keepdims=True)
+
+
+LOGIT_MISTAKES = [
+    (_with_log(lambda Z: np.log(softmax(Z))), "compute_cost_from_logits.log-of-softmax"),
+    (_with_log(lambda Z: Z - np.log(np.sum(np.exp(Z), axis=0, keepdims=True))), "compute_cost_from_logits.no-shift"),
+    (_with_log(lambda Z: Z - np.log(np.sum(np.exp(_shifted(Z, 0)), axis=0, keepdims=True))),
+     "compute_cost_from_logits.shift-once"),
+    (_with_log(lambda Z: _shifted(Z, 1) - np.log(np.sum(np.exp(_shifted(Z, 1)), axis=0, keepdims=True))),
+     "compute_cost_from_logits.row-max"),
+    (_with_log(lambda Z: _shifted(Z, 0) - np.log(np.sum(np.exp(_shifted(Z, 0))))),
+     "compute_cost_from_logits.sum-everything"),
+    (lambda ZL, Y: compute_cost_from_logits(ZL, Y) * Y.shape[1], "compute_cost_from_logits.no-mean"),
+    (lambda ZL, Y: -compute_cost_from_logits(ZL, Y), "compute_cost_from_logits.sign"),
+]
+
+
+def test_challenge_reference_passes(capsys):
+    checks.check_compute_cost_from_logits(compute_cost_from_logits)
+    checks.check_compute_cost_from_logits(compute_cost_from_logits, C=10, m=6, seed=3)
+    checks.check_compute_cost_from_logits(compute_cost_from_logits, C=2, m=2, seed=4)
+    assert "all tests passed" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("answer, mistake", LOGIT_MISTAKES, ids=[mistake for _, mistake in LOGIT_MISTAKES])
+def test_challenge_mistakes_are_named(answer, mistake):
+    assert_named_mistake(checks.check_compute_cost_from_logits, answer, mistake)
+
+
+def test_challenge_reference_is_finite_where_log_of_softmax_is_not():
+    Z = np.array([[0.0], [-800.0]])
+    Y = ref.one_hot(np.array([[1]]), 2)
+    assert ref.compute_cost_from_logits(Z, Y) == pytest.approx(800.0)
+    with np.errstate(divide="ignore"):
+        assert np.isinf(-np.log(ref.softmax(Z)[1, 0]))

@@ -93,3 +93,21 @@ def test_running_statistics_at_test_time(measured):
     assert dev >= 0.93 and abs(dev - whole) <= 0.02                     # "as well as ... all 400 dev points"
     assert abs(dev - accuracy["train, running statistics"]) <= 0.03      # "about as well as the training set"
     assert measured["single_example_distinct_outputs"] == 1             # "the same probability for every example"
+
+
+@pytest.mark.slow
+def test_challenge_minibatch_statistics(measured):
+    runs = {int(size): run for size, run in measured["challenge_minibatches"].items()}
+    scatter = [runs[size]["scatter"] for size in (4, 16, 64)]
+    assert scatter[0] > scatter[1] > scatter[2] > 0 and runs[400]["scatter"] == 0     # "falls as the batches grow"
+    assert 3 < scatter[0] / scatter[2] < 5                           # "16 times larger batches, about 4 times less"
+    gaps = [runs[size]["gap"] for size in (4, 16, 64, 400)]
+    assert gaps[0] < 0.1 * gaps[2] and gaps[2] < gaps[3]             # "close ... after a hundred batches of 4; far after seven of 64"
+    assert runs[4]["batches"] == 100 and runs[64]["batches"] == 7
+
+
+@pytest.mark.slow
+def test_xavier_suits_slope_one_activations_not_the_sigmoid(measured):
+    """Section 6 says Glorot's scale assumes slope 1 at zero (tanh) and that Xavier does worse on sigmoid layers."""
+    n = measured["iterations_to_target"]
+    assert n["without batch norm, Xavier"] is None and n["without batch norm, N(0, 1)"] is not None

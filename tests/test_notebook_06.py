@@ -86,3 +86,14 @@ def test_small_beta_is_noisy_and_decay_settles(measured):
 def test_mini_batches_do_more_per_epoch(measured):
     costs = measured["batch_size_final_cost"]
     assert 1.5 < costs["full batch"] / costs["64"] < 3                        # "about twice as high"
+
+
+@pytest.mark.slow
+def test_challenge_saddle_point(measured):
+    runs = measured["challenge_saddle"]
+    assert 80 <= runs["gd"]["steps_near_saddle"] <= 120                       # "about a hundred steps to leave"
+    for name in ("momentum", "nesterov"):                                     # "stall as long (here even longer)"
+        assert runs[name]["steps_near_saddle"] >= runs["gd"]["steps_near_saddle"]
+    for name in ("adagrad", "adam"):                                          # "never linger near the saddle"
+        assert runs[name]["steps_near_saddle"] == 0
+        assert runs[name]["steps_to_minimum"] < runs["gd"]["steps_to_minimum"] / 2

@@ -66,3 +66,11 @@ def test_test_set_once(measured):
     assert final["dev_again"] == final["dev"]                        # "the same network: deterministic training"
     assert final["test"] >= final["dev"]                              # "as good as the dev accuracy, slightly higher"
     assert final["test"] - final["dev"] < 0.01
+
+
+@pytest.mark.slow
+def test_challenge_successive_halving(measured):
+    halving = measured["challenge_halving"]
+    assert halving["iterations"] == 16 * 25 + 8 * 50 + 4 * 100 == 0.75 * 1600   # "three quarters of its iterations"
+    assert halving["same_winner"] is True                                    # "the same best model"
+    assert halving["winner_dev"] == measured["search"]["random"]["best_dev"]

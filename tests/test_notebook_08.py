@@ -53,3 +53,25 @@ def test_ten_digits(measured):
     assert confusion["errors"] == errors and errors <= 10                      # "a handful"
     assert confusion["largest_off_diagonal"] <= 2                              # "no more than two in any one"
     assert len(measured["wrong_confidence"]) == errors
+
+
+@pytest.mark.slow
+def test_log_of_softmax_is_infinite_where_log_softmax_is_finite(measured):
+    log_softmax = measured["log_softmax"]
+    assert math.isinf(log_softmax["naive_cost"])                               # "the cost is infinite"
+    assert log_softmax["stable_cost"] == 800.0                                 # "it is 800, the score gap"
+    gaps = log_softmax["underflow_gap"]
+    assert abs(gaps["float64"] - 745) <= 2 and abs(gaps["float32"] - 104) <= 1  # "about 745", "about 104"
+
+
+@pytest.mark.slow
+def test_confident_mistakes_for_question_2(measured):
+    assert max(measured["wrong_confidence"]) > 0.9                             # some mistakes are confident
+    assert measured["digits_train_accuracy"] >= 0.999                          # the model answer's "about 100%"
+
+
+@pytest.mark.slow
+def test_challenge_cost_from_logits_agrees_with_the_cost_of_probabilities(measured):
+    challenge = measured["challenge_cost_from_logits"]
+    assert challenge["far"] == 800.0
+    assert challenge["random"] == pytest.approx(challenge["random_through_probabilities"], rel=1e-12)

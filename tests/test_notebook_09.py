@@ -163,5 +163,34 @@ def test_student_version_is_valid_python():
         else:
             assert cell.source.strip() == "YOUR ANSWER HERE" and meta.get("grade") and meta["points"] > 0
             answers += 1
-    assert (stubs, answers) == (4, 3)
+    assert (stubs, answers) == (4 + 1, 3)         # four exercises and the challenge (update_parameters_with_adamw)
 
+
+@pytest.mark.slow
+def test_written_answer_5_quotes_the_measured_errors(measured):
+    notebook = _source()
+    prompt = next(cell.source for cell in notebook.cells if "### Written answer 5" in cell.source)
+    first, no_dropout = measured["variance"]["full"]["keep_0.8"], measured["variance"]["full"]["keep_1.0"]
+    assert f"{1 - first[1]:.1%} with dropout, {measured['first']['dev_errors']} of the 359" in prompt
+    assert f"{1 - no_dropout[1]:.1%} without" in prompt
+
+
+@pytest.mark.slow
+def test_learning_curve(measured):
+    curve = {int(size): errors for size, errors in measured["learning_curve"].items()}
+    sizes = sorted(curve)
+    assert sizes == [100, 200, 400, 1078]
+    assert all(train <= 0.002 for train, _ in curve.values())                  # "stays at (almost) 0"
+    dev = [curve[n][1] for n in sizes]
+    assert all(a > b for a, b in zip(dev, dev[1:]))                              # "falls steadily"
+    assert dev[-2] - dev[-1] > 0.005                                            # "has not flattened at 1078"
+
+
+@pytest.mark.slow
+def test_l2_through_adam_is_not_weight_decay(measured):
+    final = measured["l2_vs_weight_decay"]
+    assert final["L2 through Adam"][0] < 1e-3                                   # "wiped out (below 1e-3)"
+    assert round(final["AdamW"][0], 2) == 0.74 and final["no regularisation"][0] == 1.0
+    assert 0.97 <= final["L2 through Adam"][1] / final["no regularisation"][1] < 1   # "within 3% ... hardly decayed"
+    assert 0.7 < final["AdamW"][1] / final["no regularisation"][1] < 0.8         # "about three quarters"
+    assert measured["challenge_adamw_matches_reference"] is True

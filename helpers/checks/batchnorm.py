@@ -16,7 +16,8 @@ import numpy as np
 
 from .. import batchnorm as ref
 from .. import deep
-from .core import Mistake, expect_array, expect_keys, expect_tuple, fail, names_replaced, passed, student_call
+from .core import (Mistake, composed_of, expect_array, expect_keys, expect_tuple, fail, graded_on_its_own, passed,
+                   student_call)
 from .core import copy_inputs as _copy, same_array as _same
 
 
@@ -361,60 +362,62 @@ def check_L_model_forward_bn(L_model_forward_bn, layer_dims=(4, 5, 3, 1), m=6, h
         calls.append(training)
         return ref.batchnorm_forward(Z, gamma, beta, bn_state, training, momentum, eps)
 
-    for training in (True, False):
-        states = _copy(states0)
-        calls.clear()
-        with names_replaced(L_model_forward_bn, {"batchnorm_forward": reference_batchnorm_forward}):
+    def run():   # graded with the reference batchnorm_forward (recording the training flag it receives)
+        for training in (True, False):
+            states = _copy(states0)
+            calls.clear()
             result = student_call(L_model_forward_bn, "L_model_forward_bn", X.copy(), _ParameterDict(_copy(parameters)),
                                   states, training=training, hidden_activation=hidden_activation)
-        AL, caches = expect_tuple("L_model_forward_bn", result, 2, "a tuple (AL, caches)")
-        expected_states = _copy(states0)
-        expected, expected_caches = ref.L_model_forward_bn(X, parameters, expected_states, training=training,
-                                                           hidden_activation=hidden_activation)
-        mode = f"training={training}"
-        if calls and any(call != training for call in calls):
-            fail(f"L_model_forward_bn was called with {mode} but called batchnorm_forward with training="
-                 f"{calls[0]}: pass training on, batchnorm_forward(..., training=training).")
-        variants = [
-            (f"the hidden layers use {other}: apply hidden_activation ('{hidden_activation}' here), "
-             f"not always the same function.", dict(act=other)),
-            ("batch norm comes after the activation: this network normalises Z, before the activation: "
-             "Z = W A_prev, Z_tilde = BN(Z), A = g(Z_tilde).", dict(bn_after_activation=True)),
-            ("the output layer is batch-normalised too: only the hidden layers are; the output layer is "
-             "ZL = WL A + bL, then sigmoid.", dict(bn_output=True)),
-            ("there is no batch norm: Z_tilde = batchnorm_forward(W A_prev, gamma, beta, bn_states[l - 1], ...).",
-             dict(no_bn=True)),
-        ]
-        if not training:
-            variants.append(("with training=False the batch's statistics were used: pass training on to "
-                             "batchnorm_forward, which then normalises with the running statistics.",
-                             dict(training_override=True)))
-        mistakes = []
-        with np.errstate(all="ignore"):
-            for text, options in variants:
-                mode_used = True if options.pop("training_override", False) else training
-                try:
-                    value = _forward_variant(X, parameters, states0, mode_used, hidden_activation, **options)
-                except (ValueError, KeyError):
-                    continue
-                mistakes.append(Mistake(f"AL is wrong: {text}", value))
-        expect_array(f"AL ({mode})", AL, expected, what="(1, m)", mistakes=mistakes)
-        _check_network_caches(caches, expected_caches, L)
-        for l, (state, expected_state, before) in enumerate(zip(states, expected_states, states0), start=1):
-            if training:
-                for key in ("running_mean", "running_var"):
-                    expect_keys(f"bn_states[{l - 1}]", state, (key,))
-                    if _same(state[key], before[key]):
-                        fail(f"bn_states[{l - 1}]['{key}'] did not change in training: pass bn_states[l - 1], the "
-                             f"state of layer l, to batchnorm_forward (it updates it in place).")
-                    expect_array(f"bn_states[{l - 1}]['{key}'] after training", state[key], expected_state[key],
-                                 what="(n[l], 1)")
-            else:
-                for key in ("running_mean", "running_var"):
-                    if not _same(state[key], before[key]):
-                        fail(f"bn_states[{l - 1}]['{key}'] changed with training=False: pass training on to "
-                             f"batchnorm_forward, which leaves the running statistics alone at test time.")
-    passed("L_model_forward_bn")
+            AL, caches = expect_tuple("L_model_forward_bn", result, 2, "a tuple (AL, caches)")
+            expected_states = _copy(states0)
+            expected, expected_caches = ref.L_model_forward_bn(X, parameters, expected_states, training=training,
+                                                               hidden_activation=hidden_activation)
+            mode = f"training={training}"
+            if calls and any(call != training for call in calls):
+                fail(f"L_model_forward_bn was called with {mode} but called batchnorm_forward with training="
+                     f"{calls[0]}: pass training on, batchnorm_forward(..., training=training).")
+            variants = [
+                (f"the hidden layers use {other}: apply hidden_activation ('{hidden_activation}' here), "
+                 f"not always the same function.", dict(act=other)),
+                ("batch norm comes after the activation: this network normalises Z, before the activation: "
+                 "Z = W A_prev, Z_tilde = BN(Z), A = g(Z_tilde).", dict(bn_after_activation=True)),
+                ("the output layer is batch-normalised too: only the hidden layers are; the output layer is "
+                 "ZL = WL A + bL, then sigmoid.", dict(bn_output=True)),
+                ("there is no batch norm: Z_tilde = batchnorm_forward(W A_prev, gamma, beta, bn_states[l - 1], ...).",
+                 dict(no_bn=True)),
+            ]
+            if not training:
+                variants.append(("with training=False the batch's statistics were used: pass training on to "
+                                 "batchnorm_forward, which then normalises with the running statistics.",
+                                 dict(training_override=True)))
+            mistakes = []
+            with np.errstate(all="ignore"):
+                for text, options in variants:
+                    mode_used = True if options.pop("training_override", False) else training
+                    try:
+                        value = _forward_variant(X, parameters, states0, mode_used, hidden_activation, **options)
+                    except (ValueError, KeyError):
+                        continue
+                    mistakes.append(Mistake(f"AL is wrong: {text}", value))
+            expect_array(f"AL ({mode})", AL, expected, what="(1, m)", mistakes=mistakes)
+            _check_network_caches(caches, expected_caches, L)
+            for l, (state, expected_state, before) in enumerate(zip(states, expected_states, states0), start=1):
+                if training:
+                    for key in ("running_mean", "running_var"):
+                        expect_keys(f"bn_states[{l - 1}]", state, (key,))
+                        if _same(state[key], before[key]):
+                            fail(f"bn_states[{l - 1}]['{key}'] did not change in training: pass bn_states[l - 1], the "
+                                 f"state of layer l, to batchnorm_forward (it updates it in place).")
+                        expect_array(f"bn_states[{l - 1}]['{key}'] after training", state[key], expected_state[key],
+                                     what="(n[l], 1)")
+                else:
+                    for key in ("running_mean", "running_var"):
+                        if not _same(state[key], before[key]):
+                            fail(f"bn_states[{l - 1}]['{key}'] changed with training=False: pass training on to "
+                                 f"batchnorm_forward, which leaves the running statistics alone at test time.")
+
+    graded_on_its_own(L_model_forward_bn, "L_model_forward_bn", {"batchnorm_forward": reference_batchnorm_forward},
+                      run)
 
 
 def _check_network_caches(caches, expected_caches, L):
@@ -478,6 +481,7 @@ def _backward_variant(AL, Y, caches, hidden, *, act=None, skip_bn=False, dA_from
     return grads
 
 
+@composed_of(batchnorm_backward=ref.batchnorm_backward)
 def check_L_model_backward_bn(L_model_backward_bn, layer_dims=(4, 5, 3, 1), m=6, hidden_activation="sigmoid",
                               seed=4):
     """dZ_tilde = g'(Z_tilde) * dA; (dZ, dgamma, dbeta) = batchnorm_backward(dZ_tilde, bn_cache);
@@ -490,9 +494,8 @@ def check_L_model_backward_bn(L_model_backward_bn, layer_dims=(4, 5, 3, 1), m=6,
     Y = _labels(rng, m)
     AL, caches = ref.L_model_forward_bn(X, parameters, ref.initialize_bn_states(dims),
                                         hidden_activation=hidden_activation)
-    with names_replaced(L_model_backward_bn, {"batchnorm_backward": ref.batchnorm_backward}):
-        grads = student_call(L_model_backward_bn, "L_model_backward_bn", AL.copy(), Y.copy(), _copy(caches),
-                             hidden_activation=hidden_activation)
+    grads = student_call(L_model_backward_bn, "L_model_backward_bn", AL.copy(), Y.copy(), _copy(caches),
+                         hidden_activation=hidden_activation)
     keys = [f"{p}{l}" for l in range(1, L) for p in ("dW", "dgamma", "dbeta")] + [f"dW{L}", f"db{L}"]
     if isinstance(grads, dict) and "db1" in grads and L > 1 and "dbeta1" not in grads:
         fail("grads has 'db1': a batch-normalised hidden layer has no b; its gradients are dW{l}, dgamma{l} "
@@ -521,4 +524,45 @@ def check_L_model_backward_bn(L_model_backward_bn, layer_dims=(4, 5, 3, 1), m=6,
         mistakes = [Mistake(f"{key} is wrong: {text}", grads_v[key]) for text, grads_v in variants
                     if isinstance(grads_v.get(key), np.ndarray)]
         expect_array(f"grads['{key}']", grads[key], expected[key], m=m, what=what, mistakes=mistakes)
-    passed("L_model_backward_bn")
+
+
+# --- challenge: batch norm on mini-batches ----------------------------------------------------------------
+
+@composed_of(batchnorm_forward=ref.batchnorm_forward)
+def check_minibatch_running_statistics(minibatch_running_statistics, n=3, m=23, batch_size=5, momentum=0.8, seed=11):
+    """The columns of Z in consecutive batches (the last smaller), each through batchnorm_forward in training,
+    one bn_state carried from batch to batch; returns (bn_state, batch_means (n, number of batches))."""
+    rng = np.random.default_rng(seed)
+    Z = _scaled_rows(rng, n, m, small_row=False)
+    result = student_call(minibatch_running_statistics, "minibatch_running_statistics", Z.copy(), batch_size,
+                          momentum=momentum)
+    state, means = expect_tuple("minibatch_running_statistics", result, 2, "a tuple (bn_state, batch_means)")
+    expected_state, expected_means = ref.minibatch_running_statistics(Z, batch_size, momentum=momentum)
+    whole, _ = ref.minibatch_running_statistics(Z, m, momentum=momentum)
+    full = m - m % batch_size if m % batch_size else m
+    dropped, _ = ref.minibatch_running_statistics(Z[:, :full], batch_size, momentum=momentum)
+    last_alone, _ = ref.minibatch_running_statistics(Z[:, (m - 1) // batch_size * batch_size:], batch_size,
+                                                     momentum=momentum)
+    swapped = ref.initialize_bn_state(n)
+    for start in range(0, m, batch_size):
+        ref.batchnorm_forward(Z[:, start:start + batch_size], np.ones((n, 1)), np.zeros((n, 1)), swapped,
+                              momentum=1 - momentum)
+    expect_keys("bn_state", state, ("running_mean", "running_var"))
+    expect_array("batch_means", means, expected_means, what="(n, number of batches): one column per mini-batch",
+                 mistakes=[Mistake("batch_means misses the last, smaller batch: when m is not a multiple of batch_size "
+                                   "the remaining columns form one more batch.", expected_means[:, :-1],
+                                   id="minibatch_running_statistics.last-batch-dropped")])
+    for key in ("running_mean", "running_var"):
+        expect_array(f"bn_state['{key}']", state[key], expected_state[key], what="(n, 1)", mistakes=[
+            Mistake("the running statistics saw the whole Z as one batch: in mini-batch training every batch is a "
+                    "separate training call of batchnorm_forward, and each one updates the running statistics.",
+                    whole[key], id="minibatch_running_statistics.whole-batch"),
+            Mistake("the last, smaller batch was dropped: the remaining columns form one more batch, which "
+                    "updates the running statistics too.", dropped[key],
+                    id="minibatch_running_statistics.last-batch-dropped"),
+            Mistake("the running statistics were started afresh for every batch: create ONE bn_state before the "
+                    "loop and pass the same dict to every call, which updates it in place.", last_alone[key],
+                    id="minibatch_running_statistics.fresh-state-each-batch"),
+            Mistake("momentum and 1 - momentum are swapped: pass momentum=momentum on to batchnorm_forward.",
+                    swapped[key], id="minibatch_running_statistics.momentum-swapped"),
+        ])

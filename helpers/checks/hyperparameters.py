@@ -368,3 +368,73 @@ def check_best_config(best_config, n=6, seed=3):
         if tuple(answer) != expected:
             fail(f"best_config returned {tuple(answer)}, expected {expected}, the pair with the highest score.")
     passed("best_config")
+
+
+# --- challenge: successive halving -------------------------------------------------------------------------
+
+def _halving_problem(n_configs, seed):
+    """Configs whose ranking changes with the budget: a config's score is its potential minus a penalty that
+    shrinks with the budget at a config-dependent pace, so a short budget favours the fast starters."""
+    rng = np.random.default_rng(seed)
+    configs = [{"id": i, "potential": float(p), "pace": float(q)}
+               for i, (p, q) in enumerate(zip(rng.uniform(0.7, 1.0, n_configs), rng.uniform(1.0, 10.0, n_configs)))]
+
+    def train_eval(config, budget):
+        return round(config["potential"] - config["pace"] / (budget + config["pace"]), 6)
+    return configs, train_eval
+
+
+def _halving_variant(train_eval, configs, min_budget, rounds, *, keep="best", grow=True, eliminate=True, half="ceil"):
+    survivors, results = list(configs), []
+    for r in range(rounds):
+        budget = min_budget * (2 ** r if grow else 1)
+        scored = [(c, budget, train_eval(c, budget)) for c in survivors]
+        results.extend(scored)
+        if not eliminate:
+            continue
+        order = sorted(range(len(scored)), key=lambda i: -scored[i][2] if keep == "best" else scored[i][2])
+        count = math.ceil(len(scored) / 2) if half == "ceil" else max(len(scored) // 2, 1)
+        survivors = [scored[i][0] for i in order[:count]]
+    return results
+
+
+def check_successive_halving(successive_halving, n_configs=7, min_budget=5, rounds=3, seed=9):
+    """Round r trains the survivors with budget min_budget * 2**r; the ceil(n/2) best survive each round;
+    returns [(config, budget, score), ...] in the order the trainings ran."""
+    configs, train_eval = _halving_problem(n_configs, seed)
+
+    def recorded(config, budget):
+        return train_eval(config, budget)
+
+    result = student_call(successive_halving, "successive_halving", recorded, [dict(c) for c in configs], min_budget,
+                          rounds)
+    expected = ref.successive_halving(train_eval, configs, min_budget, rounds)
+    if not isinstance(result, list):
+        fail(f"successive_halving must return a list of (config, budget, score) tuples, got {type(result).__name__}.")
+    got = [(item[0].get("id") if isinstance(item[0], dict) else item[0], item[1], item[2])
+           for item in result if isinstance(item, (tuple, list)) and len(item) == 3]
+    if len(got) != len(result):
+        fail("successive_halving must return a list of (config, budget, score) tuples, one per training.")
+    want = [(c["id"], b, sc) for c, b, sc in expected]
+    if got == want:
+        passed("successive_halving")
+        return
+    variants = [
+        ("the WORST half survived each round: rank by score from the highest (sorted(..., reverse=True) or a "
+         "negated key).", dict(keep="worst"), "successive_halving.keeps-worst"),
+        ("the budget never grew: round r trains with min_budget * 2**r.", dict(grow=False),
+         "successive_halving.budget-constant"),
+        ("nothing was eliminated: after each round only the best half (ceil(n / 2)) goes on.", dict(eliminate=False),
+         "successive_halving.no-elimination"),
+        ("one configuration too many was dropped: with an odd number n, ceil(n / 2) survive (math.ceil).",
+         dict(half="floor"), "successive_halving.floor-half"),
+    ]
+    for hint, options, mistake in variants:
+        wrong = [(c["id"], b, sc) for c, b, sc in _halving_variant(train_eval, configs, min_budget, rounds, **options)]
+        if got == wrong:
+            fail(f"successive_halving: {hint}", mistake)
+    if [(i, b) for i, b, _ in got] != [(i, b) for i, b, _ in want]:
+        fail(f"successive_halving trained (config id, budget) = {[(i, b) for i, b, _ in got][:10]}, expected "
+             f"{[(i, b) for i, b, _ in want][:10]} (the first ten, in order).")
+    fail("successive_halving: the trainings are right but the scores returned are not the ones train_eval gave: "
+         "store (config, budget, train_eval(config, budget)).")

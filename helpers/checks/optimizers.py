@@ -390,3 +390,88 @@ def check_schedule_lr_decay(schedule_lr_decay, learning_rate0=0.5, epoch_num=270
                              learning_rate0 / (1 + decay_rate * early / time_interval)),
                  ])
     passed("schedule_lr_decay")
+
+
+# --- challenge: Nesterov momentum and Adagrad --------------------------------------------------------------
+
+def check_update_parameters_with_nesterov(update_parameters_with_nesterov, layer_dims=(3, 4, 1), beta=0.8,
+                                          learning_rate=0.1, seed=21):
+    """v = beta v + (1 - beta) dW; W = W - learning_rate (beta v + (1 - beta) dW), with the NEW v."""
+    rng = np.random.default_rng(seed)
+    parameters = _parameters(rng, layer_dims)
+    grads = _like(rng, parameters)
+    v = _like(rng, parameters, scale=0.5)
+    result = student_call(update_parameters_with_nesterov, "update_parameters_with_nesterov", _copy(parameters),
+                          _copy(grads), _copy(v), beta, learning_rate)
+    new_parameters, new_v = expect_tuple("update_parameters_with_nesterov", result, 2, "a tuple (parameters, v)")
+    e_parameters, e_v = ref.update_parameters_with_nesterov(parameters, grads, v, beta, learning_rate)
+    expect_keys("v (returned)", new_v, list(e_v))
+    for key in e_v:
+        expect_array(f"v (returned)['{key}']", new_v[key], e_v[key], what="like the gradient", mistakes=[
+            Mistake("v was not updated: v = beta v + (1 - beta) dW, as for momentum.", v[key],
+                    id="update_parameters_with_nesterov.v-not-updated"),
+            Mistake("v holds the look-ahead beta v + (1 - beta) dW: keep v the plain average, v = beta v + (1 - beta) dW, "
+                    "and use the look-ahead only in the step.", beta * e_v[key] + (1 - beta) * grads[key],
+                    id="update_parameters_with_nesterov.look-ahead-stored")])
+
+    def step(direction):
+        return {key: parameters[key] - learning_rate * direction("d" + key) for key in parameters}
+
+    for key in e_parameters:
+        variants = [
+            ("this is plain momentum, a step along the new v: Nesterov steps along the look-ahead "
+             "beta v + (1 - beta) dW (the new v, pushed once more by the current gradient).",
+             step(lambda d: e_v[d]), "update_parameters_with_nesterov.plain-momentum"),
+            ("the look-ahead lacks (1 - beta) on the gradient: step along beta v + (1 - beta) dW.",
+             step(lambda d: beta * e_v[d] + grads[d]), "update_parameters_with_nesterov.missing-1-beta"),
+            ("the step went uphill: W = W - learning_rate * (beta v + (1 - beta) dW).",
+             step(lambda d: -(beta * e_v[d] + (1 - beta) * grads[d])), "update_parameters_with_nesterov.sign"),
+        ]
+        expect_array(f"parameters (returned)['{key}']", new_parameters.get(key) if isinstance(new_parameters, dict)
+                     else new_parameters, e_parameters[key], what=f"{e_parameters[key].shape}, like {key}",
+                     mistakes=[Mistake(hint, value[key], id=mid) for hint, value, mid in variants])
+    passed("update_parameters_with_nesterov")
+
+
+def check_update_parameters_with_adagrad(update_parameters_with_adagrad, layer_dims=(3, 4, 1), learning_rate=0.1,
+                                         epsilon=1e-3, seed=22):
+    """s = s + dW**2 (a running SUM); W = W - learning_rate dW / (sqrt(s) + epsilon), with the NEW s."""
+    rng = np.random.default_rng(seed)
+    parameters = _parameters(rng, layer_dims)
+    grads = _like(rng, parameters, scale=0.5)
+    s = _like(rng, parameters, scale=0.2, positive=True)
+    result = student_call(update_parameters_with_adagrad, "update_parameters_with_adagrad", _copy(parameters),
+                          _copy(grads), _copy(s), learning_rate, epsilon=epsilon)
+    new_parameters, new_s = expect_tuple("update_parameters_with_adagrad", result, 2, "a tuple (parameters, s)")
+    e_parameters, e_s = ref.update_parameters_with_adagrad(parameters, grads, s, learning_rate, epsilon)
+    averaged = {key: 0.9 * s[key] + 0.1 * grads[key] ** 2 for key in s}
+    averaged_999 = {key: 0.999 * s[key] + 0.001 * grads[key] ** 2 for key in s}
+    expect_keys("s (returned)", new_s, list(e_s))
+    for key in e_s:
+        expect_array(f"s (returned)['{key}']", new_s[key], e_s[key], what="like the gradient", mistakes=[
+            Mistake("s is an exponentially weighted average (that is RMSprop): Adagrad SUMS every squared gradient "
+                    "since the start, s = s + dW**2.", averaged[key], id="update_parameters_with_adagrad.averaged"),
+            Mistake("s is an exponentially weighted average (that is RMSprop): Adagrad SUMS every squared gradient "
+                    "since the start, s = s + dW**2.", averaged_999[key], id="update_parameters_with_adagrad.averaged"),
+            Mistake("s was updated with dW, not its square: s = s + dW**2.", s[key] + grads[key],
+                    id="update_parameters_with_adagrad.not-squared"),
+            Mistake("s was not updated: s = s + dW**2.", s[key], id="update_parameters_with_adagrad.s-not-updated"),
+        ])
+
+    def step(denominator):
+        return {key: parameters[key] - learning_rate * grads["d" + key] / denominator("d" + key) for key in parameters}
+
+    with np.errstate(all="ignore"):
+        variants = [
+            ("the step uses the OLD s: add the squared gradient first, then divide by np.sqrt(s) + epsilon.",
+             step(lambda d: np.sqrt(s[d]) + epsilon), "update_parameters_with_adagrad.old-s"),
+            ("the step divides by s: divide by its square root, np.sqrt(s) + epsilon.",
+             step(lambda d: e_s[d] + epsilon), "update_parameters_with_adagrad.no-sqrt"),
+            ("epsilon is inside the square root: divide by np.sqrt(s) + epsilon.",
+             step(lambda d: np.sqrt(e_s[d] + epsilon)), "update_parameters_with_adagrad.epsilon-inside"),
+        ]
+    for key in e_parameters:
+        expect_array(f"parameters (returned)['{key}']", new_parameters.get(key) if isinstance(new_parameters, dict)
+                     else new_parameters, e_parameters[key], what=f"{e_parameters[key].shape}, like {key}",
+                     mistakes=[Mistake(hint, value[key], id=mid) for hint, value, mid in variants])
+    passed("update_parameters_with_adagrad")

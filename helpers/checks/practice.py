@@ -24,8 +24,8 @@ from .. import deep as deep_ref
 from .. import optimizers as opt_ref
 from .. import practice as ref
 from .. import softmax as softmax_ref
-from .core import ExerciseFailure, Mistake, expect_array, expect_float, expect_keys, expect_tuple, fail, passed, \
-    names_replaced, student_call
+from .core import ExerciseFailure, Mistake, expect_array, expect_float, expect_keys, expect_tuple, fail, \
+    graded_on_its_own, passed, student_call
 from .core import copy_inputs as _copy, same_array as _same
 
 TEST_NAMES = ("X_test", "y_test", "Y_test")
@@ -349,11 +349,12 @@ def check_evaluate(evaluate, layer_dims=(6, 5, 4, 5), m=40, seed=0):
                 "examples. Compare two 1-D arrays, np.argmax(AL, axis=0) == y[0] (or np.ravel(y)).",
                 float(np.mean(ref.predict(parameters, states0, X).reshape(-1, 1) == y))),
     ]
-    states = _copy(states0)
     forward = recorder.wrap("forward_propagation", ref.forward_propagation)
-    for labels, kind in ((y, "int"), (y.astype(np.float64), "float")):
-        recorder.calls.clear()
-        with names_replaced(evaluate, {"forward_propagation": forward}):
+
+    def run():   # graded with the reference forward_propagation (recording how evaluate calls it)
+        states = _copy(states0)
+        for labels, kind in ((y, "int"), (y.astype(np.float64), "float")):
+            recorder.calls.clear()
             try:
                 result = student_call(evaluate, "evaluate", _ParameterDict(_copy(parameters)), states, X.copy(),
                                       labels.copy())
@@ -363,23 +364,24 @@ def check_evaluate(evaluate, layer_dims=(6, 5, 4, 5), m=40, seed=0):
                          "needs an rng for the dropout masks. Evaluate in test mode, forward_propagation(X, parameters, "
                          "bn_states, training=False): no dropout, so no rng.")
                 raise
-        modes = [call["training"] for call in recorder.of("forward_propagation")]
-        if any(modes):
-            fail("evaluate called forward_propagation with training=True (its default): that is the training-mode "
-                 "network, with dropout masks and the batch's statistics in batch norm, and it changes the running "
-                 "statistics. Evaluate in test mode: forward_propagation(X, parameters, bn_states, training=False).")
-        for l, (state, old) in enumerate(zip(states, states0), start=1):
-            for key in ("running_mean", "running_var"):
-                if not _same(state[key], old[key]):
-                    fail(f"evaluate changed bn_states[{l - 1}]['{key}']: it ran the network in training mode. "
-                         f"Evaluate in test mode, forward_propagation(X, parameters, bn_states, training=False), which "
-                         f"leaves the running statistics alone.")
-        if isinstance(result, np.ndarray) and result.size > 1:
-            fail(f"evaluate returned an array of shape {result.shape}: return one number, the share of correct "
-                 f"predictions, e.g. float(np.mean(predictions == labels)). (If predictions is a column and y a row, "
-                 f"== compares every pair: flatten both first.)")
-        expect_float(f"evaluate(parameters, bn_states, X, y) with {kind} labels", result, expected, mistakes=mistakes)
-    passed("evaluate")
+            modes = [call["training"] for call in recorder.of("forward_propagation")]
+            if any(modes):
+                fail("evaluate called forward_propagation with training=True (its default): that is the training-mode "
+                     "network, with dropout masks and the batch's statistics in batch norm, and it changes the running "
+                     "statistics. Evaluate in test mode: forward_propagation(X, parameters, bn_states, training=False).")
+            for l, (state, old) in enumerate(zip(states, states0), start=1):
+                for key in ("running_mean", "running_var"):
+                    if not _same(state[key], old[key]):
+                        fail(f"evaluate changed bn_states[{l - 1}]['{key}']: it ran the network in training mode. "
+                             f"Evaluate in test mode, forward_propagation(X, parameters, bn_states, training=False), which "
+                             f"leaves the running statistics alone.")
+            if isinstance(result, np.ndarray) and result.size > 1:
+                fail(f"evaluate returned an array of shape {result.shape}: return one number, the share of correct "
+                     f"predictions, e.g. float(np.mean(predictions == labels)). (If predictions is a column and y a row, "
+                     f"== compares every pair: flatten both first.)")
+            expect_float(f"evaluate(parameters, bn_states, X, y) with {kind} labels", result, expected, mistakes=mistakes)
+
+    graded_on_its_own(evaluate, "evaluate", {"forward_propagation": forward}, run)
 
 
 # --- exercise 3: model ------------------------------------------------------------------------------------
@@ -516,78 +518,80 @@ def check_model(model, layer_dims=(5, 4, 3, 3), m=50, num_epochs=3, mini_batch_s
     arguments = dict(learning_rate0=learning_rate0, decay_rate=decay_rate, lambd=lambd, keep_prob=keep_prob,
                      num_epochs=num_epochs, mini_batch_size=mini_batch_size, seed=seed)
     recorder, replacements = _model_recorder()
-    with names_replaced(model, replacements):
+
+    def run():   # graded with the reference building blocks (recording how model calls them)
+        recorder.calls.clear()
         result = student_call(model, "model", X.copy(), Y.copy(), list(dims), dev=(X_dev.copy(), y_dev.copy()),
                               **arguments)
-    parameters, bn_states, history = expect_tuple("model", result, 3, "a tuple (parameters, bn_states, history)")
-    expected_parameters, expected_states, expected_history = ref.model(X, Y, dims, dev=(X_dev, y_dev), **arguments)
-    _diagnose_model_calls(recorder, X, Y, arguments)
-    expect_keys("history", history, ("cost", "learning_rate", "train_accuracy", "dev_accuracy"))
-    rates = history["learning_rate"]
-    if not hasattr(rates, "__len__") or len(rates) != num_epochs:
-        fail(f"history['learning_rate'] must hold one rate per epoch ({num_epochs}), got "
-             f"{len(rates) if hasattr(rates, '__len__') else type(rates).__name__}.")
-    expect_array("history['learning_rate']", np.asarray(rates, dtype=np.float64),
-                 np.asarray(expected_history["learning_rate"]), mistakes=[
-                     Mistake("The learning rate never decayed: at the start of each epoch, learning_rate = "
-                             "update_lr(learning_rate0, epoch, decay_rate).", np.full(num_epochs, learning_rate0))])
-    expect_keys("parameters", parameters, list(expected_parameters))
-    initial, _ = ref.initialize(dims, seed=seed)
-    if all(_same(parameters[key], initial[key]) for key in initial):
-        fail("The parameters never changed: assign what update_parameters_with_adam returns, "
-             "parameters, v, s = update_parameters_with_adam(parameters, grads, v, s, t, learning_rate).")
-    with np.errstate(all="ignore"):
-        no_decay, _, _ = ref.model(X, Y, dims, **{**arguments, "decay_rate": 0.0})
-        no_l2, _, _ = ref.model(X, Y, dims, **{**arguments, "lambd": 0.0})
-        no_dropout, _, _ = ref.model(X, Y, dims, **{**arguments, "keep_prob": 1.0})
-        one_epoch, _, _ = ref.model(X, Y, dims, **{**arguments, "num_epochs": 1})
-    for key in expected_parameters:
-        expect_array(f"trained parameters['{key}']", parameters[key], expected_parameters[key], rtol=1e-5, atol=1e-8,
-                     mistakes=[
-                         Mistake("These are the parameters trained WITHOUT learning-rate decay: use learning_rate = "
-                                 "update_lr(learning_rate0, epoch, decay_rate) in Adam's update.", no_decay[key]),
-                         Mistake("These are the parameters trained without L2: pass lambd to compute_cost and "
-                                 "backward_propagation.", no_l2[key]),
-                         Mistake("These are the parameters trained without dropout: pass keep_prob and rng to "
-                                 "forward_propagation, and keep_prob to backward_propagation.", no_dropout[key]),
-                         Mistake("Only one epoch was trained: loop over range(num_epochs).", one_epoch[key]),
-                     ])
-    if not isinstance(bn_states, (list, tuple)) or len(bn_states) != len(expected_states):
-        fail(f"bn_states must be the list of the {len(expected_states)} hidden layers' states that "
-             f"forward_propagation updated during training.")
-    for l, (state, expected_state) in enumerate(zip(bn_states, expected_states), start=1):
-        for key in ("running_mean", "running_var"):
-            expect_keys(f"bn_states[{l - 1}]", state, (key,))
-            expect_array(f"bn_states[{l - 1}]['{key}']", state[key], expected_state[key], rtol=1e-5, atol=1e-8,
-                         mistakes=[Mistake("the running statistics are the initial ones: return the bn_states that "
-                                           "forward_propagation updated.", ref.initialize(dims, seed)[1][l - 1][key])])
-    costs = history["cost"]
-    expected_costs = np.asarray(expected_history["cost"])
-    if not hasattr(costs, "__len__") or len(costs) != num_epochs:
-        got = len(costs) if hasattr(costs, "__len__") else type(costs).__name__
-        fail(f"history['cost'] must hold one number per epoch ({num_epochs}): the mean of the epoch's mini-batch "
-             f"costs; got {got}.")
-    batch_counts = np.array([len(opt_ref.random_mini_batches(X, Y, mini_batch_size, seed=seed + e))
-                             for e in range(num_epochs)])
-    expect_array("history['cost']", np.asarray(costs, dtype=np.float64), expected_costs, rtol=1e-5, atol=1e-8,
-                 mistakes=[Mistake("Each epoch's cost is the SUM of its mini-batch costs: record their mean, "
-                                   "np.mean(batch_costs).", expected_costs * batch_counts)])
-    for key, data in (("train_accuracy", "the training set (X with labels)"), ("dev_accuracy", "dev = (X_dev, y_dev)")):
-        values = history[key]
-        if not hasattr(values, "__len__") or len(values) != num_epochs:
-            fail(f"history['{key}'] must hold one accuracy per epoch ({num_epochs}) when dev is given: after each "
-                 f"epoch, evaluate the network on {data}.")
-        expect_array(f"history['{key}']", np.asarray(values, dtype=np.float64),
-                     np.asarray(expected_history[key]), rtol=1e-9, atol=1e-12)
-    # without dev, the accuracies are not computed
-    recorder.calls.clear()
-    with names_replaced(model, replacements):
+        parameters, bn_states, history = expect_tuple("model", result, 3, "a tuple (parameters, bn_states, history)")
+        expected_parameters, expected_states, expected_history = ref.model(X, Y, dims, dev=(X_dev, y_dev), **arguments)
+        _diagnose_model_calls(recorder, X, Y, arguments)
+        expect_keys("history", history, ("cost", "learning_rate", "train_accuracy", "dev_accuracy"))
+        rates = history["learning_rate"]
+        if not hasattr(rates, "__len__") or len(rates) != num_epochs:
+            fail(f"history['learning_rate'] must hold one rate per epoch ({num_epochs}), got "
+                 f"{len(rates) if hasattr(rates, '__len__') else type(rates).__name__}.")
+        expect_array("history['learning_rate']", np.asarray(rates, dtype=np.float64),
+                     np.asarray(expected_history["learning_rate"]), mistakes=[
+                         Mistake("The learning rate never decayed: at the start of each epoch, learning_rate = "
+                                 "update_lr(learning_rate0, epoch, decay_rate).", np.full(num_epochs, learning_rate0))])
+        expect_keys("parameters", parameters, list(expected_parameters))
+        initial, _ = ref.initialize(dims, seed=seed)
+        if all(_same(parameters[key], initial[key]) for key in initial):
+            fail("The parameters never changed: assign what update_parameters_with_adam returns, "
+                 "parameters, v, s = update_parameters_with_adam(parameters, grads, v, s, t, learning_rate).")
+        with np.errstate(all="ignore"):
+            no_decay, _, _ = ref.model(X, Y, dims, **{**arguments, "decay_rate": 0.0})
+            no_l2, _, _ = ref.model(X, Y, dims, **{**arguments, "lambd": 0.0})
+            no_dropout, _, _ = ref.model(X, Y, dims, **{**arguments, "keep_prob": 1.0})
+            one_epoch, _, _ = ref.model(X, Y, dims, **{**arguments, "num_epochs": 1})
+        for key in expected_parameters:
+            expect_array(f"trained parameters['{key}']", parameters[key], expected_parameters[key], rtol=1e-5, atol=1e-8,
+                         mistakes=[
+                             Mistake("These are the parameters trained WITHOUT learning-rate decay: use learning_rate = "
+                                     "update_lr(learning_rate0, epoch, decay_rate) in Adam's update.", no_decay[key]),
+                             Mistake("These are the parameters trained without L2: pass lambd to compute_cost and "
+                                     "backward_propagation.", no_l2[key]),
+                             Mistake("These are the parameters trained without dropout: pass keep_prob and rng to "
+                                     "forward_propagation, and keep_prob to backward_propagation.", no_dropout[key]),
+                             Mistake("Only one epoch was trained: loop over range(num_epochs).", one_epoch[key]),
+                         ])
+        if not isinstance(bn_states, (list, tuple)) or len(bn_states) != len(expected_states):
+            fail(f"bn_states must be the list of the {len(expected_states)} hidden layers' states that "
+                 f"forward_propagation updated during training.")
+        for l, (state, expected_state) in enumerate(zip(bn_states, expected_states), start=1):
+            for key in ("running_mean", "running_var"):
+                expect_keys(f"bn_states[{l - 1}]", state, (key,))
+                expect_array(f"bn_states[{l - 1}]['{key}']", state[key], expected_state[key], rtol=1e-5, atol=1e-8,
+                             mistakes=[Mistake("the running statistics are the initial ones: return the bn_states that "
+                                               "forward_propagation updated.", ref.initialize(dims, seed)[1][l - 1][key])])
+        costs = history["cost"]
+        expected_costs = np.asarray(expected_history["cost"])
+        if not hasattr(costs, "__len__") or len(costs) != num_epochs:
+            got = len(costs) if hasattr(costs, "__len__") else type(costs).__name__
+            fail(f"history['cost'] must hold one number per epoch ({num_epochs}): the mean of the epoch's mini-batch "
+                 f"costs; got {got}.")
+        batch_counts = np.array([len(opt_ref.random_mini_batches(X, Y, mini_batch_size, seed=seed + e))
+                                 for e in range(num_epochs)])
+        expect_array("history['cost']", np.asarray(costs, dtype=np.float64), expected_costs, rtol=1e-5, atol=1e-8,
+                     mistakes=[Mistake("Each epoch's cost is the SUM of its mini-batch costs: record their mean, "
+                                       "np.mean(batch_costs).", expected_costs * batch_counts)])
+        for key, data in (("train_accuracy", "the training set (X with labels)"), ("dev_accuracy", "dev = (X_dev, y_dev)")):
+            values = history[key]
+            if not hasattr(values, "__len__") or len(values) != num_epochs:
+                fail(f"history['{key}'] must hold one accuracy per epoch ({num_epochs}) when dev is given: after each "
+                     f"epoch, evaluate the network on {data}.")
+            expect_array(f"history['{key}']", np.asarray(values, dtype=np.float64),
+                         np.asarray(expected_history[key]), rtol=1e-9, atol=1e-12)
+        # without dev, the accuracies are not computed
+        recorder.calls.clear()
         result = student_call(model, "model", X.copy(), Y.copy(), list(dims), **{**arguments, "num_epochs": 1})
-    _, _, history = expect_tuple("model", result, 3, "a tuple (parameters, bn_states, history)")
-    if recorder.of("evaluate") or (isinstance(history, dict) and len(history.get("dev_accuracy", [])) > 0):
-        fail("With dev=None (the default) model must not evaluate anything: record the accuracies only when dev "
-             "is given (if dev is not None: ...).")
-    passed("model")
+        _, _, history = expect_tuple("model", result, 3, "a tuple (parameters, bn_states, history)")
+        if recorder.of("evaluate") or (isinstance(history, dict) and len(history.get("dev_accuracy", [])) > 0):
+            fail("With dev=None (the default) model must not evaluate anything: record the accuracies only when dev "
+                 "is given (if dev is not None: ...).")
+
+    graded_on_its_own(model, "model", replacements, run)
 
 
 # --- exercise 4: make_train_eval -------------------------------------------------------------------------
@@ -607,7 +611,8 @@ def check_make_train_eval(make_train_eval, layer_dims=(5, 4, 3, 3), m=40, num_ep
     fixed = dict(num_epochs=num_epochs, keep_prob=keep_prob, decay_rate=decay_rate, seed=seed)
     recorder = _Recorder()
     replacements = {"model": recorder.wrap("model", ref.model), "evaluate": recorder.wrap("evaluate", ref.evaluate)}
-    with names_replaced(make_train_eval, replacements):
+
+    def run():   # graded with the reference model and evaluate (recording how train_eval calls them)
         train_eval = student_call(make_train_eval, "make_train_eval", X_train.copy(), Y_train.copy(), X_dev.copy(),
                                   y_dev.copy(), list(dims), **fixed)
         if not callable(train_eval):
@@ -649,4 +654,54 @@ def check_make_train_eval(make_train_eval, layer_dims=(5, 4, 3, 3), m=40, num_ep
                         "bn_states, X_dev, y_dev).", train_score),
                 Mistake("This is the dev error rate: return the dev ACCURACY (higher is better: random_search and "
                         "best_config look for the highest score).", 1.0 - expected)])
-    passed("make_train_eval")
+
+    graded_on_its_own(make_train_eval, "make_train_eval", replacements, run)
+
+
+# --- challenge: AdamW ----------------------------------------------------------------------------------------
+
+def check_update_parameters_with_adamw(update_parameters_with_adamw, layer_dims=(4, 3, 2), t=3, learning_rate=0.05,
+                                       weight_decay=0.5, seed=31):
+    """Adam's step on the unregularised gradients, plus decoupled decay of the weights W{l} only:
+    W = (1 - learning_rate * weight_decay) W - learning_rate * v_hat / (sqrt(s_hat) + epsilon); v, s as Adam's."""
+    rng = np.random.default_rng(seed)
+    dims = list(layer_dims)
+    parameters = _bn_parameters(rng, dims)
+    parameters = {key: value for key, value in parameters.items()}
+    grads = {"d" + key: rng.standard_normal(value.shape) for key, value in parameters.items()}
+    v = {key: 0.3 * rng.standard_normal(value.shape) for key, value in grads.items()}
+    s = {key: rng.uniform(0.1, 1.0, value.shape) for key, value in grads.items()}
+    result = student_call(update_parameters_with_adamw, "update_parameters_with_adamw", _copy(parameters),
+                          _copy(grads), _copy(v), _copy(s), t, learning_rate, weight_decay)
+    new_parameters, new_v, new_s = expect_tuple("update_parameters_with_adamw", result, 3, "a tuple (parameters, v, s)")
+    e_parameters, e_v, e_s = opt_ref.update_parameters_with_adamw(parameters, grads, v, s, t, learning_rate,
+                                                                  weight_decay)
+    l2_grads = {d: g + weight_decay * parameters[d[1:]] if d.startswith("dW") else g for d, g in grads.items()}
+    l2_parameters, l2_v, l2_s = opt_ref.update_parameters_with_adam(parameters, l2_grads, v, s, t, learning_rate)
+    adam_parameters, _, _ = opt_ref.update_parameters_with_adam(parameters, grads, v, s, t, learning_rate)
+    everything = {key: value - learning_rate * weight_decay * parameters[key] for key, value in adam_parameters.items()}
+    after = {key: value - learning_rate * weight_decay * value if key.startswith("W") else value
+             for key, value in adam_parameters.items()}
+    for name, got, expected, wrong in (("v", new_v, e_v, l2_v), ("s", new_s, e_s, l2_s)):
+        expect_keys(f"{name} (returned)", got, list(expected))
+        for key in expected:
+            expect_array(f"{name} (returned)['{key}']", got[key], expected[key], what="like the gradient", mistakes=[
+                Mistake(f"{name} saw the decay term weight_decay * W: that is L2 through Adam. AdamW keeps the decay out "
+                        f"of the moments; v and s average the unregularised gradients only.", wrong[key],
+                        id="update_parameters_with_adamw.l2-in-moments")])
+    expect_keys("parameters (returned)", new_parameters, list(e_parameters))
+    for key in e_parameters:
+        expect_array(f"parameters (returned)['{key}']", new_parameters[key], e_parameters[key],
+                     what=f"{e_parameters[key].shape}, like {key}", mistakes=[
+            Mistake("The decay went into the gradient (L2 through Adam): Adam then divides it by sqrt(s_hat) like any "
+                    "gradient. Decouple it: W = W - learning_rate * weight_decay * W, beside Adam's step.",
+                    l2_parameters[key], id="update_parameters_with_adamw.l2-through-adam"),
+            Mistake("There is no decay: subtract learning_rate * weight_decay * W from each weight, besides Adam's step.",
+                    adam_parameters[key], id="update_parameters_with_adamw.no-decay"),
+            Mistake("The biases, gamma and beta were decayed too: as notebook 03's L2, weight decay applies to the "
+                    "weights W{l} only.", everything[key], id="update_parameters_with_adamw.decays-everything"),
+            Mistake("The decay was applied to the weights AFTER Adam's step: decay the weights as they were before "
+                    "the step, W = W - learning_rate * (adam_step + weight_decay * W).", after[key],
+                    id="update_parameters_with_adamw.decay-after-step"),
+        ])
+    passed("update_parameters_with_adamw")

@@ -9,12 +9,14 @@ softmax check compares NaN patterns too.
 """
 from __future__ import annotations
 
+import numbers
+
 import numpy as np
 
 from .. import deep as deep_ref
 from .. import softmax as ref
-from .core import (ExerciseFailure, Mistake, expect_array, expect_float, expect_keys, expect_tuple, fail,
-                   passed, student_call)
+from .core import (ExerciseFailure, Mistake, composed_of, expect_array, expect_float, expect_keys, expect_tuple,
+                   fail, passed, student_call)
 from .core import copy_inputs as _copy
 from .deep import _check_activation_cache, _random_parameters, _variants_that_run
 
@@ -311,6 +313,9 @@ def _softmax_forward_variant(X, parameters, *, hidden="relu", output="softmax"):
     return A
 
 
+# The composed exercises are graded on their own (helpers.checks.core.composed_of): with the reference building
+# blocks in place of the student's, and a note when the student's own block is what breaks the composition.
+@composed_of(softmax=ref.softmax)
 def check_L_model_forward_softmax(L_model_forward_softmax, layer_dims=(5, 4, 3), m=6, seed=4):
     """L-1 ReLU layers then LINEAR -> SOFTMAX; returns (AL (C, m), caches), caches[l-1] = ((A{l-1}, W{l}, b{l}), Z{l})."""
     rng = np.random.default_rng(seed)
@@ -350,7 +355,6 @@ def check_L_model_forward_softmax(L_model_forward_softmax, layer_dims=(5, 4, 3),
             fail(f"caches[{L - 1}] (the output layer) holds AL where ZL belongs: the cache is "
                  f"((A_prev, WL, bL), ZL), the input of the softmax.")
         _check_activation_cache(f"caches[{l - 1}] (layer {l})", cache, A_prev, W, b, Z, A)
-    passed("L_model_forward_softmax")
 
 
 def _softmax_backward_variant(AL, Y, caches, *, dZL, output="linear", hidden="relu", order="down"):
@@ -366,6 +370,7 @@ def _softmax_backward_variant(AL, Y, caches, *, dZL, output="linear", hidden="re
     return grads
 
 
+@composed_of(softmax_backward=ref.softmax_backward)
 def check_L_model_backward_softmax(L_model_backward_softmax, layer_dims=(4, 3, 3, 3), m=5, seed=5):
     """dZL = AL - Y, linear_backward for layer L, then ReLU layers L-1 .. 1; returns dW{l}, db{l}."""
     rng = np.random.default_rng(seed)
@@ -413,9 +418,9 @@ def check_L_model_backward_softmax(L_model_backward_softmax, layer_dims=(4, 3, 3
             f"(n[{key[2:]}], 1), like b{key[2:]}"
         expect_array(f"grads['{key}']", grads[key], expected[key], m=m, what=what,
                      mistakes=[Mistake(text, value[key]) for text, value in variants])
-    passed("L_model_backward_softmax")
 
 
+@composed_of(softmax=ref.softmax, L_model_forward_softmax=ref.L_model_forward_softmax)
 def check_predict_softmax(predict_softmax, layer_dims=(4, 5, 3), m=7, seed=6):
     """The class with the largest probability, np.argmax(AL, axis=0), as a (1, m) row of integers."""
     rng = np.random.default_rng(seed)
@@ -446,4 +451,76 @@ def check_predict_softmax(predict_softmax, layer_dims=(4, 5, 3), m=7, seed=6):
                                    np.argmin(AL, axis=0).reshape(1, -1)),
                            Mistake("The classes are numbered from 0 (row k of AL is class k): do not add 1.",
                                    expected + 1)])
-    passed("predict_softmax")
+
+
+# --- challenge: the cost from the scores, through log-softmax ------------------------------------------
+
+def _logit_problems(rng, C, m):
+    """Two (ZL, Y) problems. In the first, the last example's true class sits 800 below its best score (its
+    probability underflows to 0, so log(softmax) gives -inf); in the second, the last example's scores are near
+    1000 (exp overflows unless each column's maximum is subtracted first)."""
+    problems = []
+    for kind in ("underflow", "overflow"):
+        Z = rng.standard_normal((C, m)) * 2
+        labels = _labels(rng, C, m)
+        if kind == "underflow":
+            Z[:, -1] = 0.0
+            Z[labels[0, -1], -1] = -800.0
+        else:
+            Z[:, -1] = 1000.0 + rng.standard_normal(C)
+        problems.append((kind, Z, ref.one_hot(labels, C)))
+    return problems
+
+
+def _logit_cost_variants(ZL, Y):
+    m = Y.shape[1]
+    shift = np.max(ZL, axis=0, keepdims=True)
+    row_max = ZL - np.max(ZL, axis=1, keepdims=True)
+
+    def cost(log_probabilities):
+        return float(-np.sum(Y * log_probabilities) / m)
+
+    with np.errstate(all="ignore"):
+        return {
+            "log-of-softmax": cost(np.log(ref.softmax(ZL))),
+            "no-shift": cost(ZL - np.log(np.sum(np.exp(ZL), axis=0, keepdims=True))),
+            "shift-once": cost(ZL - np.log(np.sum(np.exp(ZL - shift), axis=0, keepdims=True))),
+            "row-max": cost(row_max - np.log(np.sum(np.exp(row_max), axis=0, keepdims=True))),
+            "sum-everything": cost(ZL - shift - np.log(np.sum(np.exp(ZL - shift)))),
+        }
+
+
+def check_compute_cost_from_logits(compute_cost_from_logits, C=4, m=5, seed=7):
+    """-(1/m) sum(Y * log_softmax(ZL)), with log_softmax(Z) = Z - max - log(sum(exp(Z - max))) per column: finite
+    where softmax underflows, no overflow for scores near 1000."""
+    if C < 2 or m < 2:
+        raise ValueError("the check needs C >= 2 classes and m >= 2 examples")
+    rng = np.random.default_rng(seed)
+    for kind, ZL, Y in _logit_problems(rng, C, m):
+        result = student_call(compute_cost_from_logits, "compute_cost_from_logits", ZL.copy(), Y.copy())
+        expected = ref.compute_cost_from_logits(ZL, Y)
+        variants = _logit_cost_variants(ZL, Y)
+        if isinstance(result, numbers.Real) and not np.isfinite(result):
+            if kind == "underflow":
+                fail(f"compute_cost_from_logits = {result} where a true class's probability underflows to 0 (its score "
+                     f"is 800 below the best): log(softmax(ZL)) takes log(0). Compute the log-probabilities "
+                     f"directly, log_softmax = (Z - max) - log(sum(exp(Z - max))), column by column.",
+                     "compute_cost_from_logits.log-of-softmax")
+            fail(f"compute_cost_from_logits = {result} for scores near 1000: exp(1000) overflows. Subtract each "
+                 f"column's maximum before exp, in both terms of the log-softmax.", "compute_cost_from_logits.no-shift")
+        expect_float(f"compute_cost_from_logits ({'a true class far below' if kind == 'underflow' else 'scores near 1000'})",
+                     result, expected, m=m, mistakes=[
+            Mistake("The column maximum was subtracted inside the log-sum-exp but not from the scores themselves: "
+                    "log_softmax(z)_k = (z_k - max) - log(sum_j exp(z_j - max)), the same shift in both terms.",
+                    variants["shift-once"], id="compute_cost_from_logits.shift-once"),
+            Mistake("The maximum was taken over each row (a class across the examples): the shift must be the "
+                    "maximum of each COLUMN; only a per-example constant leaves softmax unchanged.",
+                    variants["row-max"], id="compute_cost_from_logits.row-max"),
+            Mistake("The log-sum-exp summed over the whole matrix: sum over the classes of each example only, one "
+                    "normaliser per column.", variants["sum-everything"], id="compute_cost_from_logits.sum-everything"),
+            Mistake(f"The cost is summed over the examples: divide by m = {m}.", expected * m,
+                    id="compute_cost_from_logits.no-mean"),
+            Mistake("The sign is flipped: the cost is MINUS the mean log-probability of the true classes.", -expected,
+                    id="compute_cost_from_logits.sign"),
+        ])
+    passed("compute_cost_from_logits")
