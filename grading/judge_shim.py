@@ -1,0 +1,185 @@
+"""The kernel's side of the judge (its source is sent to the student's kernel, after
+:mod:`grading.wire`'s, and run in a private namespace, ``_nnfs_judge``).
+
+The judge (:mod:`grading.judge`) sends execute requests whose code is ``_nnfs_judge["serve"](REQUEST)``
+and reads ``_nnfs_judge["reply"]`` back through ``user_expressions``. Requests (JSON):
+
+* ``{"op": "lookup", "name": N}``: the notebook's global ``N`` (a function crosses as a handle);
+* ``{"op": "call", "fn": HANDLE, "args": [...], "kwargs": {...}}``: call it; the reply has the
+  result (or the exception's type and message) and the arguments as they are after the call;
+* ``{"op": "has" | "get" | "set", "fn": HANDLE, "name": N[, "value": V]}``: ``fn.__globals__``;
+* ``{"op": "names", "fn": HANDLE}``: the global names its code (and nested code) refers to.
+
+A judge-side callable arrives as a stub that calls back into the judge through the kernel's
+stdin channel (``input_request`` with the prompt ``PREFIX + JSON``; the reply is JSON).
+
+Nothing here is trusted by the judge: the student's code can change all of it; the judge only
+ever reads plain data from it, and reinstalls it before every test cell.
+"""
+try:
+    Encoder  # noqa: B018  (sent to a kernel: grading.wire's source comes first)
+except NameError:  # imported as a module (tests)
+    from grading.wire import Decoder, Encoder, Handles, WireError, dumps, loads, restore  # noqa: F401
+
+PREFIX = "\x00nnfs-judge:"
+MAX_REPLY = 1 << 28
+EXCEPTIONS = {cls.__name__: cls for cls in (
+    TypeError, ValueError, KeyError, IndexError, AttributeError, NameError, ZeroDivisionError,
+    NotImplementedError, AssertionError, RuntimeError, ArithmeticError, OverflowError, LookupError,
+    FloatingPointError, RecursionError, MemoryError, StopIteration)}
+
+
+class JudgeFailure(Exception):
+    """A judge-side function the student's code called reported a failed check."""
+
+
+def _kernel_input():
+    from IPython import get_ipython
+
+    shell = get_ipython()
+    return shell.user_ns, shell.kernel.raw_input
+
+
+class Shim:
+    def __init__(self, user_ns, raw_input):
+        self.user_ns, self.raw_input = user_ns, raw_input
+        self.handles = Handles("k")
+        self.stubs = {}
+        self.rngs = {}
+        self.rng_ids = {}
+        self.reply = ""
+
+    # -- codec -----------------------------------------------------------------------------
+    def encoder(self):
+        return Encoder(self.handles, self._foreign, self.rng_ids)
+
+    def decoder(self):
+        return Decoder(self._resolve, self.rngs, "k", self.rng_ids)
+
+    def _foreign(self, value):
+        return getattr(value, "_nnfs_judge_ref", None)
+
+    def _resolve(self, tag):
+        if tag["side"] == "k":
+            return self.handles.get(tag["id"])
+        key = tag["id"]
+        if key not in self.stubs:
+            self.stubs[key] = self._stub(tag)
+        return self.stubs[key]
+
+    def _stub(self, tag):
+        shim = self
+
+        def judge_function(*args, **kwargs):
+            encoder = shim.encoder()
+            request = {"cb": tag["id"], "args": encoder.encode(list(args)), "kwargs": encoder.encode(kwargs)}
+            answer = loads(shim.raw_input(PREFIX + dumps(request)), MAX_REPLY)
+            decoder = shim.decoder()
+            if "args" in answer:
+                restore(list(args), decoder.decode(answer["args"]))
+                restore(kwargs, decoder.decode(answer["kwargs"]))
+            if "error" in answer:
+                error = answer["error"]
+                if error.get("type") == "ExerciseFailure":
+                    raise JudgeFailure(error.get("message", ""))
+                raise EXCEPTIONS.get(error.get("type"), RuntimeError)(error.get("message", ""))
+            return decoder.decode(answer.get("ok"))
+
+        judge_function._nnfs_judge_ref = {"$": "ref", "side": "j", "id": tag["id"], "kind": tag.get("kind", "fn")}
+        judge_function.__name__ = judge_function.__qualname__ = str(tag.get("name") or "judge_function")
+        if tag.get("kind") == "obj":
+            return _JudgeObject(judge_function._nnfs_judge_ref)
+        return judge_function
+
+    # -- requests ----------------------------------------------------------------------------
+    def serve(self, text):
+        """Answer one request (its JSON text); the reply's JSON text is left in ``reply``."""
+        self.reply = ""
+        try:
+            request = loads(text, MAX_REPLY)
+            answer = getattr(self, "op_" + request["op"])(request)
+        except WireError as exc:
+            answer = {"error": {"type": "WireError", "message": str(exc)}}
+        self.reply = dumps(answer)
+
+    def _fn(self, request):
+        return self.decoder().decode(request["fn"])
+
+    def op_lookup(self, request):
+        name = request["name"]
+        if name not in self.user_ns:
+            return {"error": {"type": "NameError", "message": f"name '{name}' is not defined"}}
+        return {"ok": self.encoder().encode(self.user_ns[name])}
+
+    def op_call(self, request):
+        decoder = self.decoder()
+        fn = decoder.decode(request["fn"])
+        args, kwargs = decoder.decode(request["args"]), decoder.decode(request["kwargs"])
+        answer = {}
+        try:
+            answer["ok"] = fn(*args, **kwargs)
+        except JudgeFailure as exc:
+            answer["error"] = {"type": "JudgeFailure", "message": str(exc)}
+        except Exception as exc:  # the student's function failed: its type and message go back
+            answer["error"] = {"type": type(exc).__name__, "message": str(exc)[:2000]}
+        encoder = self.encoder()
+        try:
+            reply = {"args": encoder.encode(args), "kwargs": encoder.encode(kwargs)}
+            if "ok" in answer:
+                reply["ok"] = encoder.encode(answer["ok"])
+        except WireError as exc:
+            return {"error": {"type": "WireError", "message": str(exc)}}
+        if "error" in answer:
+            reply["error"] = answer["error"]
+        return reply
+
+    def _globals(self, request):
+        namespace = getattr(self._fn(request), "__globals__", None)
+        if not isinstance(namespace, dict):
+            raise WireError("this function has no module namespace")
+        return namespace
+
+    def op_has(self, request):
+        return {"ok": request["name"] in self._globals(request)}
+
+    def op_get(self, request):
+        return {"ok": self.encoder().encode(self._globals(request)[request["name"]])}
+
+    def op_set(self, request):
+        self._globals(request)[request["name"]] = self.decoder().decode(request["value"])
+        return {"ok": None}
+
+    def op_names(self, request):
+        code = getattr(self._fn(request), "__code__", None)
+        names, todo = set(), [code] if code is not None else []
+        while todo:
+            current = todo.pop()
+            names.update(current.co_names)
+            todo.extend(c for c in current.co_consts if type(c) is type(current))
+        return {"ok": sorted(names)}
+
+
+class _JudgeObject:
+    """An object of the judge that the kernel may only hand back."""
+
+    def __init__(self, ref):
+        self._nnfs_judge_ref = ref
+
+    def __repr__(self):
+        return "<judge object>"
+
+
+def install():
+    """Create the shim in the kernel; returns the namespace entry ``_nnfs_judge``."""
+    user_ns, raw_input = _kernel_input()
+    shim = Shim(user_ns, raw_input)
+    entry = {"serve": shim.serve, "shim": shim}
+
+    def serve(text):
+        shim.serve(text)
+        entry["reply"] = shim.reply
+
+    entry["serve"] = serve
+    entry["reply"] = ""
+    user_ns["_nnfs_judge"] = entry
+    return entry
