@@ -65,6 +65,16 @@ def parse_test_cell(source):
     return calls
 
 
+def parse_cell(source):
+    """The ``ast`` of a notebook cell's code (IPython magics turned into Python first), or None."""
+    from IPython.core.inputtransformer2 import TransformerManager
+
+    try:
+        return ast.parse(TransformerManager().transform_cell(source))
+    except (SyntaxError, ValueError):
+        return None
+
+
 def exercises(nb):
     """The names of the functions a notebook's graded test cells check, in order."""
     from .preprocessors import is_graded_test_cell

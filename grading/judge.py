@@ -32,7 +32,7 @@ from pathlib import Path
 import zmq
 
 from . import judge_shim, wire
-from .check_calls import parse_test_cell
+from .check_calls import parse_cell, parse_test_cell
 
 #: Largest reply (characters of JSON) the judge reads from a kernel.
 MAX_REPLY = 1 << 28
@@ -52,6 +52,10 @@ class KernelDied(JudgeError):
 
 class RemoteError(RuntimeError):
     """The student's function raised an exception of a kind the judge does not re-create."""
+
+    def __init__(self, kind, message):
+        super().__init__(f"{kind}: {message}" if kind else message)
+        self.kind = kind
 
 
 class RemoteFunction:
@@ -206,7 +210,7 @@ class KernelLink:
             return JudgeError(f"the kernel could not send its answer: {message}")
         if kind in _EXCEPTIONS:
             return _EXCEPTIONS[kind](message)
-        return RemoteError(f"{kind}: {message}" if kind else message)
+        return RemoteError(kind, message)
 
     def _ask(self, request):
         reply = self._execute(f"_nnfs_judge['serve']({wire.dumps(request)!r})", {"r": "_nnfs_judge['reply']"})
@@ -331,11 +335,8 @@ def checks_module(nb):
     for cell in nb.cells:
         if cell.cell_type != "code" or not cell.get("metadata", {}).get("nbgrader", {}).get("locked"):
             continue
-        try:
-            tree = ast.parse(cell.source)
-        except SyntaxError:
-            continue
-        for node in ast.walk(tree):
+        tree = parse_cell(cell.source)
+        for node in ast.walk(tree) if tree is not None else ():
             if isinstance(node, ast.ImportFrom) and node.module == "helpers.checks":
                 for alias in node.names:
                     if (alias.asname or alias.name) == "checks":
@@ -391,6 +392,8 @@ class Judge:
             verdict.ename = "KernelDied"
             verdict.message = "the kernel died while the judge was running this cell's tests"
             verdict.halt = "died"
+        except RemoteError as error:  # the student's function raised an exception of its own
+            verdict.ename, verdict.message = error.kind or "Error", str(error)[:2000]
         except Exception as error:  # a broken answer from the kernel, or an unexpected failure
             verdict.ename = type(error).__name__
             verdict.message = str(error)[:2000] or verdict.ename
@@ -406,3 +409,78 @@ class Judge:
         verdict.seconds = time.monotonic() - start
         self.link.deadline = None
         return verdict
+
+
+def verdict_outputs(verdict):
+    """The test cell's outputs for ``verdict``: what the checks printed, then the failure (if any)
+    as the error output a failing check shows in the kernel (``ExerciseFailure: message``)."""
+    from nbformat import NotebookNode
+
+    from helpers.checks import failure_line
+
+    outputs = []
+    if verdict.stdout:
+        outputs.append(NotebookNode(output_type="stream", name="stdout", text=verdict.stdout))
+    if not verdict.passed:
+        outputs.append(NotebookNode(output_type="error", ename=verdict.ename, evalue=verdict.message,
+                                    traceback=[failure_line(verdict.ename, verdict.message)]))
+    return outputs
+
+
+class NotebookJudge:
+    """The judge of one notebook run by :class:`grading.preprocessors.GradingExecute`: connects to its
+    kernel on first use, decides each graded test cell, and records the verdicts in the cells'
+    metadata (``nnfs_judge``), where the grading worker reads them back."""
+
+    METADATA = "nnfs_judge"
+
+    def __init__(self, km, nb, process=None, helpers_dir=""):
+        self.km, self.nb, self.process, self.helpers_dir = km, nb, process, helpers_dir
+        self.judge = None
+        self.notes = []
+
+    def _alive(self):
+        return self.process is None or self.process.poll() is None
+
+    def decide(self, cell, timeout):
+        """Set ``cell``'s outputs and metadata from the judge's verdict; returns the verdict."""
+        grade_id = cell.metadata.nbgrader.get("grade_id", "")
+        if self.judge is None:
+            module = checks_module(self.nb)
+            self.judge = Judge(KernelLink(self.km, alive=self._alive), module)
+            if not module:
+                self.notes.append("the notebook imports no helpers.checks module as `checks`")
+        if self.helpers_dir and not self.notes:
+            try:
+                self.judge.link.deadline = time.monotonic() + (timeout or 30)
+                where = self.judge.link.install()
+            except Exception as exc:  # noqa: BLE001  (reported; the cell's verdict follows)
+                where = f"unknown ({type(exc).__name__})"
+            if not str(where).startswith(str(self.helpers_dir)):
+                self.notes.append(f"the delegation guard was not in force: helpers came from {where}")
+            self.helpers_dir = ""
+        verdict = self.judge.decide(grade_id, cell.source, timeout)
+        cell.outputs = verdict_outputs(verdict)
+        cell.execution_count = None
+        cell.metadata[self.METADATA] = verdict.record()
+        return verdict
+
+    def close(self):
+        if self.judge is not None:
+            self.judge.link.close()
+        if self.notes:
+            self.nb.metadata[self.METADATA] = {"notes": self.notes}
+
+    def recover(self, km, grace=5.0):
+        """After a timeout: interrupt the kernel; True if it answers again within ``grace`` s."""
+        from nbclient.util import run_sync
+
+        try:
+            run_sync(km.interrupt_kernel)()
+            self.judge.link.deadline = time.monotonic() + grace
+            self.judge.link.install()
+            return True
+        except Exception:  # noqa: BLE001  (it did not come back: the caller stops it)
+            return False
+        finally:
+            self.judge.link.deadline = None

@@ -93,23 +93,78 @@ class GradingExecute(Execute):
     kill_leftover_processes = Bool(
         False, help="After the kernel shut down, kill everything else this process started.",
     ).tag(config=True)
+    judge = Bool(
+        False, help="Decide graded test cells in this process (grading.judge), not in the kernel.",
+    ).tag(config=True)
+    guard_delegation = Bool(
+        False, help="With judge: the kernel imports helpers from a private copy in which the notebook's "
+                    "own exercises refuse to answer for the student (grading.delegation).",
+    ).tag(config=True)
 
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("kernel_manager_class", GradingKernelManager)
         super().__init__(*args, **kwargs)
         self._halted = ""
         self._deadline = None
+        self._judge = None
+        self._helpers_dir = ""
 
     def preprocess(self, nb, resources=None, km=None):
         self._halted = ""
         self._deadline = monotonic() + self.notebook_timeout if self.notebook_timeout else None
+        self._judge, self._helpers_dir = None, ""
         try:
             return super().preprocess(nb, resources, km)
         finally:
+            if self._judge is not None:
+                self._judge.close()
+            if self._helpers_dir:
+                import shutil
+
+                shutil.rmtree(self._helpers_dir, ignore_errors=True)
             if self.kill_leftover_processes:
                 from .limits import kill_descendants
 
                 kill_descendants()
+
+    async def async_start_new_kernel(self, **kwargs):
+        if self.judge and self.guard_delegation and "env" not in kwargs:
+            kwargs["env"] = self._guarded_environment()
+        return await super().async_start_new_kernel(**kwargs)
+
+    def _guarded_environment(self):
+        """The kernel's environment with a private, guarded copy of helpers first on its path."""
+        import os
+        import tempfile
+
+        from .check_calls import exercises
+        from .delegation import private_helpers
+        from .judge import checks_module
+
+        self._helpers_dir = tempfile.mkdtemp(prefix="nnfs-helpers-")
+        module = checks_module(self.nb)
+        if module:
+            name = (self.resources.get("metadata") or {}).get("name", "")
+            private_helpers(self._helpers_dir, module, exercises(self.nb), name)
+        path = os.environ.get("PYTHONPATH", "")
+        return {**os.environ, "PYTHONPATH": self._helpers_dir + (os.pathsep + path if path else "")}
+
+    def _judge_cell(self, cell):
+        """Decide a graded test cell in this process (see grading.judge)."""
+        from .judge import NotebookJudge
+
+        if self._judge is None:
+            process = getattr(getattr(self.km, "provisioner", None), "process", None)
+            self._judge = NotebookJudge(self.km, self.nb, process, self._helpers_dir)
+        verdict = self._judge.decide(cell, self.timeout)
+        if verdict.halt == "died":
+            cell.outputs[-1:] = [error_output(KERNEL_DIED, verdict.message)]
+            self._halted = "the kernel died in an earlier cell"
+        elif verdict.halt == "timeout":
+            cell.outputs[-1:] = [error_output(TIMEOUT, verdict.message)]
+            if not self._judge.recover(self.km):
+                self._stop_kernel()
+                self._halted = "the kernel was stopped in an earlier cell"
 
     def _time_left(self):
         return None if self._deadline is None else self._deadline - monotonic()
@@ -136,7 +191,10 @@ class GradingExecute(Execute):
             cell.execution_count = None
             return cell, resources
         try:
-            cell, resources = super().preprocess_cell(cell, resources, index)
+            if self.judge and is_graded_test_cell(cell):
+                self._judge_cell(cell)
+            else:
+                cell, resources = super().preprocess_cell(cell, resources, index)
         except DeadKernelError:
             cell.outputs.append(error_output(
                 KERNEL_DIED,
