@@ -13,7 +13,7 @@ BEGIN_HIDDEN = "### BEGIN HIDDEN TESTS"
 END_HIDDEN = "### END HIDDEN TESTS"
 
 
-class TestCellError(ValueError):
+class CheckCellError(ValueError):
     """A test cell that is not a list of check calls (an authoring error of the course)."""
 
 
@@ -39,11 +39,11 @@ def _hidden_lines(source):
 
 
 def parse_test_cell(source):
-    """The :class:`CheckCall` list of a test cell's ``source``; :class:`TestCellError` otherwise."""
+    """The :class:`CheckCall` list of a test cell's ``source``; :class:`CheckCellError` otherwise."""
     try:
         tree = ast.parse(source)
     except SyntaxError as exc:
-        raise TestCellError(f"the test cell is not valid Python ({exc.msg}, line {exc.lineno})") from None
+        raise CheckCellError(f"the test cell is not valid Python ({exc.msg}, line {exc.lineno})") from None
     hidden = _hidden_lines(source)
     calls = []
     for statement in tree.body:
@@ -51,16 +51,16 @@ def parse_test_cell(source):
         if not (isinstance(call, ast.Call) and isinstance(call.func, ast.Attribute)
                 and isinstance(call.func.value, ast.Name) and call.func.attr.startswith("check_")
                 and call.args and isinstance(call.args[0], ast.Name)):
-            raise TestCellError(f"line {statement.lineno} of the test cell is not a call "
+            raise CheckCellError(f"line {statement.lineno} of the test cell is not a call "
                                 f"checks.check_NAME(function, ...)")
         try:
             args = tuple(ast.literal_eval(arg) for arg in call.args[1:])
             kwargs = {kw.arg: ast.literal_eval(kw.value) for kw in call.keywords}
         except ValueError:
-            raise TestCellError(f"line {statement.lineno} of the test cell has an argument that is "
+            raise CheckCellError(f"line {statement.lineno} of the test cell has an argument that is "
                                 f"not a literal") from None
         if None in kwargs:
-            raise TestCellError(f"line {statement.lineno} of the test cell uses **arguments")
+            raise CheckCellError(f"line {statement.lineno} of the test cell uses **arguments")
         calls.append(CheckCall(call.func.attr, call.args[0].id, args, kwargs, statement.lineno in hidden))
     return calls
 

@@ -7,10 +7,12 @@ Autograded results are written by one process (the grading command), through nbg
 own ``SaveAutoGrades`` and ``AssignLatePenalties`` applied to the autograded notebook:
 the workers grade in private gradebooks, so their writes cannot collide.
 
-Next to nbgrader's tables the gradebook holds one table of ours, ``nnfs_grading_runs``:
+Next to nbgrader's tables the gradebook holds two tables of ours: ``nnfs_grading_runs``,
 per submission, the content hash of the files that were graded (to skip unchanged
 submissions), the outcome and the reason (a limit hit, why it could not be processed)
-and the notes (tampering found, extra files ignored).
+and the notes (tampering found, extra files ignored); and ``nnfs_test_verdicts``, per
+graded test cell, the judge's verdict (:mod:`grading.judge`): whether the visible and the
+hidden tests passed, the message, and the identifier of the named mistake recognised.
 """
 import csv
 import json
@@ -19,7 +21,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 
-from sqlalchemy import Column, DateTime, Float, MetaData, String, Table, Text, create_engine
+from sqlalchemy import Boolean, Column, DateTime, Float, MetaData, String, Table, Text, create_engine
 from sqlalchemy.exc import SAWarning
 
 
@@ -186,6 +188,20 @@ RUNS = Table(
     Column("graded_at", DateTime),
 )
 
+VERDICTS = Table(
+    "nnfs_test_verdicts", _META,
+    Column("student_id", String(128), primary_key=True),
+    Column("assignment_id", String(128), primary_key=True),
+    Column("notebook", String(128), primary_key=True),
+    Column("grade_id", String(128), primary_key=True),
+    Column("passed", Boolean),
+    Column("visible_passed", Boolean, nullable=True),  # None: not run
+    Column("hidden_passed", Boolean, nullable=True),   # None: not run (a visible test failed) or none
+    Column("error", String(128)),                      # ExerciseFailure, NameError, CellTimeoutError...
+    Column("mistake", String(256)),                    # ExerciseFailure.mistake ('' if none recognised)
+    Column("message", Text),
+)
+
 #: Outcomes after which an unchanged submission is not graded again (``error`` is retried).
 FINAL_OUTCOMES = ("graded", "limited", "zeroed")
 
@@ -217,7 +233,7 @@ def _engine(db_url):
         with open_gradebook(db_url):  # nbgrader's tables first: it stamps only a new database
             pass
         engine = _engines[db_url] = create_engine(db_url)
-        _META.create_all(engine, tables=[RUNS], checkfirst=True)
+        _META.create_all(engine, tables=[RUNS, VERDICTS], checkfirst=True)
     return engine
 
 
@@ -233,6 +249,29 @@ def save_run(db_url, record):
         conn.execute(RUNS.delete().where(
             (RUNS.c.student_id == record.student) & (RUNS.c.assignment_id == record.assignment)))
         conn.execute(RUNS.insert().values(**row))
+
+
+def save_verdicts(db_url, student, assignment, verdicts):
+    """Replace the judge's verdicts of a submission: ``{notebook: {grade_id: record}}`` (records as
+    :meth:`grading.judge.Verdict.record` writes them)."""
+    rows = [
+        {"student_id": student, "assignment_id": assignment, "notebook": notebook, "grade_id": grade_id,
+         "passed": bool(record.get("passed")), "visible_passed": record.get("visible_passed"),
+         "hidden_passed": record.get("hidden_passed"), "error": str(record.get("error") or "")[:128],
+         "mistake": str(record.get("mistake") or "")[:256], "message": str(record.get("message") or "")}
+        for notebook, cells in sorted(verdicts.items()) for grade_id, record in sorted(cells.items())
+    ]
+    with _engine(db_url).begin() as conn:
+        conn.execute(VERDICTS.delete().where(
+            (VERDICTS.c.student_id == student) & (VERDICTS.c.assignment_id == assignment)))
+        if rows:
+            conn.execute(VERDICTS.insert(), rows)
+
+
+def load_verdicts(db_url):
+    """Every recorded verdict, as dicts with the columns of ``nnfs_test_verdicts``."""
+    with _engine(db_url).connect() as conn:
+        return [dict(row) for row in conn.execute(VERDICTS.select()).mappings().all()]
 
 
 def load_runs(db_url):

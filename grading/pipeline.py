@@ -464,6 +464,8 @@ class Grader:
                 student, assignment, job.content_hash, job.source_hash, result.outcome,
                 result.problem or result.reason, result.notes, result.seconds,
             ))
+            gradebook.save_verdicts(self.layout.db_url, student, assignment,
+                                    {} if result.problem else worker.get("verdicts", {}))
         except Exception as exc:  # one submission must never stop the batch
             result.problem = result.problem or f"{type(exc).__name__}: {exc}"
             result.infrastructure = True

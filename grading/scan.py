@@ -10,7 +10,8 @@ and the cell. Looked for, in the student's code cells (``ast``, no execution):
 * IPython's error display replaced: ``set_custom_exc``, ``showtraceback``, ``InteractiveTB``;
 * ``exec``, ``eval`` or ``compile`` of anything but a string literal (code hidden in built strings);
 * ``__import__`` / ``importlib`` of ``helpers`` or of grading internals, and the judge's shim name;
-* classes that define ``__eq__`` (an answer that claims to equal anything).
+* classes that define ``__eq__`` (an answer that claims to equal anything);
+* text that imitates the checks' success line, or the judge's own messages.
 """
 import ast
 
@@ -87,6 +88,11 @@ def scan_source(source, modules=frozenset()):
                 found.append(f"replaces {node.attr} (IPython's error display)")
             if node.attr == "modules" and _dotted(node) == "sys.modules" and isinstance(node.ctx, ast.Store):
                 found.append("replaces sys.modules")
+        if isinstance(node, ast.Constant) and isinstance(node.value, str):
+            if "all tests passed" in node.value or "\u2714" in node.value:
+                found.append("prints a success line of the checks")
+            if "nnfs-judge" in node.value or "nnfs_judge" in node.value:
+                found.append("talks to the grading judge")
         if isinstance(node, ast.Name) and node.id.startswith("_nnfs_judge"):
             found.append(f"uses the grading judge's name {node.id}")
         if isinstance(node, ast.FunctionDef) and node.name in ("__eq__", "__ne__", "__bool__", "__array_ufunc__"):
@@ -109,6 +115,6 @@ def scan_notebook(nb, student, notebook):
             continue
         findings = scan_source(cell.source, modules)
         if findings:
-            label = meta.get("grade_id") or f"cell {number}"
+            label = f"cell {meta['grade_id']}" if meta.get("grade_id") else f"cell {number}"
             notes.append(f"possible tampering: {student}, {notebook}, {label}: " + "; ".join(findings))
     return notes
