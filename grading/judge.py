@@ -5,10 +5,11 @@ While grading, a test cell's code is not executed in the kernel. The judge parse
 here, and runs each check with the student's function replaced by a :class:`RemoteFunction`, a
 stand-in that calls the function in the kernel with the judge's inputs:
 
-* the call crosses the kernel's own Jupyter channel: an execute request whose code is a call of the
-  small kernel-side shim (:mod:`grading.judge_shim`), reinstalled before every test cell, and whose
-  reply (``user_expressions``) carries the result as plain data (:mod:`grading.wire`: JSON, arrays
-  as raw bytes; nothing is ever unpickled);
+* the call crosses the kernel's own Jupyter channels: an execute request runs the small kernel-side
+  shim (:mod:`grading.judge_shim`, reinstalled before every test cell), which fetches the request
+  and returns its answer through the kernel's stdin channel (``input_request`` / ``input_reply``)
+  as plain data (:mod:`grading.wire`: JSON, arrays as raw bytes; nothing is ever unpickled, and
+  no data is parsed as code);
 * judge-side callables given to the student's code (a recording reference put in place with
   ``names_replaced``, a ``train_eval`` callback) run HERE: the kernel calls them back through its
   stdin channel (``input_request`` / ``input_reply``), so reference code and recordings stay here;
@@ -125,6 +126,9 @@ class KernelLink:
     ``on_timeout``: called when it passes, to interrupt or stop the kernel.
     """
 
+    #: Requests up to this size go in the execute request's code (one round trip less).
+    INLINE = 1 << 14
+
     def __init__(self, km, alive=None):
         self.km = km
         self.kc = km.blocking_client()
@@ -136,6 +140,7 @@ class KernelLink:
         self.kernel_rngs = {}
         self.stand_ins = {}
         self.failure = None      # an ExerciseFailure raised by a callback, re-raised after the call
+        self._request = self._answer = None
         self.busy = False
         self.calls = 0
         self.callbacks = 0
@@ -213,15 +218,23 @@ class KernelLink:
         return RemoteError(kind, message)
 
     def _ask(self, request):
-        reply = self._execute(f"_nnfs_judge['serve']({wire.dumps(request)!r})", {"r": "_nnfs_judge['reply']"})
-        answer = wire.loads(reply.get("r"), MAX_REPLY)
+        text = wire.dumps(request)
+        if len(text) <= self.INLINE:
+            self._request, self._answer = None, None
+            self._execute(f"_nnfs_judge['serve']({text!r})", {})
+        else:
+            self._request, self._answer = text, None
+            self._execute("_nnfs_judge['serve']()", {})
+        if self._answer is None:
+            raise JudgeError("the kernel did not answer the judge")
+        answer = wire.loads(self._answer, MAX_REPLY)
         if not isinstance(answer, dict):
             raise JudgeError("the kernel's answer is not a dict")
         return answer
 
     def _execute(self, code, expressions):
-        """Run ``code`` in the kernel (silently), answering its callbacks; returns the values of
-        ``expressions`` (each must be a string in the kernel) as strings."""
+        """Run ``code`` in the kernel (silently), answering its stdin requests; returns the values
+        of ``expressions`` (each must be a string in the kernel) as strings."""
         if self.busy:
             raise JudgeError("the judge cannot call the kernel while the kernel is calling the judge")
         self.busy = True
@@ -267,21 +280,35 @@ class KernelLink:
                 message = stdin.get_msg(timeout=0)
                 if message.get("parent_header", {}).get("msg_id") == msg_id and \
                         message.get("msg_type") == "input_request":
-                    self.kc.input(self._callback(message.get("content", {}).get("prompt", "")))
+                    self.kc.input(self._stdin(message.get("content", {}).get("prompt", "")))
             if shell.socket in events:
                 message = shell.get_msg(timeout=0)
                 if message.get("parent_header", {}).get("msg_id") == msg_id:
                     return message
 
-    def _callback(self, prompt):
+    def _stdin(self, prompt):
+        """The reply to the kernel's ``input_request``: the request (``Q``), a callback's answer
+        (``C``), nothing (``R``: the kernel's answer, kept); end of file for anything else."""
+        if not isinstance(prompt, str) or not prompt.startswith(judge_shim.PREFIX):
+            return "\x04"  # the student's own input()
+        kind, text = prompt[len(judge_shim.PREFIX):][:1], prompt[len(judge_shim.PREFIX) + 1:]
+        if kind == "Q" and self._request is not None:
+            request, self._request = self._request, None
+            return request
+        if kind == "R" and self._answer is None:
+            self._answer = text
+            return ""
+        if kind == "C":
+            return self._callback(text)
+        return "\x04"
+
+    def _callback(self, text):
         """Run the judge-side function the kernel asked for; the reply's JSON text."""
         from helpers.checks.core import ExerciseFailure
 
-        if not isinstance(prompt, str) or not prompt.startswith(judge_shim.PREFIX):
-            return "\x04"  # the student's own input(): end of file
         self.callbacks += 1
         try:
-            request = wire.loads(prompt[len(judge_shim.PREFIX):], MAX_REPLY)
+            request = wire.loads(text, MAX_REPLY)
             fn = self.handles.get(request.get("cb")) if isinstance(request, dict) else None
             args, kwargs = self.decode(request.get("args")), self.decode(request.get("kwargs"))
             if not callable(fn) or not isinstance(args, list) or not isinstance(kwargs, dict) \

@@ -1,17 +1,21 @@
 """The kernel's side of the judge (its source is sent to the student's kernel, after
 :mod:`grading.wire`'s, and run in a private namespace, ``_nnfs_judge``).
 
-The judge (:mod:`grading.judge`) sends execute requests whose code is ``_nnfs_judge["serve"](REQUEST)``
-and reads ``_nnfs_judge["reply"]`` back through ``user_expressions``. Requests (JSON):
+The judge (:mod:`grading.judge`) sends execute requests whose code is ``_nnfs_judge["serve"]()``
+(or, for a small request, ``_nnfs_judge["serve"](REQUEST)``);
+everything else crosses the kernel's stdin channel, whose ``input_request`` prompts carry
+``PREFIX + kind + JSON`` (no data is ever parsed as code or formatted by IPython): ``Q`` asks for
+the request (the ``input_reply`` is its JSON), ``C`` calls a judge-side function (the reply is its
+answer), ``R`` gives the answer to the request. Requests (JSON):
 
 * ``{"op": "lookup", "name": N}``: the notebook's global ``N`` (a function crosses as a handle);
 * ``{"op": "call", "fn": HANDLE, "args": [...], "kwargs": {...}}``: call it; the reply has the
-  result (or the exception's type and message) and the arguments as they are after the call;
+  result (or the exception's type and message) and, if the call changed them, the arguments as
+  they are after the call;
 * ``{"op": "has" | "get" | "set", "fn": HANDLE, "name": N[, "value": V]}``: ``fn.__globals__``;
 * ``{"op": "names", "fn": HANDLE}``: the global names its code (and nested code) refers to.
 
-A judge-side callable arrives as a stub that calls back into the judge through the kernel's
-stdin channel (``input_request`` with the prompt ``PREFIX + JSON``; the reply is JSON).
+A judge-side callable arrives as a stub that calls back into the judge (``C``).
 
 Nothing here is trusted by the judge: the student's code can change all of it; the judge only
 ever reads plain data from it, and reinstalls it before every test cell.
@@ -47,7 +51,6 @@ class Shim:
         self.stubs = {}
         self.rngs = {}
         self.rng_ids = {}
-        self.reply = ""
 
     # -- codec -----------------------------------------------------------------------------
     def encoder(self):
@@ -73,7 +76,7 @@ class Shim:
         def judge_function(*args, **kwargs):
             encoder = shim.encoder()
             request = {"cb": tag["id"], "args": encoder.encode(list(args)), "kwargs": encoder.encode(kwargs)}
-            answer = loads(shim.raw_input(PREFIX + dumps(request)), MAX_REPLY)
+            answer = loads(shim.raw_input(PREFIX + "C" + dumps(request)), MAX_REPLY)
             decoder = shim.decoder()
             if "args" in answer:
                 restore(list(args), decoder.decode(answer["args"]))
@@ -92,15 +95,14 @@ class Shim:
         return judge_function
 
     # -- requests ----------------------------------------------------------------------------
-    def serve(self, text):
-        """Answer one request (its JSON text); the reply's JSON text is left in ``reply``."""
-        self.reply = ""
+    def serve(self, text=None):
+        """Answer a request: ``text``, or asked from the judge (``Q``) when it is large."""
         try:
-            request = loads(text, MAX_REPLY)
+            request = loads(self.raw_input(PREFIX + "Q") if text is None else text, MAX_REPLY)
             answer = getattr(self, "op_" + request["op"])(request)
         except WireError as exc:
             answer = {"error": {"type": "WireError", "message": str(exc)}}
-        self.reply = dumps(answer)
+        self.raw_input(PREFIX + "R" + dumps(answer))
 
     def _fn(self, request):
         return self.decoder().decode(request["fn"])
@@ -125,6 +127,8 @@ class Shim:
         encoder = self.encoder()
         try:
             reply = {"args": encoder.encode(args), "kwargs": encoder.encode(kwargs)}
+            if dumps(reply["args"]) == dumps(request["args"]) and dumps(reply["kwargs"]) == dumps(request["kwargs"]):
+                reply = {}  # the call left its arguments as they were
             if "ok" in answer:
                 reply["ok"] = encoder.encode(answer["ok"])
         except WireError as exc:
@@ -174,12 +178,5 @@ def install():
     user_ns, raw_input = _kernel_input()
     shim = Shim(user_ns, raw_input)
     entry = {"serve": shim.serve, "shim": shim}
-
-    def serve(text):
-        shim.serve(text)
-        entry["reply"] = shim.reply
-
-    entry["serve"] = serve
-    entry["reply"] = ""
     user_ns["_nnfs_judge"] = entry
     return entry
