@@ -65,6 +65,14 @@ def parse_test_cell(source):
     return calls
 
 
+def is_check_cell(source):
+    """True when ``source`` is a test cell of check calls, one the judge can decide."""
+    try:
+        return bool(parse_test_cell(source))
+    except CheckCellError:
+        return False
+
+
 def parse_cell(source):
     """The ``ast`` of a notebook cell's code (IPython magics turned into Python first), or None."""
     from IPython.core.inputtransformer2 import TransformerManager

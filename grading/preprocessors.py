@@ -19,6 +19,7 @@ from nbgrader import utils
 from nbgrader.preprocessors import Execute, NbGraderPreprocessor
 from traitlets import Bool, Integer, Unicode
 
+from .check_calls import is_check_cell
 from .kernels import GradingKernelManager
 
 #: ``ename`` of the error outputs that GradingExecute writes into cells it had to stop or
@@ -94,7 +95,8 @@ class GradingExecute(Execute):
         False, help="After the kernel shut down, kill everything else this process started.",
     ).tag(config=True)
     judge = Bool(
-        False, help="Decide graded test cells in this process (grading.judge), not in the kernel.",
+        False, help="Decide graded test cells made of check calls in this process (grading.judge), "
+                    "not in the kernel; other test cells (plain asserts) still run in the kernel.",
     ).tag(config=True)
     guard_delegation = Bool(
         False, help="With judge: the kernel imports helpers from a private copy in which the notebook's "
@@ -141,11 +143,12 @@ class GradingExecute(Execute):
         from .delegation import private_helpers
         from .judge import checks_module
 
-        self._helpers_dir = tempfile.mkdtemp(prefix="nnfs-helpers-")
         module = checks_module(self.nb)
-        if module:
-            name = (self.resources.get("metadata") or {}).get("name", "")
-            private_helpers(self._helpers_dir, module, exercises(self.nb), name)
+        if not module:
+            return os.environ.copy()
+        self._helpers_dir = tempfile.mkdtemp(prefix="nnfs-helpers-")
+        name = (self.resources.get("metadata") or {}).get("name", "")
+        private_helpers(self._helpers_dir, module, exercises(self.nb), name)
         path = os.environ.get("PYTHONPATH", "")
         return {**os.environ, "PYTHONPATH": self._helpers_dir + (os.pathsep + path if path else "")}
 
@@ -191,7 +194,7 @@ class GradingExecute(Execute):
             cell.execution_count = None
             return cell, resources
         try:
-            if self.judge and is_graded_test_cell(cell):
+            if self.judge and is_graded_test_cell(cell) and is_check_cell(cell.source):
                 self._judge_cell(cell)
             else:
                 cell, resources = super().preprocess_cell(cell, resources, index)

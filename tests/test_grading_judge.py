@@ -241,3 +241,17 @@ def test_feedback_shows_the_verdict_never_hidden_test_code(corpus):
     html = feedback[("patch_core", NB01)].read_text()
     assert "seed=2024" not in html and "BEGIN HIDDEN" not in html
     assert "all tests passed" in html and "ExerciseFailure" in html
+
+
+def test_validate_agrees_with_autograde_on_the_visible_tests(corpus, tmp_path):
+    from grading.validate import validate_notebook
+
+    cases, _, grader = corpus
+    for student in ("honest_partial", "patch_core"):
+        visible = {v["grade_id"]: bool(v["visible_passed"]) for v in gradebook.load_verdicts(grader.layout.db_url)
+                   if v["student_id"] == student}
+        path = tmp_path / student / f"{NB01}.ipynb"
+        path.parent.mkdir()
+        nbformat.write(cases[(student, NB01)][0], str(path))
+        report = validate_notebook(path)
+        assert {check.grade_id: check.passed for check in report.checks} == visible
