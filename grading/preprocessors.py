@@ -2,7 +2,8 @@
 
 * :class:`GradingExecute` - nbgrader's ``Execute`` on the grading interpreter's kernel,
   with a whole-notebook time limit, and a kernel that dies or ignores interrupts costing
-  the affected cells (with the reason in their output) instead of the whole submission.
+  the affected cells (with the reason in their output) instead of the whole submission;
+  with ``judge``, graded test cells are decided in this process (:mod:`grading.judge`).
 * :class:`StderrToStdout` - autograde: a warning on stderr must not zero a passing test.
 * :class:`HideTestInternals` - feedback: failures of graded test cells are shown as
   ``ename: evalue`` only, and no output line may quote hidden test code.
@@ -14,6 +15,7 @@ the hidden block to know which lines to scrub from the outputs).
 from time import monotonic
 
 from nbclient.exceptions import CellTimeoutError, DeadKernelError
+from nbclient.util import run_sync
 from nbformat import NotebookNode
 from nbgrader import utils
 from nbgrader.preprocessors import Execute, NbGraderPreprocessor
@@ -86,6 +88,11 @@ class GradingExecute(Execute):
     * ``kill_leftover_processes``: when the kernel has shut down, kill every process this
       process still has below it (a daemon started by a submission). For the grading
       worker only: in a Jupyter server it would kill the user's other kernels.
+    * ``judge``: a graded test cell made of check calls is not executed in the kernel; the
+      judge decides it here and writes the verdict into its outputs (:mod:`grading.judge`),
+      within the same per-cell and notebook time limits (a kernel that does not answer in
+      time is interrupted, one that dies stops the notebook, as above). ``guard_delegation``:
+      the kernel imports a private copy of ``helpers`` (:mod:`grading.delegation`).
     """
 
     notebook_timeout = Integer(
@@ -133,6 +140,8 @@ class GradingExecute(Execute):
         if self.judge and self.guard_delegation and "env" not in kwargs:
             kwargs["env"] = self._guarded_environment()
         return await super().async_start_new_kernel(**kwargs)
+
+    start_new_kernel = run_sync(async_start_new_kernel)  # nbclient's setup_kernel calls this one
 
     def _guarded_environment(self):
         """The kernel's environment with a private, guarded copy of helpers first on its path."""

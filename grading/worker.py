@@ -10,8 +10,10 @@ hard time and memory limits from outside). Its job folder, prepared by the paren
     JOB/course/submitted/S/A/NB.ipynb  the submitted notebooks (and timestamp.txt)
     JOB/tmp/                           $TMPDIR, caches and IPython's folder for the kernel
 
-It sanitizes the notebooks (:mod:`grading.sanitize`), runs nbgrader's autograde on the
-private course, kills whatever the submission left running, and writes ``JOB/result.json``.
+It sanitizes and scans the notebooks (:mod:`grading.sanitize`, :mod:`grading.scan`), runs
+nbgrader's autograde on the private course (test cells decided by the judge,
+:mod:`grading.judge`, with the delegation guard), kills whatever the submission left running,
+and writes ``JOB/result.json`` (scores, notes, and each test cell's verdict).
 The kernel may write only in its working folder (``JOB/course/autograded/S/A``) and
 ``JOB/tmp`` where Landlock is available: not in the private gradebook, not in the course.
 The parent merges the autograded notebook into the real gradebook with nbgrader's own
