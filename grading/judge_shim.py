@@ -154,13 +154,9 @@ class Shim:
         return {"ok": None}
 
     def op_names(self, request):
-        code = getattr(self._fn(request), "__code__", None)
-        names, todo = set(), [code] if code is not None else []
-        while todo:
-            current = todo.pop()
-            names.update(current.co_names)
-            todo.extend(c for c in current.co_consts if type(c) is type(current))
-        return {"ok": sorted(names)}
+        from helpers.checks.core import global_names
+
+        return {"ok": sorted(global_names(self._fn(request)))}
 
 
 class _JudgeObject:

@@ -255,3 +255,29 @@ def test_validate_agrees_with_autograde_on_the_visible_tests(corpus, tmp_path):
         nbformat.write(cases[(student, NB01)][0], str(path))
         report = validate_notebook(path)
         assert {check.grade_id: check.passed for check in report.checks} == visible
+
+
+ENDLESS_PREDICT = "def predict(parameters, X):\n    while True:\n        pass\n"
+CRASHING_UPDATE = "def update_parameters(parameters, grads, learning_rate):\n    import os\n    os._exit(1)\n"
+
+
+def test_limits_hold_during_judge_calls(tmp_path):
+    """A student's function that never returns costs its test cell (interrupted at the cell's limit),
+    one that kills the kernel costs its cell and the cells after it; the rest keeps its points."""
+    from grading.limits import Limits
+
+    notebooks = {k: v for k, v in find_notebooks(NOTEBOOKS).items() if k == NB01}
+    grader = Grader(tmp_path / "course", limits=Limits(cell_timeout=10, timeout=200))
+    released = grader.release(notebooks)
+    source, release = (nbformat.read(str(p), as_version=4) for p in (notebooks[NB01], released[NB01]))
+    cases = {"endless": (ENDLESS_PREDICT, {"predict"}, "CellTimeoutError"),
+             "crash": (CRASHING_UPDATE, {"update_parameters", "nn_model", "predict"}, "KernelDied")}
+    for student, (code, _, _) in cases.items():
+        folder = tmp_path / "submissions" / student / NB01
+        folder.mkdir(parents=True)
+        name = code.split("(")[0].removeprefix("def ")
+        nbformat.write(_notebook(source, release, POINTS01, replaced={name: code}), str(folder / f"{NB01}.ipynb"))
+    results = {r.student: r for r in grader.autograde_all(find_submissions(tmp_path / "submissions"), notebooks)}
+    for student, (_, lost, ename) in cases.items():
+        assert results[student].score == sum(POINTS01.values()) - sum(POINTS01[n] for n in lost), student
+        assert ename in results[student].reason
