@@ -1,9 +1,10 @@
 """Delegation: an exercise answered with the workbook's own reference scores 0.
 
 While a notebook is graded, its kernel imports ``helpers`` from a private copy
-(:func:`private_helpers`, first on the kernel's ``PYTHONPATH``) in which each of the notebook's
-exercises (the functions its test cells check, :func:`grading.check_calls.exercises`) is guarded
-where it is defined: called from the notebook's code, it raises :data:`DELEGATION` with a clear
+(:func:`private_helpers`, first on the kernel's ``PYTHONPATH``) in which the reference of each of
+the notebook's exercises (the functions its test cells check, :func:`grading.check_calls.exercises`,
+in the notebook's reference module or defined with the same name in another helpers module) is
+guarded where it is defined: called from the notebook's code, it raises :data:`DELEGATION` with a clear
 message instead of computing anything; called from inside ``helpers`` (a building block of an
 earlier notebook that uses it, e.g. ``helpers.practice.train``), it works as before. Building
 blocks the notebook imports on purpose (03 on ``helpers.deep``, 09 on
@@ -41,20 +42,56 @@ def guard(fn, exercise, notebook):
 '''
 
 
-def reference_functions(checks_module, exercises):
-    """``{exercise: (defining module, function name)}`` for the exercises whose reference the
-    notebook's reference module (``helpers.X`` for ``helpers.checks.X``) provides."""
-    reference = importlib.import_module(checks_module.replace("helpers.checks.", "helpers.", 1))
+def used_on_purpose(nb):
+    """``{(helpers module, name)}`` the notebook's own (locked) cells use: ``from helpers.X import
+    name``, or ``X.name`` after ``from helpers import X``. Never guarded outside the reference module."""
+    import ast
+
+    from .check_calls import parse_cell
+
+    used, aliases = set(), {}
+    trees = [parse_cell(cell.source) for cell in nb.cells if cell.cell_type == "code"
+             and cell.get("metadata", {}).get("nbgrader", {}).get("locked")]
+    for tree in filter(None, trees):
+        for node in ast.walk(tree):
+            if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("helpers."):
+                used.update((node.module, alias.name) for alias in node.names)
+            elif isinstance(node, ast.ImportFrom) and node.module == "helpers":
+                aliases.update({alias.asname or alias.name: f"helpers.{alias.name}" for alias in node.names})
+    for tree in filter(None, trees):
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and node.value.id in aliases:
+                used.add((aliases[node.value.id], node.attr))
+    return used
+
+
+def reference_functions(checks_module, exercises, used=()):
+    """``{(defining module, function name): exercise}``: the references of ``exercises``. The
+    notebook's reference module (``helpers.X`` for ``helpers.checks.X``) provides the main one
+    (found where it is defined, e.g. ``helpers.data`` for a function ``helpers.regularization``
+    re-exports); a function of the same name defined in another helpers module (``helpers.deep``'s
+    ``sigmoid`` for notebook 01's) is the same exercise too, unless the notebook uses it on purpose
+    (``used``, see :func:`used_on_purpose`)."""
+    import helpers
+
+    reference = checks_module.replace("helpers.checks.", "helpers.", 1)
+    names = [reference] + sorted(
+        f"helpers.{path.stem}" for path in Path(helpers.__file__).resolve().parent.glob("*.py")
+        if not path.stem.startswith("_") and f"helpers.{path.stem}" != reference)
     found = {}
-    for name in exercises:
-        fn = getattr(reference, name, None)
-        module = getattr(fn, "__module__", "") or ""
-        if callable(fn) and module.startswith("helpers."):
-            found[name] = (module, fn.__name__)
+    for module_name in names:
+        module = importlib.import_module(module_name)
+        for name in exercises:
+            fn = getattr(module, name, None)
+            defined_in = getattr(fn, "__module__", "") or ""
+            if module_name != reference and ((module_name, name) in used or defined_in != module_name):
+                continue
+            if callable(fn) and defined_in.startswith("helpers."):
+                found.setdefault((defined_in, fn.__name__), name)
     return found
 
 
-def private_helpers(dest, checks_module, exercises, notebook):
+def private_helpers(dest, checks_module, exercises, notebook, used=()):
     """Write ``dest/helpers``: a copy of the workbook's helpers with ``exercises`` guarded.
     Returns ``dest`` (to put first on the kernel's ``PYTHONPATH``)."""
     import helpers
@@ -66,7 +103,7 @@ def private_helpers(dest, checks_module, exercises, notebook):
     shutil.copytree(source, target, ignore=shutil.ignore_patterns("__pycache__"))
     (target / "_judge_guard.py").write_text(GUARD_MODULE)
     by_module = {}
-    for exercise, (module, name) in reference_functions(checks_module, exercises).items():
+    for (module, name), exercise in reference_functions(checks_module, exercises, used).items():
         by_module.setdefault(module, []).append((exercise, name))
     for module, names in by_module.items():
         path = target / (module.split(".", 1)[1].replace(".", "/") + ".py")

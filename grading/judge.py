@@ -27,7 +27,7 @@ import contextlib
 import importlib
 import io
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 import zmq
@@ -377,7 +377,6 @@ class Judge:
 
     link: KernelLink
     module_name: str
-    stats: list = field(default_factory=list)
 
     def decide(self, grade_id, source, timeout):
         """The verdict of the test cell ``source`` (as restored by nbgrader, hidden tests included)."""

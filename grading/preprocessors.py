@@ -149,7 +149,7 @@ class GradingExecute(Execute):
         import tempfile
 
         from .check_calls import exercises
-        from .delegation import private_helpers
+        from .delegation import private_helpers, used_on_purpose
         from .judge import checks_module
 
         module = checks_module(self.nb)
@@ -157,7 +157,7 @@ class GradingExecute(Execute):
             return os.environ.copy()
         self._helpers_dir = tempfile.mkdtemp(prefix="nnfs-helpers-")
         name = (self.resources.get("metadata") or {}).get("name", "")
-        private_helpers(self._helpers_dir, module, exercises(self.nb), name)
+        private_helpers(self._helpers_dir, module, exercises(self.nb), name, used_on_purpose(self.nb))
         path = os.environ.get("PYTHONPATH", "")
         return {**os.environ, "PYTHONPATH": self._helpers_dir + (os.pathsep + path if path else "")}
 

@@ -139,7 +139,14 @@ except Exception as exc:
     assert type(exc).__name__ == "DelegationError" and "forward_propagation" in str(exc), exc
 else:
     raise SystemExit("not refused")
+try:
+    deep.sigmoid(X)                                # the same exercise, in another module
+except Exception as exc:
+    assert type(exc).__name__ == "DelegationError", exc
+else:
+    raise SystemExit("deep.sigmoid not refused")
 print(deep.relu(np.array([-1.0, 2.0])))          # another notebook's building block still works
+print(deep.linear_activation_forward(X[:, :1], np.ones((1, 2)), np.zeros((1, 1)), "sigmoid")[0])  # uses sigmoid inside
 """ % str(tmp_path)
     done = subprocess.run([sys.executable, "-c", code], env={"PYTHONPATH": str(tmp_path), "PATH": ""},
                           capture_output=True, text=True, timeout=120, cwd=tmp_path)
