@@ -7,7 +7,8 @@ Starts one kernel, defines a few functions in it, and times, interleaved and bes
   result as plain data, arguments copied back);
 * ``callback``: a call from the student's function back into a judge-side function (what a
   recording check such as notebook 09's pays per building block the exercise calls);
-* ``test cell``: a whole test cell of notebook 01 (shim reinstalled, visible + hidden checks).
+* ``test cell``: a whole test cell of notebook 01 (visible + hidden checks), run in the kernel
+  as before, and decided by the judge (shim reinstalled, 3 checks calling the student's function).
 
 ``python benchmarks/judge_calls.py [--rounds N]``; prints microseconds per call.
 """
@@ -79,11 +80,14 @@ def main(argv=None):
 
     def remote(name, arg):
         def run():
+            link.begin()  # as for a test cell: one execution serves every call
             fn = lookup(name)
             start = time.perf_counter()
             for _ in range(n):
                 fn(arg)
-            return (time.perf_counter() - start) / n
+            seconds = (time.perf_counter() - start) / n
+            link.end()
+            return seconds
         return run
 
     def inside(name, arg_code):
@@ -94,10 +98,13 @@ def main(argv=None):
         return run
 
     def callback():
+        link.begin()
         fn = lookup("calls_back")
         start = time.perf_counter()
         fn(lambda x: x, z, n)
-        return (time.perf_counter() - start) / n
+        seconds = (time.perf_counter() - start) / n
+        link.end()
+        return seconds
 
     test_cell = next(c for c in nb.cells if c.get("metadata", {}).get("nbgrader", {}).get("grade_id")
                      == "test_forward_propagation")
@@ -106,6 +113,12 @@ def main(argv=None):
         start = time.perf_counter()
         verdict = judge.decide("test_forward_propagation", test_cell.source, 60)
         assert verdict.passed, verdict.message
+        return time.perf_counter() - start
+
+    def cell_in_kernel():
+        start = time.perf_counter()
+        reply = kc.execute_interactive(test_cell.source, timeout=60, output_hook=lambda msg: None)
+        assert reply["content"]["status"] == "ok"
         return time.perf_counter() - start
 
     kc.execute_interactive("z = np.random.default_rng(0).standard_normal((4, 5)); "
@@ -117,7 +130,8 @@ def main(argv=None):
         ("identity(x), x (100, 1000) floats: in kernel", inside("identity", "big")),
         ("identity(x), x (100, 1000) floats: judge call", remote("identity", big)),
         ("callback kernel -> judge, (4, 5) array", callback),
-        ("test cell test_forward_propagation (3 checks)", cell),
+        ("test cell test_forward_propagation (3 checks): in kernel", cell_in_kernel),
+        ("test cell test_forward_propagation (3 checks): judge", cell),
     ]
     for _ in range(args.rounds):  # interleaved rounds: the machine is shared
         for label, run in cases:

@@ -6,7 +6,8 @@ here, and runs each check with the student's function replaced by a :class:`Remo
 stand-in that calls the function in the kernel with the judge's inputs:
 
 * the call crosses the kernel's own Jupyter channels: an execute request runs the small kernel-side
-  shim (:mod:`grading.judge_shim`, reinstalled before every test cell), which fetches the request
+  shim (:mod:`grading.judge_shim`, installed once, and again whenever the student's code removed
+  or broke it), which fetches the requests
   and returns its answer through the kernel's stdin channel (``input_request`` / ``input_reply``)
   as plain data (:mod:`grading.wire`: JSON, arrays as raw bytes; nothing is ever unpickled, and
   no data is parsed as code);
@@ -141,6 +142,8 @@ class KernelLink:
         self.stand_ins = {}
         self.failure = None      # an ExerciseFailure raised by a callback, re-raised after the call
         self._request = self._answer = None
+        self._session = None     # the msg_id of the execute request serving a session
+        self._installed = False
         self.busy = False
         self.calls = 0
         self.callbacks = 0
@@ -169,8 +172,25 @@ class KernelLink:
         return self.stand_ins[key]
 
     # -- requests ------------------------------------------------------------------------------
+    def open(self):
+        """Start a test cell's session; the shim is installed once per kernel, and again if the
+        student's code since removed or broke it (its first answer fails)."""
+        if self._installed:
+            self.begin()
+            try:
+                self.request({"op": "ping"})
+                return
+            except (KernelTimeout, KernelDied):
+                raise
+            except JudgeError:
+                self._session = None
+        self.install()
+        self.begin()
+
     def install(self):
         """(Re)install the kernel-side shim; returns the file ``helpers`` is imported from there."""
+        self._session = None
+        self._installed = True
         source = Path(wire.__file__).read_text() + "\n" + Path(judge_shim.__file__).read_text()
         code = (f"exec(compile({source!r}, '<nnfs-judge>', 'exec'), _nnfs_judge_ns := {{}})\n"
                 "_nnfs_judge_ns['install']()\ndel _nnfs_judge_ns\n")
@@ -217,9 +237,31 @@ class KernelLink:
             return _EXCEPTIONS[kind](message)
         return RemoteError(kind, message)
 
+    def begin(self):
+        """Open a session: one execute request whose shim serves every request (through the stdin
+        channel) until :meth:`end`; a call then costs two stdin round trips, not an execution."""
+        self._request = self._answer = None
+        self._session = self.kc.execute("_nnfs_judge['shim'].loop()", silent=True, store_history=False,
+                                        allow_stdin=True, stop_on_error=False)
+
+    def end(self):
+        """Close the session (the shim's loop returns); raises if the kernel does not finish it."""
+        session, self._session = self._session, None
+        if session is None:
+            return
+        self._request, self._answer = "", None
+        self._check(self._guarded_wait(session, until_answer=False))
+
     def _ask(self, request):
         text = wire.dumps(request)
-        if len(text) <= self.INLINE:
+        if self._session is not None:
+            self._request, self._answer = text, None
+            reply = self._guarded_wait(self._session, until_answer=True)
+            if reply is not None:  # the session's execution ended: the shim stopped serving
+                self._session = None
+                self._check(reply)
+                raise JudgeError("the kernel stopped answering the judge")
+        elif len(text) <= self.INLINE:
             self._request, self._answer = None, None
             self._execute(f"_nnfs_judge['serve']({text!r})", {})
         else:
@@ -232,24 +274,36 @@ class KernelLink:
             raise JudgeError("the kernel's answer is not a dict")
         return answer
 
-    def _execute(self, code, expressions):
-        """Run ``code`` in the kernel (silently), answering its stdin requests; returns the values
-        of ``expressions`` (each must be a string in the kernel) as strings."""
+    def end_broken(self):
+        """Forget a session the kernel will not finish (timed out, or dead)."""
+        self._session = None
+
+    def _guarded_wait(self, msg_id, until_answer):
         if self.busy:
             raise JudgeError("the judge cannot call the kernel while the kernel is calling the judge")
         self.busy = True
         try:
-            msg_id = self.kc.execute(code, silent=True, store_history=False, user_expressions=expressions,
-                                     allow_stdin=True, stop_on_error=False)
-            reply = self._wait(msg_id)
+            return self._wait(msg_id, until_answer)
         finally:
             self.busy = False
+
+    @staticmethod
+    def _check(reply):
+        """Raise if an execute reply is not ``ok`` (interrupted: :class:`KernelTimeout`)."""
         content = reply.get("content", {})
         if content.get("status") != "ok":
             ename, evalue = content.get("ename", "error"), content.get("evalue", "")
             if ename == "KeyboardInterrupt":
                 raise KernelTimeout("interrupted")
             raise JudgeError(f"the kernel failed to answer the judge ({ename}: {str(evalue)[:200]})")
+        return content
+
+    def _execute(self, code, expressions):
+        """Run ``code`` in the kernel (silently), answering its stdin requests; returns the values
+        of ``expressions`` (each must be a string in the kernel) as strings."""
+        msg_id = self.kc.execute(code, silent=True, store_history=False, user_expressions=expressions,
+                                 allow_stdin=True, stop_on_error=False)
+        content = self._check(self._guarded_wait(msg_id, until_answer=False))
         values = {}
         for name, result in (content.get("user_expressions") or {}).items():
             text = (result.get("data") or {}).get("text/plain") if isinstance(result, dict) else None
@@ -264,7 +318,9 @@ class KernelLink:
             values[name] = value
         return values
 
-    def _wait(self, msg_id):
+    def _wait(self, msg_id, until_answer):
+        """Answer the kernel's stdin requests for ``msg_id`` until its execute reply (returned) or,
+        with ``until_answer``, until the answer to the current request has come (None)."""
         shell, stdin = self.kc.shell_channel, self.kc.stdin_channel
         poller = zmq.Poller()
         poller.register(shell.socket, zmq.POLLIN)
@@ -281,6 +337,8 @@ class KernelLink:
                 if message.get("parent_header", {}).get("msg_id") == msg_id and \
                         message.get("msg_type") == "input_request":
                     self.kc.input(self._stdin(message.get("content", {}).get("prompt", "")))
+                    if until_answer and self._answer is not None:
+                        return None
             if shell.socket in events:
                 message = shell.get_msg(timeout=0)
                 if message.get("parent_header", {}).get("msg_id") == msg_id:
@@ -391,7 +449,7 @@ class Judge:
         try:
             calls = parse_test_cell(source)
             module = importlib.import_module(self.module_name)
-            self.link.install()
+            self.link.open()
             functions = {}
             for call in calls:
                 checker = getattr(module, call.check, None)
@@ -423,6 +481,17 @@ class Judge:
         except Exception as error:  # a broken answer from the kernel, or an unexpected failure
             verdict.ename = type(error).__name__
             verdict.message = str(error)[:2000] or verdict.ename
+        if not verdict.halt:
+            try:
+                self.link.end()
+            except KernelTimeout:
+                verdict.halt = "timeout"
+                verdict.passed, verdict.ename = False, "CellTimeoutError"
+                verdict.message = f"the kernel did not finish the test within the cell's time limit ({timeout} s)"
+            except JudgeError:  # the student's code broke the shim: the next test cell reinstalls it
+                pass
+        else:
+            self.link.end_broken()
         if verdict.passed or verdict.ename == "ExerciseFailure":
             visible, hidden = results[False], results[True]
             verdict.visible_passed = bool(visible) and all(visible)

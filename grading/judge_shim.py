@@ -1,11 +1,13 @@
 """The kernel's side of the judge (its source is sent to the student's kernel, after
 :mod:`grading.wire`'s, and run in a private namespace, ``_nnfs_judge``).
 
-The judge (:mod:`grading.judge`) sends execute requests whose code is ``_nnfs_judge["serve"]()``
-(or, for a small request, ``_nnfs_judge["serve"](REQUEST)``);
+The judge (:mod:`grading.judge`) sends one execute request per test cell,
+``_nnfs_judge["shim"].loop()``, which serves requests until the judge says the cell is done
+(single requests can also be sent as ``_nnfs_judge["serve"](REQUEST)`` or
+``_nnfs_judge["serve"]()``);
 everything else crosses the kernel's stdin channel, whose ``input_request`` prompts carry
 ``PREFIX + kind + JSON`` (no data is ever parsed as code or formatted by IPython): ``Q`` asks for
-the request (the ``input_reply`` is its JSON), ``C`` calls a judge-side function (the reply is its
+the next request (the ``input_reply`` is its JSON; empty: the loop ends), ``C`` calls a judge-side function (the reply is its
 answer), ``R`` gives the answer to the request. Requests (JSON):
 
 * ``{"op": "lookup", "name": N}``: the notebook's global ``N`` (a function crosses as a handle);
@@ -18,7 +20,7 @@ answer), ``R`` gives the answer to the request. Requests (JSON):
 A judge-side callable arrives as a stub that calls back into the judge (``C``).
 
 Nothing here is trusted by the judge: the student's code can change all of it; the judge only
-ever reads plain data from it, and reinstalls it before every test cell.
+ever reads plain data from it, and reinstalls it when it stops answering.
 """
 try:
     Encoder  # noqa: B018  (sent to a kernel: grading.wire's source comes first)
@@ -104,8 +106,19 @@ class Shim:
             answer = {"error": {"type": "WireError", "message": str(exc)}}
         self.raw_input(PREFIX + "R" + dumps(answer))
 
+    def loop(self):
+        """Serve requests (``Q``) until the judge answers with nothing."""
+        while True:
+            text = self.raw_input(PREFIX + "Q")
+            if not text:
+                return
+            self.serve(text)
+
     def _fn(self, request):
         return self.decoder().decode(request["fn"])
+
+    def op_ping(self, request):
+        return {"ok": None}
 
     def op_lookup(self, request):
         name = request["name"]

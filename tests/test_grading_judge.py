@@ -121,9 +121,9 @@ def _delegation_answers():
             for name in POINTS01}
 
 
-def _notebook(source, released, answers=(), replaced=None, added=""):
+def _notebook(source, released, answers=(), replaced=None, added="", after="setup"):
     """The released notebook with the solution in ``answers`` (grade_ids), the cells of ``replaced``
-    ({grade_id: code}) and one extra code cell ``added`` after the setup cell."""
+    ({grade_id: code}) and one extra code cell ``added`` after the cell ``after``."""
     solution = {c.metadata.nbgrader["grade_id"]: c.source for c in source.cells
                 if c.get("metadata", {}).get("nbgrader", {}).get("solution")}
     nb = copy.deepcopy(released)
@@ -134,7 +134,7 @@ def _notebook(source, released, answers=(), replaced=None, added=""):
         if replaced and grade_id in replaced:
             cell.source = replaced[grade_id]
     if added:
-        setup = next(i for i, c in enumerate(nb.cells) if c.metadata.get("nbgrader", {}).get("grade_id") == "setup")
+        setup = next(i for i, c in enumerate(nb.cells) if c.metadata.get("nbgrader", {}).get("grade_id") == after)
         nb.cells.insert(setup + 1, nbformat.v4.new_code_cell(added))
     return nb
 
@@ -160,6 +160,9 @@ def _corpus01(source, released):
         "lying_eq": (_notebook(source, released, blank, replaced={"sigmoid": LYING_EQ}), 0, True),
         "fake_success": (_notebook(source, released, blank, added=FAKE_SUCCESS), 0, True),
         "call_judge": (_notebook(source, released, blank, replaced={"sigmoid": CALL_JUDGE}), 0, True),
+        # the judge's kernel-side shim removed between two test cells: reinstalled, honest work counts
+        "break_shim": (_notebook(source, released, POINTS01, added="_nnfs_judge = None", after="test_sigmoid"),
+                       sum(POINTS01.values()), True),
     }
 
 
