@@ -155,9 +155,13 @@ class GradingExecute(Execute):
         module = checks_module(self.nb)
         if not module:
             return os.environ.copy()
-        self._helpers_dir = tempfile.mkdtemp(prefix="nnfs-helpers-")
+        # in the kernel's own $TMPDIR (readable in its sandbox); tempfile's cached default may not be
+        self._helpers_dir = tempfile.mkdtemp(prefix="nnfs-helpers-", dir=os.environ.get("TMPDIR") or None)
         name = (self.resources.get("metadata") or {}).get("name", "")
         private_helpers(self._helpers_dir, module, exercises(self.nb), name, used_on_purpose(self.nb))
+        specs = getattr(self.km, "kernel_spec_manager", None)
+        if specs is not None and hasattr(specs, "readable_dirs"):
+            specs.readable_dirs = [self._helpers_dir]  # a sandbox's reads: the guarded copy, not the real one
         path = os.environ.get("PYTHONPATH", "")
         return {**os.environ, "PYTHONPATH": self._helpers_dir + (os.pathsep + path if path else "")}
 
