@@ -44,11 +44,17 @@ class JudgeError(Exception):
     """The kernel could not be asked (no reply in time, dead, or a reply that is not plain data)."""
 
 
-class KernelTimeout(JudgeError):
+class KernelLost(BaseException):
+    """The kernel did not answer in time, or died: the test cell stops here. A BaseException, so
+    that a check's own ``except Exception`` (trying a variant of the student's code) cannot go on
+    past the cell's deadline."""
+
+
+class KernelTimeout(KernelLost):
     pass
 
 
-class KernelDied(JudgeError):
+class KernelDied(KernelLost):
     pass
 
 
@@ -180,8 +186,6 @@ class KernelLink:
             try:
                 self.request({"op": "ping"})
                 return
-            except (KernelTimeout, KernelDied):
-                raise
             except JudgeError:
                 self._session = None
         self.install()
@@ -488,6 +492,10 @@ class Judge:
                 verdict.halt = "timeout"
                 verdict.passed, verdict.ename = False, "CellTimeoutError"
                 verdict.message = f"the kernel did not finish the test within the cell's time limit ({timeout} s)"
+            except KernelDied:
+                verdict.halt = "died"
+                verdict.passed, verdict.ename = False, "KernelDied"
+                verdict.message = "the kernel died while the judge was running this cell's tests"
             except JudgeError:  # the student's code broke the shim: the next test cell reinstalls it
                 pass
         else:
@@ -549,7 +557,7 @@ class NotebookJudge:
             try:
                 self.judge.link.deadline = time.monotonic() + (timeout or 30)
                 where = self.judge.link.install()
-            except Exception as exc:  # noqa: BLE001  (reported; the cell's verdict follows)
+            except (Exception, KernelLost) as exc:  # noqa: BLE001  (reported; the cell's verdict follows)
                 where = f"unknown ({type(exc).__name__})"
             if not str(where).startswith(str(self.helpers_dir)):
                 self.notes.append(f"the delegation guard was not in force: helpers came from {where}")
@@ -575,7 +583,7 @@ class NotebookJudge:
             self.judge.link.deadline = time.monotonic() + grace
             self.judge.link.install()
             return True
-        except Exception:  # noqa: BLE001  (it did not come back: the caller stops it)
+        except (Exception, KernelLost):  # noqa: BLE001  (it did not come back: the caller stops it)
             return False
         finally:
             self.judge.link.deadline = None
