@@ -7,12 +7,13 @@ Autograded results are written by one process (the grading command), through nbg
 own ``SaveAutoGrades`` and ``AssignLatePenalties`` applied to the autograded notebook:
 the workers grade in private gradebooks, so their writes cannot collide.
 
-Next to nbgrader's tables the gradebook holds two tables of ours: ``nnfs_grading_runs``,
-per submission, the content hash of the files that were graded (to skip unchanged
-submissions), the outcome and the reason (a limit hit, why it could not be processed)
-and the notes (tampering found, extra files ignored); and ``nnfs_test_verdicts``, per
-graded test cell, the judge's verdict (:mod:`grading.judge`): whether the visible and the
-hidden tests passed, the message, and the identifier of the named mistake recognised.
+Next to nbgrader's tables the gradebook holds two tables of ours (SQLite and PostgreSQL
+alike): ``nnfs_grading_runs``, per submission, the content hash of the files that were
+graded (to skip unchanged submissions), the outcome and the reason (a limit hit, why it
+could not be processed) and the notes (tampering found, extra files ignored); and
+``nnfs_check_results``, per graded test cell, what its checks found: whether the visible and
+the hidden calls passed, the message, and the stable identifier of the named mistake that
+fired (the class report counts them).
 """
 import csv
 import json
@@ -188,20 +189,6 @@ RUNS = Table(
     Column("graded_at", DateTime),
 )
 
-VERDICTS = Table(
-    "nnfs_test_verdicts", _META,
-    Column("student_id", String(128), primary_key=True),
-    Column("assignment_id", String(128), primary_key=True),
-    Column("notebook", String(128), primary_key=True),
-    Column("grade_id", String(128), primary_key=True),
-    Column("passed", Boolean),
-    Column("visible_passed", Boolean, nullable=True),  # None: not run
-    Column("hidden_passed", Boolean, nullable=True),   # None: not run (a visible test failed) or none
-    Column("error", String(128)),                      # ExerciseFailure, NameError, CellTimeoutError...
-    Column("mistake", String(256)),                    # ExerciseFailure.mistake ('' if none recognised)
-    Column("message", Text),
-)
-
 #: Outcomes after which an unchanged submission is not graded again (``error`` is retried).
 FINAL_OUTCOMES = ("graded", "limited", "zeroed")
 
@@ -221,6 +208,39 @@ class RunRecord:
     graded_at: datetime | None = None
 
 
+CHECKS = Table(
+    "nnfs_check_results", _META,
+    Column("student_id", String(128), primary_key=True),
+    Column("assignment_id", String(128), primary_key=True),
+    Column("cell_id", String(128), primary_key=True),    # the test cell's grade_id
+    Column("exercise", String(128)),                      # the function the cell checks
+    Column("visible_passed", Boolean),
+    Column("hidden_passed", Boolean),                     # NULL when the cell has no hidden call
+    Column("mistake", String(200)),                       # Mistake.key of the named mistake, or ''
+    Column("message", Text),                              # the first failure's message, or ''
+    Column("relative_error", Float),                      # |actual - expected| / (|actual| + |expected|)
+)
+
+
+@dataclass(frozen=True)
+class CheckRecord:
+    """What the checks of one test cell found for one submission."""
+
+    student: str
+    assignment: str
+    cell: str
+    exercise: str
+    visible_passed: bool
+    hidden_passed: bool | None = None
+    mistake: str = ""
+    message: str = ""
+    relative_error: float | None = None
+
+    @property
+    def passed(self):
+        return self.visible_passed and self.hidden_passed is not False
+
+
 _engines = {}
 
 
@@ -233,7 +253,7 @@ def _engine(db_url):
         with open_gradebook(db_url):  # nbgrader's tables first: it stamps only a new database
             pass
         engine = _engines[db_url] = create_engine(db_url)
-        _META.create_all(engine, tables=[RUNS, VERDICTS], checkfirst=True)
+        _META.create_all(engine, tables=[RUNS, CHECKS], checkfirst=True)
     return engine
 
 
@@ -251,29 +271,6 @@ def save_run(db_url, record):
         conn.execute(RUNS.insert().values(**row))
 
 
-def save_verdicts(db_url, student, assignment, verdicts):
-    """Replace the judge's verdicts of a submission: ``{notebook: {grade_id: record}}`` (records as
-    :meth:`grading.judge.Verdict.record` writes them)."""
-    rows = [
-        {"student_id": student, "assignment_id": assignment, "notebook": notebook, "grade_id": grade_id,
-         "passed": bool(record.get("passed")), "visible_passed": record.get("visible_passed"),
-         "hidden_passed": record.get("hidden_passed"), "error": str(record.get("error") or "")[:128],
-         "mistake": str(record.get("mistake") or "")[:256], "message": str(record.get("message") or "")}
-        for notebook, cells in sorted(verdicts.items()) for grade_id, record in sorted(cells.items())
-    ]
-    with _engine(db_url).begin() as conn:
-        conn.execute(VERDICTS.delete().where(
-            (VERDICTS.c.student_id == student) & (VERDICTS.c.assignment_id == assignment)))
-        if rows:
-            conn.execute(VERDICTS.insert(), rows)
-
-
-def load_verdicts(db_url):
-    """Every recorded verdict, as dicts with the columns of ``nnfs_test_verdicts``."""
-    with _engine(db_url).connect() as conn:
-        return [dict(row) for row in conn.execute(VERDICTS.select()).mappings().all()]
-
-
 def load_runs(db_url):
     """``{(student, assignment): RunRecord}`` of every graded submission."""
     with _engine(db_url).connect() as conn:
@@ -286,6 +283,34 @@ def load_runs(db_url):
         )
         for row in rows
     }
+
+
+def save_checks(db_url, student, assignment, records):
+    """Replace what is recorded for the test cells of ``(student, assignment)`` by ``records``
+    (:class:`CheckRecord`); an empty list clears them (a submission that could not be graded)."""
+    with _engine(db_url).begin() as conn:
+        conn.execute(CHECKS.delete().where(
+            (CHECKS.c.student_id == student) & (CHECKS.c.assignment_id == assignment)))
+        for record in records:
+            conn.execute(CHECKS.insert().values(
+                student_id=record.student, assignment_id=record.assignment, cell_id=record.cell,
+                exercise=record.exercise, visible_passed=record.visible_passed,
+                hidden_passed=record.hidden_passed, mistake=record.mistake, message=record.message,
+                relative_error=record.relative_error,
+            ))
+
+
+def load_checks(db_url):
+    """Every :class:`CheckRecord`, sorted by assignment, cell and student."""
+    with _engine(db_url).connect() as conn:
+        rows = conn.execute(CHECKS.select()).mappings().all()
+    records = [
+        CheckRecord(row["student_id"], row["assignment_id"], row["cell_id"], row["exercise"] or "",
+                    bool(row["visible_passed"]), row["hidden_passed"], row["mistake"] or "",
+                    row["message"] or "", row["relative_error"])
+        for row in rows
+    ]
+    return sorted(records, key=lambda r: (r.assignment, r.cell, r.student))
 
 
 def export_report(db_url, path):

@@ -401,10 +401,12 @@ class Verdict:
 
     grade_id: str
     passed: bool
+    exercise: str = ""                  # the function the cell checks
     stdout: str = ""
     ename: str = ""
     message: str = ""
     mistake: str = ""
+    relative_error: float | None = None
     visible_passed: bool | None = None
     hidden_passed: bool | None = None   # None: not run (a visible test failed first) or none
     calls: int = 0
@@ -413,9 +415,10 @@ class Verdict:
     halt: str = ""                      # the kernel was stopped: later cells are not run
 
     def record(self):
-        """The JSON-ready record kept with the run (issue 13's report of mistakes reads it)."""
-        return {"grade_id": self.grade_id, "passed": self.passed, "visible_passed": self.visible_passed,
-                "hidden_passed": self.hidden_passed, "message": self.message, "mistake": self.mistake,
+        """The JSON-ready record kept with the run (the gradebook's ``nnfs_check_results``)."""
+        return {"grade_id": self.grade_id, "exercise": self.exercise, "passed": self.passed,
+                "visible_passed": self.visible_passed, "hidden_passed": self.hidden_passed,
+                "message": self.message, "mistake": self.mistake, "relative_error": self.relative_error,
                 "error": self.ename}
 
 
@@ -452,6 +455,7 @@ class Judge:
         results, call = {True: [], False: []}, None
         try:
             calls = parse_test_cell(source)
+            verdict.exercise = calls[0].function if calls else ""
             module = importlib.import_module(self.module_name)
             self.link.open()
             functions = {}
@@ -468,6 +472,8 @@ class Judge:
         except ExerciseFailure as failure:
             verdict.ename, verdict.message = "ExerciseFailure", str(failure)
             verdict.mistake = getattr(failure, "mistake", "") or ""
+            error = getattr(failure, "relative_error", None)
+            verdict.relative_error = float(error) if isinstance(error, (int, float)) else None
             if call is not None:
                 results[call.hidden].append(False)
         except NameError as error:  # the exercise's function is not defined in the kernel

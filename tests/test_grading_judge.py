@@ -225,17 +225,16 @@ def test_each_tampering_attempt_has_a_note_naming_student_notebook_and_cell(corp
 
 
 def test_verdicts_are_recorded_with_visible_hidden_and_mistake(corpus):
-    cases, _, grader = corpus
-    verdicts = {(v["student_id"], v["grade_id"]): v for v in gradebook.load_verdicts(grader.layout.db_url)}
-    full = verdicts[("honest_full", "test_backward_propagation")]
-    assert full["passed"] and full["visible_passed"] and full["hidden_passed"]
-    blank = verdicts[("honest_partial", "test_nn_model")]
-    assert not blank["passed"] and not blank["visible_passed"] and blank["hidden_passed"] is None
-    assert "not implemented" in blank["message"]
-    wrong = verdicts[("recording_09", "test_evaluate")]
-    assert not wrong["passed"] and "training=True" in wrong["message"]
-    delegated = verdicts[("delegation", "test_sigmoid")]
-    assert delegated["error"] == "DelegationError"
+    cases, results, grader = corpus
+    records = {(r.student, r.cell): r for r in gradebook.load_checks(grader.layout.db_url)}
+    full = records[("honest_full", "test_backward_propagation")]
+    assert full.visible_passed and full.hidden_passed and full.exercise == "backward_propagation"
+    blank = records[("honest_partial", "test_nn_model")]
+    assert not blank.visible_passed and blank.hidden_passed is None and "not implemented" in blank.message
+    wrong = records[("recording_09", "test_evaluate")]
+    assert not wrong.passed and "training=True" in wrong.message
+    assert "DelegationError" in records[("delegation", "test_sigmoid")].message
+    assert any("delegation" in note and "cell test_sigmoid" in note for note in results[("delegation", NB01)].notes)
 
 
 def test_feedback_shows_the_verdict_never_hidden_test_code(corpus):
@@ -251,8 +250,7 @@ def test_validate_agrees_with_autograde_on_the_visible_tests(corpus, tmp_path):
 
     cases, _, grader = corpus
     for student in ("honest_partial", "patch_core"):
-        visible = {v["grade_id"]: bool(v["visible_passed"]) for v in gradebook.load_verdicts(grader.layout.db_url)
-                   if v["student_id"] == student}
+        visible = {r.cell: r.visible_passed for r in gradebook.load_checks(grader.layout.db_url) if r.student == student}
         path = tmp_path / student / f"{NB01}.ipynb"
         path.parent.mkdir()
         nbformat.write(cases[(student, NB01)][0], str(path))
