@@ -466,6 +466,8 @@ class Grader:
                 student, assignment, job.content_hash, job.source_hash, result.outcome,
                 result.problem or result.reason, result.notes, result.seconds,
             ))
+            gradebook.save_checks(self.layout.db_url, student, assignment,
+                                  [] if result.problem else _check_records(student, assignment, worker))
         except Exception as exc:  # one submission must never stop the batch
             result.problem = result.problem or f"{type(exc).__name__}: {exc}"
             result.infrastructure = True
@@ -617,6 +619,17 @@ class Grader:
         if not self.layout.gradebook_exists():
             return {}
         return gradebook.load_runs(self.layout.db_url)
+
+
+def _check_records(student, assignment, worker):
+    """The judge's verdicts of a worker's result as :class:`gradebook.CheckRecord` s."""
+    return [
+        gradebook.CheckRecord(
+            student, assignment, grade_id, str(record.get("exercise") or ""),
+            bool(record.get("visible_passed")), record.get("hidden_passed"),
+            str(record.get("mistake") or ""), str(record.get("message") or ""), record.get("relative_error"))
+        for cells in (worker.get("verdicts") or {}).values() for grade_id, record in sorted(cells.items())
+    ]
 
 
 def _parse_timestamp(text):

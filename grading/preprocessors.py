@@ -2,7 +2,8 @@
 
 * :class:`GradingExecute` - nbgrader's ``Execute`` on the grading interpreter's kernel,
   with a whole-notebook time limit, and a kernel that dies or ignores interrupts costing
-  the affected cells (with the reason in their output) instead of the whole submission.
+  the affected cells (with the reason in their output) instead of the whole submission;
+  with ``judge``, graded test cells are decided in this process (:mod:`grading.judge`).
 * :class:`StderrToStdout` - autograde: a warning on stderr must not zero a passing test.
 * :class:`HideTestInternals` - feedback: failures of graded test cells are shown as
   ``ename: evalue`` only, and no output line may quote hidden test code.
@@ -14,11 +15,13 @@ the hidden block to know which lines to scrub from the outputs).
 from time import monotonic
 
 from nbclient.exceptions import CellTimeoutError, DeadKernelError
+from nbclient.util import run_sync
 from nbformat import NotebookNode
 from nbgrader import utils
 from nbgrader.preprocessors import Execute, NbGraderPreprocessor
 from traitlets import Bool, Integer, Unicode
 
+from .check_calls import is_check_cell
 from .kernels import GradingKernelManager
 
 #: ``ename`` of the error outputs that GradingExecute writes into cells it had to stop or
@@ -85,6 +88,11 @@ class GradingExecute(Execute):
     * ``kill_leftover_processes``: when the kernel has shut down, kill every process this
       process still has below it (a daemon started by a submission). For the grading
       worker only: in a Jupyter server it would kill the user's other kernels.
+    * ``judge``: a graded test cell made of check calls is not executed in the kernel; the
+      judge decides it here and writes the verdict into its outputs (:mod:`grading.judge`),
+      within the same per-cell and notebook time limits (a kernel that does not answer in
+      time is interrupted, one that dies stops the notebook, as above). ``guard_delegation``:
+      the kernel imports a private copy of ``helpers`` (:mod:`grading.delegation`).
     """
 
     notebook_timeout = Integer(
@@ -93,23 +101,86 @@ class GradingExecute(Execute):
     kill_leftover_processes = Bool(
         False, help="After the kernel shut down, kill everything else this process started.",
     ).tag(config=True)
+    judge = Bool(
+        False, help="Decide graded test cells made of check calls in this process (grading.judge), "
+                    "not in the kernel; other test cells (plain asserts) still run in the kernel.",
+    ).tag(config=True)
+    guard_delegation = Bool(
+        False, help="With judge: the kernel imports helpers from a private copy in which the notebook's "
+                    "own exercises refuse to answer for the student (grading.delegation).",
+    ).tag(config=True)
 
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("kernel_manager_class", GradingKernelManager)
         super().__init__(*args, **kwargs)
         self._halted = ""
         self._deadline = None
+        self._judge = None
+        self._helpers_dir = ""
 
     def preprocess(self, nb, resources=None, km=None):
         self._halted = ""
         self._deadline = monotonic() + self.notebook_timeout if self.notebook_timeout else None
+        self._judge, self._helpers_dir = None, ""
         try:
             return super().preprocess(nb, resources, km)
         finally:
+            if self._judge is not None:
+                self._judge.close()
+            if self._helpers_dir:
+                import shutil
+
+                shutil.rmtree(self._helpers_dir, ignore_errors=True)
             if self.kill_leftover_processes:
                 from .limits import kill_descendants
 
                 kill_descendants()
+
+    async def async_start_new_kernel(self, **kwargs):
+        if self.judge and self.guard_delegation and "env" not in kwargs:
+            kwargs["env"] = self._guarded_environment()
+        return await super().async_start_new_kernel(**kwargs)
+
+    start_new_kernel = run_sync(async_start_new_kernel)  # nbclient's setup_kernel calls this one
+
+    def _guarded_environment(self):
+        """The kernel's environment with a private, guarded copy of helpers first on its path."""
+        import os
+        import tempfile
+
+        from .check_calls import exercises
+        from .delegation import private_helpers, used_on_purpose
+        from .judge import checks_module
+
+        module = checks_module(self.nb)
+        if not module:
+            return os.environ.copy()
+        # in the kernel's own $TMPDIR (readable in its sandbox); tempfile's cached default may not be
+        self._helpers_dir = tempfile.mkdtemp(prefix="nnfs-helpers-", dir=os.environ.get("TMPDIR") or None)
+        name = (self.resources.get("metadata") or {}).get("name", "")
+        private_helpers(self._helpers_dir, module, exercises(self.nb), name, used_on_purpose(self.nb))
+        specs = getattr(self.km, "kernel_spec_manager", None)
+        if specs is not None and hasattr(specs, "readable_dirs"):
+            specs.readable_dirs = [self._helpers_dir]  # a sandbox's reads: the guarded copy, not the real one
+        path = os.environ.get("PYTHONPATH", "")
+        return {**os.environ, "PYTHONPATH": self._helpers_dir + (os.pathsep + path if path else "")}
+
+    def _judge_cell(self, cell):
+        """Decide a graded test cell in this process (see grading.judge)."""
+        from .judge import NotebookJudge
+
+        if self._judge is None:
+            process = getattr(getattr(self.km, "provisioner", None), "process", None)
+            self._judge = NotebookJudge(self.km, self.nb, process, self._helpers_dir)
+        verdict = self._judge.decide(cell, self.timeout)
+        if verdict.halt == "died":
+            cell.outputs[-1:] = [error_output(KERNEL_DIED, verdict.message)]
+            self._halted = "the kernel died in an earlier cell"
+        elif verdict.halt == "timeout":
+            cell.outputs[-1:] = [error_output(TIMEOUT, verdict.message)]
+            if not self._judge.recover(self.km):
+                self._stop_kernel()
+                self._halted = "the kernel was stopped in an earlier cell"
 
     def _time_left(self):
         return None if self._deadline is None else self._deadline - monotonic()
@@ -136,7 +207,10 @@ class GradingExecute(Execute):
             cell.execution_count = None
             return cell, resources
         try:
-            cell, resources = super().preprocess_cell(cell, resources, index)
+            if self.judge and is_graded_test_cell(cell) and is_check_cell(cell.source):
+                self._judge_cell(cell)
+            else:
+                cell, resources = super().preprocess_cell(cell, resources, index)
         except DeadKernelError:
             cell.outputs.append(error_output(
                 KERNEL_DIED,

@@ -1,8 +1,8 @@
 """Students' self-check: run a notebook the way the autograder does, report each test.
 
 Uses nbgrader's ``Validator`` (what ``nbgrader validate`` runs), executing with the same
-kernel and stderr handling as autograding, and reports every graded test cell instead
-of only the failing ones: ``passed``, or ``FAILED`` with the check's message (the hint
+kernel, judge (test cells decided outside the kernel, :mod:`grading.judge`) and stderr
+handling as autograding, and reports every graded test cell instead of only the failing ones: ``passed``, or ``FAILED`` with the check's message (the hint
 that names the likely mistake).
 
 JupyterLab's **Validate** button runs nbgrader's ``Validator`` inside the Jupyter server,
@@ -106,6 +106,11 @@ def _make_validator(sandbox_tmp=None):
     if sandbox_tmp is not None:
         config.GradingKernelSpecManager.sandbox = True
         config.GradingKernelSpecManager.environment = private_tmp_environment(sandbox_tmp)
+    # Test cells are decided by the judge, as when grading (grading.judge), with the same
+    # delegation guard; JupyterLab's Validate button and the notebook's own test cells still
+    # run the checks in the kernel, for immediate feedback.
+    config.GradingExecute.judge = True
+    config.GradingExecute.guard_delegation = True
     validator = Validator(config=config)
     validator.preprocessors = validation_preprocessors()
     return validator

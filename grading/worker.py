@@ -10,8 +10,10 @@ hard time and memory limits from outside). Its job folder, prepared by the paren
     JOB/course/submitted/S/A/NB.ipynb  the submitted notebooks (and timestamp.txt)
     JOB/tmp/                           $TMPDIR, caches and IPython's folder for the kernel
 
-It sanitizes the notebooks (:mod:`grading.sanitize`), runs nbgrader's autograde on the
-private course, kills whatever the submission left running, and writes ``JOB/result.json``.
+It sanitizes and scans the notebooks (:mod:`grading.sanitize`, :mod:`grading.scan`), runs
+nbgrader's autograde on the private course (test cells decided by the judge,
+:mod:`grading.judge`, with the delegation guard), kills whatever the submission left running,
+and writes ``JOB/result.json`` (scores, notes, and each test cell's verdict).
 The kernel may write only in its working folder (``JOB/course/autograded/S/A``) and
 ``JOB/tmp`` where Landlock is available: not in the private gradebook, not in the course.
 The parent merges the autograded notebook into the real gradebook with nbgrader's own
@@ -36,6 +38,7 @@ from .kernels import private_tmp_environment
 from .limits import become_subreaper, format_size, kill_descendants, landlock_abi
 from .preprocessors import LIMIT_ERRORS, NOT_RUN
 from .sanitize import sanitize
+from .scan import scan_notebook
 
 JOB_ENV = "NNFS_GRADING_JOB"
 
@@ -87,6 +90,25 @@ def cell_scores(nb):
     }
 
 
+def judge_records(nb, student, notebook):
+    """The judge's record of each test cell of an autograded notebook (``{grade_id: record}``)
+    and the notes it calls for: delegation, and a delegation guard that was not in force."""
+    from .delegation import DELEGATION, delegation_note
+    from .judge import NotebookJudge
+
+    records, notes = {}, []
+    for cell in nb.cells:
+        record = cell.get("metadata", {}).get(NotebookJudge.METADATA)
+        if not record:
+            continue
+        records[record["grade_id"]] = dict(record)
+        if DELEGATION in record.get("message", "") or record.get("error") == DELEGATION:
+            notes.append(delegation_note(student, notebook, record["grade_id"], record["message"]))
+    for note in nb.metadata.get(NotebookJudge.METADATA, {}).get("notes", []):
+        notes.append(f"judge: {student}, {notebook}: {note}")
+    return records, notes
+
+
 def _private_config(layout, spec):
     from .pipeline import load_config
 
@@ -95,6 +117,8 @@ def _private_config(layout, spec):
     config.ExecutePreprocessor.timeout = limits["cell_timeout"]
     config.GradingExecute.notebook_timeout = limits["timeout"]
     config.GradingExecute.kill_leftover_processes = True
+    config.GradingExecute.judge = True
+    config.GradingExecute.guard_delegation = True
     config.GradingKernelSpecManager.memory_limit = limits["memory"]
     config.GradingKernelSpecManager.file_size_limit = limits["file_size"]
     config.GradingKernelSpecManager.sandbox = bool(limits.get("sandbox"))
@@ -123,7 +147,7 @@ def grade(job, spec, log):
     layout = CourseLayout(job / "course")
     submitted = layout.submitted_dir(student, assignment)
     result = {"problem": "", "infrastructure": False, "reason": "", "notes": [], "events": [],
-              "scores": {}, "sandbox": 0}
+              "scores": {}, "verdicts": {}, "sandbox": 0}
     for name in spec["notebooks"]:
         path = submitted / f"{name}.ipynb"
         if not path.exists():
@@ -137,6 +161,7 @@ def grade(job, spec, log):
             return result
         release = nbformat.read(str(job / "release" / f"{name}.ipynb"), as_version=4)
         result["notes"] += sanitize(nb, release)
+        result["notes"] += scan_notebook(nb, student, name)
         nbformat.write(nb, str(path))
 
     _kernel_environment(job)
@@ -162,6 +187,9 @@ def grade(job, spec, log):
         nb = nbformat.read(str(path), as_version=4)
         events += limit_events(nb)
         result["scores"][name] = cell_scores(nb)
+        verdicts, notes = judge_records(nb, student, name)
+        result["verdicts"][name] = verdicts
+        result["notes"] += notes
     if not result["scores"]:
         result["problem"] = "nbgrader produced no autograded notebook"
     result["events"] = events

@@ -7,7 +7,6 @@ kernel (from the notebook's own folder, as a student would), and caches the resu
 """
 from __future__ import annotations
 
-import ast
 import json
 import time
 from functools import lru_cache
@@ -28,16 +27,12 @@ def source_notebooks() -> list[Path]:
 def hidden_check_calls(name: str) -> list[tuple[str, dict]]:
     """The `check_*(..., key=value)` calls in the hidden-test blocks of notebooks/<name>.ipynb,
     as (check name, keyword arguments), so the checks' tests can run the same arguments."""
+    from grading.check_calls import parse_test_cell
+    from grading.preprocessors import is_graded_test_cell
+
     notebook = nbformat.read(NOTEBOOKS / f"{name}.ipynb", as_version=4)
-    calls = []
-    for cell in notebook.cells:
-        if "### BEGIN HIDDEN TESTS" not in cell.source:
-            continue
-        hidden = cell.source.split("### BEGIN HIDDEN TESTS")[1]
-        for node in ast.walk(ast.parse(hidden)):
-            if isinstance(node, ast.Call) and getattr(node.func, "attr", "").startswith("check_"):
-                calls.append((node.func.attr, {kw.arg: ast.literal_eval(kw.value) for kw in node.keywords}))
-    return calls
+    return [(call.check, call.kwargs) for cell in notebook.cells if is_graded_test_cell(cell)
+            for call in parse_test_cell(cell.source) if call.hidden]
 
 
 class Execution:

@@ -26,10 +26,16 @@ def name_error_hint(error: NameError) -> str:
             f"and Run All Cells).")
 
 
+def failure_line(name: str, message) -> str:
+    """The line a failed check shows: `✘ ExerciseFailure: message` (ANSI colours); the grading
+    judge writes the same line into the test cells it decides."""
+    return f"{RED}{BOLD}\u2718 {name}{RESET}{RED}: {message}{RESET}"
+
+
 def structured_traceback(shell, etype, value, tb, tb_offset=None) -> list[str]:
     """The lines shown for an ExerciseFailure or a NameError (ANSI colours, as IPython's own)."""
     if issubclass(etype, ExerciseFailure):
-        return [f"{RED}{BOLD}\u2718 {etype.__name__}{RESET}{RED}: {value}{RESET}"]
+        return [failure_line(etype.__name__, value)]
     traceback = shell.InteractiveTB.structured_traceback(etype, value, tb, tb_offset=tb_offset)
     return list(traceback) + [f"{BOLD}{name_error_hint(value)}{RESET}"]
 

@@ -15,8 +15,6 @@ counter, mini-batches, the test set used during the search. Two tools find them:
 """
 from __future__ import annotations
 
-import types
-
 import numpy as np
 
 from .. import batchnorm as bn_ref
@@ -25,7 +23,7 @@ from .. import optimizers as opt_ref
 from .. import practice as ref
 from .. import softmax as softmax_ref
 from .core import ExerciseFailure, Mistake, expect_array, expect_float, expect_keys, expect_tuple, fail, \
-    graded_on_its_own, passed, student_call
+    global_names, graded_on_its_own, passed, student_call
 from .core import copy_inputs as _copy, same_array as _same
 
 TEST_NAMES = ("X_test", "y_test", "Y_test")
@@ -95,15 +93,6 @@ class _Recorder:
 
     def of(self, name):
         return [arguments for called, arguments in self.calls if called == name]
-
-
-def _names_used(code) -> set:
-    """Every global name a function's code (and the functions defined inside it) refers to."""
-    names = set(code.co_names)
-    for constant in code.co_consts:
-        if isinstance(constant, types.CodeType):
-            names |= _names_used(constant)
-    return names
 
 
 # --- exercise 1: forward_propagation --------------------------------------------------------------------
@@ -600,8 +589,8 @@ def check_make_train_eval(make_train_eval, layer_dims=(5, 4, 3, 3), m=40, num_ep
                           decay_rate=0.5, seed=0):
     """train_eval(config) trains model on (X_train, Y_train) with config's learning_rate and lambd, the fixed
     hyper-parameters passed on, and returns evaluate on (X_dev, y_dev); the test set is never touched."""
-    if callable(make_train_eval) and hasattr(make_train_eval, "__code__"):
-        used = sorted(_names_used(make_train_eval.__code__) & set(TEST_NAMES))
+    if callable(make_train_eval):
+        used = sorted(global_names(make_train_eval) & set(TEST_NAMES))
         if used:
             fail(f"make_train_eval uses {', '.join(used)}: the search must never see the test set. Train on "
                  f"X_train, Y_train and score on X_dev, y_dev, the arguments; the test set is used once, at the "

@@ -1,0 +1,96 @@
+"""The check calls of a graded test cell: ``checks.check_sigmoid(sigmoid, shape=(2, 7), seed=2024)``.
+
+One parser for the judge (which runs these calls itself, :mod:`grading.judge`), the delegation
+guard (which reads each notebook's exercises from them) and the tests (which run the hidden calls'
+arguments). A test cell holds only such calls: the check module's alias, a check name
+(``check_*``), the student's function by its name, then literal arguments; calls between
+``### BEGIN HIDDEN TESTS`` and ``### END HIDDEN TESTS`` are hidden.
+"""
+import ast
+from dataclasses import dataclass
+
+BEGIN_HIDDEN = "### BEGIN HIDDEN TESTS"
+END_HIDDEN = "### END HIDDEN TESTS"
+
+
+class CheckCellError(ValueError):
+    """A test cell that is not a list of check calls (an authoring error of the course)."""
+
+
+@dataclass(frozen=True)
+class CheckCall:
+    check: str        # "check_sigmoid"
+    function: str     # the student's function, by name: "sigmoid"
+    args: tuple       # further positional arguments (literals)
+    kwargs: dict      # keyword arguments (literals)
+    hidden: bool
+
+
+def _hidden_lines(source):
+    hidden, inside = set(), False
+    for number, line in enumerate(source.splitlines(), start=1):
+        if BEGIN_HIDDEN in line:
+            inside = True
+        elif END_HIDDEN in line:
+            inside = False
+        elif inside:
+            hidden.add(number)
+    return hidden
+
+
+def parse_test_cell(source):
+    """The :class:`CheckCall` list of a test cell's ``source``; :class:`CheckCellError` otherwise."""
+    try:
+        tree = ast.parse(source)
+    except SyntaxError as exc:
+        raise CheckCellError(f"the test cell is not valid Python ({exc.msg}, line {exc.lineno})") from None
+    hidden = _hidden_lines(source)
+    calls = []
+    for statement in tree.body:
+        call = statement.value if isinstance(statement, ast.Expr) else None
+        if not (isinstance(call, ast.Call) and isinstance(call.func, ast.Attribute)
+                and isinstance(call.func.value, ast.Name) and call.func.attr.startswith("check_")
+                and call.args and isinstance(call.args[0], ast.Name)):
+            raise CheckCellError(f"line {statement.lineno} of the test cell is not a call "
+                                f"checks.check_NAME(function, ...)")
+        try:
+            args = tuple(ast.literal_eval(arg) for arg in call.args[1:])
+            kwargs = {kw.arg: ast.literal_eval(kw.value) for kw in call.keywords}
+        except ValueError:
+            raise CheckCellError(f"line {statement.lineno} of the test cell has an argument that is "
+                                f"not a literal") from None
+        if None in kwargs:
+            raise CheckCellError(f"line {statement.lineno} of the test cell uses **arguments")
+        calls.append(CheckCall(call.func.attr, call.args[0].id, args, kwargs, statement.lineno in hidden))
+    return calls
+
+
+def is_check_cell(source):
+    """True when ``source`` is a test cell of check calls, one the judge can decide."""
+    try:
+        return bool(parse_test_cell(source))
+    except CheckCellError:
+        return False
+
+
+def parse_cell(source):
+    """The ``ast`` of a notebook cell's code (IPython magics turned into Python first), or None."""
+    from IPython.core.inputtransformer2 import TransformerManager
+
+    try:
+        return ast.parse(TransformerManager().transform_cell(source))
+    except (SyntaxError, ValueError):
+        return None
+
+
+def exercises(nb):
+    """The names of the functions a notebook's graded test cells check, in order."""
+    from .preprocessors import is_graded_test_cell
+
+    names = []
+    for cell in nb.cells:
+        if is_graded_test_cell(cell):
+            for call in parse_test_cell(cell.source):
+                if call.function not in names:
+                    names.append(call.function)
+    return names

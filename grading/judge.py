@@ -1,0 +1,595 @@
+"""The judge: graded test cells are decided in the grading process, never in the student's kernel.
+
+While grading, a test cell's code is not executed in the kernel. The judge parses it
+(:mod:`grading.check_calls`), imports the notebook's check module (``helpers.checks.shallow``...)
+here, and runs each check with the student's function replaced by a :class:`RemoteFunction`, a
+stand-in that calls the function in the kernel with the judge's inputs:
+
+* the call crosses the kernel's own Jupyter channels: an execute request runs the small kernel-side
+  shim (:mod:`grading.judge_shim`, installed once, and again whenever the student's code removed
+  or broke it), which fetches the requests
+  and returns its answer through the kernel's stdin channel (``input_request`` / ``input_reply``)
+  as plain data (:mod:`grading.wire`: JSON, arrays as raw bytes; nothing is ever unpickled, and
+  no data is parsed as code);
+* judge-side callables given to the student's code (a recording reference put in place with
+  ``names_replaced``, a ``train_eval`` callback) run HERE: the kernel calls them back through its
+  stdin channel (``input_request`` / ``input_reply``), so reference code and recordings stay here;
+* what the call did to its arguments (in-place updates of arrays, dicts, random generators) is
+  copied back, so a check sees the effects as if the function had run here.
+
+The kernel can answer anything: a wrong type, garbage, a forged reply. Each is at worst a failed
+check with a message; the verdict, its inputs and its reference are the judge's. Every wait for the
+kernel is bounded by the cell's deadline: past it, the kernel is interrupted (and the cell fails).
+"""
+from __future__ import annotations
+
+import ast
+import contextlib
+import importlib
+import io
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import zmq
+
+from . import judge_shim, wire
+from .check_calls import parse_cell, parse_test_cell
+
+#: Largest reply (characters of JSON) the judge reads from a kernel.
+MAX_REPLY = 1 << 28
+
+
+class JudgeError(Exception):
+    """The kernel could not be asked (no reply in time, dead, or a reply that is not plain data)."""
+
+
+class KernelLost(BaseException):
+    """The kernel did not answer in time, or died: the test cell stops here. A BaseException, so
+    that a check's own ``except Exception`` (trying a variant of the student's code) cannot go on
+    past the cell's deadline."""
+
+
+class KernelTimeout(KernelLost):
+    pass
+
+
+class KernelDied(KernelLost):
+    pass
+
+
+class RemoteError(RuntimeError):
+    """The student's function raised an exception of a kind the judge does not re-create."""
+
+    def __init__(self, kind, message):
+        super().__init__(f"{kind}: {message}" if kind else message)
+        self.kind = kind
+
+
+class RemoteFunction:
+    """Stand-in for a function that lives in the student's kernel: calling it calls that function
+    (arguments and result as plain data); ``__globals__`` is its module's namespace, remotely."""
+
+    def __init__(self, link, tag):
+        self._link, self._tag = link, {"$": "ref", "side": "k", "id": tag["id"], "kind": tag["kind"]}
+        self.__name__ = self.__qualname__ = str(tag.get("name") or "function")
+        self.__module__ = str(tag.get("module") or "__main__")
+        self._globals = RemoteGlobals(link, self)
+
+    def __call__(self, *args, **kwargs):
+        return self._link.call(self, args, kwargs)
+
+    @property
+    def __globals__(self):
+        return self._globals
+
+    def global_names(self):
+        """The global names the function's code (and the code nested in it) refers to."""
+        names = self._link.request({"op": "names", "fn": self._tag})
+        return {n for n in names if isinstance(n, str)} if isinstance(names, list) else set()
+
+    def __repr__(self):
+        return f"<function {self.__name__} in the student's kernel>"
+
+
+class RemoteObject:
+    """Stand-in for an object of the kernel that is not plain data: it can only be handed back."""
+
+    def __init__(self, tag):
+        self._tag = {"$": "ref", "side": "k", "id": tag["id"], "kind": "obj"}
+        self.type_name = str(tag.get("name") or "object")
+
+    def __repr__(self):
+        return f"<{self.type_name} object in the student's kernel>"
+
+
+class RemoteGlobals:
+    """The mapping ``names_replaced`` uses: ``in``, ``[]`` and ``[]=`` on the kernel function's
+    module namespace. Assigning a judge-side callable installs a stub that calls back here."""
+
+    def __init__(self, link, fn):
+        self._link, self._fn = link, fn
+
+    def __contains__(self, name):
+        return bool(self._link.request({"op": "has", "fn": self._fn._tag, "name": name}))
+
+    def __getitem__(self, name):
+        return self._link.request({"op": "get", "fn": self._fn._tag, "name": name})
+
+    def __setitem__(self, name, value):
+        self._link.request({"op": "set", "fn": self._fn._tag, "name": name, "value": self._link.encode(value)})
+
+
+_EXCEPTIONS = {cls.__name__: cls for cls in (
+    TypeError, ValueError, KeyError, IndexError, AttributeError, NameError, ZeroDivisionError,
+    NotImplementedError, ArithmeticError, OverflowError, LookupError, FloatingPointError,
+    RecursionError, MemoryError)}
+
+
+class KernelLink:
+    """The judge's connection to one kernel (a client of its own on the kernel's channels).
+
+    ``deadline``: ``time.monotonic()`` value past which waiting for the kernel stops; set per cell.
+    ``on_timeout``: called when it passes, to interrupt or stop the kernel.
+    """
+
+    #: Requests up to this size go in the execute request's code (one round trip less).
+    INLINE = 1 << 14
+
+    def __init__(self, km, alive=None):
+        self.km = km
+        self.kc = km.blocking_client()
+        self.kc.start_channels(shell=True, iopub=False, stdin=True, hb=False, control=False)
+        self.alive = alive or (lambda: True)
+        self.deadline = None
+        self.handles = wire.Handles("j")
+        self.rng_ids = {}
+        self.kernel_rngs = {}
+        self.stand_ins = {}
+        self.failure = None      # an ExerciseFailure raised by a callback, re-raised after the call
+        self._request = self._answer = None
+        self._session = None     # the msg_id of the execute request serving a session
+        self._installed = False
+        self.busy = False
+        self.calls = 0
+        self.callbacks = 0
+
+    def close(self):
+        with contextlib.suppress(Exception):
+            self.kc.stop_channels()
+
+    # -- codec -------------------------------------------------------------------------------
+    def encode(self, value):
+        return wire.Encoder(self.handles, self._foreign, self.rng_ids).encode(value)
+
+    def decode(self, data):
+        return wire.Decoder(self._resolve, self.kernel_rngs, "j", self.rng_ids).decode(data)
+
+    @staticmethod
+    def _foreign(value):
+        return value._tag if isinstance(value, (RemoteFunction, RemoteObject)) else None
+
+    def _resolve(self, tag):
+        if tag["side"] == "j":
+            return self.handles.get(tag["id"])
+        key = (tag["id"], tag.get("kind"))
+        if key not in self.stand_ins:
+            self.stand_ins[key] = RemoteFunction(self, tag) if tag.get("kind") == "fn" else RemoteObject(tag)
+        return self.stand_ins[key]
+
+    # -- requests ------------------------------------------------------------------------------
+    def open(self):
+        """Start a test cell's session; the shim is installed once per kernel, and again if the
+        student's code since removed or broke it (its first answer fails)."""
+        if self._installed:
+            self.begin()
+            try:
+                self.request({"op": "ping"})
+                return
+            except JudgeError:
+                self._session = None
+        self.install()
+        self.begin()
+
+    def install(self):
+        """(Re)install the kernel-side shim; returns the file ``helpers`` is imported from there."""
+        self._session = None
+        self._installed = True
+        source = Path(wire.__file__).read_text() + "\n" + Path(judge_shim.__file__).read_text()
+        code = (f"exec(compile({source!r}, '<nnfs-judge>', 'exec'), _nnfs_judge_ns := {{}})\n"
+                "_nnfs_judge_ns['install']()\ndel _nnfs_judge_ns\n")
+        self.handles, self.stand_ins, self.rng_ids, self.kernel_rngs = wire.Handles("j"), {}, {}, {}
+        reply = self._execute(code, {"helpers": "getattr(__import__('helpers'), '__file__', '')"})
+        return reply.get("helpers", "")
+
+    def request(self, request):
+        """Send one request to the shim; returns the decoded ``ok`` value (raises on ``error``)."""
+        answer = self._ask(request)
+        if "error" in answer:
+            raise self._exception(answer["error"])
+        return self.decode(answer.get("ok"))
+
+    def call(self, fn, args, kwargs):
+        """Call the kernel's ``fn``; arguments' changes are copied back, then the result returned."""
+        self.calls += 1
+        self.failure = None
+        answer = self._ask({"op": "call", "fn": fn._tag, "args": self.encode(list(args)),
+                            "kwargs": self.encode(dict(kwargs))})
+        if "args" in answer:
+            new_args, new_kwargs = self.decode(answer["args"]), self.decode(answer.get("kwargs"))
+            if isinstance(new_args, list) and len(new_args) == len(args):
+                for old, new in zip(args, new_args):
+                    wire.restore(old, new)
+            if isinstance(new_kwargs, dict):
+                for key in kwargs:
+                    if key in new_kwargs:
+                        wire.restore(kwargs[key], new_kwargs[key])
+        if self.failure is not None:
+            failure, self.failure = self.failure, None
+            raise failure
+        if "error" in answer:
+            raise self._exception(answer["error"])
+        return self.decode(answer.get("ok"))
+
+    @staticmethod
+    def _exception(error):
+        kind = str(error.get("type", "")) if isinstance(error, dict) else ""
+        message = str(error.get("message", "")) if isinstance(error, dict) else str(error)
+        if kind == "WireError":
+            return JudgeError(f"the kernel could not send its answer: {message}")
+        if kind in _EXCEPTIONS:
+            return _EXCEPTIONS[kind](message)
+        return RemoteError(kind, message)
+
+    def begin(self):
+        """Open a session: one execute request whose shim serves every request (through the stdin
+        channel) until :meth:`end`; a call then costs two stdin round trips, not an execution."""
+        self._request = self._answer = None
+        self._session = self.kc.execute("_nnfs_judge['shim'].loop()", silent=True, store_history=False,
+                                        allow_stdin=True, stop_on_error=False)
+
+    def end(self):
+        """Close the session (the shim's loop returns); raises if the kernel does not finish it."""
+        session, self._session = self._session, None
+        if session is None:
+            return
+        self._request, self._answer = "", None
+        self._check(self._guarded_wait(session, until_answer=False))
+
+    def _ask(self, request):
+        text = wire.dumps(request)
+        if self._session is not None:
+            self._request, self._answer = text, None
+            reply = self._guarded_wait(self._session, until_answer=True)
+            if reply is not None:  # the session's execution ended: the shim stopped serving
+                self._session = None
+                self._check(reply)
+                raise JudgeError("the kernel stopped answering the judge")
+        elif len(text) <= self.INLINE:
+            self._request, self._answer = None, None
+            self._execute(f"_nnfs_judge['serve']({text!r})", {})
+        else:
+            self._request, self._answer = text, None
+            self._execute("_nnfs_judge['serve']()", {})
+        if self._answer is None:
+            raise JudgeError("the kernel did not answer the judge")
+        answer = wire.loads(self._answer, MAX_REPLY)
+        if not isinstance(answer, dict):
+            raise JudgeError("the kernel's answer is not a dict")
+        return answer
+
+    def end_broken(self):
+        """Forget a session the kernel will not finish (timed out, or dead)."""
+        self._session = None
+
+    def _guarded_wait(self, msg_id, until_answer):
+        if self.busy:
+            raise JudgeError("the judge cannot call the kernel while the kernel is calling the judge")
+        self.busy = True
+        try:
+            return self._wait(msg_id, until_answer)
+        finally:
+            self.busy = False
+
+    @staticmethod
+    def _check(reply):
+        """Raise if an execute reply is not ``ok`` (interrupted: :class:`KernelTimeout`)."""
+        content = reply.get("content", {})
+        if content.get("status") != "ok":
+            ename, evalue = content.get("ename", "error"), content.get("evalue", "")
+            if ename == "KeyboardInterrupt":
+                raise KernelTimeout("interrupted")
+            raise JudgeError(f"the kernel failed to answer the judge ({ename}: {str(evalue)[:200]})")
+        return content
+
+    def _execute(self, code, expressions):
+        """Run ``code`` in the kernel (silently), answering its stdin requests; returns the values
+        of ``expressions`` (each must be a string in the kernel) as strings."""
+        msg_id = self.kc.execute(code, silent=True, store_history=False, user_expressions=expressions,
+                                 allow_stdin=True, stop_on_error=False)
+        content = self._check(self._guarded_wait(msg_id, until_answer=False))
+        values = {}
+        for name, result in (content.get("user_expressions") or {}).items():
+            text = (result.get("data") or {}).get("text/plain") if isinstance(result, dict) else None
+            if not isinstance(text, str) or len(text) > MAX_REPLY + 16:
+                raise JudgeError("the kernel's answer is missing or too large")
+            try:
+                value = ast.literal_eval(text)
+            except (ValueError, SyntaxError, MemoryError, RecursionError):
+                raise JudgeError("the kernel's answer is not a string") from None
+            if not isinstance(value, str):
+                raise JudgeError("the kernel's answer is not a string")
+            values[name] = value
+        return values
+
+    def _wait(self, msg_id, until_answer):
+        """Answer the kernel's stdin requests for ``msg_id`` until its execute reply (returned) or,
+        with ``until_answer``, until the answer to the current request has come (None)."""
+        shell, stdin = self.kc.shell_channel, self.kc.stdin_channel
+        poller = zmq.Poller()
+        poller.register(shell.socket, zmq.POLLIN)
+        poller.register(stdin.socket, zmq.POLLIN)
+        while True:
+            left = None if self.deadline is None else self.deadline - time.monotonic()
+            if left is not None and left <= 0:
+                raise KernelTimeout("the cell's time limit was reached")
+            if not self.alive():
+                raise KernelDied("the kernel died")
+            events = dict(poller.poll(int(1000 * min(0.5, left if left is not None else 0.5))))
+            if stdin.socket in events:
+                message = stdin.get_msg(timeout=0)
+                if message.get("parent_header", {}).get("msg_id") == msg_id and \
+                        message.get("msg_type") == "input_request":
+                    self.kc.input(self._stdin(message.get("content", {}).get("prompt", "")))
+                    if until_answer and self._answer is not None:
+                        return None
+            if shell.socket in events:
+                message = shell.get_msg(timeout=0)
+                if message.get("parent_header", {}).get("msg_id") == msg_id:
+                    return message
+
+    def _stdin(self, prompt):
+        """The reply to the kernel's ``input_request``: the request (``Q``), a callback's answer
+        (``C``), nothing (``R``: the kernel's answer, kept); end of file for anything else."""
+        if not isinstance(prompt, str) or not prompt.startswith(judge_shim.PREFIX):
+            return "\x04"  # the student's own input()
+        kind, text = prompt[len(judge_shim.PREFIX):][:1], prompt[len(judge_shim.PREFIX) + 1:]
+        if kind == "Q" and self._request is not None:
+            request, self._request = self._request, None
+            return request
+        if kind == "R" and self._answer is None:
+            self._answer = text
+            return ""
+        if kind == "C":
+            return self._callback(text)
+        return "\x04"
+
+    def _callback(self, text):
+        """Run the judge-side function the kernel asked for; the reply's JSON text."""
+        from helpers.checks.core import ExerciseFailure
+
+        self.callbacks += 1
+        try:
+            request = wire.loads(text, MAX_REPLY)
+            fn = self.handles.get(request.get("cb")) if isinstance(request, dict) else None
+            args, kwargs = self.decode(request.get("args")), self.decode(request.get("kwargs"))
+            if not callable(fn) or not isinstance(args, list) or not isinstance(kwargs, dict) \
+                    or not all(isinstance(k, str) for k in kwargs):
+                raise wire.WireError("not a call of a judge function")
+        except wire.WireError as exc:
+            return wire.dumps({"error": {"type": "TypeError", "message": f"bad call of a judge function: {exc}"}})
+        answer = {}
+        try:
+            answer["ok"] = self.encode(fn(*args, **kwargs))
+        except ExerciseFailure as failure:
+            self.failure = self.failure or failure
+            answer = {"error": {"type": "ExerciseFailure", "message": str(failure)}}
+        except Exception as exc:  # the reference refused the student's arguments: tell the kernel
+            answer = {"error": {"type": type(exc).__name__, "message": str(exc)[:2000]}}
+        try:
+            answer["args"], answer["kwargs"] = self.encode(args), self.encode(kwargs)
+        except wire.WireError:
+            pass
+        return wire.dumps(answer)
+
+
+# -- test cells ------------------------------------------------------------------------------------
+
+@dataclass
+class Verdict:
+    """The judge's decision on one graded test cell."""
+
+    grade_id: str
+    passed: bool
+    exercise: str = ""                  # the function the cell checks
+    stdout: str = ""
+    ename: str = ""
+    message: str = ""
+    mistake: str = ""
+    relative_error: float | None = None
+    visible_passed: bool | None = None
+    hidden_passed: bool | None = None   # None: not run (a visible test failed first) or none
+    calls: int = 0
+    callbacks: int = 0
+    seconds: float = 0.0
+    halt: str = ""                      # the kernel was stopped: later cells are not run
+
+    def record(self):
+        """The JSON-ready record kept with the run (the gradebook's ``nnfs_check_results``)."""
+        return {"grade_id": self.grade_id, "exercise": self.exercise, "passed": self.passed,
+                "visible_passed": self.visible_passed, "hidden_passed": self.hidden_passed,
+                "message": self.message, "mistake": self.mistake, "relative_error": self.relative_error,
+                "error": self.ename}
+
+
+def checks_module(nb):
+    """The check module a notebook's locked cells import as ``checks`` (``helpers.checks.X``)."""
+    for cell in nb.cells:
+        if cell.cell_type != "code" or not cell.get("metadata", {}).get("nbgrader", {}).get("locked"):
+            continue
+        tree = parse_cell(cell.source)
+        for node in ast.walk(tree) if tree is not None else ():
+            if isinstance(node, ast.ImportFrom) and node.module == "helpers.checks":
+                for alias in node.names:
+                    if (alias.asname or alias.name) == "checks":
+                        return f"helpers.checks.{alias.name}"
+    return ""
+
+
+@dataclass
+class Judge:
+    """Decides a notebook's test cells against one kernel (see the module's docstring)."""
+
+    link: KernelLink
+    module_name: str
+
+    def decide(self, grade_id, source, timeout):
+        """The verdict of the test cell ``source`` (as restored by nbgrader, hidden tests included)."""
+        from helpers.checks.core import ExerciseFailure
+
+        start = time.monotonic()
+        verdict = Verdict(grade_id, passed=False)
+        calls_before, callbacks_before = self.link.calls, self.link.callbacks
+        self.link.deadline = start + timeout if timeout else None
+        out = io.StringIO()
+        results, call = {True: [], False: []}, None
+        try:
+            calls = parse_test_cell(source)
+            verdict.exercise = calls[0].function if calls else ""
+            module = importlib.import_module(self.module_name)
+            self.link.open()
+            functions = {}
+            for call in calls:
+                checker = getattr(module, call.check, None)
+                if not callable(checker):
+                    raise JudgeError(f"{self.module_name} has no check {call.check}")
+                if call.function not in functions:
+                    functions[call.function] = self.link.request({"op": "lookup", "name": call.function})
+                with contextlib.redirect_stdout(out):
+                    checker(functions[call.function], *call.args, **call.kwargs)
+                results[call.hidden].append(True)
+            verdict.passed = True
+        except ExerciseFailure as failure:
+            verdict.ename, verdict.message = "ExerciseFailure", str(failure)
+            verdict.mistake = getattr(failure, "mistake", "") or ""
+            error = getattr(failure, "relative_error", None)
+            verdict.relative_error = float(error) if isinstance(error, (int, float)) else None
+            if call is not None:
+                results[call.hidden].append(False)
+        except NameError as error:  # the exercise's function is not defined in the kernel
+            verdict.ename, verdict.message = "NameError", str(error)
+        except KernelTimeout as error:
+            verdict.ename = "CellTimeoutError"
+            verdict.message = f"the test ran past the cell's time limit ({timeout} s) ({error})"
+            verdict.halt = "timeout"
+        except KernelDied:
+            verdict.ename = "KernelDied"
+            verdict.message = "the kernel died while the judge was running this cell's tests"
+            verdict.halt = "died"
+        except RemoteError as error:  # the student's function raised an exception of its own
+            verdict.ename, verdict.message = error.kind or "Error", str(error)[:2000]
+        except Exception as error:  # a broken answer from the kernel, or an unexpected failure
+            verdict.ename = type(error).__name__
+            verdict.message = str(error)[:2000] or verdict.ename
+        if not verdict.halt:
+            try:
+                self.link.end()
+            except KernelTimeout:
+                verdict.halt = "timeout"
+                verdict.passed, verdict.ename = False, "CellTimeoutError"
+                verdict.message = f"the kernel did not finish the test within the cell's time limit ({timeout} s)"
+            except KernelDied:
+                verdict.halt = "died"
+                verdict.passed, verdict.ename = False, "KernelDied"
+                verdict.message = "the kernel died while the judge was running this cell's tests"
+            except JudgeError:  # the student's code broke the shim: the next test cell reinstalls it
+                pass
+        else:
+            self.link.end_broken()
+        if verdict.passed or verdict.ename == "ExerciseFailure":
+            visible, hidden = results[False], results[True]
+            verdict.visible_passed = bool(visible) and all(visible)
+            verdict.hidden_passed = (all(hidden) if hidden else None) if verdict.visible_passed else None
+            if verdict.passed and not hidden:
+                verdict.hidden_passed = None
+        verdict.stdout = out.getvalue()
+        verdict.calls = self.link.calls - calls_before
+        verdict.callbacks = self.link.callbacks - callbacks_before
+        verdict.seconds = time.monotonic() - start
+        self.link.deadline = None
+        return verdict
+
+
+def verdict_outputs(verdict):
+    """The test cell's outputs for ``verdict``: what the checks printed, then the failure (if any)
+    as the error output a failing check shows in the kernel (``ExerciseFailure: message``)."""
+    from nbformat import NotebookNode
+
+    from helpers.checks import failure_line
+
+    outputs = []
+    if verdict.stdout:
+        outputs.append(NotebookNode(output_type="stream", name="stdout", text=verdict.stdout))
+    if not verdict.passed:
+        outputs.append(NotebookNode(output_type="error", ename=verdict.ename, evalue=verdict.message,
+                                    traceback=[failure_line(verdict.ename, verdict.message)]))
+    return outputs
+
+
+class NotebookJudge:
+    """The judge of one notebook run by :class:`grading.preprocessors.GradingExecute`: connects to its
+    kernel on first use, decides each graded test cell, and records the verdicts in the cells'
+    metadata (``nnfs_judge``), where the grading worker reads them back."""
+
+    METADATA = "nnfs_judge"
+
+    def __init__(self, km, nb, process=None, helpers_dir=""):
+        self.km, self.nb, self.process, self.helpers_dir = km, nb, process, helpers_dir
+        self.judge = None
+        self.notes = []
+
+    def _alive(self):
+        return self.process is None or self.process.poll() is None
+
+    def decide(self, cell, timeout):
+        """Set ``cell``'s outputs and metadata from the judge's verdict; returns the verdict."""
+        grade_id = cell.metadata.nbgrader.get("grade_id", "")
+        if self.judge is None:
+            module = checks_module(self.nb)
+            self.judge = Judge(KernelLink(self.km, alive=self._alive), module)
+            if not module:
+                self.notes.append("the notebook imports no helpers.checks module as `checks`")
+        if self.helpers_dir and not self.notes:
+            try:
+                self.judge.link.deadline = time.monotonic() + (timeout or 30)
+                where = self.judge.link.install()
+            except (Exception, KernelLost) as exc:  # noqa: BLE001  (reported; the cell's verdict follows)
+                where = f"unknown ({type(exc).__name__})"
+            if not str(where).startswith(str(self.helpers_dir)):
+                self.notes.append(f"the delegation guard was not in force: helpers came from {where}")
+            self.helpers_dir = ""
+        verdict = self.judge.decide(grade_id, cell.source, timeout)
+        cell.outputs = verdict_outputs(verdict)
+        cell.execution_count = None
+        cell.metadata[self.METADATA] = verdict.record()
+        return verdict
+
+    def close(self):
+        if self.judge is not None:
+            self.judge.link.close()
+        if self.notes:
+            self.nb.metadata[self.METADATA] = {"notes": self.notes}
+
+    def recover(self, km, grace=5.0):
+        """After a timeout: interrupt the kernel; True if it answers again within ``grace`` s."""
+        from nbclient.util import run_sync
+
+        try:
+            run_sync(km.interrupt_kernel)()
+            self.judge.link.deadline = time.monotonic() + grace
+            self.judge.link.install()
+            return True
+        except (Exception, KernelLost):  # noqa: BLE001  (it did not come back: the caller stops it)
+            return False
+        finally:
+            self.judge.link.deadline = None

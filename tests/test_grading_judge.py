@@ -1,0 +1,284 @@
+"""Tampering cannot raise a score: a corpus of submissions of notebook 01 (and one of 09, whose
+checks record the building blocks an exercise calls) that try to fake their grade, each graded
+exactly as its honest work would be (0 where none), each with a note naming the student, the
+notebook and the cell. Plus an honest complete and an honest partial submission.
+
+The judge decides the test cells outside the kernel (grading/judge.py); the score never depends on
+the static scan (grading/scan.py), which only writes the notes.
+"""
+from __future__ import annotations
+
+import copy
+
+import nbformat
+import pytest
+
+from grading import gradebook
+from grading.course import find_notebooks, find_submissions
+from grading.pipeline import Grader
+from notebook_runner import NOTEBOOKS
+
+pytestmark = pytest.mark.slow
+
+NB01 = "01_shallow_network"
+NB09 = "09_practice"
+POINTS01 = {"sigmoid": 1, "initialize_parameters": 1, "forward_propagation": 2, "compute_cost": 1,
+            "backward_propagation": 3, "update_parameters": 1, "nn_model": 2, "predict": 1}
+
+# code cells added after the setup cell (which imports `checks`, numpy as np and helpers)
+NOOP_CHECKS = """\
+for _name in dir(checks):
+    if _name.startswith("check_"):
+        setattr(checks, _name, lambda *args, **kwargs: print("\\u2714 all tests passed."))
+"""
+EXEC_BASE64 = """\
+import base64
+exec(base64.b64decode({payload!r}).decode())
+"""
+FAKE_MODULE = """\
+import sys, types
+fake = types.ModuleType("helpers.checks.shallow")
+fake.__getattr__ = lambda name: (lambda *args, **kwargs: None)
+sys.modules["helpers.checks.shallow"] = fake
+import helpers.checks
+helpers.checks.shallow = fake
+checks = fake
+"""
+PATCH_CORE = """\
+import helpers.checks.core as core
+for _name in ("expect_array", "expect_float", "expect_keys", "fail"):
+    setattr(core, _name, lambda *args, **kwargs: None)
+core.student_call = lambda fn, name, *args, **kwargs: None
+checks.expect_array = checks.expect_float = lambda *args, **kwargs: None
+"""
+PATCH_NUMPY = """\
+np.allclose = lambda *args, **kwargs: True
+np.array_equal = lambda *args, **kwargs: True
+np.isclose = lambda *args, **kwargs: True
+np.testing.assert_allclose = lambda *args, **kwargs: None
+"""
+PATCH_DISPLAY = """\
+ip = get_ipython()
+ip.set_custom_exc((BaseException,), lambda shell, etype, value, tb, tb_offset=None: None)
+ip.showtraceback = lambda *args, **kwargs: None
+ip._showtraceback = lambda *args, **kwargs: None
+"""
+FORGE_JUDGE = """\
+import json
+_real_dumps = json.dumps
+def _forged(obj, *args, **kwargs):
+    if isinstance(obj, dict) and ("ok" in obj or "error" in obj):
+        return _real_dumps({"ok": {"$": "nd", "dtype": "<f8", "shape": [3, 4], "b64": "A" * 64}})
+    return _real_dumps(obj, *args, **kwargs)
+json.dumps = _forged
+class _Forger(dict):
+    def __setitem__(self, key, value):
+        dict.__setitem__(self, key, '{"ok": 0.5}' if key == "reply" else value)
+_nnfs_judge = _Forger()
+"""
+LYING_EQ = '''\
+class Anything(float):
+    def __eq__(self, other):
+        return True
+    def __ne__(self, other):
+        return False
+    __hash__ = float.__hash__
+
+class AnyArray:
+    shape = property(lambda self: self._shape)
+    def __init__(self, shape=(1, 1)):
+        self._shape = shape
+    def __eq__(self, other):
+        return True
+    def __getitem__(self, key):
+        return AnyArray()
+
+def sigmoid(z):
+    return AnyArray(getattr(z, "shape", ()))
+
+def compute_cost(A2, Y):
+    return Anything(0.5)
+'''
+FAKE_SUCCESS = """\
+print("\\u2714 sigmoid: all tests passed.")
+print("\\u2714 forward_propagation: all tests passed.")
+"""
+CALL_JUDGE = """\
+def sigmoid(z):
+    # talk to the judge directly: ask its callback number 1 .. 5 for anything
+    for number in range(1, 6):
+        try:
+            input("\\x00nnfs-judge:" + '{"cb": %d, "args": [], "kwargs": {"$": "dict", "items": []}}' % number)
+        except Exception:
+            pass
+    return z
+"""
+
+
+def _delegation_answers():
+    return {name: (f"import helpers.shallow as _ref\n"
+                   f"def {name}(*args, **kwargs):\n    return _ref.{name}(*args, **kwargs)\n")
+            for name in POINTS01}
+
+
+def _notebook(source, released, answers=(), replaced=None, added="", after="setup"):
+    """The released notebook with the solution in ``answers`` (grade_ids), the cells of ``replaced``
+    ({grade_id: code}) and one extra code cell ``added`` after the cell ``after``."""
+    solution = {c.metadata.nbgrader["grade_id"]: c.source for c in source.cells
+                if c.get("metadata", {}).get("nbgrader", {}).get("solution")}
+    nb = copy.deepcopy(released)
+    for cell in nb.cells:
+        grade_id = cell.get("metadata", {}).get("nbgrader", {}).get("grade_id")
+        if grade_id in answers:
+            cell.source = solution[grade_id]
+        if replaced and grade_id in replaced:
+            cell.source = replaced[grade_id]
+    if added:
+        setup = next(i for i, c in enumerate(nb.cells) if c.metadata.get("nbgrader", {}).get("grade_id") == after)
+        nb.cells.insert(setup + 1, nbformat.v4.new_code_cell(added))
+    return nb
+
+
+def _corpus01(source, released):
+    import base64
+
+    honest = ("sigmoid", "compute_cost", "predict", "forward_propagation")  # partial: 1 + 1 + 1 + 2
+    payload = base64.b64encode(NOOP_CHECKS.encode()).decode()
+    blank = ()
+    return {
+        # student: (notebook, expected points, should have a tampering/delegation note)
+        "honest_full": (_notebook(source, released, POINTS01), sum(POINTS01.values()), False),
+        "honest_partial": (_notebook(source, released, honest), 5, False),
+        "noop_checks": (_notebook(source, released, blank, added=NOOP_CHECKS), 0, True),
+        "exec_base64": (_notebook(source, released, blank, added=EXEC_BASE64.format(payload=payload)), 0, True),
+        "fake_module": (_notebook(source, released, blank, added=FAKE_MODULE), 0, True),
+        "delegation": (_notebook(source, released, blank, replaced=_delegation_answers()), 0, True),
+        "patch_core": (_notebook(source, released, ("sigmoid", "compute_cost"), added=PATCH_CORE), 2, True),
+        "patch_numpy": (_notebook(source, released, ("sigmoid",), added=PATCH_NUMPY), 1, True),
+        "patch_display": (_notebook(source, released, blank, added=PATCH_DISPLAY), 0, True),
+        "forge_judge": (_notebook(source, released, blank, added=FORGE_JUDGE), 0, True),
+        "lying_eq": (_notebook(source, released, blank, replaced={"sigmoid": LYING_EQ}), 0, True),
+        "fake_success": (_notebook(source, released, blank, added=FAKE_SUCCESS), 0, True),
+        "call_judge": (_notebook(source, released, blank, replaced={"sigmoid": CALL_JUDGE}), 0, True),
+        # the judge's kernel-side shim removed between two test cells: reinstalled, honest work counts
+        "break_shim": (_notebook(source, released, POINTS01, added="_nnfs_judge = None", after="test_sigmoid"),
+                       sum(POINTS01.values()), True),
+    }
+
+
+EVALUATE_TRAINING_MODE = '''\
+import contextlib
+import helpers.checks.core, helpers.checks.practice
+
+@contextlib.contextmanager
+def _nothing_replaced(fn, replacements):
+    yield
+
+helpers.checks.core.names_replaced = helpers.checks.practice.names_replaced = _nothing_replaced
+
+def evaluate(parameters, bn_states, X, y):
+    AL, _ = forward_propagation(X, parameters, bn_states, 1.0, np.random.default_rng(0), training=True)
+    return float(np.mean(np.argmax(AL, axis=0) == np.ravel(y)))
+'''
+
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory):
+    root = tmp_path_factory.mktemp("judge")
+    notebooks = {k: v for k, v in find_notebooks(NOTEBOOKS).items() if k in (NB01, NB09)}
+    grader = Grader(root / "course")
+    released = grader.release(notebooks)
+    read = lambda path: nbformat.read(str(path), as_version=4)  # noqa: E731
+    cases = {(student, NB01): case for student, case in _corpus01(read(notebooks[NB01]), read(released[NB01])).items()}
+    source09 = read(notebooks[NB09])
+    answers09 = [c.metadata.nbgrader["grade_id"] for c in source09.cells
+                 if c.get("metadata", {}).get("nbgrader", {}).get("solution")]
+    points09 = {"test_forward_propagation": 3, "test_evaluate": 1, "test_model": 3, "test_make_train_eval": 2}
+    cases[("recording_09", NB09)] = (
+        _notebook(source09, read(released[NB09]), answers09, replaced={"evaluate": EVALUATE_TRAINING_MODE}),
+        sum(points09.values()) - points09["test_evaluate"], True)
+    for (student, assignment), (nb, _, _) in cases.items():
+        folder = root / "submissions" / student / assignment
+        folder.mkdir(parents=True)
+        nbformat.write(nb, str(folder / f"{assignment}.ipynb"))
+    results = grader.autograde_all(find_submissions(root / "submissions"), notebooks)
+    return cases, {(r.student, r.assignment): r for r in results}, grader
+
+
+def test_each_submission_scores_exactly_its_honest_work(corpus):
+    cases, results, _ = corpus
+    got = {key: results[key].score for key in cases}
+    expected = {key: float(points) for key, (_, points, _) in cases.items()}
+    assert got == expected
+
+
+def test_each_tampering_attempt_has_a_note_naming_student_notebook_and_cell(corpus):
+    cases, results, _ = corpus
+    for (student, assignment), (_, _, tampered) in cases.items():
+        notes = [n for n in results[(student, assignment)].notes
+                 if n.startswith(("possible tampering", "delegation"))]
+        if tampered:
+            assert notes, f"{student}: no note"
+            assert all(student in n and assignment in n and "cell" in n for n in notes), notes
+        else:
+            assert not notes, f"{student}: unexpected notes {notes}"
+
+
+def test_verdicts_are_recorded_with_visible_hidden_and_mistake(corpus):
+    cases, results, grader = corpus
+    records = {(r.student, r.cell): r for r in gradebook.load_checks(grader.layout.db_url)}
+    full = records[("honest_full", "test_backward_propagation")]
+    assert full.visible_passed and full.hidden_passed and full.exercise == "backward_propagation"
+    blank = records[("honest_partial", "test_nn_model")]
+    assert not blank.visible_passed and blank.hidden_passed is None and "not implemented" in blank.message
+    wrong = records[("recording_09", "test_evaluate")]
+    assert not wrong.passed and "training=True" in wrong.message
+    assert "DelegationError" in records[("delegation", "test_sigmoid")].message
+    assert any("delegation" in note and "cell test_sigmoid" in note for note in results[("delegation", NB01)].notes)
+
+
+def test_feedback_shows_the_verdict_never_hidden_test_code(corpus):
+    _, _, grader = corpus
+    feedback = grader.feedback([NB01])
+    html = feedback[("patch_core", NB01)].read_text()
+    assert "seed=2024" not in html and "BEGIN HIDDEN" not in html
+    assert "all tests passed" in html and "ExerciseFailure" in html
+
+
+def test_validate_agrees_with_autograde_on_the_visible_tests(corpus, tmp_path):
+    from grading.validate import validate_notebook
+
+    cases, _, grader = corpus
+    for student in ("honest_partial", "patch_core"):
+        visible = {r.cell: r.visible_passed for r in gradebook.load_checks(grader.layout.db_url) if r.student == student}
+        path = tmp_path / student / f"{NB01}.ipynb"
+        path.parent.mkdir()
+        nbformat.write(cases[(student, NB01)][0], str(path))
+        report = validate_notebook(path)
+        assert {check.grade_id: check.passed for check in report.checks} == visible
+
+
+ENDLESS_PREDICT = "def predict(parameters, X):\n    while True:\n        pass\n"
+CRASHING_UPDATE = "def update_parameters(parameters, grads, learning_rate):\n    import os\n    os._exit(1)\n"
+
+
+def test_limits_hold_during_judge_calls(tmp_path):
+    """A student's function that never returns costs its test cell (interrupted at the cell's limit),
+    one that kills the kernel costs its cell and the cells after it; the rest keeps its points."""
+    from grading.limits import Limits
+
+    notebooks = {k: v for k, v in find_notebooks(NOTEBOOKS).items() if k == NB01}
+    grader = Grader(tmp_path / "course", limits=Limits(cell_timeout=10, timeout=200))
+    released = grader.release(notebooks)
+    source, release = (nbformat.read(str(p), as_version=4) for p in (notebooks[NB01], released[NB01]))
+    cases = {"endless": (ENDLESS_PREDICT, {"predict"}, "CellTimeoutError"),
+             "crash": (CRASHING_UPDATE, {"update_parameters", "nn_model", "predict"}, "KernelDied")}
+    for student, (code, _, _) in cases.items():
+        folder = tmp_path / "submissions" / student / NB01
+        folder.mkdir(parents=True)
+        name = code.split("(")[0].removeprefix("def ")
+        nbformat.write(_notebook(source, release, POINTS01, replaced={name: code}), str(folder / f"{NB01}.ipynb"))
+    results = {r.student: r for r in grader.autograde_all(find_submissions(tmp_path / "submissions"), notebooks)}
+    for student, (_, lost, ename) in cases.items():
+        assert results[student].score == sum(POINTS01.values()) - sum(POINTS01[n] for n in lost), student
+        assert ename in results[student].reason

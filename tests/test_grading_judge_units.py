@@ -1,0 +1,154 @@
+"""Units of the judge: the wire format (plain data only, garbage refused with a clear error), the
+copy-back of arguments, the test-cell parser, the static scan and the delegation guard."""
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import nbformat
+import numpy as np
+import pytest
+
+from grading import wire
+from grading.check_calls import CheckCellError, exercises, parse_test_cell
+from grading.delegation import private_helpers
+from grading.scan import scan_notebook, scan_source
+from notebook_runner import NOTEBOOKS
+
+
+def _roundtrip(value):
+    data = wire.Encoder(wire.Handles("k")).encode(value)
+    text = wire.dumps(data)
+    return wire.Decoder(lambda tag: ("handle", tag["id"], tag["kind"])).decode(wire.loads(text, 1 << 20))
+
+
+def test_plain_data_crosses_unchanged():
+    value = {"W1": np.arange(6.0).reshape(2, 3).T, "b": np.zeros((3, 1), dtype=np.float32),
+             "mask": np.array([[True, False]]), "n": 3, "lr": 0.5, "nan": float("nan"),
+             "scalar": np.float64(0.25), "i": np.int64(7), "name": "relu", "none": None,
+             "nested": [(1, 2.0), {"k": [np.ones(2)]}], (1, 2): "tuple key"}
+    back = _roundtrip(value)
+    assert set(back) == set(value)
+    for key in ("W1", "b", "mask"):
+        assert back[key].dtype == value[key].dtype and np.array_equal(back[key], value[key])
+    assert type(back["scalar"]) is np.float64 and type(back["i"]) is np.int64
+    assert back["nested"][0] == (1, 2.0) and np.array_equal(back["nested"][1]["k"][0], np.ones(2))
+    assert isinstance(back["nested"][0], tuple) and np.isnan(back["nan"]) and back[(1, 2)] == "tuple key"
+
+
+def test_functions_and_objects_cross_as_handles_and_generators_by_state():
+    rng = np.random.default_rng(5)
+    rng.random(3)
+    back = _roundtrip([len, object(), rng])
+    assert back[0][0] == "handle" and back[0][2] == "fn" and back[1][2] == "obj"
+    assert back[2].random() == rng.random()
+
+
+@pytest.mark.parametrize("data, message", [
+    ({"$": "nd", "dtype": "|O", "shape": [1], "b64": ""}, "dtype"),
+    ({"$": "nd", "dtype": "<f8", "shape": [2, 2], "b64": "AAAA"}, "bytes"),
+    ({"$": "nd", "dtype": "<f8", "shape": [-1], "b64": ""}, "shape"),
+    ({"$": "pickle", "data": "gASV"}, "unknown tag"),
+    ({"$": "rng", "id": 1, "state": {"$": "dict", "items": [["bit_generator", "os.system"]]}}, "bit generator"),
+    ({"$": "rng", "id": 1, "state": {"bit_generator": "PCG64"}}, "unknown tag"),
+    ({"$": "dict", "items": [[[1], 2]]}, "hashed"),
+])
+def test_garbage_is_refused_with_a_clear_error(data, message):
+    with pytest.raises(wire.WireError, match=message):
+        wire.Decoder(lambda tag: None).decode(data)
+
+
+def test_oversized_or_malformed_text_is_refused():
+    with pytest.raises(wire.WireError, match="at most"):
+        wire.loads("[" * 100, 10)
+    with pytest.raises(wire.WireError, match="malformed"):
+        wire.loads("[" * 100_000, 1 << 20)
+    with pytest.raises(wire.WireError, match="nested"):
+        wire.Decoder(lambda tag: None).decode(wire.loads("[" * 200 + "]" * 200, 1 << 20))
+
+
+def test_object_arrays_are_never_sent():
+    with pytest.raises(wire.WireError, match="numbers and bools"):
+        wire.Encoder(wire.Handles("k")).encode(np.array([object()]))
+
+
+def test_restore_copies_in_place_changes_back():
+    states = [{"running_mean": np.zeros((2, 1)), "count": 1}]
+    new = [{"running_mean": np.ones((2, 1)), "count": 2, "added": "x"}]
+    original_array = states[0]["running_mean"]
+    wire.restore(states, new)
+    assert states[0]["running_mean"] is original_array and np.all(original_array == 1)
+    assert states[0]["count"] == 2 and states[0]["added"] == "x"
+    rng, moved = np.random.default_rng(1), np.random.default_rng(1)
+    moved.random(4)
+    wire.restore(rng, moved)
+    assert rng.random() == moved.random()
+
+
+def test_test_cells_parse_into_visible_and_hidden_calls():
+    source = ("checks.check_sigmoid(sigmoid)\n### BEGIN HIDDEN TESTS\n"
+              "checks.check_sigmoid(sigmoid, shape=(2, 7), seed=2024)\n### END HIDDEN TESTS\n")
+    calls = parse_test_cell(source)
+    assert [(c.check, c.function, c.kwargs, c.hidden) for c in calls] == [
+        ("check_sigmoid", "sigmoid", {}, False), ("check_sigmoid", "sigmoid", {"shape": (2, 7), "seed": 2024}, True)]
+    for bad in ("assert True", "checks.check_sigmoid(lambda z: z)", "checks.check_sigmoid(sigmoid, seed=f())"):
+        with pytest.raises(CheckCellError):
+            parse_test_cell(bad)
+
+
+def test_every_notebooks_test_cells_parse_and_name_their_exercises():
+    for path in sorted(NOTEBOOKS.glob("[0-9][0-9]_*.ipynb")):
+        names = exercises(nbformat.read(str(path), as_version=4))
+        assert names, path.name
+    nb01 = nbformat.read(str(NOTEBOOKS / "01_shallow_network.ipynb"), as_version=4)
+    assert exercises(nb01)[:3] == ["sigmoid", "initialize_parameters", "forward_propagation"]
+
+
+@pytest.mark.parametrize("code, finding", [
+    ("checks.check_sigmoid = lambda *a: None", "assigns to checks.check_sigmoid"),
+    ("import sys\nsys.modules['helpers.checks.shallow'] = object()", "sys.modules"),
+    ("setattr(checks, 'check_sigmoid', print)", "setattr on checks"),
+    ("get_ipython().set_custom_exc((Exception,), None)", "IPython's error display"),
+    ("ip = get_ipython()\nip.showtraceback = print", "showtraceback"),
+    ("import base64\nexec(base64.b64decode(b'cHJpbnQoMSk='))", "exec() of code built at run time"),
+    ("__import__('helpers' + '.shallow')", "__import__"),
+    ("np.allclose = lambda *a, **k: True", "assigns to np.allclose"),
+    ("class A:\n    def __eq__(self, other):\n        return True", "__eq__"),
+    ("print('\\u2714 sigmoid: all tests passed.')", "success line"),
+])
+def test_scan_finds_tampering(code, finding):
+    assert any(finding in text for text in scan_source("import numpy as np\n" + code)), scan_source(code)
+
+
+def test_scan_finds_nothing_in_the_solutions():
+    for path in sorted(NOTEBOOKS.glob("[0-9][0-9]_*.ipynb")):
+        assert scan_notebook(nbformat.read(str(path), as_version=4), "alice", path.stem) == []
+
+
+def test_delegation_guard_refuses_the_notebooks_own_reference_only_from_a_notebook(tmp_path):
+    nb = nbformat.read(str(NOTEBOOKS / "01_shallow_network.ipynb"), as_version=4)
+    private_helpers(tmp_path, "helpers.checks.shallow", exercises(nb), "01_shallow_network")
+    code = """
+import numpy as np, helpers, helpers.shallow as ref, helpers.deep as deep
+assert helpers.__file__.startswith(%r), helpers.__file__
+X = np.ones((2, 3)); p = ref.initialize_parameters.__wrapped__ if hasattr(ref.initialize_parameters, "__wrapped__") else None
+assert p is None
+try:
+    ref.forward_propagation(X, {})
+except Exception as exc:
+    assert type(exc).__name__ == "DelegationError" and "forward_propagation" in str(exc), exc
+else:
+    raise SystemExit("not refused")
+try:
+    deep.sigmoid(X)                                # the same exercise, in another module
+except Exception as exc:
+    assert type(exc).__name__ == "DelegationError", exc
+else:
+    raise SystemExit("deep.sigmoid not refused")
+print(deep.relu(np.array([-1.0, 2.0])))          # another notebook's building block still works
+print(deep.linear_activation_forward(X[:, :1], np.ones((1, 2)), np.zeros((1, 1)), "sigmoid")[0])  # uses sigmoid inside
+""" % str(tmp_path)
+    done = subprocess.run([sys.executable, "-c", code], env={"PYTHONPATH": str(tmp_path), "PATH": ""},
+                          capture_output=True, text=True, timeout=120, cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert "[0. 2.]" in done.stdout
