@@ -17,6 +17,9 @@ def as_matrix(value, name: str, *, rows: int | None = None, cols: int | None = N
 
     rows, cols: required sizes (None: any). what: a reminder of the layout, e.g. "(n_x, m)".
     """
+    if type(value) is np.ndarray and value.dtype == np.float64 and value.ndim == 2 \
+            and (rows is None or value.shape[0] == rows) and (cols is None or value.shape[1] == cols):
+        return value                   # the common case, checked cheaply: training calls this a lot
     layout = f" {what}" if what else ""
     if isinstance(value, (str, bytes, dict, set)) or value is None:
         raise TypeError(f"{name} must be a 2-D numpy array{layout}, got {type(value).__name__}.")
