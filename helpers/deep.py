@@ -257,16 +257,16 @@ def check_caches(caches, AL, made_by: str = "L_model_forward") -> int:
     The backward passes check their caches once with this, then go through the layers unchecked."""
     if not isinstance(caches, (list, tuple)) or not caches:
         raise TypeError(f"caches must be the non-empty list returned by {made_by}, one cache per layer.")
-    n_prev, m = None, AL.shape[1]
+    m, n_prev = AL.shape[1], None
     for l, cache in enumerate(caches, start=1):
         try:
             (A_prev, W, b), Z = cache
-        except (TypeError, ValueError):
-            raise TypeError(f"caches[{l - 1}] must be layer {l}'s cache ((A_prev, W, b), Z), as {made_by} "
-                            f"returns it.") from None
-        if not all(isinstance(x, np.ndarray) and x.ndim == 2 for x in (A_prev, W, b, Z)):
-            raise TypeError(f"caches[{l - 1}] must hold 2-D numpy arrays ((A_prev, W, b), Z).")
-        if A_prev.shape != (W.shape[1], m) or Z.shape != (W.shape[0], m) or n_prev not in (None, W.shape[1]):
+            fits = (A_prev.shape == (W.shape[1], m) and Z.shape == (W.shape[0], m)
+                    and n_prev in (None, W.shape[1]) and b.ndim == 2)
+        except (TypeError, ValueError, AttributeError, IndexError):
+            raise TypeError(f"caches[{l - 1}] must be layer {l}'s cache ((A_prev, W, b), Z) of numpy arrays, as "
+                            f"{made_by} returns it.") from None
+        if not fits:
             raise ValueError(f"caches[{l - 1}]: A_prev {A_prev.shape}, W {W.shape} and Z {Z.shape} are not layer {l} "
                              f"of a network whose output AL is {AL.shape}: A_prev (n[l-1], m), W (n[l], n[l-1]), "
                              f"Z (n[l], m).")

@@ -19,7 +19,7 @@ import numbers
 
 import numpy as np
 
-from . import deep
+from . import deep, layers
 from .validation import as_labels, as_matrix, parameters_dict, probability, rng_from
 
 
@@ -27,10 +27,7 @@ def dropout_forward(A, keep_prob, rng):
     """Inverted dropout. Returns (A_drop, D) with D = rng.random(A.shape) < keep_prob (bool) and
     A_drop = A * D / keep_prob."""
     A = as_matrix(A, "A", what="(n[l], m)")
-    keep_prob = probability(keep_prob, "keep_prob")
-    rng = rng_from(rng, "rng")
-    D = rng.random(A.shape) < keep_prob
-    return A * D / keep_prob, D
+    return layers.dropout_forward(A, probability(keep_prob, "keep_prob"), rng_from(rng, "rng"))
 
 
 def dropout_backward(dA, D, keep_prob):
@@ -39,7 +36,7 @@ def dropout_backward(dA, D, keep_prob):
     D = np.asarray(D)
     if D.shape != dA.shape:
         raise ValueError(f"D has shape {D.shape} but dA has {dA.shape}: the mask must match the activations.")
-    return dA * D / probability(keep_prob, "keep_prob")
+    return layers.dropout_backward(dA, D, probability(keep_prob, "keep_prob"))
 
 
 def keep_probs_list(keep_probs, L: int) -> list[float]:

@@ -12,6 +12,8 @@ So these trust their caller: float64 arrays of matching shapes, examples as colu
     relu_backward(dA, Z)           dZ = dA * (Z > 0)
     sigmoid_backward(dA, Z)        dZ = dA * s (1 - s),  s = sigmoid(Z)
     linear_backward(dZ, cache)     dW = (1/m) dZ A_prev^T,  db = (1/m) sum of dZ's columns,  dA_prev = W^T dZ
+    dropout_forward, dropout_backward      inverted dropout (helpers.dropout)
+    batchnorm_forward, batchnorm_backward  batch normalization (helpers.batchnorm)
 
 and the loops shared by every network with ReLU hidden layers:
 
@@ -47,9 +49,9 @@ def sigmoid(Z):
 
 def softmax(Z):
     """Column-wise e^Z / sum(e^Z) with each column's max subtracted first (no overflow). Z: (C, m)."""
-    T = Z - np.max(Z, axis=0, keepdims=True)
+    T = Z - Z.max(axis=0, keepdims=True)
     np.exp(T, out=T)
-    T /= np.sum(T, axis=0, keepdims=True)
+    T /= T.sum(axis=0, keepdims=True)
     return T
 
 
@@ -67,12 +69,66 @@ def sigmoid_backward(dA, Z):
 def linear_backward(dZ, cache):
     """(dA_prev, dW, db) from dZ: (n[l], m) and cache = (A_prev, W, b)."""
     A_prev, W, _ = cache
-    m = A_prev.shape[1]
-    dW = dZ @ A_prev.T
-    dW /= m
-    db = np.sum(dZ, axis=1, keepdims=True)
-    db /= m
+    dZ_mean = dZ * (1 / A_prev.shape[1])        # (1/m) dZ, once for both dW and db
+    dW = dZ_mean @ A_prev.T
+    db = dZ_mean.sum(axis=1, keepdims=True)
     return W.T @ dZ, dW, db
+
+
+def dropout_forward(A, keep_prob: float, rng):
+    """Inverted dropout: D = rng.random(A.shape) < keep_prob, A_drop = A * D / keep_prob. Returns (A_drop, D)."""
+    D = rng.random(A.shape) < keep_prob
+    A_drop = A * D
+    A_drop /= keep_prob
+    return A_drop, D
+
+
+def dropout_backward(dA, D, keep_prob: float):
+    """dA * D / keep_prob: the gradient flows through the kept units only, scaled like them."""
+    dA_drop = dA * D
+    dA_drop /= keep_prob
+    return dA_drop
+
+
+def batchnorm_forward(Z, gamma, beta, bn_state: dict, training: bool, momentum: float, eps: float):
+    """gamma * (Z - mu) / sqrt(var + eps) + beta over the examples (axis 1). Returns (Z_out, (Z_hat, gamma, std)).
+
+    training: mu, var of the batch (var with 1/m), and bn_state's running statistics move towards them;
+    otherwise bn_state's running statistics normalise."""
+    if training:
+        mu = Z.mean(axis=1, keepdims=True)
+        centered = Z - mu
+        var = np.square(centered).mean(axis=1, keepdims=True)
+        bn_state["running_mean"] = momentum * bn_state["running_mean"] + (1 - momentum) * mu
+        bn_state["running_var"] = momentum * bn_state["running_var"] + (1 - momentum) * var
+    else:
+        mu, var = bn_state["running_mean"], bn_state["running_var"]
+        centered = Z - mu
+    std = np.sqrt(var + eps)
+    Z_hat = centered
+    Z_hat /= std                                    # Z_hat = (Z - mu) / std
+    Z_out = gamma * Z_hat
+    Z_out += beta
+    return Z_out, (Z_hat, gamma, std)
+
+
+def batchnorm_backward(dZ_out, cache):
+    """(dZ, dgamma, dbeta) from dZ_out: (n, m) and cache = (Z_hat, gamma, std), in the course's convention:
+
+    dgamma = (1/m) sum(dZ_out * Z_hat)   dbeta = (1/m) sum(dZ_out)   (over the examples, axis 1)
+    dZ = (dZ_hat - mean(dZ_hat) - Z_hat * mean(dZ_hat * Z_hat)) / std   with dZ_hat = gamma * dZ_out."""
+    Z_hat, gamma, std = cache
+    m = Z_hat.shape[1]
+    product = dZ_out * Z_hat
+    dgamma = product.sum(axis=1, keepdims=True) / m
+    dbeta = dZ_out.sum(axis=1, keepdims=True) / m
+    dZ_hat = dZ_out * gamma
+    np.multiply(dZ_hat, Z_hat, out=product)
+    np.multiply(Z_hat, product.mean(axis=1, keepdims=True), out=product)
+    dZ = dZ_hat - dZ_hat.mean(axis=1, keepdims=True)
+    dZ -= product
+    dZ /= std
+    return dZ, dgamma, dbeta
 
 
 def relu_layers_forward(X, parameters: dict, L: int):

@@ -43,7 +43,9 @@ def random_mini_batches(X, Y, mini_batch_size: int = 64, seed: int = 0) -> list:
     size = positive_int(mini_batch_size, "mini_batch_size")
     m = X.shape[1]
     permutation = rng_from(seed, "seed").permutation(m)
-    X_shuffled, Y_shuffled = X[:, permutation], Y[:, permutation]
+    # Shuffled as rows of X^T, so that each mini-batch's examples lie side by side in memory (the
+    # matrix products with a batch run up to twice as fast as on columns picked out of a wide array).
+    X_shuffled, Y_shuffled = X.T[permutation].T, Y.T[permutation].T
     return [(X_shuffled[:, k:k + size], Y_shuffled[:, k:k + size]) for k in range(0, m, size)]
 
 
@@ -89,7 +91,7 @@ def update_parameters_with_rmsprop_inplace(parameters: dict, grads: dict, s: dic
                                            learning_rate: float, epsilon: float = 1e-8):
     """update_parameters_with_rmsprop, updating the arrays of parameters and s in place.
     Returns (parameters, s): the same dicts."""
-    _check_inplace(parameters, grads, s, name="s")
+    _check_inplace(parameters, grads, s=s)
     beta2 = _fraction(beta2, "beta2")
     for key, value in parameters.items():
         g, s_d = grads["d" + key], s["d" + key]
@@ -123,8 +125,7 @@ def update_parameters_with_adam_inplace(parameters: dict, grads: dict, v: dict, 
                                         epsilon: float = 1e-8):
     """update_parameters_with_adam, updating the arrays of parameters, v and s in place.
     Returns (parameters, v, s): the same dicts."""
-    _check_inplace(parameters, grads, v)
-    _check_inplace(parameters, grads, s, name="s")
+    _check_inplace(parameters, grads, v, s)
     t = positive_int(t, "t (1 for the first update)")
     beta1, beta2 = _fraction(beta1, "beta1"), _fraction(beta2, "beta2")
     # The same step with two array operations fewer (Kingma & Ba's Adam paper, end of section 2):
@@ -302,19 +303,23 @@ def _check(grads, moments, parameters, name="v"):
             raise KeyError(f"{label} is missing {missing}.")
 
 
-def _check_inplace(parameters, grads, moments, name="v"):
+def _check_inplace(parameters, grads, v=None, s=None):
     """What an in-place update needs: the keys, and float64 arrays of the parameters' shapes to update."""
     _params(parameters)
-    _check(grads, moments, parameters, name)
+    moments = {name: d for name, d in (("v", v), ("s", s)) if d is not None}
+    for name, d in moments.items():
+        _check(grads, d, parameters, name)
     for key, value in parameters.items():
         d = "d" + key
-        for label, array in (("parameters", value), (name, moments[d])):
-            if type(array) is not np.ndarray or array.dtype != np.float64:
-                raise TypeError(f"{label}[{(key if label == 'parameters' else d)!r}] must be a float64 numpy array to "
-                                f"be updated in place, got {type(array).__name__}.")
-        if moments[d].shape != value.shape or np.shape(grads[d]) != value.shape:
-            raise ValueError(f"parameters[{key!r}] has shape {value.shape}, but grads[{d!r}] has {np.shape(grads[d])} "
-                             f"and {name}[{d!r}] {moments[d].shape}: they must be equal.")
+        for name, array in (("parameters", value), *((name, m[d]) for name, m in moments.items())):
+            if type(array) is not np.ndarray or array.dtype != np.float64 or array.shape != value.shape:
+                label = f"parameters[{key!r}]" if name == "parameters" else f"{name}[{d!r}]"
+                raise TypeError(f"{label} must be a float64 numpy array shaped like parameters[{key!r}] "
+                                f"{np.shape(value)}, to be updated in place; got {type(array).__name__} "
+                                f"{np.shape(array)}.")
+        if np.shape(grads[d]) != value.shape:
+            raise ValueError(f"grads[{d!r}] has shape {np.shape(grads[d])} but parameters[{key!r}] has {value.shape}: "
+                             f"they must be equal.")
 
 
 def _copy(arrays):

@@ -73,7 +73,8 @@ def one_hot(labels, C: int):
 def _probabilities_and_labels(AL, Y):
     AL = as_matrix(AL, "AL", what="(C, m): one column of probabilities per example")
     Y = as_matrix(Y, "Y", rows=AL.shape[0], cols=AL.shape[1], what="(C, m) one-hot, like AL")
-    if not np.all((Y == 0) | (Y == 1)) or not np.all(Y.sum(axis=0) == 1):   # sums of 0s and 1s are exact
+    # one-hot: exactly m nonzero entries, and a 1 as the largest entry of every column
+    if np.count_nonzero(Y) != Y.shape[1] or not (Y.max(axis=0, initial=-np.inf) == 1).all():
         raise ValueError("Y must be one-hot: a single 1 in each column (use one_hot(labels, C)).")
     return AL, Y
 
