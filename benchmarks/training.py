@@ -64,40 +64,52 @@ def train_ours(X, Y, epochs, seed=0):
 
 
 def train_sklearn(X, Y, epochs, seed=0):
-    from sklearn.exceptions import ConvergenceWarning
-    from sklearn.neural_network import MLPClassifier
-    model = MLPClassifier(hidden_layer_sizes=tuple(DIMS[1:-1]), activation="relu", solver="sgd",
-                          learning_rate_init=LEARNING_RATE, momentum=0.0, nesterovs_momentum=False,
-                          batch_size=BATCH_SIZE, max_iter=epochs, shuffle=True, alpha=0.0, tol=0.0,
-                          n_iter_no_change=epochs + 1, random_state=seed)
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", ConvergenceWarning)   # max_iter is the epoch count on purpose
-        model.fit(X.T, Y.ravel())
-    return float(model.score(X.T, Y.ravel()))
+    return _fit_mlp(X, Y.ravel(), epochs, seed, hidden_layer_sizes=tuple(DIMS[1:-1]), solver="sgd",
+                    learning_rate_init=LEARNING_RATE, momentum=0.0, nesterovs_momentum=False, batch_size=BATCH_SIZE)
 
 
 def train_torch(X, Y, epochs, seed=0):
     import torch
+    features, labels = torch.from_numpy(X.T.copy()), torch.from_numpy(Y.T.copy())
+    model = _fit_torch(features, labels, DIMS, lambda p: torch.optim.SGD(p, lr=LEARNING_RATE),
+                       torch.nn.BCEWithLogitsLoss(), BATCH_SIZE, epochs, seed)   # the sigmoid lives in the loss
+    with torch.no_grad():
+        return float(((model(features) > 0).double() == labels).double().mean())
+
+
+def _fit_mlp(X, labels, epochs, seed, **options):
+    """scikit-learn's MLPClassifier (ReLU, no L2) trained for exactly `epochs` epochs; its training accuracy."""
+    from sklearn.exceptions import ConvergenceWarning
+    from sklearn.neural_network import MLPClassifier
+    model = MLPClassifier(activation="relu", max_iter=epochs, shuffle=True, alpha=0.0, tol=0.0,
+                          n_iter_no_change=epochs + 1, random_state=seed, **options)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)   # max_iter is the epoch count on purpose
+        model.fit(X.T, labels)
+    return float(model.score(X.T, labels))
+
+
+def _fit_torch(features, labels, dims, make_optimizer, loss_fn, batch_size, epochs, seed):
+    """A PyTorch network of Linear layers `dims` with ReLU between them (the output activation is in loss_fn),
+    float64, one thread, trained on shuffled mini-batches. features: (m, n_x), one ROW per example."""
+    import torch
     torch.manual_seed(seed)
     torch.set_num_threads(1)
     layers = []
-    for n_in, n_out in zip(DIMS[:-1], DIMS[1:]):
+    for n_in, n_out in zip(dims[:-1], dims[1:]):
         layers += [torch.nn.Linear(n_in, n_out, dtype=torch.float64), torch.nn.ReLU()]
-    model = torch.nn.Sequential(*layers[:-1])                 # the sigmoid lives in the loss
-    optimizer = torch.optim.SGD(model.parameters(), lr=LEARNING_RATE)
-    loss_fn = torch.nn.BCEWithLogitsLoss()
-    features, labels = torch.from_numpy(X.T.copy()), torch.from_numpy(Y.T.copy())
+    model = torch.nn.Sequential(*layers[:-1])
+    optimizer = make_optimizer(model.parameters())
     generator = torch.Generator().manual_seed(seed)
     for _ in range(epochs):
         order = torch.randperm(features.shape[0], generator=generator)
-        for start in range(0, features.shape[0], BATCH_SIZE):
-            batch = order[start:start + BATCH_SIZE]
+        for start in range(0, features.shape[0], batch_size):
+            batch = order[start:start + batch_size]
             optimizer.zero_grad()
             loss = loss_fn(model(features[batch]), labels[batch])
             loss.backward()
             optimizer.step()
-    with torch.no_grad():
-        return float(((model(features) > 0).double() == labels).double().mean())
+    return model
 
 
 def load_ten_digits():
@@ -124,38 +136,15 @@ def train_ours_adam_returning(X, Y, epochs, seed=0):
 
 
 def train_sklearn_adam(X, Y, epochs, seed=0):
-    from sklearn.exceptions import ConvergenceWarning
-    from sklearn.neural_network import MLPClassifier
-    model = MLPClassifier(hidden_layer_sizes=tuple(SOFTMAX_DIMS[1:-1]), activation="relu", solver="adam",
-                          learning_rate_init=ADAM_RATE, batch_size=ADAM_BATCH, max_iter=epochs, shuffle=True,
-                          alpha=0.0, tol=0.0, n_iter_no_change=epochs + 1, random_state=seed)
-    labels = np.argmax(Y, axis=0)
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", ConvergenceWarning)
-        model.fit(X.T, labels)
-    return float(model.score(X.T, labels))
+    return _fit_mlp(X, np.argmax(Y, axis=0), epochs, seed, hidden_layer_sizes=tuple(SOFTMAX_DIMS[1:-1]),
+                    solver="adam", learning_rate_init=ADAM_RATE, batch_size=ADAM_BATCH)
 
 
 def train_torch_adam(X, Y, epochs, seed=0):
     import torch
-    torch.manual_seed(seed)
-    torch.set_num_threads(1)
-    layers = []
-    for n_in, n_out in zip(SOFTMAX_DIMS[:-1], SOFTMAX_DIMS[1:]):
-        layers += [torch.nn.Linear(n_in, n_out, dtype=torch.float64), torch.nn.ReLU()]
-    model = torch.nn.Sequential(*layers[:-1])                 # the softmax lives in the loss
-    optimizer = torch.optim.Adam(model.parameters(), lr=ADAM_RATE)
-    loss_fn = torch.nn.CrossEntropyLoss()
     features, labels = torch.from_numpy(X.T.copy()), torch.from_numpy(np.argmax(Y, axis=0))
-    generator = torch.Generator().manual_seed(seed)
-    for _ in range(epochs):
-        order = torch.randperm(features.shape[0], generator=generator)
-        for start in range(0, features.shape[0], ADAM_BATCH):
-            batch = order[start:start + ADAM_BATCH]
-            optimizer.zero_grad()
-            loss = loss_fn(model(features[batch]), labels[batch])
-            loss.backward()
-            optimizer.step()
+    model = _fit_torch(features, labels, SOFTMAX_DIMS, lambda p: torch.optim.Adam(p, lr=ADAM_RATE),
+                       torch.nn.CrossEntropyLoss(), ADAM_BATCH, epochs, seed)    # the softmax lives in the loss
     with torch.no_grad():
         return float((model(features).argmax(dim=1) == labels).double().mean())
 
