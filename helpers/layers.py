@@ -95,10 +95,11 @@ def batchnorm_forward(Z, gamma, beta, bn_state: dict, training: bool, momentum: 
 
     training: mu, var of the batch (var with 1/m), and bn_state's running statistics move towards them;
     otherwise bn_state's running statistics normalise."""
+    m = Z.shape[1]
     if training:
-        mu = Z.mean(axis=1, keepdims=True)
+        mu = Z.sum(axis=1, keepdims=True) / m
         centered = Z - mu
-        var = np.square(centered).mean(axis=1, keepdims=True)
+        var = np.square(centered).sum(axis=1, keepdims=True) / m
         bn_state["running_mean"] = momentum * bn_state["running_mean"] + (1 - momentum) * mu
         bn_state["running_var"] = momentum * bn_state["running_var"] + (1 - momentum) * var
     else:
@@ -124,8 +125,8 @@ def batchnorm_backward(dZ_out, cache):
     dbeta = dZ_out.sum(axis=1, keepdims=True) / m
     dZ_hat = dZ_out * gamma
     np.multiply(dZ_hat, Z_hat, out=product)
-    np.multiply(Z_hat, product.mean(axis=1, keepdims=True), out=product)
-    dZ = dZ_hat - dZ_hat.mean(axis=1, keepdims=True)
+    np.multiply(Z_hat, product.sum(axis=1, keepdims=True) / m, out=product)
+    dZ = dZ_hat - dZ_hat.sum(axis=1, keepdims=True) / m
     dZ -= product
     dZ /= std
     return dZ, dgamma, dbeta

@@ -311,15 +311,20 @@ def _check_inplace(parameters, grads, v=None, s=None):
         _check(grads, d, parameters, name)
     for key, value in parameters.items():
         d = "d" + key
-        for name, array in (("parameters", value), *((name, m[d]) for name, m in moments.items())):
-            if type(array) is not np.ndarray or array.dtype != np.float64 or array.shape != value.shape:
-                label = f"parameters[{key!r}]" if name == "parameters" else f"{name}[{d!r}]"
+        arrays = [value, *(m[d] for m in moments.values())]
+        shape = getattr(value, "shape", None)
+        fine = getattr(grads[d], "shape", None) == shape
+        for array in arrays:
+            fine = fine and type(array) is np.ndarray and array.dtype == np.float64 and array.shape == shape
+        if fine:
+            continue                     # the common case, checked cheaply
+        for label, array in zip([f"parameters[{key!r}]", *(f"{name}[{d!r}]" for name in moments)], arrays):
+            if type(array) is not np.ndarray or array.dtype != np.float64 or array.shape != np.shape(value):
                 raise TypeError(f"{label} must be a float64 numpy array shaped like parameters[{key!r}] "
                                 f"{np.shape(value)}, to be updated in place; got {type(array).__name__} "
                                 f"{np.shape(array)}.")
-        if np.shape(grads[d]) != value.shape:
-            raise ValueError(f"grads[{d!r}] has shape {np.shape(grads[d])} but parameters[{key!r}] has {value.shape}: "
-                             f"they must be equal.")
+        raise ValueError(f"grads[{d!r}] has shape {np.shape(grads[d])} but parameters[{key!r}] has {value.shape}: "
+                         f"they must be equal.")
 
 
 def _copy(arrays):
@@ -330,6 +335,8 @@ def _copy(arrays):
 
 
 def _fraction(value, name):
+    if type(value) is float and 0 <= value < 1:
+        return value
     if isinstance(value, bool) or not isinstance(value, numbers.Real) or not 0 <= value < 1:
         raise ValueError(f"{name} must be a number in [0, 1), got {value!r}.")
     return float(value)

@@ -73,14 +73,14 @@ def forward_propagation(X, parameters: dict, bn_states, keep_prob=1.0, rng=None,
 
 def l2_penalty(parameters: dict) -> float:
     """sum over the layers of ||W{l}||_F^2 (gamma, beta and b are not penalised)."""
-    return float(sum(np.sum(np.square(value)) for key, value in parameters.items() if key.startswith("W")))
+    return float(sum(np.square(value).sum() for key, value in parameters.items() if key.startswith("W")))
 
 
 def compute_cost(AL, Y, parameters: dict, lambd=0.0) -> float:
     """Softmax cross-entropy of the batch plus lambd / (2m) * sum_l ||W{l}||_F^2, as a float."""
     lambd = _non_negative(lambd, "lambd")
-    m = np.shape(Y)[1]
-    return softmax.compute_cost_softmax(AL, Y) + lambd / (2 * m) * l2_penalty(parameters)
+    penalty = lambd / (2 * np.shape(Y)[1]) * l2_penalty(parameters) if lambd else 0.0
+    return softmax.compute_cost_softmax(AL, Y) + penalty
 
 
 def backward_propagation(AL, Y, caches, keep_prob=1.0, lambd=0.0) -> dict:
@@ -248,6 +248,8 @@ def _evaluate_plain(parameters, bn_states, X, y):
 # --- validation -----------------------------------------------------------------------------------
 
 def _non_negative(value, name):
+    if type(value) is float and value >= 0:
+        return value
     if isinstance(value, bool) or not isinstance(value, numbers.Real) or value < 0:
         raise ValueError(f"{name} must be a non-negative number, got {value!r}.")
     return float(value)
