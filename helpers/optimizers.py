@@ -130,7 +130,8 @@ def update_parameters_with_adam_inplace(parameters: dict, grads: dict, v: dict, 
     beta1, beta2 = _fraction(beta1, "beta1"), _fraction(beta2, "beta2")
     # The same step with two array operations fewer (Kingma & Ba's Adam paper, end of section 2):
     #   learning_rate * v_hat / (sqrt(s_hat) + epsilon) = learning_rate_t * v / (sqrt(s) + epsilon_t)
-    # with learning_rate_t = learning_rate * sqrt(1 - beta2**t) / (1 - beta1**t), epsilon_t = epsilon * sqrt(1 - beta2**t).
+    # with learning_rate_t = learning_rate * sqrt(1 - beta2**t) / (1 - beta1**t)
+    # and  epsilon_t = epsilon * sqrt(1 - beta2**t): the bias corrections move from arrays to two numbers.
     correction2 = math.sqrt(1 - beta2 ** t)
     learning_rate_t = learning_rate * correction2 / (1 - beta1 ** t)
     epsilon_t = epsilon * correction2
