@@ -41,10 +41,8 @@ def relu(Z):
 
 
 def sigmoid(Z):
-    """1 / (1 + e^-Z), as a new array."""
-    S = np.exp(-Z)
-    S += 1.0
-    return np.divide(1.0, S, out=S)
+    """1 / (1 + e^-Z), as a new array (a number for a 0-d Z)."""
+    return 1.0 / (1.0 + np.exp(-Z))
 
 
 def softmax(Z):
