@@ -1,14 +1,24 @@
-"""Training speed of the workbook's from-scratch network against scikit-learn (and PyTorch).
+"""Training speed of the workbook's from-scratch networks against scikit-learn (and PyTorch).
 
-The same work for each: a [64, 64, 32, 1] ReLU network with a sigmoid output on the bundled
-digits (even against odd, 1797 examples), plain mini-batch SGD (learning rate 0.1, no
-momentum, no L2), batch size 200, 50 epochs, reshuffled every epoch, float64, one BLAS thread.
-"Ours" is helpers.deep's reference forward/backward/update, the code the notebooks teach.
+Two workloads, the same work for each library, on the bundled digits (1797 examples), float64,
+one BLAS thread, reshuffled every epoch:
 
-Prints the best of --repeats runs for each library and the ratios; PyTorch is measured only
-when it is installed (it is not a dependency of the workbook).
+* sgd: a [64, 64, 32, 1] ReLU network with a sigmoid output (even against odd), plain
+  mini-batch SGD (learning rate 0.1, no momentum, no L2), batch size 200, 50 epochs.
+  "Ours" is helpers.deep's reference forward/backward/update, the code notebook 02 teaches.
+* softmax-adam: a [64, 256, 128, 10] ReLU network with a softmax output (the ten digits), Adam
+  (learning rate 1e-3), batch size 64, 20 epochs. "Ours" is a plain mini-batch loop over
+  helpers.softmax.L_model_forward_softmax, L_model_backward_softmax and
+  helpers.optimizers.update_parameters_with_adam_inplace (and, as a second row, the returning
+  update_parameters_with_adam). Its last row, the floor, times only the matrix products a
+  training needs for the same shapes and batches: no implementation can beat it.
 
-    python benchmarks/training.py [--epochs 50] [--repeats 5]
+The implementations run interleaved (one run of each, --repeats times) and each keeps its best
+time, so that a loaded machine slows them alike. Prints seconds, each time relative to ours,
+and ours' speed as a share of the floor's. PyTorch is measured only when it is installed (it is
+not a dependency of the workbook).
+
+    python benchmarks/training.py [--workload both|sgd|softmax-adam] [--epochs N] [--repeats 3]
 """
 from __future__ import annotations
 
@@ -20,11 +30,17 @@ import warnings
 import numpy as np
 from threadpoolctl import threadpool_limits
 
-from helpers import data, deep
+from helpers import data, deep, optimizers, softmax
 
 DIMS = [64, 64, 32, 1]
 LEARNING_RATE = 0.1
 BATCH_SIZE = 200
+EPOCHS = 50
+
+SOFTMAX_DIMS = [64, 256, 128, 10]
+ADAM_RATE = 1e-3
+ADAM_BATCH = 64
+ADAM_EPOCHS = 20
 
 
 def load():
@@ -48,75 +64,171 @@ def train_ours(X, Y, epochs, seed=0):
 
 
 def train_sklearn(X, Y, epochs, seed=0):
-    from sklearn.exceptions import ConvergenceWarning
-    from sklearn.neural_network import MLPClassifier
-    model = MLPClassifier(hidden_layer_sizes=tuple(DIMS[1:-1]), activation="relu", solver="sgd",
-                          learning_rate_init=LEARNING_RATE, momentum=0.0, nesterovs_momentum=False,
-                          batch_size=BATCH_SIZE, max_iter=epochs, shuffle=True, alpha=0.0, tol=0.0,
-                          n_iter_no_change=epochs + 1, random_state=seed)
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", ConvergenceWarning)   # max_iter is the epoch count on purpose
-        model.fit(X.T, Y.ravel())
-    return float(model.score(X.T, Y.ravel()))
+    return _fit_mlp(X, Y.ravel(), epochs, seed, hidden_layer_sizes=tuple(DIMS[1:-1]), solver="sgd",
+                    learning_rate_init=LEARNING_RATE, momentum=0.0, nesterovs_momentum=False, batch_size=BATCH_SIZE)
 
 
 def train_torch(X, Y, epochs, seed=0):
     import torch
-    torch.manual_seed(seed)
-    torch.set_num_threads(1)
-    layers = []
-    for n_in, n_out in zip(DIMS[:-1], DIMS[1:]):
-        layers += [torch.nn.Linear(n_in, n_out, dtype=torch.float64), torch.nn.ReLU()]
-    model = torch.nn.Sequential(*layers[:-1])                 # the sigmoid lives in the loss
-    optimizer = torch.optim.SGD(model.parameters(), lr=LEARNING_RATE)
-    loss_fn = torch.nn.BCEWithLogitsLoss()
     features, labels = torch.from_numpy(X.T.copy()), torch.from_numpy(Y.T.copy())
-    generator = torch.Generator().manual_seed(seed)
-    for _ in range(epochs):
-        order = torch.randperm(features.shape[0], generator=generator)
-        for start in range(0, features.shape[0], BATCH_SIZE):
-            batch = order[start:start + BATCH_SIZE]
-            optimizer.zero_grad()
-            loss = loss_fn(model(features[batch]), labels[batch])
-            loss.backward()
-            optimizer.step()
+    model = _fit_torch(features, labels, DIMS, lambda p: torch.optim.SGD(p, lr=LEARNING_RATE),
+                       torch.nn.BCEWithLogitsLoss(), BATCH_SIZE, epochs, seed)   # the sigmoid lives in the loss
     with torch.no_grad():
         return float(((model(features) > 0).double() == labels).double().mean())
 
 
-def best_time(fn, X, Y, epochs, repeats):
-    times, accuracy = [], None
-    for _ in range(repeats):
-        start = time.perf_counter()
-        accuracy = fn(X, Y, epochs)
-        times.append(time.perf_counter() - start)
-    return min(times), accuracy
+def _fit_mlp(X, labels, epochs, seed, **options):
+    """scikit-learn's MLPClassifier (ReLU, no L2) trained for exactly `epochs` epochs; its training accuracy."""
+    from sklearn.exceptions import ConvergenceWarning
+    from sklearn.neural_network import MLPClassifier
+    model = MLPClassifier(activation="relu", max_iter=epochs, shuffle=True, alpha=0.0, tol=0.0,
+                          n_iter_no_change=epochs + 1, random_state=seed, **options)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)   # max_iter is the epoch count on purpose
+        model.fit(X.T, labels)
+    return float(model.score(X.T, labels))
+
+
+def _fit_torch(features, labels, dims, make_optimizer, loss_fn, batch_size, epochs, seed):
+    """A PyTorch network of Linear layers `dims` with ReLU between them (the output activation is in loss_fn),
+    float64, one thread, trained on shuffled mini-batches. features: (m, n_x), one ROW per example."""
+    import torch
+    torch.manual_seed(seed)
+    torch.set_num_threads(1)
+    layers = []
+    for n_in, n_out in zip(dims[:-1], dims[1:]):
+        layers += [torch.nn.Linear(n_in, n_out, dtype=torch.float64), torch.nn.ReLU()]
+    model = torch.nn.Sequential(*layers[:-1])
+    optimizer = make_optimizer(model.parameters())
+    generator = torch.Generator().manual_seed(seed)
+    for _ in range(epochs):
+        order = torch.randperm(features.shape[0], generator=generator)
+        for start in range(0, features.shape[0], batch_size):
+            batch = order[start:start + batch_size]
+            optimizer.zero_grad()
+            loss = loss_fn(model(features[batch]), labels[batch])
+            loss.backward()
+            optimizer.step()
+    return model
+
+
+def load_ten_digits():
+    X, y, _ = data.load_digits()
+    return X, softmax.one_hot(y, 10)
+
+
+def train_ours_adam(X, Y, epochs, seed=0, update=optimizers.update_parameters_with_adam_inplace):
+    """A plain mini-batch loop over the reference building blocks of notebooks 06 and 08."""
+    parameters = deep.initialize_parameters_deep(SOFTMAX_DIMS, seed=seed)
+    v, s = optimizers.initialize_adam(parameters)
+    t = 0
+    for epoch in range(epochs):
+        for X_batch, Y_batch in optimizers.random_mini_batches(X, Y, ADAM_BATCH, seed=seed + epoch):
+            AL, caches = softmax.L_model_forward_softmax(X_batch, parameters)
+            grads = softmax.L_model_backward_softmax(AL, Y_batch, caches)
+            t += 1
+            parameters, v, s = update(parameters, grads, v, s, t, ADAM_RATE)
+    return _accuracy(softmax.predict_softmax(parameters, X)[0], Y)
+
+
+def train_ours_adam_returning(X, Y, epochs, seed=0):
+    return train_ours_adam(X, Y, epochs, seed, update=optimizers.update_parameters_with_adam)
+
+
+def train_sklearn_adam(X, Y, epochs, seed=0):
+    return _fit_mlp(X, np.argmax(Y, axis=0), epochs, seed, hidden_layer_sizes=tuple(SOFTMAX_DIMS[1:-1]),
+                    solver="adam", learning_rate_init=ADAM_RATE, batch_size=ADAM_BATCH)
+
+
+def train_torch_adam(X, Y, epochs, seed=0):
+    import torch
+    features, labels = torch.from_numpy(X.T.copy()), torch.from_numpy(np.argmax(Y, axis=0))
+    model = _fit_torch(features, labels, SOFTMAX_DIMS, lambda p: torch.optim.Adam(p, lr=ADAM_RATE),
+                       torch.nn.CrossEntropyLoss(), ADAM_BATCH, epochs, seed)    # the softmax lives in the loss
+    with torch.no_grad():
+        return float((model(features).argmax(dim=1) == labels).double().mean())
+
+
+def matrix_products_only(X, Y, epochs, seed=0):
+    """The floor: per mini-batch, only the 8 matrix products a training of SOFTMAX_DIMS needs (3 forward,
+    3 for the dW, 2 for the dA of the hidden layers), on arrays of the same shapes; no other work."""
+    rng = np.random.default_rng(seed)
+    W = [rng.standard_normal((n, n_prev)) for n_prev, n in zip(SOFTMAX_DIMS[:-1], SOFTMAX_DIMS[1:])]
+    for epoch in range(epochs):
+        for X_batch, _ in optimizers.random_mini_batches(X, Y, ADAM_BATCH, seed=seed + epoch):
+            A = [X_batch]
+            for W_l in W:
+                A.append(W_l @ A[-1])                         # Z = W A_prev (stands for A as well)
+            dZ = A[-1]
+            for l in range(len(W), 0, -1):
+                dW = dZ @ A[l - 1].T
+                if l > 1:
+                    dZ = W[l - 1].T @ dZ
+    return float("nan")
+
+
+def _accuracy(predicted, Y):
+    return float(np.mean(predicted == np.argmax(Y, axis=0)))
+
+
+WORKLOADS = {
+    "sgd": dict(load=load, epochs=EPOCHS, ours="ours (helpers.deep, numpy)", candidates={
+        "ours (helpers.deep, numpy)": train_ours, "scikit-learn MLPClassifier": train_sklearn,
+        "PyTorch CPU (float64)": train_torch},
+        title=f"{DIMS} on the digits (even/odd), batch {BATCH_SIZE}, SGD lr {LEARNING_RATE}"),
+    "softmax-adam": dict(load=load_ten_digits, epochs=ADAM_EPOCHS, ours="ours (Adam in place)", candidates={
+        "ours (Adam in place)": train_ours_adam, "ours (returning Adam)": train_ours_adam_returning,
+        "scikit-learn MLPClassifier": train_sklearn_adam, "PyTorch CPU (float64)": train_torch_adam,
+        "matrix products only (floor)": matrix_products_only},
+        title=f"{SOFTMAX_DIMS} softmax on the ten digits, batch {ADAM_BATCH}, Adam lr {ADAM_RATE}"),
+}
+
+
+def run_workload(name, epochs=None, repeats=3, torch_available=True):
+    """Time every implementation of one workload, interleaved; returns {implementation: (seconds, accuracy)}."""
+    workload = WORKLOADS[name]
+    epochs = workload["epochs"] if epochs is None else epochs
+    X, Y = workload["load"]()
+    candidates = {key: fn for key, fn in workload["candidates"].items() if torch_available or "PyTorch" not in key}
+    times = {key: [] for key in candidates}
+    accuracies = {}
+    with threadpool_limits(1):
+        for fn in candidates.values():
+            fn(X, Y, 1)                                        # warm-up (imports, allocations)
+        for _ in range(repeats):
+            for key, fn in candidates.items():
+                start = time.perf_counter()
+                accuracies[key] = fn(X, Y, epochs)
+                times[key].append(time.perf_counter() - start)
+    results = {key: (min(times[key]), accuracies[key]) for key in candidates}
+    ours = results[workload["ours"]][0]
+    print(f"\n{name}: {workload['title']}, {epochs} epochs, float64, 1 BLAS thread; interleaved, best of {repeats} "
+          f"on {platform.processor() or platform.machine()}")
+    print(f"{'implementation':<30} {'seconds':>8} {'it / ours':>10} {'train acc':>10}")
+    for key, (seconds, accuracy) in results.items():
+        print(f"{key:<30} {seconds:8.3f} {seconds / ours:10.2f} {accuracy:10.3f}")
+    floor = results.get("matrix products only (floor)")
+    if floor:
+        others = ", ".join(f"{seconds / ours:.2f}x faster than {key}" for key, (seconds, _) in results.items()
+                           if key.startswith(("scikit", "PyTorch")))
+        print(f"ours: {others}; at {floor[0] / ours:.0%} of the floor's speed")
+    return results
 
 
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--epochs", type=int, default=50)
-    parser.add_argument("--repeats", type=int, default=5)
+    parser.add_argument("--workload", choices=("both", *WORKLOADS), default="both")
+    parser.add_argument("--epochs", type=int, default=None, help="default: 50 for sgd, 20 for softmax-adam")
+    parser.add_argument("--repeats", type=int, default=3)
     args = parser.parse_args(argv)
-    X, Y = load()
-    candidates = {"ours (helpers.deep, numpy)": train_ours, "scikit-learn MLPClassifier": train_sklearn}
     try:
         import torch  # noqa: F401
-        candidates["PyTorch CPU (float64)"] = train_torch
+        torch_available = True
     except ImportError:
-        print("PyTorch is not installed: its row is skipped (pip install torch to include it).")
-    results = {}
-    with threadpool_limits(1):
-        for name, fn in candidates.items():
-            fn(X, Y, 1)                                        # warm-up (imports, allocations)
-            results[name] = best_time(fn, X, Y, args.epochs, args.repeats)
-    ours = results["ours (helpers.deep, numpy)"][0]
-    print(f"\nTraining: {DIMS} on {X.shape[1]} digits, batch {BATCH_SIZE}, {args.epochs} epochs, SGD lr "
-          f"{LEARNING_RATE}, float64, 1 thread; best of {args.repeats} on {platform.processor() or platform.machine()}")
-    print(f"{'implementation':<30} {'seconds':>8} {'ours / it':>10} {'train acc':>10}")
-    for name, (seconds, accuracy) in results.items():
-        print(f"{name:<30} {seconds:8.3f} {ours / seconds:10.2f} {accuracy:10.3f}")
-    return results
+        torch_available = False
+        print("PyTorch is not installed: its rows are skipped (pip install torch to include them).")
+    names = list(WORKLOADS) if args.workload == "both" else [args.workload]
+    return {name: run_workload(name, args.epochs, args.repeats, torch_available) for name in names}
 
 
 if __name__ == "__main__":

@@ -33,7 +33,7 @@ import numbers
 
 import numpy as np
 
-from . import deep, gradcheck
+from . import deep, gradcheck, layers
 from .validation import as_labels, as_matrix, positive_int
 
 HIDDEN_ACTIVATIONS = ("relu", "sigmoid")
@@ -79,19 +79,10 @@ def batchnorm_forward(Z, gamma, beta, bn_state, training=True, momentum=0.9, eps
     gamma = as_matrix(gamma, "gamma", rows=n, cols=1, what="(n, 1)")
     beta = as_matrix(beta, "beta", rows=n, cols=1, what="(n, 1)")
     _bn_state(bn_state, n)
-    _fraction(momentum, "momentum")
-    if isinstance(eps, bool) or not isinstance(eps, numbers.Real) or eps < 0:
+    momentum = _fraction(momentum, "momentum")
+    if type(eps) is not float and (isinstance(eps, bool) or not isinstance(eps, numbers.Real)) or eps < 0:
         raise ValueError(f"eps must be a non-negative number, got {eps!r}.")
-    if training:
-        mu = np.mean(Z, axis=1, keepdims=True)
-        var = np.mean((Z - mu) ** 2, axis=1, keepdims=True)
-        bn_state["running_mean"] = momentum * bn_state["running_mean"] + (1 - momentum) * mu
-        bn_state["running_var"] = momentum * bn_state["running_var"] + (1 - momentum) * var
-    else:
-        mu, var = bn_state["running_mean"], bn_state["running_var"]
-    std = np.sqrt(var + eps)
-    Z_hat = (Z - mu) / std
-    return gamma * Z_hat + beta, (Z_hat, gamma, std)
+    return layers.batchnorm_forward(Z, gamma, beta, bn_state, training, momentum, eps)
 
 
 def batchnorm_backward(dZ_out, cache):
@@ -102,13 +93,7 @@ def batchnorm_backward(dZ_out, cache):
     """
     Z_hat, gamma, std = _bn_cache(cache)
     dZ_out = as_matrix(dZ_out, "dZ_out", rows=Z_hat.shape[0], cols=Z_hat.shape[1], what="(n, m), like Z")
-    m = Z_hat.shape[1]
-    dgamma = np.sum(dZ_out * Z_hat, axis=1, keepdims=True) / m
-    dbeta = np.sum(dZ_out, axis=1, keepdims=True) / m
-    dZ_hat = dZ_out * gamma
-    dZ = (dZ_hat - np.mean(dZ_hat, axis=1, keepdims=True)
-          - Z_hat * np.mean(dZ_hat * Z_hat, axis=1, keepdims=True)) / std
-    return dZ, dgamma, dbeta
+    return layers.batchnorm_backward(dZ_out, (Z_hat, gamma, std))
 
 
 def minibatch_running_statistics(Z, batch_size: int, momentum=0.9, eps=1e-5):
@@ -306,6 +291,23 @@ def bn_parameters(parameters, name: str = "parameters") -> int:
     return L
 
 
+def check_bn_network(parameters, bn_states, name: str = "parameters") -> int:
+    """Check a batch-norm network once: its parameters' keys (bn_parameters) and shapes, W{l}: (n[l], n[l-1]),
+    gamma{l}, beta{l}: (n[l], 1), bL: (n[L], 1), and its L - 1 bn_states. Returns L."""
+    L = bn_parameters(parameters, name)
+    if not isinstance(bn_states, (list, tuple)) or len(bn_states) != L - 1:
+        raise ValueError(f"bn_states must be a list of L - 1 = {L - 1} states, one per hidden layer.")
+    n_prev = None
+    for l in range(1, L + 1):
+        n = as_matrix(parameters[f"W{l}"], f"{name}['W{l}']", cols=n_prev, what="(n[l], n[l-1])").shape[0]
+        for key in (("gamma", "beta") if l < L else ("b",)):
+            as_matrix(parameters[f"{key}{l}"], f"{name}['{key}{l}']", rows=n, cols=1, what="(n[l], 1)")
+        if l < L:
+            _bn_state(bn_states[l - 1], n)
+        n_prev = n
+    return L
+
+
 def gradient_check_any(cost_fn, parameters: dict, grads: dict, epsilon: float = 1e-7) -> dict:
     """Per-parameter relative errors between two-sided numerical gradients of cost_fn and grads,
     for any parameter names (W, b, gamma, beta). cost_fn: parameters -> float."""
@@ -338,6 +340,8 @@ def _hidden(activation):
 
 
 def _fraction(value, name):
+    if type(value) is float and 0 <= value <= 1:
+        return value
     if isinstance(value, bool) or not isinstance(value, numbers.Real) or not 0 <= value <= 1:
         raise ValueError(f"{name} must be a number in [0, 1], got {value!r}.")
     return float(value)

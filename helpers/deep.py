@@ -13,6 +13,8 @@ from layer L down to layer 1. Shapes (examples are columns):
     X = A0: (n[0], m)   W{l}: (n[l], n[l-1])   b{l}: (n[l], 1)   Z{l}, A{l}, dZ{l}, dA{l}: (n[l], m)
 
 The checks compare students' answers with these functions, and later notebooks import them.
+Each public function checks its inputs once, then computes with helpers.layers (the same formulas,
+without the checks), so that a model's loop does not re-check every array in every layer.
 """
 from __future__ import annotations
 
@@ -20,7 +22,7 @@ import numbers
 
 import numpy as np
 
-from . import gradcheck
+from . import gradcheck, layers
 from .validation import as_labels, as_matrix, parameters_dict, positive_int
 
 ACTIVATIONS = ("relu", "sigmoid")
@@ -28,25 +30,22 @@ ACTIVATIONS = ("relu", "sigmoid")
 
 def sigmoid(Z):
     """Element-wise logistic function 1 / (1 + e^-Z); works on scalars and arrays."""
-    return 1.0 / (1.0 + np.exp(-np.asarray(Z, dtype=np.float64)))
+    return layers.sigmoid(np.asarray(Z, dtype=np.float64))
 
 
 def relu(Z):
     """Element-wise max(0, Z), as a new array (Z is left unchanged)."""
-    return np.maximum(0.0, np.asarray(Z, dtype=np.float64))
+    return layers.relu(np.asarray(Z, dtype=np.float64))
 
 
 def relu_backward(dA, Z):
     """dZ = dA * g'(Z) for ReLU: dA where Z > 0, 0 elsewhere (the slope at 0 is taken as 0)."""
-    dA, Z = _same_shape(dA, "dA", Z, "Z")
-    return dA * (Z > 0)
+    return layers.relu_backward(*_same_shape(dA, "dA", Z, "Z"))
 
 
 def sigmoid_backward(dA, Z):
     """dZ = dA * s (1 - s) with s = sigmoid(Z)."""
-    dA, Z = _same_shape(dA, "dA", Z, "Z")
-    s = sigmoid(Z)
-    return dA * s * (1 - s)
+    return layers.sigmoid_backward(*_same_shape(dA, "dA", Z, "Z"))
 
 
 def layer_dims_list(layer_dims, name: str = "layer_dims") -> list[int]:
@@ -98,28 +97,25 @@ def linear_forward(A_prev, W, b):
     W = as_matrix(W, "W", what="(n[l], n[l-1])")
     A_prev = as_matrix(A_prev, "A_prev", rows=W.shape[1], what="(n[l-1], m): one column per example")
     b = as_matrix(b, "b", rows=W.shape[0], cols=1, what="(n[l], 1)")
-    Z = W @ A_prev + b
-    return Z, (A_prev, W, b)
+    return layers.linear_forward(A_prev, W, b)
 
 
 def linear_activation_forward(A_prev, W, b, activation: str):
     """A = g(W A_prev + b) with g = "relu" or "sigmoid". Returns (A, cache = (linear_cache, Z))."""
     activation = _activation(activation)
     Z, linear_cache = linear_forward(A_prev, W, b)
-    A = relu(Z) if activation == "relu" else sigmoid(Z)
+    A = layers.relu(Z) if activation == "relu" else layers.sigmoid(Z)
     return A, (linear_cache, Z)
 
 
 def L_model_forward(X, parameters: dict):
     """[LINEAR -> RELU] * (L-1) -> LINEAR -> SIGMOID. Returns (AL, caches), caches[l-1] for layer l."""
     L = parameters_dict(parameters)
-    A = as_matrix(X, "X", rows=parameters["W1"].shape[1], what="(n_x, m)")
-    caches = []
-    for l in range(1, L + 1):
-        activation = "relu" if l < L else "sigmoid"
-        A, cache = linear_activation_forward(A, parameters[f"W{l}"], parameters[f"b{l}"], activation)
-        caches.append(cache)
-    return A, caches
+    X = as_matrix(X, "X", rows=parameters["W1"].shape[1], what="(n_x, m)")
+    A, caches = layers.relu_layers_forward(X, parameters, L)
+    ZL, linear_cache = layers.linear_forward(A, parameters[f"W{L}"], parameters[f"b{L}"])
+    caches.append((linear_cache, ZL))
+    return layers.sigmoid(ZL), caches
 
 
 def compute_cost(AL, Y) -> float:
@@ -137,11 +133,7 @@ def linear_backward(dZ, cache):
     """
     A_prev, W, b = _linear_cache(cache)
     dZ = as_matrix(dZ, "dZ", rows=W.shape[0], cols=A_prev.shape[1], what="(n[l], m), like Z")
-    m = A_prev.shape[1]
-    dW = dZ @ A_prev.T / m
-    db = np.sum(dZ, axis=1, keepdims=True) / m
-    dA_prev = W.T @ dZ
-    return dA_prev, dW, db
+    return layers.linear_backward(dZ, (A_prev, W, b))
 
 
 def linear_activation_backward(dA, cache, activation: str):
@@ -157,18 +149,11 @@ def L_model_backward(AL, Y, caches) -> dict:
 
     dAL = -(Y / AL - (1 - Y) / (1 - AL)); layer L is sigmoid, layers L-1..1 ReLU.
     """
-    if not isinstance(caches, (list, tuple)) or not caches:
-        raise TypeError("caches must be the non-empty list returned by L_model_forward, one cache per layer.")
     AL = as_matrix(AL, "AL", rows=1, what="(1, m)")
     Y = as_labels(Y, "Y", m=AL.shape[1])
-    L = len(caches)
-    grads = {}
-    dA = -(Y / AL - (1 - Y) / (1 - AL))
-    for l in range(L, 0, -1):
-        activation = "sigmoid" if l == L else "relu"
-        dA, grads[f"dW{l}"], grads[f"db{l}"] = linear_activation_backward(dA, caches[l - 1], activation)
-        grads[f"dA{l - 1}"] = dA
-    return grads
+    check_caches(caches, AL)
+    dAL = -(Y / AL - (1 - Y) / (1 - AL))
+    return layers.relu_layers_backward(layers.sigmoid_backward(dAL, caches[-1][1]), caches)
 
 
 def update_parameters(parameters: dict, grads: dict, learning_rate: float) -> dict:
@@ -262,6 +247,34 @@ def layer_statistics(X, parameters: dict, dA_top=None):
         dA, _, _ = linear_activation_backward(dA, caches[l - 1], "relu")
         norms[l - 1] = float(np.sqrt(np.mean(dA ** 2)))
     return stds, norms
+
+
+def check_caches(caches, AL, made_by: str = "L_model_forward") -> int:
+    """Check the caches of a forward pass that output AL: (n[L], m): one ((A_prev, W, b), Z) per layer, as
+    `made_by` returns them, numpy arrays with A_prev: (n[l-1], m), W: (n[l], n[l-1]), Z: (n[l], m) and
+    Z of the last layer shaped like AL. Returns L.
+
+    The backward passes check their caches once with this, then go through the layers unchecked."""
+    if not isinstance(caches, (list, tuple)) or not caches:
+        raise TypeError(f"caches must be the non-empty list returned by {made_by}, one cache per layer.")
+    m, n_prev = AL.shape[1], None
+    for l, cache in enumerate(caches, start=1):
+        try:
+            (A_prev, W, b), Z = cache
+            fits = (A_prev.shape == (W.shape[1], m) and Z.shape == (W.shape[0], m)
+                    and n_prev in (None, W.shape[1]) and b.ndim == 2)
+        except (TypeError, ValueError, AttributeError, IndexError):
+            raise TypeError(f"caches[{l - 1}] must be layer {l}'s cache ((A_prev, W, b), Z) of numpy arrays, as "
+                            f"{made_by} returns it.") from None
+        if not fits:
+            raise ValueError(f"caches[{l - 1}]: A_prev {A_prev.shape}, W {W.shape} and Z {Z.shape} are not layer {l} "
+                             f"of a network whose output AL is {AL.shape}: A_prev (n[l-1], m), W (n[l], n[l-1]), "
+                             f"Z (n[l], m).")
+        n_prev = W.shape[0]
+    if Z.shape != AL.shape:
+        raise ValueError(f"AL has shape {AL.shape} but the last layer's Z has {Z.shape}: AL and caches must come "
+                         f"from the same call of {made_by}.")
+    return len(caches)
 
 
 def _activation(activation) -> str:

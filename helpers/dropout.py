@@ -19,7 +19,7 @@ import numbers
 
 import numpy as np
 
-from . import deep
+from . import deep, layers
 from .validation import as_labels, as_matrix, parameters_dict, positive_int, probability, rng_from
 
 
@@ -27,10 +27,7 @@ def dropout_forward(A, keep_prob, rng):
     """Inverted dropout. Returns (A_drop, D) with D = rng.random(A.shape) < keep_prob (bool) and
     A_drop = A * D / keep_prob."""
     A = as_matrix(A, "A", what="(n[l], m)")
-    keep_prob = probability(keep_prob, "keep_prob")
-    rng = rng_from(rng, "rng")
-    D = rng.random(A.shape) < keep_prob
-    return A * D / keep_prob, D
+    return layers.dropout_forward(A, probability(keep_prob, "keep_prob"), rng_from(rng, "rng"))
 
 
 def dropout_backward(dA, D, keep_prob):
@@ -39,7 +36,7 @@ def dropout_backward(dA, D, keep_prob):
     D = np.asarray(D)
     if D.shape != dA.shape:
         raise ValueError(f"D has shape {D.shape} but dA has {dA.shape}: the mask must match the activations.")
-    return dA * D / probability(keep_prob, "keep_prob")
+    return layers.dropout_backward(dA, D, probability(keep_prob, "keep_prob"))
 
 
 def keep_probs_list(keep_probs, L: int) -> list[float]:
@@ -67,13 +64,13 @@ def L_model_forward_with_dropout(X, parameters: dict, keep_probs, rng):
     rng = rng_from(rng, "rng")
     A = as_matrix(X, "X", rows=parameters["W1"].shape[1], what="(n_x, m)")
     caches = []
-    for l in range(1, L):
-        A, layer_cache = deep.linear_activation_forward(A, parameters[f"W{l}"], parameters[f"b{l}"], "relu")
-        A, D = dropout_forward(A, probs[l - 1], rng)
-        caches.append((layer_cache, D))
-    AL, layer_cache = deep.linear_activation_forward(A, parameters[f"W{L}"], parameters[f"b{L}"], "sigmoid")
-    caches.append((layer_cache, None))
-    return AL, caches
+    for l in range(1, L + 1):
+        Z, linear_cache = layers.linear_forward(A, parameters[f"W{l}"], parameters[f"b{l}"])
+        if l == L:
+            caches.append(((linear_cache, Z), None))
+            return layers.sigmoid(Z), caches
+        A, D = layers.dropout_forward(layers.relu(Z), probs[l - 1], rng)
+        caches.append(((linear_cache, Z), D))
 
 
 def L_model_backward_with_dropout(AL, Y, caches, keep_probs) -> dict:
@@ -89,13 +86,14 @@ def L_model_backward_with_dropout(AL, Y, caches, keep_probs) -> dict:
     Y = as_labels(Y, "Y", m=AL.shape[1])
     L = len(caches)
     probs = keep_probs_list(keep_probs, L)
+    layer_caches = [_dropout_cache(cache, l, L, AL.shape[1]) for l, cache in enumerate(caches, start=1)]
+    deep.check_caches(layer_caches, AL, made_by="L_model_forward_with_dropout")
     grads = {}
-    (linear_cache, _), _ = _dropout_cache(caches[L - 1])
-    dA, grads[f"dW{L}"], grads[f"db{L}"] = deep.linear_backward(AL - Y, linear_cache)
+    dA, grads[f"dW{L}"], grads[f"db{L}"] = layers.linear_backward(AL - Y, layer_caches[L - 1][0])
     for l in range(L - 1, 0, -1):
-        layer_cache, D = _dropout_cache(caches[l - 1])
-        dA = dropout_backward(dA, D, probs[l - 1])
-        dA, grads[f"dW{l}"], grads[f"db{l}"] = deep.linear_activation_backward(dA, layer_cache, "relu")
+        linear_cache, Z = layer_caches[l - 1]
+        dA = layers.dropout_backward(dA, caches[l - 1][1], probs[l - 1])
+        dA, grads[f"dW{l}"], grads[f"db{l}"] = layers.linear_backward(layers.relu_backward(dA, Z), linear_cache)
     return grads
 
 
@@ -114,7 +112,20 @@ def mc_dropout_predict(parameters: dict, X, keep_probs, rng, n_samples: int):
     return np.mean([L_model_forward_with_dropout(X, parameters, keep_probs, rng)[0] for _ in range(n_samples)], axis=0)
 
 
-def _dropout_cache(cache):
+def _dropout_cache(cache, l, L, m):
+    """Layer l's cache (layer_cache, D) checked: D a (n[l], m) mask for a hidden layer, None for layer L.
+    Returns layer_cache."""
     if not isinstance(cache, (tuple, list)) or len(cache) != 2:
         raise TypeError("a layer's cache must be the pair (layer_cache, D) returned by L_model_forward_with_dropout.")
-    return cache
+    layer_cache, D = cache
+    if l < L:
+        if not isinstance(D, np.ndarray) or D.ndim != 2 or D.shape[1] != m:
+            raise TypeError(f"caches[{l - 1}][1] must be hidden layer {l}'s dropout mask D, (n[{l}], m), as "
+                            f"L_model_forward_with_dropout returns it.")
+        try:
+            n_l = layer_cache[1].shape[0]
+        except (TypeError, IndexError, AttributeError):
+            n_l = None                    # deep.check_caches explains what a layer cache must be
+        if n_l is not None and D.shape[0] != n_l:
+            raise ValueError(f"caches[{l - 1}]: the mask D has shape {D.shape} but layer {l}'s Z has {n_l} rows.")
+    return layer_cache

@@ -20,7 +20,7 @@ import numbers
 
 import numpy as np
 
-from . import deep
+from . import deep, optimizers
 from .validation import as_labels, as_matrix, positive_int
 
 
@@ -166,19 +166,13 @@ def train_adam(X, Y, layer_dims, learning_rate: float, epsilon: float = 1e-8, nu
     X = as_matrix(X, "X", what="(n_x, m)")
     Y = as_labels(Y, "Y", m=X.shape[1])
     parameters = deep.initialize_parameters_deep(layer_dims, seed=seed)
-    v = {key: np.zeros_like(value) for key, value in parameters.items()}
-    s = {key: np.zeros_like(value) for key, value in parameters.items()}
+    v, s = optimizers.initialize_adam(parameters)
     with np.errstate(all="ignore"):
         for t in range(1, positive_int(num_iterations, "num_iterations") + 1):
             AL, caches = deep.L_model_forward(X, parameters)
             grads = deep.L_model_backward(AL, Y, caches)
-            for key in parameters:
-                g = grads["d" + key]
-                v[key] = beta1 * v[key] + (1 - beta1) * g
-                s[key] = beta2 * s[key] + (1 - beta2) * g ** 2
-                v_hat = v[key] / (1 - beta1 ** t)
-                s_hat = s[key] / (1 - beta2 ** t)
-                parameters[key] = parameters[key] - learning_rate * v_hat / (np.sqrt(s_hat) + epsilon)
+            optimizers.update_parameters_with_adam_inplace(parameters, grads, v, s, t, learning_rate, beta1, beta2,
+                                                           epsilon)
     return parameters
 
 

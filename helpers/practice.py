@@ -27,7 +27,7 @@ import numbers
 
 import numpy as np
 
-from . import batchnorm, deep, dropout, optimizers, softmax
+from . import batchnorm, deep, layers, optimizers, softmax
 from .validation import as_matrix, positive_int, probability, rng_from
 
 
@@ -49,9 +49,7 @@ def forward_propagation(X, parameters: dict, bn_states, keep_prob=1.0, rng=None,
     one dropout_forward per hidden layer, in layer order. training=False: running statistics, no
     dropout (rng is not used and may be None). Returns (AL: (C, m), caches).
     """
-    L = batchnorm.bn_parameters(parameters)
-    if not isinstance(bn_states, (list, tuple)) or len(bn_states) != L - 1:
-        raise ValueError(f"bn_states must be a list of L - 1 = {L - 1} states, one per hidden layer.")
+    L = batchnorm.check_bn_network(parameters, bn_states)
     keep_prob = probability(keep_prob, "keep_prob")
     if training:
         rng = rng_from(rng, "rng")
@@ -60,29 +58,29 @@ def forward_propagation(X, parameters: dict, bn_states, keep_prob=1.0, rng=None,
     for l in range(1, L):
         W = parameters[f"W{l}"]
         Z = W @ A
-        Z_tilde, bn_cache = batchnorm.batchnorm_forward(Z, parameters[f"gamma{l}"], parameters[f"beta{l}"],
-                                                        bn_states[l - 1], training=training)
-        A_next = deep.relu(Z_tilde)
+        Z_tilde, bn_cache = layers.batchnorm_forward(Z, parameters[f"gamma{l}"], parameters[f"beta{l}"],
+                                                     bn_states[l - 1], training, momentum=0.9, eps=1e-5)
+        A_next = layers.relu(Z_tilde)
         D = None
         if training:
-            A_next, D = dropout.dropout_forward(A_next, keep_prob, rng)
+            A_next, D = layers.dropout_forward(A_next, keep_prob, rng)
         caches.append(((A, W), bn_cache, Z_tilde, D))
         A = A_next
-    ZL, linear_cache = deep.linear_forward(A, parameters[f"W{L}"], parameters[f"b{L}"])
+    ZL, linear_cache = layers.linear_forward(A, parameters[f"W{L}"], parameters[f"b{L}"])
     caches.append((linear_cache, ZL))
-    return softmax.softmax(ZL), caches
+    return layers.softmax(ZL), caches
 
 
 def l2_penalty(parameters: dict) -> float:
     """sum over the layers of ||W{l}||_F^2 (gamma, beta and b are not penalised)."""
-    return float(sum(np.sum(np.square(value)) for key, value in parameters.items() if key.startswith("W")))
+    return float(sum(np.square(value).sum() for key, value in parameters.items() if key.startswith("W")))
 
 
 def compute_cost(AL, Y, parameters: dict, lambd=0.0) -> float:
     """Softmax cross-entropy of the batch plus lambd / (2m) * sum_l ||W{l}||_F^2, as a float."""
     lambd = _non_negative(lambd, "lambd")
-    m = np.shape(Y)[1]
-    return softmax.compute_cost_softmax(AL, Y) + lambd / (2 * m) * l2_penalty(parameters)
+    penalty = lambd / (2 * np.shape(Y)[1]) * l2_penalty(parameters) if lambd else 0.0
+    return softmax.compute_cost_softmax(AL, Y) + penalty
 
 
 def backward_propagation(AL, Y, caches, keep_prob=1.0, lambd=0.0) -> dict:
@@ -102,12 +100,15 @@ def backward_propagation(AL, Y, caches, keep_prob=1.0, lambd=0.0) -> dict:
     linear_cache, _ = caches[L - 1]
     dA, dW, grads[f"db{L}"] = deep.linear_backward(softmax.softmax_backward(AL, Y), linear_cache)
     grads[f"dW{L}"] = dW + lambd / m * linear_cache[1]
+    shape = dA.shape
     for l in range(L - 1, 0, -1):
-        (A_prev, W), bn_cache, Z_tilde, D = _hidden_cache(caches[l - 1])
+        shape = _hidden_cache(caches[l - 1], l, shape)
+    for l in range(L - 1, 0, -1):
+        (A_prev, W), bn_cache, Z_tilde, D = caches[l - 1]
         if D is not None:
-            dA = dropout.dropout_backward(dA, D, keep_prob)
-        dZ_tilde = deep.relu_backward(dA, Z_tilde)
-        dZ, grads[f"dgamma{l}"], grads[f"dbeta{l}"] = batchnorm.batchnorm_backward(dZ_tilde, bn_cache)
+            dA = layers.dropout_backward(dA, D, keep_prob)
+        dZ_tilde = layers.relu_backward(dA, Z_tilde)
+        dZ, grads[f"dgamma{l}"], grads[f"dbeta{l}"] = layers.batchnorm_backward(dZ_tilde, bn_cache)
         grads[f"dW{l}"] = dZ @ A_prev.T / m + lambd / m * W
         dA = W.T @ dZ
     return grads
@@ -158,6 +159,7 @@ def train(X, Y, layer_dims, learning_rate0=0.01, decay_rate=0.0, lambd=0.0, keep
     if optimizer not in ("adam", "gd"):
         raise ValueError(f"optimizer must be 'adam' or 'gd', got {optimizer!r}.")
     num_epochs = positive_int(num_epochs, "num_epochs")
+    keep_prob, lambd = probability(keep_prob, "keep_prob"), _non_negative(lambd, "lambd")
     if batch_norm:
         parameters, bn_states = initialize(dims, seed=seed)
         forward, backward = forward_propagation, backward_propagation
@@ -179,7 +181,7 @@ def train(X, Y, layer_dims, learning_rate0=0.01, decay_rate=0.0, lambd=0.0, keep
                 grads = backward(AL, Y_batch, caches, keep_prob, lambd)
                 t += 1
                 if optimizer == "adam":
-                    parameters, v, s = optimizers.update_parameters_with_adam(parameters, grads, v, s, t, learning_rate)
+                    optimizers.update_parameters_with_adam_inplace(parameters, grads, v, s, t, learning_rate)
                 else:
                     parameters = {key: value - learning_rate * grads["d" + key] for key, value in parameters.items()}
             history["cost"].append(float(np.mean(batch_costs)))
@@ -205,20 +207,20 @@ def make_train_eval(X_train, Y_train, X_dev, y_dev, layer_dims, num_epochs=10, s
 # --- the network without batch norm (for the comparison) ---------------------------------------------
 
 def _forward_plain(X, parameters, bn_states, keep_prob=1.0, rng=None, training=True):
+    """train()'s network without batch norm; its inputs were checked by train (or _evaluate_plain)."""
     L = len(parameters) // 2
-    A = as_matrix(X, "X", rows=parameters["W1"].shape[1], what="(n_x, m)")
+    A = X
     caches = []
     for l in range(1, L):
-        A_prev = A
-        Z, _ = deep.linear_forward(A_prev, parameters[f"W{l}"], parameters[f"b{l}"])
-        A = deep.relu(Z)
+        Z, linear_cache = layers.linear_forward(A, parameters[f"W{l}"], parameters[f"b{l}"])
+        A = layers.relu(Z)
         D = None
         if training:
-            A, D = dropout.dropout_forward(A, keep_prob, rng)
-        caches.append(((A_prev, parameters[f"W{l}"], parameters[f"b{l}"]), Z, D))
-    ZL, linear_cache = deep.linear_forward(A, parameters[f"W{L}"], parameters[f"b{L}"])
+            A, D = layers.dropout_forward(A, keep_prob, rng)
+        caches.append((linear_cache, Z, D))
+    ZL, linear_cache = layers.linear_forward(A, parameters[f"W{L}"], parameters[f"b{L}"])
     caches.append((linear_cache, ZL))
-    return softmax.softmax(ZL), caches
+    return layers.softmax(ZL), caches
 
 
 def _backward_plain(AL, Y, caches, keep_prob=1.0, lambd=0.0):
@@ -226,18 +228,19 @@ def _backward_plain(AL, Y, caches, keep_prob=1.0, lambd=0.0):
     m = np.shape(Y)[1]
     grads = {}
     linear_cache, _ = caches[L - 1]
-    dA, dW, grads[f"db{L}"] = deep.linear_backward(AL - Y, linear_cache)
+    dA, dW, grads[f"db{L}"] = layers.linear_backward(AL - Y, linear_cache)
     grads[f"dW{L}"] = dW + lambd / m * linear_cache[1]
     for l in range(L - 1, 0, -1):
         linear_cache, Z, D = caches[l - 1]
         if D is not None:
-            dA = dA * D / keep_prob
-        dA, dW, grads[f"db{l}"] = deep.linear_backward(dA * (Z > 0), linear_cache)
+            dA = layers.dropout_backward(dA, D, keep_prob)
+        dA, dW, grads[f"db{l}"] = layers.linear_backward(layers.relu_backward(dA, Z), linear_cache)
         grads[f"dW{l}"] = dW + lambd / m * linear_cache[1]
     return grads
 
 
 def _evaluate_plain(parameters, bn_states, X, y):
+    X = as_matrix(X, "X", rows=parameters["W1"].shape[1], what="(n_x, m)")
     AL, _ = _forward_plain(X, parameters, None, training=False)
     return float(np.mean(np.argmax(AL, axis=0) == softmax.as_class_labels(y, name="y")))
 
@@ -245,13 +248,25 @@ def _evaluate_plain(parameters, bn_states, X, y):
 # --- validation -----------------------------------------------------------------------------------
 
 def _non_negative(value, name):
+    if type(value) is float and value >= 0:
+        return value
     if isinstance(value, bool) or not isinstance(value, numbers.Real) or value < 0:
         raise ValueError(f"{name} must be a non-negative number, got {value!r}.")
     return float(value)
 
 
-def _hidden_cache(cache):
-    if not isinstance(cache, (tuple, list)) or len(cache) != 4:
-        raise TypeError("a hidden layer's cache must be ((A_prev, W), bn_cache, Z_tilde, D), as forward_propagation "
-                        "returns it.")
-    return cache
+def _hidden_cache(cache, l, shape):
+    """Check hidden layer l's cache ((A_prev, W), (Z_hat, gamma, std), Z_tilde, D) for activations of `shape`;
+    returns A_prev's shape, that of the activations of the layer below."""
+    try:
+        (A_prev, W), (Z_hat, gamma, std), Z_tilde, D = cache
+        n, m = shape
+        fits = (W.shape == (n, A_prev.shape[0]) and A_prev.shape[1] == m and Z_hat.shape == Z_tilde.shape == shape
+                and gamma.shape == std.shape == (n, 1) and (D is None or D.shape == shape))
+    except (TypeError, ValueError, AttributeError):
+        raise TypeError(f"caches[{l - 1}], a hidden layer's cache, must be ((A_prev, W), bn_cache, Z_tilde, D) of "
+                        f"numpy arrays, as forward_propagation returns it.") from None
+    if not fits:
+        raise ValueError(f"caches[{l - 1}] does not fit a hidden layer of activations {shape}: A_prev "
+                         f"{A_prev.shape}, W {W.shape}, Z_tilde {Z_tilde.shape}, D {None if D is None else D.shape}.")
+    return A_prev.shape

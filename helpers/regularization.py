@@ -20,7 +20,7 @@ import numbers
 
 import numpy as np
 
-from . import deep
+from . import deep, layers
 from .data import train_dev_test_split
 from .validation import as_labels, as_matrix, parameters_dict, positive_int, rng_from
 
@@ -61,20 +61,8 @@ def L_model_backward_stable(AL, Y, caches) -> dict:
         raise TypeError("caches must be the non-empty list returned by L_model_forward, one cache per layer.")
     AL = as_matrix(AL, "AL", rows=1, what="(1, m)")
     Y = as_labels(Y, "Y", m=AL.shape[1])
-    L, m = len(caches), AL.shape[1]
-    grads = {}
-    dZ = AL - Y
-    for l in range(L, 0, -1):          # the same operations as deep.linear_activation_backward, without
-        A_prev, W, Z = _layer(caches, l)  # re-validating every array (this runs thousands of times)
-        if l < L:
-            dZ = dA * (Z > 0)
-        if dZ.shape != Z.shape:
-            raise ValueError(f"layer {l}: the gradient has shape {dZ.shape} but Z has {Z.shape}.")
-        grads[f"dW{l}"] = dZ @ A_prev.T / m
-        grads[f"db{l}"] = np.sum(dZ, axis=1, keepdims=True) / m
-        dA = W.T @ dZ
-        grads[f"dA{l - 1}"] = dA
-    return grads
+    deep.check_caches(caches, AL)
+    return layers.relu_layers_backward(AL - Y, caches)
 
 
 # --- bias and variance ----------------------------------------------------------------------------
@@ -131,7 +119,7 @@ def L_model_backward_with_regularization(AL, Y, caches, lambd) -> dict:
     grads = L_model_backward_stable(AL, Y, caches)
     m = np.shape(AL)[1]
     for l in range(1, len(caches) + 1):
-        grads[f"dW{l}"] = grads[f"dW{l}"] + lambd / m * _weights(caches, l)
+        grads[f"dW{l}"] += lambd / m * _weights(caches, l)
     return grads
 
 
@@ -148,7 +136,7 @@ def L_model_backward_with_l1(AL, Y, caches, lambd) -> dict:
     grads = L_model_backward_stable(AL, Y, caches)
     m = np.shape(AL)[1]
     for l in range(1, len(caches) + 1):
-        grads[f"dW{l}"] = grads[f"dW{l}"] + lambd / (2 * m) * np.sign(_weights(caches, l))
+        grads[f"dW{l}"] += lambd / (2 * m) * np.sign(_weights(caches, l))
     return grads
 
 
@@ -215,20 +203,10 @@ def should_stop(dev_errors, patience: int) -> bool:
     return min(errors[-patience:]) >= min(errors[:-patience])
 
 
-def _layer(caches, l):
-    """(A_prev, W, Z) of layer l from notebook 02's caches[l - 1] = ((A_prev, W, b), Z)."""
-    try:
-        (A_prev, W, _), Z = caches[l - 1]
-    except (TypeError, ValueError):
-        raise TypeError(f"caches[{l - 1}] must be layer {l}'s cache ((A_prev, W, b), Z), as L_model_forward "
-                        f"returns it.") from None
-    if not all(isinstance(x, np.ndarray) for x in (A_prev, W, Z)):
-        raise TypeError(f"caches[{l - 1}] must hold numpy arrays ((A_prev, W, b), Z).")
-    return A_prev, W, Z
-
-
 def _weights(caches, l):
-    return _layer(caches, l)[1]
+    """W{l} from notebook 02's caches[l - 1] = ((A_prev, W, b), Z), already checked by deep.check_caches."""
+    (_, W, _), _ = caches[l - 1]
+    return W
 
 
 def _non_negative(value, name: str) -> float:

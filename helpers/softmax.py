@@ -14,7 +14,7 @@ import numbers
 
 import numpy as np
 
-from . import deep
+from . import deep, layers
 from .validation import as_matrix, parameters_dict, positive_int
 
 
@@ -24,10 +24,7 @@ def softmax(Z):
     softmax(Z - c) = softmax(Z) for any constant c per column, and after subtracting the max the
     largest exponent is e^0 = 1: nothing overflows, and the denominator is at least 1.
     """
-    Z = as_matrix(Z, "Z", what="(C, m): one column of C scores per example")
-    shifted = Z - np.max(Z, axis=0, keepdims=True)
-    T = np.exp(shifted)
-    return T / np.sum(T, axis=0, keepdims=True)
+    return layers.softmax(as_matrix(Z, "Z", what="(C, m): one column of C scores per example"))
 
 
 def softmax_naive(Z):
@@ -76,7 +73,8 @@ def one_hot(labels, C: int):
 def _probabilities_and_labels(AL, Y):
     AL = as_matrix(AL, "AL", what="(C, m): one column of probabilities per example")
     Y = as_matrix(Y, "Y", rows=AL.shape[0], cols=AL.shape[1], what="(C, m) one-hot, like AL")
-    if not np.all((Y == 0) | (Y == 1)) or not np.allclose(Y.sum(axis=0), 1):
+    # one-hot: exactly m nonzero entries, and a 1 as the largest entry of every column
+    if np.count_nonzero(Y) != Y.shape[1] or not (Y.max(axis=0, initial=-np.inf) == 1).all():
         raise ValueError("Y must be one-hot: a single 1 in each column (use one_hot(labels, C)).")
     return AL, Y
 
@@ -116,14 +114,11 @@ def softmax_backward(AL, Y):
 def L_model_forward_softmax(X, parameters: dict):
     """[LINEAR -> RELU] * (L-1) -> LINEAR -> SOFTMAX. Returns (AL: (C, m), caches), caches[l-1] = ((A_prev, W, b), Z)."""
     L = parameters_dict(parameters)
-    A = as_matrix(X, "X", rows=parameters["W1"].shape[1], what="(n_x, m)")
-    caches = []
-    for l in range(1, L):
-        A, cache = deep.linear_activation_forward(A, parameters[f"W{l}"], parameters[f"b{l}"], "relu")
-        caches.append(cache)
-    ZL, linear_cache = deep.linear_forward(A, parameters[f"W{L}"], parameters[f"b{L}"])
+    X = as_matrix(X, "X", rows=parameters["W1"].shape[1], what="(n_x, m)")
+    A, caches = layers.relu_layers_forward(X, parameters, L)
+    ZL, linear_cache = layers.linear_forward(A, parameters[f"W{L}"], parameters[f"b{L}"])
     caches.append((linear_cache, ZL))
-    return softmax(ZL), caches
+    return layers.softmax(ZL), caches
 
 
 def L_model_backward_softmax(AL, Y, caches) -> dict:
@@ -131,18 +126,9 @@ def L_model_backward_softmax(AL, Y, caches) -> dict:
 
     dZ[L] = AL - Y, then linear_backward for layer L and ReLU layers L-1..1.
     """
-    if not isinstance(caches, (list, tuple)) or not caches:
-        raise TypeError("caches must be the non-empty list returned by L_model_forward_softmax.")
-    L = len(caches)
-    grads = {}
-    dZ = softmax_backward(AL, Y)
-    linear_cache, _ = caches[L - 1]
-    dA, grads[f"dW{L}"], grads[f"db{L}"] = deep.linear_backward(dZ, linear_cache)
-    grads[f"dA{L - 1}"] = dA
-    for l in range(L - 1, 0, -1):
-        dA, grads[f"dW{l}"], grads[f"db{l}"] = deep.linear_activation_backward(dA, caches[l - 1], "relu")
-        grads[f"dA{l - 1}"] = dA
-    return grads
+    AL, Y = _probabilities_and_labels(AL, Y)
+    deep.check_caches(caches, AL, made_by="L_model_forward_softmax")
+    return layers.relu_layers_backward(AL - Y, caches)
 
 
 def predict_softmax(parameters: dict, X):

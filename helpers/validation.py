@@ -17,6 +17,9 @@ def as_matrix(value, name: str, *, rows: int | None = None, cols: int | None = N
 
     rows, cols: required sizes (None: any). what: a reminder of the layout, e.g. "(n_x, m)".
     """
+    if type(value) is np.ndarray and value.dtype == np.float64 and value.ndim == 2 \
+            and (rows is None or value.shape[0] == rows) and (cols is None or value.shape[1] == cols):
+        return value                   # the common case, checked cheaply: training calls this a lot
     layout = f" {what}" if what else ""
     if isinstance(value, (str, bytes, dict, set)) or value is None:
         raise TypeError(f"{name} must be a 2-D numpy array{layout}, got {type(value).__name__}.")
@@ -46,6 +49,8 @@ def as_labels(Y, name: str, m: int | None = None) -> np.ndarray:
 
 def positive_int(value, name: str) -> int:
     """Return value as an int >= 1, or raise a clear error."""
+    if type(value) is int and value >= 1:
+        return value                   # the common case, without the slower checks of numbers.Integral
     if isinstance(value, bool) or not isinstance(value, numbers.Integral):
         raise TypeError(f"{name} must be a positive integer, got {value!r}.")
     if value < 1:
@@ -55,6 +60,8 @@ def positive_int(value, name: str) -> int:
 
 def probability(value, name: str, *, allow_zero: bool = False) -> float:
     """Return value as a float in (0, 1] (or [0, 1]), or raise a clear error."""
+    if type(value) is float and 0 < value <= 1:
+        return value                   # the common case, without the slower checks of numbers.Real
     if isinstance(value, bool) or not isinstance(value, numbers.Real):
         raise TypeError(f"{name} must be a number in (0, 1], got {value!r}.")
     low_ok = value >= 0 if allow_zero else value > 0
@@ -68,6 +75,9 @@ def parameters_dict(parameters, name: str = "parameters") -> int:
     """Check a {"W1", "b1", ..., "WL", "bL"} dict and return the number of layers L."""
     if not isinstance(parameters, dict):
         raise TypeError(f"{name} must be a dict with keys 'W1', 'b1', ..., got {type(parameters).__name__}.")
+    L = len(parameters) // 2
+    if _well_formed(parameters, L):
+        return L                       # the common case, checked cheaply: training calls this a lot
     L = sum(1 for key in parameters if key.startswith("W"))
     if L == 0:
         raise ValueError(f"{name} has no weight matrix: expected keys 'W1', 'b1', ..., got {sorted(parameters)}.")
@@ -83,6 +93,18 @@ def parameters_dict(parameters, name: str = "parameters") -> int:
                 f"W{l} must be (n[{l}], n[{l - 1}])."
             )
     return L
+
+
+def _well_formed(parameters: dict, L: int) -> bool:
+    """True if parameters holds exactly W1, b1, ..., WL, bL as float64 arrays of chained shapes."""
+    n_prev = None
+    for l in range(1, L + 1):
+        W, b = parameters.get(f"W{l}"), parameters.get(f"b{l}")
+        if not (type(W) is np.ndarray and type(b) is np.ndarray and W.dtype == b.dtype == np.float64
+                and W.ndim == 2 and b.shape == (W.shape[0], 1) and n_prev in (None, W.shape[1])):
+            return False
+        n_prev = W.shape[0]
+    return L > 0 and len(parameters) == 2 * L
 
 
 def rng_from(seed_or_rng, name: str = "rng") -> np.random.Generator:

@@ -10,10 +10,13 @@ def test_training_benchmark_runs_the_same_work_for_each_library():
     sys.path.insert(0, str(ROOT / "benchmarks"))
     import training
     results = training.main(["--epochs", "2", "--repeats", "1"])
-    ours = results["ours (helpers.deep, numpy)"]
-    sklearn = results["scikit-learn MLPClassifier"]
-    assert ours[0] > 0 and sklearn[0] > 0
-    assert 0.5 < ours[1] <= 1.0 and 0.5 < sklearn[1] <= 1.0      # both actually learned
+    sgd, adam = results["sgd"], results["softmax-adam"]
+    for rows, ours in ((sgd, "ours (helpers.deep, numpy)"), (adam, "ours (Adam in place)")):
+        assert rows[ours][0] > 0 and rows["scikit-learn MLPClassifier"][0] > 0
+        assert 0.5 < rows[ours][1] <= 1.0 and 0.5 < rows["scikit-learn MLPClassifier"][1] <= 1.0  # both learned
+    # the in-place and the returning Adam train the same network to the same accuracy
+    assert adam["ours (returning Adam)"][1] == adam["ours (Adam in place)"][1]
+    assert adam["matrix products only (floor)"][0] > 0
 
 
 def test_workbook_benchmark_has_a_help():

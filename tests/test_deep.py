@@ -235,3 +235,10 @@ def test_bad_input_raises_a_clear_error(call, error, phrase):
     with pytest.raises(error) as info:
         call()
     assert phrase in str(info.value), str(info.value)
+
+
+def test_activations_work_on_numbers_and_arrays():
+    """sigmoid and relu take numbers, 0-d arrays and lists as well as matrices (notebook 02 calls them on numbers)."""
+    assert deep.sigmoid(0.0) == 0.5 and deep.sigmoid(np.array(0.0)) == 0.5
+    np.testing.assert_allclose(deep.sigmoid([-2.0, 0.0, 2.0]), [0.11920292202211755, 0.5, 0.8807970779778823])
+    assert deep.relu(-2.0) == 0.0 and deep.relu(3.0) == 3.0

@@ -127,6 +127,47 @@ def test_updates_validate_their_inputs():
         opt.initialize_velocity([])
 
 
+@pytest.mark.parametrize("name, extra", [("momentum", (0.8, 0.05)), ("rmsprop", (0.99, 0.05, 1e-6)),
+                                         ("adam", (3, 0.02, 0.8, 0.99, 1e-6))])
+def test_inplace_twins_update_the_same_arrays_to_the_returned_values(name, extra):
+    """update_parameters_with_X_inplace gives the numbers of update_parameters_with_X, in the arrays it was given;
+    update_parameters_with_X leaves its arguments unchanged."""
+    parameters, grads = _parameters(), _grads(_parameters())
+    rng = np.random.default_rng(7)
+    moments = [{k: rng.uniform(0.1, 1, g.shape) for k, g in grads.items()} for _ in range(2 if name == "adam" else 1)]
+    before = [{k: v.copy() for k, v in d.items()} for d in (parameters, *moments)]
+    returning = getattr(opt, f"update_parameters_with_{name}")(parameters, grads, *moments, *extra)
+    for original, copy in zip((parameters, *moments), before):
+        assert all(np.array_equal(original[k], copy[k]) for k in copy)          # arguments unchanged
+    arrays = [dict(d) for d in (parameters, *moments)]
+    inplace = getattr(opt, f"update_parameters_with_{name}_inplace")(parameters, grads, *moments, *extra)
+    for updated, given, expected in zip(inplace, (parameters, *moments), returning):
+        assert updated is given                                                 # the same dicts ...
+        for key in expected:
+            np.testing.assert_array_equal(updated[key], expected[key])          # ... with the returned numbers
+    for d, d_arrays in zip((parameters, *moments), arrays):
+        assert all(d[k] is d_arrays[k] for k in d)                              # ... in the same arrays
+
+
+def test_inplace_updates_refuse_what_they_cannot_update_in_place():
+    parameters, grads = _parameters(), _grads(_parameters())
+    v, s = opt.initialize_adam(parameters)
+    with pytest.raises(TypeError, match="float64"):
+        opt.update_parameters_with_adam_inplace({**parameters, "W1": parameters["W1"].tolist()}, grads, v, s, 1)
+    with pytest.raises(TypeError, match=r"s\['dW2'\]"):
+        opt.update_parameters_with_adam_inplace(parameters, grads, v, {**s, "dW2": np.zeros((3, 1))}, 1)
+    with pytest.raises(ValueError, match=r"grads\['db1'\]"):
+        opt.update_parameters_with_momentum_inplace(parameters, {**grads, "db1": np.zeros(3)}, v, 0.9, 0.1)
+    with pytest.raises(KeyError, match="dW2"):
+        opt.update_parameters_with_rmsprop_inplace(parameters, {"dW1": grads["dW1"]}, s, 0.9, 0.1)
+
+
+def test_mini_batches_lie_contiguously_in_memory():
+    X, Y = np.arange(40.0).reshape(4, 10), np.arange(10.0)[None, :]
+    for X_batch, Y_batch in opt.random_mini_batches(X, Y, 4, seed=0):
+        assert X_batch.flags.f_contiguous and Y_batch.flags.f_contiguous
+
+
 # --- learning-rate decay ------------------------------------------------------------------------------------------
 
 def test_learning_rate_decay_formulas():

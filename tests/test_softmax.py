@@ -174,3 +174,17 @@ def test_confusion_matrix():
     assert counts.sum() == 5 and counts.dtype == np.int64
     with pytest.raises(ValueError, match="labels"):
         sm.confusion_matrix(np.array([[0, 1]]), np.array([[0]]), 2)
+
+
+def test_backward_checks_its_caches_once_with_clear_errors():
+    X = np.random.default_rng(0).standard_normal((4, 6))
+    Y = sm.one_hot(np.arange(6) % 3, 3)
+    parameters = deep.initialize_parameters_deep([4, 5, 3], seed=0)
+    AL, caches = sm.L_model_forward_softmax(X, parameters)
+    with pytest.raises(ValueError, match="same call"):
+        sm.L_model_backward_softmax(AL[:2], sm.one_hot(np.arange(6) % 2, 2), caches)
+    with pytest.raises(ValueError, match="layer 2"):
+        sm.L_model_backward_softmax(AL, Y, [caches[0], ((caches[0][0][0], caches[1][0][1], caches[1][0][2]),
+                                                        caches[1][1])])
+    with pytest.raises(TypeError, match=r"caches\[0\]"):
+        sm.L_model_backward_softmax(AL, Y, [("not", "a", "cache"), caches[1]])
