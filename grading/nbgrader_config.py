@@ -9,13 +9,16 @@ from nbgrader.preprocessors import (
     AssignLatePenalties,
     CheckCellMetadata,
     ClearHiddenTests,
+    DeduplicateIds,
     GetGrades,
     IgnorePattern,
     LimitOutput,
+    OverwriteCells,
+    OverwriteKernelspec,
     SaveAutoGrades,
 )
 
-from grading.preprocessors import GradingExecute, HideTestInternals, StderrToStdout
+from grading.preprocessors import ClearRunOutputs, GradingExecute, HideTestInternals, StderrToStdout
 
 c = get_config()  # noqa: F821 (provided by the config loader)
 
@@ -28,6 +31,17 @@ c.ExecutePreprocessor.timeout = 120
 # A deleted test cell is put back from the gradebook (and then scores what it scores),
 # instead of being skipped silently.
 c.OverwriteCells.add_missing_cells = True
+
+# nbgrader's default sanitizing, except that the cells grading does not run (demonstrations
+# and challenges, see grading/cellplan.py) keep the student's outputs for the feedback: the
+# outputs are cleared after the test cells are restored, on the notebook that will run.
+c.Autograde.sanitize_preprocessors = [
+    DeduplicateIds,
+    OverwriteKernelspec,
+    OverwriteCells,
+    ClearRunOutputs,
+    CheckCellMetadata,
+]
 
 # nbgrader's default autograde pipeline, with our Execute and with StderrToStdout so that
 # a warning on stderr does not zero a passing test cell. StderrToStdout comes after

@@ -3,6 +3,10 @@
 * :class:`GradingExecute` - nbgrader's ``Execute`` on the grading interpreter's kernel,
   with a whole-notebook time limit, and a kernel that dies or ignores interrupts costing
   the affected cells (with the reason in their output) instead of the whole submission.
+  It does not run the demonstrations and challenges that no running cell needs
+  (:mod:`grading.cellplan`).
+* :class:`ClearRunOutputs` - autograde's sanitizing: nbgrader's ``ClearOutput`` for the
+  cells that will run; the others keep the student's outputs, for the feedback.
 * :class:`StderrToStdout` - autograde: a warning on stderr must not zero a passing test.
 * :class:`HideTestInternals` - feedback: failures of graded test cells are shown as
   ``ename: evalue`` only, and no output line may quote hidden test code.
@@ -16,9 +20,10 @@ from time import monotonic
 from nbclient.exceptions import CellTimeoutError, DeadKernelError
 from nbformat import NotebookNode
 from nbgrader import utils
-from nbgrader.preprocessors import Execute, NbGraderPreprocessor
+from nbgrader.preprocessors import ClearOutput, Execute, NbGraderPreprocessor
 from traitlets import Bool, Integer, Unicode
 
+from .cellplan import plan_cells
 from .kernels import GradingKernelManager
 
 #: ``ename`` of the error outputs that GradingExecute writes into cells it had to stop or
@@ -85,6 +90,9 @@ class GradingExecute(Execute):
     * ``kill_leftover_processes``: when the kernel has shut down, kill every process this
       process still has below it (a daemon started by a submission). For the grading
       worker only: in a Jupyter server it would kill the user's other kernels.
+
+    Cells tagged ``demo`` or ``challenge`` that no running cell needs are not run
+    (:meth:`skips`); they keep whatever outputs they have.
     """
 
     notebook_timeout = Integer(
@@ -99,9 +107,11 @@ class GradingExecute(Execute):
         super().__init__(*args, **kwargs)
         self._halted = ""
         self._deadline = None
+        self._plan = None
 
     def preprocess(self, nb, resources=None, km=None):
         self._halted = ""
+        self._plan = plan_cells(nb)
         self._deadline = monotonic() + self.notebook_timeout if self.notebook_timeout else None
         try:
             return super().preprocess(nb, resources, km)
@@ -122,9 +132,16 @@ class GradingExecute(Execute):
         if process is not None and process.poll() is None:
             kill_tree(process.pid)
 
+    def skips(self, cell, index):
+        """True for a cell that grading does not run: a demonstration or challenge that no
+        running cell needs (see :func:`grading.cellplan.plan_cells`)."""
+        return self._plan is not None and self._plan.skips(index)
+
     def preprocess_cell(self, cell, resources, index):
         if cell.cell_type != "code" or not cell.source.strip():
             return super().preprocess_cell(cell, resources, index)
+        if self.skips(cell, index):
+            return cell, resources
         left = self._time_left()
         if not self._halted and left is not None:
             if left < 1:
@@ -160,6 +177,23 @@ class GradingExecute(Execute):
                         output.evalue = f"stopped at the notebook's time limit of {self.notebook_timeout} s"
                         output.traceback = [f"{TIMEOUT}: {output.evalue}"]
         return cell, resources
+
+
+class ClearRunOutputs(ClearOutput):
+    """nbgrader's ``ClearOutput`` (autograde's sanitizing), except for the cells that
+    :class:`GradingExecute` will not run: those keep the student's outputs, which the
+    feedback then shows. Runs after ``OverwriteCells``, on the notebook that will be
+    executed, so that both make the same :func:`~grading.cellplan.plan_cells` decision.
+    """
+
+    def preprocess(self, nb, resources):
+        self._plan = plan_cells(nb)
+        return super().preprocess(nb, resources)
+
+    def preprocess_cell(self, cell, resources, index):
+        if self._plan.skips(index):
+            return cell, resources
+        return super().preprocess_cell(cell, resources, index)
 
 
 class StderrToStdout(NbGraderPreprocessor):

@@ -1,4 +1,5 @@
-"""Plain-text tables for the terminal."""
+"""Plain-text tables and progress lines for the terminal."""
+import time
 
 
 def format_table(headers, rows):
@@ -19,6 +20,39 @@ def format_points(score, max_score):
     def number(value):
         return "-" if value is None else f"{value:g}"
     return f"{number(score)} / {number(max_score)}"
+
+
+def format_duration(seconds):
+    """``'1 h 05 min'``, ``'4 min 10 s'`` or ``'25 s'``."""
+    seconds = int(round(seconds))
+    hours, rest = divmod(seconds, 3600)
+    if hours:
+        return f"{hours} h {rest // 60:02d} min"
+    return f"{rest // 60} min {rest % 60:02d} s" if rest >= 60 else f"{rest} s"
+
+
+class Progress:
+    """Where a grading run of ``total`` submissions stands: ``[done/total, ETA left]``.
+
+    The time left is the remaining submissions at the pace of those graded so far (wall
+    time since the start over the number graded, so parallel workers are counted in);
+    submissions skipped as unchanged cost nothing and do not set the pace.
+    """
+
+    def __init__(self, total, clock=time.monotonic):
+        self.total, self.clock = total, clock
+        self.start = clock()
+        self.done = self.graded = 0
+
+    def step(self, result):
+        """Count ``result`` (a :class:`grading.pipeline.GradeResult`); returns the prefix."""
+        self.done += 1
+        self.graded += not result.skipped
+        text = f"[{self.done:>{len(str(self.total))}}/{self.total}"
+        left = self.total - self.done
+        if left and self.graded:
+            text += f", about {format_duration((self.clock() - self.start) / self.graded * left)} left"
+        return text + "]"
 
 
 def grading_table(results):

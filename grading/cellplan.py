@@ -1,0 +1,168 @@
+"""Which cells of a notebook grading runs: everything but the demonstrations no grade needs.
+
+The source notebooks tag their pure demonstrations (training runs, sweeps, plots, the
+measurements behind the lesson's claims) ``demo``, and the optional 0-point challenges
+``challenge``. Grading (autograde and ``python -m grading validate``) does not run those
+cells, unless a cell that does run needs a name that only they define: a student's answer
+that reads a demonstration's variable still gets it. Every other cell runs, the cells a
+student added included.
+
+The dependencies are found statically, per cell (after IPython's syntax, ``%magics`` and
+``!commands``, is turned into Python):
+
+* the names a cell *defines* at top level (assignments, ``def``, ``class``, ``import``,
+  ``for`` targets, ``global`` assignments in its functions);
+* the names it *uses* at once: top-level reads (and reads in comprehensions and class
+  bodies) of names that no earlier statement of the same cell defined;
+* the names it uses *later*: global reads inside its functions and lambdas, which run
+  whenever they are called, so a definition anywhere in the notebook may be the one
+  they see.
+
+A skippable cell runs when it defines a name that a running cell after it uses at once,
+or that a running cell anywhere uses later; a cell that reaches the namespace
+dynamically (``eval``, ``exec``, ``globals()``, ``get_ipython()``, ``__main__``, magics...)
+makes every skippable cell before it run (anywhere, when that happens inside a function).
+The rule is applied until nothing changes, since a cell that runs brings its own needs.
+This errs towards running cells: a cell run that was not needed costs time, never points.
+"""
+import ast
+import symtable
+from dataclasses import dataclass, field
+
+DEMO_TAG = "demo"
+CHALLENGE_TAG = "challenge"
+#: Cells with one of these tags are not run by grading (unless a running cell needs them).
+SKIP_TAGS = frozenset({DEMO_TAG, CHALLENGE_TAG})
+
+#: Names through which code reaches the notebook's namespace without naming the variable.
+DYNAMIC_NAMES = frozenset({
+    "eval", "exec", "globals", "locals", "vars", "get_ipython", "__import__", "__main__",
+    "__builtins__", "__builtin__", "builtins",
+})
+
+#: Nested scopes that run when their cell runs (their reads are "at once").
+_IMMEDIATE_SCOPES = frozenset({"listcomp", "setcomp", "dictcomp"})
+
+
+def tags(cell):
+    """The cell's tags (``cell.metadata.tags``), as a set."""
+    return set(cell.get("metadata", {}).get("tags", []) or [])
+
+
+def is_skippable(cell):
+    """A code cell tagged ``demo`` or ``challenge`` that is neither graded nor locked.
+
+    Graded cells (answers with points, tests) and locked cells (the set-up) always run,
+    whatever tags a submission gives them.
+    """
+    if cell.get("cell_type") != "code" or not (tags(cell) & SKIP_TAGS):
+        return False
+    nbgrader = cell.get("metadata", {}).get("nbgrader", {}) or {}
+    return not nbgrader.get("grade") and not nbgrader.get("locked")
+
+
+@dataclass
+class CellNames:
+    """What one cell defines and reads (see the module's docstring)."""
+
+    defines: set = field(default_factory=set)
+    uses: set = field(default_factory=set)       # at once, from earlier cells
+    uses_later: set = field(default_factory=set)  # when its functions are called
+    dynamic: bool = False                         # reaches the namespace by other means, at once
+    dynamic_later: bool = False                   # ... inside its functions
+
+
+def python_source(source):
+    """``source`` with IPython's syntax (magics, ``!shell``) turned into plain Python."""
+    from IPython.core.inputtransformer2 import TransformerManager
+
+    return TransformerManager().transform_cell(source)
+
+
+def _scope_reads(table, names, later):
+    """Add the global reads of ``table``'s nested scopes to ``names`` (at once) or ``later``."""
+    for child in table.get_children():
+        deferred = child.get_type() == "function" and child.get_name() not in _IMMEDIATE_SCOPES
+        target = later if deferred else names
+        for symbol in child.get_symbols():
+            if symbol.is_referenced() and symbol.is_global():
+                target.add(symbol.get_name())
+        _scope_reads(child, later if deferred else names, later)
+
+
+def _scope_global_stores(table, names):
+    """Add the names that functions of ``table`` assign through a ``global`` statement."""
+    for child in table.get_children():
+        for symbol in child.get_symbols():
+            if symbol.is_declared_global() and symbol.is_assigned():
+                names.add(symbol.get_name())
+        _scope_global_stores(child, names)
+
+
+def cell_names(source):
+    """The :class:`CellNames` of a code cell's source. A cell that does not compile
+    defines and reads nothing (it stops at its ``SyntaxError``)."""
+    result = CellNames()
+    try:
+        tree = ast.parse(python_source(source))
+    except (SyntaxError, ValueError):
+        return result
+    for statement in tree.body:
+        try:
+            table = symtable.symtable(ast.unparse(statement), "<cell>", "exec")
+        except (SyntaxError, ValueError):
+            return result  # e.g. `return` outside a function: the cell stops here
+        reads, later = set(), set()
+        for symbol in table.get_symbols():
+            if symbol.is_referenced():
+                reads.add(symbol.get_name())
+        _scope_reads(table, reads, later)
+        result.uses |= reads - result.defines
+        result.uses_later |= later
+        result.dynamic |= bool(reads & DYNAMIC_NAMES)
+        result.dynamic_later |= bool(later & DYNAMIC_NAMES)
+        for symbol in table.get_symbols():
+            if symbol.is_assigned() or symbol.is_imported() or symbol.is_namespace():
+                result.defines.add(symbol.get_name())
+        _scope_global_stores(table, result.defines)
+    result.dynamic |= "__main__" in result.defines
+    return result
+
+
+@dataclass
+class CellPlan:
+    """What grading runs of one notebook: the indices of the cells it skips, and for each
+    skippable cell that must run anyway, why (the names a running cell needs from it,
+    or ``"dynamic"``)."""
+
+    skipped: set
+    needed: dict
+
+    def skips(self, index):
+        return index in self.skipped
+
+
+def plan_cells(nb):
+    """The :class:`CellPlan` of ``nb`` (a notebook node, or anything with ``cells``)."""
+    cells = list(nb.cells)
+    skippable = {i for i, cell in enumerate(cells) if is_skippable(cell)}
+    names = {i: cell_names(cell.source) for i, cell in enumerate(cells)
+             if cell.get("cell_type") == "code"}
+    needed = {}
+    changed = True
+    while changed:
+        changed = False
+        running = [i for i in names if i not in skippable or i in needed]
+        later = set().union(*(names[i].uses_later for i in running))
+        dynamic_later = any(names[i].dynamic_later for i in running)
+        wanted, dynamic = set(), False  # needs of the running cells after the current one
+        for i in sorted(names, reverse=True):
+            if i in skippable and i not in needed:
+                why = names[i].defines & (wanted | later)
+                if why or dynamic or dynamic_later:
+                    needed[i] = sorted(why) or ["dynamic"]
+                    changed = True
+            if i not in skippable or i in needed:
+                wanted |= names[i].uses
+                dynamic |= names[i].dynamic
+    return CellPlan(skippable - set(needed), needed)
