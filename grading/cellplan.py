@@ -27,7 +27,8 @@ This errs towards running cells: a cell run that was not needed costs time, neve
 """
 import ast
 import symtable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from functools import lru_cache
 
 DEMO_TAG = "demo"
 CHALLENGE_TAG = "challenge"
@@ -61,22 +62,28 @@ def is_skippable(cell):
     return not nbgrader.get("grade") and not nbgrader.get("locked")
 
 
-@dataclass
+@dataclass(frozen=True)
 class CellNames:
     """What one cell defines and reads (see the module's docstring)."""
 
-    defines: set = field(default_factory=set)
-    uses: set = field(default_factory=set)       # at once, from earlier cells
-    uses_later: set = field(default_factory=set)  # when its functions are called
-    dynamic: bool = False                         # reaches the namespace by other means, at once
-    dynamic_later: bool = False                   # ... inside its functions
+    defines: frozenset = frozenset()
+    uses: frozenset = frozenset()        # at once, from earlier cells
+    uses_later: frozenset = frozenset()  # when its functions are called
+    dynamic: bool = False                # reaches the namespace by other means, at once
+    dynamic_later: bool = False          # ... inside its functions
 
 
-def python_source(source):
-    """``source`` with IPython's syntax (magics, ``!shell``) turned into plain Python."""
-    from IPython.core.inputtransformer2 import TransformerManager
+def parse_cell(source):
+    """``(python, module)``: a code cell's source as Python (IPython's syntax, magics and
+    ``!shell``, turned into Python where plain Python does not parse: that is slow) and its
+    ``ast.Module``."""
+    try:
+        return source, ast.parse(source)
+    except SyntaxError:
+        from IPython.core.inputtransformer2 import TransformerManager
 
-    return TransformerManager().transform_cell(source)
+        python = TransformerManager().transform_cell(source)
+        return python, ast.parse(python)
 
 
 def _scope_reads(table, names, later):
@@ -99,34 +106,43 @@ def _scope_global_stores(table, names):
         _scope_global_stores(child, names)
 
 
+def _statements(python, tree):
+    """The source text of each top-level statement (whole lines, decorators included)."""
+    lines = python.splitlines(keepends=True)
+    for statement in tree.body:
+        first = min([statement.lineno] + [d.lineno for d in getattr(statement, "decorator_list", [])])
+        yield "".join(lines[first - 1:statement.end_lineno])
+
+
+@lru_cache(maxsize=4096)
 def cell_names(source):
     """The :class:`CellNames` of a code cell's source. A cell that does not compile
     defines and reads nothing (it stops at its ``SyntaxError``)."""
-    result = CellNames()
+    defines, uses, later, dynamic, dynamic_later = set(), set(), set(), False, False
     try:
-        tree = ast.parse(python_source(source))
+        python, tree = parse_cell(source)
     except (SyntaxError, ValueError):
-        return result
-    for statement in tree.body:
+        return CellNames()
+    for text in _statements(python, tree):
         try:
-            table = symtable.symtable(ast.unparse(statement), "<cell>", "exec")
+            table = symtable.symtable(text, "<cell>", "exec")
         except (SyntaxError, ValueError):
-            return result  # e.g. `return` outside a function: the cell stops here
-        reads, later = set(), set()
+            break  # e.g. `return` outside a function: the cell stops here
+        reads, reads_later = set(), set()
         for symbol in table.get_symbols():
             if symbol.is_referenced():
                 reads.add(symbol.get_name())
-        _scope_reads(table, reads, later)
-        result.uses |= reads - result.defines
-        result.uses_later |= later
-        result.dynamic |= bool(reads & DYNAMIC_NAMES)
-        result.dynamic_later |= bool(later & DYNAMIC_NAMES)
+        _scope_reads(table, reads, reads_later)
+        uses |= reads - defines
+        later |= reads_later
+        dynamic |= bool(reads & DYNAMIC_NAMES)
+        dynamic_later |= bool(reads_later & DYNAMIC_NAMES)
         for symbol in table.get_symbols():
             if symbol.is_assigned() or symbol.is_imported() or symbol.is_namespace():
-                result.defines.add(symbol.get_name())
-        _scope_global_stores(table, result.defines)
-    result.dynamic |= "__main__" in result.defines
-    return result
+                defines.add(symbol.get_name())
+        _scope_global_stores(table, defines)
+    dynamic |= "__main__" in defines
+    return CellNames(frozenset(defines), frozenset(uses), frozenset(later), dynamic, dynamic_later)
 
 
 @dataclass

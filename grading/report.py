@@ -34,24 +34,31 @@ def format_duration(seconds):
 class Progress:
     """Where a grading run of ``total`` submissions stands: ``[done/total, ETA left]``.
 
-    The time left is the remaining submissions at the pace of those graded so far (wall
-    time since the start over the number graded, so parallel workers are counted in);
+    The time left is the remaining submissions at the pace of those graded so far,
+    measured from the first one graded (what comes before it, such as preparing each
+    assignment once, does not repeat), so that parallel workers are counted in;
     submissions skipped as unchanged cost nothing and do not set the pace.
     """
 
     def __init__(self, total, clock=time.monotonic):
         self.total, self.clock = total, clock
         self.start = clock()
+        self.first = None
         self.done = self.graded = 0
 
     def step(self, result):
         """Count ``result`` (a :class:`grading.pipeline.GradeResult`); returns the prefix."""
         self.done += 1
-        self.graded += not result.skipped
+        now = self.clock()
+        if not result.skipped:
+            self.graded += 1
+            if self.first is None:
+                self.first = now
         text = f"[{self.done:>{len(str(self.total))}}/{self.total}"
         left = self.total - self.done
         if left and self.graded:
-            text += f", about {format_duration((self.clock() - self.start) / self.graded * left)} left"
+            pace = (now - self.first) / (self.graded - 1) if self.graded > 1 else now - self.start
+            text += f", about {format_duration(pace * left)} left"
         return text + "]"
 
 

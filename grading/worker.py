@@ -97,6 +97,10 @@ def _private_config(layout, spec):
     config.GradingKernelSpecManager.memory_limit = limits["memory"]
     config.GradingKernelSpecManager.file_size_limit = limits["file_size"]
     config.GradingKernelSpecManager.sandbox_writes = bool(limits.get("sandbox"))
+    # The grading command saves the grades into the real gradebook (the parent's merge);
+    # saving them into the private one too would only cost time.
+    config.SaveAutoGrades.enabled = False
+    config.AssignLatePenalties.enabled = False
     return config
 
 

@@ -1,7 +1,6 @@
 """Grading runs only what grades depend on (grading/cellplan.py): the source notebooks' demo
 cells are never needed by an answer or test cell, the solutions get full marks without them,
 and a student whose code does need one still gets it run."""
-import shutil
 from pathlib import Path
 
 import nbformat
@@ -172,3 +171,68 @@ def test_the_solution_gets_full_marks_with_the_demo_cells_skipped(path, tmp_path
     failed = {c.grade_id: c.message for c in report.checks if not c.passed}
     assert report.checks and not failed, failed
     assert sum(c.score for c in report.checks) == sum(c.points for c in report.checks)
+
+
+# -- through the whole pipeline (the fixture course, with a demonstration added) -----------
+
+DEMO_OUTPUT = "relu: [0. 0. 0. 1. 2.]"
+
+
+@pytest.fixture(scope="module")
+def graded_with_demo(tmp_path_factory):
+    """The fixture notebook with a demo cell after test_relu, graded for alice (the solution,
+    with her own output in the demo cell) and frank (his softmax reads the demo's variable)."""
+    from grading.course import find_submissions
+    from grading.pipeline import Grader
+
+    root = tmp_path_factory.mktemp("demo-course")
+    source = fixture.build_notebook()
+    index = source.cells.index(cell(source, "test_relu")) + 1
+    source.cells.insert(index, demo('demo_inputs = np.linspace(-2.0, 2.0, 5)\nprint("relu:", relu(demo_inputs))'))
+    (root / "notebooks").mkdir()
+    path = root / "notebooks" / f"{NAME}.ipynb"
+    nbformat.write(source, str(path))
+    grader = Grader(root / "course")
+    released = grader.release({NAME: path})[NAME]
+
+    alice = read_nb(path)
+    alice.cells[index].outputs = [nbformat.v4.new_output("stream", name="stdout", text="alice's own run\n")]
+    alice.cells[index].execution_count = 7
+    frank = read_nb(path)
+    softmax = cell(frank, "softmax")
+    softmax.source = softmax.source.replace(fixture.STABLE_SOFTMAX_LINE,
+                                            fixture.STABLE_SOFTMAX_LINE + " + 0 * demo_inputs.sum()")
+    for student, nb in {"alice": alice, "frank": frank}.items():
+        folder = root / "subs" / student / NAME
+        folder.mkdir(parents=True)
+        nbformat.write(nb, str(folder / f"{NAME}.ipynb"))
+    results = {r.student: r for r in grader.autograde_all(find_submissions(root / "subs"))}
+    feedback = grader.feedback()
+    autograded = {s: read_nb(grader.layout.autograded_notebook(s, NAME)) for s in results}
+    return {"index": index, "released": read_nb(released), "results": results,
+            "feedback": feedback, "autograded": autograded}
+
+
+@pytest.mark.slow
+def test_the_released_notebook_keeps_the_demo_tag(graded_with_demo):
+    released = graded_with_demo["released"].cells[graded_with_demo["index"]]
+    assert DEMO_TAG in released.metadata.tags and "demo_inputs" in released.source
+
+
+@pytest.mark.slow
+def test_a_skipped_demo_cell_keeps_the_students_own_output_in_the_feedback(graded_with_demo):
+    result = graded_with_demo["results"]["alice"]
+    assert (result.score, result.max_score) == (TOTAL, TOTAL)
+    demo_cell = graded_with_demo["autograded"]["alice"].cells[graded_with_demo["index"]]
+    assert [o.get("text") for o in demo_cell.outputs] == ["alice's own run\n"]     # not run again
+    assert demo_cell.execution_count == 7
+    html = Path(graded_with_demo["feedback"]["alice", NAME]).read_text()
+    assert "alice&#39;s own run" in html or "alice's own run" in html
+
+
+@pytest.mark.slow
+def test_a_demo_cell_that_the_students_answer_needs_is_run(graded_with_demo):
+    result = graded_with_demo["results"]["frank"]
+    assert (result.score, result.max_score) == (TOTAL, TOTAL)
+    demo_cell = graded_with_demo["autograded"]["frank"].cells[graded_with_demo["index"]]
+    assert DEMO_OUTPUT in "".join(o.get("text", "") for o in demo_cell.outputs)
