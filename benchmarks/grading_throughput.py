@@ -9,7 +9,9 @@ The class mixes correct submissions (the solution), blank ones (the released stu
 version) and buggy ones (the solution with the typical mistakes of grading/demo.py, carol's),
 in the pattern correct, blank, correct, buggy. Each run grades the whole class into a fresh
 course with the default limits, through ``Grader.autograde_all`` (what ``python -m grading
-autograde`` runs); the release is not timed, and the fork server is started before timing.
+autograde`` runs); the release is not timed, the fork server is started before timing, and
+preparing each assignment (its private-course template, built once per assignment and source
+version) is timed apart: the projection for a class counts it once.
 The scores are checked: correct full marks, blank 0, buggy exactly the points that
 ``EXPECTED_FAILURES`` leaves. Run it on an otherwise idle machine: it measures wall time.
 """
@@ -89,7 +91,8 @@ def expected_scores(sources):
 
 
 def grade_class(sources, submissions, jobs, scratch, progress=False):
-    """Grade the class in a fresh course; returns (seconds, results)."""
+    """Grade the class in a fresh course; returns (seconds preparing the assignments,
+    seconds grading, results)."""
     from grading.course import find_submissions
     from grading.pipeline import Grader
     from grading.report import Progress
@@ -97,6 +100,9 @@ def grade_class(sources, submissions, jobs, scratch, progress=False):
     course = Path(tempfile.mkdtemp(prefix=f"course-{jobs}-", dir=scratch))
     grader = Grader(course, jobs=jobs)
     grader.release(sources)
+    start = time.perf_counter()
+    grader.prepare(sources)
+    preparing = time.perf_counter() - start
     found = find_submissions(submissions)
     start = time.perf_counter()
     tracker = Progress(len(found))
@@ -111,7 +117,7 @@ def grade_class(sources, submissions, jobs, scratch, progress=False):
     problems = [f"{r.student}/{r.assignment}: {r.status}" for r in results if not r.graded]
     if problems:
         sys.exit("grading failed:\n" + "\n".join(problems))
-    return seconds, results
+    return preparing, seconds, results
 
 
 def warm_up(sources, released, scratch):
@@ -159,9 +165,10 @@ def main(argv=None):
 
         rows, expected, wrong = [], expected_scores(sources), []
         for jobs in jobs_list:
-            seconds, results = grade_class(sources, submissions, jobs, scratch, args.progress)
-            rows.append((jobs, seconds, results))
-            print(f"  graded with {jobs} worker(s) in {seconds:.1f} s", flush=True)
+            preparing, seconds, results = grade_class(sources, submissions, jobs, scratch, args.progress)
+            rows.append((jobs, preparing, seconds, results))
+            print(f"  prepared the {len(sources)} assignment(s) in {preparing:.1f} s (once per assignment "
+                  f"and source version), then graded with {jobs} worker(s) in {seconds:.1f} s", flush=True)
             for r in results:
                 want = expected.get((kinds[r.student], r.assignment))
                 if want is not None and r.score != want:
@@ -169,7 +176,7 @@ def main(argv=None):
         if wrong:
             sys.exit("unexpected scores:\n" + "\n".join(sorted(set(wrong))))
 
-    results = rows[-1][2]
+    results = rows[-1][3]
     print("\nscores as expected (correct full marks, blank 0, buggy exactly EXPECTED_FAILURES)")
     print("worker seconds per notebook (mean over the class): " + ", ".join(
         f"{kind} {sum(r.seconds for r in results if kinds[r.student] == kind) / max(1, sum(kinds[r.student] == kind for r in results)):.1f} s"
@@ -183,10 +190,11 @@ def main(argv=None):
               f"{f'{CLASS_SIZE} students x {WORKBOOK} notebooks':>28}")
     print(header)
     print("-" * len(header))
-    for jobs, seconds, _ in rows:
+    for jobs, preparing, seconds, _ in rows:
         rate = notebooks / seconds * 60
-        print(f"{jobs:>7}  {notebooks:>9}  {seconds:>8.1f}  {rate:>10.1f}  "
-              f"{format_duration(CLASS_SIZE * WORKBOOK / rate * 60):>28}")
+        # a whole class: each assignment prepared once, then every notebook at this rate
+        whole = preparing * WORKBOOK / len(sources) + CLASS_SIZE * WORKBOOK / rate * 60
+        print(f"{jobs:>7}  {notebooks:>9}  {seconds:>8.1f}  {rate:>10.1f}  {format_duration(whole):>28}")
     return 0
 
 
