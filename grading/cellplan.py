@@ -106,10 +106,36 @@ def _scope_global_stores(table, names):
         _scope_global_stores(child, names)
 
 
+_JUMPS = (ast.Return, ast.Raise, ast.Continue, ast.Break)
+
+
+def _cut_dead_code(node):
+    """Remove, in place, the statements of ``node`` that follow a ``return``, ``raise``,
+    ``continue`` or ``break`` in the same block (they never run: a blank exercise is
+    ``raise NotImplementedError()`` followed by the rest of the function). True if any."""
+    cut = False
+    for child in ast.iter_child_nodes(node):
+        cut |= _cut_dead_code(child)
+    for name in ("body", "orelse", "finalbody"):
+        block = getattr(node, name, None)
+        if not isinstance(block, list):
+            continue
+        for index, statement in enumerate(block):
+            if isinstance(statement, _JUMPS) and index + 1 < len(block):
+                del block[index + 1:]
+                cut = True
+                break
+    return cut
+
+
 def _statements(python, tree):
-    """The source text of each top-level statement (whole lines, decorators included)."""
+    """The source text of each top-level statement (whole lines, decorators included),
+    without the code that can never run."""
     lines = python.splitlines(keepends=True)
     for statement in tree.body:
+        if _cut_dead_code(statement):
+            yield ast.unparse(statement)
+            continue
         first = min([statement.lineno] + [d.lineno for d in getattr(statement, "decorator_list", [])])
         yield "".join(lines[first - 1:statement.end_lineno])
 

@@ -54,8 +54,7 @@ c.Autograde.autograde_preprocessors = [
     LimitOutput,
     SaveAutoGrades,
     AssignLatePenalties,
-    CheckCellMetadata,
-]
+]  # nbgrader's CheckCellMetadata ran in the sanitizing, and executing changes no metadata
 
 # Feedback must never show hidden tests: first hide tracebacks and output lines quoting
 # them (needs the hidden block), then remove the hidden blocks from the test sources.

@@ -64,6 +64,15 @@ def test_magics_are_understood_and_a_broken_cell_defines_nothing():
     assert cell_names("def broken(:\n    pass") == cell_names("")
 
 
+def test_code_after_a_raise_or_return_reads_nothing():
+    """A blank exercise: the stub raises, and the rest of the function never runs."""
+    names = cell_names("def model(X):\n    costs = []\n    raise NotImplementedError()\n"
+                       "    for i in range(3):\n        costs.append(cost_of(i))\n    return parameters, costs")
+    assert names.uses_later == {"NotImplementedError"}
+    assert cell_names("def f():\n    return 1\n    print(after)").uses_later == set()
+    assert "after" in cell_names("def f(x):\n    if x:\n        return 1\n    return after").uses_later
+
+
 def test_dynamic_access_to_the_namespace_is_noticed():
     assert cell_names("value = eval('secret')").dynamic
     assert cell_names("def f():\n    return globals()['secret']").dynamic_later
@@ -147,6 +156,18 @@ def test_no_answer_or_test_cell_needs_a_name_only_a_demo_cell_defines(path):
     assert not needed, f"{path.name}: running cells need names from these demo cells: {needed}"
     demos = {i for i, c in enumerate(nb.cells) if DEMO_TAG in c.metadata.get("tags", [])}
     assert plan.skipped == demos
+
+
+@pytest.mark.parametrize("path", NOTEBOOK_PATHS, ids=IDS)
+def test_the_blank_student_version_needs_no_demo_cell_either(path):
+    """The released version's stubs (``raise NotImplementedError()`` followed by the rest of
+    the function) read no demonstration's variable: a blank submission grades as fast."""
+    from nbgrader.preprocessors import ClearSolutions
+
+    nb, _ = ClearSolutions().preprocess(nbformat.read(path, as_version=4), {})
+    assert "raise NotImplementedError()" in "".join(c.source for c in nb.cells)
+    needed = {nb.cells[i].id: names for i, names in plan_cells(nb).needed.items()}
+    assert not needed, f"{path.name}: the blank version needs names from these demo cells: {needed}"
 
 
 def poisoned(nb):
