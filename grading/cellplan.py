@@ -2,7 +2,7 @@
 
 The source notebooks tag their pure demonstrations (training runs, sweeps, plots, the
 measurements behind the lesson's claims) ``demo``, and the optional 0-point challenges
-``challenge``. Grading (autograde and ``python -m grading validate``) does not run those
+(an ungraded answer cell and its check) ``challenge``. Grading (autograde and ``python -m grading validate``) does not run those
 cells, unless a cell that does run needs a name that only they define: a student's answer
 that reads a demonstration's variable still gets it. Every other cell runs, the cells a
 student added included.
@@ -51,15 +51,15 @@ def tags(cell):
 
 
 def is_skippable(cell):
-    """A code cell tagged ``demo`` or ``challenge`` that is neither graded nor locked.
+    """A code cell tagged ``demo`` or ``challenge`` that is not graded.
 
-    Graded cells (answers with points, tests) and locked cells (the set-up) always run,
-    whatever tags a submission gives them.
+    Graded cells (answers with points, tests) always run, whatever tags a submission gives
+    them. A challenge's check may be a locked cell; a set-up cell that a submission tags
+    is still run, since the cells after it need what it defines.
     """
     if cell.get("cell_type") != "code" or not (tags(cell) & SKIP_TAGS):
         return False
-    nbgrader = cell.get("metadata", {}).get("nbgrader", {}) or {}
-    return not nbgrader.get("grade") and not nbgrader.get("locked")
+    return not (cell.get("metadata", {}).get("nbgrader", {}) or {}).get("grade")
 
 
 @dataclass(frozen=True)

@@ -129,12 +129,14 @@ def test_dynamic_access_runs_the_demo_cells_before_it():
     assert plan.needed == {0: ["dynamic"]} and plan.skipped == {2}
 
 
-def test_graded_and_locked_cells_always_run_whatever_their_tags():
-    graded = demo("assert True", **nbgrader("t", grade=True, locked=True, points=1))
-    locked = demo("import numpy as np", **nbgrader("setup", locked=True))
-    assert not is_skippable(graded) and not is_skippable(locked)
+def test_graded_cells_always_run_and_a_tagged_setup_runs_because_it_is_needed():
+    graded = demo("assert np.ones(1)[0] == 1", **nbgrader("t", grade=True, locked=True, points=1))
+    setup = demo("import numpy as np", **nbgrader("setup", locked=True))
+    challenge_check = demo("print('challenge checked')", tag=CHALLENGE_TAG, **nbgrader("c", locked=True))
+    assert not is_skippable(graded) and is_skippable(challenge_check)
     assert not is_skippable(new_markdown_cell("text", metadata={"tags": [DEMO_TAG]}))
-    assert plan_cells(notebook(graded, locked)).skipped == set()
+    plan = plan_cells(notebook(setup, graded, challenge_check))
+    assert plan.needed == {0: ["np"]} and plan.skipped == {2}
 
 
 # -- the source notebooks ------------------------------------------------------------------
