@@ -112,16 +112,16 @@ _JUMPS = (ast.Return, ast.Raise, ast.Continue, ast.Break)
 def _cut_dead_code(node):
     """Remove, in place, the statements of ``node`` that follow a ``return``, ``raise``,
     ``continue`` or ``break`` in the same block (they never run: a blank exercise is
-    ``raise NotImplementedError()`` followed by the rest of the function). True if any."""
+    ``raise NotImplementedError()`` followed by the rest of the function). True if any.
+    Only blocks of statements are visited: expressions hold none."""
     cut = False
-    for child in ast.iter_child_nodes(node):
-        cut |= _cut_dead_code(child)
-    for name in ("body", "orelse", "finalbody"):
+    for name in ("body", "orelse", "finalbody", "handlers", "cases"):
         block = getattr(node, name, None)
         if not isinstance(block, list):
             continue
-        for index, statement in enumerate(block):
-            if isinstance(statement, _JUMPS) and index + 1 < len(block):
+        for index, child in enumerate(block):
+            cut |= _cut_dead_code(child)
+            if isinstance(child, _JUMPS) and index + 1 < len(block):
                 del block[index + 1:]
                 cut = True
                 break
