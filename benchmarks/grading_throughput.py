@@ -90,9 +90,23 @@ def expected_scores(sources):
     return expected
 
 
+def cpu_seconds():
+    """CPU time (user + system) of this process and all its descendants, the ended ones
+    included (the workers and their kernels, reaped by the fork server): the work grading
+    costs, whatever else the machine is doing."""
+    import psutil
+
+    def total(proc):
+        times = proc.cpu_times()
+        seconds = times.user + times.system + times.children_user + times.children_system
+        return seconds + sum(total(child) for child in proc.children())
+
+    return total(psutil.Process())
+
+
 def grade_class(sources, submissions, jobs, scratch, progress=False):
     """Grade the class in a fresh course; returns (seconds preparing the assignments,
-    seconds grading, results)."""
+    seconds grading, CPU seconds grading, results)."""
     from grading.course import find_submissions
     from grading.pipeline import Grader
     from grading.report import Progress
@@ -104,7 +118,7 @@ def grade_class(sources, submissions, jobs, scratch, progress=False):
     grader.prepare(sources)
     preparing = time.perf_counter() - start
     found = find_submissions(submissions)
-    start = time.perf_counter()
+    cpu, start = cpu_seconds(), time.perf_counter()
     tracker = Progress(len(found))
 
     def report(result):
@@ -113,11 +127,11 @@ def grade_class(sources, submissions, jobs, scratch, progress=False):
             print(line, flush=True)
 
     results = grader.autograde_all(found, progress=report)
-    seconds = time.perf_counter() - start
+    seconds, cpu = time.perf_counter() - start, cpu_seconds() - cpu
     problems = [f"{r.student}/{r.assignment}: {r.status}" for r in results if not r.graded]
     if problems:
         sys.exit("grading failed:\n" + "\n".join(problems))
-    return preparing, seconds, results
+    return preparing, seconds, cpu, results
 
 
 def warm_up(sources, released, scratch):
@@ -165,8 +179,8 @@ def main(argv=None):
 
         rows, expected, wrong = [], expected_scores(sources), []
         for jobs in jobs_list:
-            preparing, seconds, results = grade_class(sources, submissions, jobs, scratch, args.progress)
-            rows.append((jobs, preparing, seconds, results))
+            preparing, seconds, cpu, results = grade_class(sources, submissions, jobs, scratch, args.progress)
+            rows.append((jobs, preparing, seconds, cpu, results))
             print(f"  prepared the {len(sources)} assignment(s) in {preparing:.1f} s (once per assignment "
                   f"and source version), then graded with {jobs} worker(s) in {seconds:.1f} s", flush=True)
             for r in results:
@@ -176,7 +190,7 @@ def main(argv=None):
         if wrong:
             sys.exit("unexpected scores:\n" + "\n".join(sorted(set(wrong))))
 
-    results = rows[-1][3]
+    results = rows[-1][4]
     print("\nscores as expected (correct full marks, blank 0, buggy exactly EXPECTED_FAILURES)")
     print("worker seconds per notebook (mean over the class): " + ", ".join(
         f"{kind} {sum(r.seconds for r in results if kinds[r.student] == kind) / max(1, sum(kinds[r.student] == kind for r in results)):.1f} s"
@@ -187,14 +201,19 @@ def main(argv=None):
     print("by notebook: " + ", ".join(f"{name[:2]} {sum(s) / len(s):.1f} s" for name, s in per_notebook.items()))
     print()
     header = (f"{'workers':>7}  {'notebooks':>9}  {'wall (s)':>8}  {'per minute':>10}  "
-              f"{f'{CLASS_SIZE} students x {WORKBOOK} notebooks':>28}")
+              f"{f'{CLASS_SIZE} students x {WORKBOOK} notebooks':>28}  {'CPU s per notebook':>18}")
     print(header)
     print("-" * len(header))
-    for jobs, preparing, seconds, _ in rows:
+    for jobs, preparing, seconds, cpu, _ in rows:
         rate = notebooks / seconds * 60
         # a whole class: each assignment prepared once, then every notebook at this rate
         whole = preparing * WORKBOOK / len(sources) + CLASS_SIZE * WORKBOOK / rate * 60
-        print(f"{jobs:>7}  {notebooks:>9}  {seconds:>8.1f}  {rate:>10.1f}  {format_duration(whole):>28}")
+        print(f"{jobs:>7}  {notebooks:>9}  {seconds:>8.1f}  {rate:>10.1f}  {format_duration(whole):>28}  "
+              f"{cpu / notebooks:>18.2f}")
+    cores = default_jobs()
+    print(f"\nCPU time does not depend on what else the machine runs: with {cores} core(s) to "
+          f"itself, grading could go at most {cores * 60 / (rows[-1][3] / notebooks):.0f} notebooks "
+          f"per minute (all cores busy, no waiting).")
     return 0
 
 

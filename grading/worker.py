@@ -101,6 +101,9 @@ def _private_config(layout, spec):
     # saving them into the private one too would only cost time.
     config.SaveAutoGrades.enabled = False
     config.AssignLatePenalties.enabled = False
+    # Kill the kernel once the notebook has run (nothing of it is kept): a graceful exit
+    # costs 0.7 s and 0.3 s of CPU per submission in its interpreter's shutdown.
+    config.ExecutePreprocessor.shutdown_kernel = "immediate"
     return config
 
 
