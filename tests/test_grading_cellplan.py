@@ -10,6 +10,7 @@ from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 from grading.cellplan import (
     CHALLENGE_TAG,
     DEMO_TAG,
+    SKIP_TAGS,
     cell_names,
     is_skippable,
     plan_cells,
@@ -170,6 +171,19 @@ def test_the_blank_student_version_needs_no_demo_cell_either(path):
     assert "raise NotImplementedError()" in "".join(c.source for c in nb.cells)
     needed = {nb.cells[i].id: names for i, names in plan_cells(nb).needed.items()}
     assert not needed, f"{path.name}: the blank version needs names from these demo cells: {needed}"
+
+
+@pytest.mark.parametrize("path", NOTEBOOK_PATHS, ids=IDS)
+def test_every_code_cell_that_no_grade_needs_is_tagged(path):
+    """A plain code cell (not an answer, test or set-up cell) is a demonstration, tagged
+    `demo` so that grading skips it, unless an answer, test or set-up cell needs it."""
+    nb = nbformat.read(path, as_version=4)
+    untagged = {i for i, c in enumerate(nb.cells) if c.cell_type == "code"
+                and not c.metadata.get("nbgrader") and not (set(c.metadata.get("tags", [])) & SKIP_TAGS)}
+    for i in untagged:
+        nb.cells[i].metadata.tags = [DEMO_TAG]
+    unneeded = sorted(nb.cells[i].id for i in untagged & plan_cells(nb).skipped)
+    assert not unneeded, f"{path.name}: no grade needs cells {unneeded}: tag them `demo`"
 
 
 def poisoned(nb):
