@@ -1,18 +1,19 @@
-"""Grading throughput on a generated class: submissions graded per minute with 1 and with
-N worker processes, and the overhead of grading over plain notebook execution.
+"""Grading throughput on a generated class working through the whole workbook: notebooks
+graded per minute, and the time a class of 200 students x 9 notebooks would take.
 
-    python benchmarks/grading_throughput.py                # notebook 01, 40 students
-    python benchmarks/grading_throughput.py --students 12 --notebook 00_mini   # quick
+    python benchmarks/grading_throughput.py                      # 4 students x the 9 notebooks
+    python benchmarks/grading_throughput.py --students 8 --jobs 1 --jobs 2
+    python benchmarks/grading_throughput.py --notebook 01_shallow_network --students 12
 
 The class mixes correct submissions (the solution), blank ones (the released student
-version) and buggy ones (the solution with the typical mistakes of grading/demo.py), in
-the proportions 2 : 1 : 1. Each run grades the whole class into a fresh course, with the
-default limits, through ``Grader.autograde_all`` (what ``python -m grading autograde``
-runs); the release is not timed, the fork server is started before timing.
-
-"Plain execution" runs the same notebooks one after another with nbclient on the same
-kernel, without nbgrader; the overhead ratio is (1-worker grading time) / (plain time).
-Run it on an otherwise idle machine: it measures wall-clock time.
+version) and buggy ones (the solution with the typical mistakes of grading/demo.py, carol's),
+in the pattern correct, blank, correct, buggy. Each run grades the whole class into a fresh
+course with the default limits, through ``Grader.autograde_all`` (what ``python -m grading
+autograde`` runs); the release is not timed, the fork server is started before timing, and
+preparing each assignment (its private-course template, built once per assignment and source
+version) is timed apart: the projection for a class counts it once.
+The scores are checked: correct full marks, blank 0, buggy exactly the points that
+``EXPECTED_FAILURES`` leaves. Run it on an otherwise idle machine: it measures wall time.
 """
 import argparse
 import os
@@ -26,15 +27,24 @@ import nbformat
 
 REPO = Path(__file__).resolve().parent.parent
 FIXTURE = REPO / "tests" / "fixtures" / "grading" / "00_mini.ipynb"
+PATTERN = ["correct", "blank", "correct", "buggy"]
+CLASS_SIZE, WORKBOOK = 200, 9
 
 
-def notebook_source(name):
-    if name == "00_mini":
-        return FIXTURE
-    path = REPO / "notebooks" / f"{name}.ipynb"
-    if not path.exists():
-        sys.exit(f"no notebook {path}")
-    return path
+def notebook_sources(names):
+    """``{assignment: source path}``: the named notebooks (``00_mini`` is the test fixture),
+    or all of ``notebooks/``."""
+    from grading.course import find_notebooks
+
+    if not names:
+        return find_notebooks(REPO / "notebooks")
+    sources = {}
+    for name in names:
+        path = FIXTURE if name == "00_mini" else REPO / "notebooks" / f"{name}.ipynb"
+        if not path.exists():
+            sys.exit(f"no notebook {path}")
+        sources[name] = path
+    return sources
 
 
 def mistakes_for(name):
@@ -45,122 +55,165 @@ def mistakes_for(name):
     return MISTAKES.get(name, [])
 
 
-def build_class(folder, name, source, released, students):
-    """Write the submissions; returns {student: kind}."""
+def build_class(folder, sources, released, students):
+    """Write every student's submission of every notebook; returns ``{student: kind}``."""
     from grading.demo import notebook_with_mistakes
 
-    versions = {
-        "correct": nbformat.read(str(source), as_version=4),
-        "blank": nbformat.read(str(released), as_version=4),
-        "buggy": notebook_with_mistakes(source, mistakes_for(name)),
-    }
-    pattern = ["correct", "blank", "correct", "buggy"]
-    kinds = {}
-    for i in range(students):
-        student = f"s{i + 1:03d}"
-        kinds[student] = pattern[i % len(pattern)]
-        target = Path(folder) / student / name
-        target.mkdir(parents=True)
-        nbformat.write(versions[kinds[student]], str(target / f"{name}.ipynb"))
-    return kinds, versions
+    kinds = {f"s{i + 1:03d}": PATTERN[i % len(PATTERN)] for i in range(students)}
+    for name, source in sources.items():
+        versions = {
+            "correct": nbformat.read(str(source), as_version=4),
+            "blank": nbformat.read(str(released[name]), as_version=4),
+            "buggy": notebook_with_mistakes(source, mistakes_for(name)),
+        }
+        for student, kind in kinds.items():
+            target = Path(folder) / student / name
+            target.mkdir(parents=True)
+            nbformat.write(versions[kind], str(target / f"{name}.ipynb"))
+    return kinds
 
 
-def plain_seconds(nb, workdir):
-    """Wall time of executing ``nb`` once with nbclient, errors allowed, same kernel."""
-    from nbclient import NotebookClient
+def expected_scores(sources):
+    """``{(kind, assignment): points}``: full marks, 0, and full marks less the test cells
+    that carol's mistakes fail (unknown for a notebook without EXPECTED_FAILURES)."""
+    from grading.demo import EXPECTED_FAILURES
 
-    from grading.kernels import GradingKernelManager
+    expected = {}
+    for name, source in sources.items():
+        points = {cell.metadata.nbgrader["grade_id"]: cell.metadata.nbgrader.get("points", 0)
+                  for cell in nbformat.read(str(source), as_version=4).cells
+                  if cell.metadata.get("nbgrader", {}).get("grade") and cell.cell_type == "code"}
+        expected["correct", name] = sum(points.values())
+        expected["blank", name] = 0
+        if name in EXPECTED_FAILURES:
+            expected["buggy", name] = sum(p for g, p in points.items() if g not in EXPECTED_FAILURES[name])
+    return expected
 
-    nb = nbformat.from_dict(nb)
-    client = NotebookClient(nb, kernel_manager_class=GradingKernelManager, timeout=600,
-                            allow_errors=True, resources={"metadata": {"path": str(workdir)}})
-    start = time.perf_counter()
-    client.execute()
-    return time.perf_counter() - start
+
+def cpu_seconds():
+    """CPU time (user + system) of this process and all its descendants, the ended ones
+    included (the workers and their kernels, reaped by the fork server): the work grading
+    costs, whatever else the machine is doing."""
+    import psutil
+
+    def total(proc):
+        times = proc.cpu_times()
+        seconds = times.user + times.system + times.children_user + times.children_system
+        return seconds + sum(total(child) for child in proc.children())
+
+    return total(psutil.Process())
 
 
-def grade_class(source_path, name, submissions, jobs, scratch):
+def grade_class(sources, submissions, jobs, scratch, progress=False):
+    """Grade the class in a fresh course; returns (seconds preparing the assignments,
+    seconds grading, CPU seconds grading, results)."""
     from grading.course import find_submissions
     from grading.pipeline import Grader
+    from grading.report import Progress
 
     course = Path(tempfile.mkdtemp(prefix=f"course-{jobs}-", dir=scratch))
     grader = Grader(course, jobs=jobs)
-    grader.release({name: source_path})
+    grader.release(sources)
     start = time.perf_counter()
-    results = grader.autograde_all(find_submissions(submissions))
-    seconds = time.perf_counter() - start
-    problems = [f"{r.student}: {r.status}" for r in results if r.infrastructure]
+    grader.prepare(sources)
+    preparing = time.perf_counter() - start
+    found = find_submissions(submissions)
+    cpu, start = cpu_seconds(), time.perf_counter()
+    tracker = Progress(len(found))
+
+    def report(result):
+        line = f"    {tracker.step(result)} {result.student}/{result.assignment}: {result.score:g} in {result.seconds:.1f} s"
+        if progress:
+            print(line, flush=True)
+
+    results = grader.autograde_all(found, progress=report)
+    seconds, cpu = time.perf_counter() - start, cpu_seconds() - cpu
+    problems = [f"{r.student}/{r.assignment}: {r.status}" for r in results if not r.graded]
     if problems:
         sys.exit("grading failed:\n" + "\n".join(problems))
-    return seconds, {r.student: r.score for r in results}
+    return preparing, seconds, cpu, results
 
 
-def warm_up(source_path, name, released, scratch):
+def warm_up(sources, released, scratch):
     """Start the worker fork server (imports nbgrader once) outside the timed runs."""
     from grading.course import find_submissions
     from grading.pipeline import Grader
 
+    name = next(iter(sources))
     folder = Path(scratch) / "warmup" / "w" / name
     folder.mkdir(parents=True)
-    shutil.copyfile(released, folder / f"{name}.ipynb")
+    shutil.copyfile(released[name], folder / f"{name}.ipynb")
     grader = Grader(Path(scratch) / "warmup-course", jobs=1)
-    grader.release({name: source_path})
+    grader.release({name: sources[name]})
     grader.autograde_all(find_submissions(folder.parent.parent))
 
 
 def main(argv=None):
     from grading.pipeline import default_jobs
+    from grading.report import format_duration
 
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--notebook", default="01_shallow_network", help="notebook to grade (or 00_mini)")
-    parser.add_argument("--students", type=int, default=40)
-    parser.add_argument("--jobs", type=int, default=default_jobs(), help="N (default: the cores)")
+    parser.add_argument("--notebook", action="append", metavar="NAME",
+                        help="only this notebook (repeatable; 00_mini: the small test fixture); default: all")
+    parser.add_argument("--students", type=int, default=4, help="students in the class (default 4)")
+    parser.add_argument("--jobs", type=int, action="append", metavar="N",
+                        help="workers (repeatable: one run each); default: the cores")
+    parser.add_argument("--progress", action="store_true", help="a line per graded notebook")
     args = parser.parse_args(argv)
+    jobs_list = args.jobs or [default_jobs()]
 
-    source = notebook_source(args.notebook)
+    sources = notebook_sources(args.notebook)
+    notebooks = args.students * len(sources)
     with tempfile.TemporaryDirectory(prefix="nnfs-bench-") as scratch:
         scratch = Path(scratch)
         from grading.pipeline import Grader
 
-        shutil.copyfile(source, scratch / f"{args.notebook}.ipynb")
-        source_path = scratch / f"{args.notebook}.ipynb"
-        released = Grader(scratch / "release-course").release({args.notebook: source_path})[args.notebook]
+        released = Grader(scratch / "release-course").release(sources)
         submissions = scratch / "submissions"
-        kinds, versions = build_class(submissions, args.notebook, source, released, args.students)
-        counts = {kind: list(kinds.values()).count(kind) for kind in versions}
-        print(f"{args.students} submissions of {args.notebook}: "
+        kinds = build_class(submissions, sources, released, args.students)
+        counts = {kind: list(kinds.values()).count(kind) for kind in dict.fromkeys(PATTERN)}
+        print(f"{args.students} students x {len(sources)} notebook(s) = {notebooks} submissions ("
               + ", ".join(f"{n} {kind}" for kind, n in counts.items())
-              + f"; {os.cpu_count()} cores", flush=True)
+              + f" students); {os.cpu_count()} cores", flush=True)
+        warm_up(sources, released, scratch)
 
-        workdir = scratch / "plain"
-        workdir.mkdir()
-        plain = {kind: min(plain_seconds(nb, workdir) for _ in range(2)) for kind, nb in versions.items()}
-        plain_total = sum(plain[kind] for kind in kinds.values())
-        warm_up(source_path, args.notebook, released, scratch)
+        rows, expected, wrong = [], expected_scores(sources), []
+        for jobs in jobs_list:
+            preparing, seconds, cpu, results = grade_class(sources, submissions, jobs, scratch, args.progress)
+            rows.append((jobs, preparing, seconds, cpu, results))
+            print(f"  prepared the {len(sources)} assignment(s) in {preparing:.1f} s (once per assignment "
+                  f"and source version), then graded with {jobs} worker(s) in {seconds:.1f} s", flush=True)
+            for r in results:
+                want = expected.get((kinds[r.student], r.assignment))
+                if want is not None and r.score != want:
+                    wrong.append(f"{r.student} ({kinds[r.student]}) {r.assignment}: {r.score}, expected {want}")
+        if wrong:
+            sys.exit("unexpected scores:\n" + "\n".join(sorted(set(wrong))))
 
-        rows = []
-        scores = {}
-        for jobs in sorted({1, args.jobs}):
-            seconds, scores[jobs] = grade_class(source_path, args.notebook, submissions, jobs, scratch)
-            rows.append((jobs, seconds))
-            print(f"  graded with {jobs} worker(s) in {seconds:.1f} s", flush=True)
-        if len(set(map(lambda s: tuple(sorted(s.items())), scores.values()))) != 1:
-            sys.exit("the runs disagree on the scores")
-
-    by_kind = {kind: sorted({scores[1][s] for s, k in kinds.items() if k == kind}) for kind in versions}
-    print("\nscores by kind: " + ", ".join(f"{kind} {'/'.join(f'{v:g}' for v in vals)}"
-                                          for kind, vals in by_kind.items()))
-    print(f"plain execution per notebook: " + ", ".join(f"{kind} {s:.1f} s" for kind, s in plain.items()))
+    results = rows[-1][4]
+    print("\nscores as expected (correct full marks, blank 0, buggy exactly EXPECTED_FAILURES)")
+    print("worker seconds per notebook (mean over the class): " + ", ".join(
+        f"{kind} {sum(r.seconds for r in results if kinds[r.student] == kind) / max(1, sum(kinds[r.student] == kind for r in results)):.1f} s"
+        for kind in counts))
+    per_notebook = {}
+    for r in results:
+        per_notebook.setdefault(r.assignment, []).append(r.seconds)
+    print("by notebook: " + ", ".join(f"{name[:2]} {sum(s) / len(s):.1f} s" for name, s in per_notebook.items()))
     print()
-    header = f"{'workers':>7}  {'submissions':>11}  {'wall (s)':>8}  {'per minute':>10}  {'speed-up':>8}  {'overhead vs plain':>17}"
+    header = (f"{'workers':>7}  {'notebooks':>9}  {'wall (s)':>8}  {'per minute':>10}  "
+              f"{f'{CLASS_SIZE} students x {WORKBOOK} notebooks':>28}  {'CPU s per notebook':>18}")
     print(header)
     print("-" * len(header))
-    base = rows[0][1]
-    for jobs, seconds in rows:
-        print(f"{jobs:>7}  {args.students:>11}  {seconds:>8.1f}  {args.students / seconds * 60:>10.1f}  "
-              f"{base / seconds:>7.2f}x  {seconds / plain_total:>16.2f}x")
-    print(f"{'plain':>7}  {args.students:>11}  {plain_total:>8.1f}  {args.students / plain_total * 60:>10.1f}  "
-          f"{'':>8}  {'(nbclient, serial)':>17}")
+    for jobs, preparing, seconds, cpu, _ in rows:
+        rate = notebooks / seconds * 60
+        # a whole class: each assignment prepared once, then every notebook at this rate
+        whole = preparing * WORKBOOK / len(sources) + CLASS_SIZE * WORKBOOK / rate * 60
+        print(f"{jobs:>7}  {notebooks:>9}  {seconds:>8.1f}  {rate:>10.1f}  {format_duration(whole):>28}  "
+              f"{cpu / notebooks:>18.2f}")
+    cores = default_jobs()
+    print(f"\nCPU time does not depend on what else the machine runs: with {cores} core(s) to "
+          f"itself, grading could go at most {cores * 60 / (rows[-1][3] / notebooks):.0f} notebooks "
+          f"per minute (all cores busy, no waiting).")
     return 0
 
 

@@ -232,7 +232,7 @@ def cmd_validate(args):
 
 
 def cmd_autograde(args):
-    from .report import format_points, grading_table, notes_table
+    from .report import Progress, format_points, grading_table, notes_table
 
     notebooks = find_notebooks(args.notebooks_dir)
     submissions = find_submissions(args.submissions, args.assignment)
@@ -243,8 +243,10 @@ def cmd_autograde(args):
           f"{grader.limits.describe()}.", flush=True)
     _warn_sandbox_gaps()
 
+    tracker = Progress(len(submissions))
+
     def progress(result):
-        print(f"{result.student}/{result.assignment}: "
+        print(f"{tracker.step(result)} {result.student}/{result.assignment}: "
               f"{format_points(result.score, result.max_score)}  {result.status}", flush=True)
 
     results = grader.autograde_all(submissions, notebooks, progress=progress, force=args.force)

@@ -9,13 +9,16 @@ from nbgrader.preprocessors import (
     AssignLatePenalties,
     CheckCellMetadata,
     ClearHiddenTests,
+    DeduplicateIds,
     GetGrades,
     IgnorePattern,
     LimitOutput,
+    OverwriteCells,
+    OverwriteKernelspec,
     SaveAutoGrades,
 )
 
-from grading.preprocessors import GradingExecute, HideTestInternals, StderrToStdout
+from grading.preprocessors import ClearRunOutputs, GradingExecute, HideTestInternals, StderrToStdout
 
 c = get_config()  # noqa: F821 (provided by the config loader)
 
@@ -29,6 +32,17 @@ c.ExecutePreprocessor.timeout = 120
 # instead of being skipped silently.
 c.OverwriteCells.add_missing_cells = True
 
+# nbgrader's default sanitizing, except that the cells grading does not run (demonstrations
+# and challenges, see grading/cellplan.py) keep the student's outputs for the feedback: the
+# outputs are cleared after the test cells are restored, on the notebook that will run.
+c.Autograde.sanitize_preprocessors = [
+    DeduplicateIds,
+    OverwriteKernelspec,
+    OverwriteCells,
+    ClearRunOutputs,
+    CheckCellMetadata,
+]
+
 # nbgrader's default autograde pipeline, with our Execute and with StderrToStdout so that
 # a warning on stderr does not zero a passing test cell. StderrToStdout comes after
 # IgnorePattern (disabled by default), which only looks at stderr outputs.
@@ -40,8 +54,7 @@ c.Autograde.autograde_preprocessors = [
     LimitOutput,
     SaveAutoGrades,
     AssignLatePenalties,
-    CheckCellMetadata,
-]
+]  # nbgrader's CheckCellMetadata ran in the sanitizing, and executing changes no metadata
 
 # Feedback must never show hidden tests: first hide tracebacks and output lines quoting
 # them (needs the hidden block), then remove the hidden blocks from the test sources.

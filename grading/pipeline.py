@@ -322,6 +322,13 @@ class Grader:
             shutil.rmtree(scratch, ignore_errors=True)
         return folder
 
+    def prepare(self, assignments):
+        """Build now the private-course templates of released ``assignments``, which
+        autograding otherwise builds on first use (once per assignment and source version)."""
+        with self._course_lock():
+            for assignment in assignments:
+                self._template(assignment, self._source_hash(assignment))
+
     def _plan(self, submissions, known, force):
         """Split ``submissions`` into results known at once and jobs for the workers."""
         runs = gradebook.load_runs(self.layout.db_url) if known else {}

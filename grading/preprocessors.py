@@ -4,6 +4,10 @@
   with a whole-notebook time limit, and a kernel that dies or ignores interrupts costing
   the affected cells (with the reason in their output) instead of the whole submission;
   with ``judge``, graded test cells are decided in this process (:mod:`grading.judge`).
+  It does not run the demonstrations and challenges that no running cell needs
+  (:mod:`grading.cellplan`).
+* :class:`ClearRunOutputs` - autograde's sanitizing: nbgrader's ``ClearOutput`` for the
+  cells that will run; the others keep the student's outputs, for the feedback.
 * :class:`StderrToStdout` - autograde: a warning on stderr must not zero a passing test.
 * :class:`HideTestInternals` - feedback: failures of graded test cells are shown as
   ``ename: evalue`` only, and no output line may quote hidden test code.
@@ -18,9 +22,10 @@ from nbclient.exceptions import CellTimeoutError, DeadKernelError
 from nbclient.util import run_sync
 from nbformat import NotebookNode
 from nbgrader import utils
-from nbgrader.preprocessors import Execute, NbGraderPreprocessor
+from nbgrader.preprocessors import ClearOutput, Execute, NbGraderPreprocessor
 from traitlets import Bool, Integer, Unicode
 
+from .cellplan import plan_cells
 from .check_calls import is_check_cell
 from .kernels import GradingKernelManager
 
@@ -93,6 +98,9 @@ class GradingExecute(Execute):
       within the same per-cell and notebook time limits (a kernel that does not answer in
       time is interrupted, one that dies stops the notebook, as above). ``guard_delegation``:
       the kernel imports a private copy of ``helpers`` (:mod:`grading.delegation`).
+
+    Cells tagged ``demo`` or ``challenge`` that no running cell needs are not run
+    (:meth:`skips`); they keep whatever outputs they have.
     """
 
     notebook_timeout = Integer(
@@ -117,9 +125,11 @@ class GradingExecute(Execute):
         self._deadline = None
         self._judge = None
         self._helpers_dir = ""
+        self._plan = None
 
     def preprocess(self, nb, resources=None, km=None):
         self._halted = ""
+        self._plan = plan_cells(nb)
         self._deadline = monotonic() + self.notebook_timeout if self.notebook_timeout else None
         self._judge, self._helpers_dir = None, ""
         try:
@@ -193,9 +203,16 @@ class GradingExecute(Execute):
         if process is not None and process.poll() is None:
             kill_tree(process.pid)
 
+    def skips(self, cell, index):
+        """True for a cell that grading does not run: a demonstration or challenge that no
+        running cell needs (see :func:`grading.cellplan.plan_cells`)."""
+        return self._plan is not None and self._plan.skips(index)
+
     def preprocess_cell(self, cell, resources, index):
         if cell.cell_type != "code" or not cell.source.strip():
             return super().preprocess_cell(cell, resources, index)
+        if self.skips(cell, index):
+            return cell, resources
         left = self._time_left()
         if not self._halted and left is not None:
             if left < 1:
@@ -234,6 +251,23 @@ class GradingExecute(Execute):
                         output.evalue = f"stopped at the notebook's time limit of {self.notebook_timeout} s"
                         output.traceback = [f"{TIMEOUT}: {output.evalue}"]
         return cell, resources
+
+
+class ClearRunOutputs(ClearOutput):
+    """nbgrader's ``ClearOutput`` (autograde's sanitizing), except for the cells that
+    :class:`GradingExecute` will not run: those keep the student's outputs, which the
+    feedback then shows. Runs after ``OverwriteCells``, on the notebook that will be
+    executed, so that both make the same :func:`~grading.cellplan.plan_cells` decision.
+    """
+
+    def preprocess(self, nb, resources):
+        self._plan = plan_cells(nb)
+        return super().preprocess(nb, resources)
+
+    def preprocess_cell(self, cell, resources, index):
+        if self._plan.skips(index):
+            return cell, resources
+        return super().preprocess_cell(cell, resources, index)
 
 
 class StderrToStdout(NbGraderPreprocessor):

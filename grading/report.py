@@ -1,4 +1,5 @@
-"""Plain-text tables for the terminal."""
+"""Plain-text tables and progress lines for the terminal."""
+import time
 
 
 def format_table(headers, rows):
@@ -19,6 +20,46 @@ def format_points(score, max_score):
     def number(value):
         return "-" if value is None else f"{value:g}"
     return f"{number(score)} / {number(max_score)}"
+
+
+def format_duration(seconds):
+    """``'1 h 05 min'``, ``'4 min 10 s'`` or ``'25 s'``."""
+    seconds = int(round(seconds))
+    hours, rest = divmod(seconds, 3600)
+    if hours:
+        return f"{hours} h {rest // 60:02d} min"
+    return f"{rest // 60} min {rest % 60:02d} s" if rest >= 60 else f"{rest} s"
+
+
+class Progress:
+    """Where a grading run of ``total`` submissions stands: ``[done/total, ETA left]``.
+
+    The time left is the remaining submissions at the pace of those graded so far,
+    measured from the first one graded (what comes before it, such as preparing each
+    assignment once, does not repeat), so that parallel workers are counted in;
+    submissions skipped as unchanged cost nothing and do not set the pace.
+    """
+
+    def __init__(self, total, clock=time.monotonic):
+        self.total, self.clock = total, clock
+        self.start = clock()
+        self.first = None
+        self.done = self.graded = 0
+
+    def step(self, result):
+        """Count ``result`` (a :class:`grading.pipeline.GradeResult`); returns the prefix."""
+        self.done += 1
+        now = self.clock()
+        if not result.skipped:
+            self.graded += 1
+            if self.first is None:
+                self.first = now
+        text = f"[{self.done:>{len(str(self.total))}}/{self.total}"
+        left = self.total - self.done
+        if left and self.graded:
+            pace = (now - self.first) / (self.graded - 1) if self.graded > 1 else now - self.start
+            text += f", about {format_duration(pace * left)} left"
+        return text + "]"
 
 
 def grading_table(results):

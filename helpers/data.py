@@ -7,9 +7,16 @@ Randomness comes from an explicit seed, so every run (and every grade) repeats.
 from __future__ import annotations
 
 import numpy as np
-import sklearn.datasets
 
 from .validation import as_matrix, positive_int, rng_from
+
+
+def _sklearn_datasets():
+    """scikit-learn's ``datasets`` module, imported on first use: the import takes about a
+    second (it brings scipy), which a notebook that loads none of its sets should not pay."""
+    import sklearn.datasets
+
+    return sklearn.datasets
 
 
 def load_planar_flower(m: int = 400, petals: int = 4, noise: float = 0.2, seed: int = 1):
@@ -37,14 +44,14 @@ def load_planar_flower(m: int = 400, petals: int = 4, noise: float = 0.2, seed: 
 
 def load_moons(m: int = 300, noise: float = 0.2, seed: int = 0):
     """scikit-learn's two half-moons. Returns X: (2, m), Y: (1, m) of 0/1."""
-    X, y = sklearn.datasets.make_moons(n_samples=positive_int(m, "m"), noise=noise, random_state=seed)
+    X, y = _sklearn_datasets().make_moons(n_samples=positive_int(m, "m"), noise=noise, random_state=seed)
     return X.T.astype(np.float64), y.reshape(1, -1).astype(np.float64)
 
 
 def load_circles(m: int = 300, noise: float = 0.1, factor: float = 0.5, seed: int = 0):
     """scikit-learn's two concentric circles. Returns X: (2, m), Y: (1, m) of 0/1."""
-    X, y = sklearn.datasets.make_circles(n_samples=positive_int(m, "m"), noise=noise, factor=factor,
-                                         random_state=seed)
+    X, y = _sklearn_datasets().make_circles(n_samples=positive_int(m, "m"), noise=noise, factor=factor,
+                                            random_state=seed)
     return X.T.astype(np.float64), y.reshape(1, -1).astype(np.float64)
 
 
@@ -54,7 +61,7 @@ def load_digits(digits=None):
     digits: which classes to keep (e.g. (3, 8)); None keeps all ten.
     Returns X: (64, m) float64 pixels, y: (1, m) int digit labels, images: (m, 8, 8).
     """
-    bunch = sklearn.datasets.load_digits()
+    bunch = _sklearn_datasets().load_digits()
     keep = np.ones(bunch.target.shape, dtype=bool) if digits is None else np.isin(bunch.target, list(digits))
     if not keep.any():
         raise ValueError(f"digits must be a subset of 0..9, got {digits!r}.")

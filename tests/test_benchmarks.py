@@ -23,3 +23,9 @@ def test_workbook_benchmark_has_a_help():
     out = subprocess.run([sys.executable, str(ROOT / "benchmarks" / "workbook.py"), "--help"],
                          capture_output=True, text=True, check=True).stdout
     assert "--autograde" in out
+
+
+def test_grading_throughput_benchmark_has_a_help():
+    out = subprocess.run([sys.executable, str(ROOT / "benchmarks" / "grading_throughput.py"), "--help"],
+                         capture_output=True, text=True, check=True).stdout
+    assert "--students" in out and "--jobs" in out
