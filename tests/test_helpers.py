@@ -1,6 +1,8 @@
 """Unit tests of helpers: data, gradcheck, plots, validation, and the shallow reference."""
 from __future__ import annotations
 
+import re
+
 import matplotlib.pyplot as plt
 import numpy as np
 import pytest
@@ -242,3 +244,23 @@ def test_names_replaced_swaps_only_what_the_module_defines_and_restores_it():
         assert namespace["f"]() == "reference relu"
         assert "sigmoid" not in namespace
     assert namespace["f"]() == "student relu"
+
+
+def test_named_mistakes_have_explicit_unique_identifiers():
+    """The class report counts mistakes by identifier: each Mistake written with a literal hint has
+    an explicit `id` ("exercise.short-name"; one mistake seen in two outputs may share one)."""
+    import ast
+    from pathlib import Path
+
+    import helpers.checks
+
+    for path in sorted(Path(helpers.checks.__file__).parent.glob("*.py")):
+        ids, literal_without_id = [], []
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.Call) and getattr(node.func, "id", None) == "Mistake" and node.args:
+                given = [k.value.value for k in node.keywords if k.arg == "id" and isinstance(k.value, ast.Constant)]
+                ids += given
+                if not given and isinstance(node.args[0], (ast.Constant, ast.JoinedStr)):
+                    literal_without_id.append(node.lineno)
+        assert not literal_without_id, f"{path.name}: Mistake without an id at lines {literal_without_id}"
+        assert all(re.fullmatch(r"[A-Za-z_0-9]+\.[a-z0-9./_-]+", i) for i in ids), path.name

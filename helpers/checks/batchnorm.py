@@ -80,20 +80,20 @@ def _check_state(label, state, expected, before, batch_mu, batch_var, momentum, 
         old = before[key]
         mistakes = [
             Mistake(f"{label}['{key}'] was not updated: in training, running = momentum * running + "
-                    f"(1 - momentum) * batch statistic, stored back into bn_state['{key}'].", old),
+                    f"(1 - momentum) * batch statistic, stored back into bn_state['{key}'].", old, id="check_state.was-not-updated-in-training-running"),
             Mistake(f"momentum and 1 - momentum are swapped: running = momentum * running + (1 - momentum) * "
                     f"batch (momentum = {momentum} keeps most of the old value).",
-                    (1 - momentum) * old + momentum * batch),
+                    (1 - momentum) * old + momentum * batch, id="check_state.momentum-and-momentum-are-swapped-running"),
             Mistake(f"{label}['{key}'] is the batch statistic itself: average it into the running value, "
-                    f"running = momentum * running + (1 - momentum) * batch.", batch),
+                    f"running = momentum * running + (1 - momentum) * batch.", batch, id="check_state.is-the-batch-statistic-itself-average"),
         ]
         if key == "running_var":
             mistakes.append(Mistake("running_var was updated with the standard deviation: average the batch "
                                     "VARIANCE (the one used to normalise, with 1/m).",
-                                    momentum * old + (1 - momentum) * np.sqrt(batch)))
+                                    momentum * old + (1 - momentum) * np.sqrt(batch), id="check_state.running-var-was-updated-with-the"))
             mistakes.append(Mistake("running_var was updated with the variance with 1/(m-1): use the batch "
                                     "variance as used to normalise, with 1/m (np.var's default ddof=0).",
-                                    momentum * old + (1 - momentum) * batch * m / max(m - 1, 1)))
+                                    momentum * old + (1 - momentum) * batch * m / max(m - 1, 1), id="check_state.running-var-was-updated-with-the-2"))
         expect_array(f"{label}['{key}'] after a training call", state[key], expected[key], what="(n, 1)",
                      mistakes=mistakes)
 
@@ -116,43 +116,43 @@ def check_standardize_inputs(standardize_inputs, n_x=3, m_train=8, m_other=5, se
     both = np.hstack([train0, other0])
     expect_array("mu", mu, e_mu, what="(n_x, 1): one mean per feature (row)", mistakes=[
         Mistake("mu is the mean of each example (column): features are rows, so average over the examples, "
-                "np.mean(X_train, axis=1, keepdims=True).", np.mean(train0, axis=0, keepdims=True)),
+                "np.mean(X_train, axis=1, keepdims=True).", np.mean(train0, axis=0, keepdims=True), id="standardize_inputs.mu-is-the-mean-of-each"),
         Mistake("mu is the mean of each example (column): features are rows, so average over the examples, "
-                "np.mean(X_train, axis=1, keepdims=True).", np.mean(train0, axis=0)),
+                "np.mean(X_train, axis=1, keepdims=True).", np.mean(train0, axis=0), id="standardize_inputs.mu-is-the-mean-of-each-2"),
         Mistake("mu was computed on the training AND the other set: the statistics come from the training set "
-                "only (slide 20); the dev/test sets are transformed with them.", np.mean(both, axis=1, keepdims=True)),
+                "only (slide 20); the dev/test sets are transformed with them.", np.mean(both, axis=1, keepdims=True), id="standardize_inputs.mu-was-computed-on-the-training"),
         Mistake("mu was computed on X_other: the statistics come from the training set only (slide 20).",
-                np.mean(other0, axis=1, keepdims=True)),
+                np.mean(other0, axis=1, keepdims=True), id="standardize_inputs.mu-was-computed-on-x-other"),
     ])
     var = np.var(train0, axis=1, keepdims=True)
     expect_array("sigma", sigma, e_sigma, what="(n_x, 1): one standard deviation per feature", mistakes=[
         Mistake("sigma is the variance: the slide divides by the standard deviation, sigma = np.std(X_train, "
-                "axis=1, keepdims=True) (the square root of the variance).", var),
+                "axis=1, keepdims=True) (the square root of the variance).", var, id="standardize_inputs.sigma-is-the-variance-the-slide"),
         Mistake("sigma uses 1/(m-1) (ddof=1): the course uses np.std's default, 1/m.",
-                np.std(train0, axis=1, ddof=1, keepdims=True)),
+                np.std(train0, axis=1, ddof=1, keepdims=True), id="standardize_inputs.sigma-uses-m-ddof-the-course"),
         Mistake("sigma is the standard deviation of each example (column): use axis=1, over the examples.",
-                np.std(train0, axis=0, keepdims=True)),
+                np.std(train0, axis=0, keepdims=True), id="standardize_inputs.sigma-is-the-standard-deviation-of"),
         Mistake("sigma was computed on the training AND the other set: the statistics come from the training "
-                "set only.", np.std(both, axis=1, keepdims=True)),
+                "set only.", np.std(both, axis=1, keepdims=True), id="standardize_inputs.sigma-was-computed-on-the-training"),
     ])
     expect_array("X_train_std", train_std, e_train, what="(n_x, m_train), like X_train", mistakes=[
         Mistake("X_train_std was divided by the variance: divide by the standard deviation sigma.",
-                (train0 - e_mu) / var),
-        Mistake("X_train_std is only centred: divide by sigma as well.", train0 - e_mu),
-        Mistake("X_train_std is only scaled: subtract mu first, (X_train - mu) / sigma.", train0 / e_sigma),
+                (train0 - e_mu) / var, id="standardize_inputs.x-train-std-was-divided-by"),
+        Mistake("X_train_std is only centred: divide by sigma as well.", train0 - e_mu, id="standardize_inputs.x-train-std-is-only-centred"),
+        Mistake("X_train_std is only scaled: subtract mu first, (X_train - mu) / sigma.", train0 / e_sigma, id="standardize_inputs.x-train-std-is-only-scaled"),
     ])
     with np.errstate(all="ignore"):       # a single example has standard deviation 0
         own = (other0 - np.mean(other0, axis=1, keepdims=True)) / np.std(other0, axis=1, keepdims=True)
     expect_array("X_other_std", other_std, e_other, what="(n_x, m_other), like X_other", mistakes=[
         Mistake("X_other was standardised with its own mean and standard deviation: use the TRAINING set's mu "
                 "and sigma (slide 20). The network learned on inputs transformed that way; a dev/test set, or a "
-                "single new example, must go through exactly the same transformation.", own),
+                "single new example, must go through exactly the same transformation.", own, id="standardize_inputs.x-other-was-standardised-with-its"),
         Mistake("X_other was standardised with the statistics of both sets together: use the training set's "
                 "mu and sigma only.",
-                (other0 - np.mean(both, axis=1, keepdims=True)) / np.std(both, axis=1, keepdims=True)),
+                (other0 - np.mean(both, axis=1, keepdims=True)) / np.std(both, axis=1, keepdims=True), id="standardize_inputs.x-other-was-standardised-with-the"),
         Mistake("X_other_std was divided by the variance: divide by the standard deviation sigma.",
-                (other0 - e_mu) / var),
-        Mistake("X_other_std is X_other unchanged: transform it with the training set's mu and sigma.", other0),
+                (other0 - e_mu) / var, id="standardize_inputs.x-other-std-was-divided-by"),
+        Mistake("X_other_std is X_other unchanged: transform it with the training set's mu and sigma.", other0, id="standardize_inputs.x-other-std-is-x-other"),
     ])
     passed("standardize_inputs")
 
@@ -181,28 +181,28 @@ def check_batchnorm_forward(batchnorm_forward, n=3, m=6, m_test=4, momentum=0.9,
     with np.errstate(all="ignore"):
         mistakes = [
             Mistake("You normalised with sqrt(std + eps): the slide divides by sqrt(var + eps), with the VARIANCE "
-                    "var = np.mean((Z - mu)**2, axis=1, keepdims=True).", out(mu, np.sqrt(np.sqrt(var) + eps))),
+                    "var = np.mean((Z - mu)**2, axis=1, keepdims=True).", out(mu, np.sqrt(np.sqrt(var) + eps)), id="batchnorm_forward.you-normalised-with-sqrt-std-eps"),
             Mistake("You divided by var + eps: take the square root, Z_hat = (Z - mu) / np.sqrt(var + eps).",
-                    out(mu, var + eps)),
-            Mistake("You divided by var: Z_hat = (Z - mu) / np.sqrt(var + eps).", out(mu, var)),
+                    out(mu, var + eps), id="batchnorm_forward.you-divided-by-var-eps-take"),
+            Mistake("You divided by var: Z_hat = (Z - mu) / np.sqrt(var + eps).", out(mu, var), id="batchnorm_forward.you-divided-by-var-z-hat"),
             Mistake("eps is outside the square root: Z_hat = (Z - mu) / np.sqrt(var + eps), not "
-                    "(np.sqrt(var) + eps).", out(mu, np.sqrt(var) + eps)),
+                    "(np.sqrt(var) + eps).", out(mu, np.sqrt(var) + eps), id="batchnorm_forward.eps-is-outside-the-square-root"),
             Mistake("eps is missing: Z_hat = (Z - mu) / np.sqrt(var + eps) (eps keeps a unit with zero variance "
-                    "finite).", out(mu, np.sqrt(var))),
+                    "finite).", out(mu, np.sqrt(var)), id="batchnorm_forward.eps-is-missing-z-hat-z"),
             Mistake("The statistics are over the wrong axis: one mean and variance per unit (row), over the "
-                    "examples: np.mean(Z, axis=1, keepdims=True).", out(mu0, np.sqrt(var0 + eps))),
+                    "examples: np.mean(Z, axis=1, keepdims=True).", out(mu0, np.sqrt(var0 + eps)), id="batchnorm_forward.the-statistics-are-over-the-wrong"),
             Mistake("The variance uses 1/(m-1): batch norm uses 1/m (np.var's default ddof=0, or "
                     "np.mean((Z - mu)**2, axis=1, keepdims=True)).",
-                    out(mu, np.sqrt(var * m / max(m - 1, 1) + eps))),
+                    out(mu, np.sqrt(var * m / max(m - 1, 1) + eps)), id="batchnorm_forward.the-variance-uses-m-batch-norm"),
             Mistake("gamma and beta are swapped: Z_out = gamma * Z_hat + beta (gamma scales, beta shifts).",
-                    beta * Z_hat + gamma),
-            Mistake("You returned Z_hat: scale and shift it, Z_out = gamma * Z_hat + beta.", Z_hat),
+                    beta * Z_hat + gamma, id="batchnorm_forward.gamma-and-beta-are-swapped-z"),
+            Mistake("You returned Z_hat: scale and shift it, Z_out = gamma * Z_hat + beta.", Z_hat, id="batchnorm_forward.you-returned-z-hat-scale-and"),
             Mistake("In training, normalise with the BATCH's mean and variance: the running statistics are "
                     "for test time (training=False).",
-                    out(state0["running_mean"], np.sqrt(state0["running_var"] + eps))),
+                    out(state0["running_mean"], np.sqrt(state0["running_var"] + eps)), id="batchnorm_forward.in-training-normalise-with-the-batch"),
             Mistake("In training, normalise with the batch's statistics, not the freshly updated running ones.",
-                    out(expected_state["running_mean"], np.sqrt(expected_state["running_var"] + eps))),
-            Mistake("The mean is not subtracted: Z_hat = (Z - mu) / np.sqrt(var + eps).", out(0.0, std)),
+                    out(expected_state["running_mean"], np.sqrt(expected_state["running_var"] + eps)), id="batchnorm_forward.in-training-normalise-with-the-batch-2"),
+            Mistake("The mean is not subtracted: Z_hat = (Z - mu) / np.sqrt(var + eps).", out(0.0, std), id="batchnorm_forward.the-mean-is-not-subtracted-z"),
         ]
     expect_array("Z_out (training=True)", Z_out, expected, what="(n, m), like Z", mistakes=mistakes)
     _check_cache(cache, Z_hat, gamma, std, var, eps)
@@ -226,16 +226,16 @@ def check_batchnorm_forward(batchnorm_forward, n=3, m=6, m_test=4, momentum=0.9,
             Mistake("With training=False you normalised with the batch's statistics: at test time use the "
                     "running statistics, bn_state['running_mean'] and bn_state['running_var']. A test batch may "
                     "hold a single example, whose own variance is 0.",
-                    gamma * (Z_test - mu_t) / np.sqrt(var_t + eps) + beta),
+                    gamma * (Z_test - mu_t) / np.sqrt(var_t + eps) + beta, id="batchnorm_forward.with-training-false-you-normalised-with"),
             Mistake("With training=False you updated the running statistics and normalised with them: at test "
                     "time use them as they are, and leave bn_state unchanged.",
-                    gamma * (Z_test - updated["running_mean"]) / np.sqrt(updated["running_var"] + eps) + beta),
+                    gamma * (Z_test - updated["running_mean"]) / np.sqrt(updated["running_var"] + eps) + beta, id="batchnorm_forward.with-training-false-you-updated-the"),
             Mistake("eps is outside the square root: (Z - running_mean) / np.sqrt(running_var + eps).",
-                    gamma * (Z_test - rm) / (np.sqrt(rv) + eps) + beta),
+                    gamma * (Z_test - rm) / (np.sqrt(rv) + eps) + beta, id="batchnorm_forward.eps-is-outside-the-square-root-2"),
             Mistake("You divided by running_var: take the square root, np.sqrt(running_var + eps).",
-                    gamma * (Z_test - rm) / (rv + eps) + beta),
+                    gamma * (Z_test - rm) / (rv + eps) + beta, id="batchnorm_forward.you-divided-by-running-var-take"),
             Mistake("At test time too, scale and shift: Z_out = gamma * Z_hat + beta.",
-                    (Z_test - rm) / np.sqrt(rv + eps)),
+                    (Z_test - rm) / np.sqrt(rv + eps), id="batchnorm_forward.at-test-time-too-scale-and"),
         ]
     expect_array(f"Z_out (training=False, {m_test} example{'s' if m_test != 1 else ''})", Z_out, expected,
                  what="(n, m), like Z", mistakes=test_mistakes)
@@ -250,10 +250,10 @@ def _check_cache(cache, Z_hat, gamma, std, var, eps):
     expect_array("cache[0] (Z_hat)", cache[0], Z_hat, what="(n, m): the normalised Z, (Z - mu) / std")
     expect_array("cache[1] (gamma)", cache[1], gamma, what="(n, 1)")
     expect_array("cache[2] (std)", cache[2], std, what="(n, 1): std = np.sqrt(var + eps)", mistakes=[
-        Mistake("cache[2] must be std = np.sqrt(var + eps), the number you divided by, not the variance.", var),
-        Mistake("cache[2] must be std = np.sqrt(var + eps), not var + eps.", var + eps),
-        Mistake("cache[2] must be std = np.sqrt(var + eps), with eps (the number you divided by).", np.sqrt(var)),
-        Mistake("cache[2] must be std = np.sqrt(var + eps), not its inverse.", 1 / std),
+        Mistake("cache[2] must be std = np.sqrt(var + eps), the number you divided by, not the variance.", var, id="check_cache.cache-must-be-std-np-sqrt"),
+        Mistake("cache[2] must be std = np.sqrt(var + eps), not var + eps.", var + eps, id="check_cache.cache-must-be-std-np-sqrt-2"),
+        Mistake("cache[2] must be std = np.sqrt(var + eps), with eps (the number you divided by).", np.sqrt(var), id="check_cache.cache-must-be-std-np-sqrt-3"),
+        Mistake("cache[2] must be std = np.sqrt(var + eps), not its inverse.", 1 / std, id="check_cache.cache-must-be-std-np-sqrt-4"),
     ])
 
 
@@ -275,41 +275,41 @@ def check_batchnorm_backward(batchnorm_backward, n=3, m=5, seed=2):
         fail("batchnorm_backward returned its results in another order: return (dZ, dgamma, dbeta).")
     expect_array("dbeta", dbeta, e_dbeta, m=m, what="(n, 1), like beta", mistakes=[
         Mistake("dbeta sums over the wrong axis: examples are columns, np.sum(dZ_out, axis=1, keepdims=True) / m.",
-                np.sum(dZ_out, axis=0, keepdims=True) / m),
+                np.sum(dZ_out, axis=0, keepdims=True) / m, id="batchnorm_backward.dbeta-sums-over-the-wrong-axis"),
         Mistake("dbeta and dgamma are swapped: dbeta = (1/m) sum(dZ_out), dgamma = (1/m) sum(dZ_out * Z_hat).",
-                e_dgamma),
-        Mistake(f"dbeta is a sum over the examples: average it like db, (1/m) with m = {m}.", e_dbeta * m),
+                e_dgamma, id="batchnorm_backward.dbeta-and-dgamma-are-swapped-dbeta"),
+        Mistake(f"dbeta is a sum over the examples: average it like db, (1/m) with m = {m}.", e_dbeta * m, id="batchnorm_backward.dbeta-is-a-sum-over-the"),
     ])
     expect_array("dgamma", dgamma, e_dgamma, m=m, what="(n, 1), like gamma", mistakes=[
         Mistake("dgamma sums over the wrong axis: np.sum(dZ_out * Z_hat, axis=1, keepdims=True) / m.",
-                np.sum(dZ_out * Z_hat, axis=0, keepdims=True) / m),
+                np.sum(dZ_out * Z_hat, axis=0, keepdims=True) / m, id="batchnorm_backward.dgamma-sums-over-the-wrong-axis"),
         Mistake("dgamma and dbeta are swapped: dgamma = (1/m) sum(dZ_out * Z_hat), dbeta = (1/m) sum(dZ_out).",
-                e_dbeta),
+                e_dbeta, id="batchnorm_backward.dgamma-and-dbeta-are-swapped-dgamma"),
         Mistake("dgamma multiplies dZ_out by gamma: Z_out = gamma * Z_hat + beta, so dgamma = (1/m) "
-                "sum(dZ_out * Z_hat).", np.sum(dZ_out * gamma, axis=1, keepdims=True) / m),
-        Mistake(f"dgamma is a sum over the examples: average it like db, (1/m) with m = {m}.", e_dgamma * m),
+                "sum(dZ_out * Z_hat).", np.sum(dZ_out * gamma, axis=1, keepdims=True) / m, id="batchnorm_backward.dgamma-multiplies-dz-out-by-gamma"),
+        Mistake(f"dgamma is a sum over the examples: average it like db, (1/m) with m = {m}.", e_dgamma * m, id="batchnorm_backward.dgamma-is-a-sum-over-the"),
     ])
     dZ_hat = gamma * dZ_out
     mean_term = np.mean(dZ_hat, axis=1, keepdims=True)
     var_term = Z_hat * np.mean(dZ_hat * Z_hat, axis=1, keepdims=True)
     expect_array("dZ", dZ, e_dZ, m=m, what="(n, m), like Z", mistakes=[
         Mistake("dZ = gamma * dZ_out / std treats mu and var as constants: they depend on every z of the batch, "
-                "which adds the terms - mean(dZ_hat) - Z_hat * mean(dZ_hat * Z_hat).", dZ_hat / std),
+                "which adds the terms - mean(dZ_hat) - Z_hat * mean(dZ_hat * Z_hat).", dZ_hat / std, id="batchnorm_backward.dz-gamma-dz-out-std-treats"),
         Mistake("dZ misses the term - Z_hat * mean(dZ_hat * Z_hat), which comes from the variance's dependence on z.",
-                (dZ_hat - mean_term) / std),
+                (dZ_hat - mean_term) / std, id="batchnorm_backward.dz-misses-the-term-z-hat"),
         Mistake("dZ misses the term - mean(dZ_hat), which comes from the mean's dependence on z.",
-                (dZ_hat - var_term) / std),
+                (dZ_hat - var_term) / std, id="batchnorm_backward.dz-misses-the-term-mean-dz"),
         Mistake("dZ uses dZ_out where dZ_hat = gamma * dZ_out belongs: multiply by gamma first.",
                 (dZ_out - np.mean(dZ_out, axis=1, keepdims=True)
-                 - Z_hat * np.mean(dZ_out * Z_hat, axis=1, keepdims=True)) / std),
-        Mistake("dZ multiplies by std: divide by it, dZ = (...) / std.", (dZ_hat - mean_term - var_term) * std),
+                 - Z_hat * np.mean(dZ_out * Z_hat, axis=1, keepdims=True)) / std, id="batchnorm_backward.dz-uses-dz-out-where-dz"),
+        Mistake("dZ multiplies by std: divide by it, dZ = (...) / std.", (dZ_hat - mean_term - var_term) * std, id="batchnorm_backward.dz-multiplies-by-std-divide-by"),
         Mistake("dZ uses sums where the formula has means: mean(dZ_hat) = (1/m) sum(dZ_hat, axis=1).",
-                (dZ_hat - m * mean_term - m * var_term) / std),
+                (dZ_hat - m * mean_term - m * var_term) / std, id="batchnorm_backward.dz-uses-sums-where-the-formula"),
         Mistake("The means in dZ are over the wrong axis: average over the examples, axis=1, keepdims=True.",
                 (dZ_hat - np.mean(dZ_hat, axis=0, keepdims=True)
-                 - Z_hat * np.mean(dZ_hat * Z_hat, axis=0, keepdims=True)) / std),
+                 - Z_hat * np.mean(dZ_hat * Z_hat, axis=0, keepdims=True)) / std, id="batchnorm_backward.the-means-in-dz-are-over"),
         Mistake(f"dZ has an extra 1/m: the 1/m belongs to dgamma and dbeta (and dW); dZ is in the same "
-                f"convention as dZ_out (m = {m}).", e_dZ / m),
+                f"convention as dZ_out (m = {m}).", e_dZ / m, id="batchnorm_backward.dz-has-an-extra-m-the"),
     ])
     passed("batchnorm_backward")
 
@@ -398,7 +398,7 @@ def check_L_model_forward_bn(L_model_forward_bn, layer_dims=(4, 5, 3, 1), m=6, h
                         value = _forward_variant(X, parameters, states0, mode_used, hidden_activation, **options)
                     except (ValueError, KeyError):
                         continue
-                    mistakes.append(Mistake(f"AL is wrong: {text}", value))
+                    mistakes.append(Mistake(f"AL is wrong: {text}", value, id="L_model_forward_bn.al-is-wrong"))
             expect_array(f"AL ({mode})", AL, expected, what="(1, m)", mistakes=mistakes)
             _check_network_caches(caches, expected_caches, L)
             for l, (state, expected_state, before) in enumerate(zip(states, expected_states, states0), start=1):
@@ -442,11 +442,11 @@ def _check_network_caches(caches, expected_caches, L):
         expect_array(f"{label}[2] (Z_tilde)", z_tilde, Z_tilde,
                      what="(n[l], m): the output of batch norm, the input of the activation", mistakes=[
                          Mistake(f"{label}[2] is the activation A: keep Z_tilde, the input of the activation (its "
-                                 f"derivative needs it).", deep.sigmoid(Z_tilde)),
+                                 f"derivative needs it).", deep.sigmoid(Z_tilde), id="check_network_caches.is-the-activation-a-keep-z"),
                          Mistake(f"{label}[2] is the activation A: keep Z_tilde, the input of the activation.",
-                                 deep.relu(Z_tilde)),
+                                 deep.relu(Z_tilde), id="check_network_caches.is-the-activation-a-keep-z-2"),
                          Mistake(f"{label}[2] is Z = W A_prev: keep Z_tilde, the output of batch norm (the "
-                                 f"activation's input).", W @ A_prev),
+                                 f"activation's input).", W @ A_prev, id="check_network_caches.is-z-w-a-prev-keep"),
                      ])
     cache, ((A_prev, W, b), Z) = caches[L - 1], expected_caches[L - 1]
     label = f"caches[{L - 1}] (output layer {L})"
@@ -521,7 +521,7 @@ def check_L_model_backward_bn(L_model_backward_bn, layer_dims=(4, 5, 3, 1), m=6,
                 continue
     for key in keys:
         what = "like " + key[1:]
-        mistakes = [Mistake(f"{key} is wrong: {text}", grads_v[key]) for text, grads_v in variants
+        mistakes = [Mistake(f"{key} is wrong: {text}", grads_v[key], id="L_model_backward_bn.is-wrong") for text, grads_v in variants
                     if isinstance(grads_v.get(key), np.ndarray)]
         expect_array(f"grads['{key}']", grads[key], expected[key], m=m, what=what, mistakes=mistakes)
 

@@ -48,8 +48,10 @@ def relative_error(actual, expected) -> float:
 
 
 def slug(text: str, words: int = 8) -> str:
-    """A short lower-case identifier from the first `words` words of `text`."""
-    return "-".join(re.findall(r"[a-z0-9]+", text.lower())[:words]) or "mistake"
+    """A short lower-case identifier from the first `words` words of `text`, leaving out the words
+    with digits (a layer's number, a size), so that one mistake keeps one identifier."""
+    kept = [word for word in re.findall(r"[a-z0-9]+", text.lower()) if not any(ch.isdigit() for ch in word)]
+    return "-".join(kept[:words]) or "mistake"
 
 
 @dataclass(frozen=True)

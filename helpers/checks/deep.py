@@ -158,7 +158,7 @@ def check_initialize_parameters_deep(initialize_parameters_deep, layer_dims=(5, 
             if W.size > 1 and np.allclose(W, W.flat[0]):
                 fail(f"every entry of W{l} is equal: the units of layer {l} would stay identical forever "
                      f"(symmetry). Draw W{l} at random.")
-        mistakes = [Mistake(f"W{l} {text}", value[f"W{l}"]) for text, value in variants]
+        mistakes = [Mistake(f"W{l} {text}", value[f"W{l}"], id="initialize_parameters_deep.w") for text, value in variants]
         expect_array(f"parameters['W{l}']", W, expected[f"W{l}"], mistakes=mistakes,
                      what=f"(n[{l}], n[{l - 1}]) = (layer_dims[{l}], layer_dims[{l - 1}])")
         expect_array(f"parameters['b{l}']", parameters[f"b{l}"], expected[f"b{l}"], what=f"(n[{l}], 1): zeros")
@@ -177,15 +177,15 @@ def check_relu(relu, shape=(3, 4), seed=0):
     with np.errstate(over="ignore"):
         mistakes = [
             Mistake("np.max(Z, 0) is the largest value of each column (a reduction along axis 0): use "
-                    "np.maximum(0, Z), element by element.", np.max(original, axis=0)),
+                    "np.maximum(0, Z), element by element.", np.max(original, axis=0), id="relu.np-max-z-is-the-largest"),
             Mistake("np.max(Z, 0) is the largest value of each column (a reduction along axis 0): use "
-                    "np.maximum(0, Z), element by element.", np.max(original, axis=0, keepdims=True)),
+                    "np.maximum(0, Z), element by element.", np.max(original, axis=0, keepdims=True), id="relu.np-max-z-is-the-largest-2"),
             Mistake("You returned the mask Z > 0 (relu's derivative): relu keeps the value, max(0, Z).",
-                    (original > 0).astype(float)),
-            Mistake("You returned |Z|: relu sets negative values to 0, max(0, Z).", np.abs(original)),
-            Mistake("You returned min(0, Z): relu is np.maximum(0, Z).", np.minimum(0, original)),
-            Mistake("You returned Z unchanged: relu is np.maximum(0, Z).", original),
-            Mistake("You returned sigmoid(Z): relu is np.maximum(0, Z).", ref.sigmoid(original)),
+                    (original > 0).astype(float), id="relu.you-returned-the-mask-z-relu"),
+            Mistake("You returned |Z|: relu sets negative values to 0, max(0, Z).", np.abs(original), id="relu.you-returned-z-relu-sets-negative"),
+            Mistake("You returned min(0, Z): relu is np.maximum(0, Z).", np.minimum(0, original), id="relu.you-returned-min-z-relu-is"),
+            Mistake("You returned Z unchanged: relu is np.maximum(0, Z).", original, id="relu.you-returned-z-unchanged-relu-is"),
+            Mistake("You returned sigmoid(Z): relu is np.maximum(0, Z).", ref.sigmoid(original), id="relu.you-returned-sigmoid-z-relu-is"),
         ]
     expect_array(f"relu(Z) for Z of shape {shape}", A, expected, mistakes=mistakes,
                  what="(the same shape as Z: relu works element-wise)")
@@ -207,17 +207,17 @@ def check_relu_backward(relu_backward, shape=(3, 5), seed=1):
     expect_array(f"relu_backward(dA, Z) for shape {shape}", dZ, expected, what="(the same shape as dA and Z)",
                  mistakes=[
                      Mistake("The mask uses dA > 0: the slope of ReLU depends on its input Z, dZ = dA * (Z > 0).",
-                             dA0 * (dA0 > 0)),
+                             dA0 * (dA0 > 0), id="relu_backward.the-mask-uses-da-the-slope"),
                      Mistake("You returned the mask Z > 0 alone: multiply it by the incoming gradient, "
-                             "dZ = dA * (Z > 0).", (Z0 > 0).astype(float)),
+                             "dZ = dA * (Z > 0).", (Z0 > 0).astype(float), id="relu_backward.you-returned-the-mask-z-alone"),
                      Mistake("At Z = 0 the slope is taken as 0: use the strict Z > 0, not Z >= 0.",
-                             dA0 * (Z0 >= 0)),
+                             dA0 * (Z0 >= 0), id="relu_backward.at-z-the-slope-is-taken"),
                      Mistake("You multiplied dA by relu(Z): the derivative of relu is the mask (Z > 0), not relu "
-                             "itself.", dA0 * ref.relu(Z0)),
-                     Mistake("The mask is inverted: the gradient passes where Z > 0.", dA0 * (Z0 <= 0)),
-                     Mistake("The mask is inverted: the gradient passes where Z > 0.", dA0 * (Z0 < 0)),
+                             "itself.", dA0 * ref.relu(Z0), id="relu_backward.you-multiplied-da-by-relu-z"),
+                     Mistake("The mask is inverted: the gradient passes where Z > 0.", dA0 * (Z0 <= 0), id="relu_backward.the-mask-is-inverted-the-gradient"),
+                     Mistake("The mask is inverted: the gradient passes where Z > 0.", dA0 * (Z0 < 0), id="relu_backward.the-mask-is-inverted-the-gradient-2"),
                      Mistake("You returned dA unchanged: the gradient only passes where Z > 0, dZ = dA * (Z > 0).",
-                             dA0),
+                             dA0, id="relu_backward.you-returned-da-unchanged-the-gradient"),
                  ])
     passed("relu_backward")
 
@@ -235,12 +235,12 @@ def check_sigmoid_backward(sigmoid_backward, shape=(2, 5), seed=2):
     expect_array(f"sigmoid_backward(dA, Z) for shape {shape}", dZ, ref.sigmoid_backward(dA0, Z0),
                  what="(the same shape as dA and Z)", mistakes=[
                      Mistake("You used Z * (1 - Z): the derivative is s * (1 - s) with s = sigmoid(Z), "
-                             "the activation, not its input Z.", dA0 * Z0 * (1 - Z0)),
+                             "the activation, not its input Z.", dA0 * Z0 * (1 - Z0), id="sigmoid_backward.you-used-z-z-the-derivative"),
                      Mistake("You returned s * (1 - s) alone: multiply by the incoming gradient, "
-                             "dZ = dA * s * (1 - s).", s * (1 - s)),
-                     Mistake("You used 1 - s**2, tanh's derivative: sigmoid's is s * (1 - s).", dA0 * (1 - s ** 2)),
-                     Mistake("The factor (1 - s) is missing: dZ = dA * s * (1 - s).", dA0 * s),
-                     Mistake("The factor s is missing: dZ = dA * s * (1 - s).", dA0 * (1 - s)),
+                             "dZ = dA * s * (1 - s).", s * (1 - s), id="sigmoid_backward.you-returned-s-s-alone-multiply"),
+                     Mistake("You used 1 - s**2, tanh's derivative: sigmoid's is s * (1 - s).", dA0 * (1 - s ** 2), id="sigmoid_backward.you-used-s-tanh-s-derivative"),
+                     Mistake("The factor (1 - s) is missing: dZ = dA * s * (1 - s).", dA0 * s, id="sigmoid_backward.the-factor-s-is-missing-dz"),
+                     Mistake("The factor s is missing: dZ = dA * s * (1 - s).", dA0 * (1 - s), id="sigmoid_backward.the-factor-s-is-missing-dz-2"),
                  ])
     passed("sigmoid_backward")
 
@@ -312,10 +312,10 @@ def check_linear_activation_forward(linear_activation_forward, n_prev=4, n=3, m=
         other = ref.relu(Z) if activation == "sigmoid" else ref.sigmoid(Z)
         expect_array(f"A with activation='{activation}'", A, expected, what="(n[l], m)", mistakes=[
             Mistake(f"activation='{activation}' but you applied {'relu' if activation == 'sigmoid' else 'sigmoid'}: "
-                    f"compare the activation argument with the strings 'sigmoid' and 'relu'.", other),
-            Mistake("A is Z: apply the activation to Z = W A_prev + b.", Z),
+                    f"compare the activation argument with the strings 'sigmoid' and 'relu'.", other, id="linear_activation_forward.activation-but-you-applied-compare-the"),
+            Mistake("A is Z: apply the activation to Z = W A_prev + b.", Z, id="linear_activation_forward.a-is-z-apply-the-activation"),
             Mistake("The bias is missing: Z = W A_prev + b, then the activation.",
-                    ref.relu(W @ A_prev) if activation == "relu" else ref.sigmoid(W @ A_prev)),
+                    ref.relu(W @ A_prev) if activation == "relu" else ref.sigmoid(W @ A_prev), id="linear_activation_forward.the-bias-is-missing-z-w"),
         ])
         _check_activation_cache(f"cache (activation='{activation}')", cache, A_prev, W, b, Z, expected)
 
@@ -369,13 +369,13 @@ def check_compute_cost(compute_cost, m=5, seed=7):
     cost = student_call(compute_cost, "compute_cost", AL.copy(), Y.copy())
     expect_float("cost", cost, expected, m=m, mistakes=[
         Mistake("You kept only the Y log(AL) term: add (1 - Y) log(1 - AL) for the examples with label 0.",
-                float(-np.sum(Y * np.log(AL)) / m)),
+                float(-np.sum(Y * np.log(AL)) / m), id="compute_cost.you-kept-only-the-y-log"),
         Mistake("Use the natural logarithm np.log, not np.log10.",
-                float(-np.sum(Y * np.log10(AL) + (1 - Y) * np.log10(1 - AL)) / m)),
+                float(-np.sum(Y * np.log10(AL) + (1 - Y) * np.log10(1 - AL)) / m), id="compute_cost.use-the-natural-logarithm-np-log"),
         Mistake("The two terms are swapped: Y goes with log(AL), (1 - Y) with log(1 - AL).",
-                float(-np.sum(Y * np.log(1 - AL) + (1 - Y) * np.log(AL)) / m)),
-        Mistake(f"The cost is the sum over the examples: average it, multiply by 1/m (m = {m}).", expected * m),
-        Mistake("The cost is the negative of the average log-likelihood: keep the minus sign.", -expected),
+                float(-np.sum(Y * np.log(1 - AL) + (1 - Y) * np.log(AL)) / m), id="compute_cost.the-two-terms-are-swapped-y"),
+        Mistake(f"The cost is the sum over the examples: average it, multiply by 1/m (m = {m}).", expected * m, id="compute_cost.the-cost-is-the-sum-over"),
+        Mistake("The cost is the negative of the average log-likelihood: keep the minus sign.", -expected, id="compute_cost.the-cost-is-the-negative-of"),
     ])
     passed("compute_cost")
 
@@ -396,28 +396,28 @@ def check_linear_backward(linear_backward, n_prev=4, n=3, m=5, seed=8):
         fail("linear_backward returned its results in another order: return (dA_prev, dW, db), in this order.")
     expect_array("dA_prev", dA_prev, expected[0], m=m, what="(n[l-1], m), like A_prev", mistakes=[
         Mistake("dA_prev has no 1/m: dA_prev = W^T dZ (the 1/m belongs to dW and db, which average over the "
-                "examples).", W.T @ dZ / m),
+                "examples).", W.T @ dZ / m, id="linear_backward.da-prev-has-no-m-da"),
         Mistake("dA_prev = W^T dZ uses the weights W, not the gradient dW (slide 8's dW is a typo).",
-                (dZ @ A_prev.T / m).T @ dZ),
+                (dZ @ A_prev.T / m).T @ dZ, id="linear_backward.da-prev-w-t-dz-uses"),
     ])
     expect_array("dW", dW, expected[1], m=m, what="(n[l], n[l-1]), like W", mistakes=[
-        Mistake("dW is missing 1/m: dW = (1/m) dZ A_prev^T averages over the m examples.", dZ @ A_prev.T),
-        Mistake("dW is transposed: dW = (1/m) dZ A_prev^T has the shape of W, (n[l], n[l-1]).", A_prev @ dZ.T / m),
-        Mistake("dW is transposed and missing 1/m: dW = (1/m) dZ A_prev^T.", A_prev @ dZ.T),
+        Mistake("dW is missing 1/m: dW = (1/m) dZ A_prev^T averages over the m examples.", dZ @ A_prev.T, id="linear_backward.dw-is-missing-m-dw-m"),
+        Mistake("dW is transposed: dW = (1/m) dZ A_prev^T has the shape of W, (n[l], n[l-1]).", A_prev @ dZ.T / m, id="linear_backward.dw-is-transposed-dw-m-dz"),
+        Mistake("dW is transposed and missing 1/m: dW = (1/m) dZ A_prev^T.", A_prev @ dZ.T, id="linear_backward.dw-is-transposed-and-missing-m"),
     ])
     if np.ndim(db) == 0 and not isinstance(db, np.ndarray):
         fail("db is a single number: you summed over everything. Sum over the examples only, "
              "db = np.sum(dZ, axis=1, keepdims=True) / m, one value per unit, shape (n[l], 1).")
     expect_array("db", db, expected[2], m=m, what="(n[l], 1), like b", mistakes=[
-        Mistake("db is missing 1/m: db = np.sum(dZ, axis=1, keepdims=True) / m.", np.sum(dZ, axis=1, keepdims=True)),
+        Mistake("db is missing 1/m: db = np.sum(dZ, axis=1, keepdims=True) / m.", np.sum(dZ, axis=1, keepdims=True), id="linear_backward.db-is-missing-m-db-np"),
         Mistake("db is summed over the wrong axis: examples are columns, use np.sum(dZ, axis=1, keepdims=True) / m.",
-                np.sum(dZ, axis=0, keepdims=True) / m),
+                np.sum(dZ, axis=0, keepdims=True) / m, id="linear_backward.db-is-summed-over-the-wrong"),
         Mistake("db is summed over the wrong axis: examples are columns, use np.sum(dZ, axis=1, keepdims=True) / m.",
-                np.sum(dZ, axis=0) / m),
+                np.sum(dZ, axis=0) / m, id="linear_backward.db-is-summed-over-the-wrong-2"),
         Mistake("db was summed without keepdims=True, so it is 1-D: np.sum(dZ, axis=1, keepdims=True) / m keeps "
-                "the column shape (n[l], 1) of b.", np.sum(dZ, axis=1) / m),
+                "the column shape (n[l], 1) of b.", np.sum(dZ, axis=1) / m, id="linear_backward.db-was-summed-without-keepdims-true"),
         Mistake("db is summed over everything: sum over the examples only, np.sum(dZ, axis=1, keepdims=True) / m.",
-                np.sum(dZ, keepdims=True) / m),
+                np.sum(dZ, keepdims=True) / m, id="linear_backward.db-is-summed-over-everything-sum"),
     ])
     passed("linear_backward")
 
@@ -446,9 +446,9 @@ def check_linear_activation_backward(linear_activation_backward, n_prev=4, n=3, 
                 ("(n[l-1], m)", "(n[l], n[l-1])", "(n[l], 1)")):
             expect_array(f"{name} with activation='{activation}'", value, exp, m=m, what=what, mistakes=[
                 Mistake(f"activation='{activation}' but you used {other}_backward: pick the derivative that "
-                        f"matches the activation argument.", wrong),
+                        f"matches the activation argument.", wrong, id="linear_activation_backward.activation-but-you-used-backward-pick"),
                 Mistake(f"The activation's derivative is missing: first dZ = {activation}_backward(dA, Z), then "
-                        f"linear_backward(dZ, linear_cache).", plain),
+                        f"linear_backward(dZ, linear_cache).", plain, id="linear_activation_backward.the-activation-s-derivative-is-missing"),
             ])
 
 
@@ -531,15 +531,15 @@ def check_update_parameters(update_parameters, layer_dims=(4, 3, 2, 1), learning
             Mistake(f"{key} was not updated: every parameter takes a step, {key} = {key} - learning_rate * d{key}"
                     + (" (updating W but not b)." if key.startswith("b") else "."), originals[key]),
             Mistake(f"{key} moved uphill: subtract the gradient, {key} = {key} - learning_rate * d{key}.",
-                    originals[key] + learning_rate * grads["d" + key]),
+                    originals[key] + learning_rate * grads["d" + key], id="update_parameters.moved-uphill-subtract-the-gradient-learning"),
             Mistake(f"The learning rate is missing: the step is learning_rate * d{key}.",
-                    originals[key] - grads["d" + key]),
+                    originals[key] - grads["d" + key], id="update_parameters.the-learning-rate-is-missing-the"),
             Mistake(f"{key} was replaced by the step: {key} = {key} - learning_rate * d{key}.",
-                    -learning_rate * grads["d" + key]),
+                    -learning_rate * grads["d" + key], id="update_parameters.was-replaced-by-the-step-learning"),
         ]
         if key in (f"W{L}", f"b{L}"):
             mistakes.insert(0, Mistake(f"The last layer was not updated: loop over l = 1..L, range(1, L + 1) "
-                                       f"(range(1, L) stops at L - 1).", originals[key]))
+                                       f"(range(1, L) stops at L - 1).", originals[key], id="update_parameters.the-last-layer-was-not-updated"))
         expect_array(f"updated {key}", result[key], expected[key], mistakes=mistakes)
     passed("update_parameters")
 
@@ -585,10 +585,10 @@ def check_L_layer_model(L_layer_model, layer_dims=(64, 5, 3, 1), m=80, num_itera
                              num_iterations)
     for key in keys:
         expect_array(f"trained {key}", parameters[key], expected[key], rtol=1e-5, atol=1e-7, mistakes=[
-            Mistake("Pass the seed on: initialize_parameters_deep(layer_dims, seed=seed).", default_seed[key]),
-            Mistake("Only one gradient step was taken: run the loop num_iterations times.", one_step[key]),
+            Mistake("Pass the seed on: initialize_parameters_deep(layer_dims, seed=seed).", default_seed[key], id="L_layer_model.pass-the-seed-on-initialize-parameters"),
+            Mistake("Only one gradient step was taken: run the loop num_iterations times.", one_step[key], id="L_layer_model.only-one-gradient-step-was-taken"),
             Mistake("The training started from 0.01-scaled weights: call initialize_parameters_deep(layer_dims, "
-                    "seed=seed) (He initialisation).", small[key]),
+                    "seed=seed) (He initialisation).", small[key], id="L_layer_model.the-training-started-from-scaled-weights"),
         ])
     costs = [float(c) for c in costs]
     if not np.allclose(costs, expected_costs, rtol=1e-5, atol=1e-8):
@@ -660,24 +660,24 @@ def check_gradient_check(gradient_check, layer_dims=(3, 2, 1), seed=12):
         mistakes = [
             Mistake("You used one-sided differences (J(theta + eps) - J(theta)) / eps: the two-sided "
                     "(J(theta + eps) - J(theta - eps)) / (2 eps) is far more accurate (error eps^2 instead of eps).",
-                    _variant_difference(cost_fn, parameters, given, epsilon, kind="forward")),
+                    _variant_difference(cost_fn, parameters, given, epsilon, kind="forward"), id="gradient_check.you-used-one-sided-differences-j"),
             Mistake("You used one-sided differences (J(theta) - J(theta - eps)) / eps: use the two-sided "
                     "(J(theta + eps) - J(theta - eps)) / (2 eps).",
-                    _variant_difference(cost_fn, parameters, given, epsilon, kind="backward")),
+                    _variant_difference(cost_fn, parameters, given, epsilon, kind="backward"), id="gradient_check.you-used-one-sided-differences-j-2"),
             Mistake("The two-sided difference is divided by eps instead of 2 eps: "
                     "(J(theta + eps) - J(theta - eps)) / (2 eps).",
-                    _variant_difference(cost_fn, parameters, given, epsilon, kind="no_two")),
+                    _variant_difference(cost_fn, parameters, given, epsilon, kind="no_two"), id="gradient_check.the-two-sided-difference-is-divided"),
             Mistake("You returned ||approx - grad|| without the denominator: divide by ||approx|| + ||grad||, so that "
                     "the difference is relative (independent of the gradients' scale).",
-                    _variant_difference(cost_fn, parameters, given, epsilon, kind="no_denominator")),
+                    _variant_difference(cost_fn, parameters, given, epsilon, kind="no_denominator"), id="gradient_check.you-returned-approx-grad-without-the"),
             Mistake("The denominator is ||approx|| + ||grad||, both norms, not ||grad|| alone.",
-                    _variant_difference(cost_fn, parameters, given, epsilon, kind="exact_only")),
+                    _variant_difference(cost_fn, parameters, given, epsilon, kind="exact_only"), id="gradient_check.the-denominator-is-approx-grad-both"),
             Mistake("Use norms (np.linalg.norm), not sums of squares: ||approx - grad|| / (||approx|| + ||grad||).",
-                    _variant_difference(cost_fn, parameters, given, epsilon, kind="squared")),
+                    _variant_difference(cost_fn, parameters, given, epsilon, kind="squared"), id="gradient_check.use-norms-np-linalg-norm-not"),
         ]
         if epsilon != 1e-7:
             mistakes.append(Mistake(f"You ignored the epsilon argument (called with epsilon={epsilon:g}): use it "
-                                    f"instead of a fixed 1e-7.", ignored_epsilon))
+                                    f"instead of a fixed 1e-7.", ignored_epsilon, id="gradient_check.you-ignored-the-epsilon-argument-called"))
         expect_float(f"gradient_check with {description}", difference, expected, rtol=1e-4, atol=1e-12,
                      mistakes=mistakes)
     passed("gradient_check")

@@ -106,15 +106,15 @@ def _check_forward_once(dropout_forward, shape, keep_prob, seed):
     mask_mistakes = [
         Mistake("The mask is inverted: rng.random(A.shape) >= keep_prob keeps a unit with probability 1 - keep_prob. "
                 "keep_prob is the probability of KEEPING a unit: D = rng.random(A.shape) < keep_prob.",
-                variants["ge"]),
+                variants["ge"], id="check_forward_once.the-mask-is-inverted-rng-random"),
         Mistake("Every example got the same mask (one random number per unit, broadcast): slide 15, each example "
-                "drops different units. D = rng.random(A.shape) < keep_prob.", variants["examples"]),
+                "drops different units. D = rng.random(A.shape) < keep_prob.", variants["examples"], id="check_forward_once.every-example-got-the-same-mask"),
         Mistake("Every unit got the same mask value (one random number per example): draw one per unit and per "
-                "example, D = rng.random(A.shape) < keep_prob.", variants["units"]),
+                "example, D = rng.random(A.shape) < keep_prob.", variants["units"], id="check_forward_once.every-unit-got-the-same-mask"),
         Mistake("One random number decides for the whole layer: draw one per unit and per example, "
-                "D = rng.random(A.shape) < keep_prob.", variants["scalar"]),
+                "D = rng.random(A.shape) < keep_prob.", variants["scalar"], id="check_forward_once.one-random-number-decides-for-the"),
         Mistake("Use D = rng.random(A.shape) < keep_prob exactly (not rng.binomial), so that everyone's masks agree.",
-                variants["binomial"]),
+                variants["binomial"], id="check_forward_once.use-d-rng-random-a-shape"),
     ]
     if isinstance(D_arr, np.ndarray) and D_arr.dtype != bool and D_arr.size and not np.isin(D_arr, (0, 1)).all():
         fail("D must hold only True/False (or 1/0): the mask, D = rng.random(A.shape) < keep_prob, not the random "
@@ -126,15 +126,15 @@ def _check_forward_once(dropout_forward, shape, keep_prob, seed):
     expect_array(f"A_drop (keep_prob = {keep_prob})", A_drop, expected, what="(n[l], m), like A", mistakes=[
         Mistake("A_drop is not divided by keep_prob: inverted dropout scales the kept units up, A * D / keep_prob, so "
                 "that the expected value of every activation stays the same (slide 16's a3 /= keep_prob).",
-                A0 * D_expected),
+                A0 * D_expected, id="check_forward_once.a-drop-is-not-divided-by"),
         Mistake("A_drop is multiplied by keep_prob: divide, A * D / keep_prob (the kept units must be scaled UP).",
-                A0 * D_expected * keep_prob),
+                A0 * D_expected * keep_prob, id="check_forward_once.a-drop-is-multiplied-by-keep"),
         Mistake("A_drop is divided by 1 - keep_prob: divide by keep_prob, the probability of keeping a unit.",
-                over_drop),
+                over_drop, id="check_forward_once.a-drop-is-divided-by-keep"),
         Mistake("A_drop is D / keep_prob: multiply the activations by the mask, A * D / keep_prob.",
-                D_expected / keep_prob),
+                D_expected / keep_prob, id="check_forward_once.a-drop-is-d-keep-prob"),
         Mistake("A_drop keeps the units where D is False: A * D / keep_prob keeps those where D is True.",
-                A0 * ~D_expected / keep_prob),
+                A0 * ~D_expected / keep_prob, id="check_forward_once.a-drop-keeps-the-units-where"),
     ])
 
 
@@ -154,13 +154,13 @@ def check_dropout_backward(dropout_backward, shape=(3, 5), keep_prob=0.7, seed=1
     expect_array(f"dropout_backward(dA, D, keep_prob={keep_prob})", result, dA0 * D0 / keep_prob,
                  what="(n[l], m), like dA", mistakes=[
                      Mistake("The gradient is not divided by keep_prob: the forward pass computed A * D / keep_prob, "
-                             "so its derivative is dA * D / keep_prob.", dA0 * D0),
+                             "so its derivative is dA * D / keep_prob.", dA0 * D0, id="dropout_backward.the-gradient-is-not-divided-by"),
                      Mistake("The mask is missing: dropped units had no effect on the cost, so they get no gradient, "
-                             "dA * D / keep_prob.", dA0 / keep_prob),
-                     Mistake("You returned dA unchanged: go back through the dropout, dA * D / keep_prob.", dA0),
-                     Mistake("The gradient is multiplied by keep_prob: divide, dA * D / keep_prob.", dA0 * D0 * keep_prob),
+                             "dA * D / keep_prob.", dA0 / keep_prob, id="dropout_backward.the-mask-is-missing-dropped-units"),
+                     Mistake("You returned dA unchanged: go back through the dropout, dA * D / keep_prob.", dA0, id="dropout_backward.you-returned-da-unchanged-go-back"),
+                     Mistake("The gradient is multiplied by keep_prob: divide, dA * D / keep_prob.", dA0 * D0 * keep_prob, id="dropout_backward.the-gradient-is-multiplied-by-keep"),
                      Mistake("The mask is inverted: the gradient flows through the KEPT units, where D is True.",
-                             dA0 * ~D0 / keep_prob),
+                             dA0 * ~D0 / keep_prob, id="dropout_backward.the-mask-is-inverted-the-gradient"),
                  ])
     passed("dropout_backward")
 
@@ -404,14 +404,14 @@ def check_predict_dropout(predict_dropout, layer_dims=(2, 8, 8, 1), m=40, keep_p
 
     with np.errstate(all="ignore"):
         mistakes = [
-            Mistake("predict_dropout returned probabilities: threshold them, (AL > 0.5).", AL),
-            Mistake("The classes are swapped: predict 1 where AL > 0.5.", 1 - expected),
+            Mistake("predict_dropout returned probabilities: threshold them, (AL > 0.5).", AL, id="predict_dropout.predict-dropout-returned-probabilities-threshold-them"),
+            Mistake("The classes are swapped: predict 1 where AL > 0.5.", 1 - expected, id="predict_dropout.the-classes-are-swapped-predict-where"),
             Mistake("The hidden activations were multiplied by keep_prob at test time: that is the old, non-inverted "
                     "dropout. With inverted dropout the training already divided by keep_prob, so prediction uses the "
-                    "plain network (no scaling, no mask).", (scaled_forward(lambda kp: kp) > 0.5).astype(float)),
+                    "plain network (no scaling, no mask).", (scaled_forward(lambda kp: kp) > 0.5).astype(float), id="predict_dropout.the-hidden-activations-were-multiplied-by"),
             Mistake("The hidden activations were divided by keep_prob at test time: with no mask there is nothing to "
                     "compensate; prediction uses the plain network.",
-                    (scaled_forward(lambda kp: 1 / kp) > 0.5).astype(float)),
+                    (scaled_forward(lambda kp: 1 / kp) > 0.5).astype(float), id="predict_dropout.the-hidden-activations-were-divided-by"),
         ]
     if isinstance(first, np.ndarray) and first.shape == expected.shape and np.isin(first, (0, 1)).all() \
             and not _same(first, expected) and not any(_same(first, mk.value) for mk in mistakes):

@@ -74,15 +74,15 @@ def check_sample_log_uniform(sample_log_uniform, low=1e-4, high=1.0, size=5, see
             Mistake(f"These are uniform on the linear scale, rng.uniform(low, high): then {_linear_share(low, high)} "
                     f"of the samples fall in the top decade [{high / 10:g}, {high:g}]. Draw the exponent uniformly, "
                     f"r = rng.uniform(np.log10(low), np.log10(high), size), and return 10 ** r.",
-                    rng_seed().uniform(low, high, size)),
+                    rng_seed().uniform(low, high, size), id="sample_log_uniform.these-are-uniform-on-the-linear"),
             Mistake("The exponent was drawn between low and high themselves: draw it between their logarithms, "
                     "r = rng.uniform(np.log10(low), np.log10(high), size), then 10 ** r.",
-                    10.0 ** rng_seed().uniform(low, high, size)),
-            Mistake("You returned the exponents r: the samples are 10 ** r.", rng_seed().uniform(a, b, size)),
+                    10.0 ** rng_seed().uniform(low, high, size), id="sample_log_uniform.the-exponent-was-drawn-between-low"),
+            Mistake("You returned the exponents r: the samples are 10 ** r.", rng_seed().uniform(a, b, size), id="sample_log_uniform.you-returned-the-exponents-r-the"),
             Mistake("The bases do not match: the exponent is a log10, so raise 10 to it (10 ** r), not e "
-                    "(np.exp(r)).", np.exp(rng_seed().uniform(a, b, size))),
+                    "(np.exp(r)).", np.exp(rng_seed().uniform(a, b, size)), id="sample_log_uniform.the-bases-do-not-match-the"),
             Mistake("You returned log10 of linear samples: draw the exponent r uniformly between np.log10(low) and "
-                    "np.log10(high), then return 10 ** r.", np.log10(rng_seed().uniform(low, high, size))),
+                    "np.log10(high), then return 10 ** r.", np.log10(rng_seed().uniform(low, high, size)), id="sample_log_uniform.you-returned-of-linear-samples-draw"),
         ]
     if size is not None and isinstance(result, np.ndarray) and result.shape == expected.shape:
         grid = np.logspace(a, b, expected.size).reshape(expected.shape)

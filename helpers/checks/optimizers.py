@@ -119,10 +119,10 @@ def check_random_mini_batches(random_mini_batches, n_x=3, m=148, mini_batch_size
         expect_array(f"X_batch of mini-batch {k}", X_b, X_e, what=f"(n_x, {X_e.shape[1]}): columns of X",
                      mistakes=[
                          Mistake("X was not shuffled: shuffle the columns first, with permutation = rng.permutation(m) "
-                                 "and X[:, permutation].", X0[:, columns]),
+                                 "and X[:, permutation].", X0[:, columns], id="random_mini_batches.x-was-not-shuffled-shuffle-the"),
                          Mistake("Use rng = np.random.default_rng(seed) and permutation = rng.permutation(m), not the "
                                  "legacy np.random.seed / np.random.permutation (another generator, global state).",
-                                 X0[:, legacy][:, columns]),
+                                 X0[:, legacy][:, columns], id="random_mini_batches.use-rng-np-random-default-rng"),
                      ])
         if isinstance(Y_b, np.ndarray) and Y_b.shape == Y_e.shape and not np.allclose(Y_b, Y_e):
             fail(f"Y_batch of mini-batch {k} does not hold the labels of the examples in X_batch: X and Y were "
@@ -336,23 +336,23 @@ def check_update_lr(update_lr, learning_rate0=0.5, epoch_num=10, decay_rate=0.3)
     with np.errstate(all="ignore"):
         expect_float(f"update_lr({learning_rate0}, {epoch_num}, {decay_rate})", rate, expected, mistakes=[
             Mistake("You decayed exponentially, learning_rate0 * decay_rate**epoch_num: this decay is "
-                    "learning_rate0 / (1 + decay_rate * epoch_num).", learning_rate0 * decay_rate ** epoch_num),
+                    "learning_rate0 / (1 + decay_rate * epoch_num).", learning_rate0 * decay_rate ** epoch_num, id="update_lr.you-decayed-exponentially-learning-decay-rate"),
             Mistake("You decayed exponentially, learning_rate0 * exp(-decay_rate * epoch_num): this decay is "
-                    "learning_rate0 / (1 + decay_rate * epoch_num).", learning_rate0 * math.exp(-decay_rate * epoch_num)),
+                    "learning_rate0 / (1 + decay_rate * epoch_num).", learning_rate0 * math.exp(-decay_rate * epoch_num), id="update_lr.you-decayed-exponentially-learning-exp-decay"),
             Mistake("The 1 is missing: learning_rate0 / (1 + decay_rate * epoch_num).",
-                    learning_rate0 / (decay_rate * epoch_num)),
+                    learning_rate0 / (decay_rate * epoch_num), id="update_lr.the-is-missing-learning-decay-rate"),
             Mistake("Mind the parentheses: learning_rate0 / (1 + decay_rate * epoch_num), not "
-                    "learning_rate0 / (1 + decay_rate) * epoch_num.", learning_rate0 / (1 + decay_rate) * epoch_num),
+                    "learning_rate0 / (1 + decay_rate) * epoch_num.", learning_rate0 / (1 + decay_rate) * epoch_num, id="update_lr.mind-the-parentheses-learning-decay-rate"),
             Mistake("decay_rate is missing: learning_rate0 / (1 + decay_rate * epoch_num).",
-                    learning_rate0 / (1 + epoch_num)),
+                    learning_rate0 / (1 + epoch_num), id="update_lr.decay-rate-is-missing-learning-decay"),
             Mistake("You multiplied: learning_rate0 / (1 + decay_rate * epoch_num) divides.",
-                    learning_rate0 * (1 + decay_rate * epoch_num)),
+                    learning_rate0 * (1 + decay_rate * epoch_num), id="update_lr.you-multiplied-learning-decay-rate-epoch"),
             Mistake("You decayed by a power of 1 + decay_rate: this decay is learning_rate0 / (1 + decay_rate * "
-                    "epoch_num).", learning_rate0 / (1 + decay_rate) ** epoch_num),
+                    "epoch_num).", learning_rate0 / (1 + decay_rate) ** epoch_num, id="update_lr.you-decayed-by-a-power-of"),
         ])
     rate = student_call(update_lr, "update_lr", learning_rate0, 0, decay_rate)
     expect_float(f"update_lr({learning_rate0}, 0, {decay_rate})", rate, learning_rate0, mistakes=[
-        Mistake("At epoch 0 the learning rate must be learning_rate0: learning_rate0 / (1 + decay_rate * 0).", 0.0),
+        Mistake("At epoch 0 the learning rate must be learning_rate0: learning_rate0 / (1 + decay_rate * 0).", 0.0, id="update_lr.at-epoch-the-learning-rate-must"),
     ])
     passed("update_lr")
 
@@ -368,17 +368,17 @@ def check_schedule_lr_decay(schedule_lr_decay, learning_rate0=0.5, epoch_num=270
                  rate, expected, mistakes=[
                      Mistake("The decay is not stepped: use np.floor(epoch_num / time_interval) (or //), so that "
                              "the learning rate stays constant for time_interval epochs.",
-                             learning_rate0 / (1 + decay_rate * steps)),
+                             learning_rate0 / (1 + decay_rate * steps), id="schedule_lr_decay.the-decay-is-not-stepped-use"),
                      Mistake("Round DOWN: np.floor(epoch_num / time_interval), not round() or ceil().",
-                             learning_rate0 / (1 + decay_rate * math.ceil(steps))),
+                             learning_rate0 / (1 + decay_rate * math.ceil(steps)), id="schedule_lr_decay.round-down-np-floor-epoch-num"),
                      Mistake("Round DOWN: np.floor(epoch_num / time_interval), not round().",
-                             learning_rate0 / (1 + decay_rate * round(steps))),
+                             learning_rate0 / (1 + decay_rate * round(steps)), id="schedule_lr_decay.round-down-np-floor-epoch-num-2"),
                      Mistake("time_interval is ignored: learning_rate0 / (1 + decay_rate * "
-                             "np.floor(epoch_num / time_interval)).", learning_rate0 / (1 + decay_rate * epoch_num)),
+                             "np.floor(epoch_num / time_interval)).", learning_rate0 / (1 + decay_rate * epoch_num), id="schedule_lr_decay.time-interval-is-ignored-learning-decay"),
                      Mistake("The division is upside down: np.floor(epoch_num / time_interval).",
-                             learning_rate0 / (1 + decay_rate * math.floor(time_interval / epoch_num))),
+                             learning_rate0 / (1 + decay_rate * math.floor(time_interval / epoch_num)), id="schedule_lr_decay.the-division-is-upside-down-np"),
                      Mistake("The 1 is missing: learning_rate0 / (1 + decay_rate * floor(...)).",
-                             learning_rate0 / (decay_rate * math.floor(steps)) if math.floor(steps) else math.inf),
+                             learning_rate0 / (decay_rate * math.floor(steps)) if math.floor(steps) else math.inf, id="schedule_lr_decay.the-is-missing-learning-decay-rate"),
                  ])
     early = time_interval - 1
     rate = student_call(schedule_lr_decay, "schedule_lr_decay", learning_rate0, early, decay_rate,
@@ -387,7 +387,7 @@ def check_schedule_lr_decay(schedule_lr_decay, learning_rate0=0.5, epoch_num=270
                  rate, learning_rate0, mistakes=[
                      Mistake("Before the first interval ends the learning rate is still learning_rate0: "
                              "np.floor(epoch_num / time_interval) = 0 there.",
-                             learning_rate0 / (1 + decay_rate * early / time_interval)),
+                             learning_rate0 / (1 + decay_rate * early / time_interval), id="schedule_lr_decay.before-the-first-interval-ends-the"),
                  ])
     passed("schedule_lr_decay")
 

@@ -182,7 +182,7 @@ def _forward_mistakes(X, parameters, states, keep_prob, seed, training):
                 value = _forward_variant(X, parameters, states, keep_prob, rng(), training, **options)
             except (ValueError, TypeError, KeyError):
                 continue
-            mistakes.append(Mistake(f"AL is wrong: {hint}", value))
+            mistakes.append(Mistake(f"AL is wrong: {hint}", value, id="forward_mistakes.al-is-wrong"))
     return mistakes
 
 
@@ -203,7 +203,7 @@ def _check_forward_caches(caches, expected_caches, L, keep_prob):
         if l > 1:
             undropped = expected_caches[l - 2][2]
             hint = [Mistake("A_prev must be the layer's input as it was used, after the previous layer's dropout "
-                            "(you stored the activation before dropout).", deep_ref.relu(undropped))]
+                            "(you stored the activation before dropout).", deep_ref.relu(undropped), id="check_forward_caches.a-prev-must-be-the-layer")]
         expect_array(f"{label}[0][0] (A_prev)", linear[0], A_prev, what="(n[l-1], m): the layer's input",
                      mistakes=hint)
         expect_array(f"{label}[0][1] (W)", linear[1], W, what="(n[l], n[l-1])")
@@ -213,7 +213,7 @@ def _check_forward_caches(caches, expected_caches, L, keep_prob):
             expect_array(f"{label}[1][{i}] ({name})", item, value)
         expect_array(f"{label}[2] (Z_tilde)", z_tilde, Z_tilde, what="(n[l], m): batch norm's output, before the ReLU",
                      mistakes=[Mistake("store Z_tilde, the batch-norm output BEFORE the ReLU (relu_backward needs "
-                                       "it), not the activation.", deep_ref.relu(Z_tilde))])
+                                       "it), not the activation.", deep_ref.relu(Z_tilde), id="check_forward_caches.store-z-tilde-the-batch-norm")])
         if d is None and keep_prob == 1.0:
             continue   # nothing dropped: the backward pass without a mask is the same
         if d is None:
@@ -329,14 +329,14 @@ def check_evaluate(evaluate, layer_dims=(6, 5, 4, 5), m=40, seed=0):
     correct = int(round(expected * m))
     mistakes = [
         Mistake("This is the accuracy of the network in TRAINING mode (the batch's statistics in batch norm): "
-                "evaluate with forward_propagation(X, parameters, bn_states, training=False).", train_mode),
+                "evaluate with forward_propagation(X, parameters, bn_states, training=False).", train_mode, id="evaluate.this-is-the-accuracy-of-the"),
         Mistake(f"This is the number of correct predictions ({correct}), not their share: divide by m, or take "
-                f"np.mean(predictions == labels).", float(correct)),
-        Mistake("This is the error rate, 1 - accuracy: return the share of CORRECT predictions.", 1.0 - expected),
-        Mistake("This is a percentage: return a fraction between 0 and 1.", 100.0 * expected),
+                f"np.mean(predictions == labels).", float(correct), id="evaluate.this-is-the-number-of-correct"),
+        Mistake("This is the error rate, 1 - accuracy: return the share of CORRECT predictions.", 1.0 - expected, id="evaluate.this-is-the-error-rate-accuracy"),
+        Mistake("This is a percentage: return a fraction between 0 and 1.", 100.0 * expected, id="evaluate.this-is-a-percentage-return-a"),
         Mistake("A column was compared with a row: == then broadcasts to an (m, m) table of every pair of "
                 "examples. Compare two 1-D arrays, np.argmax(AL, axis=0) == y[0] (or np.ravel(y)).",
-                float(np.mean(ref.predict(parameters, states0, X).reshape(-1, 1) == y))),
+                float(np.mean(ref.predict(parameters, states0, X).reshape(-1, 1) == y)), id="evaluate.a-column-was-compared-with-a"),
     ]
     forward = recorder.wrap("forward_propagation", ref.forward_propagation)
 
@@ -523,7 +523,7 @@ def check_model(model, layer_dims=(5, 4, 3, 3), m=50, num_epochs=3, mini_batch_s
         expect_array("history['learning_rate']", np.asarray(rates, dtype=np.float64),
                      np.asarray(expected_history["learning_rate"]), mistakes=[
                          Mistake("The learning rate never decayed: at the start of each epoch, learning_rate = "
-                                 "update_lr(learning_rate0, epoch, decay_rate).", np.full(num_epochs, learning_rate0))])
+                                 "update_lr(learning_rate0, epoch, decay_rate).", np.full(num_epochs, learning_rate0), id="model.the-learning-rate-never-decayed-at")])
         expect_keys("parameters", parameters, list(expected_parameters))
         initial, _ = ref.initialize(dims, seed=seed)
         if all(_same(parameters[key], initial[key]) for key in initial):
@@ -538,12 +538,12 @@ def check_model(model, layer_dims=(5, 4, 3, 3), m=50, num_epochs=3, mini_batch_s
             expect_array(f"trained parameters['{key}']", parameters[key], expected_parameters[key], rtol=1e-5, atol=1e-8,
                          mistakes=[
                              Mistake("These are the parameters trained WITHOUT learning-rate decay: use learning_rate = "
-                                     "update_lr(learning_rate0, epoch, decay_rate) in Adam's update.", no_decay[key]),
+                                     "update_lr(learning_rate0, epoch, decay_rate) in Adam's update.", no_decay[key], id="model.these-are-the-parameters-trained-without"),
                              Mistake("These are the parameters trained without L2: pass lambd to compute_cost and "
-                                     "backward_propagation.", no_l2[key]),
+                                     "backward_propagation.", no_l2[key], id="model.these-are-the-parameters-trained-without-2"),
                              Mistake("These are the parameters trained without dropout: pass keep_prob and rng to "
-                                     "forward_propagation, and keep_prob to backward_propagation.", no_dropout[key]),
-                             Mistake("Only one epoch was trained: loop over range(num_epochs).", one_epoch[key]),
+                                     "forward_propagation, and keep_prob to backward_propagation.", no_dropout[key], id="model.these-are-the-parameters-trained-without-3"),
+                             Mistake("Only one epoch was trained: loop over range(num_epochs).", one_epoch[key], id="model.only-one-epoch-was-trained-loop"),
                          ])
         if not isinstance(bn_states, (list, tuple)) or len(bn_states) != len(expected_states):
             fail(f"bn_states must be the list of the {len(expected_states)} hidden layers' states that "
@@ -553,7 +553,7 @@ def check_model(model, layer_dims=(5, 4, 3, 3), m=50, num_epochs=3, mini_batch_s
                 expect_keys(f"bn_states[{l - 1}]", state, (key,))
                 expect_array(f"bn_states[{l - 1}]['{key}']", state[key], expected_state[key], rtol=1e-5, atol=1e-8,
                              mistakes=[Mistake("the running statistics are the initial ones: return the bn_states that "
-                                               "forward_propagation updated.", ref.initialize(dims, seed)[1][l - 1][key])])
+                                               "forward_propagation updated.", ref.initialize(dims, seed)[1][l - 1][key], id="model.the-running-statistics-are-the-initial")])
         costs = history["cost"]
         expected_costs = np.asarray(expected_history["cost"])
         if not hasattr(costs, "__len__") or len(costs) != num_epochs:
@@ -564,7 +564,7 @@ def check_model(model, layer_dims=(5, 4, 3, 3), m=50, num_epochs=3, mini_batch_s
                                  for e in range(num_epochs)])
         expect_array("history['cost']", np.asarray(costs, dtype=np.float64), expected_costs, rtol=1e-5, atol=1e-8,
                      mistakes=[Mistake("Each epoch's cost is the SUM of its mini-batch costs: record their mean, "
-                                       "np.mean(batch_costs).", expected_costs * batch_counts)])
+                                       "np.mean(batch_costs).", expected_costs * batch_counts, id="model.each-epoch-s-cost-is-the")])
         for key, data in (("train_accuracy", "the training set (X with labels)"), ("dev_accuracy", "dev = (X_dev, y_dev)")):
             values = history[key]
             if not hasattr(values, "__len__") or len(values) != num_epochs:
@@ -640,9 +640,9 @@ def check_make_train_eval(make_train_eval, layer_dims=(5, 4, 3, 3), m=40, num_ep
             train_score = ref.evaluate(expected_parameters, expected_states, X_train, np.argmax(Y_train, axis=0))
             expect_float(f"train_eval({config})", score, expected, mistakes=[
                 Mistake("This is the accuracy on the training set: score on the dev set, evaluate(parameters, "
-                        "bn_states, X_dev, y_dev).", train_score),
+                        "bn_states, X_dev, y_dev).", train_score, id="make_train_eval.this-is-the-accuracy-on-the"),
                 Mistake("This is the dev error rate: return the dev ACCURACY (higher is better: random_search and "
-                        "best_config look for the highest score).", 1.0 - expected)])
+                        "best_config look for the highest score).", 1.0 - expected, id="make_train_eval.this-is-the-dev-error-rate")])
 
     graded_on_its_own(make_train_eval, "make_train_eval", replacements, run)
 

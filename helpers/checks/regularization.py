@@ -250,26 +250,26 @@ def check_compute_cost_with_regularization(compute_cost_with_regularization, lay
     expected = cross_entropy + lambd / (2 * m) * squares
     expect_float("cost", cost, expected, mistakes=[
         Mistake("The penalty uses lambd / m: the L2 term is lambd / (2m) * sum ||W||^2 (the 2 cancels when "
-                "you differentiate, giving the lambd / m W of the gradient).", cross_entropy + lambd / m * squares),
+                "you differentiate, giving the lambd / m W of the gradient).", cross_entropy + lambd / m * squares, id="compute_cost_with_regularization.the-penalty-uses-lambd-m-the"),
         Mistake("The penalty regularises the biases too: only the weights W{l} are penalised (biases are few and "
                 "do not make the network more complex).",
-                cross_entropy + lambd / (2 * m) * (squares + sum(float(np.sum(b ** 2)) for b in biases))),
+                cross_entropy + lambd / (2 * m) * (squares + sum(float(np.sum(b ** 2)) for b in biases)), id="compute_cost_with_regularization.the-penalty-regularises-the-biases-too"),
         Mistake("The Frobenius norm must be squared: ||W||_F^2 = np.sum(np.square(W)); np.linalg.norm(W) is its "
-                "square root.", cross_entropy + lambd / (2 * m) * sum(float(np.linalg.norm(W)) for W in weights)),
+                "square root.", cross_entropy + lambd / (2 * m) * sum(float(np.linalg.norm(W)) for W in weights), id="compute_cost_with_regularization.the-frobenius-norm-must-be-squared"),
         Mistake("You squared the sum of the weights: square each weight, then sum, np.sum(np.square(W)).",
-                cross_entropy + lambd / (2 * m) * sum(float(np.sum(W)) ** 2 for W in weights)),
+                cross_entropy + lambd / (2 * m) * sum(float(np.sum(W)) ** 2 for W in weights), id="compute_cost_with_regularization.you-squared-the-sum-of-the"),
         Mistake("The penalty is missing 1/m: lambd / (2m) * sum ||W||^2, with m = Y.shape[1] the number of "
-                "examples.", cross_entropy + lambd / 2 * squares),
+                "examples.", cross_entropy + lambd / 2 * squares, id="compute_cost_with_regularization.the-penalty-is-missing-m-lambd"),
         Mistake("The penalty is missing its factor 1/2: lambd / (2 * m), not lambd / 2 * m (operator precedence!).",
-                cross_entropy + lambd / 2 * m * squares),
+                cross_entropy + lambd / 2 * m * squares, id="compute_cost_with_regularization.the-penalty-is-missing-its-factor"),
         Mistake("Only the last layer's weights are penalised: sum ||W{l}||^2 over every layer l = 1..L.",
-                cross_entropy + lambd / (2 * m) * float(np.sum(weights[-1] ** 2))),
+                cross_entropy + lambd / (2 * m) * float(np.sum(weights[-1] ** 2)), id="compute_cost_with_regularization.only-the-last-layer-s-weights"),
         Mistake("Only the first layer's weights are penalised: sum ||W{l}||^2 over every layer l = 1..L.",
-                cross_entropy + lambd / (2 * m) * float(np.sum(weights[0] ** 2))),
-        Mistake("You returned the penalty alone: add the cross-entropy cost to it.", lambd / (2 * m) * squares),
-        Mistake("You returned the cross-entropy alone: add lambd / (2m) * sum ||W{l}||_F^2.", cross_entropy),
+                cross_entropy + lambd / (2 * m) * float(np.sum(weights[0] ** 2)), id="compute_cost_with_regularization.only-the-first-layer-s-weights"),
+        Mistake("You returned the penalty alone: add the cross-entropy cost to it.", lambd / (2 * m) * squares, id="compute_cost_with_regularization.you-returned-the-penalty-alone-add"),
+        Mistake("You returned the cross-entropy alone: add lambd / (2m) * sum ||W{l}||_F^2.", cross_entropy, id="compute_cost_with_regularization.you-returned-the-cross-entropy-alone"),
         Mistake("The penalty uses |W| (L1): the L2 penalty squares the weights.",
-                cross_entropy + lambd / (2 * m) * sum(float(np.sum(np.abs(W))) for W in weights)),
+                cross_entropy + lambd / (2 * m) * sum(float(np.sum(np.abs(W))) for W in weights), id="compute_cost_with_regularization.the-penalty-uses-w-the-penalty"),
     ])
     passed("compute_cost_with_regularization")
 
@@ -347,19 +347,19 @@ def check_compute_cost_with_l1(compute_cost_with_l1, layer_dims=(3, 4, 2, 1), m=
     expected = cross_entropy + lambd / (2 * m) * absolute
     expect_float("cost", cost, expected, mistakes=[
         Mistake("The penalty squares the weights (that is L2): L1 sums their absolute values, np.sum(np.abs(W)).",
-                cross_entropy + lambd / (2 * m) * sum(float(np.sum(W ** 2)) for W in weights)),
+                cross_entropy + lambd / (2 * m) * sum(float(np.sum(W ** 2)) for W in weights), id="compute_cost_with_l1.the-penalty-squares-the-weights-that"),
         Mistake("The penalty uses lambd / m: this course's L1 term is lambd / (2m) * sum |W|, with the same "
-                "factor as L2.", cross_entropy + lambd / m * absolute),
+                "factor as L2.", cross_entropy + lambd / m * absolute, id="compute_cost_with_l1.the-penalty-uses-lambd-m-this"),
         Mistake("The absolute value is missing: sum |W|, np.sum(np.abs(W)) (positive and negative weights must "
-                "not cancel).", cross_entropy + lambd / (2 * m) * sum(float(np.sum(W)) for W in weights)),
+                "not cancel).", cross_entropy + lambd / (2 * m) * sum(float(np.sum(W)) for W in weights), id="compute_cost_with_l1.the-absolute-value-is-missing-sum"),
         Mistake("The penalty regularises the biases too: only the weights W{l} are penalised.",
                 cross_entropy + lambd / (2 * m) * (absolute + sum(float(np.sum(np.abs(parameters[k])))
-                                                                  for k in parameters if k.startswith("b")))),
-        Mistake("The penalty is missing 1/m: lambd / (2m) * sum |W|.", cross_entropy + lambd / 2 * absolute),
+                                                                  for k in parameters if k.startswith("b"))), id="compute_cost_with_l1.the-penalty-regularises-the-biases-too"),
+        Mistake("The penalty is missing 1/m: lambd / (2m) * sum |W|.", cross_entropy + lambd / 2 * absolute, id="compute_cost_with_l1.the-penalty-is-missing-m-lambd"),
         Mistake("Only the last layer's weights are penalised: sum |W{l}| over every layer l = 1..L.",
-                cross_entropy + lambd / (2 * m) * float(np.sum(np.abs(weights[-1])))),
-        Mistake("You returned the penalty alone: add the cross-entropy cost to it.", lambd / (2 * m) * absolute),
-        Mistake("You returned the cross-entropy alone: add lambd / (2m) * sum |W{l}|.", cross_entropy),
+                cross_entropy + lambd / (2 * m) * float(np.sum(np.abs(weights[-1]))), id="compute_cost_with_l1.only-the-last-layer-s-weights"),
+        Mistake("You returned the penalty alone: add the cross-entropy cost to it.", lambd / (2 * m) * absolute, id="compute_cost_with_l1.you-returned-the-penalty-alone-add"),
+        Mistake("You returned the cross-entropy alone: add lambd / (2m) * sum |W{l}|.", cross_entropy, id="compute_cost_with_l1.you-returned-the-cross-entropy-alone"),
     ])
     passed("compute_cost_with_l1")
 
@@ -417,28 +417,28 @@ def check_update_parameters_with_weight_decay(update_parameters_with_weight_deca
             expected = (1 - a * lambd / m) * P - a * dP
             mistakes = [
                 Mistake("The decay factor uses lambd / (2m): the gradient of lambd / (2m) ||W||^2 is lambd / m W, "
-                        "so the factor is (1 - learning_rate * lambd / m).", (1 - a * lambd / (2 * m)) * P - a * dP),
+                        "so the factor is (1 - learning_rate * lambd / m).", (1 - a * lambd / (2 * m)) * P - a * dP, id="update_parameters_with_weight_decay.the-decay-factor-uses-lambd-the"),
                 Mistake(f"{key} was not decayed: multiply it by (1 - learning_rate * lambd / m) before the step.",
-                        P - a * dP),
+                        P - a * dP, id="update_parameters_with_weight_decay.was-not-decayed-multiply-it-by"),
                 Mistake("The decay factor is missing the learning rate: (1 - learning_rate * lambd / m).",
-                        (1 - lambd / m) * P - a * dP),
+                        (1 - lambd / m) * P - a * dP, id="update_parameters_with_weight_decay.the-decay-factor-is-missing-the"),
                 Mistake("The decay factor is missing 1/m: (1 - learning_rate * lambd / m).",
-                        (1 - a * lambd) * P - a * dP),
+                        (1 - a * lambd) * P - a * dP, id="update_parameters_with_weight_decay.the-decay-factor-is-missing-m"),
                 Mistake("The gradient step is missing the learning rate: - learning_rate * dW.",
-                        (1 - a * lambd / m) * P - dP),
+                        (1 - a * lambd / m) * P - dP, id="update_parameters_with_weight_decay.the-gradient-step-is-missing-the"),
                 Mistake("The decay multiplies the stepped weights: decay the old W, then take the step, "
-                        "(1 - learning_rate * lambd / m) * W - learning_rate * dW.", (1 - a * lambd / m) * (P - a * dP)),
+                        "(1 - learning_rate * lambd / m) * W - learning_rate * dW.", (1 - a * lambd / m) * (P - a * dP), id="update_parameters_with_weight_decay.the-decay-multiplies-the-stepped-weights"),
                 Mistake("The weights grow: the factor is (1 - learning_rate * lambd / m), a bit less than 1.",
-                        (1 + a * lambd / m) * P - a * dP),
+                        (1 + a * lambd / m) * P - a * dP, id="update_parameters_with_weight_decay.the-weights-grow-the-factor-is"),
                 Mistake("dW is already the unregularised gradient: do not add lambd / m * W to it on top of the decay "
-                        "(that counts the penalty twice).", (1 - a * lambd / m) * P - a * (dP + lambd / m * P)),
+                        "(that counts the penalty twice).", (1 - a * lambd / m) * P - a * (dP + lambd / m * P), id="update_parameters_with_weight_decay.dw-is-already-the-unregularised-gradient"),
             ]
         else:
             expected = P - a * dP
             mistakes = [
                 Mistake(f"{key} was decayed: weight decay shrinks the weights only; the biases take a plain step, "
-                        f"{key} - learning_rate * d{key}.", (1 - a * lambd / m) * P - a * dP),
-                Mistake(f"{key} was not updated: {key} = {key} - learning_rate * d{key}.", P),
+                        f"{key} - learning_rate * d{key}.", (1 - a * lambd / m) * P - a * dP, id="update_parameters_with_weight_decay.was-decayed-weight-decay-shrinks-the"),
+                Mistake(f"{key} was not updated: {key} = {key} - learning_rate * d{key}.", P, id="update_parameters_with_weight_decay.was-not-updated-learning-rate-d"),
             ]
         expect_array(f"updated {key}", result[key], expected, mistakes=mistakes)
     passed("update_parameters_with_weight_decay")

@@ -31,15 +31,15 @@ def check_sigmoid(sigmoid, shape=(3, 4), seed=0):
     """sigmoid(z) = 1 / (1 + e^-z), element-wise, for scalars and arrays of any shape."""
     value = student_call(sigmoid, "sigmoid", 0.0)
     expect_float("sigmoid(0)", float(np.squeeze(value)) if np.size(value) == 1 else value, 0.5,
-                 mistakes=[Mistake("sigmoid(0) must be 1/(1+e^0) = 0.5.", 0.0)])
+                 mistakes=[Mistake("sigmoid(0) must be 1/(1+e^0) = 0.5.", 0.0, id="sigmoid.sigmoid-must-be-e")])
     z = np.random.default_rng(seed).standard_normal(shape) * 3
     expected = ref.sigmoid(z)
     with np.errstate(over="ignore"):
         mistakes = [
-            Mistake("You computed 1/(1 + e^z): the exponent is -z.", 1 / (1 + np.exp(z))),
-            Mistake("You computed 1/(1 - e^-z): the denominator is 1 + e^-z.", 1 / (1 - np.exp(-z))),
-            Mistake("You computed e^-z/(1 + e^-z) = 1 - sigmoid(z): the numerator is 1.", np.exp(-z) / (1 + np.exp(-z))),
-            Mistake("You returned e^-z: sigmoid is 1 / (1 + e^-z).", np.exp(-z)),
+            Mistake("You computed 1/(1 + e^z): the exponent is -z.", 1 / (1 + np.exp(z)), id="sigmoid.you-computed-e-z-the-exponent"),
+            Mistake("You computed 1/(1 - e^-z): the denominator is 1 + e^-z.", 1 / (1 - np.exp(-z)), id="sigmoid.you-computed-e-z-the-denominator"),
+            Mistake("You computed e^-z/(1 + e^-z) = 1 - sigmoid(z): the numerator is 1.", np.exp(-z) / (1 + np.exp(-z)), id="sigmoid.you-computed-e-z-e-z"),
+            Mistake("You returned e^-z: sigmoid is 1 / (1 + e^-z).", np.exp(-z), id="sigmoid.you-returned-e-z-sigmoid-is"),
         ]
     result = student_call(sigmoid, "sigmoid", z)
     expect_array(f"sigmoid(z) for z of shape {shape}", result, expected, mistakes=mistakes,
@@ -74,12 +74,12 @@ def check_initialize_parameters(initialize_parameters, n_x=3, n_h=4, n_y=1, seed
                      f"(symmetry is never broken): initialise W randomly, b with zeros.")
             mistakes = [
                 Mistake(f"{key} is 100 times too large: multiply the random values by 0.01 "
-                        f"(large weights saturate tanh and slow learning down).", unscaled[key]),
-                Mistake("Draw W1 first, then W2, from the same rng.", swapped[key]),
+                        f"(large weights saturate tanh and slow learning down).", unscaled[key], id="initialize_parameters.is-times-too-large-multiply-the"),
+                Mistake("Draw W1 first, then W2, from the same rng.", swapped[key], id="initialize_parameters.draw-first-then-from-the-same"),
                 Mistake("Use rng.standard_normal (a normal distribution), not rng.random (uniform on [0, 1)).",
-                        uniform[key]),
+                        uniform[key], id="initialize_parameters.use-rng-standard-normal-a-normal"),
                 Mistake("Use rng = np.random.default_rng(seed) and rng.standard_normal, not the legacy "
-                        "np.random.seed / np.random.randn (a different generator, and global state).", legacy[key]),
+                        "np.random.seed / np.random.randn (a different generator, and global state).", legacy[key], id="initialize_parameters.use-rng-np-random-default-rng"),
             ]
         expect_array(f"parameters['{key}']", value, expected[key], mistakes=mistakes, what=shapes[key])
     passed("initialize_parameters")
@@ -97,20 +97,20 @@ def check_forward_propagation(forward_propagation, n_x=3, n_h=4, m=5, seed=1):
     _, expected = ref.forward_propagation(X, parameters)
     W1, b1, W2, b2 = (parameters[k] for k in PARAM_KEYS)
     expect_array("cache['Z1']", cache["Z1"], expected["Z1"], what="(n_h, m)", mistakes=[
-        Mistake("Z1 is missing the bias: Z1 = W1 X + b1.", W1 @ X),
+        Mistake("Z1 is missing the bias: Z1 = W1 X + b1.", W1 @ X, id="forward_propagation.is-missing-the-bias-x"),
     ])
     expect_array("cache['A1']", cache["A1"], expected["A1"], what="(n_h, m)", mistakes=[
-        Mistake("The hidden layer uses tanh: A1 = np.tanh(Z1), not sigmoid.", ref.sigmoid(expected["Z1"])),
-        Mistake("The hidden layer uses tanh: A1 = np.tanh(Z1), not ReLU.", np.maximum(expected["Z1"], 0)),
-        Mistake("A1 is Z1: apply the activation, A1 = np.tanh(Z1).", expected["Z1"]),
+        Mistake("The hidden layer uses tanh: A1 = np.tanh(Z1), not sigmoid.", ref.sigmoid(expected["Z1"]), id="forward_propagation.the-hidden-layer-uses-tanh-np"),
+        Mistake("The hidden layer uses tanh: A1 = np.tanh(Z1), not ReLU.", np.maximum(expected["Z1"], 0), id="forward_propagation.the-hidden-layer-uses-tanh-np-2"),
+        Mistake("A1 is Z1: apply the activation, A1 = np.tanh(Z1).", expected["Z1"], id="forward_propagation.is-apply-the-activation-np-tanh"),
     ])
     expect_array("cache['Z2']", cache["Z2"], expected["Z2"], what="(n_y, m)", mistakes=[
-        Mistake("Z2 is missing the bias: Z2 = W2 A1 + b2.", W2 @ expected["A1"]),
-        Mistake("Z2 must use A1, the hidden layer's activation, not Z1.", W2 @ expected["Z1"] + b2),
+        Mistake("Z2 is missing the bias: Z2 = W2 A1 + b2.", W2 @ expected["A1"], id="forward_propagation.is-missing-the-bias"),
+        Mistake("Z2 must use A1, the hidden layer's activation, not Z1.", W2 @ expected["Z1"] + b2, id="forward_propagation.must-use-the-hidden-layer-s"),
     ])
     expect_array("cache['A2']", cache["A2"], expected["A2"], what="(n_y, m)", mistakes=[
-        Mistake("The output layer uses sigmoid (a probability for binary labels), not tanh.", np.tanh(expected["Z2"])),
-        Mistake("A2 is Z2: apply the sigmoid, A2 = sigmoid(Z2).", expected["Z2"]),
+        Mistake("The output layer uses sigmoid (a probability for binary labels), not tanh.", np.tanh(expected["Z2"]), id="forward_propagation.the-output-layer-uses-sigmoid-a"),
+        Mistake("A2 is Z2: apply the sigmoid, A2 = sigmoid(Z2).", expected["Z2"], id="forward_propagation.is-apply-the-sigmoid-sigmoid"),
     ])
     expect_array("A2 (the returned value)", A2, expected["A2"], what="(n_y, m)")
 
@@ -125,12 +125,12 @@ def check_compute_cost(compute_cost, m=5, seed=3):
     positive_only = float(-np.sum(Y * np.log(A2)) / m)
     expect_float("cost", cost, expected, m=m, mistakes=[
         Mistake("You kept only the Y log(A2) term: add (1 - Y) log(1 - A2) for the examples with label 0.",
-                positive_only),
+                positive_only, id="compute_cost.you-kept-only-the-y-log"),
         Mistake("Use the natural logarithm np.log, not np.log10.",
-                float(-np.sum(Y * np.log10(A2) + (1 - Y) * np.log10(1 - A2)) / m)),
+                float(-np.sum(Y * np.log10(A2) + (1 - Y) * np.log10(1 - A2)) / m), id="compute_cost.use-the-natural-logarithm-np-log"),
         Mistake("The two terms are swapped: Y goes with log(A2), (1 - Y) with log(1 - A2).",
-                float(-np.sum(Y * np.log(1 - A2) + (1 - Y) * np.log(A2)) / m)),
-        Mistake(f"The cost is the sum over the examples: average it, multiply by 1/m (m = {m}).", expected * m),
+                float(-np.sum(Y * np.log(1 - A2) + (1 - Y) * np.log(A2)) / m), id="compute_cost.the-two-terms-are-swapped-y"),
+        Mistake(f"The cost is the sum over the examples: average it, multiply by 1/m (m = {m}).", expected * m, id="compute_cost.the-cost-is-the-sum-over"),
     ])
     passed("compute_cost")
 
@@ -159,24 +159,24 @@ def check_backward_propagation(backward_propagation, n_x=3, n_h=4, m=5, seed=4):
     }
     expect_array("grads['dW2']", grads["dW2"], dW2, m=m, what="(n_y, n_h), like W2", mistakes=[
         Mistake("dW2 = (1/m) dZ2 A1^T: use A1, the previous layer's activation (the slide's A[l]^T is a typo).",
-                dZ2 @ A2.T / m),
+                dZ2 @ A2.T / m, id="backward_propagation.m-t-use-the-previous-layer"),
     ])
     expect_array("grads['db2']", grads["db2"], db2, m=m, what="(n_y, 1), like b2", mistakes=[
         Mistake("db2 sums over the wrong axis: examples are columns, use np.sum(dZ2, axis=1, keepdims=True).",
-                np.sum(dZ2, axis=0, keepdims=True) / m),
+                np.sum(dZ2, axis=0, keepdims=True) / m, id="backward_propagation.sums-over-the-wrong-axis-examples"),
     ])
-    dW1_mistakes = [Mistake(f"dW1 is wrong because dZ1 uses {text}", dZ1 @ X.T / m)
+    dW1_mistakes = [Mistake(f"dW1 is wrong because dZ1 uses {text}", dZ1 @ X.T / m, id="backward_propagation.is-wrong-because-uses")
                     for text, dZ1 in dZ1_variants.items()]
     expect_array("grads['dW1']", grads["dW1"], expected["dW1"], m=m, what="(n_h, n_x), like W1",
                  mistakes=dW1_mistakes + [
                      Mistake("dW1 = (1/m) dZ1 X^T: the input of layer 1 is X, not A1.",
-                             (W2.T @ dZ2) * (1 - A1 ** 2) @ A1.T / m),
+                             (W2.T @ dZ2) * (1 - A1 ** 2) @ A1.T / m, id="backward_propagation.m-x-t-the-input-of"),
                  ])
-    db1_mistakes = [Mistake(f"db1 is wrong because dZ1 uses {text}", np.sum(dZ1, axis=1, keepdims=True) / m)
+    db1_mistakes = [Mistake(f"db1 is wrong because dZ1 uses {text}", np.sum(dZ1, axis=1, keepdims=True) / m, id="backward_propagation.is-wrong-because-uses-2")
                     for text, dZ1 in dZ1_variants.items()]
     expect_array("grads['db1']", grads["db1"], expected["db1"], m=m, what="(n_h, 1), like b1", mistakes=db1_mistakes + [
         Mistake("db1 sums over the wrong axis: examples are columns, use np.sum(dZ1, axis=1, keepdims=True).",
-                np.sum((W2.T @ dZ2) * (1 - A1 ** 2), axis=0, keepdims=True) / m),
+                np.sum((W2.T @ dZ2) * (1 - A1 ** 2), axis=0, keepdims=True) / m, id="backward_propagation.sums-over-the-wrong-axis-examples-2"),
     ])
     passed("backward_propagation")
 
@@ -193,13 +193,13 @@ def check_update_parameters(update_parameters, n_x=3, n_h=4, learning_rate=0.7, 
     for key in PARAM_KEYS:
         expect_array(f"updated {key}", result[key], expected[key], mistakes=[
             Mistake(f"{key} was not updated: every parameter takes a step, {key} -= learning_rate * d{key}.",
-                    originals[key]),
+                    originals[key], id="update_parameters.was-not-updated-every-parameter-takes"),
             Mistake(f"{key} moved uphill: subtract the gradient, {key} = {key} - learning_rate * d{key}.",
-                    originals[key] + learning_rate * grads["d" + key]),
+                    originals[key] + learning_rate * grads["d" + key], id="update_parameters.moved-uphill-subtract-the-gradient-learning"),
             Mistake("The learning rate is missing: the step is learning_rate * d" + key + ".",
                     originals[key] - grads["d" + key]),
             Mistake(f"{key} was replaced by the step: {key} = {key} - learning_rate * d{key}.",
-                    -learning_rate * grads["d" + key]),
+                    -learning_rate * grads["d" + key], id="update_parameters.was-replaced-by-the-step-learning"),
         ])
     passed("update_parameters")
 
@@ -227,8 +227,8 @@ def check_nn_model(nn_model, n_h=4, m=60, num_iterations=300, learning_rate=1.2,
     one_step, _ = ref.nn_model(X, Y, n_h, 1, learning_rate, seed=seed)
     for key in PARAM_KEYS:
         expect_array(f"trained {key}", parameters[key], expected[key], rtol=1e-5, atol=1e-7, mistakes=[
-            Mistake("Pass the seed on: initialize_parameters(n_x, n_h, n_y, seed=seed).", default_seed[key]),
-            Mistake("Only one gradient step was taken: run the loop num_iterations times.", one_step[key]),
+            Mistake("Pass the seed on: initialize_parameters(n_x, n_h, n_y, seed=seed).", default_seed[key], id="nn_model.pass-the-seed-on-initialize-parameters"),
+            Mistake("Only one gradient step was taken: run the loop num_iterations times.", one_step[key], id="nn_model.only-one-gradient-step-was-taken"),
         ])
     if not float(costs[-1]) < float(costs[0]):
         fail(f"The cost went from {float(costs[0]):.4f} to {float(costs[-1]):.4f}: it should decrease "
@@ -251,8 +251,8 @@ def check_predict(predict, n_x=3, n_h=4, m=7, seed=6):
     if isinstance(result, np.ndarray) and result.dtype == bool:
         result = result.astype(np.float64)
     expect_array("predictions", result, expected, what="(1, m) of 0/1", mistakes=[
-        Mistake("predict returned probabilities: threshold them, (A2 > 0.5).", A2),
-        Mistake("The classes are swapped: predict 1 where A2 > 0.5.", 1 - expected),
+        Mistake("predict returned probabilities: threshold them, (A2 > 0.5).", A2, id="predict.predict-returned-probabilities-threshold-them"),
+        Mistake("The classes are swapped: predict 1 where A2 > 0.5.", 1 - expected, id="predict.the-classes-are-swapped-predict-where"),
     ])
 
 

@@ -202,20 +202,20 @@ def check_one_hot(one_hot, C=5, m=6, seed=1):
     _unchanged("labels", original, labels, "one_hot", "build Y in a new array, Y = np.zeros((C, m)).")
     mistakes = [
         Mistake("one_hot is transposed: examples are columns, so Y has one column per example, shape (C, m) "
-                "(np.eye(C)[labels] gives (m, C): transpose it).", np.eye(C)[flat]),
+                "(np.eye(C)[labels] gives (m, C): transpose it).", np.eye(C)[flat], id="one_hot.one-hot-is-transposed-examples-are"),
         Mistake(f"Y has labels.max() + 1 = {flat.max() + 1} rows: the number of rows is the argument C = {C}, "
                 f"since a class may be absent from the labels (here class {C - 1} is).",
-                np.eye(flat.max() + 1)[flat].T),
+                np.eye(flat.max() + 1)[flat].T, id="one_hot.y-has-labels-max-rows-the"),
         Mistake(f"np.eye(C)[labels] with labels of shape (1, m) has shape (1, m, C): flatten the labels first "
-                f"(labels.ravel()) and transpose, or index Y[labels, np.arange(m)] = 1.", np.eye(C)[labels]),
+                f"(labels.ravel()) and transpose, or index Y[labels, np.arange(m)] = 1.", np.eye(C)[labels], id="one_hot.np-eye-c-labels-with-labels"),
         Mistake("Y[labels, :] = 1 sets whole rows: pair each label with its own column, "
-                "Y[labels, np.arange(m)] = 1.", np.isin(np.arange(C), flat)[:, None] * np.ones((1, m))),
+                "Y[labels, np.arange(m)] = 1.", np.isin(np.arange(C), flat)[:, None] * np.ones((1, m)), id="one_hot.y-labels-sets-whole-rows-pair"),
         Mistake("The 1 is one row off: class k goes in row k (classes are numbered from 0).",
-                np.roll(expected, 1, axis=0)),
+                np.roll(expected, 1, axis=0), id="one_hot.the-is-one-row-off-class"),
         Mistake("The 1 is one row off: class k goes in row k (classes are numbered from 0).",
-                np.roll(expected, -1, axis=0)),
+                np.roll(expected, -1, axis=0), id="one_hot.the-is-one-row-off-class-2"),
         Mistake("You returned the labels' complement (0 for the true class): the true class gets the 1.",
-                1 - expected),
+                1 - expected, id="one_hot.you-returned-the-labels-complement-for"),
     ]
     if isinstance(result, np.ndarray) and result.dtype == bool:
         fail("one_hot returned booleans: return numbers (float64), e.g. Y = np.zeros((C, m)) and then set the 1s, "
@@ -247,18 +247,18 @@ def check_compute_cost_softmax(compute_cost_softmax, C=4, m=5, seed=2):
     cost = student_call(compute_cost_softmax, "compute_cost_softmax", AL.copy(), Y.copy())
     expect_float(f"compute_cost_softmax for C = {C}, m = {m}", cost, expected, m=m, mistakes=[
         Mistake(f"The cost is the sum over the examples: average it, divide by m = {m} (the 1/m is missing).",
-                expected * m),
+                expected * m, id="compute_cost_softmax.the-cost-is-the-sum-over"),
         Mistake(f"np.mean(Y * np.log(AL)) averages over all C * m = {C * m} entries, most of them 0: sum over "
-                f"everything, then divide by m = {m} only.", expected / C),
+                f"everything, then divide by m = {m} only.", expected / C, id="compute_cost_softmax.np-mean-y-np-log-al"),
         Mistake("That is the binary cross-entropy of notebooks 01-02, with its (1 - Y) log(1 - AL) term: the "
                 "softmax cost keeps only -Y log AL (the probability of the true class; the normalisation "
                 "already pushes the other classes down).",
-                float(-np.sum(Y * np.log(AL) + (1 - Y) * np.log(1 - AL)) / m)),
+                float(-np.sum(Y * np.log(AL) + (1 - Y) * np.log(1 - AL)) / m), id="compute_cost_softmax.that-is-the-binary-cross-entropy"),
         Mistake("You summed log AL over all the classes: multiply by Y first, so that only the probability of each "
-                "example's true class counts.", float(-np.sum(np.log(AL)) / m)),
-        Mistake("Use the natural logarithm np.log, not np.log10.", float(-np.sum(Y * np.log10(AL)) / m)),
-        Mistake("The cost is the negative of the average log-likelihood: keep the minus sign.", -expected),
-        Mistake("You used log(1 - AL): the cost is -(1/m) sum(Y log AL).", float(-np.sum(Y * np.log(1 - AL)) / m)),
+                "example's true class counts.", float(-np.sum(np.log(AL)) / m), id="compute_cost_softmax.you-summed-log-al-over-all"),
+        Mistake("Use the natural logarithm np.log, not np.log10.", float(-np.sum(Y * np.log10(AL)) / m), id="compute_cost_softmax.use-the-natural-logarithm-np-log"),
+        Mistake("The cost is the negative of the average log-likelihood: keep the minus sign.", -expected, id="compute_cost_softmax.the-cost-is-the-negative-of"),
+        Mistake("You used log(1 - AL): the cost is -(1/m) sum(Y log AL).", float(-np.sum(Y * np.log(1 - AL)) / m), id="compute_cost_softmax.you-used-log-al-the-cost"),
     ])
     passed("compute_cost_softmax")
 
@@ -274,16 +274,16 @@ def check_softmax_backward(softmax_backward, C=3, m=4, seed=3):
     _unchanged("Y", Y0, Y, "softmax_backward", "compute a new array, dZ = AL - Y.")
     expect_array(f"softmax_backward(AL, Y) for C = {C}, m = {m}", dZ, ref.softmax_backward(AL0, Y0), m=m,
                  what="(C, m), like AL", mistakes=[
-                     Mistake("The sign is flipped: dZ = AL - Y (the prediction minus the truth).", Y0 - AL0),
+                     Mistake("The sign is flipped: dZ = AL - Y (the prediction minus the truth).", Y0 - AL0, id="softmax_backward.the-sign-is-flipped-dz-al"),
                      Mistake(f"dZ has no 1/m: dZ = AL - Y, one column per example; linear_backward divides by "
-                             f"m = {m} when it computes dW and db.", (AL0 - Y0) / m),
+                             f"m = {m} when it computes dW and db.", (AL0 - Y0) / m, id="softmax_backward.dz-has-no-m-dz-al"),
                      Mistake("You returned dJ/dAL = -Y / AL: softmax_backward gives the gradient with respect to Z, "
-                             "which (softmax and cross-entropy together) simplifies to AL - Y.", -Y0 / AL0),
+                             "which (softmax and cross-entropy together) simplifies to AL - Y.", -Y0 / AL0, id="softmax_backward.you-returned-dj-dal-y-al"),
                      Mistake("You returned AL * (1 - AL), a sigmoid-style derivative: together with the "
-                             "cross-entropy, the gradient with respect to Z is simply AL - Y.", AL0 * (1 - AL0)),
+                             "cross-entropy, the gradient with respect to Z is simply AL - Y.", AL0 * (1 - AL0), id="softmax_backward.you-returned-al-al-a-sigmoid"),
                      Mistake("You returned (AL - Y) * AL * (1 - AL): the softmax's Jacobian and the cost's "
                              "derivative combine into AL - Y exactly, with no extra factor.",
-                             (AL0 - Y0) * AL0 * (1 - AL0)),
+                             (AL0 - Y0) * AL0 * (1 - AL0), id="softmax_backward.you-returned-al-y-al-al"),
                  ])
     passed("softmax_backward")
 
@@ -448,9 +448,9 @@ def check_predict_softmax(predict_softmax, layer_dims=(4, 5, 3), m=7, seed=6):
         fail("predict_softmax returned fractions: return the class index, np.argmax(AL, axis=0).")
     expect_array(f"predict_softmax for C = {C}, m = {m}", result, expected, what="(1, m): one class index per example",
                  mistakes=[Mistake("np.argmin picks the least probable class: use np.argmax(AL, axis=0).",
-                                   np.argmin(AL, axis=0).reshape(1, -1)),
+                                   np.argmin(AL, axis=0).reshape(1, -1), id="predict_softmax.np-argmin-picks-the-least-probable"),
                            Mistake("The classes are numbered from 0 (row k of AL is class k): do not add 1.",
-                                   expected + 1)])
+                                   expected + 1, id="predict_softmax.the-classes-are-numbered-from-row")])
 
 
 # --- challenge: the cost from the scores, through log-softmax ------------------------------------------
