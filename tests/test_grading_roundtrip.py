@@ -1,16 +1,23 @@
-"""Round trip of the real notebooks through nbgrader: release, then autograde three students.
+"""Round trip of the real notebooks through nbgrader: release, then autograde a generated class.
 
-For every notebook: the solution scores full marks in every test cell, the blank student
-version scores 0 automatic points, and the demo's typical mistakes (grading/demo.py) lose
-exactly the points of the test cells they are meant to fail, nothing more.
+For every notebook: the solution (alice) scores full marks in every test cell, the blank
+student version (bob) scores 0 automatic points, and the demo's typical mistakes
+(grading/demo.py) lose carol exactly the points of the test cells they are meant to fail,
+nothing more. dave makes only the first mistake of each notebook, so that the class report
+(reports/mistakes.csv) must count two students for those and one for the others.
 """
 from __future__ import annotations
 
+import csv
+from collections import Counter
+
+import nbformat
 import pytest
 
 from grading import gradebook
+from grading.class_report import write_report
 from grading.course import find_notebooks, find_submissions
-from grading.demo import EXPECTED_FAILURES, MISTAKES, write_submissions
+from grading.demo import EXPECTED_FAILURES, EXPECTED_MISTAKES, MISTAKES, notebook_with_mistakes, write_submissions
 from grading.pipeline import Grader
 from notebook_runner import NOTEBOOKS
 
@@ -20,17 +27,27 @@ ASSIGNMENTS = sorted(find_notebooks(NOTEBOOKS))
 
 
 @pytest.fixture(scope="module")
-def graded(tmp_path_factory):
+def course(tmp_path_factory):
+    """The graded class's course (a Grader)."""
     root = tmp_path_factory.mktemp("roundtrip")
     notebooks = find_notebooks(NOTEBOOKS)
     grader = Grader(root / "course")
     released = grader.release(notebooks)
     write_submissions(root / "submissions", notebooks, released, MISTAKES)
+    for assignment, source in notebooks.items():
+        folder = root / "submissions" / "dave" / assignment
+        folder.mkdir(parents=True)
+        nbformat.write(notebook_with_mistakes(source, MISTAKES[assignment][:1]), str(folder / f"{assignment}.ipynb"))
     results = grader.autograde_all(find_submissions(root / "submissions"), notebooks)
     problems = [f"{r.student}/{r.assignment}: {r.problem}" for r in results if r.problem]
     assert not problems, problems
-    return {(student, assignment): gradebook.cell_scores(grader.layout.db_url, student, assignment)
-            for student in ("alice", "bob", "carol") for assignment in notebooks}
+    return grader
+
+
+@pytest.fixture(scope="module")
+def graded(course):
+    return {(student, assignment): gradebook.cell_scores(course.layout.db_url, student, assignment)
+            for student in ("alice", "bob", "carol") for assignment in ASSIGNMENTS}
 
 
 def test_every_notebook_has_typical_mistakes_with_their_expected_failures():
@@ -63,3 +80,31 @@ def test_typical_mistakes_lose_exactly_their_exercises(graded, assignment):
     assert failed == EXPECTED_FAILURES[assignment]
     for name in failed:
         assert cells[name][0] == 0
+
+
+def test_class_report_counts_the_named_mistakes_of_the_class(course):
+    """mistakes.csv holds exactly the mistakes carol and dave made (grading recorded which named
+    mistake fired), with the number of students who made each; exercises.csv the pass counts."""
+    paths = write_report(course.layout.db_url, course.layout.reports_dir)
+    expected = Counter()
+    for assignment in ASSIGNMENTS:
+        for student_mistakes in (EXPECTED_MISTAKES[assignment], EXPECTED_MISTAKES[assignment][:1]):  # carol, dave
+            for exercise, mistake in set().union(*student_mistakes):
+                expected[(assignment, exercise, mistake)] += 1
+    with open(paths["mistakes"], newline="") as handle:
+        found = {(r["assignment"], r["exercise"], r["mistake"]): int(r["students"]) for r in csv.DictReader(handle)}
+    assert found == dict(expected)
+    with open(paths["exercises"], newline="") as handle:
+        exercises = list(csv.DictReader(handle))
+    scores = {student: {a: gradebook.cell_scores(course.layout.db_url, student, a) for a in ASSIGNMENTS}
+              for student in ("alice", "bob", "carol", "dave")}
+    assert {(r["assignment"], f"test_{r['exercise']}") for r in exercises} == {
+        (a, cell) for a in ASSIGNMENTS for cell in scores["alice"][a] if cell.startswith("test_")}
+    for row in exercises:
+        assignment, cell = row["assignment"], f"test_{row['exercise']}"
+        passed = {s for s in scores if scores[s][assignment][cell][0] == scores[s][assignment][cell][1]}
+        assert (int(row["submitted"]), int(row["passed"])) == (4, len(passed))
+        assert "alice" in passed and "bob" not in passed
+        assert ("carol" in passed) == (cell not in EXPECTED_FAILURES[assignment])
+    html = paths["html"].read_text()
+    assert html.count('data-figure="scores-') == len(ASSIGNMENTS) and 'data-figure="most-failed"' in html

@@ -74,7 +74,7 @@ def _check_state(label, state, expected, before, batch_mu, batch_var, momentum, 
         for key in ("running_mean", "running_var"):
             if not _same(state[key], before[key]):
                 fail(f"{label}['{key}'] changed with training=False: at test time the running statistics "
-                     f"normalise and are not updated (only training updates them).")
+                     f"normalise and are not updated (only training updates them).", mistake="check_state.changed-with-training-false-at-test")
         return
     for key, batch in (("running_mean", batch_mu), ("running_var", batch_var)):
         old = before[key]
@@ -109,7 +109,7 @@ def check_standardize_inputs(standardize_inputs, n_x=3, m_train=8, m_other=5, se
     result = student_call(standardize_inputs, "standardize_inputs", X_train, X_other)
     if not np.array_equal(X_train, train0) or not np.array_equal(X_other, other0):
         fail("standardize_inputs modified its inputs in place (X -= mu ...): compute new arrays, "
-             "X_train_std = (X_train - mu) / sigma.")
+             "X_train_std = (X_train - mu) / sigma.", mistake="standardize_inputs.standardize-inputs-modified-its-inputs-in")
     train_std, other_std, mu, sigma = expect_tuple("standardize_inputs", result, 4,
                                                     "a tuple (X_train_std, X_other_std, mu, sigma)")
     e_train, e_other, e_mu, e_sigma = ref.standardize_inputs(train0, other0)
@@ -246,7 +246,7 @@ def check_batchnorm_forward(batchnorm_forward, n=3, m=6, m_test=4, momentum=0.9,
 def _check_cache(cache, Z_hat, gamma, std, var, eps):
     if not isinstance(cache, (tuple, list)) or len(cache) != 3:
         got = f"a {type(cache).__name__}" + (f" of length {len(cache)}" if isinstance(cache, (tuple, list)) else "")
-        fail(f"cache must be the tuple (Z_hat, gamma, std) that batchnorm_backward unpacks, got {got}.")
+        fail(f"cache must be the tuple (Z_hat, gamma, std) that batchnorm_backward unpacks, got {got}.", mistake="check_cache.cache-must-be-the-tuple-z")
     expect_array("cache[0] (Z_hat)", cache[0], Z_hat, what="(n, m): the normalised Z, (Z - mu) / std")
     expect_array("cache[1] (gamma)", cache[1], gamma, what="(n, 1)")
     expect_array("cache[2] (std)", cache[2], std, what="(n, 1): std = np.sqrt(var + eps)", mistakes=[
@@ -272,7 +272,7 @@ def check_batchnorm_backward(batchnorm_backward, n=3, m=5, seed=2):
     Z_hat, _, std = cache
     if (isinstance(dZ, np.ndarray) and dZ.shape == (n, 1) and isinstance(dbeta, np.ndarray)
             and dbeta.shape == (n, m) and n != m):
-        fail("batchnorm_backward returned its results in another order: return (dZ, dgamma, dbeta).")
+        fail("batchnorm_backward returned its results in another order: return (dZ, dgamma, dbeta).", mistake="batchnorm_backward.batchnorm-backward-returned-its-results-in")
     expect_array("dbeta", dbeta, e_dbeta, m=m, what="(n, 1), like beta", mistakes=[
         Mistake("dbeta sums over the wrong axis: examples are columns, np.sum(dZ_out, axis=1, keepdims=True) / m.",
                 np.sum(dZ_out, axis=0, keepdims=True) / m, id="batchnorm_backward.dbeta-sums-over-the-wrong-axis"),
@@ -375,7 +375,7 @@ def check_L_model_forward_bn(L_model_forward_bn, layer_dims=(4, 5, 3, 1), m=6, h
             mode = f"training={training}"
             if calls and any(call != training for call in calls):
                 fail(f"L_model_forward_bn was called with {mode} but called batchnorm_forward with training="
-                     f"{calls[0]}: pass training on, batchnorm_forward(..., training=training).")
+                     f"{calls[0]}: pass training on, batchnorm_forward(..., training=training).", mistake="L_model_forward_bn.l-model-forward-bn-was-called")
             variants = [
                 (f"the hidden layers use {other}: apply hidden_activation ('{hidden_activation}' here), "
                  f"not always the same function.", dict(act=other)),
@@ -407,14 +407,14 @@ def check_L_model_forward_bn(L_model_forward_bn, layer_dims=(4, 5, 3, 1), m=6, h
                         expect_keys(f"bn_states[{l - 1}]", state, (key,))
                         if _same(state[key], before[key]):
                             fail(f"bn_states[{l - 1}]['{key}'] did not change in training: pass bn_states[l - 1], the "
-                                 f"state of layer l, to batchnorm_forward (it updates it in place).")
+                                 f"state of layer l, to batchnorm_forward (it updates it in place).", mistake="L_model_forward_bn.bn-states-did-not-change-in")
                         expect_array(f"bn_states[{l - 1}]['{key}'] after training", state[key], expected_state[key],
                                      what="(n[l], 1)")
                 else:
                     for key in ("running_mean", "running_var"):
                         if not _same(state[key], before[key]):
                             fail(f"bn_states[{l - 1}]['{key}'] changed with training=False: pass training on to "
-                                 f"batchnorm_forward, which leaves the running statistics alone at test time.")
+                                 f"batchnorm_forward, which leaves the running statistics alone at test time.", mistake="L_model_forward_bn.bn-states-changed-with-training-false")
 
     graded_on_its_own(L_model_forward_bn, "L_model_forward_bn", {"batchnorm_forward": reference_batchnorm_forward},
                       run)
@@ -422,21 +422,21 @@ def check_L_model_forward_bn(L_model_forward_bn, layer_dims=(4, 5, 3, 1), m=6, h
 
 def _check_network_caches(caches, expected_caches, L):
     if not isinstance(caches, (list, tuple)):
-        fail(f"caches must be a list with one cache per layer, got {type(caches).__name__}.")
+        fail(f"caches must be a list with one cache per layer, got {type(caches).__name__}.", mistake="check_network_caches.caches-must-be-a-list-with")
     if len(caches) != L:
-        fail(f"caches has {len(caches)} entries, expected L = {L} (one per layer, the output layer included).")
+        fail(f"caches has {len(caches)} entries, expected L = {L} (one per layer, the output layer included).", mistake="check_network_caches.caches-has-entries-expected-l-one")
     for l in range(1, L):
         cache, ((A_prev, W), (Z_hat, gamma, std), Z_tilde) = caches[l - 1], expected_caches[l - 1]
         label = f"caches[{l - 1}] (hidden layer {l})"
         if not isinstance(cache, (tuple, list)) or len(cache) != 3:
-            fail(f"{label} must be the tuple ((A_prev, W), bn_cache, Z_tilde).")
+            fail(f"{label} must be the tuple ((A_prev, W), bn_cache, Z_tilde).", mistake="check_network_caches.must-be-the-tuple-a-prev")
         linear, bn_cache, z_tilde = cache
         if not isinstance(linear, (tuple, list)) or len(linear) != 2:
-            fail(f"{label}[0] must be the pair (A_prev, W): a batch-normalised layer has no b.")
+            fail(f"{label}[0] must be the pair (A_prev, W): a batch-normalised layer has no b.", mistake="check_network_caches.must-be-the-pair-a-prev")
         expect_array(f"{label}[0][0] (A_prev)", linear[0], A_prev, what="(n[l-1], m): the layer's input")
         expect_array(f"{label}[0][1] (W)", linear[1], W, what="(n[l], n[l-1])")
         if not isinstance(bn_cache, (tuple, list)) or len(bn_cache) != 3:
-            fail(f"{label}[1] must be the cache returned by batchnorm_forward, (Z_hat, gamma, std).")
+            fail(f"{label}[1] must be the cache returned by batchnorm_forward, (Z_hat, gamma, std).", mistake="check_network_caches.must-be-the-cache-returned-by")
         for i, (item, value, name) in enumerate(zip(bn_cache, (Z_hat, gamma, std), ("Z_hat", "gamma", "std"))):
             expect_array(f"{label}[1][{i}] ({name})", item, value)
         expect_array(f"{label}[2] (Z_tilde)", z_tilde, Z_tilde,
@@ -453,7 +453,7 @@ def _check_network_caches(caches, expected_caches, L):
     if not isinstance(cache, (tuple, list)) or len(cache) != 2 or not isinstance(cache[0], (tuple, list)) \
             or len(cache[0]) != 3:
         fail(f"{label} must be ((A_prev, WL, bL), ZL), the cache of helpers.deep's "
-             f"linear_activation_forward(A, WL, bL, 'sigmoid').")
+             f"linear_activation_forward(A, WL, bL, 'sigmoid').", mistake="check_network_caches.must-be-a-prev-wl-bl")
     for item, value, name in zip(cache[0], (A_prev, W, b), ("A_prev", "W", "b")):
         expect_array(f"{label}[0] ({name})", item, value)
     expect_array(f"{label}[1] (ZL)", cache[1], Z)
@@ -499,7 +499,7 @@ def check_L_model_backward_bn(L_model_backward_bn, layer_dims=(4, 5, 3, 1), m=6,
     keys = [f"{p}{l}" for l in range(1, L) for p in ("dW", "dgamma", "dbeta")] + [f"dW{L}", f"db{L}"]
     if isinstance(grads, dict) and "db1" in grads and L > 1 and "dbeta1" not in grads:
         fail("grads has 'db1': a batch-normalised hidden layer has no b; its gradients are dW{l}, dgamma{l} "
-             "and dbeta{l}, from batchnorm_backward.")
+             "and dbeta{l}, from batchnorm_backward.", mistake="L_model_backward_bn.grads-has-a-batch-normalised-hidden")
     expect_keys("grads", grads, keys)
     expected = ref.L_model_backward_bn(AL, Y, caches, hidden_activation=hidden_activation)
     other = "relu" if hidden_activation == "sigmoid" else "sigmoid"

@@ -44,7 +44,7 @@ def _z_with_zeros(rng, shape):
 
 def _unchanged(name, before, after, fn_name, fix):
     if not np.array_equal(before, after):
-        fail(f"{fn_name} modified its input {name} in place: {fix}")
+        fail(f"{fn_name} modified its input {name} in place: {fix}", mistake="unchanged.modified-its-input-in-place")
 
 
 # --- reference variants (the typical bugs) ------------------------------------------------------
@@ -101,11 +101,11 @@ def check_initialize_parameters_deep(initialize_parameters_deep, layer_dims=(5, 
     extra = sorted(set(parameters) - set(keys))
     if extra:
         fail(f"parameters has the extra key(s) {extra}: layer_dims = {dims} describes L = len(layer_dims) - 1 = {L} "
-             f"layers, W1..W{L} (layer_dims[0] is the input, which has no parameters).")
+             f"layers, W1..W{L} (layer_dims[0] is the input, which has no parameters).", mistake="initialize_parameters_deep.parameters-has-the-extra-key-s")
     again = student_call(initialize_parameters_deep, "initialize_parameters_deep", list(dims), seed=seed)
     if isinstance(again, dict) and not all(np.array_equal(again.get(k), parameters[k]) for k in keys):
         fail("Two calls with the same seed gave different parameters: create rng = np.random.default_rng(seed) "
-             "inside the function instead of using the global np.random state.")
+             "inside the function instead of using the global np.random state.", mistake="initialize_parameters_deep.two-calls-with-the-same-seed")
     expected = ref.initialize_parameters_deep(dims, seed=seed)
 
     def variant(scale_of, *, method="standard_normal", transposed=False, fresh_rng=False, legacy=False):
@@ -154,10 +154,10 @@ def check_initialize_parameters_deep(initialize_parameters_deep, layer_dims=(5, 
             if np.allclose(W, 0):
                 fail(f"W{l} is all zeros. Zero weights make every unit of a layer compute the same thing and get "
                      f"the same gradient (symmetry is never broken; with ReLU nothing learns at all): "
-                     f"initialise W randomly (He), b with zeros.")
+                     f"initialise W randomly (He), b with zeros.", mistake="initialize_parameters_deep.w-is-all-zeros-zero-weights")
             if W.size > 1 and np.allclose(W, W.flat[0]):
                 fail(f"every entry of W{l} is equal: the units of layer {l} would stay identical forever "
-                     f"(symmetry). Draw W{l} at random.")
+                     f"(symmetry). Draw W{l} at random.", mistake="initialize_parameters_deep.every-entry-of-w-is-equal")
         mistakes = [Mistake(f"W{l} {text}", value[f"W{l}"], id="initialize_parameters_deep.w") for text, value in variants]
         expect_array(f"parameters['W{l}']", W, expected[f"W{l}"], mistakes=mistakes,
                      what=f"(n[{l}], n[{l - 1}]) = (layer_dims[{l}], layer_dims[{l - 1}])")
@@ -249,15 +249,15 @@ def _check_linear_cache(name, cache, A_prev, W, b):
     parts, names = (A_prev, W, b), ("A_prev", "W", "b")
     if not isinstance(cache, (tuple, list)) or len(cache) != 3:
         got = f"a {type(cache).__name__}" + (f" of length {len(cache)}" if isinstance(cache, (tuple, list)) else "")
-        fail(f"{name} must be the tuple (A_prev, W, b), got {got}.")
+        fail(f"{name} must be the tuple (A_prev, W, b), got {got}.", mistake="check_linear_cache.must-be-the-tuple-a-prev")
     for i, (item, expected, item_name) in enumerate(zip(cache, parts, names)):
         if _same(item, expected):
             continue
         for other, other_name in zip(parts, names):
             if other_name != item_name and _same(item, other):
                 fail(f"{name}[{i}] is {other_name}, but the linear cache is (A_prev, W, b) in this order "
-                     f"(linear_backward unpacks A_prev, W, b = cache): the cache items are in the wrong order.")
-        fail(f"{name}[{i}] must be {item_name}, as it was passed in: the linear cache is (A_prev, W, b).")
+                     f"(linear_backward unpacks A_prev, W, b = cache): the cache items are in the wrong order.", mistake="check_linear_cache.is-but-the-linear-cache-is")
+        fail(f"{name}[{i}] must be {item_name}, as it was passed in: the linear cache is (A_prev, W, b).", mistake="check_linear_cache.must-be-as-it-was-passed")
 
 
 def check_linear_forward(linear_forward, n_prev=3, n=2, m=4, seed=4):
@@ -286,14 +286,14 @@ def check_linear_forward(linear_forward, n_prev=3, n=2, m=4, seed=4):
 def _check_activation_cache(name, cache, A_prev, W, b, Z, A):
     if not isinstance(cache, (tuple, list)) or len(cache) != 2:
         got = f"a {type(cache).__name__}" + (f" of length {len(cache)}" if isinstance(cache, (tuple, list)) else "")
-        fail(f"{name} must be the tuple (linear_cache, Z), got {got}.")
+        fail(f"{name} must be the tuple (linear_cache, Z), got {got}.", mistake="check_activation_cache.must-be-the-tuple-linear-cache")
     first, second = cache
     if isinstance(first, np.ndarray) and isinstance(second, (tuple, list)):
         fail(f"{name} is (Z, linear_cache): the cache items are in the wrong order; it must be "
-             f"(linear_cache, Z), which linear_activation_backward unpacks as linear_cache, Z = cache.")
+             f"(linear_cache, Z), which linear_activation_backward unpacks as linear_cache, Z = cache.", mistake="check_activation_cache.is-z-linear-cache-the-cache")
     _check_linear_cache(f"{name}[0] (the linear cache)", first, A_prev, W, b)
     if _same(second, A) and not _same(second, Z):
-        fail(f"{name}[1] is A: the activation cache is Z, the input of the activation (its derivative needs Z).")
+        fail(f"{name}[1] is A: the activation cache is Z, the input of the activation (its derivative needs Z).", mistake="check_activation_cache.is-a-the-activation-cache-is")
     expect_array(f"{name}[1] (the activation cache Z)", second, Z, what="(n[l], m)")
 
 
@@ -344,18 +344,18 @@ def check_L_model_forward(L_model_forward, layer_dims=(5, 4, 3, 1), m=6, seed=6)
                  mistakes=[Mistake("AL is wrong: " + text, _forward(X, parameters, hidden, output)[0])
                            for text, hidden, output in variants])
     if not isinstance(caches, (list, tuple)):
-        fail(f"caches must be a list with one cache per layer, got {type(caches).__name__}.")
+        fail(f"caches must be a list with one cache per layer, got {type(caches).__name__}.", mistake="L_model_forward.caches-must-be-a-list-with")
     if len(caches) != L:
         hint = (" The loop seems to skip a layer: run the ReLU layers l = 1..L-1, then the sigmoid layer L, "
                 "appending each layer's cache." if len(caches) == L - 1 else "")
-        fail(f"caches has {len(caches)} entries, expected L = {L} (one per layer).{hint}")
+        fail(f"caches has {len(caches)} entries, expected L = {L} (one per layer).{hint}", mistake="L_model_forward.caches-has-entries-expected-l-one")
     for l in range(1, L + 1):
         cache = caches[l - 1]
         (A_prev, W, b), Z = expected_caches[l - 1]
         if (isinstance(cache, (tuple, list)) and len(cache) == 2 and not _same(cache[1], Z)
                 and any(_same(cache[1], other[1]) for other in expected_caches)):
             fail(f"caches[{l - 1}] is the cache of another layer: the caches are in the wrong order. Append each "
-                 f"layer's cache as you go forward, so that caches[l - 1] belongs to layer l.")
+                 f"layer's cache as you go forward, so that caches[l - 1] belongs to layer l.", mistake="L_model_forward.caches-is-the-cache-of-another")
         _check_activation_cache(f"caches[{l - 1}] (layer {l})", cache, A_prev, W, b, Z,
                                 ref.relu(Z) if l < L else ref.sigmoid(Z))
 
@@ -393,7 +393,7 @@ def check_linear_backward(linear_backward, n_prev=4, n=3, m=5, seed=8):
     shapes = [np.shape(x) for x in expected]
     got_shapes = [np.shape(x) for x in (dA_prev, dW, db)]
     if got_shapes != shapes and sorted(got_shapes) == sorted(shapes) and len(set(shapes)) == 3:
-        fail("linear_backward returned its results in another order: return (dA_prev, dW, db), in this order.")
+        fail("linear_backward returned its results in another order: return (dA_prev, dW, db), in this order.", mistake="linear_backward.linear-backward-returned-its-results-in")
     expect_array("dA_prev", dA_prev, expected[0], m=m, what="(n[l-1], m), like A_prev", mistakes=[
         Mistake("dA_prev has no 1/m: dA_prev = W^T dZ (the 1/m belongs to dW and db, which average over the "
                 "examples).", W.T @ dZ / m, id="linear_backward.da-prev-has-no-m-da"),
@@ -407,7 +407,7 @@ def check_linear_backward(linear_backward, n_prev=4, n=3, m=5, seed=8):
     ])
     if np.ndim(db) == 0 and not isinstance(db, np.ndarray):
         fail("db is a single number: you summed over everything. Sum over the examples only, "
-             "db = np.sum(dZ, axis=1, keepdims=True) / m, one value per unit, shape (n[l], 1).")
+             "db = np.sum(dZ, axis=1, keepdims=True) / m, one value per unit, shape (n[l], 1).", mistake="linear_backward.db-is-a-single-number-you")
     expect_array("db", db, expected[2], m=m, what="(n[l], 1), like b", mistakes=[
         Mistake("db is missing 1/m: db = np.sum(dZ, axis=1, keepdims=True) / m.", np.sum(dZ, axis=1, keepdims=True), id="linear_backward.db-is-missing-m-db-np"),
         Mistake("db is summed over the wrong axis: examples are columns, use np.sum(dZ, axis=1, keepdims=True) / m.",
@@ -475,7 +475,7 @@ def check_L_model_backward(L_model_backward, layer_dims=(3, 3, 3, 3, 1), m=5, se
     keys = [f"{p}{l}" for l in range(L, 0, -1) for p in ("dW", "db")]
     if isinstance(grads, dict) and "dW0" in grads:
         fail(f"grads has a key 'dW0': layers are numbered from 1, so the gradients are dW1..dW{L}; layer l's cache "
-             f"is caches[l - 1] (keys built from a 0-based loop index are one off).")
+             f"is caches[l - 1] (keys built from a 0-based loop index are one off).", mistake="L_model_backward.grads-has-a-key-layers-are")
     expect_keys("grads", grads, keys)
     expected = ref.L_model_backward(AL, Y, caches)
     variants = _variants_that_run([
@@ -499,7 +499,7 @@ def check_L_model_backward(L_model_backward, layer_dims=(3, 3, 3, 3, 1), m=5, se
         for other in keys:
             if other != key and other[:2] == key[:2] and _same(value, expected[other]) and not _same(value, expected[key]):
                 fail(f"grads['{key}'] holds the gradient of layer {other[2:]}: store layer l's gradients under "
-                     f"'dW{{l}}' and 'db{{l}}' (layer l's cache is caches[l - 1]).")
+                     f"'dW{{l}}' and 'db{{l}}' (layer l's cache is caches[l - 1]).", mistake="L_model_backward.grads-holds-the-gradient-of-layer")
         what = f"(n[{key[2:]}], n[{int(key[2:]) - 1}]), like W{key[2:]}" if key.startswith("dW") else \
             f"(n[{key[2:]}], 1), like b{key[2:]}"
         expect_array(f"grads['{key}']", value, expected[key], m=m, what=what,
@@ -572,11 +572,11 @@ def check_L_layer_model(L_layer_model, layer_dims=(64, 5, 3, 1), m=80, num_itera
     if not hasattr(costs, "__len__") or len(costs) != num_iterations:
         got = len(costs) if hasattr(costs, "__len__") else type(costs).__name__
         fail(f"costs must hold one cost per iteration ({num_iterations}), got {got}: append the cost in every "
-             f"iteration.")
+             f"iteration.", mistake="L_layer_model.costs-must-hold-one-cost-per")
     initial = ref.initialize_parameters_deep(dims, seed=seed)
     if all(_same(parameters[k], initial[k]) for k in keys):
         fail("The parameters never changed: assign the result of update_parameters back, "
-             "parameters = update_parameters(parameters, grads, learning_rate).")
+             "parameters = update_parameters(parameters, grads, learning_rate).", mistake="L_layer_model.the-parameters-never-changed-assign-the")
     expected, expected_costs = ref.L_layer_model(X, Y, dims, learning_rate, num_iterations, seed=seed)
     default_seed, _ = ref.L_layer_model(X, Y, dims, learning_rate, num_iterations)
     one_step, _ = ref.L_layer_model(X, Y, dims, learning_rate, 1, seed=seed)
@@ -594,9 +594,9 @@ def check_L_layer_model(L_layer_model, layer_dims=(64, 5, 3, 1), m=80, num_itera
     if not np.allclose(costs, expected_costs, rtol=1e-5, atol=1e-8):
         if np.allclose(costs[:-1], expected_costs[1:], rtol=1e-5, atol=1e-8):
             fail("costs are shifted by one iteration: append the cost of the current parameters, computed before "
-                 "the update.")
+                 "the update.", mistake="L_layer_model.costs-are-shifted-by-one-iteration")
         fail(f"costs[0] = {costs[0]:.6f}, costs[-1] = {costs[-1]:.6f}, expected {expected_costs[0]:.6f} and "
-             f"{expected_costs[-1]:.6f}: append compute_cost(AL, Y) once per iteration, before the update.")
+             f"{expected_costs[-1]:.6f}: append compute_cost(AL, Y) once per iteration, before the update.", mistake="L_layer_model.costs-costs-expected-and-append-compute")
 
 
 # --- gradient checking ----------------------------------------------------------------------------
@@ -654,7 +654,7 @@ def check_gradient_check(gradient_check, layer_dims=(3, 2, 1), seed=12):
         for key in parameters:
             if not np.array_equal(parameters[key], before[key]):
                 fail(f"gradient_check changed parameters['{key}']: after computing J(theta + epsilon) and "
-                     f"J(theta - epsilon), put the original value back (or perturb a copy).")
+                     f"J(theta - epsilon), put the original value back (or perturb a copy).", mistake="gradient_check.gradient-check-changed-parameters-after-computing")
         expected = _variant_difference(cost_fn, parameters, given, epsilon, kind="two_sided")
         ignored_epsilon = _variant_difference(cost_fn, parameters, given, 1e-7, kind="two_sided")
         mistakes = [

@@ -74,30 +74,30 @@ def _check_forward_once(dropout_forward, shape, keep_prob, seed):
     A_drop, D = expect_tuple("dropout_forward", result, 2, "a tuple (A_drop, D)")
     if not np.array_equal(A, A0):
         fail("dropout_forward modified its input A in place (A *= D or A /= keep_prob): compute a new array, "
-             "A_drop = A * D / keep_prob; the backward pass and the caller still need A.")
+             "A_drop = A * D / keep_prob; the backward pass and the caller still need A.", mistake="check_forward_once.dropout-forward-modified-its-input-a")
     D_arr = np.asarray(D) if isinstance(D, (np.ndarray, list, bool, np.bool_)) else D
     if isinstance(D_arr, np.ndarray) and D_arr.shape != shape:
         if D_arr.shape == (shape[0], 1):
             fail(f"D has shape {D_arr.shape}: one mask value per unit, shared by all the examples. Slide 15: each "
                  f"example drops its own units, so draw one value per unit AND per example, "
-                 f"D = rng.random(A.shape) < keep_prob.")
+                 f"D = rng.random(A.shape) < keep_prob.", mistake="check_forward_once.d-has-shape-one-mask-value")
         if D_arr.shape == (1, shape[1]):
             fail(f"D has shape {D_arr.shape}: one value per example, shared by all the units. Draw one value per unit "
-                 f"and per example, D = rng.random(A.shape) < keep_prob.")
+                 f"and per example, D = rng.random(A.shape) < keep_prob.", mistake="check_forward_once.d-has-shape-one-value-per")
         if D_arr.shape == ():
             fail("D is a single number: you drew one random number for the whole layer. Draw one per unit and per "
-                 "example, D = rng.random(A.shape) < keep_prob.")
+                 "example, D = rng.random(A.shape) < keep_prob.", mistake="check_forward_once.d-is-a-single-number-you")
     again = student_call(dropout_forward, "dropout_forward", A0.copy(), keep_prob, np.random.default_rng(seed))
     if isinstance(A_drop, np.ndarray) and isinstance(again, (tuple, list)) and len(again) == 2 \
             and isinstance(again[0], np.ndarray) and not np.array_equal(again[0], A_drop):
         fail("Two calls with equal generators gave different masks: draw the mask from the rng argument, "
-             "D = rng.random(A.shape) < keep_prob, not from np.random.")
+             "D = rng.random(A.shape) < keep_prob, not from np.random.", mistake="check_forward_once.two-calls-with-equal-generators-gave")
     if keep_prob < 1:
         others = [student_call(dropout_forward, "dropout_forward", A0.copy(), keep_prob,
                                np.random.default_rng(seed + k)) for k in range(1, 4)]
         if all(isinstance(o, (tuple, list)) and len(o) == 2 and _same(np.asarray(o[0]), A_drop) for o in others):
             fail("Other generators gave the same mask: draw it from the rng argument, "
-                 "D = rng.random(A.shape) < keep_prob (not from a generator made inside the function).")
+                 "D = rng.random(A.shape) < keep_prob (not from a generator made inside the function).", mistake="check_forward_once.other-generators-gave-the-same-mask")
     D_expected = np.random.default_rng(seed).random(shape) < keep_prob
     expected = A0 * D_expected / keep_prob
     variants = {name: _mask(np.random.default_rng(seed), shape, keep_prob, rule, shared) for name, rule, shared in (
@@ -118,7 +118,7 @@ def _check_forward_once(dropout_forward, shape, keep_prob, seed):
     ]
     if isinstance(D_arr, np.ndarray) and D_arr.dtype != bool and D_arr.size and not np.isin(D_arr, (0, 1)).all():
         fail("D must hold only True/False (or 1/0): the mask, D = rng.random(A.shape) < keep_prob, not the random "
-             "numbers themselves (nor the scaled activations).")
+             "numbers themselves (nor the scaled activations).", mistake="check_forward_once.d-must-hold-only-true-false")
     expect_array(f"D (the mask, keep_prob = {keep_prob})", D_arr, D_expected, mistakes=mask_mistakes,
                  what="(n[l], m), like A: one value per unit and per example")
     with np.errstate(divide="ignore", invalid="ignore"):
@@ -148,9 +148,9 @@ def check_dropout_backward(dropout_backward, shape=(3, 5), keep_prob=0.7, seed=1
     dA0, D0 = dA.copy(), D.copy()
     result = student_call(dropout_backward, "dropout_backward", dA, D, keep_prob)
     if not np.array_equal(dA, dA0):
-        fail("dropout_backward modified its input dA in place (dA *= D): compute a new array, dA * D / keep_prob.")
+        fail("dropout_backward modified its input dA in place (dA *= D): compute a new array, dA * D / keep_prob.", mistake="dropout_backward.dropout-backward-modified-its-input-da")
     if not np.array_equal(D, D0):
-        fail("dropout_backward modified the mask D: only read it.")
+        fail("dropout_backward modified the mask D: only read it.", mistake="dropout_backward.dropout-backward-modified-the-mask-d")
     expect_array(f"dropout_backward(dA, D, keep_prob={keep_prob})", result, dA0 * D0 / keep_prob,
                  what="(n[l], m), like dA", mistakes=[
                      Mistake("The gradient is not divided by keep_prob: the forward pass computed A * D / keep_prob, "
@@ -261,15 +261,15 @@ def check_L_model_forward_with_dropout(L_model_forward_with_dropout, layer_dims=
         if isinstance(again, (tuple, list)) and len(again) == 2 and isinstance(AL, np.ndarray) \
                 and not _same(again[0], AL):
             fail("Two calls with equal generators gave different results: draw every mask from the rng argument "
-                 "(rng.random(A.shape) < keep_prob), not from np.random, and do not create a new generator inside.")
+                 "(rng.random(A.shape) < keep_prob), not from np.random, and do not create a new generator inside.", mistake="L_model_forward_with_dropout.two-calls-with-equal-generators-gave")
         expected_AL, expected_caches = ref.L_model_forward_with_dropout(X, parameters, given, np.random.default_rng(seed))
         if not _same(AL, expected_AL):
             for hint, (value, _) in _forward_variants(X, parameters, given, seed):
                 if _same(AL, value):
-                    fail(f"AL is wrong (keep_probs = {given}). {hint}")
+                    fail(f"AL is wrong (keep_probs = {given}). {hint}", mistake="L_model_forward_with_dropout.al-is-wrong-keep-probs")
             if _same(AL, deep.L_model_forward(X, parameters)[0]):
                 fail("AL is the output of the network WITHOUT dropout: after each hidden layer's ReLU, apply "
-                     "A, D = dropout_forward(A, keep_prob_of_that_layer, rng).")
+                     "A, D = dropout_forward(A, keep_prob_of_that_layer, rng).", mistake="L_model_forward_with_dropout.al-is-the-output-of-the")
         expect_array(f"AL (keep_probs = {given})", AL, expected_AL, what="(1, m)")
         _check_dropout_caches(caches, expected_caches, L)
 
@@ -277,33 +277,33 @@ def check_L_model_forward_with_dropout(L_model_forward_with_dropout, layer_dims=
 def _check_dropout_caches(caches, expected_caches, L):
     if not isinstance(caches, (list, tuple)) or len(caches) != L:
         got = len(caches) if isinstance(caches, (list, tuple)) else type(caches).__name__
-        fail(f"caches must be a list of L = {L} entries, one per layer, got {got}.")
+        fail(f"caches must be a list of L = {L} entries, one per layer, got {got}.", mistake="check_dropout_caches.caches-must-be-a-list-of")
     for l in range(1, L + 1):
         cache = caches[l - 1]
         (linear_cache, Z), D = expected_caches[l - 1]
         if not isinstance(cache, (tuple, list)) or len(cache) != 2:
             fail(f"caches[{l - 1}] must be the pair (layer_cache, D) for layer {l}: layer_cache = ((A_prev, W, b), Z) "
-                 f"as in notebook 02, and D the mask of layer {l} (None for the output layer).")
+                 f"as in notebook 02, and D the mask of layer {l} (None for the output layer).", mistake="check_dropout_caches.caches-must-be-the-pair-layer")
         layer_cache, got_D = cache
         if isinstance(layer_cache, (tuple, list)) and len(layer_cache) == 3 and isinstance(got_D, np.ndarray) \
                 and got_D.shape == np.shape(Z) and got_D.dtype != bool:
             fail(f"caches[{l - 1}] is notebook 02's cache ((A_prev, W, b), Z) without the mask: store the pair "
-                 f"(layer_cache, D), so that the backward pass can find layer {l}'s mask.")
+                 f"(layer_cache, D), so that the backward pass can find layer {l}'s mask.", mistake="check_dropout_caches.caches-is-notebook-s-cache-a")
         if D is None:
             if got_D is not None:
-                fail(f"caches[{L - 1}][1] must be None: the output layer has no dropout mask.")
+                fail(f"caches[{L - 1}][1] must be None: the output layer has no dropout mask.", mistake="check_dropout_caches.caches-must-be-none-the-output")
         else:
             if got_D is None or not _same(np.asarray(got_D), D):
-                fail(f"caches[{l - 1}][1] must be D{l}, the mask applied to A{l} (as dropout_forward returned it).")
+                fail(f"caches[{l - 1}][1] must be D{l}, the mask applied to A{l} (as dropout_forward returned it).", mistake="check_dropout_caches.caches-must-be-d-the-mask")
         if not isinstance(layer_cache, (tuple, list)) or len(layer_cache) != 2:
             fail(f"caches[{l - 1}][0] must be layer {l}'s cache ((A_prev, W, b), Z), as linear_activation_forward "
-                 f"returns it.")
+                 f"returns it.", mistake="check_dropout_caches.caches-must-be-layer-s-cache")
         got_linear, got_Z = layer_cache
         if not _same(got_Z, Z):
-            fail(f"caches[{l - 1}][0][1] must be Z{l} = W{l} A{l - 1} + b{l}, before the activation and the dropout.")
+            fail(f"caches[{l - 1}][0][1] must be Z{l} = W{l} A{l - 1} + b{l}, before the activation and the dropout.", mistake="check_dropout_caches.caches-must-be-z-w-a")
         if not isinstance(got_linear, (tuple, list)) or len(got_linear) != 3 or not _same(got_linear[0], linear_cache[0]):
             fail(f"caches[{l - 1}][0][0] must be (A_prev, W{l}, b{l}), with A_prev the activation that layer {l} "
-                 f"received: the DROPPED A{l - 1} (X for layer 1).")
+                 f"received: the DROPPED A{l - 1} (X for layer 1).", mistake="check_dropout_caches.caches-must-be-a-prev-w")
 
 
 def _backward_variant(AL, Y, caches, keep_probs, *, mask=True, divide=True, kp_index=lambda l: l - 1):
@@ -365,7 +365,7 @@ def check_L_model_backward_with_dropout(L_model_backward_with_dropout, layer_dim
     if not all(_same(grads[key], expected[key]) for key in keys):
         for hint, value in computed:
             if all(_same(grads[key], value[key]) for key in keys):
-                fail(f"The gradients are wrong (keep_probs = {given}). {hint}")
+                fail(f"The gradients are wrong (keep_probs = {given}). {hint}", mistake="L_model_backward_with_dropout.the-gradients-are-wrong-keep-probs")
     for key in keys:
         l = key[2:]
         what = f"(n[{l}], n[{int(l) - 1}]), like W{l}" if key.startswith("dW") else f"(n[{l}], 1), like b{l}"
@@ -393,7 +393,7 @@ def check_predict_dropout(predict_dropout, layer_dims=(2, 8, 8, 1), m=40, keep_p
     if all(isinstance(r, np.ndarray) for r in results) and not all(_same(r, first) for r in results[1:]):
         fail("The predictions change from one call to the next: that is dropout at test time. Slide 17: at test time "
              "every unit is used, with no mask and no scaling (inverted dropout already kept the expected values "
-             "right during training), so predict with the plain forward pass, L_model_forward(X, parameters).")
+             "right during training), so predict with the plain forward pass, L_model_forward(X, parameters).", mistake="predict_dropout.the-predictions-change-from-one-call")
     probs = _probs(given, L - 1)
 
     def scaled_forward(factor):
@@ -416,7 +416,7 @@ def check_predict_dropout(predict_dropout, layer_dims=(2, 8, 8, 1), m=40, keep_p
     if isinstance(first, np.ndarray) and first.shape == expected.shape and np.isin(first, (0, 1)).all() \
             and not _same(first, expected) and not any(_same(first, mk.value) for mk in mistakes):
         fail("The predictions differ from the plain network's: did you use dropout (a mask) at test time? Slide 17: "
-             "no dropout at test time; predict with L_model_forward(X, parameters) and AL > 0.5.")
+             "no dropout at test time; predict with L_model_forward(X, parameters) and AL > 0.5.", mistake="predict_dropout.the-predictions-differ-from-the-plain")
     expect_array("predictions", first, expected, what="(1, m) of 0/1", mistakes=mistakes)
     passed("predict_dropout")
 

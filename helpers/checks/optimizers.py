@@ -47,7 +47,7 @@ def _check_not_aliased(name, moments, parameters):
         source = parameters.get(key[1:])
         if isinstance(value, np.ndarray) and isinstance(source, np.ndarray) and np.shares_memory(value, source):
             fail(f"{name}['{key}'] is the array {key[1:]} itself (or a view of it): create a new array of zeros, "
-                 f"np.zeros_like(parameters['{key[1:]}']) or np.zeros(parameters['{key[1:]}'].shape).")
+                 f"np.zeros_like(parameters['{key[1:]}']) or np.zeros(parameters['{key[1:]}'].shape).", mistake="check_not_aliased.is-the-array-itself-or-a")
 
 
 def _check_zeros(name, fn, parameters):
@@ -55,7 +55,7 @@ def _check_zeros(name, fn, parameters):
     moments = student_call(fn, name, given)
     if any(not np.array_equal(given[key], parameters[key]) for key in parameters):
         fail(f"{name} changed the parameters: it must only create zeros, new arrays shaped like them "
-             f"(np.zeros_like(parameters['W1']), ...).")
+             f"(np.zeros_like(parameters['W1']), ...).", mistake="check_zeros.changed-the-parameters-it-must-only")
     return _expect_zero_moments(name + "(parameters)", moments, given)
 
 
@@ -63,7 +63,7 @@ def _expect_zero_moments(label, moments, parameters):
     if isinstance(moments, dict) and moments and all(key in moments for key in parameters) \
             and not any(key in moments for key in _keys(parameters)):
         fail(f"{label} has the keys of parameters ({sorted(moments)}): use the keys of the gradients, "
-             f"'dW1', 'db1', ... (v['dW1'] goes with grads['dW1']).")
+             f"'dW1', 'db1', ... (v['dW1'] goes with grads['dW1']).", mistake="expect_zero_moments.has-the-keys-of-parameters-use")
     expect_keys(label, moments, _keys(parameters))
     for key in _keys(parameters):
         expect_array(f"{label}['{key}']", moments[key], np.zeros_like(parameters[key[1:]]),
@@ -95,23 +95,23 @@ def check_random_mini_batches(random_mini_batches, n_x=3, m=148, mini_batch_size
                            seed=seed)
     if not np.array_equal(X, X0) or not np.array_equal(Y, Y0):
         fail("random_mini_batches shuffled X or Y in place (e.g. rng.shuffle(X)): build new arrays, "
-             "X[:, permutation] and Y[:, permutation].")
+             "X[:, permutation] and Y[:, permutation].", mistake="random_mini_batches.random-mini-batches-shuffled-x-or")
     if not isinstance(batches, (list, tuple)):
-        fail(f"random_mini_batches must return a list of (X_batch, Y_batch) tuples, got {type(batches).__name__}.")
+        fail(f"random_mini_batches must return a list of (X_batch, Y_batch) tuples, got {type(batches).__name__}.", mistake="random_mini_batches.random-mini-batches-must-return-a")
     expected = ref.random_mini_batches(X0, Y0, mini_batch_size, seed=seed)
     complete = m // mini_batch_size
     if len(batches) == complete and m % mini_batch_size:
         fail(f"random_mini_batches returned {len(batches)} mini-batches, expected {len(expected)}: the last "
              f"mini-batch, with the remaining m % mini_batch_size = {m % mini_batch_size} examples, was dropped. "
-             f"Add it after the loop over complete mini-batches.")
+             f"Add it after the loop over complete mini-batches.", mistake="random_mini_batches.random-mini-batches-returned-mini-batches")
     if len(batches) == len(expected) + 1 and m % mini_batch_size == 0:
         fail(f"random_mini_batches returned {len(batches)} mini-batches, expected {len(expected)}: m = {m} is a "
              f"multiple of mini_batch_size = {mini_batch_size}, so there is no smaller last mini-batch (yours "
-             f"is probably empty).")
+             f"is probably empty).", mistake="random_mini_batches.random-mini-batches-returned-mini-batches-2")
     if len(batches) != len(expected):
         fail(f"random_mini_batches returned {len(batches)} mini-batches, expected {len(expected)} for m = {m} and "
              f"mini_batch_size = {mini_batch_size} (use the argument mini_batch_size, and slices "
-             f"[:, k * mini_batch_size:(k + 1) * mini_batch_size]).")
+             f"[:, k * mini_batch_size:(k + 1) * mini_batch_size]).", mistake="random_mini_batches.random-mini-batches-returned-mini-batches-3")
     legacy = np.random.RandomState(seed).permutation(m)
     for k, (batch, (X_e, Y_e)) in enumerate(zip(batches, expected)):
         X_b, Y_b = expect_tuple(f"mini-batch {k}", batch, 2, "a tuple (X_batch, Y_batch)")
@@ -127,7 +127,7 @@ def check_random_mini_batches(random_mini_batches, n_x=3, m=148, mini_batch_size
         if isinstance(Y_b, np.ndarray) and Y_b.shape == Y_e.shape and not np.allclose(Y_b, Y_e):
             fail(f"Y_batch of mini-batch {k} does not hold the labels of the examples in X_batch: X and Y were "
                  f"shuffled apart (Y with another permutation, or not at all). Draw ONE permutation and index both "
-                 f"with it: X[:, permutation] and Y[:, permutation].")
+                 f"with it: X[:, permutation] and Y[:, permutation].", mistake="random_mini_batches.y-batch-of-mini-batch-does")
         expect_array(f"Y_batch of mini-batch {k}", Y_b, Y_e, what=f"(n_y, {Y_e.shape[1]}): columns of Y")
     passed("random_mini_batches")
 
@@ -242,13 +242,13 @@ def check_initialize_adam(initialize_adam, layer_dims=(3, 4, 1), seed=4):
     given = _copy(parameters)
     result = student_call(initialize_adam, "initialize_adam", given)
     if any(not np.array_equal(given[key], parameters[key]) for key in parameters):
-        fail("initialize_adam changed the parameters: it must only create new arrays of zeros shaped like them.")
+        fail("initialize_adam changed the parameters: it must only create new arrays of zeros shaped like them.", mistake="initialize_adam.initialize-adam-changed-the-parameters-it")
     v, s = expect_tuple("initialize_adam", result, 2, "a tuple (v, s)")
     _expect_zero_moments("v", v, given)
     _expect_zero_moments("s", s, given)
     if v is s or any(np.shares_memory(v[key], s[key]) for key in _keys(parameters)):
         fail("v and s are the same dict (or share arrays): updating one would change the other. Create two "
-             "dicts of zeros, one for v and one for s.")
+             "dicts of zeros, one for v and one for s.", mistake="initialize_adam.v-and-s-are-the-same")
     passed("initialize_adam")
 
 
@@ -322,7 +322,7 @@ def check_update_parameters_with_adam(update_parameters_with_adam, layer_dims=(3
                       and not np.all(np.isfinite(new_parameters[key])) for key in parameters):
         fail("At the first update, t = 1, your parameters became NaN or infinite: the bias correction divided by "
              "1 - beta1**(t - 1) = 0. t counts the updates from 1, so use 1 - beta1**t and 1 - beta2**t with t as "
-             "given (and start a training loop's counter at t = 1).")
+             "given (and start a training loop's counter at t = 1).", mistake="update_parameters_with_adam.at-the-first-update-t-your")
     _compare("parameters (returned)", new_parameters, e_parameters, variants)
     passed("update_parameters_with_adam")
 

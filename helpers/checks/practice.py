@@ -188,17 +188,17 @@ def _forward_mistakes(X, parameters, states, keep_prob, seed, training):
 
 def _check_forward_caches(caches, expected_caches, L, keep_prob):
     if not isinstance(caches, (list, tuple)):
-        fail(f"caches must be a list with one cache per layer, got {type(caches).__name__}.")
+        fail(f"caches must be a list with one cache per layer, got {type(caches).__name__}.", mistake="check_forward_caches.caches-must-be-a-list-with")
     if len(caches) != L:
-        fail(f"caches has {len(caches)} entries, expected L = {L}: one per layer, the output layer included.")
+        fail(f"caches has {len(caches)} entries, expected L = {L}: one per layer, the output layer included.", mistake="check_forward_caches.caches-has-entries-expected-l-one")
     for l in range(1, L):
         cache, ((A_prev, W), bn_cache, Z_tilde, D) = caches[l - 1], expected_caches[l - 1]
         label = f"caches[{l - 1}] (hidden layer {l})"
         if not isinstance(cache, (tuple, list)) or len(cache) != 4:
-            fail(f"{label} must be the tuple ((A_prev, W), bn_cache, Z_tilde, D): the backward pass needs all four.")
+            fail(f"{label} must be the tuple ((A_prev, W), bn_cache, Z_tilde, D): the backward pass needs all four.", mistake="check_forward_caches.must-be-the-tuple-a-prev")
         linear, bn_cache_s, z_tilde, d = cache
         if not isinstance(linear, (tuple, list)) or len(linear) != 2:
-            fail(f"{label}[0] must be the pair (A_prev, W): a batch-normalised layer has no b.")
+            fail(f"{label}[0] must be the pair (A_prev, W): a batch-normalised layer has no b.", mistake="check_forward_caches.must-be-the-pair-a-prev")
         hint = []
         if l > 1:
             undropped = expected_caches[l - 2][2]
@@ -208,7 +208,7 @@ def _check_forward_caches(caches, expected_caches, L, keep_prob):
                      mistakes=hint)
         expect_array(f"{label}[0][1] (W)", linear[1], W, what="(n[l], n[l-1])")
         if not isinstance(bn_cache_s, (tuple, list)) or len(bn_cache_s) != 3:
-            fail(f"{label}[1] must be the cache returned by batchnorm_forward, (Z_hat, gamma, std).")
+            fail(f"{label}[1] must be the cache returned by batchnorm_forward, (Z_hat, gamma, std).", mistake="check_forward_caches.must-be-the-cache-returned-by")
         for i, (item, value, name) in enumerate(zip(bn_cache_s, bn_cache, ("Z_hat", "gamma", "std"))):
             expect_array(f"{label}[1][{i}] ({name})", item, value)
         expect_array(f"{label}[2] (Z_tilde)", z_tilde, Z_tilde, what="(n[l], m): batch norm's output, before the ReLU",
@@ -217,17 +217,17 @@ def _check_forward_caches(caches, expected_caches, L, keep_prob):
         if d is None and keep_prob == 1.0:
             continue   # nothing dropped: the backward pass without a mask is the same
         if d is None:
-            fail(f"{label}[3] is None in training: store the dropout mask D returned by dropout_forward.")
+            fail(f"{label}[3] is None in training: store the dropout mask D returned by dropout_forward.", mistake="check_forward_caches.is-none-in-training-store-the")
         expect_array(f"{label}[3] (D)", np.asarray(d, dtype=np.float64) if isinstance(d, np.ndarray) else d,
                      D.astype(np.float64), what="(n[l], m): the dropout mask")
     cache = caches[L - 1]
     if not isinstance(cache, (tuple, list)) or len(cache) != 2:
         fail(f"caches[{L - 1}] (the output layer) must be the pair (linear_cache, ZL), as linear_forward and softmax "
-             f"give them.")
+             f"give them.", mistake="check_forward_caches.caches-the-output-layer-must-be")
     (A_prev, W, b), ZL = expected_caches[L - 1]
     linear, zl = cache
     if not isinstance(linear, (tuple, list)) or len(linear) != 3:
-        fail(f"caches[{L - 1}][0] must be the linear cache (A_prev, WL, bL) returned by linear_forward.")
+        fail(f"caches[{L - 1}][0] must be the linear cache (A_prev, WL, bL) returned by linear_forward.", mistake="check_forward_caches.caches-must-be-the-linear-cache")
     for item, value, name in zip(linear, (A_prev, W, b), ("A_prev", "WL", "bL")):
         expect_array(f"caches[{L - 1}][0] ({name})", item, value)
     expect_array(f"caches[{L - 1}][1] (ZL)", zl, ZL, what="(C, m): the scores before the softmax")
@@ -258,7 +258,7 @@ def check_forward_propagation(forward_propagation, layer_dims=(5, 4, 3, 4), m=6,
         if training and not drew and keep_prob < 1:
             fail("forward_propagation did not draw anything from rng in training: the dropout masks must come from "
                  "the rng argument, dropout_forward(A, keep_prob, rng), never from np.random or a new generator "
-                 "(so that a seed repeats the same training).")
+                 "(so that a seed repeats the same training).", mistake="forward_propagation.forward-propagation-did-not-draw-anything")
         if training and isinstance(AL, np.ndarray) and AL.shape == expected.shape and not _same(AL, expected):
             again = student_call(forward_propagation, "forward_propagation", X.copy(),
                                  _ParameterDict(_copy(parameters)), _copy(states0), keep_prob,
@@ -266,23 +266,23 @@ def check_forward_propagation(forward_propagation, layer_dims=(5, 4, 3, 4), m=6,
             if isinstance(again, tuple) and len(again) == 2 and isinstance(again[0], np.ndarray) \
                     and again[0].shape == AL.shape and not np.allclose(again[0], AL, equal_nan=True):
                 fail("Two calls with generators of the same seed gave different AL: draw every dropout mask from "
-                     "the rng argument (dropout_forward(A, keep_prob, rng)), never from np.random or a new generator.")
+                     "the rng argument (dropout_forward(A, keep_prob, rng)), never from np.random or a new generator.", mistake="forward_propagation.two-calls-with-generators-of-the")
         mistakes = _forward_mistakes(X, parameters, states0, keep_prob, mask_seed, training)
         expect_array(f"AL ({mode})", AL, expected, what="(C, m): one column of probabilities per example",
                      mistakes=mistakes)
         if not training and drew:
             fail("With training=False forward_propagation drew random numbers from rng: at test time there is no "
-                 "dropout, so nothing is drawn (draw masks only when training).")
+                 "dropout, so nothing is drawn (draw masks only when training).", mistake="forward_propagation.with-training-false-forward-propagation-drew")
         for l, (state, expected_state, old) in enumerate(zip(states, expected_states, states0), start=1):
             for key in ("running_mean", "running_var"):
                 expect_keys(f"bn_states[{l - 1}]", state, (key,))
                 if training and _same(state[key], old[key]):
                     fail(f"bn_states[{l - 1}]['{key}'] did not change in training: pass bn_states[l - 1], the state "
                          f"of hidden layer l, and training=training to batchnorm_forward (it updates the state in "
-                         f"place).")
+                         f"place).", mistake="forward_propagation.bn-states-did-not-change-in")
                 if not training and not _same(state[key], old[key]):
                     fail(f"bn_states[{l - 1}]['{key}'] changed with training=False: pass training=training to "
-                         f"batchnorm_forward; at test time the running statistics normalise and are not updated.")
+                         f"batchnorm_forward; at test time the running statistics normalise and are not updated.", mistake="forward_propagation.bn-states-changed-with-training-false")
                 expect_array(f"bn_states[{l - 1}]['{key}'] ({mode})", state[key], expected_state[key],
                              what="(n[l], 1)")
         if training:
@@ -290,11 +290,11 @@ def check_forward_propagation(forward_propagation, layer_dims=(5, 4, 3, 4), m=6,
     try:
         result = forward_propagation(X.copy(), _ParameterDict(_copy(parameters)), _copy(states0), training=False)
     except NotImplementedError:
-        fail("forward_propagation is not implemented yet: replace `raise NotImplementedError()` with your code.")
+        fail("forward_propagation is not implemented yet: replace `raise NotImplementedError()` with your code.", mistake="forward_propagation.forward-propagation-is-not-implemented-yet")
     except Exception as exc:  # noqa: BLE001 - any crash here has the same cause
         fail(f"forward_propagation(X, parameters, bn_states, training=False) raised {type(exc).__name__}: {exc}. "
              f"At test time keep_prob and rng play no role (evaluate passes neither): draw no mask, call no "
-             f"dropout_forward when training is False.")
+             f"dropout_forward when training is False.", mistake="forward_propagation.forward-propagation-x-parameters-bn-states")
     AL, _ = expect_tuple("forward_propagation", result, 2, "a tuple (AL, caches)")
     expected, _ = ref.forward_propagation(X, parameters, _copy(states0), training=False)
     expect_array("AL (training=False, without keep_prob and rng)", AL, expected, what="(C, m)")
@@ -351,23 +351,23 @@ def check_evaluate(evaluate, layer_dims=(6, 5, 4, 5), m=40, seed=0):
                 if "rng" in str(failure):
                     fail("evaluate called forward_propagation in training mode (its default, training=True), which "
                          "needs an rng for the dropout masks. Evaluate in test mode, forward_propagation(X, parameters, "
-                         "bn_states, training=False): no dropout, so no rng.")
+                         "bn_states, training=False): no dropout, so no rng.", mistake="evaluate.evaluate-called-forward-propagation-in-training")
                 raise
             modes = [call["training"] for call in recorder.of("forward_propagation")]
             if any(modes):
                 fail("evaluate called forward_propagation with training=True (its default): that is the training-mode "
                      "network, with dropout masks and the batch's statistics in batch norm, and it changes the running "
-                     "statistics. Evaluate in test mode: forward_propagation(X, parameters, bn_states, training=False).")
+                     "statistics. Evaluate in test mode: forward_propagation(X, parameters, bn_states, training=False).", mistake="evaluate.evaluate-called-forward-propagation-with-training")
             for l, (state, old) in enumerate(zip(states, states0), start=1):
                 for key in ("running_mean", "running_var"):
                     if not _same(state[key], old[key]):
                         fail(f"evaluate changed bn_states[{l - 1}]['{key}']: it ran the network in training mode. "
                              f"Evaluate in test mode, forward_propagation(X, parameters, bn_states, training=False), which "
-                             f"leaves the running statistics alone.")
+                             f"leaves the running statistics alone.", mistake="evaluate.evaluate-changed-bn-states-it-ran")
             if isinstance(result, np.ndarray) and result.size > 1:
                 fail(f"evaluate returned an array of shape {result.shape}: return one number, the share of correct "
                      f"predictions, e.g. float(np.mean(predictions == labels)). (If predictions is a column and y a row, "
-                     f"== compares every pair: flatten both first.)")
+                     f"== compares every pair: flatten both first.)", mistake="evaluate.evaluate-returned-an-array-of-shape")
             expect_float(f"evaluate(parameters, bn_states, X, y) with {kind} labels", result, expected, mistakes=mistakes)
 
     graded_on_its_own(evaluate, "evaluate", {"forward_propagation": forward}, run)
@@ -405,35 +405,35 @@ def _diagnose_model_calls(recorder, X, Y, arguments):
     if forwards and not training_forwards:
         fail("model never called forward_propagation with training=True: the training steps must run the training-"
              "mode network (batch statistics, dropout), forward_propagation(X_batch, parameters, bn_states, "
-             "keep_prob, rng, training=True).")
+             "keep_prob, rng, training=True).", mistake="diagnose_model_calls.model-never-called-forward-propagation-with")
     if training_forwards:
         if any(not np.isclose(call["keep_prob"], keep_prob) for call in training_forwards):
             fail(f"forward_propagation was called with keep_prob = {training_forwards[0]['keep_prob']} instead of the "
-                 f"model's keep_prob = {keep_prob}: pass keep_prob on.")
+                 f"model's keep_prob = {keep_prob}: pass keep_prob on.", mistake="diagnose_model_calls.forward-propagation-was-called-with-keep")
         if len({id(call["rng"]) for call in training_forwards}) > 1:
             fail("forward_propagation got a different rng at different steps: use ONE generator for the whole "
                  "training, the rng created before the loop (a new np.random.default_rng(seed) at every step or epoch "
-                 "repeats the same masks).")
+                 "repeats the same masks).", mistake="diagnose_model_calls.forward-propagation-got-a-different-rng")
     if batches:
         seeds = [call["seed"] for call in batches]
         if len(batches) != num_epochs:
             times = "once" if len(batches) == 1 else f"{len(batches)} times"
             fail(f"random_mini_batches was called {times} for {num_epochs} epochs: shuffle once per "
-                 f"epoch, at the start of each epoch, random_mini_batches(X, Y, mini_batch_size, seed=seed + epoch).")
+                 f"epoch, at the start of each epoch, random_mini_batches(X, Y, mini_batch_size, seed=seed + epoch).", mistake="diagnose_model_calls.random-mini-batches-was-called-for")
         if len(set(seeds)) == 1 and num_epochs > 1:
             fail(f"Every epoch used the same mini-batches (seed {seeds[0]} each time): reshuffle every epoch with "
-                 f"seed=seed + epoch.")
+                 f"seed=seed + epoch.", mistake="diagnose_model_calls.every-epoch-used-the-same-mini")
         if seeds != [seed + epoch for epoch in range(num_epochs)]:
             fail(f"The mini-batches were shuffled with the seeds {seeds}, expected seed + epoch = "
-                 f"{[seed + epoch for epoch in range(num_epochs)]}.")
+                 f"{[seed + epoch for epoch in range(num_epochs)]}.", mistake="diagnose_model_calls.the-mini-batches-were-shuffled-with")
         if any(call["mini_batch_size"] != arguments["mini_batch_size"] for call in batches):
             fail(f"random_mini_batches was called with mini_batch_size = {batches[0]['mini_batch_size']}: pass the "
-                 f"model's mini_batch_size = {arguments['mini_batch_size']} on.")
+                 f"model's mini_batch_size = {arguments['mini_batch_size']} on.", mistake="diagnose_model_calls.random-mini-batches-was-called-with")
         for call in batches:
             if not (np.shape(call["X"]) == X.shape and np.allclose(call["X"], X)
                     and np.shape(call["Y"]) == Y.shape and np.allclose(call["Y"], Y)):
                 fail("random_mini_batches did not get the whole training set (X, Y), in its original order: shuffle "
-                     "the pair together, random_mini_batches(X, Y, mini_batch_size, seed=seed + epoch).")
+                     "the pair together, random_mini_batches(X, Y, mini_batch_size, seed=seed + epoch).", mistake="diagnose_model_calls.random-mini-batches-did-not-get")
     # every training forward pass and the cost / backward pass after it must see the same examples
     columns = {X[:, i].tobytes(): int(np.argmax(Y[:, i])) for i in range(X.shape[1])}
     ys = [call["Y"] for call in recorder.of("backward_propagation")] or [call["Y"] for call in
@@ -445,29 +445,29 @@ def _diagnose_model_calls(recorder, X, Y, arguments):
                 and not np.array_equal(labels, np.argmax(Y_batch, axis=0)):
             fail("The labels of a mini-batch do not belong to its images: X and Y were shuffled apart. Shuffle them "
                  "with ONE permutation (random_mini_batches(X, Y, ...) does) and use each pair (X_batch, Y_batch) "
-                 "together.")
+                 "together.", mistake="diagnose_model_calls.the-labels-of-a-mini-batch")
     for name, label in (("compute_cost", "compute_cost(AL, Y_batch, parameters, lambd)"),
                         ("backward_propagation", "backward_propagation(AL, Y_batch, caches, keep_prob, lambd)")):
         calls = recorder.of(name)
         if any(not np.isclose(call["lambd"], lambd) for call in calls):
             fail(f"{name} was called with lambd = {calls[0]['lambd']} instead of the model's lambd = {lambd}: "
-                 f"{label}.")
+                 f"{label}.", mistake="diagnose_model_calls.was-called-with-lambd-instead-of")
     backwards = recorder.of("backward_propagation")
     if any(not np.isclose(call["keep_prob"], keep_prob) for call in backwards):
         fail(f"backward_propagation was called with keep_prob = {backwards[0]['keep_prob']}: the backward pass "
              f"divides by the same keep_prob as the forward pass, backward_propagation(AL, Y_batch, caches, "
-             f"keep_prob, lambd).")
+             f"keep_prob, lambd).", mistake="diagnose_model_calls.backward-propagation-was-called-with-keep")
     if adams:
         steps = [call["t"] for call in adams]
         total = len(adams)
         if steps != list(range(1, total + 1)):
             if len(set(steps)) == 1:
                 fail(f"Adam's t was {steps[0]} at every step: t counts the updates, t += 1 before each "
-                     f"update_parameters_with_adam (1 for the first), so that the bias correction fades away.")
+                     f"update_parameters_with_adam (1 for the first), so that the bias correction fades away.", mistake="diagnose_model_calls.adam-s-t-was-at-every")
             if steps[0] == 1 and steps.count(1) == num_epochs:
                 fail("Adam's t starts again at 1 every epoch: t counts ALL the updates since the start of "
-                     "training (set it to 0 once, before the epochs; t += 1 before each update).")
-            fail(f"Adam's t went {steps[:6]}...: it must be 1, 2, 3, ... (t += 1 before each update).")
+                     "training (set it to 0 once, before the epochs; t += 1 before each update).", mistake="diagnose_model_calls.adam-s-t-starts-again-at")
+            fail(f"Adam's t went {steps[:6]}...: it must be 1, 2, 3, ... (t += 1 before each update).", mistake="diagnose_model_calls.adam-s-t-went-it-must")
         sizes = [len(opt_ref.random_mini_batches(X, Y, arguments["mini_batch_size"], seed=seed + e))
                  for e in range(num_epochs)]
         epochs = np.repeat(np.arange(num_epochs), sizes)
@@ -478,7 +478,7 @@ def _diagnose_model_calls(recorder, X, Y, arguments):
                 if decay_rate > 0 and np.allclose(rates, rate0):
                     fail(f"The learning rate never decayed: Adam got learning_rate0 = {rate0} at every step. At the "
                          f"start of each epoch compute learning_rate = update_lr(learning_rate0, epoch, decay_rate), "
-                         f"and pass THAT to update_parameters_with_adam.")
+                         f"and pass THAT to update_parameters_with_adam.", mistake="diagnose_model_calls.the-learning-rate-never-decayed-adam")
                 steps_arr = np.arange(1, total + 1)
                 for variant, hint in (
                         (rate0 / (1 + decay_rate * steps_arr), "every step (with t)"),
@@ -486,16 +486,16 @@ def _diagnose_model_calls(recorder, X, Y, arguments):
                         (rate0 / (1 + decay_rate * (epochs + 1)), "one epoch too early (epoch + 1)")):
                     if np.allclose(rates, variant, rtol=1e-9):
                         fail(f"The learning rate was decayed {hint}: decay it once per epoch, learning_rate = "
-                             f"update_lr(learning_rate0, epoch, decay_rate) with epoch = 0, 1, ...")
+                             f"update_lr(learning_rate0, epoch, decay_rate) with epoch = 0, 1, ...", mistake="diagnose_model_calls.the-learning-rate-was-decayed-decay")
                 compounded = [rate0]
                 for e in range(1, num_epochs):
                     compounded.append(opt_ref.update_lr(compounded[-1], e, decay_rate))
                 if np.allclose(rates, np.array(compounded)[epochs], rtol=1e-9):
                     fail("The decay compounds: each epoch decays the previous epoch's rate. Always start from "
-                         "learning_rate0: learning_rate = update_lr(learning_rate0, epoch, decay_rate).")
+                         "learning_rate0: learning_rate = update_lr(learning_rate0, epoch, decay_rate).", mistake="diagnose_model_calls.the-decay-compounds-each-epoch-decays")
                 fail(f"Adam got the learning rates {np.round(rates[:4], 6).tolist()}..., expected "
                      f"{np.round(expected[:4], 6).tolist()}...: learning_rate = update_lr(learning_rate0, epoch, "
-                     f"decay_rate) for every step of the epoch.")
+                     f"decay_rate) for every step of the epoch.", mistake="diagnose_model_calls.adam-got-the-learning-rates-expected")
 
 
 def check_model(model, layer_dims=(5, 4, 3, 3), m=50, num_epochs=3, mini_batch_size=16, learning_rate0=0.02,
@@ -519,7 +519,7 @@ def check_model(model, layer_dims=(5, 4, 3, 3), m=50, num_epochs=3, mini_batch_s
         rates = history["learning_rate"]
         if not hasattr(rates, "__len__") or len(rates) != num_epochs:
             fail(f"history['learning_rate'] must hold one rate per epoch ({num_epochs}), got "
-                 f"{len(rates) if hasattr(rates, '__len__') else type(rates).__name__}.")
+                 f"{len(rates) if hasattr(rates, '__len__') else type(rates).__name__}.", mistake="model.history-learning-rate-must-hold-one")
         expect_array("history['learning_rate']", np.asarray(rates, dtype=np.float64),
                      np.asarray(expected_history["learning_rate"]), mistakes=[
                          Mistake("The learning rate never decayed: at the start of each epoch, learning_rate = "
@@ -528,7 +528,7 @@ def check_model(model, layer_dims=(5, 4, 3, 3), m=50, num_epochs=3, mini_batch_s
         initial, _ = ref.initialize(dims, seed=seed)
         if all(_same(parameters[key], initial[key]) for key in initial):
             fail("The parameters never changed: assign what update_parameters_with_adam returns, "
-                 "parameters, v, s = update_parameters_with_adam(parameters, grads, v, s, t, learning_rate).")
+                 "parameters, v, s = update_parameters_with_adam(parameters, grads, v, s, t, learning_rate).", mistake="model.the-parameters-never-changed-assign-what")
         with np.errstate(all="ignore"):
             no_decay, _, _ = ref.model(X, Y, dims, **{**arguments, "decay_rate": 0.0})
             no_l2, _, _ = ref.model(X, Y, dims, **{**arguments, "lambd": 0.0})
@@ -547,7 +547,7 @@ def check_model(model, layer_dims=(5, 4, 3, 3), m=50, num_epochs=3, mini_batch_s
                          ])
         if not isinstance(bn_states, (list, tuple)) or len(bn_states) != len(expected_states):
             fail(f"bn_states must be the list of the {len(expected_states)} hidden layers' states that "
-                 f"forward_propagation updated during training.")
+                 f"forward_propagation updated during training.", mistake="model.bn-states-must-be-the-list")
         for l, (state, expected_state) in enumerate(zip(bn_states, expected_states), start=1):
             for key in ("running_mean", "running_var"):
                 expect_keys(f"bn_states[{l - 1}]", state, (key,))
@@ -559,7 +559,7 @@ def check_model(model, layer_dims=(5, 4, 3, 3), m=50, num_epochs=3, mini_batch_s
         if not hasattr(costs, "__len__") or len(costs) != num_epochs:
             got = len(costs) if hasattr(costs, "__len__") else type(costs).__name__
             fail(f"history['cost'] must hold one number per epoch ({num_epochs}): the mean of the epoch's mini-batch "
-                 f"costs; got {got}.")
+                 f"costs; got {got}.", mistake="model.history-cost-must-hold-one-number")
         batch_counts = np.array([len(opt_ref.random_mini_batches(X, Y, mini_batch_size, seed=seed + e))
                                  for e in range(num_epochs)])
         expect_array("history['cost']", np.asarray(costs, dtype=np.float64), expected_costs, rtol=1e-5, atol=1e-8,
@@ -569,7 +569,7 @@ def check_model(model, layer_dims=(5, 4, 3, 3), m=50, num_epochs=3, mini_batch_s
             values = history[key]
             if not hasattr(values, "__len__") or len(values) != num_epochs:
                 fail(f"history['{key}'] must hold one accuracy per epoch ({num_epochs}) when dev is given: after each "
-                     f"epoch, evaluate the network on {data}.")
+                     f"epoch, evaluate the network on {data}.", mistake="model.history-must-hold-one-accuracy-per")
             expect_array(f"history['{key}']", np.asarray(values, dtype=np.float64),
                          np.asarray(expected_history[key]), rtol=1e-9, atol=1e-12)
         # without dev, the accuracies are not computed
@@ -578,7 +578,7 @@ def check_model(model, layer_dims=(5, 4, 3, 3), m=50, num_epochs=3, mini_batch_s
         _, _, history = expect_tuple("model", result, 3, "a tuple (parameters, bn_states, history)")
         if recorder.of("evaluate") or (isinstance(history, dict) and len(history.get("dev_accuracy", [])) > 0):
             fail("With dev=None (the default) model must not evaluate anything: record the accuracies only when dev "
-                 "is given (if dev is not None: ...).")
+                 "is given (if dev is not None: ...).", mistake="model.with-dev-none-the-default-model")
 
     graded_on_its_own(model, "model", replacements, run)
 
@@ -594,7 +594,7 @@ def check_make_train_eval(make_train_eval, layer_dims=(5, 4, 3, 3), m=40, num_ep
         if used:
             fail(f"make_train_eval uses {', '.join(used)}: the search must never see the test set. Train on "
                  f"X_train, Y_train and score on X_dev, y_dev, the arguments; the test set is used once, at the "
-                 f"very end, after every choice has been made.")
+                 f"very end, after every choice has been made.", mistake="make_train_eval.make-train-eval-uses-the-search")
     dims = list(layer_dims)
     X_train, Y_train, X_dev, y_dev = _model_problem(dims, m, max(2 * dims[-1], 12), seed)
     fixed = dict(num_epochs=num_epochs, keep_prob=keep_prob, decay_rate=decay_rate, seed=seed)
@@ -606,7 +606,7 @@ def check_make_train_eval(make_train_eval, layer_dims=(5, 4, 3, 3), m=40, num_ep
                                   y_dev.copy(), list(dims), **fixed)
         if not callable(train_eval):
             fail(f"make_train_eval must return a function (train_eval, defined inside it), got "
-                 f"{type(train_eval).__name__}.")
+                 f"{type(train_eval).__name__}.", mistake="make_train_eval.make-train-eval-must-return-a")
         for config in ({"learning_rate": 0.05, "lambd": 0.7}, {"learning_rate": 0.003, "lambd": 0.01}):
             recorder.calls.clear()
             score = student_call(train_eval, "train_eval", dict(config))
@@ -616,14 +616,14 @@ def check_make_train_eval(make_train_eval, layer_dims=(5, 4, 3, 3), m=40, num_ep
             expected = ref.evaluate(expected_parameters, expected_states, X_dev, y_dev)
             models = recorder.of("model")
             if len(models) > 1:
-                fail(f"train_eval trained {len(models)} networks for one configuration: train once, score once.")
+                fail(f"train_eval trained {len(models)} networks for one configuration: train once, score once.", mistake="make_train_eval.train-eval-trained-networks-for-one")
             for call in models:
                 if np.shape(call["X"]) == X_dev.shape and np.allclose(call["X"], X_dev):
-                    fail("train_eval trained on the dev set: train on X_train, Y_train; the dev set only scores.")
+                    fail("train_eval trained on the dev set: train on X_train, Y_train; the dev set only scores.", mistake="make_train_eval.train-eval-trained-on-the-dev")
                 if np.isclose(call["learning_rate0"], config["lambd"]) and np.isclose(call["lambd"],
                                                                                       config["learning_rate"]):
                     fail("The learning rate and lambd are swapped: learning_rate0=config['learning_rate'], "
-                         "lambd=config['lambd'].")
+                         "lambd=config['lambd'].", mistake="make_train_eval.the-learning-rate-and-lambd-are")
                 checks = (("learning_rate0", config["learning_rate"], "config['learning_rate']"),
                           ("lambd", config["lambd"], "config['lambd']"), ("keep_prob", keep_prob, "keep_prob"),
                           ("decay_rate", decay_rate, "decay_rate"), ("num_epochs", num_epochs, "num_epochs"),
@@ -632,11 +632,11 @@ def check_make_train_eval(make_train_eval, layer_dims=(5, 4, 3, 3), m=40, num_ep
                     if not np.isclose(call[name], value):
                         fail(f"model was called with {name} = {call[name]!r}, expected {source} = {value!r}: every "
                              f"training of the search uses the configuration's learning rate and lambd and the "
-                             f"fixed hyper-parameters given to make_train_eval.")
+                             f"fixed hyper-parameters given to make_train_eval.", mistake="make_train_eval.model-was-called-with-expected-every")
             for call in recorder.of("evaluate"):
                 if np.shape(call["X"]) == X_train.shape and np.allclose(call["X"], X_train):
                     fail("train_eval scored the network on the TRAINING set: choose hyper-parameters by the accuracy "
-                         "on the dev set, evaluate(parameters, bn_states, X_dev, y_dev).")
+                         "on the dev set, evaluate(parameters, bn_states, X_dev, y_dev).", mistake="make_train_eval.train-eval-scored-the-network-on")
             train_score = ref.evaluate(expected_parameters, expected_states, X_train, np.argmax(Y_train, axis=0))
             expect_float(f"train_eval({config})", score, expected, mistakes=[
                 Mistake("This is the accuracy on the training set: score on the dev set, evaluate(parameters, "

@@ -34,7 +34,7 @@ def _random_parameters(rng, dims):
 
 def _unchanged(name, before, after, fn_name, fix):
     if not np.array_equal(before, after):
-        fail(f"{fn_name} modified its input {name} in place: {fix}")
+        fail(f"{fn_name} modified its input {name} in place: {fix}", mistake="unchanged.modified-its-input-in-place")
 
 
 def _cost_problem(layer_dims, m, seed):
@@ -74,7 +74,7 @@ def _column_indices(part, X, name):
     indices = distances.argmin(axis=1)
     if part.shape[1] and distances[np.arange(part.shape[1]), indices].max() > 1e-9:
         fail(f"{name} holds a column that is not a column of X: the split must only select and reorder "
-             f"whole columns (examples), never change their values.")
+             f"whole columns (examples), never change their values.", mistake="column_indices.holds-a-column-that-is-not")
     return indices
 
 
@@ -96,17 +96,17 @@ def check_train_dev_test_split(train_dev_test_split, m=48, n_x=3, fractions=(0.6
     for name, part in zip(names, parts):
         if not isinstance(part, np.ndarray) or part.ndim != 2:
             fail(f"{name} must be a 2-D numpy array (one column per example), got "
-                 f"{type(part).__name__}{' of shape ' + str(part.shape) if isinstance(part, np.ndarray) else ''}.")
+                 f"{type(part).__name__}{' of shape ' + str(part.shape) if isinstance(part, np.ndarray) else ''}.", mistake="train_dev_test_split.must-be-a-d-numpy-array")
     rows = [part.shape[0] for part in parts]
     if rows[:2] == [n_x, n_x] and rows[3:5] == [1, 1] and n_x != 1:
         fail("The arrays come back in another order: return X_train, Y_train, X_dev, Y_dev, X_test, Y_test "
-             "(each X followed by its Y).")
+             "(each X followed by its Y).", mistake="train_dev_test_split.the-arrays-come-back-in-another")
     for name, part, n_rows in zip(names, parts, (n_x, 1) * 3):
         if part.shape[0] != n_rows:
             if part.shape[1] == n_rows:
                 fail(f"{name} has shape {part.shape}: it looks transposed. Examples are columns, so split "
-                     f"the columns, X[:, indices], keeping all {n_rows} rows.")
-            fail(f"{name} has {part.shape[0]} rows, expected {n_rows}: split the columns (examples), X[:, indices].")
+                     f"the columns, X[:, indices], keeping all {n_rows} rows.", mistake="train_dev_test_split.has-shape-it-looks-transposed-examples")
+            fail(f"{name} has {part.shape[0]} rows, expected {n_rows}: split the columns (examples), X[:, indices].", mistake="train_dev_test_split.has-rows-expected-split-the-columns")
     expected = _sizes(m, fractions)
     got = tuple(parts[i].shape[1] for i in (0, 2, 4))
     if got != expected:
@@ -129,27 +129,27 @@ def check_train_dev_test_split(train_dev_test_split, m=48, n_x=3, fractions=(0.6
     if len(set(everything.tolist())) != m:
         fail("Some examples appear twice (and others never): the sets must be disjoint and together hold every "
              "column once. Cut ONE permutation, order = rng.permutation(m), into three consecutive slices "
-             "(sampling indices with rng.choice(..., replace=True) or rng.integers repeats some).")
+             "(sampling indices with rng.choice(..., replace=True) or rng.integers repeats some).", mistake="train_dev_test_split.some-examples-appear-twice-and-others")
     for i, (x_name, y_name) in zip(indices, (("X_train", "Y_train"), ("X_dev", "Y_dev"), ("X_test", "Y_test"))):
         y_part = parts[names.index(y_name)]
         if not np.allclose(y_part, Y0[:, i]):
             fail(f"{y_name} does not match {x_name}: column j of {y_name} must be the label of column j of "
                  f"{x_name}. Shuffle X and Y with the SAME permutation (order = rng.permutation(m); X[:, order], "
-                 f"Y[:, order]); shuffling them separately, or only one of them, mixes up the labels.")
+                 f"Y[:, order]); shuffling them separately, or only one of them, mixes up the labels.", mistake="train_dev_test_split.does-not-match-column-j-of")
     if np.array_equal(indices[0], np.arange(expected[0])):
         fail("X_train is the first columns of X in their original order: shuffle before cutting "
              "(order = rng.permutation(m)). Data are often sorted (e.g. by class or by date), so an unshuffled "
-             "split gives sets with different distributions.")
+             "split gives sets with different distributions.", mistake="train_dev_test_split.x-train-is-the-first-columns")
     again = student_call(train_dev_test_split, "train_dev_test_split", X0.copy(), Y0.copy(), fractions=fractions,
                          seed=seed)
     if not all(np.array_equal(a, b) for a, b in zip(parts, again)):
         fail("Two calls with the same seed gave different splits: create rng = np.random.default_rng(seed) inside "
-             "the function instead of using the global np.random state.")
+             "the function instead of using the global np.random state.", mistake="train_dev_test_split.two-calls-with-the-same-seed")
     other = student_call(train_dev_test_split, "train_dev_test_split", X0.copy(), Y0.copy(), fractions=fractions,
                          seed=seed + 1)
     if all(np.array_equal(a, b) for a, b in zip(parts, other)):
         fail(f"seed={seed} and seed={seed + 1} gave the same split: use the seed argument, "
-             f"rng = np.random.default_rng(seed).")
+             f"rng = np.random.default_rng(seed).", mistake="train_dev_test_split.seed-and-seed-gave-the-same")
     passed("train_dev_test_split")
 
 
@@ -205,7 +205,7 @@ def check_diagnose_bias_variance(diagnose_bias_variance, cases=BIAS_VARIANCE_CAS
                                   bayes_error)
         if not isinstance(answer, str):
             fail(f"diagnose_bias_variance({train_error}, {dev_error}, {bayes_error}) returned "
-                 f"{type(answer).__name__}: return one of the strings {list(ref.VERDICTS)}.")
+                 f"{type(answer).__name__}: return one of the strings {list(ref.VERDICTS)}.", mistake="diagnose_bias_variance.diagnose-bias-variance-returned-return-one")
         if answer not in ref.VERDICTS:
             words = " ".join(answer.lower().replace(",", " ").replace("&", " and ").split())
             if words in ref.VERDICTS:
@@ -214,7 +214,7 @@ def check_diagnose_bias_variance(diagnose_bias_variance, cases=BIAS_VARIANCE_CAS
                 hint = "when both are high, the verdict is exactly 'high bias and high variance' (bias first)."
             else:
                 hint = f"return exactly one of {list(ref.VERDICTS)}."
-            fail(f"diagnose_bias_variance({train_error}, {dev_error}, {bayes_error}) returned {answer!r}: {hint}")
+            fail(f"diagnose_bias_variance({train_error}, {dev_error}, {bayes_error}) returned {answer!r}: {hint}", mistake="diagnose_bias_variance.diagnose-bias-variance-returned")
         answers.append(answer)
     expected = [ref.diagnose_bias_variance(*case, threshold=threshold) for case in cases]
     if answers == expected:
@@ -228,7 +228,7 @@ def check_diagnose_bias_variance(diagnose_bias_variance, cases=BIAS_VARIANCE_CAS
             fail(f"diagnose_bias_variance({train_error}, {dev_error}, bayes_error={bayes_error}) returned "
                  f"{answer!r}, expected {right!r}: the avoidable bias is train_error - bayes_error = "
                  f"{train_error - bayes_error:.3g} and the variance dev_error - train_error = "
-                 f"{dev_error - train_error:.3g}; each is high when it is more than {threshold}.")
+                 f"{dev_error - train_error:.3g}; each is high when it is more than {threshold}.", mistake="diagnose_bias_variance.diagnose-bias-variance-bayes-error-returned")
 
 
 # --- exercises 3 and 4: L2 regularization ----------------------------------------------------------
@@ -297,7 +297,7 @@ def _check_penalised_backward(fn, name, layer_dims, m, lambd, seed, expected_ter
     if not all(_same(grads[key], expected[key]) for key in keys):
         for hint, value in computed:          # a typical bug recognised on the whole set of gradients first
             if all(_same(grads[key], value[key]) for key in keys):
-                fail(f"The gradients are wrong. {hint}")
+                fail(f"The gradients are wrong. {hint}", mistake="check_penalised_backward.the-gradients-are-wrong")
     for key in keys:
         l = key[2:]
         what = f"(n[{l}], n[{int(l) - 1}]), like W{l}" if key.startswith("dW") else f"(n[{l}], 1), like b{l}"
@@ -479,17 +479,17 @@ def check_random_shift(random_shift, m=6, height=5, width=4, max_shift=1, seed=5
                "build the shifted images in a new array (np.zeros_like(images), then fill it).")
     if isinstance(result, np.ndarray) and result.shape != images.shape and result.size == images.size:
         fail(f"random_shift returned shape {result.shape}: return the images in their original layout "
-             f"(m, height, width) = {images.shape}.")
+             f"(m, height, width) = {images.shape}.", mistake="random_shift.random-shift-returned-shape-return-the")
     again = student_call(random_shift, "random_shift", original.copy(), max_shift, np.random.default_rng(seed))
     if isinstance(result, np.ndarray) and isinstance(again, np.ndarray) and not np.array_equal(again, result):
         fail("Two calls with equal generators gave different images: draw the shifts from the rng argument, "
-             "not from np.random.")
+             "not from np.random.", mistake="random_shift.two-calls-with-equal-generators-gave")
     if max_shift > 0:      # a few other generators: with one small image, one of them may repeat the shift
         others = [student_call(random_shift, "random_shift", original.copy(), max_shift,
                                np.random.default_rng(seed + k)) for k in range(1, 6)]
         if all(isinstance(other, np.ndarray) and np.array_equal(other, result) for other in others):
             fail("Other generators gave the same shifts: draw them from the rng argument, "
-                 "rng.integers(-max_shift, max_shift + 1, size=(m, 2)).")
+                 "rng.integers(-max_shift, max_shift + 1, size=(m, 2)).", mistake="random_shift.other-generators-gave-the-same-shifts")
     expected = ref.random_shift(original, max_shift, np.random.default_rng(seed))
     s = max_shift
     variants = [
@@ -546,7 +546,7 @@ def check_should_stop(should_stop, cases=_STOP_CASES):
     for errors, patience in cases:
         answer = student_call(should_stop, "should_stop", list(errors), patience)
         if not isinstance(answer, (bool, np.bool_)):
-            fail(f"should_stop must return True or False, got {type(answer).__name__} {answer!r}.")
+            fail(f"should_stop must return True or False, got {type(answer).__name__} {answer!r}.", mistake="should_stop.should-stop-must-return-true-or")
         answers.append(float(answer))
     expected = [float(ref.should_stop(errors, patience)) for errors, patience in cases]
     listing = "; ".join(f"{list(e)}, patience {p}" for e, p in cases)

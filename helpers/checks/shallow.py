@@ -54,7 +54,7 @@ def check_initialize_parameters(initialize_parameters, n_x=3, n_h=4, n_y=1, seed
     again = student_call(initialize_parameters, "initialize_parameters", n_x, n_h, n_y, seed=seed)
     if isinstance(again, dict) and not all(np.array_equal(again.get(k), parameters[k]) for k in PARAM_KEYS):
         fail("Two calls with the same seed gave different parameters: create rng = np.random.default_rng(seed) "
-             "inside the function instead of using the global np.random state.")
+             "inside the function instead of using the global np.random state.", mistake="initialize_parameters.two-calls-with-the-same-seed")
     expected = ref.initialize_parameters(n_x, n_h, n_y, seed=seed)
     shapes = {"W1": "(n_h, n_x)", "b1": "(n_h, 1)", "W2": "(n_y, n_h)", "b2": "(n_y, 1)"}
 
@@ -71,7 +71,7 @@ def check_initialize_parameters(initialize_parameters, n_x=3, n_h=4, n_y=1, seed
         if key.startswith("W"):
             if isinstance(value, np.ndarray) and value.shape == expected[key].shape and np.allclose(value, 0):
                 fail(f"{key} is all zeros. Zero weights make every hidden unit compute the same thing "
-                     f"(symmetry is never broken): initialise W randomly, b with zeros.")
+                     f"(symmetry is never broken): initialise W randomly, b with zeros.", mistake="initialize_parameters.is-all-zeros-zero-weights-make")
             mistakes = [
                 Mistake(f"{key} is 100 times too large: multiply the random values by 0.01 "
                         f"(large weights saturate tanh and slow learning down).", unscaled[key], id="initialize_parameters.is-times-too-large-multiply-the"),
@@ -217,12 +217,12 @@ def check_nn_model(nn_model, n_h=4, m=60, num_iterations=300, learning_rate=1.2,
     expect_keys("parameters", parameters, PARAM_KEYS)
     if not hasattr(costs, "__len__") or len(costs) != num_iterations:
         got = len(costs) if hasattr(costs, "__len__") else type(costs).__name__
-        fail(f"costs must hold one cost per iteration ({num_iterations}), got {got}: append the cost in every iteration.")
+        fail(f"costs must hold one cost per iteration ({num_iterations}), got {got}: append the cost in every iteration.", mistake="nn_model.costs-must-hold-one-cost-per")
     expected, expected_costs = ref.nn_model(X, Y, n_h, num_iterations, learning_rate, seed=seed)
     initial = ref.initialize_parameters(X.shape[0], n_h, 1, seed=seed)
     if all(np.allclose(parameters[k], initial[k]) for k in PARAM_KEYS):
         fail("The parameters never changed: assign the result of update_parameters back, "
-             "parameters = update_parameters(parameters, grads, learning_rate).")
+             "parameters = update_parameters(parameters, grads, learning_rate).", mistake="nn_model.the-parameters-never-changed-assign-the")
     default_seed, _ = ref.nn_model(X, Y, n_h, num_iterations, learning_rate, seed=2)
     one_step, _ = ref.nn_model(X, Y, n_h, 1, learning_rate, seed=seed)
     for key in PARAM_KEYS:
@@ -232,7 +232,7 @@ def check_nn_model(nn_model, n_h=4, m=60, num_iterations=300, learning_rate=1.2,
         ])
     if not float(costs[-1]) < float(costs[0]):
         fail(f"The cost went from {float(costs[0]):.4f} to {float(costs[-1]):.4f}: it should decrease "
-             f"(is compute_cost right?).")
+             f"(is compute_cost right?).", mistake="nn_model.the-cost-went-from-to-it")
 
 
 @composed_of(sigmoid=ref.sigmoid, forward_propagation=ref.forward_propagation)

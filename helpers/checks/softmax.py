@@ -50,7 +50,7 @@ def _same_or_both_nan(actual, value) -> bool:
 
 def _unchanged(name, before, after, fn_name, fix):
     if not np.array_equal(before, after, equal_nan=True):
-        fail(f"{fn_name} modified its input {name} in place: {fix}")
+        fail(f"{fn_name} modified its input {name} in place: {fix}", mistake="unchanged.modified-its-input-in-place")
 
 
 # --- softmax variants (the typical bugs) ---------------------------------------------------------
@@ -145,7 +145,7 @@ def _call_softmax(softmax, Z):
         if "broadcast" in str(failure):
             fail(f"softmax raised ValueError: {str(failure).split('ValueError: ', 1)[-1].split('. A shape')[0]}. "
                  f"Sum and max over axis=0 (down each column, across the classes) with keepdims=True: the (1, m) row "
-                 f"of column sums then broadcasts against the (C, m) matrix.")
+                 f"of column sums then broadcasts against the (C, m) matrix.", mistake="call_softmax.softmax-raised-valueerror-sum-and-max")
         raise
     _unchanged("Z", original, Z, "softmax", "compute the shifted scores into a new array, "
                "Z_shifted = Z - np.max(Z, axis=0, keepdims=True) (Z -= ... overwrites the caller's Z).")
@@ -160,20 +160,20 @@ def _expect_softmax(name, result, Z):
             np.asarray(result, dtype=np.float64), expected, rtol=1e-6, atol=1e-9):
         for hint, value in variants:
             if _same_or_both_nan(result, value) and not np.allclose(value, expected, rtol=1e-6, atol=1e-9):
-                fail(f"{name} is wrong. {hint}")
+                fail(f"{name} is wrong. {hint}", mistake="expect_softmax.is-wrong")
         finite = np.isfinite(np.asarray(result, dtype=np.float64))
         if not finite.all():
             columns = sorted(set(np.nonzero(~finite)[1].tolist()))
             fail(f"{name} contains NaN or infinity (in column(s) {columns}; Z there: "
                  f"{np.array2string(Z[:, columns[0]], precision=1)}). np.exp overflows above about 709 and "
                  f"underflows below about -745: subtract each column's max first, "
-                 f"Z - np.max(Z, axis=0, keepdims=True).")
+                 f"Z - np.max(Z, axis=0, keepdims=True).", mistake="expect_softmax.contains-nan-or-infinity-in-column")
         sums = np.sum(np.asarray(result, dtype=np.float64), axis=0)
         if not np.allclose(sums, 1.0):
             fail(f"{name} is wrong: its columns sum to {np.array2string(sums[:4], precision=4, separator=', ')}"
                  f"{' ...' if sums.size > 4 else ''}, but each column holds one example's probabilities over the "
                  f"C classes and must sum to 1: divide e^(z - max) by its column's sum, "
-                 f"np.sum(T, axis=0, keepdims=True).")
+                 f"np.sum(T, axis=0, keepdims=True).", mistake="expect_softmax.is-wrong-its-columns-sum-to")
     expect_array(name, result, expected, mistakes=[Mistake(hint, value) for hint, value in variants],
                  what="(C, m), like Z: one column of probabilities per example")
 
@@ -219,7 +219,7 @@ def check_one_hot(one_hot, C=5, m=6, seed=1):
     ]
     if isinstance(result, np.ndarray) and result.dtype == bool:
         fail("one_hot returned booleans: return numbers (float64), e.g. Y = np.zeros((C, m)) and then set the 1s, "
-             "so that AL - Y and Y * np.log(AL) work as usual.")
+             "so that AL - Y and Y * np.log(AL) work as usual.", mistake="one_hot.one-hot-returned-booleans-return-numbers")
     expect_array(f"one_hot(labels, C={C}) for labels = {flat.tolist()}", result, expected, mistakes=mistakes,
                  what="(C, m): one column per example, a single 1 in it")
     float_labels = labels.astype(np.float64)
@@ -229,7 +229,7 @@ def check_one_hot(one_hot, C=5, m=6, seed=1):
         if "IndexError" in str(failure) or "integer" in str(failure):
             fail(f"one_hot failed on labels given as floats ({float_labels.ravel()[:3].tolist()}, ...): {failure} "
                  f"Labels often arrive as floats (a float array holds them); convert them before indexing, "
-                 f"labels.astype(int).")
+                 f"labels.astype(int).", mistake="one_hot.one-hot-failed-on-labels-given")
         raise
     expect_array(f"one_hot(labels, C={C}) for float labels {float_labels.ravel().tolist()}", result, expected,
                  mistakes=mistakes, what="(C, m)")
@@ -341,11 +341,11 @@ def check_L_model_forward_softmax(L_model_forward_softmax, layer_dims=(5, 4, 3),
                  mistakes=[Mistake("AL is wrong: " + text, _softmax_forward_variant(X, parameters, hidden=h, output=o))
                            for text, h, o in variants])
     if not isinstance(caches, (list, tuple)):
-        fail(f"caches must be a list with one cache per layer, got {type(caches).__name__}.")
+        fail(f"caches must be a list with one cache per layer, got {type(caches).__name__}.", mistake="L_model_forward_softmax.caches-must-be-a-list-with")
     if len(caches) != L:
         hint = (" The output layer's cache is missing: append ((A_prev, WL, bL), ZL) too."
                 if len(caches) == L - 1 else "")
-        fail(f"caches has {len(caches)} entries, expected L = {L} (one per layer).{hint}")
+        fail(f"caches has {len(caches)} entries, expected L = {L} (one per layer).{hint}", mistake="L_model_forward_softmax.caches-has-entries-expected-l-one")
     for l in range(1, L + 1):
         (A_prev, W, b), Z = expected_caches[l - 1]
         cache = caches[l - 1]
@@ -353,7 +353,7 @@ def check_L_model_forward_softmax(L_model_forward_softmax, layer_dims=(5, 4, 3),
         if l == L and isinstance(cache, (tuple, list)) and len(cache) == 2 and isinstance(cache[1], np.ndarray) \
                 and cache[1].shape == Z.shape and np.allclose(cache[1], A) and not np.allclose(cache[1], Z):
             fail(f"caches[{L - 1}] (the output layer) holds AL where ZL belongs: the cache is "
-                 f"((A_prev, WL, bL), ZL), the input of the softmax.")
+                 f"((A_prev, WL, bL), ZL), the input of the softmax.", mistake="L_model_forward_softmax.caches-the-output-layer-holds-al")
         _check_activation_cache(f"caches[{l - 1}] (layer {l})", cache, A_prev, W, b, Z, A)
 
 
@@ -391,7 +391,7 @@ def check_L_model_backward_softmax(L_model_backward_softmax, layer_dims=(4, 3, 3
     keys = [f"{p}{l}" for l in range(L, 0, -1) for p in ("dW", "db")]
     if isinstance(grads, dict) and "dW0" in grads:
         fail(f"grads has a key 'dW0': layers are numbered from 1, so the gradients are dW1..dW{L}; layer l's cache "
-             f"is caches[l - 1].")
+             f"is caches[l - 1].", mistake="L_model_backward_softmax.grads-has-a-key-layers-are")
     expect_keys("grads", grads, keys)
     expected = ref.L_model_backward_softmax(AL, Y, caches)
     dZL = AL - Y
@@ -436,16 +436,16 @@ def check_predict_softmax(predict_softmax, layer_dims=(4, 5, 3), m=7, seed=6):
     if isinstance(result, np.ndarray) and result.shape == (C, m) and C != 1:
         if np.allclose(result, AL):
             fail("predict_softmax returned the probabilities AL: return the most probable class of each example, "
-                 "np.argmax(AL, axis=0), as a (1, m) row.")
+                 "np.argmax(AL, axis=0), as a (1, m) row.", mistake="predict_softmax.predict-softmax-returned-the-probabilities-al")
         if np.allclose(result, ref.hardmax(AL)):
             fail("predict_softmax returned the hardmax (a one-hot (C, m) matrix): return the index of the 1, "
-                 "np.argmax(AL, axis=0), as a (1, m) row.")
+                 "np.argmax(AL, axis=0), as a (1, m) row.", mistake="predict_softmax.predict-softmax-returned-the-hardmax-a")
     if isinstance(result, np.ndarray) and result.ndim == 1 and result.size == C and C != m:
         fail(f"predict_softmax returned {C} values, one per class: np.argmax(AL, axis=1) takes the largest example "
-             f"of each class. Take the largest class of each example, np.argmax(AL, axis=0).")
+             f"of each class. Take the largest class of each example, np.argmax(AL, axis=0).", mistake="predict_softmax.predict-softmax-returned-values-one-per")
     if isinstance(result, np.ndarray) and np.issubdtype(result.dtype, np.floating) and result.shape == expected.shape \
             and not np.all(result == np.round(result)):
-        fail("predict_softmax returned fractions: return the class index, np.argmax(AL, axis=0).")
+        fail("predict_softmax returned fractions: return the class index, np.argmax(AL, axis=0).", mistake="predict_softmax.predict-softmax-returned-fractions-return-the")
     expect_array(f"predict_softmax for C = {C}, m = {m}", result, expected, what="(1, m): one class index per example",
                  mistakes=[Mistake("np.argmin picks the least probable class: use np.argmax(AL, axis=0).",
                                    np.argmin(AL, axis=0).reshape(1, -1), id="predict_softmax.np-argmin-picks-the-least-probable"),
