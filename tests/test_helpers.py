@@ -262,9 +262,10 @@ def test_named_mistakes_have_explicit_unique_identifiers():
             if isinstance(node, ast.Call) and name in ("Mistake", "fail") and node.args and path.name != "core.py":
                 keyword = "id" if name == "Mistake" else "mistake"
                 given = [k.value.value for k in node.keywords if k.arg == keyword and isinstance(k.value, ast.Constant)]
-                given += [a.value for a in node.args[1:2] if isinstance(a, ast.Constant)]
-                if len(node.args) > 1 and not isinstance(node.args[1], ast.Constant):
-                    continue                      # the identifier comes from a table of variants
+                if name == "fail" and len(node.args) > 1:
+                    if not isinstance(node.args[1], ast.Constant):
+                        continue                  # the identifier comes from a table of variants
+                    given.append(node.args[1].value)
                 ids += given
                 if not given and isinstance(node.args[0], (ast.Constant, ast.JoinedStr)):
                     literal_without_id.append(node.lineno)
