@@ -79,7 +79,8 @@ MISTAKES = {
         ("compute_cost_softmax", "cost = -np.sum(Y * np.log(AL)) / m", "cost = -np.sum(Y * np.log(AL))"),
         # C read off the labels instead of the argument
         ("one_hot", "Y = np.zeros((C, labels.size))", "Y = np.zeros((labels.max() + 1, labels.size))"),
-    ],    "09_practice": [
+    ],
+    "09_practice": [
         # the learning rate never decays
         ("model", "learning_rate = update_lr(learning_rate0, epoch, decay_rate)", "learning_rate = learning_rate0"),
         # evaluation in training mode (batch statistics and dropout)
@@ -100,6 +101,31 @@ EXPECTED_FAILURES = {
     "07_hyperparameters": {"test_grid_search", "test_sample_beta"},
     "08_softmax": {"test_compute_cost_softmax", "test_one_hot"},
     "09_practice": {"test_model", "test_evaluate"},
+}
+
+#: The named mistake that each of carol's mistakes makes grading record, per notebook, in the
+#: order of :data:`MISTAKES`: ``{(exercise, Mistake id)}`` for each. The class report counts
+#: them (tests/test_grading_roundtrip.py checks ``reports/mistakes.csv`` against this table).
+EXPECTED_MISTAKES = {
+    "01_shallow_network": [{("compute_cost", "compute_cost.the-cost-is-the-sum-over")},
+                           {("predict", "predict.predict-returned-probabilities-threshold-them")}],
+    "02_deep_network": [{("gradient_check", "gradient_check.you-returned-approx-grad-without-the")},
+                        {("update_parameters", "update_parameters.not-updated")}],
+    "03_regularization": [
+        {("compute_cost_with_regularization", "compute_cost_with_regularization.the-penalty-uses-lambd-m-the")},
+        {("L_model_backward_with_regularization", "check_penalised_backward.the-gradients-are-wrong")}],
+    "04_dropout": [{("dropout_forward", "check_forward_once.a-drop-is-not-divided-by")},
+                   {("predict_dropout", "predict_dropout.the-predictions-change-from-one-call")}],
+    "05_batch_normalization": [{("standardize_inputs", "standardize_inputs.sigma-is-the-variance-the-slide")},
+                               {("batchnorm_forward", "batchnorm_forward.eps-is-outside-the-square-root")}],
+    "06_optimizers": [{("update_parameters_with_momentum", "v-lacks-the-factor-beta-v-beta-v")},
+                      {("schedule_lr_decay", "schedule_lr_decay.the-decay-is-not-stepped-use")}],
+    "07_hyperparameters": [{("grid_search", "grid_search.grid-search-tried-configurations-the-grid")},
+                           {("sample_beta", "these-betas-are-uniform-on-the-linear-scale")}],
+    "08_softmax": [{("compute_cost_softmax", "compute_cost_softmax.the-cost-is-the-sum-over")},
+                   {("one_hot", "one_hot.y-has-labels-max-rows-the")}],
+    "09_practice": [{("model", "diagnose_model_calls.the-learning-rate-never-decayed-adam")},
+                    {("evaluate", "evaluate.evaluate-called-forward-propagation-with-training")}],
 }
 
 #: File that marks a folder as created by the demo, so that it may be wiped.

@@ -54,6 +54,8 @@ def test_every_notebook_has_typical_mistakes_with_their_expected_failures():
     for assignment in ASSIGNMENTS:
         assert MISTAKES.get(assignment), f"grading/demo.py has no MISTAKES for {assignment}"
         assert EXPECTED_FAILURES.get(assignment), f"grading/demo.py has no EXPECTED_FAILURES for {assignment}"
+        assert len(EXPECTED_MISTAKES.get(assignment, [])) == len(MISTAKES[assignment]), \
+            f"grading/demo.py: EXPECTED_MISTAKES[{assignment!r}] needs one entry per mistake"
 
 
 @pytest.mark.parametrize("assignment", ASSIGNMENTS)

@@ -529,7 +529,8 @@ def check_update_parameters(update_parameters, layer_dims=(4, 3, 2, 1), learning
     for key in keys:
         mistakes = [
             Mistake(f"{key} was not updated: every parameter takes a step, {key} = {key} - learning_rate * d{key}"
-                    + (" (updating W but not b)." if key.startswith("b") else "."), originals[key]),
+                    + (" (updating W but not b)." if key.startswith("b") else "."), originals[key],
+                    id="update_parameters.not-updated"),
             Mistake(f"{key} moved uphill: subtract the gradient, {key} = {key} - learning_rate * d{key}.",
                     originals[key] + learning_rate * grads["d" + key], id="update_parameters.moved-uphill-subtract-the-gradient-learning"),
             Mistake(f"The learning rate is missing: the step is learning_rate * d{key}.",
