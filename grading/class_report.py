@@ -214,7 +214,8 @@ def write_exercises_csv(exercises, path):
 
 
 def write_report(db_url, reports_dir):
-    """Write the page and the two CSV files into ``reports_dir``; returns their paths."""
+    """Write the page and the two CSV files into ``reports_dir``; returns their paths, and under
+    ``"top"`` a terminal table of the most frequent mistakes ('' when none was recorded)."""
     reports_dir = Path(reports_dir)
     reports_dir.mkdir(parents=True, exist_ok=True)
     data = load_class(db_url)
@@ -225,14 +226,14 @@ def write_report(db_url, reports_dir):
         "html": page,
         "mistakes": write_mistakes_csv(exercises, reports_dir / "mistakes.csv"),
         "exercises": write_exercises_csv(exercises, reports_dir / "exercises.csv"),
+        "top": top_mistakes(exercises),
     }
 
 
-def top_mistakes(db_url, count=10):
-    """A terminal table of the most frequent mistakes ('' when none was recorded)."""
+def top_mistakes(exercises, count=10):
+    """A terminal table of the most frequent mistakes of :func:`summarize`'s exercises ('' if none)."""
     from .report import format_table
 
-    _, exercises = summarize(load_class(db_url))
     ranked = sorted((m for e in exercises for m in e.mistakes), key=lambda m: (-len(m.students), m.assignment))
     rows = [[m.assignment, m.exercise, m.mistake, str(len(m.students))] for m in ranked[:count]]
     return format_table(["assignment", "exercise", "mistake", "students"], rows) if rows else ""

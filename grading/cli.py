@@ -295,16 +295,15 @@ def cmd_export(args):
 
 
 def cmd_report(args):
-    from .class_report import top_mistakes, write_report
+    from .class_report import write_report
 
     grader = _grader(args)
     if not grader.layout.gradebook_exists():
         raise CourseError(f"no gradebook in {grader.layout.root}: release and autograde first")
     paths = write_report(grader.layout.db_url, grader.layout.reports_dir)
     print(f"wrote {paths['html']}, {paths['mistakes'].name} and {paths['exercises'].name}")
-    top = top_mistakes(grader.layout.db_url)
-    if top:
-        print(f"\nThe most frequent mistakes:\n{top}")
+    if paths["top"]:
+        print(f"\nThe most frequent mistakes:\n{paths['top']}")
     return 0
 
 

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import nbformat
 
-from .class_report import top_mistakes, write_report
+from .class_report import write_report
 from .course import CourseError, find_notebooks, find_submissions
 from .pipeline import Grader
 from .report import grades_matrix, grading_table
@@ -221,7 +221,6 @@ def run_demo(notebooks_dir, demo_dir, out=print, mistakes=MISTAKES):
     out(grades_matrix(rows))
     report = write_report(grader.layout.db_url, grader.layout.reports_dir)
     out(f"\nClass report: {report['html']} (and {report['mistakes'].name}, {report['exercises'].name})")
-    top = top_mistakes(grader.layout.db_url)
-    if top:
-        out(f"The most frequent mistakes:\n{top}")
+    if report["top"]:
+        out(f"The most frequent mistakes:\n{report['top']}")
     return 1 if any(r.infrastructure for r in results) else 0
