@@ -8,7 +8,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import needs
-import pytest
 from browser_support import ARTIFACTS, CHROMIUM, MISSING_CHROMIUM, launch
 from test_class_report import FIGURES, made_up_class
 

@@ -7,7 +7,6 @@ from __future__ import annotations
 import csv
 import re
 
-import pytest
 
 from grading import class_report, gradebook
 from grading.class_data import CellInfo, ClassData, summarize, submissions_with_notes, waiting_for_manual_grading
