@@ -1,0 +1,93 @@
+"""One test over every exercise of every notebook, driven by the checks' tables (helpers.checks.engine).
+
+- An independently written solution (tests/solutions/, written from the formulas, not calling the
+  references) passes every check, on the visible case and on every hidden case of the notebook.
+- Every named mistake of a table, fed in as a student's answer, fails its check with its own
+  identifier, on the visible case, and fails on every hidden case too (so a hint that only holds
+  at one size, or a mistake that coincides with the right answer somewhere, is caught).
+- The hidden cases have one source: the notebooks' hidden test cells. They are read from there.
+"""
+from __future__ import annotations
+
+import importlib
+import re
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from grading.check_calls import is_check_cell, parse_test_cell
+from helpers.checks import ExerciseFailure
+from helpers.checks.engine import as_answer
+
+from solutions import SOLUTIONS
+
+NOTEBOOKS = Path(__file__).resolve().parent.parent / "notebooks"
+IMPORT = re.compile(r"from helpers\.checks import (\w+) as checks")
+
+
+def _check_modules() -> dict:
+    """{check module name: (module, [the CheckCalls of its notebook's test cells])}."""
+    found = {}
+    for path in sorted(NOTEBOOKS.glob("[0-9][0-9]_*.ipynb")):
+        nb = nbformat.read(str(path), as_version=4)
+        name = next(IMPORT.search(c.source).group(1) for c in nb.cells if IMPORT.search(c.source))
+        calls = [call for c in nb.cells if c.cell_type == "code" and is_check_cell(c.source)
+                 for call in parse_test_cell(c.source)]
+        found[name] = (importlib.import_module(f"helpers.checks.{name}"), calls)
+    return found
+
+
+MODULES = _check_modules()
+TABLES = {name: module for name, (module, _) in MODULES.items() if hasattr(module, "EXERCISES")}
+EXERCISES = [(name, exercise) for name, module in TABLES.items() for exercise in module.EXERCISES]
+MISTAKES = [(name, exercise, wrong) for name, exercise in EXERCISES for wrong in exercise.mistakes]
+CHECK_CALLS = [(name, call) for name, (_, calls) in MODULES.items() for call in calls]
+
+
+def _check(module_name: str, check_name: str):
+    return getattr(MODULES[module_name][0], check_name)
+
+
+def _hidden_cases(module_name: str, exercise_name: str) -> list:
+    return [call.kwargs for call in MODULES[module_name][1]
+            if call.hidden and call.check == f"check_{exercise_name}"]
+
+
+@pytest.mark.parametrize("module_name, call", CHECK_CALLS,
+                         ids=[f"{n}.{c.check}{'-hidden' if c.hidden else ''}{sorted(c.kwargs.items())}"
+                              for n, c in CHECK_CALLS])
+def test_an_independent_solution_passes_every_check_call_of_the_notebooks(module_name, call, capsys):
+    solution = SOLUTIONS.get(module_name, {}).get(call.function)
+    if solution is None:
+        pytest.skip(f"no independent solution of {module_name}.{call.function} yet")
+    _check(module_name, call.check)(solution, *call.args, **call.kwargs)
+    assert "all tests passed" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("module_name, exercise", EXERCISES, ids=[f"{n}.{e.name}" for n, e in EXERCISES])
+def test_the_reference_passes_and_a_graded_exercise_has_hidden_cases(module_name, exercise, capsys):
+    check = _check(module_name, f"check_{exercise.name}")
+    check(as_answer(exercise.reference))
+    hidden = _hidden_cases(module_name, exercise.name)
+    challenge = module_name in TABLES and exercise in getattr(TABLES[module_name], "CHALLENGES", ())
+    assert hidden or challenge, f"the notebook has no hidden test of {exercise.name}"
+    for case in hidden:
+        check(as_answer(exercise.reference), **case)
+    assert capsys.readouterr().out.count("all tests passed") == 1 + len(hidden)
+
+
+@pytest.mark.parametrize("module_name, exercise, wrong", MISTAKES,
+                         ids=[f"{n}.{e.mistake_id(w)}" for n, e, w in MISTAKES])
+def test_each_named_mistake_fed_in_fails_with_its_own_hint(module_name, exercise, wrong):
+    check = _check(module_name, f"check_{exercise.name}")
+    expected = exercise.mistake_id(wrong)
+    for case in [{}] + _hidden_cases(module_name, exercise.name):
+        with pytest.raises(ExerciseFailure) as failure:
+            check(as_answer(wrong.answer), **case)
+        assert failure.value.mistake == expected, f"case {case}: {failure.value}"
+
+
+def test_every_check_module_is_a_table_or_says_why_not():
+    """The modules converted to tables so far (the others keep their hand-written checks)."""
+    assert "shallow" in TABLES
