@@ -11,6 +11,8 @@ import pytest  # noqa: E402
 
 from notebook_runner import execute  # noqa: E402
 
+pytest_plugins = ["mistake_coverage"]
+
 
 @pytest.fixture(scope="module")
 def run(request):

@@ -111,6 +111,16 @@ def nn_model_never_updates(X, Y, n_h, num_iterations=10000, learning_rate=1.2, s
     return parameters, costs
 
 
+def nn_model_one_step(X, Y, n_h, num_iterations=10000, learning_rate=1.2, seed=2, print_cost=False):
+    parameters, costs = ref.nn_model(X, Y, n_h, 1, learning_rate, seed=seed)
+    return parameters, costs * num_iterations
+
+
+def nn_model_costs_backwards(X, Y, n_h, num_iterations=10000, learning_rate=1.2, seed=2, print_cost=False):
+    parameters, costs = ref.nn_model(X, Y, n_h, num_iterations, learning_rate, seed=seed)
+    return parameters, costs[::-1]
+
+
 def predict_flat(parameters, X):
     return ref.predict(parameters, X).ravel()
 
@@ -131,6 +141,8 @@ MISTAKES = [
     (checks.check_nn_model, nn_model_ignores_seed, "Pass the seed"),
     (checks.check_nn_model, nn_model_no_costs, "one cost per iteration"),
     (checks.check_nn_model, nn_model_never_updates, "never changed"),
+    (checks.check_nn_model, nn_model_one_step, "Only one gradient step"),
+    (checks.check_nn_model, nn_model_costs_backwards, "it should decrease"),
     (checks.check_predict, predict_flat, "1-D"),
 ]
 
