@@ -33,7 +33,8 @@ def test_curved_valley(measured):
     valley = measured["valley_final_distance"]
     assert valley["gradient descent"] > 1.5                                   # "still far from (1, 1)"
     assert valley["momentum"] < 0.3 and valley["Adam"] < 0.3                  # "carries it along the floor"
-    assert valley["RMSprop"] > 0.8 * valley["gradient descent"]               # "little better than gradient descent"
+    # "little better than gradient descent": closer than it, but by less than a fifth of its distance
+    assert 0.8 * valley["gradient descent"] < valley["RMSprop"] < valley["gradient descent"]
     gd = measured["valley_gd"]
     assert not gd["0.001"]["diverged"] and gd["0.001"]["max_f"] <= gd["0.001"]["start_f"] + 1e-9
     assert gd["0.002"]["max_f"] > 10 * gd["0.002"]["start_f"]                 # "flung out of the valley"
