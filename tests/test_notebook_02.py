@@ -28,8 +28,10 @@ def test_gradient_check_reading(measured):
 
 
 @pytest.mark.slow
-def test_zero_and_constant_initialisation_keep_units_identical(measured):
+def test_zero_and_constant_initialisation_keep_units_identical(measured, even_or_odd):
     symmetry, majority = measured["symmetry"], measured["majority_share"]
+    Y_train = even_or_odd[1]
+    assert majority == pytest.approx(max(np.mean(Y_train), 1 - np.mean(Y_train)), abs=1e-12)   # counted from the data
     zeros, constant, he = symmetry["zeros"], symmetry["constant 0.01"], symmetry["He"]
     assert zeros["max_abs_hidden_W"] == 0.0 == zeros["max_abs_output_W"]   # "every weight is still exactly 0"
     assert zeros["train_accuracy"] == pytest.approx(majority)        # "predicts the majority class"
@@ -73,17 +75,27 @@ def _parameter_count(layer_dims):
 
 
 @pytest.fixture(scope="module")
-def section_9():
+def even_or_odd():
+    """The notebook's even/odd task on the digits, split 80/20 as in sections 7-9:
+    X_train (64, 1438), Y_train (1, 1438), X_test (64, 359), Y_test (1, 359); even is 1."""
+    from helpers import data
+
+    X_all, Y_all = data.load_digits_binary(positive=(0, 2, 4, 6, 8), negative=(1, 3, 5, 7, 9))
+    X_train, Y_train, _, _, X_test, Y_test = data.train_dev_test_split(X_all, Y_all, fractions=(0.8, 0.0, 0.2),
+                                                                       seed=0)
+    return X_train, Y_train, X_test, Y_test
+
+
+@pytest.fixture(scope="module")
+def section_9(even_or_odd):
     """Section 9 redone without the notebook: the same even/odd split of the digits, the reference
     deep network (`helpers.deep`, not the notebook's own functions) trained the same way, and
     scikit-learn's logistic regression. Returns its numbers in the notebook's terms."""
     from sklearn.linear_model import LogisticRegression
 
-    from helpers import data, deep
+    from helpers import deep
 
-    X_all, Y_all = data.load_digits_binary(positive=(0, 2, 4, 6, 8), negative=(1, 3, 5, 7, 9))
-    X_train, Y_train, _, _, X_test, Y_test = data.train_dev_test_split(X_all, Y_all, fractions=(0.8, 0.0, 0.2),
-                                                                       seed=0)
+    X_train, Y_train, X_test, Y_test = even_or_odd
     parameters, costs = deep.L_layer_model(X_train, Y_train, [64, 32, 16, 1], learning_rate=0.1,
                                            num_iterations=1500, seed=1)
     logreg = LogisticRegression(max_iter=2000).fit(X_train.T, Y_train.ravel())
