@@ -115,7 +115,8 @@ def test_augmentation_numbers_quoted_in_section_8(measured):
     n = data.load_digits_binary(positive=(8,), negative=(3,))[1].shape[1] - 40
     assert quoted(plain["centred"], 95.4, n) and quoted(augmented["centred"], 94.0, n)
     assert quoted(plain["centred"] - augmented["centred"], 1.4, n, examples=2)     # "it even costs 1.4 points"
-    assert quoted(plain["uncentred"], 69, n, decimals=0) and quoted(augmented["uncentred"], 87, n, decimals=0)   # "from 69% to 87%"
+    assert quoted(plain["uncentred"], 69, n, decimals=0)                       # "from 69% ...
+    assert quoted(augmented["uncentred"], 87, n, decimals=0)                   # ... to 87%"
 
 
 def test_l1_solution_sits_on_a_corner_and_l2_does_not(measured):
