@@ -5,6 +5,7 @@ import math
 
 import numpy as np
 import pytest
+from sklearn.linear_model import LogisticRegression
 
 from claims import quoted
 from helpers import data, shallow
@@ -32,8 +33,6 @@ def test_logistic_regression_is_near_chance_on_the_flower(measured, flower):
     """"About as good as a coin: a line cannot follow the petals." On balanced data a constant
     answer also scores 50%, so the test also asks that the line really splits the flower: both
     classes predicted, each for a fair share of the points."""
-    from sklearn.linear_model import LogisticRegression
-
     X, Y = flower
     assert Y.mean() == 0.5                                        # balanced: a constant answer scores 0.5
     line = LogisticRegression().fit(X.T, Y.ravel())

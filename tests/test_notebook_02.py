@@ -4,6 +4,9 @@ import math
 
 import numpy as np
 import pytest
+from sklearn.linear_model import LogisticRegression
+
+from helpers import data, deep
 
 NAME = "02_deep_network"
 
@@ -78,8 +81,6 @@ def _parameter_count(layer_dims):
 def even_or_odd():
     """The notebook's even/odd task on the digits, split 80/20 as in sections 7-9:
     X_train (64, 1438), Y_train (1, 1438), X_test (64, 359), Y_test (1, 359); even is 1."""
-    from helpers import data
-
     X_all, Y_all = data.load_digits_binary(positive=(0, 2, 4, 6, 8), negative=(1, 3, 5, 7, 9))
     X_train, Y_train, _, _, X_test, Y_test = data.train_dev_test_split(X_all, Y_all, fractions=(0.8, 0.0, 0.2),
                                                                        seed=0)
@@ -91,10 +92,6 @@ def section_9(even_or_odd):
     """Section 9 redone without the notebook: the same even/odd split of the digits, the reference
     deep network (`helpers.deep`, not the notebook's own functions) trained the same way, and
     scikit-learn's logistic regression. Returns its numbers in the notebook's terms."""
-    from sklearn.linear_model import LogisticRegression
-
-    from helpers import deep
-
     X_train, Y_train, X_test, Y_test = even_or_odd
     parameters, costs = deep.L_layer_model(X_train, Y_train, [64, 32, 16, 1], learning_rate=0.1,
                                            num_iterations=1500, seed=1)

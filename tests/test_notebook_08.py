@@ -4,6 +4,9 @@ import math
 
 import numpy as np
 import pytest
+from sklearn.metrics import confusion_matrix
+
+from helpers import data, softmax
 
 NAME = "08_softmax"
 
@@ -44,10 +47,6 @@ def section_9():
     """Section 9 redone without the notebook: the same split of the ten digits, the reference
     softmax network (`helpers.softmax`, not the notebook's own functions) trained the same way, and
     scikit-learn's confusion matrix of its test predictions. Returns (confusion (10, 10), test size)."""
-    from sklearn.metrics import confusion_matrix
-
-    from helpers import data, softmax
-
     X, y, _ = data.load_digits()
     X_train, y_train, _, _, X_test, y_test = data.train_dev_test_split(X, y, fractions=(0.8, 0.0, 0.2), seed=0)
     y_train, y_test = y_train.astype(int), y_test.astype(int)

@@ -10,6 +10,7 @@ import numpy as np
 import pytest
 
 from claims import quoted
+from helpers import data
 from notebook_runner import NOTEBOOKS
 
 NAME = "09_practice"
@@ -96,8 +97,6 @@ def test_test_mode_matters(measured, dev_labels):
 @pytest.fixture(scope="module")
 def dev_labels():
     """The digits of the dev set, (359,) ints, split as in section 1 (no training involved)."""
-    from helpers import data
-
     X, y, _ = data.load_digits()
     _, _, _, y_dev, _, _ = data.train_dev_test_split(X, y, fractions=(0.6, 0.2, 0.2), seed=0)
     return y_dev[0].astype(int)
