@@ -103,7 +103,8 @@ def test_challenge_minibatch_statistics(measured):
     assert 3 < scatter[0] / scatter[2] < 5                           # "16 times larger batches, about 4 times less"
     gaps = [runs[size]["gap"] for size in (4, 16, 64, 400)]
     assert gaps[0] < 0.1 * gaps[2] and gaps[2] < gaps[3]             # "close ... after a hundred batches of 4; far after seven of 64"
-    assert runs[4]["batches"] == 100 and runs[64]["batches"] == 7
+    assert all(run["batches"] == math.ceil(400 / size) for size, run in runs.items())   # 400 training points
+    assert runs[4]["batches"] == 100 and runs[64]["batches"] == 7   # "a hundred batches of 4 ... seven of 64"
 
 
 @pytest.mark.slow

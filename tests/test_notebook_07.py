@@ -2,12 +2,15 @@
 (Structure, student version and test cells: tests/test_notebooks.py, tests/test_grading_units.py.)"""
 import pytest
 
+from helpers import data
+
 NAME = "07_hyperparameters"
 
 
 @pytest.mark.slow
 def test_parameters_vs_hyperparameters(measured):
-    assert measured["parameter_count"] == 1057                      # "the 1057 learned ones"
+    # "the 1057 learned ones": layer_dims [64, 16, 1], n[l] * n[l-1] weights and n[l] biases per layer
+    assert measured["parameter_count"] == (64 * 16 + 16) + (16 * 1 + 1) == 1057
 
 
 @pytest.mark.slow
@@ -45,6 +48,10 @@ def test_epsilon_does_not_matter_and_the_learning_rate_does(measured):
     assert 0.15 < sweep["first_diverging_rate"] < 0.3                # "above alpha ~ 0.2 ... diverge"
     assert abs(sweep["worst_dev"] - measured["dev_odd_share"]) < 1e-12   # "49% is the share of the odd digits"
     assert round(measured["dev_odd_share"], 2) == 0.49
+    # the share, counted from the data split as in section 1
+    X_all, Y_all = data.load_digits_binary(positive=(0, 2, 4, 6, 8), negative=(1, 3, 5, 7, 9))
+    Y_dev = data.train_dev_test_split(X_all, Y_all, fractions=(0.6, 0.2, 0.2), seed=0)[3]
+    assert measured["dev_odd_share"] == pytest.approx(1 - Y_dev.mean(), abs=1e-12)
     assert measured["sweep_spread"] > 0.4
     assert all(score == measured["dev_odd_share"] for score in measured["grid_scores_by_rate"]["1"])   # "alpha = 1 diverged"
 
