@@ -60,7 +60,7 @@ def check_layers(exercise: Exercise, structure):
 
     check_exercise.__name__ = check_exercise.__qualname__ = f"check_{exercise.name}"
     check_exercise.__doc__ = exercise.reference.__doc__
-    check_exercise.exercise = exercise
+    check_exercise.exercise, check_exercise.structure = exercise, structure
     return check_exercise
 
 
