@@ -118,8 +118,9 @@ EXPECTED_MISTAKES = {
                    {("predict_dropout", "predict_dropout.the-predictions-change-from-one-call")}],
     "05_batch_normalization": [{("standardize_inputs", "standardize_inputs.sigma-is-the-variance-the-slide")},
                                {("batchnorm_forward", "batchnorm_forward.eps-is-outside-the-square-root")}],
-    "06_optimizers": [{("update_parameters_with_momentum", "v-lacks-the-factor-beta-v-beta-v")},
-                      {("schedule_lr_decay", "schedule_lr_decay.the-decay-is-not-stepped-use")}],
+    "06_optimizers": [
+        {("update_parameters_with_momentum", "update_parameters_with_momentum.v-lacks-the-factor-beta-v-beta-v")},
+        {("schedule_lr_decay", "schedule_lr_decay.the-decay-is-not-stepped-use")}],
     "07_hyperparameters": [{("grid_search", "grid_search.grid-search-tried-configurations-the-grid")},
                            {("sample_beta", "these-betas-are-uniform-on-the-linear-scale")}],
     "08_softmax": [{("compute_cost_softmax", "compute_cost_softmax.the-cost-is-the-sum-over")},
