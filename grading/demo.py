@@ -122,7 +122,7 @@ EXPECTED_MISTAKES = {
         {("update_parameters_with_momentum", "update_parameters_with_momentum.v-lacks-the-factor-beta-v-beta-v")},
         {("schedule_lr_decay", "schedule_lr_decay.the-decay-is-not-stepped-use")}],
     "07_hyperparameters": [{("grid_search", "grid_search.grid-search-tried-configurations-the-grid")},
-                           {("sample_beta", "these-betas-are-uniform-on-the-linear-scale")}],
+                           {("sample_beta", "sample_beta.these-betas-are-uniform-on-the-linear-scale")}],
     "08_softmax": [{("compute_cost_softmax", "compute_cost_softmax.the-cost-is-the-sum-over")},
                    {("one_hot", "one_hot.y-has-labels-max-rows-the")}],
     "09_practice": [{("model", "diagnose_model_calls.the-learning-rate-never-decayed-adam")},

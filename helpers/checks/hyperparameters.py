@@ -1,29 +1,115 @@
-"""Checks for notebook 07 (hyper-parameters). Each `check_*` takes the student's function, runs it on
-fresh inputs (sizes and seed are arguments, so hidden tests use new ones) and raises ExerciseFailure
-naming the mistake, or prints a success line.
+"""Checks for notebook 07 (hyper-parameters): `checks.check_sample_beta(sample_beta)`, or with other bounds,
+sizes and seeds in the hidden tests.
 
-Random draws are compared exactly with the reference's draws from a generator seeded the same way,
-so a check can tell which wrong formula produced a value; the searches get a recording train_eval
-that remembers every configuration it was given.
+The two samplers are tables of exercises run by the engine (helpers.checks.engine): random draws are
+compared exactly with the reference's draws from a generator seeded the same way (each call gets its
+own copy of the generator), so each named mistake, a whole wrong answer, is told by its values. The
+searches are checked as code, with a recording train_eval that remembers every configuration it was
+given: their mistakes are about which configurations were trained, and in which order.
 """
 from __future__ import annotations
 
 import itertools
 import math
 import numbers
+from dataclasses import replace
+from functools import partial
 
 import numpy as np
 
 from .. import hyperparameters as ref
-from .core import ExerciseFailure, Mistake, expect_array, expect_float, fail, passed, student_call
+from .core import ExerciseFailure, fail, passed, student_call
+from .engine import Exercise, Inputs, Out, Wrong, check
+
+# --- sampling on the right scale (tables) ---------------------------------------------------------
 
 
-def _state(rng):
-    return rng.bit_generator.state
+def sampler_inputs(low, high, size, seed):
+    return Inputs((low, high, size, np.random.default_rng(seed)))
+
+
+def log_uniform(low, high, size, rng, *, scale=np.log10, power=lambda r: 10.0 ** r):
+    """sample_log_uniform with its pieces as arguments: power(rng.uniform(scale(low), scale(high), size))."""
+    return power(rng.uniform(scale(low), scale(high), size))
+
+
+def beta(low, high, size, rng, *, bounds=lambda low, high: (1 - high, 1 - low), sample=log_uniform,
+         outer=lambda x: 1 - x):
+    """sample_beta with its pieces as arguments: outer(sample(*bounds(low, high), size, rng))."""
+    return outer(sample(*bounds(low, high), size, rng))
+
+
+def _identity(x):
+    return x
+
+
+def _log_uniform_numbers(low, high):
+    return {"share": f"{(high - high / 10) / (high - low):.0%}", "top": f"{high / 10:g}", "high": f"{high:g}"}
+
+
+def _beta_numbers(low, high):
+    top = 1 - (1 - high) * 10                     # the last decade of 1 - beta: [top, high]
+    return {"share": f"only {(high - top) / (high - low):.0%} of them would fall in [{top:g}, {high:g}], where beta "
+                     f"matters most. " if low < top < high else ""}
+
+
+SAMPLE_LOG_UNIFORM = Exercise(
+    "sample_log_uniform", ref.sample_log_uniform, sampler_inputs, dict(low=1e-4, high=1.0, size=5, seed=0), (),
+    mistakes=(
+        Wrong("these-are-uniform-on-the-linear", "These are uniform on the linear scale, rng.uniform(low, high): then "
+              "{share} of the samples fall in the top decade [{top}, {high}]. Draw the exponent uniformly, r = "
+              "rng.uniform(np.log10(low), np.log10(high), size), and return 10 ** r.",
+              partial(log_uniform, scale=_identity, power=_identity)),
+        Wrong("the-exponent-was-drawn-between-low", "The exponent was drawn between low and high themselves: draw it "
+              "between their logarithms, r = rng.uniform(np.log10(low), np.log10(high), size), then 10 ** r.",
+              partial(log_uniform, scale=_identity)),
+        Wrong("you-returned-the-exponents-r-the", "You returned the exponents r: the samples are 10 ** r.",
+              partial(log_uniform, power=_identity)),
+        Wrong("the-bases-do-not-match-the", "The bases do not match: the exponent is a log10, so raise 10 to it "
+              "(10 ** r), not e (np.exp(r)).", partial(log_uniform, power=np.exp)),
+        Wrong("you-returned-of-linear-samples-draw", "You returned log10 of linear samples: draw the exponent r "
+              "uniformly between np.log10(low) and np.log10(high), then return 10 ** r.",
+              partial(log_uniform, scale=_identity, power=np.log10)),
+    ))
+
+SAMPLE_BETA = Exercise(
+    "sample_beta", ref.sample_beta, sampler_inputs, dict(low=0.9, high=0.999, size=6, seed=1), (),
+    mistakes=(
+        Wrong("these-betas-are-uniform-on-the-linear-scale", "These betas are uniform on the linear scale, "
+              "rng.uniform(low, high): {share}Sample 1 - beta on a log scale: 1 - sample_log_uniform(1 - high, "
+              "1 - low, size, rng).", partial(beta, bounds=lambda low, high: (low, high), outer=_identity,
+                                             sample=lambda low, high, size, rng: rng.uniform(low, high, size))),
+        Wrong("beta-itself-is-log-uniform-here-it-is", "beta itself is log-uniform here: it is 1 - beta that spans "
+              "decades (0.1, 0.01, 0.001), so return 1 - sample_log_uniform(1 - high, 1 - low, size, rng).",
+              partial(beta, bounds=lambda low, high: (low, high), outer=_identity)),
+        Wrong("you-returned-beta-return-beta-sample-log-uniform", "You returned 1 - beta: return beta = "
+              "1 - sample_log_uniform(1 - high, 1 - low, size, rng).", partial(beta, outer=_identity)),
+        Wrong("the-bounds-are-low-and-high-themselves-beta", "The bounds are low and high themselves: 1 - beta lies "
+              "between 1 - high and 1 - low, so call 1 - sample_log_uniform(1 - high, 1 - low, size, rng).",
+              partial(beta, bounds=lambda low, high: (low, high))),
+    ))
+
+
+def check_sampler(exercise: Exercise, numbers):
+    """The check of a sampler: first that it draws from its rng argument (and only from it), then the table
+    with the output for the case's size and the hints' numbers for its bounds (numbers(low, high))."""
+    def check_exercise(fn, **case):
+        low, high, size, seed = ({**exercise.case, **case}[key] for key in ("low", "high", "size", "seed"))
+        if set(case) <= set(exercise.case):
+            _draws_from_its_rng(fn, exercise.name, low, high, size, seed)
+        label = f"{exercise.name}({low:g}, {high:g}, {size}, rng)"
+        output = Out(label, scalar=size is None, layout=f"(size = {size})", rtol=1e-9, atol=0.0)
+        mistakes = tuple(replace(wrong, hint=wrong.hint.format(**numbers(low, high))) for wrong in exercise.mistakes)
+        check(replace(exercise, outputs=(output,), mistakes=mistakes))(fn, **case)
+
+    check_exercise.__name__ = check_exercise.__qualname__ = f"check_{exercise.name}"
+    check_exercise.__doc__ = exercise.reference.__doc__
+    check_exercise.exercise = exercise
+    return check_exercise
 
 
 def _values(result, size):
-    """The student's samples as a float array of the requested size, or a clear failure."""
+    """The student's samples: one number when size is None (else a clear failure), else an array."""
     if size is None:
         if isinstance(result, np.ndarray) and result.ndim == 0:
             result = result.item()
@@ -31,121 +117,50 @@ def _values(result, size):
             fail(f"with size=None the function must return one number (as rng.uniform(a, b, None) does), "
                  f"got an array of shape {result.shape}.", mistake="values.with-size-none-the-function-must")
         if isinstance(result, bool) or not isinstance(result, numbers.Real):
-            fail(f"with size=None the function must return one number, got {type(result).__name__}.", mistake="values.with-size-none-the-function-must-2")
+            fail(f"with size=None the function must return one number, got {type(result).__name__}.",
+                 mistake="values.with-size-none-the-function-must-2")
         return np.array(float(result))
-    if isinstance(result, (list, tuple)):
-        result = np.asarray(result, dtype=np.float64)
-    return result
+    return np.asarray(result, dtype=np.float64) if isinstance(result, (list, tuple)) else result
 
 
-def _check_uses_rng(fn, name, args, size, seed):
+def _draws_from_its_rng(fn, name, low, high, size, seed):
     """Same seed, same values; and the values come from the rng argument."""
     rng = np.random.default_rng(seed)
-    before = _state(rng)
+    before = rng.bit_generator.state
     try:
-        first = _values(student_call(fn, name, *args, size, rng), size)
+        first = _values(student_call(fn, name, low, high, size, rng), size)
     except ExerciseFailure as failure:
         if "high - low < 0" in str(failure):
             hint = ("1 - high is the smaller bound: call sample_log_uniform(1 - high, 1 - low, size, rng)."
                     if name == "sample_beta" else "the exponent's bounds are np.log10(low), np.log10(high), low first.")
             fail(f"{failure} rng.uniform(a, b) needs a <= b: {hint}", mistake="check_uses_rng.rng-uniform-a-b-needs-a")
         raise
-    drew = _state(rng) != before
-    second = _values(student_call(fn, name, *args, size, np.random.default_rng(seed)), size)
+    second = _values(student_call(fn, name, low, high, size, np.random.default_rng(seed)), size)
     if isinstance(first, np.ndarray) and isinstance(second, np.ndarray) and first.shape == second.shape \
             and not np.allclose(first, second, rtol=1e-12, atol=0):
         fail(f"{name} gave different values for two generators with the same seed: draw from the rng argument "
              f"(rng.uniform(...)), never from the global np.random or a new generator, so that a seed repeats "
              f"the same samples.", mistake="check_uses_rng.gave-different-values-for-two-generators")
-    if not drew:
+    if rng.bit_generator.state == before:
+        if name == "sample_log_uniform" and size is not None and isinstance(first, np.ndarray) and np.allclose(
+                first.ravel(), np.logspace(np.log10(low), np.log10(high), first.size)):
+            fail(f"{name} returned np.logspace(...), evenly spaced values: a random search needs random values, "
+                 f"10 ** rng.uniform(np.log10(low), np.log10(high), size).",
+                 mistake="sample_log_uniform.sample-log-uniform-returned-np-logspace")
         fail(f"{name} did not draw anything from the rng it was given: use rng.uniform(...) with the rng "
-             f"argument (np.random.uniform and np.random.default_rng() ignore it).", mistake="check_uses_rng.did-not-draw-anything-from-the")
-    return first
+             f"argument (np.random.uniform and np.random.default_rng() ignore it).",
+             mistake="check_uses_rng.did-not-draw-anything-from-the")
 
 
-def check_sample_log_uniform(sample_log_uniform, low=1e-4, high=1.0, size=5, seed=0):
-    """10 ** rng.uniform(log10(low), log10(high), size)."""
-    rng_seed = lambda: np.random.default_rng(seed)
-    a, b = np.log10(low), np.log10(high)
-    result = _check_uses_rng(sample_log_uniform, "sample_log_uniform", (low, high), size, seed)
-    expected = np.asarray(ref.sample_log_uniform(low, high, size, rng_seed()))
-    with np.errstate(all="ignore"):
-        mistakes = [
-            Mistake(f"These are uniform on the linear scale, rng.uniform(low, high): then {_linear_share(low, high)} "
-                    f"of the samples fall in the top decade [{high / 10:g}, {high:g}]. Draw the exponent uniformly, "
-                    f"r = rng.uniform(np.log10(low), np.log10(high), size), and return 10 ** r.",
-                    rng_seed().uniform(low, high, size), id="sample_log_uniform.these-are-uniform-on-the-linear"),
-            Mistake("The exponent was drawn between low and high themselves: draw it between their logarithms, "
-                    "r = rng.uniform(np.log10(low), np.log10(high), size), then 10 ** r.",
-                    10.0 ** rng_seed().uniform(low, high, size), id="sample_log_uniform.the-exponent-was-drawn-between-low"),
-            Mistake("You returned the exponents r: the samples are 10 ** r.", rng_seed().uniform(a, b, size), id="sample_log_uniform.you-returned-the-exponents-r-the"),
-            Mistake("The bases do not match: the exponent is a log10, so raise 10 to it (10 ** r), not e "
-                    "(np.exp(r)).", np.exp(rng_seed().uniform(a, b, size)), id="sample_log_uniform.the-bases-do-not-match-the"),
-            Mistake("You returned log10 of linear samples: draw the exponent r uniformly between np.log10(low) and "
-                    "np.log10(high), then return 10 ** r.", np.log10(rng_seed().uniform(low, high, size)), id="sample_log_uniform.you-returned-of-linear-samples-draw"),
-        ]
-    if size is not None and isinstance(result, np.ndarray) and result.shape == expected.shape:
-        grid = np.logspace(a, b, expected.size).reshape(expected.shape)
-        if np.allclose(result, grid):
-            fail("sample_log_uniform returned np.logspace(...), evenly spaced values: a random search needs random "
-                 "values, 10 ** rng.uniform(np.log10(low), np.log10(high), size).", mistake="sample_log_uniform.sample-log-uniform-returned-np-logspace")
-    what = f"(size = {size})" if size is not None else ""
-    if size is None:
-        expect_float(f"sample_log_uniform({low:g}, {high:g}, None, rng)", float(result), float(expected),
-                     mistakes=[Mistake(m.hint, float(np.asarray(m.value))) for m in mistakes], rtol=1e-9, atol=0)
-    else:
-        expect_array(f"sample_log_uniform({low:g}, {high:g}, {size}, rng)", result, expected, mistakes=mistakes,
-                     rtol=1e-9, atol=0, what=what)
-    passed("sample_log_uniform")
+check_sample_log_uniform = check_sampler(SAMPLE_LOG_UNIFORM, _log_uniform_numbers)
+check_sample_beta = check_sampler(SAMPLE_BETA, _beta_numbers)
 
 
-def _mistakes(pairs):
-    """[(hint, thunk)] -> [Mistake], leaving out the variants that cannot be computed for these bounds."""
-    mistakes = []
-    with np.errstate(all="ignore"):
-        for hint, thunk in pairs:
-            try:
-                mistakes.append(Mistake(hint, thunk()))
-            except (ValueError, OverflowError, ZeroDivisionError):
-                continue
-    return mistakes
+# --- searches (checked as code) -------------------------------------------------------------------
 
+def _state(rng):
+    return rng.bit_generator.state
 
-def _linear_share(low, high):
-    return f"{(high - high / 10) / (high - low):.0%}"
-
-
-def check_sample_beta(sample_beta, low=0.9, high=0.999, size=6, seed=1):
-    """1 - sample_log_uniform(1 - high, 1 - low, size, rng): 1 - beta is log-uniform."""
-    rng_seed = lambda: np.random.default_rng(seed)
-    result = _check_uses_rng(sample_beta, "sample_beta", (low, high), size, seed)
-    expected = np.asarray(ref.sample_beta(low, high, size, rng_seed()))
-    lo, hi = np.log10(1 - high), np.log10(1 - low)
-    top = 1 - (1 - high) * 10                     # the last decade of 1 - beta: [top, high]
-    share = (f"only {(high - top) / (high - low):.0%} of them would fall in [{top:g}, {high:g}], where beta matters "
-             f"most. " if low < top < high else "")
-    mistakes = _mistakes([
-        (f"These betas are uniform on the linear scale, rng.uniform(low, high): {share}Sample 1 - beta on a log "
-         f"scale: 1 - sample_log_uniform(1 - high, 1 - low, size, rng).", lambda: rng_seed().uniform(low, high, size)),
-        ("beta itself is log-uniform here: it is 1 - beta that spans decades (0.1, 0.01, 0.001), so return "
-         "1 - sample_log_uniform(1 - high, 1 - low, size, rng).",
-         lambda: 10.0 ** rng_seed().uniform(np.log10(low), np.log10(high), size)),
-        ("You returned 1 - beta: return beta = 1 - sample_log_uniform(1 - high, 1 - low, size, rng).",
-         lambda: 10.0 ** rng_seed().uniform(lo, hi, size)),
-        ("The bounds are low and high themselves: 1 - beta lies between 1 - high and 1 - low, so call "
-         "1 - sample_log_uniform(1 - high, 1 - low, size, rng).",
-         lambda: 1 - 10.0 ** rng_seed().uniform(np.log10(low), np.log10(high), size)),
-    ])
-    if size is None:
-        expect_float(f"sample_beta({low:g}, {high:g}, None, rng)", float(result), float(expected), rtol=1e-9, atol=0,
-                     mistakes=[Mistake(m.hint, float(np.asarray(m.value))) for m in mistakes])
-    else:
-        expect_array(f"sample_beta({low:g}, {high:g}, {size}, rng)", result, expected, mistakes=mistakes, rtol=1e-9, atol=0,
-                     what=f"(size = {size})")
-    passed("sample_beta")
-
-
-# --- searches ---------------------------------------------------------------------------------------
 
 class _Recorder:
     """A train_eval that remembers its calls; the score is a smooth function of the configuration."""
@@ -372,7 +387,7 @@ def check_best_config(best_config, n=6, seed=3):
 
 # --- challenge: successive halving -------------------------------------------------------------------------
 
-def _halving_problem(n_configs, seed):
+def halving_problem(n_configs, seed):
     """Configs whose ranking changes with the budget: a config's score is its potential minus a penalty that
     shrinks with the budget at a config-dependent pace, so a short budget favours the fast starters."""
     rng = np.random.default_rng(seed)
@@ -384,7 +399,7 @@ def _halving_problem(n_configs, seed):
     return configs, train_eval
 
 
-def _halving_variant(train_eval, configs, min_budget, rounds, *, keep="best", grow=True, eliminate=True, half="ceil"):
+def halving(train_eval, configs, min_budget, rounds, *, keep="best", grow=True, eliminate=True, half="ceil"):
     survivors, results = list(configs), []
     for r in range(rounds):
         budget = min_budget * (2 ** r if grow else 1)
@@ -401,7 +416,7 @@ def _halving_variant(train_eval, configs, min_budget, rounds, *, keep="best", gr
 def check_successive_halving(successive_halving, n_configs=7, min_budget=5, rounds=3, seed=9):
     """Round r trains the survivors with budget min_budget * 2**r; the ceil(n/2) best survive each round;
     returns [(config, budget, score), ...] in the order the trainings ran."""
-    configs, train_eval = _halving_problem(n_configs, seed)
+    configs, train_eval = halving_problem(n_configs, seed)
 
     def recorded(config, budget):
         return train_eval(config, budget)
@@ -430,7 +445,7 @@ def check_successive_halving(successive_halving, n_configs=7, min_budget=5, roun
          dict(half="floor"), "successive_halving.floor-half"),
     ]
     for hint, options, mistake in variants:
-        wrong = [(c["id"], b, sc) for c, b, sc in _halving_variant(train_eval, configs, min_budget, rounds, **options)]
+        wrong = [(c["id"], b, sc) for c, b, sc in halving(train_eval, configs, min_budget, rounds, **options)]
         if got == wrong:
             fail(f"successive_halving: {hint}", mistake)
     if [(i, b) for i, b, _ in got] != [(i, b) for i, b, _ in want]:
@@ -438,3 +453,8 @@ def check_successive_halving(successive_halving, n_configs=7, min_budget=5, roun
              f"{[(i, b) for i, b, _ in want][:10]} (the first ten, in order).", mistake="successive_halving.successive-halving-trained-config-id-budget")
     fail("successive_halving: the trainings are right but the scores returned are not the ones train_eval gave: "
          "store (config, budget, train_eval(config, budget)).", mistake="successive_halving.successive-halving-the-trainings-are-right")
+
+
+#: The exercises described as data (the tests feed each named mistake in); the searches are checked by
+#: code of their own above.
+EXERCISES = (SAMPLE_LOG_UNIFORM, SAMPLE_BETA)
