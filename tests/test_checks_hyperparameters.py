@@ -268,9 +268,9 @@ def _halving_budgets(train_eval, configs, min_budget, rounds):
 
 
 SHAPES = [    # answers of the wrong shape, or right but for one detail, and the mistake each must be named by
-    (checks.check_sample_log_uniform, lambda low, high, size, rng: np.atleast_1d(sample_log_uniform(low, high, size, rng)),
+    (checks.check_sample_log_uniform, lambda *arguments: np.atleast_1d(sample_log_uniform(*arguments)),
      "values.with-size-none-the-function-must", dict(size=None)),
-    (checks.check_sample_log_uniform, lambda low, high, size, rng: [sample_log_uniform(low, high, size, rng)],
+    (checks.check_sample_log_uniform, lambda *arguments: [sample_log_uniform(*arguments)],
      "values.with-size-none-the-function-must-2", dict(size=None)),
     (checks.check_grid_search, _then(grid_search, lambda r, *a: tuple(r)), "pairs.must-return-a-list-of-config", {}),
     (checks.check_grid_search, _then(grid_search, lambda r, *a: {str(c): s for c, s in r}),

@@ -83,7 +83,8 @@ def test_shuffling_in_place_is_named():
 # --- initializations ---------------------------------------------------------------------------------------
 
 def test_velocity_with_parameter_keys_or_aliases_is_named():
-    _fails_with(checks.check_initialize_velocity, lambda p: {k: np.zeros_like(v) for k, v in p.items()}, "keys of the gradients")
+    _fails_with(checks.check_initialize_velocity, lambda p: {k: np.zeros_like(v) for k, v in p.items()},
+                "keys of the gradients")
 
     def aliased(parameters):
         v = {"d" + k: value for k, value in parameters.items()}

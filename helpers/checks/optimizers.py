@@ -5,7 +5,7 @@ piece swapped, through one small function per optimizer (`momentum`, `rmsprop`, 
 
 Inputs where every term matters: the second moments s are drawn so that sqrt(s) (after the bias
 correction) lies between 3 and 7 times epsilon, at every epsilon the tests use. Then leaving epsilon
-out changes the step by 12% or more, and putting it inside the square root, dividing by s instead of
+out changes the step by an eighth or more, and putting it inside the square root, dividing by s instead of
 its square root, or taking the old s changes it far more; the gradients are drawn so that the old s and
 (1 - beta2) dW**2 are of the same order, so that every beta and every 1 - beta matters too.
 tests/test_exercises.py feeds each mistake in at the visible case and at every hidden case.
@@ -33,8 +33,9 @@ def layer_keys(layer_dims) -> list:
 
 def random_parameters(rng, layer_dims, scale=1.0) -> dict:
     """W{l}: (n[l], n[l-1]), b{l}: (n[l], 1), standard normal times `scale` (non-zero biases)."""
-    return {key: rng.standard_normal((layer_dims[int(key[1:])], layer_dims[int(key[1:]) - 1] if key[0] == "W" else 1))
-            * scale for key in layer_keys(layer_dims)}
+    shapes = {key: (layer_dims[int(key[1:])], layer_dims[int(key[1:]) - 1] if key[0] == "W" else 1)
+              for key in layer_keys(layer_dims)}
+    return {key: rng.standard_normal(shape) * scale for key, shape in shapes.items()}
 
 
 def like(rng, parameters, scale=1.0) -> dict:
@@ -43,8 +44,10 @@ def like(rng, parameters, scale=1.0) -> dict:
 
 
 def near_epsilon(rng, parameters, epsilon, weight, correction=1.0):
-    """(grads, s) such that s_new = (1 - weight) s + weight dW**2, divided by `correction`, lies between
-    10 and 44 times epsilon**2 (sqrt: 3 to 7 epsilon), with weight dW**2 ten times the old s or more."""
+    """(grads, s): the old s between 1 and 4, weight * dW**2 between 10 and 40 (dW of either sign), times
+    correction * epsilon**2. So the new s, (1 - weight) s + weight dW**2 (or s + dW**2), divided by
+    `correction` (Adam's bias correction) lies between 10 and 44 epsilon**2: its square root between 3 and 7
+    epsilon, and 2.5 times the old s or more."""
     unit = correction * epsilon ** 2
     s = {"d" + key: rng.uniform(1, 4, value.shape) * unit for key, value in parameters.items()}
     signs = {d: rng.choice([-1.0, 1.0], value.shape) for d, value in s.items()}
@@ -98,7 +101,7 @@ def _zeros(name, fn, layer_dims, seed):
     result = student_call(fn, name, given)
     if any(not np.array_equal(given[key], parameters[key]) for key in parameters):
         fail(f"{name} changed the parameters: it must only create zeros, new arrays shaped like them "
-             f"(np.zeros_like(parameters['W1']), ...).", mistake="check_zeros.changed-the-parameters-it-must-only")
+             f"(np.zeros_like(parameters['W1']), ...).", "check_zeros.changed-the-parameters-it-must-only")
     return result, given
 
 
@@ -107,7 +110,8 @@ def _expect_zero_moments(label, moments, parameters):
     if isinstance(moments, dict) and moments and all(key in moments for key in parameters) \
             and not any(key in moments for key in keys):
         fail(f"{label} has the keys of parameters ({sorted(moments)}): use the keys of the gradients, "
-             f"'dW1', 'db1', ... (v['dW1'] goes with grads['dW1']).", mistake="expect_zero_moments.has-the-keys-of-parameters-use")
+             f"'dW1', 'db1', ... (v['dW1'] goes with grads['dW1']).",
+             "expect_zero_moments.has-the-keys-of-parameters-use")
     expect_keys(label, moments, keys)
     for key in keys:
         expect_array(f"{label}['{key}']", moments[key], np.zeros_like(parameters[key[1:]]),
@@ -153,7 +157,7 @@ def check_random_mini_batches(random_mini_batches, n_x=3, m=148, mini_batch_size
                            seed=seed)
     if not np.array_equal(X, X0) or not np.array_equal(Y, Y0):
         fail("random_mini_batches shuffled X or Y in place (e.g. rng.shuffle(X)): build new arrays, "
-             "X[:, permutation] and Y[:, permutation].", mistake="random_mini_batches.random-mini-batches-shuffled-x-or")
+             "X[:, permutation] and Y[:, permutation].", "random_mini_batches.random-mini-batches-shuffled-x-or")
     if not isinstance(batches, (list, tuple)):
         fail(f"random_mini_batches must return a list of (X_batch, Y_batch) tuples, got {type(batches).__name__}.",
              mistake="random_mini_batches.random-mini-batches-must-return-a")
@@ -172,7 +176,7 @@ def check_random_mini_batches(random_mini_batches, n_x=3, m=148, mini_batch_size
         if isinstance(Y_b, np.ndarray) and Y_b.shape == Y_e.shape and not np.allclose(Y_b, Y_e):
             fail(f"Y_batch of mini-batch {k} does not hold the labels of the examples in X_batch: X and Y were "
                  f"shuffled apart (Y with another permutation, or not at all). Draw ONE permutation and index both "
-                 f"with it: X[:, permutation] and Y[:, permutation].", mistake="random_mini_batches.y-batch-of-mini-batch-does")
+                 f"with it: X[:, permutation] and Y[:, permutation].", "random_mini_batches.y-batch-of-mini-batch-does")
         expect_array(f"Y_batch of mini-batch {k}", Y_b, Y_e, what=f"(n_y, {Y_e.shape[1]}): columns of Y")
     passed("random_mini_batches")
 
@@ -248,15 +252,17 @@ def rmsprop(parameters, grads, s, beta2, learning_rate, epsilon=1e-8, *, mean=sq
     """update_parameters_with_rmsprop with its pieces as arguments."""
     new_s = {d: mean(beta2, s[d], grads[d]) for d in s}
     used = s if old else new_s
-    return {key: value + sign * (learning_rate if rate else 1) * grads["d" + key] / denominator(used["d" + key], epsilon)
+    rate = learning_rate if rate else 1
+    return {key: value + sign * rate * grads["d" + key] / denominator(used["d" + key], epsilon)
             for key, value in parameters.items()}, new_s
 
 
-def _step_mistakes(optimizer, numerator, root, inside="epsilon-is-inside-the-square-root-w-w",
-                   missing="epsilon-is-missing-w-w-learning-rate-dw", no_root="the-step-divides-by-s-divide-by-its",
-                   uphill="uphill", rate="learning-rate-missing"):
-    """The step W - learning_rate * numerator / (root + epsilon) with one piece wrong (ids as given)."""
+def _step_mistakes(optimizer, numerator, root, prefix="", inside="epsilon-is-inside-the-square-root-w-w",
+                   missing="epsilon-is-missing-w-w-learning-rate-dw", no_root="the-step-divides-by-s-divide-by-its"):
+    """The step W - learning_rate * numerator / (root + epsilon) with one piece wrong (ids: prefix + as given)."""
     formula = f"W = W - learning_rate * {numerator} / ({root} + epsilon)"
+    inside, missing, no_root, uphill, rate = (prefix + name for name in (inside, missing, no_root, "uphill",
+                                                                           "learning-rate-missing"))
     return (
         Wrong(inside, f"epsilon is inside the square root: {formula}.",
               partial(optimizer, denominator=lambda s, e: np.sqrt(s + e))),
@@ -375,7 +381,8 @@ ADAM = Exercise(
         Wrong("only-s-is-bias-corrected-correct-v-too", "Only s is bias-corrected: correct v too, v_hat = v / "
               "(1 - beta1**t).", partial(adam, correct_v=lambda m, beta, t: m)),
         Wrong("the-bias-correction-uses-t-t-counts-the", "The bias correction uses t - 1 (at the first update, "
-              "t = 1, it divides by 1 - beta1**0 = 0): t counts the updates from 1, so use 1 - beta1**t and 1 - beta2**t, with t as given.",
+              "t = 1, it divides by 1 - beta1**0 = 0): t counts the updates from 1, so use 1 - beta1**t and "
+              "1 - beta2**t, with t as given.",
               _both(lambda m, beta, t: corrected(m, beta, t - 1))),
         Wrong("the-bias-correction-uses-t-t-is-already", "The bias correction uses t + 1: t is already 1-based; use "
               "1 - beta1**t as given (a training loop must start counting at t = 1, not 0).",
@@ -420,14 +427,17 @@ UPDATE_LR = Exercise(
     (Out("update_lr(learning_rate0, epoch_num, decay_rate)", scalar=True),),
     mistakes=tuple(Wrong(id_, hint, partial(decayed, rate=rate)) for id_, hint, rate in (
         ("you-decayed-exponentially-learning-decay-rate", "You decayed exponentially, learning_rate0 * "
-         "decay_rate**epoch_num: this decay is learning_rate0 / (1 + decay_rate * epoch_num).", lambda a, d, n: a * d ** n),
-        ("you-decayed-exponentially-learning-exp-decay", "You decayed exponentially, learning_rate0 * exp(-decay_rate * "
-         "epoch_num): this decay is learning_rate0 / (1 + decay_rate * epoch_num).", lambda a, d, n: a * math.exp(-d * n)),
+         "decay_rate**epoch_num: this decay is learning_rate0 / (1 + decay_rate * epoch_num).",
+         lambda a, d, n: a * d ** n),
+        ("you-decayed-exponentially-learning-exp-decay", "You decayed exponentially, learning_rate0 * exp(-decay_rate "
+         "* epoch_num): this decay is learning_rate0 / (1 + decay_rate * epoch_num).",
+         lambda a, d, n: a * math.exp(-d * n)),
         ("the-is-missing-learning-decay-rate", "The 1 is missing: learning_rate0 / (1 + decay_rate * epoch_num).",
          lambda a, d, n: a / (d * n)),
         ("mind-the-parentheses-learning-decay-rate", "Mind the parentheses: learning_rate0 / (1 + decay_rate * "
          "epoch_num), not learning_rate0 / (1 + decay_rate) * epoch_num.", lambda a, d, n: a / (1 + d) * n),
-        ("decay-rate-is-missing-learning-decay", "decay_rate is missing: learning_rate0 / (1 + decay_rate * epoch_num).",
+        ("decay-rate-is-missing-learning-decay", "decay_rate is missing: learning_rate0 / (1 + decay_rate * "
+         "epoch_num).",
          lambda a, d, n: a / (1 + n)),
         ("you-multiplied-learning-decay-rate-epoch", "You multiplied: learning_rate0 / (1 + decay_rate * epoch_num) "
          "divides.", lambda a, d, n: a * (1 + d * n)),
@@ -484,8 +494,8 @@ NESTEROV = Exercise(
     mistakes=(
         Wrong("update_parameters_with_nesterov.v-not-updated", "v was not updated: v = beta v + (1 - beta) dW, as for "
               "momentum.", partial(nesterov, keep="old")),
-        Wrong("update_parameters_with_nesterov.look-ahead-stored", "v holds the look-ahead beta v + (1 - beta) dW: keep "
-              "v the plain average, v = beta v + (1 - beta) dW, and use the look-ahead only in the step.",
+        Wrong("update_parameters_with_nesterov.look-ahead-stored", "v holds the look-ahead beta v + (1 - beta) dW: "
+              "keep v the plain average, v = beta v + (1 - beta) dW, and use the look-ahead only in the step.",
               partial(nesterov, keep="ahead")),
         Wrong("update_parameters_with_nesterov.plain-momentum", "this is plain momentum, a step along the new v: "
               "Nesterov steps along the look-ahead beta v + (1 - beta) dW (the new v, pushed once more by the current "
@@ -504,13 +514,9 @@ def adagrad_inputs(layer_dims=(3, 4, 1), learning_rate=0.1, epsilon=1e-3, seed=2
     return Inputs((parameters, grads, s, learning_rate, epsilon))
 
 
-def adagrad(parameters, grads, s, learning_rate, epsilon=1e-8, *, add=lambda s, g: s + g ** 2,
-            denominator=lambda s, epsilon: np.sqrt(s) + epsilon, old=False, sign=-1, rate=True):
-    """update_parameters_with_adagrad with its pieces as arguments."""
-    new_s = {d: add(s[d], grads[d]) for d in s}
-    used = s if old else new_s
-    return {key: value + sign * (learning_rate if rate else 1) * grads["d" + key] / denominator(used["d" + key], epsilon)
-            for key, value in parameters.items()}, new_s
+def adagrad(parameters, grads, s, learning_rate, epsilon=1e-8, *, add=lambda s, g: s + g ** 2, **pieces):
+    """update_parameters_with_adagrad with its pieces as arguments: RMSprop's step, with s a running sum."""
+    return rmsprop(parameters, grads, s, None, learning_rate, epsilon, mean=lambda _, s, g: add(s, g), **pieces)
 
 
 _AVERAGED = ("update_parameters_with_adagrad.averaged", "s is an exponentially weighted average (that is RMSprop): "
@@ -527,9 +533,8 @@ ADAGRAD = Exercise(
               partial(adagrad, add=lambda s, g: s)),
         Wrong("update_parameters_with_adagrad.old-s", "the step uses the OLD s: add the squared gradient first, then "
               "divide by np.sqrt(s) + epsilon.", partial(adagrad, old=True)),
-        *_step_mistakes(adagrad, "dW", "np.sqrt(s)", **{piece: f"update_parameters_with_adagrad.{name}" for piece, name in (
-            ("inside", "epsilon-inside"), ("missing", "epsilon-missing"), ("no_root", "no-sqrt"), ("uphill", "uphill"),
-            ("rate", "learning-rate-missing"))}),
+        *_step_mistakes(adagrad, "dW", "np.sqrt(s)", "update_parameters_with_adagrad.", inside="epsilon-inside",
+                        missing="epsilon-missing", no_root="no-sqrt"),
     ))
 
 
