@@ -193,21 +193,28 @@ def _pairs(results, fn_name, recorder):
     """The student's results as a list of (config, score), with the usual mistakes named."""
     if isinstance(results, tuple) and len(results) == 2 and isinstance(results[0], dict):
         fail(f"{fn_name} returned a single (config, score) pair: return the list of all the (config, score) "
-             f"pairs, one per training (choosing the best is best_config's job).", mistake="pairs.returned-a-single-config-score-pair")
+             f"pairs, one per training (choosing the best is best_config's job).",
+             "pairs.returned-a-single-config-score-pair")
     if isinstance(results, dict):
-        fail(f"{fn_name} returned a dict: return a list of (config, score) pairs, one per training.", mistake="pairs.returned-a-dict-return-a-list")
+        fail(f"{fn_name} returned a dict: return a list of (config, score) pairs, one per training.",
+             "pairs.returned-a-dict-return-a-list")
     if not isinstance(results, list):
-        fail(f"{fn_name} must return a list of (config, score) pairs, got {type(results).__name__}.", mistake="pairs.must-return-a-list-of-config")
+        fail(f"{fn_name} must return a list of (config, score) pairs, got {type(results).__name__}.",
+             "pairs.must-return-a-list-of-config")
     for i, item in enumerate(results):
         if not isinstance(item, (tuple, list)) or len(item) != 2:
-            fail(f"{fn_name}: results[{i}] must be a pair (config, score), got {item!r}.", mistake="pairs.results-must-be-a-pair-config")
+            fail(f"{fn_name}: results[{i}] must be a pair (config, score), got {item!r}.",
+                 "pairs.results-must-be-a-pair-config")
         if isinstance(item[1], dict) and not isinstance(item[0], dict):
-            fail(f"{fn_name}: results[{i}] is (score, config): the pairs are (config, score), in this order.", mistake="pairs.results-is-score-config-the-pairs")
+            fail(f"{fn_name}: results[{i}] is (score, config): the pairs are (config, score), in this order.",
+                 "pairs.results-is-score-config-the-pairs")
         if not isinstance(item[0], dict):
-            fail(f"{fn_name}: results[{i}][0] must be the config dict {{name: value}}, got {type(item[0]).__name__}.", mistake="pairs.results-must-be-the-config-dict")
+            fail(f"{fn_name}: results[{i}][0] must be the config dict {{name: value}}, got {type(item[0]).__name__}.",
+                 "pairs.results-must-be-the-config-dict")
     if len(results) > 1 and all(config is results[0][0] for config, _ in results):
         fail(f"{fn_name}: every result holds the same dict object, so they all show the last configuration: "
-             f"build a new dict for each training (config = dict(zip(names, values)), or {{...}} inside the loop).", mistake="pairs.every-result-holds-the-same-dict")
+             f"build a new dict for each training (config = dict(zip(names, values)), or {{...}} inside the loop).",
+             "pairs.every-result-holds-the-same-dict")
     return results
 
 
@@ -216,7 +223,8 @@ def _check_scores(results, recorder, fn_name):
         expected = recorder.score(config)
         if isinstance(score, bool) or not isinstance(score, numbers.Real) or not np.isclose(score, expected):
             fail(f"{fn_name}: the score stored with {config} is {score!r}, but train_eval(config) returns "
-                 f"{expected!r}: store what train_eval returns for that same configuration.", mistake="check_scores.the-score-stored-with-is-but")
+                 f"{expected!r}: store what train_eval returns for that same configuration.",
+                 "check_scores.the-score-stored-with-is-but")
 
 
 def _default_grid():
@@ -236,7 +244,8 @@ def check_grid_search(grid_search, grid=None):
     sizes = " x ".join(str(len(v)) for v in grid.values())
     if len(recorder.calls) > total and {_frozen(c) for c in recorder.calls} == expected:
         fail(f"grid_search called train_eval {len(recorder.calls)} times for {total} configurations: train each "
-             f"configuration once (call train_eval once, and store its score).", mistake="grid_search.grid-search-called-train-eval-times")
+             f"configuration once (call train_eval once, and store its score).",
+             "grid_search.grid-search-called-train-eval-times")
     if len(results) != total or set(got) != expected:
         zipped = {_frozen(dict(zip(names, values))) for values in zip(*grid.values())}
         first_only = {_frozen({**{n: grid[n][0] for n in names}, names[0]: v}) for v in grid[names[0]]}
@@ -246,16 +255,20 @@ def check_grid_search(grid_search, grid=None):
                  f"nested loops).", mistake="grid_search.grid-search-tried-configurations-the-grid")
         if set(got) == first_only and len(names) > 1:
             fail(f"grid_search varied only {names[0]!r}, with the other hyper-parameters at their first value: "
-                 f"a grid tries every combination, itertools.product(*grid.values()).", mistake="grid_search.grid-search-varied-only-with-the")
+                 f"a grid tries every combination, itertools.product(*grid.values()).",
+                 "grid_search.grid-search-varied-only-with-the")
         missing = sorted(expected - set(got))
         if missing:
             fail(f"grid_search returned {len(results)} results, the grid has {sizes} = {total} combinations; "
-                 f"missing for example {dict(missing[0])}. Cover the full product, itertools.product(*grid.values()).", mistake="grid_search.grid-search-returned-results-the-grid")
+                 f"missing for example {dict(missing[0])}. Cover the full product, itertools.product(*grid.values()).",
+                 "grid_search.grid-search-returned-results-the-grid")
         if len(results) != len(set(got)):
             fail(f"grid_search returned {len(results)} results for {total} combinations: some configurations "
-                 f"appear twice; try each combination once.", mistake="grid_search.grid-search-returned-results-for-combinations")
+                 f"appear twice; try each combination once.",
+                 "grid_search.grid-search-returned-results-for-combinations")
         fail(f"grid_search returned configurations that are not in the grid, e.g. "
-             f"{dict(sorted(set(got) - expected)[0])}.", mistake="grid_search.grid-search-returned-configurations-that-are")
+             f"{dict(sorted(set(got) - expected)[0])}.",
+             "grid_search.grid-search-returned-configurations-that-are")
     _check_scores(results, recorder, "grid_search")
     if len(recorder.calls) != total:
         fail(f"grid_search called train_eval {len(recorder.calls)} times for {total} configurations: train each "
@@ -288,19 +301,23 @@ def check_random_search(random_search, n_trials=5, space="two", seed=2):
     except ExerciseFailure as failure:
         if "AttributeError" in str(failure) and "module" in str(failure):
             fail(f"{failure} Call each sampler with the rng argument, sampler(rng): the global np.random module "
-                 f"is not a Generator, and a search must repeat with its seed.", mistake="random_search.call-each-sampler-with-the-rng")
+                 f"is not a Generator, and a search must repeat with its seed.",
+                 "random_search.call-each-sampler-with-the-rng")
         raise
     results = _pairs(results, "random_search", recorder)
     if len(results) != n_trials:
         fail(f"random_search returned {len(results)} results for n_trials = {n_trials}: train exactly n_trials "
-             f"configurations (for _ in range(n_trials)).", mistake="random_search.random-search-returned-results-for-n")
+             f"configurations (for _ in range(n_trials)).",
+             "random_search.random-search-returned-results-for-n")
     if len(recorder.calls) != n_trials:
         fail(f"random_search called train_eval {len(recorder.calls)} times for n_trials = {n_trials}: each "
-             f"configuration is trained once, and its score stored.", mistake="random_search.random-search-called-train-eval-times")
+             f"configuration is trained once, and its score stored.",
+             "random_search.random-search-called-train-eval-times")
     got = [_frozen(config) for config, _ in results]
     if n_trials > 1 and len(set(got)) == 1:
         fail("random_search drew the same configuration in every trial: create no generator inside the loop "
-             "(np.random.default_rng(seed) restarts the sequence); draw every value from the one rng argument.", mistake="random_search.random-search-drew-the-same-configuration")
+             "(np.random.default_rng(seed) restarts the sequence); draw every value from the one rng argument.",
+             "random_search.random-search-drew-the-same-configuration")
     if _state(rng) == before:
         fail("random_search did not draw from the rng it was given: call every sampler with it, sampler(rng). "
              "The global np.random, or a new np.random.default_rng(), would make the search impossible to repeat "
@@ -314,20 +331,24 @@ def check_random_search(random_search, n_trials=5, space="two", seed=2):
         if got == names_first and len(names) > 1:
             fail("random_search drew all the values of one hyper-parameter, then all of the next: draw trial by "
                  "trial, config = {name: sampler(rng) for name, sampler in space.items()} inside the loop over the "
-                 "trials (so that the same seed gives everyone the same configurations).", mistake="random_search.random-search-drew-all-the-values")
+                 "trials (so that the same seed gives everyone the same configurations).",
+                 "random_search.random-search-drew-all-the-values")
         if _state(rng) != _state(reference_rng):
             fail("random_search drew more (or fewer) random numbers from rng than the samplers do: draw only "
                  "through the samplers, one call per hyper-parameter and trial, so that the same seed gives the "
                  "same configurations.", mistake="random_search.random-search-drew-more-or-fewer")
         if sorted(got) == sorted(want):
-            fail("random_search found the right configurations in another order: keep the order of the trials.", mistake="random_search.random-search-found-the-right-configurations")
+            fail("random_search found the right configurations in another order: keep the order of the trials.",
+                 "random_search.random-search-found-the-right-configurations")
         fail(f"random_search's configurations differ from the expected ones (first trial: got {dict(got[0])}, "
              f"expected {dict(want[0])}): for each of the n_trials trials, config = {{name: sampler(rng) for name, "
-             f"sampler in space.items()}} with the rng argument, then train_eval(config).", mistake="random_search.random-search-s-configurations-differ-from")
+             f"sampler in space.items()}} with the rng argument, then train_eval(config).",
+             "random_search.random-search-s-configurations-differ-from")
     _check_scores(results, recorder, "random_search")
     if _state(rng) != _state(reference_rng):
         fail("random_search drew more random numbers from rng than the samplers do: draw only through the "
-             "samplers, one call per hyper-parameter and trial.", mistake="random_search.random-search-drew-more-random-numbers")
+             "samplers, one call per hyper-parameter and trial.",
+             "random_search.random-search-drew-more-random-numbers")
     passed("random_search")
 
 
@@ -354,23 +375,29 @@ def check_best_config(best_config, n=6, seed=3):
         except ExerciseFailure as failure:
             if "not supported between instances of 'dict'" in str(failure):
                 fail(f"{failure} sorted(results) or max(results) compares the pairs, and so the configs (dicts): "
-                     f"compare the scores only, max(results, key=lambda pair: pair[1]).", mistake="best_config.sorted-results-or-max-results-compares")
+                     f"compare the scores only, max(results, key=lambda pair: pair[1]).",
+                     "best_config.sorted-results-or-max-results-compares")
             raise
         if results != snapshot:
             fail("best_config changed the results list (results.sort() sorts in place): leave it unchanged, "
-                 "e.g. max(results, key=...) or sorted(results, ...), which makes a new list.", mistake="best_config.best-config-changed-the-results-list")
+                 "e.g. max(results, key=...) or sorted(results, ...), which makes a new list.",
+                 "best_config.best-config-changed-the-results-list")
         expected = ref.best_config(snapshot)
         index = snapshot.index(expected)
         worst = min(snapshot, key=lambda pair: pair[1])
         if isinstance(answer, dict):
-            fail("best_config returned only the config: return the pair (config, score).", mistake="best_config.best-config-returned-only-the-config")
+            fail("best_config returned only the config: return the pair (config, score).",
+                 "best_config.best-config-returned-only-the-config")
         if isinstance(answer, numbers.Real) and not isinstance(answer, bool):
             if np.isclose(answer, expected[1]):
-                fail("best_config returned only the score: return the pair (config, score).", mistake="best_config.best-config-returned-only-the-score")
+                fail("best_config returned only the score: return the pair (config, score).",
+                     "best_config.best-config-returned-only-the-score")
             if answer == index:
-                fail("best_config returned the index of the best result: return the pair results[i] itself.", mistake="best_config.best-config-returned-the-index-of")
+                fail("best_config returned the index of the best result: return the pair results[i] itself.",
+                     "best_config.best-config-returned-the-index-of")
         if not isinstance(answer, (tuple, list)) or len(answer) != 2:
-            fail(f"best_config must return a pair (config, score), got {answer!r}.", mistake="best_config.best-config-must-return-a-pair")
+            fail(f"best_config must return a pair (config, score), got {answer!r}.",
+                 "best_config.best-config-must-return-a-pair")
         if tuple(answer) == worst and worst != expected:
             fail(f"best_config returned the lowest score ({worst[1]}): the best configuration has the highest "
                  f"score (a dev accuracy), max, not min.", mistake="best_config.best-config-returned-the-lowest-score")
@@ -381,7 +408,8 @@ def check_best_config(best_config, n=6, seed=3):
                      "the first of them, as max(results, key=lambda pair: pair[1]) does (> keeps the first, >= "
                      "the last).", mistake="best_config.two-configurations-share-the-highest-score")
         if tuple(answer) != expected:
-            fail(f"best_config returned {tuple(answer)}, expected {expected}, the pair with the highest score.", mistake="best_config.best-config-returned-expected-the-pair")
+            fail(f"best_config returned {tuple(answer)}, expected {expected}, the pair with the highest score.",
+                 "best_config.best-config-returned-expected-the-pair")
     passed("best_config")
 
 
@@ -425,11 +453,13 @@ def check_successive_halving(successive_halving, n_configs=7, min_budget=5, roun
                           rounds)
     expected = ref.successive_halving(train_eval, configs, min_budget, rounds)
     if not isinstance(result, list):
-        fail(f"successive_halving must return a list of (config, budget, score) tuples, got {type(result).__name__}.", mistake="successive_halving.successive-halving-must-return-a-list")
+        fail(f"successive_halving must return a list of (config, budget, score) tuples, got {type(result).__name__}.",
+             "successive_halving.successive-halving-must-return-a-list")
     got = [(item[0].get("id") if isinstance(item[0], dict) else item[0], item[1], item[2])
            for item in result if isinstance(item, (tuple, list)) and len(item) == 3]
     if len(got) != len(result):
-        fail("successive_halving must return a list of (config, budget, score) tuples, one per training.", mistake="successive_halving.successive-halving-must-return-a-list-2")
+        fail("successive_halving must return a list of (config, budget, score) tuples, one per training.",
+             "successive_halving.successive-halving-must-return-a-list-2")
     want = [(c["id"], b, sc) for c, b, sc in expected]
     if got == want:
         passed("successive_halving")
@@ -450,9 +480,11 @@ def check_successive_halving(successive_halving, n_configs=7, min_budget=5, roun
             fail(f"successive_halving: {hint}", mistake)
     if [(i, b) for i, b, _ in got] != [(i, b) for i, b, _ in want]:
         fail(f"successive_halving trained (config id, budget) = {[(i, b) for i, b, _ in got][:10]}, expected "
-             f"{[(i, b) for i, b, _ in want][:10]} (the first ten, in order).", mistake="successive_halving.successive-halving-trained-config-id-budget")
+             f"{[(i, b) for i, b, _ in want][:10]} (the first ten, in order).",
+             "successive_halving.successive-halving-trained-config-id-budget")
     fail("successive_halving: the trainings are right but the scores returned are not the ones train_eval gave: "
-         "store (config, budget, train_eval(config, budget)).", mistake="successive_halving.successive-halving-the-trainings-are-right")
+         "store (config, budget, train_eval(config, budget)).",
+         "successive_halving.successive-halving-the-trainings-are-right")
 
 
 #: The exercises described as data (the tests feed each named mistake in); the searches are checked by
