@@ -189,7 +189,7 @@ def _frozen(config):
     return tuple(sorted(config.items())) if isinstance(config, dict) else config
 
 
-def _pairs(results, fn_name, recorder):
+def _pairs(results, fn_name):
     """The student's results as a list of (config, score), with the usual mistakes named."""
     if isinstance(results, tuple) and len(results) == 2 and isinstance(results[0], dict):
         fail(f"{fn_name} returned a single (config, score) pair: return the list of all the (config, score) "
@@ -239,7 +239,7 @@ def check_grid_search(grid_search, grid=None):
     total = len(expected)
     recorder = _Recorder("grid_search")
     results = student_call(grid_search, "grid_search", recorder, {k: list(v) for k, v in grid.items()})
-    results = _pairs(results, "grid_search", recorder)
+    results = _pairs(results, "grid_search")
     got = [_frozen(config) for config, _ in results]
     sizes = " x ".join(str(len(v)) for v in grid.values())
     if len(recorder.calls) > total and {_frozen(c) for c in recorder.calls} == expected:
@@ -304,7 +304,7 @@ def check_random_search(random_search, n_trials=5, space="two", seed=2):
                  f"is not a Generator, and a search must repeat with its seed.",
                  "random_search.call-each-sampler-with-the-rng")
         raise
-    results = _pairs(results, "random_search", recorder)
+    results = _pairs(results, "random_search")
     if len(results) != n_trials:
         fail(f"random_search returned {len(results)} results for n_trials = {n_trials}: train exactly n_trials "
              f"configurations (for _ in range(n_trials)).",
@@ -445,12 +445,8 @@ def check_successive_halving(successive_halving, n_configs=7, min_budget=5, roun
     """Round r trains the survivors with budget min_budget * 2**r; the ceil(n/2) best survive each round;
     returns [(config, budget, score), ...] in the order the trainings ran."""
     configs, train_eval = halving_problem(n_configs, seed)
-
-    def recorded(config, budget):
-        return train_eval(config, budget)
-
-    result = student_call(successive_halving, "successive_halving", recorded, [dict(c) for c in configs], min_budget,
-                          rounds)
+    result = student_call(successive_halving, "successive_halving", train_eval, [dict(c) for c in configs],
+                          min_budget, rounds)
     expected = ref.successive_halving(train_eval, configs, min_budget, rounds)
     if not isinstance(result, list):
         fail(f"successive_halving must return a list of (config, budget, score) tuples, got {type(result).__name__}.",
