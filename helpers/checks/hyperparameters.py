@@ -1,29 +1,115 @@
-"""Checks for notebook 07 (hyper-parameters). Each `check_*` takes the student's function, runs it on
-fresh inputs (sizes and seed are arguments, so hidden tests use new ones) and raises ExerciseFailure
-naming the mistake, or prints a success line.
+"""Checks for notebook 07 (hyper-parameters): `checks.check_sample_beta(sample_beta)`, or with other bounds,
+sizes and seeds in the hidden tests.
 
-Random draws are compared exactly with the reference's draws from a generator seeded the same way,
-so a check can tell which wrong formula produced a value; the searches get a recording train_eval
-that remembers every configuration it was given.
+The two samplers are tables of exercises run by the engine (helpers.checks.engine): random draws are
+compared exactly with the reference's draws from a generator seeded the same way (each call gets its
+own copy of the generator), so each named mistake, a whole wrong answer, is told by its values. The
+searches are checked as code, with a recording train_eval that remembers every configuration it was
+given: their mistakes are about which configurations were trained, and in which order.
 """
 from __future__ import annotations
 
 import itertools
 import math
 import numbers
+from dataclasses import replace
+from functools import partial
 
 import numpy as np
 
 from .. import hyperparameters as ref
-from .core import ExerciseFailure, Mistake, expect_array, expect_float, fail, passed, student_call
+from .core import ExerciseFailure, fail, passed, student_call
+from .engine import Exercise, Inputs, Out, Wrong, check
+
+# --- sampling on the right scale (tables) ---------------------------------------------------------
 
 
-def _state(rng):
-    return rng.bit_generator.state
+def sampler_inputs(low, high, size, seed):
+    return Inputs((low, high, size, np.random.default_rng(seed)))
+
+
+def log_uniform(low, high, size, rng, *, scale=np.log10, power=lambda r: 10.0 ** r):
+    """sample_log_uniform with its pieces as arguments: power(rng.uniform(scale(low), scale(high), size))."""
+    return power(rng.uniform(scale(low), scale(high), size))
+
+
+def beta(low, high, size, rng, *, bounds=lambda low, high: (1 - high, 1 - low), sample=log_uniform,
+         outer=lambda x: 1 - x):
+    """sample_beta with its pieces as arguments: outer(sample(*bounds(low, high), size, rng))."""
+    return outer(sample(*bounds(low, high), size, rng))
+
+
+def _identity(x):
+    return x
+
+
+def _log_uniform_numbers(low, high):
+    return {"share": f"{(high - high / 10) / (high - low):.0%}", "top": f"{high / 10:g}", "high": f"{high:g}"}
+
+
+def _beta_numbers(low, high):
+    top = 1 - (1 - high) * 10                     # the last decade of 1 - beta: [top, high]
+    return {"share": f"only {(high - top) / (high - low):.0%} of them would fall in [{top:g}, {high:g}], where beta "
+                     f"matters most. " if low < top < high else ""}
+
+
+SAMPLE_LOG_UNIFORM = Exercise(
+    "sample_log_uniform", ref.sample_log_uniform, sampler_inputs, dict(low=1e-4, high=1.0, size=5, seed=0), (),
+    mistakes=(
+        Wrong("these-are-uniform-on-the-linear", "These are uniform on the linear scale, rng.uniform(low, high): then "
+              "{share} of the samples fall in the top decade [{top}, {high}]. Draw the exponent uniformly, r = "
+              "rng.uniform(np.log10(low), np.log10(high), size), and return 10 ** r.",
+              partial(log_uniform, scale=_identity, power=_identity)),
+        Wrong("the-exponent-was-drawn-between-low", "The exponent was drawn between low and high themselves: draw it "
+              "between their logarithms, r = rng.uniform(np.log10(low), np.log10(high), size), then 10 ** r.",
+              partial(log_uniform, scale=_identity)),
+        Wrong("you-returned-the-exponents-r-the", "You returned the exponents r: the samples are 10 ** r.",
+              partial(log_uniform, power=_identity)),
+        Wrong("the-bases-do-not-match-the", "The bases do not match: the exponent is a log10, so raise 10 to it "
+              "(10 ** r), not e (np.exp(r)).", partial(log_uniform, power=np.exp)),
+        Wrong("you-returned-of-linear-samples-draw", "You returned log10 of linear samples: draw the exponent r "
+              "uniformly between np.log10(low) and np.log10(high), then return 10 ** r.",
+              partial(log_uniform, scale=_identity, power=np.log10)),
+    ))
+
+SAMPLE_BETA = Exercise(
+    "sample_beta", ref.sample_beta, sampler_inputs, dict(low=0.9, high=0.999, size=6, seed=1), (),
+    mistakes=(
+        Wrong("these-betas-are-uniform-on-the-linear-scale", "These betas are uniform on the linear scale, "
+              "rng.uniform(low, high): {share}Sample 1 - beta on a log scale: 1 - sample_log_uniform(1 - high, "
+              "1 - low, size, rng).", partial(beta, bounds=lambda low, high: (low, high), outer=_identity,
+                                             sample=lambda low, high, size, rng: rng.uniform(low, high, size))),
+        Wrong("beta-itself-is-log-uniform-here-it-is", "beta itself is log-uniform here: it is 1 - beta that spans "
+              "decades (0.1, 0.01, 0.001), so return 1 - sample_log_uniform(1 - high, 1 - low, size, rng).",
+              partial(beta, bounds=lambda low, high: (low, high), outer=_identity)),
+        Wrong("you-returned-beta-return-beta-sample-log-uniform", "You returned 1 - beta: return beta = "
+              "1 - sample_log_uniform(1 - high, 1 - low, size, rng).", partial(beta, outer=_identity)),
+        Wrong("the-bounds-are-low-and-high-themselves-beta", "The bounds are low and high themselves: 1 - beta lies "
+              "between 1 - high and 1 - low, so call 1 - sample_log_uniform(1 - high, 1 - low, size, rng).",
+              partial(beta, bounds=lambda low, high: (low, high))),
+    ))
+
+
+def check_sampler(exercise: Exercise, numbers):
+    """The check of a sampler: first that it draws from its rng argument (and only from it), then the table
+    with the output for the case's size and the hints' numbers for its bounds (numbers(low, high))."""
+    def check_exercise(fn, **case):
+        low, high, size, seed = ({**exercise.case, **case}[key] for key in ("low", "high", "size", "seed"))
+        if set(case) <= set(exercise.case):
+            _draws_from_its_rng(fn, exercise.name, low, high, size, seed)
+        label = f"{exercise.name}({low:g}, {high:g}, {size}, rng)"
+        output = Out(label, scalar=size is None, layout=f"(size = {size})", rtol=1e-9, atol=0.0)
+        mistakes = tuple(replace(wrong, hint=wrong.hint.format(**numbers(low, high))) for wrong in exercise.mistakes)
+        check(replace(exercise, outputs=(output,), mistakes=mistakes))(fn, **case)
+
+    check_exercise.__name__ = check_exercise.__qualname__ = f"check_{exercise.name}"
+    check_exercise.__doc__ = exercise.reference.__doc__
+    check_exercise.exercise = exercise
+    return check_exercise
 
 
 def _values(result, size):
-    """The student's samples as a float array of the requested size, or a clear failure."""
+    """The student's samples: one number when size is None (else a clear failure), else an array."""
     if size is None:
         if isinstance(result, np.ndarray) and result.ndim == 0:
             result = result.item()
@@ -31,121 +117,50 @@ def _values(result, size):
             fail(f"with size=None the function must return one number (as rng.uniform(a, b, None) does), "
                  f"got an array of shape {result.shape}.", mistake="values.with-size-none-the-function-must")
         if isinstance(result, bool) or not isinstance(result, numbers.Real):
-            fail(f"with size=None the function must return one number, got {type(result).__name__}.", mistake="values.with-size-none-the-function-must-2")
+            fail(f"with size=None the function must return one number, got {type(result).__name__}.",
+                 mistake="values.with-size-none-the-function-must-2")
         return np.array(float(result))
-    if isinstance(result, (list, tuple)):
-        result = np.asarray(result, dtype=np.float64)
-    return result
+    return np.asarray(result, dtype=np.float64) if isinstance(result, (list, tuple)) else result
 
 
-def _check_uses_rng(fn, name, args, size, seed):
+def _draws_from_its_rng(fn, name, low, high, size, seed):
     """Same seed, same values; and the values come from the rng argument."""
     rng = np.random.default_rng(seed)
-    before = _state(rng)
+    before = rng.bit_generator.state
     try:
-        first = _values(student_call(fn, name, *args, size, rng), size)
+        first = _values(student_call(fn, name, low, high, size, rng), size)
     except ExerciseFailure as failure:
         if "high - low < 0" in str(failure):
             hint = ("1 - high is the smaller bound: call sample_log_uniform(1 - high, 1 - low, size, rng)."
                     if name == "sample_beta" else "the exponent's bounds are np.log10(low), np.log10(high), low first.")
             fail(f"{failure} rng.uniform(a, b) needs a <= b: {hint}", mistake="check_uses_rng.rng-uniform-a-b-needs-a")
         raise
-    drew = _state(rng) != before
-    second = _values(student_call(fn, name, *args, size, np.random.default_rng(seed)), size)
+    second = _values(student_call(fn, name, low, high, size, np.random.default_rng(seed)), size)
     if isinstance(first, np.ndarray) and isinstance(second, np.ndarray) and first.shape == second.shape \
             and not np.allclose(first, second, rtol=1e-12, atol=0):
         fail(f"{name} gave different values for two generators with the same seed: draw from the rng argument "
              f"(rng.uniform(...)), never from the global np.random or a new generator, so that a seed repeats "
              f"the same samples.", mistake="check_uses_rng.gave-different-values-for-two-generators")
-    if not drew:
+    if rng.bit_generator.state == before:
+        if name == "sample_log_uniform" and size is not None and isinstance(first, np.ndarray) and np.allclose(
+                first.ravel(), np.logspace(np.log10(low), np.log10(high), first.size)):
+            fail(f"{name} returned np.logspace(...), evenly spaced values: a random search needs random values, "
+                 f"10 ** rng.uniform(np.log10(low), np.log10(high), size).",
+                 mistake="sample_log_uniform.sample-log-uniform-returned-np-logspace")
         fail(f"{name} did not draw anything from the rng it was given: use rng.uniform(...) with the rng "
-             f"argument (np.random.uniform and np.random.default_rng() ignore it).", mistake="check_uses_rng.did-not-draw-anything-from-the")
-    return first
+             f"argument (np.random.uniform and np.random.default_rng() ignore it).",
+             mistake="check_uses_rng.did-not-draw-anything-from-the")
 
 
-def check_sample_log_uniform(sample_log_uniform, low=1e-4, high=1.0, size=5, seed=0):
-    """10 ** rng.uniform(log10(low), log10(high), size)."""
-    rng_seed = lambda: np.random.default_rng(seed)
-    a, b = np.log10(low), np.log10(high)
-    result = _check_uses_rng(sample_log_uniform, "sample_log_uniform", (low, high), size, seed)
-    expected = np.asarray(ref.sample_log_uniform(low, high, size, rng_seed()))
-    with np.errstate(all="ignore"):
-        mistakes = [
-            Mistake(f"These are uniform on the linear scale, rng.uniform(low, high): then {_linear_share(low, high)} "
-                    f"of the samples fall in the top decade [{high / 10:g}, {high:g}]. Draw the exponent uniformly, "
-                    f"r = rng.uniform(np.log10(low), np.log10(high), size), and return 10 ** r.",
-                    rng_seed().uniform(low, high, size), id="sample_log_uniform.these-are-uniform-on-the-linear"),
-            Mistake("The exponent was drawn between low and high themselves: draw it between their logarithms, "
-                    "r = rng.uniform(np.log10(low), np.log10(high), size), then 10 ** r.",
-                    10.0 ** rng_seed().uniform(low, high, size), id="sample_log_uniform.the-exponent-was-drawn-between-low"),
-            Mistake("You returned the exponents r: the samples are 10 ** r.", rng_seed().uniform(a, b, size), id="sample_log_uniform.you-returned-the-exponents-r-the"),
-            Mistake("The bases do not match: the exponent is a log10, so raise 10 to it (10 ** r), not e "
-                    "(np.exp(r)).", np.exp(rng_seed().uniform(a, b, size)), id="sample_log_uniform.the-bases-do-not-match-the"),
-            Mistake("You returned log10 of linear samples: draw the exponent r uniformly between np.log10(low) and "
-                    "np.log10(high), then return 10 ** r.", np.log10(rng_seed().uniform(low, high, size)), id="sample_log_uniform.you-returned-of-linear-samples-draw"),
-        ]
-    if size is not None and isinstance(result, np.ndarray) and result.shape == expected.shape:
-        grid = np.logspace(a, b, expected.size).reshape(expected.shape)
-        if np.allclose(result, grid):
-            fail("sample_log_uniform returned np.logspace(...), evenly spaced values: a random search needs random "
-                 "values, 10 ** rng.uniform(np.log10(low), np.log10(high), size).", mistake="sample_log_uniform.sample-log-uniform-returned-np-logspace")
-    what = f"(size = {size})" if size is not None else ""
-    if size is None:
-        expect_float(f"sample_log_uniform({low:g}, {high:g}, None, rng)", float(result), float(expected),
-                     mistakes=[Mistake(m.hint, float(np.asarray(m.value))) for m in mistakes], rtol=1e-9, atol=0)
-    else:
-        expect_array(f"sample_log_uniform({low:g}, {high:g}, {size}, rng)", result, expected, mistakes=mistakes,
-                     rtol=1e-9, atol=0, what=what)
-    passed("sample_log_uniform")
+check_sample_log_uniform = check_sampler(SAMPLE_LOG_UNIFORM, _log_uniform_numbers)
+check_sample_beta = check_sampler(SAMPLE_BETA, _beta_numbers)
 
 
-def _mistakes(pairs):
-    """[(hint, thunk)] -> [Mistake], leaving out the variants that cannot be computed for these bounds."""
-    mistakes = []
-    with np.errstate(all="ignore"):
-        for hint, thunk in pairs:
-            try:
-                mistakes.append(Mistake(hint, thunk()))
-            except (ValueError, OverflowError, ZeroDivisionError):
-                continue
-    return mistakes
+# --- searches (checked as code) -------------------------------------------------------------------
 
+def _state(rng):
+    return rng.bit_generator.state
 
-def _linear_share(low, high):
-    return f"{(high - high / 10) / (high - low):.0%}"
-
-
-def check_sample_beta(sample_beta, low=0.9, high=0.999, size=6, seed=1):
-    """1 - sample_log_uniform(1 - high, 1 - low, size, rng): 1 - beta is log-uniform."""
-    rng_seed = lambda: np.random.default_rng(seed)
-    result = _check_uses_rng(sample_beta, "sample_beta", (low, high), size, seed)
-    expected = np.asarray(ref.sample_beta(low, high, size, rng_seed()))
-    lo, hi = np.log10(1 - high), np.log10(1 - low)
-    top = 1 - (1 - high) * 10                     # the last decade of 1 - beta: [top, high]
-    share = (f"only {(high - top) / (high - low):.0%} of them would fall in [{top:g}, {high:g}], where beta matters "
-             f"most. " if low < top < high else "")
-    mistakes = _mistakes([
-        (f"These betas are uniform on the linear scale, rng.uniform(low, high): {share}Sample 1 - beta on a log "
-         f"scale: 1 - sample_log_uniform(1 - high, 1 - low, size, rng).", lambda: rng_seed().uniform(low, high, size)),
-        ("beta itself is log-uniform here: it is 1 - beta that spans decades (0.1, 0.01, 0.001), so return "
-         "1 - sample_log_uniform(1 - high, 1 - low, size, rng).",
-         lambda: 10.0 ** rng_seed().uniform(np.log10(low), np.log10(high), size)),
-        ("You returned 1 - beta: return beta = 1 - sample_log_uniform(1 - high, 1 - low, size, rng).",
-         lambda: 10.0 ** rng_seed().uniform(lo, hi, size)),
-        ("The bounds are low and high themselves: 1 - beta lies between 1 - high and 1 - low, so call "
-         "1 - sample_log_uniform(1 - high, 1 - low, size, rng).",
-         lambda: 1 - 10.0 ** rng_seed().uniform(np.log10(low), np.log10(high), size)),
-    ])
-    if size is None:
-        expect_float(f"sample_beta({low:g}, {high:g}, None, rng)", float(result), float(expected), rtol=1e-9, atol=0,
-                     mistakes=[Mistake(m.hint, float(np.asarray(m.value))) for m in mistakes])
-    else:
-        expect_array(f"sample_beta({low:g}, {high:g}, {size}, rng)", result, expected, mistakes=mistakes, rtol=1e-9, atol=0,
-                     what=f"(size = {size})")
-    passed("sample_beta")
-
-
-# --- searches ---------------------------------------------------------------------------------------
 
 class _Recorder:
     """A train_eval that remembers its calls; the score is a smooth function of the configuration."""
@@ -174,25 +189,32 @@ def _frozen(config):
     return tuple(sorted(config.items())) if isinstance(config, dict) else config
 
 
-def _pairs(results, fn_name, recorder):
+def _pairs(results, fn_name):
     """The student's results as a list of (config, score), with the usual mistakes named."""
     if isinstance(results, tuple) and len(results) == 2 and isinstance(results[0], dict):
         fail(f"{fn_name} returned a single (config, score) pair: return the list of all the (config, score) "
-             f"pairs, one per training (choosing the best is best_config's job).", mistake="pairs.returned-a-single-config-score-pair")
+             f"pairs, one per training (choosing the best is best_config's job).",
+             "pairs.returned-a-single-config-score-pair")
     if isinstance(results, dict):
-        fail(f"{fn_name} returned a dict: return a list of (config, score) pairs, one per training.", mistake="pairs.returned-a-dict-return-a-list")
+        fail(f"{fn_name} returned a dict: return a list of (config, score) pairs, one per training.",
+             "pairs.returned-a-dict-return-a-list")
     if not isinstance(results, list):
-        fail(f"{fn_name} must return a list of (config, score) pairs, got {type(results).__name__}.", mistake="pairs.must-return-a-list-of-config")
+        fail(f"{fn_name} must return a list of (config, score) pairs, got {type(results).__name__}.",
+             "pairs.must-return-a-list-of-config")
     for i, item in enumerate(results):
         if not isinstance(item, (tuple, list)) or len(item) != 2:
-            fail(f"{fn_name}: results[{i}] must be a pair (config, score), got {item!r}.", mistake="pairs.results-must-be-a-pair-config")
+            fail(f"{fn_name}: results[{i}] must be a pair (config, score), got {item!r}.",
+                 "pairs.results-must-be-a-pair-config")
         if isinstance(item[1], dict) and not isinstance(item[0], dict):
-            fail(f"{fn_name}: results[{i}] is (score, config): the pairs are (config, score), in this order.", mistake="pairs.results-is-score-config-the-pairs")
+            fail(f"{fn_name}: results[{i}] is (score, config): the pairs are (config, score), in this order.",
+                 "pairs.results-is-score-config-the-pairs")
         if not isinstance(item[0], dict):
-            fail(f"{fn_name}: results[{i}][0] must be the config dict {{name: value}}, got {type(item[0]).__name__}.", mistake="pairs.results-must-be-the-config-dict")
+            fail(f"{fn_name}: results[{i}][0] must be the config dict {{name: value}}, got {type(item[0]).__name__}.",
+                 "pairs.results-must-be-the-config-dict")
     if len(results) > 1 and all(config is results[0][0] for config, _ in results):
         fail(f"{fn_name}: every result holds the same dict object, so they all show the last configuration: "
-             f"build a new dict for each training (config = dict(zip(names, values)), or {{...}} inside the loop).", mistake="pairs.every-result-holds-the-same-dict")
+             f"build a new dict for each training (config = dict(zip(names, values)), or {{...}} inside the loop).",
+             "pairs.every-result-holds-the-same-dict")
     return results
 
 
@@ -201,7 +223,8 @@ def _check_scores(results, recorder, fn_name):
         expected = recorder.score(config)
         if isinstance(score, bool) or not isinstance(score, numbers.Real) or not np.isclose(score, expected):
             fail(f"{fn_name}: the score stored with {config} is {score!r}, but train_eval(config) returns "
-                 f"{expected!r}: store what train_eval returns for that same configuration.", mistake="check_scores.the-score-stored-with-is-but")
+                 f"{expected!r}: store what train_eval returns for that same configuration.",
+                 "check_scores.the-score-stored-with-is-but")
 
 
 def _default_grid():
@@ -216,12 +239,13 @@ def check_grid_search(grid_search, grid=None):
     total = len(expected)
     recorder = _Recorder("grid_search")
     results = student_call(grid_search, "grid_search", recorder, {k: list(v) for k, v in grid.items()})
-    results = _pairs(results, "grid_search", recorder)
+    results = _pairs(results, "grid_search")
     got = [_frozen(config) for config, _ in results]
     sizes = " x ".join(str(len(v)) for v in grid.values())
     if len(recorder.calls) > total and {_frozen(c) for c in recorder.calls} == expected:
         fail(f"grid_search called train_eval {len(recorder.calls)} times for {total} configurations: train each "
-             f"configuration once (call train_eval once, and store its score).", mistake="grid_search.grid-search-called-train-eval-times")
+             f"configuration once (call train_eval once, and store its score).",
+             "grid_search.grid-search-called-train-eval-times")
     if len(results) != total or set(got) != expected:
         zipped = {_frozen(dict(zip(names, values))) for values in zip(*grid.values())}
         first_only = {_frozen({**{n: grid[n][0] for n in names}, names[0]: v}) for v in grid[names[0]]}
@@ -231,16 +255,20 @@ def check_grid_search(grid_search, grid=None):
                  f"nested loops).", mistake="grid_search.grid-search-tried-configurations-the-grid")
         if set(got) == first_only and len(names) > 1:
             fail(f"grid_search varied only {names[0]!r}, with the other hyper-parameters at their first value: "
-                 f"a grid tries every combination, itertools.product(*grid.values()).", mistake="grid_search.grid-search-varied-only-with-the")
+                 f"a grid tries every combination, itertools.product(*grid.values()).",
+                 "grid_search.grid-search-varied-only-with-the")
         missing = sorted(expected - set(got))
         if missing:
             fail(f"grid_search returned {len(results)} results, the grid has {sizes} = {total} combinations; "
-                 f"missing for example {dict(missing[0])}. Cover the full product, itertools.product(*grid.values()).", mistake="grid_search.grid-search-returned-results-the-grid")
+                 f"missing for example {dict(missing[0])}. Cover the full product, itertools.product(*grid.values()).",
+                 "grid_search.grid-search-returned-results-the-grid")
         if len(results) != len(set(got)):
             fail(f"grid_search returned {len(results)} results for {total} combinations: some configurations "
-                 f"appear twice; try each combination once.", mistake="grid_search.grid-search-returned-results-for-combinations")
+                 f"appear twice; try each combination once.",
+                 "grid_search.grid-search-returned-results-for-combinations")
         fail(f"grid_search returned configurations that are not in the grid, e.g. "
-             f"{dict(sorted(set(got) - expected)[0])}.", mistake="grid_search.grid-search-returned-configurations-that-are")
+             f"{dict(sorted(set(got) - expected)[0])}.",
+             "grid_search.grid-search-returned-configurations-that-are")
     _check_scores(results, recorder, "grid_search")
     if len(recorder.calls) != total:
         fail(f"grid_search called train_eval {len(recorder.calls)} times for {total} configurations: train each "
@@ -273,19 +301,23 @@ def check_random_search(random_search, n_trials=5, space="two", seed=2):
     except ExerciseFailure as failure:
         if "AttributeError" in str(failure) and "module" in str(failure):
             fail(f"{failure} Call each sampler with the rng argument, sampler(rng): the global np.random module "
-                 f"is not a Generator, and a search must repeat with its seed.", mistake="random_search.call-each-sampler-with-the-rng")
+                 f"is not a Generator, and a search must repeat with its seed.",
+                 "random_search.call-each-sampler-with-the-rng")
         raise
-    results = _pairs(results, "random_search", recorder)
+    results = _pairs(results, "random_search")
     if len(results) != n_trials:
         fail(f"random_search returned {len(results)} results for n_trials = {n_trials}: train exactly n_trials "
-             f"configurations (for _ in range(n_trials)).", mistake="random_search.random-search-returned-results-for-n")
+             f"configurations (for _ in range(n_trials)).",
+             "random_search.random-search-returned-results-for-n")
     if len(recorder.calls) != n_trials:
         fail(f"random_search called train_eval {len(recorder.calls)} times for n_trials = {n_trials}: each "
-             f"configuration is trained once, and its score stored.", mistake="random_search.random-search-called-train-eval-times")
+             f"configuration is trained once, and its score stored.",
+             "random_search.random-search-called-train-eval-times")
     got = [_frozen(config) for config, _ in results]
     if n_trials > 1 and len(set(got)) == 1:
         fail("random_search drew the same configuration in every trial: create no generator inside the loop "
-             "(np.random.default_rng(seed) restarts the sequence); draw every value from the one rng argument.", mistake="random_search.random-search-drew-the-same-configuration")
+             "(np.random.default_rng(seed) restarts the sequence); draw every value from the one rng argument.",
+             "random_search.random-search-drew-the-same-configuration")
     if _state(rng) == before:
         fail("random_search did not draw from the rng it was given: call every sampler with it, sampler(rng). "
              "The global np.random, or a new np.random.default_rng(), would make the search impossible to repeat "
@@ -299,20 +331,24 @@ def check_random_search(random_search, n_trials=5, space="two", seed=2):
         if got == names_first and len(names) > 1:
             fail("random_search drew all the values of one hyper-parameter, then all of the next: draw trial by "
                  "trial, config = {name: sampler(rng) for name, sampler in space.items()} inside the loop over the "
-                 "trials (so that the same seed gives everyone the same configurations).", mistake="random_search.random-search-drew-all-the-values")
+                 "trials (so that the same seed gives everyone the same configurations).",
+                 "random_search.random-search-drew-all-the-values")
         if _state(rng) != _state(reference_rng):
             fail("random_search drew more (or fewer) random numbers from rng than the samplers do: draw only "
                  "through the samplers, one call per hyper-parameter and trial, so that the same seed gives the "
                  "same configurations.", mistake="random_search.random-search-drew-more-or-fewer")
         if sorted(got) == sorted(want):
-            fail("random_search found the right configurations in another order: keep the order of the trials.", mistake="random_search.random-search-found-the-right-configurations")
+            fail("random_search found the right configurations in another order: keep the order of the trials.",
+                 "random_search.random-search-found-the-right-configurations")
         fail(f"random_search's configurations differ from the expected ones (first trial: got {dict(got[0])}, "
              f"expected {dict(want[0])}): for each of the n_trials trials, config = {{name: sampler(rng) for name, "
-             f"sampler in space.items()}} with the rng argument, then train_eval(config).", mistake="random_search.random-search-s-configurations-differ-from")
+             f"sampler in space.items()}} with the rng argument, then train_eval(config).",
+             "random_search.random-search-s-configurations-differ-from")
     _check_scores(results, recorder, "random_search")
     if _state(rng) != _state(reference_rng):
         fail("random_search drew more random numbers from rng than the samplers do: draw only through the "
-             "samplers, one call per hyper-parameter and trial.", mistake="random_search.random-search-drew-more-random-numbers")
+             "samplers, one call per hyper-parameter and trial.",
+             "random_search.random-search-drew-more-random-numbers")
     passed("random_search")
 
 
@@ -339,23 +375,29 @@ def check_best_config(best_config, n=6, seed=3):
         except ExerciseFailure as failure:
             if "not supported between instances of 'dict'" in str(failure):
                 fail(f"{failure} sorted(results) or max(results) compares the pairs, and so the configs (dicts): "
-                     f"compare the scores only, max(results, key=lambda pair: pair[1]).", mistake="best_config.sorted-results-or-max-results-compares")
+                     f"compare the scores only, max(results, key=lambda pair: pair[1]).",
+                     "best_config.sorted-results-or-max-results-compares")
             raise
         if results != snapshot:
             fail("best_config changed the results list (results.sort() sorts in place): leave it unchanged, "
-                 "e.g. max(results, key=...) or sorted(results, ...), which makes a new list.", mistake="best_config.best-config-changed-the-results-list")
+                 "e.g. max(results, key=...) or sorted(results, ...), which makes a new list.",
+                 "best_config.best-config-changed-the-results-list")
         expected = ref.best_config(snapshot)
         index = snapshot.index(expected)
         worst = min(snapshot, key=lambda pair: pair[1])
         if isinstance(answer, dict):
-            fail("best_config returned only the config: return the pair (config, score).", mistake="best_config.best-config-returned-only-the-config")
+            fail("best_config returned only the config: return the pair (config, score).",
+                 "best_config.best-config-returned-only-the-config")
         if isinstance(answer, numbers.Real) and not isinstance(answer, bool):
             if np.isclose(answer, expected[1]):
-                fail("best_config returned only the score: return the pair (config, score).", mistake="best_config.best-config-returned-only-the-score")
+                fail("best_config returned only the score: return the pair (config, score).",
+                     "best_config.best-config-returned-only-the-score")
             if answer == index:
-                fail("best_config returned the index of the best result: return the pair results[i] itself.", mistake="best_config.best-config-returned-the-index-of")
+                fail("best_config returned the index of the best result: return the pair results[i] itself.",
+                     "best_config.best-config-returned-the-index-of")
         if not isinstance(answer, (tuple, list)) or len(answer) != 2:
-            fail(f"best_config must return a pair (config, score), got {answer!r}.", mistake="best_config.best-config-must-return-a-pair")
+            fail(f"best_config must return a pair (config, score), got {answer!r}.",
+                 "best_config.best-config-must-return-a-pair")
         if tuple(answer) == worst and worst != expected:
             fail(f"best_config returned the lowest score ({worst[1]}): the best configuration has the highest "
                  f"score (a dev accuracy), max, not min.", mistake="best_config.best-config-returned-the-lowest-score")
@@ -366,13 +408,14 @@ def check_best_config(best_config, n=6, seed=3):
                      "the first of them, as max(results, key=lambda pair: pair[1]) does (> keeps the first, >= "
                      "the last).", mistake="best_config.two-configurations-share-the-highest-score")
         if tuple(answer) != expected:
-            fail(f"best_config returned {tuple(answer)}, expected {expected}, the pair with the highest score.", mistake="best_config.best-config-returned-expected-the-pair")
+            fail(f"best_config returned {tuple(answer)}, expected {expected}, the pair with the highest score.",
+                 "best_config.best-config-returned-expected-the-pair")
     passed("best_config")
 
 
 # --- challenge: successive halving -------------------------------------------------------------------------
 
-def _halving_problem(n_configs, seed):
+def halving_problem(n_configs, seed):
     """Configs whose ranking changes with the budget: a config's score is its potential minus a penalty that
     shrinks with the budget at a config-dependent pace, so a short budget favours the fast starters."""
     rng = np.random.default_rng(seed)
@@ -384,7 +427,7 @@ def _halving_problem(n_configs, seed):
     return configs, train_eval
 
 
-def _halving_variant(train_eval, configs, min_budget, rounds, *, keep="best", grow=True, eliminate=True, half="ceil"):
+def halving(train_eval, configs, min_budget, rounds, *, keep="best", grow=True, eliminate=True, half="ceil"):
     survivors, results = list(configs), []
     for r in range(rounds):
         budget = min_budget * (2 ** r if grow else 1)
@@ -401,20 +444,18 @@ def _halving_variant(train_eval, configs, min_budget, rounds, *, keep="best", gr
 def check_successive_halving(successive_halving, n_configs=7, min_budget=5, rounds=3, seed=9):
     """Round r trains the survivors with budget min_budget * 2**r; the ceil(n/2) best survive each round;
     returns [(config, budget, score), ...] in the order the trainings ran."""
-    configs, train_eval = _halving_problem(n_configs, seed)
-
-    def recorded(config, budget):
-        return train_eval(config, budget)
-
-    result = student_call(successive_halving, "successive_halving", recorded, [dict(c) for c in configs], min_budget,
-                          rounds)
+    configs, train_eval = halving_problem(n_configs, seed)
+    result = student_call(successive_halving, "successive_halving", train_eval, [dict(c) for c in configs],
+                          min_budget, rounds)
     expected = ref.successive_halving(train_eval, configs, min_budget, rounds)
     if not isinstance(result, list):
-        fail(f"successive_halving must return a list of (config, budget, score) tuples, got {type(result).__name__}.", mistake="successive_halving.successive-halving-must-return-a-list")
+        fail(f"successive_halving must return a list of (config, budget, score) tuples, got {type(result).__name__}.",
+             "successive_halving.successive-halving-must-return-a-list")
     got = [(item[0].get("id") if isinstance(item[0], dict) else item[0], item[1], item[2])
            for item in result if isinstance(item, (tuple, list)) and len(item) == 3]
     if len(got) != len(result):
-        fail("successive_halving must return a list of (config, budget, score) tuples, one per training.", mistake="successive_halving.successive-halving-must-return-a-list-2")
+        fail("successive_halving must return a list of (config, budget, score) tuples, one per training.",
+             "successive_halving.successive-halving-must-return-a-list-2")
     want = [(c["id"], b, sc) for c, b, sc in expected]
     if got == want:
         passed("successive_halving")
@@ -430,11 +471,18 @@ def check_successive_halving(successive_halving, n_configs=7, min_budget=5, roun
          dict(half="floor"), "successive_halving.floor-half"),
     ]
     for hint, options, mistake in variants:
-        wrong = [(c["id"], b, sc) for c, b, sc in _halving_variant(train_eval, configs, min_budget, rounds, **options)]
+        wrong = [(c["id"], b, sc) for c, b, sc in halving(train_eval, configs, min_budget, rounds, **options)]
         if got == wrong:
             fail(f"successive_halving: {hint}", mistake)
     if [(i, b) for i, b, _ in got] != [(i, b) for i, b, _ in want]:
         fail(f"successive_halving trained (config id, budget) = {[(i, b) for i, b, _ in got][:10]}, expected "
-             f"{[(i, b) for i, b, _ in want][:10]} (the first ten, in order).", mistake="successive_halving.successive-halving-trained-config-id-budget")
+             f"{[(i, b) for i, b, _ in want][:10]} (the first ten, in order).",
+             "successive_halving.successive-halving-trained-config-id-budget")
     fail("successive_halving: the trainings are right but the scores returned are not the ones train_eval gave: "
-         "store (config, budget, train_eval(config, budget)).", mistake="successive_halving.successive-halving-the-trainings-are-right")
+         "store (config, budget, train_eval(config, budget)).",
+         "successive_halving.successive-halving-the-trainings-are-right")
+
+
+#: The exercises described as data (the tests feed each named mistake in); the searches are checked by
+#: code of their own above.
+EXERCISES = (SAMPLE_LOG_UNIFORM, SAMPLE_BETA)
