@@ -297,7 +297,11 @@ def per_layer_check(exercise: Exercise, layered):
     def check_exercise(fn, **case):
         arguments = {**exercise.case, **case}
         graded = replace(exercise, **layered(len(arguments["layer_dims"]) - 1))
-        graded_on_its_own(fn, exercise.name, exercise.blocks, lambda: run(graded, fn, arguments))
+        if exercise.blocks:
+            graded_on_its_own(fn, exercise.name, exercise.blocks, lambda: run(graded, fn, arguments))
+        else:
+            run(graded, fn, arguments)
+            passed(exercise.name)
 
     check_exercise.__name__ = check_exercise.__qualname__ = f"check_{exercise.name}"
     check_exercise.__doc__ = exercise.reference.__doc__
