@@ -28,16 +28,17 @@ from solutions.practice import update_parameters_with_adamw
 # --- the right answers (the checks refuse helpers' own functions, so they are written here) -----------
 
 def _forward(X, parameters, bn_states, keep_prob=1.0, rng=None, training=True, *, bug=None):
+    bugs = set(bug) if isinstance(bug, tuple) else {bug}
     L = len(bn_states) + 1
     caches = []
     A = X
-    if bug == "drop_input" and training:
+    if "drop_input" in bugs and training:
         A, _ = dropout_forward(A, keep_prob, rng)
     for l in range(1, L):
         A_prev, W = A, parameters[f"W{l}"]
-        Z = W @ A_prev + (parameters[f"b{l}"] if bug == "bias" else 0)
-        bn_mode = True if bug == "bn_always_training" else training
-        if bug == "bn_after_relu":
+        Z = W @ A_prev + (parameters[f"b{l}"] if "bias" in bugs else 0)
+        bn_mode = True if "bn_always_training" in bugs else (False if "bn_running" in bugs else training)
+        if "bn_after_relu" in bugs:
             A, bn_cache = batchnorm_forward(relu(Z), parameters[f"gamma{l}"], parameters[f"beta{l}"],
                                             bn_states[l - 1], training=bn_mode)
             Z_tilde = Z
@@ -47,40 +48,45 @@ def _forward(X, parameters, bn_states, keep_prob=1.0, rng=None, training=True, *
             A = relu(Z_tilde)
         before_dropout = A
         D = None
-        if training or bug == "dropout_at_test":
-            if bug == "unscaled":
+        if training or "dropout_at_test" in bugs:
+            if "unscaled" in bugs:
                 D = rng.random(A.shape) < keep_prob
                 A = A * D
-            elif bug == "swapped":
+            elif "swapped" in bugs:
                 D = rng.random(A.shape) > keep_prob
                 A = A * D / keep_prob
-            elif bug == "per_unit":
+            elif "per_unit" in bugs:
                 D = np.broadcast_to(rng.random((A.shape[0], 1)) < keep_prob, A.shape)
                 A = A * D / keep_prob
-            elif bug == "global_random":
+            elif "global_random" in bugs:
                 D = np.random.random(A.shape) < keep_prob
                 A = A * D / keep_prob
-            elif bug == "own_generator":
+            elif "draw_both" in bugs:
+                rng.random(1)
+                D = np.random.random(A.shape) < keep_prob
+                A = A * D / keep_prob
+            elif "own_generator" in bugs:
                 A, D = dropout_forward(A, keep_prob, np.random.default_rng(0))
             else:
                 A, D = dropout_forward(A, keep_prob, rng)
-        cached_A_prev = caches[-1][-1] if bug == "cache_undropped" and caches else A_prev
-        if bug == "cache_undropped":
+        cached_A_prev = caches[-1][-1] if "cache_undropped" in bugs and caches else A_prev
+        if "cache_undropped" in bugs:
             caches.append(((cached_A_prev, W), bn_cache, Z_tilde, D, before_dropout))
             continue
-        if bug == "cache_activation":
+        if "cache_activation" in bugs:
             caches.append(((A_prev, W), bn_cache, relu(Z_tilde), D))
-        elif bug == "cache_without_mask":
+        elif "cache_without_mask" in bugs:
             caches.append(((A_prev, W), bn_cache, Z_tilde))
         else:
-            caches.append(((A_prev, W), bn_cache, Z_tilde, D))
-    if bug == "cache_undropped":
+            caches.append(((A_prev, W), bn_cache, Z_tilde, None if "no_mask_in_cache" in bugs else D))
+    if "cache_undropped" in bugs:
         caches = [cache[:4] for cache in caches]
     ZL, linear_cache = linear_forward(A, parameters[f"W{L}"], parameters[f"b{L}"])
-    if bug == "drop_output" and training:
+    if "drop_output" in bugs and training:
         ZL, _ = dropout_forward(ZL, keep_prob, rng)
-    AL = ZL if bug == "no_softmax" else softmax(ZL)
-    caches.append((linear_cache, ZL))
+    AL = ZL if "no_softmax" in bugs else 1 / (1 + np.exp(-ZL)) if "sigmoid_output" in bugs else softmax(ZL)
+    if "missing_output_cache" not in bugs:
+        caches.append((linear_cache, ZL))
     return AL, caches
 
 
@@ -96,6 +102,7 @@ def evaluate(parameters, bn_states, X, y):
 def _model(X, Y, layer_dims, learning_rate0=0.01, decay_rate=0.1, lambd=0.0, keep_prob=1.0, num_epochs=20,
            mini_batch_size=64, seed=1, dev=None, *, bug=None):
     parameters, bn_states = initialize_parameters_bn(layer_dims, seed=seed), initialize_bn_states(layer_dims)
+    mini_batch_size = 2 * mini_batch_size if bug == "batch_size_double" else mini_batch_size
     v, s = initialize_adam(parameters)
     rng = np.random.default_rng(seed)
     labels = np.argmax(Y, axis=0).reshape(1, -1)
@@ -121,8 +128,10 @@ def _model(X, Y, layer_dims, learning_rate0=0.01, decay_rate=0.1, lambd=0.0, kee
             X_shuffled, Y_shuffled = X[:, generator.permutation(X.shape[1])], Y[:, generator.permutation(X.shape[1])]
             batches = [(X_shuffled[:, k:k + mini_batch_size], Y_shuffled[:, k:k + mini_batch_size])
                        for k in range(0, X.shape[1], mini_batch_size)]
+        elif bug == "reversed_X":
+            batches = random_mini_batches(X[:, ::-1], Y[:, ::-1], mini_batch_size, seed=seed + epoch)
         else:
-            batches = random_mini_batches(X, Y, mini_batch_size, seed=seed + epoch)
+            batches = random_mini_batches(X, Y, mini_batch_size, seed=seed + epoch + (bug == "seed_plus_1"))
         costs = []
         for X_batch, Y_batch in batches:
             generator = np.random.default_rng(seed) if bug == "new_rng" else rng
@@ -132,18 +141,24 @@ def _model(X, Y, layer_dims, learning_rate0=0.01, decay_rate=0.1, lambd=0.0, kee
             costs.append(compute_cost(AL, Y_batch, parameters, lambd))
             grads = backward_propagation(AL, Y_batch, caches, 1.0 if bug == "backward_keep_1" else keep_prob,
                                          0.0 if bug == "backward_no_l2" else lambd)
-            t = 1 if bug == "t_constant" else t + 1
+            t = 1 if bug == "t_constant" else t + (2 if bug == "t_twice" else 1)
             step_rate = update_lr(learning_rate0, t, decay_rate) if bug == "per_step" else learning_rate
             if bug == "rate0_to_adam":
                 step_rate = learning_rate0
-            parameters, v, s = update_parameters_with_adam(parameters, grads, v, s, t, step_rate)
-        history["cost"].append(float(np.sum(costs) if bug == "cost_sum" else np.mean(costs)))
-        history["learning_rate"].append(learning_rate)
-        if dev is not None or bug == "always_evaluate":
+            step_rate = step_rate / 2 if bug == "half_rate" else step_rate
+            updated = update_parameters_with_adam(parameters, grads, v, s, t, step_rate)
+            if bug != "no_assign":
+                parameters, v, s = updated
+        if bug != "no_cost_history":
+            history["cost"].append(float(np.sum(costs) if bug == "cost_sum" else np.mean(costs)))
+        if bug != "no_rate_history":
+            history["learning_rate"].append(learning_rate0 if bug == "history_rate0" else learning_rate)
+        if (dev is not None or bug == "always_evaluate") and bug != "no_accuracy":
             history["train_accuracy"].append(evaluate(parameters, bn_states, X, labels))
             if dev is not None:
                 history["dev_accuracy"].append(evaluate(parameters, bn_states, *dev))
-    return parameters, bn_states, history
+    states = {"initial_states": initialize_bn_states(layer_dims), "no_states": None}.get(bug, bn_states)
+    return parameters, states, history
 
 
 def model(X, Y, layer_dims, learning_rate0=0.01, decay_rate=0.1, lambd=0.0, keep_prob=1.0, num_epochs=20,
@@ -281,6 +296,13 @@ MISTAKES = [
     (checks.check_forward_propagation, _forward_with("cache_undropped"), "after the previous layer's dropout"),
     (checks.check_forward_propagation, _forward_with("cache_activation"), "BEFORE the ReLU"),
     (checks.check_forward_propagation, _forward_with("cache_without_mask"), "((A_prev, W), bn_cache, Z_tilde, D)"),
+    (checks.check_forward_propagation, _forward_with("bn_running"), "in training, batch norm normalises"),
+    (checks.check_forward_propagation, _forward_with("sigmoid_output"), "the output is a sigmoid"),
+    (checks.check_forward_propagation, _forward_with(("bn_always_training", "dropout_at_test")),
+     "this is the training-mode network"),
+    (checks.check_forward_propagation, _forward_with("draw_both"), "Two calls with generators of the same seed"),
+    (checks.check_forward_propagation, _forward_with("no_mask_in_cache"), "is None in training"),
+    (checks.check_forward_propagation, _forward_with("missing_output_cache"), "one per layer, the output layer"),
     (checks.check_evaluate, evaluate_training_mode, "test mode"),
     (checks.check_evaluate, evaluate_training_mode_with_rng, "training=True"),
     (checks.check_evaluate, evaluate_own_training_mode, "ran the network in training mode"),
@@ -301,6 +323,18 @@ MISTAKES = [
     (checks.check_model, _model_with("new_rng"), "ONE generator"),
     (checks.check_model, _model_with("cost_sum"), "SUM of its mini-batch costs"),
     (checks.check_model, _model_with("always_evaluate"), "dev=None"),
+    (checks.check_model, _model_with("no_assign"), "The parameters never changed"),
+    (checks.check_model, _model_with("initial_states"), "the running statistics are the initial ones"),
+    (checks.check_model, _model_with("no_states"), "bn_states must be the list"),
+    (checks.check_model, _model_with("no_cost_history"), "history['cost'] must hold one number per epoch"),
+    (checks.check_model, _model_with("no_rate_history"), "history['learning_rate'] must hold one rate"),
+    (checks.check_model, _model_with("history_rate0"), "The learning rate never decayed: at the start"),
+    (checks.check_model, _model_with("no_accuracy"), "must hold one accuracy per epoch"),
+    (checks.check_model, _model_with("half_rate"), "Adam got the learning rates"),
+    (checks.check_model, _model_with("t_twice"), "it must be 1, 2, 3"),
+    (checks.check_model, _model_with("batch_size_double"), "pass the model's mini_batch_size"),
+    (checks.check_model, _model_with("seed_plus_1"), "expected seed + epoch"),
+    (checks.check_model, _model_with("reversed_X"), "did not get the whole training set"),
     (checks.check_make_train_eval, make_train_eval_test_set, "never see the test set"),
     (checks.check_make_train_eval, _train_eval_factory(score_on="train"), "TRAINING set"),
     (checks.check_make_train_eval, _train_eval_factory(train_on="dev"), "trained on the dev set"),
@@ -341,7 +375,8 @@ def test_typical_mistakes_fail_the_hidden_tests_too(check, answer, phrase):
 
 KEEP_PROB_ONLY = {"not divided by keep_prob", "one mask per unit", "pass keep_prob on",
                   "the same keep_prob as the forward pass", "input X was dropped", "output layer was dropped",
-                  "after the previous layer's dropout", "did not draw anything from rng"}
+                  "after the previous layer's dropout", "did not draw anything from rng",
+                  "Two calls with generators of the same seed", "is None in training"}
 
 
 def test_forward_propagation_s_named_mistakes_differ_from_the_right_answer():

@@ -457,7 +457,8 @@ def check_L_model_backward_softmax(L_model_backward_softmax, layer_dims=(4, 3, 3
         if not failure.mistake and any(error in str(failure) for error in ("ValueError", "IndexError", "TypeError")):
             fail(f"{failure} In L_model_backward_softmax: the output layer's dZL = softmax_backward(AL, Y) goes to "
                  f"linear_backward(dZL, linear_cache) with linear_cache, ZL = caches[L - 1]; then the ReLU layers "
-                 f"l = L-1 down to 1 use linear_activation_backward(dA, caches[l - 1], 'relu').")
+                 f"l = L-1 down to 1 use linear_activation_backward(dA, caches[l - 1], 'relu').",
+                 "L_model_backward_softmax.crashed")
         raise
 
 
