@@ -126,40 +126,44 @@ def forward_variant(X, parameters, states, keep_prob, seed, training, *, dropout
 
 
 NOT_SOFTMAX = "the output is not a softmax: AL = softmax(ZL), with ZL = WL A + bL (you returned ZL itself)."
-FORWARD_IN_TRAINING = Exercise("forward_propagation", forward_variant, None, {}, (), mistakes=tuple(
-    Wrong(id_, "AL is wrong: " + hint, partial(forward_variant, **pieces)) for id_, hint, pieces in (
-        ("unscaled", "the kept activations were not divided by keep_prob: inverted dropout is A * D / keep_prob, "
-         "so that the expected activation is unchanged (dropout_forward does both steps).", dict(dropout="unscaled")),
-        ("swapped-mask", "D keeps a unit where rng.random(...) >= keep_prob: that drops with probability keep_prob "
-         "instead of keeping. Use dropout_forward(A, keep_prob, rng), D = rng.random(A.shape) < keep_prob.",
-         dict(dropout="swapped")),
-        ("mask-per-unit", "one mask per unit, shared by all the examples: draw one number per unit AND per example, "
-         "rng.random(A.shape) (dropout_forward does).", dict(dropout="per_unit")),
-        ("dropped-input", "the input X was dropped too: dropout acts on the hidden layers' activations only, after "
-         "each ReLU; never on the input, never on the output.", dict(drop_input=True)),
-        ("dropped-output", "the output layer was dropped too: dropout acts on the hidden layers only; ZL = WL A + bL, "
-         "then softmax.", dict(drop_output=True)),
-        ("bn-after-relu", "batch norm comes after the ReLU: this network normalises Z, before the activation: "
-         "Z = W A_prev, Z_tilde = BN(Z), A = relu(Z_tilde), then dropout.", dict(bn_after_relu=True)),
-        ("running-statistics-in-training", "in training, batch norm normalises with the batch's statistics: pass "
-         "training=training to batchnorm_forward (you normalised with the running statistics).",
-         dict(bn_training=False)),
-        ("not-softmax", NOT_SOFTMAX, dict(output="linear")),
-        ("sigmoid-output", "the output is a sigmoid: for C classes the output layer is a softmax, AL = softmax(ZL).",
-         dict(output="sigmoid")),
-    )))
-FORWARD_AT_TEST = Exercise("forward_propagation", forward_variant, None, {}, (), mistakes=tuple(
-    Wrong(id_, "AL is wrong: " + hint, partial(forward_variant, **pieces)) for id_, hint, pieces in (
-        ("dropout-at-test", "dropout was applied at test time (training=False): at test time every unit is kept and "
-         "nothing is scaled (slide 17); draw masks only when training.", dict(dropout="inverted")),
-        ("batch-statistics-at-test", "with training=False batch norm must use the running statistics: pass "
-         "training=training to batchnorm_forward (you normalised with the batch's statistics).",
-         dict(bn_training=True, dropout="off")),
-        ("training-network-at-test", "at test time, this is the training-mode network (dropout masks AND the batch's "
-         "statistics): with training=False, no dropout, and batchnorm_forward(..., training=False).",
-         dict(bn_training=True, dropout="inverted")),
-        ("not-softmax", NOT_SOFTMAX, dict(output="linear", dropout="off")),
-    )))
+
+
+def wrong_networks(*rows):
+    """The named wrong networks (id, hint, pieces of forward_variant) of one mode, as a table."""
+    return Exercise("forward_propagation", forward_variant, None, {}, (), mistakes=tuple(
+        Wrong(id_, "AL is wrong: " + hint, partial(forward_variant, **pieces)) for id_, hint, pieces in rows))
+
+
+FORWARD_IN_TRAINING = wrong_networks(
+    ("unscaled", "the kept activations were not divided by keep_prob: inverted dropout is A * D / keep_prob, "
+     "so that the expected activation is unchanged (dropout_forward does both steps).", dict(dropout="unscaled")),
+    ("swapped-mask", "D keeps a unit where rng.random(...) >= keep_prob: that drops with probability keep_prob "
+     "instead of keeping. Use dropout_forward(A, keep_prob, rng), D = rng.random(A.shape) < keep_prob.",
+     dict(dropout="swapped")),
+    ("mask-per-unit", "one mask per unit, shared by all the examples: draw one number per unit AND per example, "
+     "rng.random(A.shape) (dropout_forward does).", dict(dropout="per_unit")),
+    ("dropped-input", "the input X was dropped too: dropout acts on the hidden layers' activations only, after "
+     "each ReLU; never on the input, never on the output.", dict(drop_input=True)),
+    ("dropped-output", "the output layer was dropped too: dropout acts on the hidden layers only; ZL = WL A + bL, "
+     "then softmax.", dict(drop_output=True)),
+    ("bn-after-relu", "batch norm comes after the ReLU: this network normalises Z, before the activation: "
+     "Z = W A_prev, Z_tilde = BN(Z), A = relu(Z_tilde), then dropout.", dict(bn_after_relu=True)),
+    ("running-statistics-in-training", "in training, batch norm normalises with the batch's statistics: pass "
+     "training=training to batchnorm_forward (you normalised with the running statistics).",
+     dict(bn_training=False)),
+    ("not-softmax", NOT_SOFTMAX, dict(output="linear")),
+    ("sigmoid-output", "the output is a sigmoid: for C classes the output layer is a softmax, AL = softmax(ZL).",
+     dict(output="sigmoid")))
+FORWARD_AT_TEST = wrong_networks(
+    ("dropout-at-test", "dropout was applied at test time (training=False): at test time every unit is kept and "
+     "nothing is scaled (slide 17); draw masks only when training.", dict(dropout="inverted")),
+    ("batch-statistics-at-test", "with training=False batch norm must use the running statistics: pass "
+     "training=training to batchnorm_forward (you normalised with the batch's statistics).",
+     dict(bn_training=True, dropout="off")),
+    ("training-network-at-test", "at test time, this is the training-mode network (dropout masks AND the batch's "
+     "statistics): with training=False, no dropout, and batchnorm_forward(..., training=False).",
+     dict(bn_training=True, dropout="inverted")),
+    ("not-softmax", NOT_SOFTMAX, dict(output="linear", dropout="off")))
 
 
 def forward_mistakes(X, parameters, states, keep_prob, seed, training) -> list[Mistake]:

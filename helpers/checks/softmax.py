@@ -14,7 +14,7 @@ import numpy as np
 
 from .. import deep as deep_ref
 from .. import softmax as ref
-from .core import ExerciseFailure, expect_keys, fail, graded_on_its_own, passed, student_call
+from .core import ExerciseFailure, expect_keys, fail, passed, student_call
 from .engine import Exercise, Inputs, Out, Wrong, a_float, a_tuple, check, run, value, wrong_results
 
 # --- inputs ------------------------------------------------------------------------------------------
@@ -295,13 +295,7 @@ def per_layer_check(exercise: Exercise, layered):
     """check_<name>(fn, **case) for an exercise whose outputs depend on the number of layers L:
     layered(L) -> {field of the exercise: value} (outputs, returns) for that L."""
     def check_exercise(fn, **case):
-        arguments = {**exercise.case, **case}
-        graded = replace(exercise, **layered(len(arguments["layer_dims"]) - 1))
-        if exercise.blocks:
-            graded_on_its_own(fn, exercise.name, exercise.blocks, lambda: run(graded, fn, arguments))
-        else:
-            run(graded, fn, arguments)
-            passed(exercise.name)
+        check(replace(exercise, **layered(len({**exercise.case, **case}["layer_dims"]) - 1)))(fn, **case)
 
     check_exercise.__name__ = check_exercise.__qualname__ = f"check_{exercise.name}"
     check_exercise.__doc__ = exercise.reference.__doc__
