@@ -574,38 +574,34 @@ def _expect_trained(parameters, X, Y, dims, arguments, expected_parameters):
                      mistakes=[Mistake(mistake.hint, mistake.value[key], id=mistake.id) for mistake in variants])
 
 
+def _per_epoch(history, key, num_epochs, what, mistake, why=""):
+    """history[key] as an array, after checking that it holds one value per epoch."""
+    values = history[key]
+    if not hasattr(values, "__len__") or len(values) != num_epochs:
+        got = len(values) if hasattr(values, "__len__") else type(values).__name__
+        fail(f"history['{key}'] must hold one {what} per epoch ({num_epochs}){why}; got {got}.", f"model.{mistake}")
+    return np.asarray(values, dtype=np.float64)
+
+
 def _expect_history(history, X, Y, arguments, expected_history):
     num_epochs, rate0, seed = arguments["num_epochs"], arguments["learning_rate0"], arguments["seed"]
     expect_keys("history", history, ("cost", "learning_rate", "train_accuracy", "dev_accuracy"))
-    rates = history["learning_rate"]
-    if not hasattr(rates, "__len__") or len(rates) != num_epochs:
-        fail(f"history['learning_rate'] must hold one rate per epoch ({num_epochs}), got "
-             f"{len(rates) if hasattr(rates, '__len__') else type(rates).__name__}.",
-             "model.history-learning-rate-must-hold-one")
-    expect_array("history['learning_rate']", np.asarray(rates, dtype=np.float64),
-                 np.asarray(expected_history["learning_rate"]), mistakes=[
-                     Mistake("The learning rate never decayed: at the start of each epoch, learning_rate = "
-                             "update_lr(learning_rate0, epoch, decay_rate).", np.full(num_epochs, rate0),
-                             id="model.the-learning-rate-never-decayed-at")])
-    costs = history["cost"]
-    if not hasattr(costs, "__len__") or len(costs) != num_epochs:
-        fail(f"history['cost'] must hold one number per epoch ({num_epochs}): the mean of the epoch's mini-batch "
-             f"costs; got {len(costs) if hasattr(costs, '__len__') else type(costs).__name__}.",
-             "model.history-cost-must-hold-one-number")
+    rates = _per_epoch(history, "learning_rate", num_epochs, "rate", "history-learning-rate-must-hold-one")
+    expect_array("history['learning_rate']", rates, np.asarray(expected_history["learning_rate"]), mistakes=[
+        Mistake("The learning rate never decayed: at the start of each epoch, learning_rate = update_lr(learning_rate0, "
+                "epoch, decay_rate).", np.full(num_epochs, rate0), id="model.the-learning-rate-never-decayed-at")])
+    costs = _per_epoch(history, "cost", num_epochs, "number", "history-cost-must-hold-one-number",
+                       ": the mean of the epoch's mini-batch costs")
     counts = np.array([len(opt_ref.random_mini_batches(X, Y, arguments["mini_batch_size"], seed=seed + e))
                        for e in range(num_epochs)])
     expected_costs = np.asarray(expected_history["cost"])
-    expect_array("history['cost']", np.asarray(costs, dtype=np.float64), expected_costs, rtol=1e-5, atol=1e-8,
-                 mistakes=[Mistake("Each epoch's cost is the SUM of its mini-batch costs: record their mean, "
-                                   "np.mean(batch_costs).", expected_costs * counts,
-                                   id="model.each-epoch-s-cost-is-the")])
+    expect_array("history['cost']", costs, expected_costs, rtol=1e-5, atol=1e-8, mistakes=[
+        Mistake("Each epoch's cost is the SUM of its mini-batch costs: record their mean, np.mean(batch_costs).",
+                expected_costs * counts, id="model.each-epoch-s-cost-is-the")])
     for key, data in (("train_accuracy", "the training set (X with labels)"), ("dev_accuracy", "dev = (X_dev, y_dev)")):
-        values = history[key]
-        if not hasattr(values, "__len__") or len(values) != num_epochs:
-            fail(f"history['{key}'] must hold one accuracy per epoch ({num_epochs}) when dev is given: after each "
-                 f"epoch, evaluate the network on {data}.", "model.history-must-hold-one-accuracy-per")
-        expect_array(f"history['{key}']", np.asarray(values, dtype=np.float64), np.asarray(expected_history[key]),
-                     rtol=1e-9, atol=1e-12)
+        values = _per_epoch(history, key, num_epochs, "accuracy", "history-must-hold-one-accuracy-per",
+                            f" when dev is given: after each epoch, evaluate the network on {data}")
+        expect_array(f"history['{key}']", values, np.asarray(expected_history[key]), rtol=1e-9, atol=1e-12)
 
 
 def _grade_model(model, recorder, problem, dims, arguments):

@@ -223,7 +223,8 @@ def check_one_hot(one_hot, C=5, m=6, seed=1):
 
 # --- compute_cost_softmax ---------------------------------------------------------------------------------
 
-def cost_inputs(C=4, m=5, seed=2):
+def probability_inputs(C=4, m=5, seed=2):
+    """(AL, Y): the probabilities of random scores, and one-hot labels with at least two classes."""
     rng = np.random.default_rng(seed)
     AL = ref.softmax(rng.standard_normal((C, m)) * 1.5)
     return Inputs((AL, ref.one_hot(labels(rng, C, m), C)), m)
@@ -236,7 +237,7 @@ def cost(AL, Y, *, log=np.log, of=lambda AL: AL, weighted=True, binary=False, by
 
 
 COMPUTE_COST_SOFTMAX = Exercise(
-    "compute_cost_softmax", ref.compute_cost_softmax, cost_inputs, dict(C=4, m=5, seed=2),
+    "compute_cost_softmax", ref.compute_cost_softmax, probability_inputs, dict(C=4, m=5, seed=2),
     (Out("compute_cost_softmax", scalar=True, per_example=True),),
     returns=a_float,
     mistakes=(
@@ -262,14 +263,8 @@ COMPUTE_COST_SOFTMAX = Exercise(
 
 # --- softmax_backward ---------------------------------------------------------------------------------------
 
-def backward_inputs(C=3, m=4, seed=3):
-    rng = np.random.default_rng(seed)
-    AL = ref.softmax(rng.standard_normal((C, m)) * 1.5)
-    return Inputs((AL, ref.one_hot(labels(rng, C, m), C)), m)
-
-
 SOFTMAX_BACKWARD = Exercise(
-    "softmax_backward", ref.softmax_backward, backward_inputs, dict(C=3, m=4, seed=3),
+    "softmax_backward", ref.softmax_backward, probability_inputs, dict(C=3, m=4, seed=3),
     (Out("softmax_backward(AL, Y)", layout="(C, m), like AL", per_example=True),),
     mistakes=(
         Wrong("softmax_backward.the-sign-is-flipped-dz-al", "The sign is flipped: dZ = AL - Y (the prediction minus "
