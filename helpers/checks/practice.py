@@ -717,21 +717,33 @@ def check_make_train_eval(make_train_eval, layer_dims=(5, 4, 3, 3), m=40, num_ep
 # --- challenge: AdamW (a table) -------------------------------------------------------------------------------
 
 def adamw_inputs(layer_dims=(4, 3, 2), t=3, learning_rate=0.05, weight_decay=0.5, seed=31):
+    """Adam's state at step t; each gradient's first row is tiny (~1e-9, its s ~1e-18), so that epsilon matters."""
     rng = np.random.default_rng(seed)
     parameters = bn_parameters(rng, list(layer_dims))
-    grads = {"d" + key: rng.standard_normal(value.shape) for key, value in parameters.items()}
-    v = {key: 0.3 * rng.standard_normal(value.shape) for key, value in grads.items()}
-    s = {key: rng.uniform(0.1, 1.0, value.shape) for key, value in grads.items()}
+    tiny = {key: np.where(np.arange(value.shape[0])[:, None] == 0, 1e-9, 1.0) for key, value in parameters.items()}
+    grads = {"d" + key: rng.standard_normal(value.shape) * tiny[key] for key, value in parameters.items()}
+    v = {d: 0.3 * rng.standard_normal(g.shape) * tiny[d[1:]] for d, g in grads.items()}
+    s = {d: rng.uniform(0.1, 1.0, g.shape) * tiny[d[1:]] ** 2 for d, g in grads.items()}
     return Inputs((parameters, grads, v, s, t, learning_rate, weight_decay))
 
 
+def adam(parameters, grads, v, s, t, learning_rate, *, beta1=0.9, beta2=0.999, corrected=True, epsilon_inside=False):
+    """Adam's step with its pieces as arguments (epsilon = 1e-8). Returns (parameters, v, s), new dicts."""
+    v = {d: beta1 * v[d] + (1 - beta1) * g for d, g in grads.items()}
+    s = {d: beta2 * s[d] + (1 - beta2) * g ** 2 for d, g in grads.items()}
+    v_hat = {d: value / (1 - beta1 ** t) if corrected else value for d, value in v.items()}
+    s_hat = {d: value / (1 - beta2 ** t) if corrected else value for d, value in s.items()}
+    scale = {d: np.sqrt(value + 1e-8) if epsilon_inside else np.sqrt(value) + 1e-8 for d, value in s_hat.items()}
+    return {key: w - learning_rate * v_hat["d" + key] / scale["d" + key] for key, w in parameters.items()}, v, s
+
+
 def adamw(parameters, grads, v, s, t, learning_rate, weight_decay, *, into_gradient=False,
-          decayed=lambda key: key.startswith("W"), after_step=False):
+          decayed=lambda key: key.startswith("W"), after_step=False, step=adam):
     """AdamW with its pieces as arguments: the decay in the gradient (L2 through Adam) or beside Adam's step, which
-    parameters it decays, and whether it decays them as they were before the step or after it."""
+    parameters it decays, whether it decays them as they were before the step or after it, and Adam's step."""
     if into_gradient:
         grads = {d: g + weight_decay * parameters[d[1:]] if decayed(d[1:]) else g for d, g in grads.items()}
-    stepped, v, s = opt_ref.update_parameters_with_adam(parameters, grads, v, s, t, learning_rate)
+    stepped, v, s = step(parameters, grads, v, s, t, learning_rate)
     if not into_gradient:
         stepped = {key: w - learning_rate * weight_decay * (w if after_step else parameters[key]) if decayed(key) else w
                    for key, w in stepped.items()}
@@ -762,6 +774,14 @@ UPDATE_PARAMETERS_WITH_ADAMW = Exercise(
         Wrong("decay-after-step", "The decay was applied to the weights AFTER Adam's step: decay the weights as they "
               "were before the step, W = W - learning_rate * (adam_step + weight_decay * W).",
               partial(adamw, after_step=True)),
+        Wrong("no-bias-correction", "Adam's step has no bias correction: v_hat = v / (1 - beta1^t) and s_hat = s / "
+              "(1 - beta2^t) (or call update_parameters_with_adam, which corrects them).",
+              partial(adamw, step=partial(adam, corrected=False))),
+        Wrong("epsilon-inside-sqrt", "epsilon is inside the square root: Adam divides by sqrt(s_hat) + epsilon (where "
+              "s_hat is tiny, sqrt(s_hat + epsilon) is about 1e-4, far larger).",
+              partial(adamw, step=partial(adam, epsilon_inside=True))),
+        Wrong("betas-swapped", "beta1 and beta2 are swapped: v (the mean of the gradients) uses beta1 = 0.9, s (the "
+              "mean of their squares) beta2 = 0.999.", partial(adamw, step=partial(adam, beta1=0.999, beta2=0.9))),
     ))
 
 
