@@ -314,8 +314,9 @@ def check_forward_propagation(forward_propagation, layer_dims=(5, 4, 3, 4), m=6,
 # --- exercise 2: evaluate (a table, after a look at how it calls forward_propagation) ---------------------
 
 def evaluate_inputs(layer_dims=(6, 5, 4, 5), m=40, seed=0, floats=False):
-    """A network, running statistics far from this batch's, and labels (ints or whole floats) that the test-mode
-    network gets right about two times in three (so that every typical mistake gives another accuracy)."""
+    """(parameters, bn_states, X (n_x, m), y (1, m)): running statistics far from this batch's, and labels (ints or
+    whole floats) that the test-mode network gets right about two times in three (so that every typical mistake
+    gives another accuracy)."""
     rng = np.random.default_rng(seed)
     dims = list(layer_dims)
     parameters, states = bn_parameters(rng, dims), bn_states(rng, dims)
@@ -402,6 +403,7 @@ def check_evaluate(evaluate, layer_dims=(6, 5, 4, 5), m=40, seed=0):
 # --- exercise 3: model (code: judged by the calls it makes, its trained parameters and its history) -------
 
 def model_problem(dims, m, m_dev, seed):
+    """(X (n_x, m), Y (C, m) one-hot, X_dev (n_x, m_dev), y_dev (1, m_dev)) from one random linear rule."""
     rng = np.random.default_rng(seed)
     X_all, y_all = classification(rng, dims[0], dims[-1], m + m_dev)
     X, y, X_dev, y_dev = X_all[:, :m], y_all[:, :m], X_all[:, m:], y_all[:, m:]
@@ -717,7 +719,8 @@ def check_make_train_eval(make_train_eval, layer_dims=(5, 4, 3, 3), m=40, num_ep
 # --- challenge: AdamW (a table) -------------------------------------------------------------------------------
 
 def adamw_inputs(layer_dims=(4, 3, 2), t=3, learning_rate=0.05, weight_decay=0.5, seed=31):
-    """Adam's state at step t; each gradient's first row is tiny (~1e-9, its s ~1e-18), so that epsilon matters."""
+    """(parameters, grads, v, s, t, learning_rate, weight_decay): Adam's state at step t, grads, v and s shaped like
+    the parameters; each gradient's first row is tiny (~1e-9, its s ~1e-18), so that epsilon matters."""
     rng = np.random.default_rng(seed)
     parameters = bn_parameters(rng, list(layer_dims))
     tiny = {key: np.where(np.arange(value.shape[0])[:, None] == 0, 1e-9, 1.0) for key, value in parameters.items()}

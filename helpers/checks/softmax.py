@@ -298,6 +298,7 @@ def per_layer_check(exercise: Exercise, layered):
 
 
 def network_inputs(layer_dims=(5, 4, 3), m=6, seed=4):
+    """(X (n_x, m), parameters)."""
     parameters, X = network(np.random.default_rng(seed), list(layer_dims), m)
     return Inputs((X, parameters), m)
 
@@ -376,6 +377,7 @@ L_MODEL_FORWARD_SOFTMAX = Exercise(
 
 
 def backward_network_inputs(layer_dims=(4, 3, 3, 3), m=5, seed=5):
+    """(AL (C, m), Y (C, m) one-hot, caches) of the reference's forward pass."""
     rng = np.random.default_rng(seed)
     parameters, X = network(rng, list(layer_dims), m)
     C = layer_dims[-1]
@@ -454,7 +456,7 @@ def check_L_model_backward_softmax(L_model_backward_softmax, layer_dims=(4, 3, 3
 # --- predict_softmax --------------------------------------------------------------------------------------
 
 def predict_inputs(layer_dims=(4, 5, 3), m=7, seed=6):
-    """A network of doubled weights (spread outputs, so that several classes are predicted)."""
+    """(parameters, X (n_x, m)): a network of doubled weights (spread outputs: several classes are predicted)."""
     parameters, X = network(np.random.default_rng(seed), list(layer_dims), m, scale=2.0)
     return Inputs((parameters, X), m)
 
