@@ -43,8 +43,11 @@ def _forward(X, parameters, bn_states, keep_prob=1.0, rng=None, training=True, *
                                             bn_states[l - 1], training=bn_mode)
             Z_tilde = Z
         else:
-            Z_tilde, bn_cache = batchnorm_forward(Z, parameters[f"gamma{l}"], parameters[f"beta{l}"],
-                                                  bn_states[l - 1], training=bn_mode)
+            state = dict(bn_states[l - 1]) if "state_copy" in bugs else bn_states[l - 1]
+            Z_tilde, bn_cache = batchnorm_forward(Z, parameters[f"gamma{l}"], parameters[f"beta{l}"], state,
+                                                  training=bn_mode)
+            if "update_at_test" in bugs and not training:     # "the statistics are updated on every pass"
+                batchnorm_forward(Z, parameters[f"gamma{l}"], parameters[f"beta{l}"], bn_states[l - 1], training=True)
             A = relu(Z_tilde)
         before_dropout = A
         D = None
@@ -87,6 +90,8 @@ def _forward(X, parameters, bn_states, keep_prob=1.0, rng=None, training=True, *
     AL = ZL if "no_softmax" in bugs else 1 / (1 + np.exp(-ZL)) if "sigmoid_output" in bugs else softmax(ZL)
     if "missing_output_cache" not in bugs:
         caches.append((linear_cache, ZL))
+    if "caches_as_dict" in bugs:
+        caches = dict(enumerate(caches))
     return AL, caches
 
 
@@ -250,7 +255,7 @@ def make_train_eval_test_set(X_train, Y_train, X_dev, y_dev, layer_dims, num_epo
 
 
 def _train_eval_factory(train_on="train", score_on="dev", swap=False, fixed_rate=None, pass_keep_prob=True,
-                        error_rate=False, return_score=False):
+                        error_rate=False, return_score=False, trainings=1):
     def make(X_train, Y_train, X_dev, y_dev, layer_dims, num_epochs=20, keep_prob=0.8, decay_rate=0.1, seed=1):
         def train_eval(config):
             rate, lambd = config["learning_rate"], config["lambd"]
@@ -260,9 +265,12 @@ def _train_eval_factory(train_on="train", score_on="dev", swap=False, fixed_rate
                 rate = fixed_rate
             X, Y = (X_train, Y_train) if train_on == "train" else (X_dev, np.eye(Y_train.shape[0])[np.ravel(y_dev)].T)
             options = dict(keep_prob=keep_prob) if pass_keep_prob else {}
-            parameters, bn_states, _ = model(X, Y, layer_dims, learning_rate0=rate, decay_rate=decay_rate, lambd=lambd,
-                                             num_epochs=num_epochs, seed=seed, **options)
-            if score_on == "train":
+            for _ in range(trainings):
+                parameters, bn_states, _ = model(X, Y, layer_dims, learning_rate0=rate, decay_rate=decay_rate,
+                                                 lambd=lambd, num_epochs=num_epochs, seed=seed, **options)
+            if score_on == "train, by a name the check does not record":
+                score = _accuracy(parameters, bn_states, X_train, np.argmax(Y_train, axis=0).reshape(1, -1))
+            elif score_on == "train":
                 score = evaluate(parameters, bn_states, X_train, np.argmax(Y_train, axis=0).reshape(1, -1))
             else:
                 score = evaluate(parameters, bn_states, X_dev, y_dev)
@@ -272,6 +280,11 @@ def _train_eval_factory(train_on="train", score_on="dev", swap=False, fixed_rate
 
 
 make_train_eval = _train_eval_factory()     # the right answer, calling this module's model and evaluate
+_accuracy = evaluate                         # evaluate under another name
+
+
+def forward_without_defaults(X, parameters, bn_states, keep_prob, rng, training=True):
+    return _forward(X, parameters, bn_states, keep_prob, rng, training)
 
 
 MISTAKES = [
@@ -297,6 +310,10 @@ MISTAKES = [
     (checks.check_forward_propagation, _forward_with("draw_both"), "Two calls with generators of the same seed"),
     (checks.check_forward_propagation, _forward_with("no_mask_in_cache"), "is None in training"),
     (checks.check_forward_propagation, _forward_with("missing_output_cache"), "one per layer, the output layer"),
+    (checks.check_forward_propagation, _forward_with("caches_as_dict"), "caches must be a list"),
+    (checks.check_forward_propagation, _forward_with("state_copy"), "did not change in training"),
+    (checks.check_forward_propagation, _forward_with("update_at_test"), "changed with training=False"),
+    (checks.check_forward_propagation, forward_without_defaults, "keep_prob and rng play no role"),
     (checks.check_evaluate, evaluate_training_mode, "test mode"),
     (checks.check_evaluate, evaluate_training_mode_with_rng, "training=True"),
     (checks.check_evaluate, evaluate_own_training_mode, "ran the network in training mode"),
@@ -337,6 +354,9 @@ MISTAKES = [
     (checks.check_make_train_eval, _train_eval_factory(pass_keep_prob=False), "keep_prob = 1.0"),
     (checks.check_make_train_eval, _train_eval_factory(error_rate=True), "error rate"),
     (checks.check_make_train_eval, _train_eval_factory(return_score=True), "must return a function"),
+    (checks.check_make_train_eval, _train_eval_factory(trainings=2), "trained 2 networks for one configuration"),
+    (checks.check_make_train_eval, _train_eval_factory(score_on="train, by a name the check does not record"),
+     "This is the accuracy on the training set"),
 ]
 
 

@@ -57,6 +57,8 @@ MISTAKES = [
     (checks.check_softmax_backward, lambda AL, Y: (AL - Y).T, "transposed"),
     (checks.check_L_model_backward_softmax, backward_off_by_one, "linear_cache, ZL = caches[L - 1]"),
     (checks.check_predict_softmax, lambda p, X: np.argmax(L_model_forward_softmax(X, p)[0], axis=0), "1-D"),
+    (checks.check_L_model_forward_softmax, lambda X, p: (L_model_forward_softmax(X, p)[0], None),
+     "caches must be a list"),
 ]
 
 

@@ -298,9 +298,6 @@ def check_forward_propagation(forward_propagation, layer_dims=(5, 4, 3, 4), m=6,
         _check_forward_mode(forward_propagation, problem, training)
     try:
         result = forward_propagation(X.copy(), _ParameterDict(_copy(parameters)), _copy(states0), training=False)
-    except NotImplementedError:
-        fail("forward_propagation is not implemented yet: replace `raise NotImplementedError()` with your code.",
-             "forward_propagation.forward-propagation-is-not-implemented-yet")
     except Exception as exc:  # noqa: BLE001 - any crash here has the same cause
         fail(f"forward_propagation(X, parameters, bn_states, training=False) raised {type(exc).__name__}: {exc}. "
              f"At test time keep_prob and rng play no role (evaluate passes neither): draw no mask, call no "
