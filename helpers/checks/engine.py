@@ -164,7 +164,8 @@ def agreement(outputs, wrong_result, result) -> int:
             wrong, given = (np.asarray(reach(r, out.path), dtype=np.float64) for r in (wrong_result, result))
         except (KeyError, IndexError, TypeError, ValueError):
             continue
-        count += wrong.shape == given.shape and np.allclose(wrong, given, rtol=out.rtol, atol=out.atol)
+        count += wrong.shape == given.shape and np.allclose(wrong, given, rtol=out.rtol, atol=out.atol,
+                                                            equal_nan=True)
     return count
 
 
