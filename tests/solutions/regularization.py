@@ -12,15 +12,9 @@ def train_dev_test_split(X, Y, fractions=(0.6, 0.2, 0.2), seed=0):
 
 
 def diagnose_bias_variance(train_error, dev_error, bayes_error=0.0, threshold=0.05):
-    high_bias = train_error - bayes_error > threshold
-    high_variance = dev_error - train_error > threshold
-    if high_bias and high_variance:
-        return "high bias and high variance"
-    if high_bias:
-        return "high bias"
-    if high_variance:
-        return "high variance"
-    return "low bias and low variance"
+    verdicts = {(True, True): "high bias and high variance", (True, False): "high bias",
+                (False, True): "high variance", (False, False): "low bias and low variance"}
+    return verdicts[(train_error - bayes_error > threshold, dev_error - train_error > threshold)]
 
 
 def _cross_entropy(AL, Y):
@@ -60,22 +54,20 @@ def _backward(AL, Y, caches):
     return grads
 
 
-def L_model_backward_with_regularization(AL, Y, caches, lambd):
-    grads = _backward(AL, Y, caches)
-    m = AL.shape[1]
+def _with_penalty(grads, caches, derivative):
     for l in range(1, len(caches) + 1):
-        W = caches[l - 1][0][1]
-        grads["dW" + str(l)] = grads["dW" + str(l)] + lambd / m * W
+        grads["dW" + str(l)] = grads["dW" + str(l)] + derivative(caches[l - 1][0][1])
     return grads
+
+
+def L_model_backward_with_regularization(AL, Y, caches, lambd):
+    m = AL.shape[1]
+    return _with_penalty(_backward(AL, Y, caches), caches, lambda W: lambd / m * W)
 
 
 def L_model_backward_with_l1(AL, Y, caches, lambd):
-    grads = _backward(AL, Y, caches)
     m = AL.shape[1]
-    for l in range(1, len(caches) + 1):
-        W = caches[l - 1][0][1]
-        grads["dW" + str(l)] = grads["dW" + str(l)] + lambd / (2 * m) * np.sign(W)
-    return grads
+    return _with_penalty(_backward(AL, Y, caches), caches, lambda W: lambd / (2 * m) * np.sign(W))
 
 
 def update_parameters_with_weight_decay(parameters, grads, learning_rate, lambd, m):
