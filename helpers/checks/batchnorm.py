@@ -174,6 +174,7 @@ def forward_inputs(n=3, m=6, m_test=4, momentum=0.9, eps=1e-5, seed=1, training=
     state = bn_state(rng, n)
     if not training:
         Z, state = scaled_rows(rng, n, m_test), bn_state(rng, n, small_row=True)
+        state["running_mean"][0] = np.mean(Z[0]) + 0.004 * rng.standard_normal()     # the tiny unit near its mean
     return Inputs((Z, gamma, beta, state, training, momentum, eps), Z.shape[1])
 
 
@@ -503,8 +504,8 @@ L_MODEL_FORWARD_BN = Exercise(
                        "hidden layers are; the output layer is ZL = WL A + bL, then sigmoid.", bn_output=True),
         _forward_wrong("no-batch-norm", "AL is wrong: there is no batch norm: Z_tilde = batchnorm_forward(W A_prev, "
                        "gamma, beta, bn_states[l - 1], ...).", no_bn=True),
-        _forward_wrong("bn-states-did-not-change-in", "{key} did not change in training: pass bn_states[l - 1], the "
-                       "state of layer l, to batchnorm_forward (it updates it in place).",
+        _forward_wrong("bn-states-did-not-change-in", "bn_states[l - 1]['{key}'] did not change in training: pass "
+                       "bn_states[l - 1], the state of layer l, to batchnorm_forward (it updates it in place).",
                        state=lambda states, l: dict(states[l - 1])),
         _forward_wrong("check_network_caches.is-the-activation-a-keep-z", "The cache keeps the activation A: keep "
                        "Z_tilde, the input of the activation (its derivative needs it).", kept=lambda Z, Z_tilde, A: A),
