@@ -19,7 +19,8 @@ An `Exercise` holds what differs from one exercise to the next:
 function on fresh inputs, checks the structure of the result, then compares each output with the
 reference's; where they differ, the hint is the named mistake whose wrong answer gives the
 student's value at that output (a mistake that changes several outputs is named at the first that
-differs), else a generic diagnosis (core.expect_array: transposed, m times too large, ...).
+differs; of two that give that value, the one agreeing with the student's answer at more outputs),
+else a generic diagnosis (core.expect_array: transposed, m times too large, ...).
 
 A mistake is a whole wrong answer, not a value: so a test can feed every named mistake in as a
 student's answer and see its own hint come back (tests/test_exercises.py), and the hint stays true
