@@ -1,63 +1,48 @@
-"""Checks for notebook 05 (batch normalization). Each `check_*` takes the student's function, runs it
-on fresh inputs (sizes and seed are arguments, so hidden tests use new ones) and raises
-ExerciseFailure naming the mistake, or prints a success line.
+"""Checks for notebook 05 (batch normalization), as a table of exercises run by the engine
+(helpers.checks.engine). Each named mistake is a whole wrong answer, the reference with one piece
+swapped (bn_forward, bn_backward, forward_bn, backward_bn below take their pieces as arguments).
 
-The named mistakes are computed here with the typical bug (a variant of the reference in
-helpers.batchnorm), so a hint appears only when the student's value really equals that bug's value.
-
-The network exercises (L_model_forward_bn, L_model_backward_bn) call the student's batchnorm_forward /
-batchnorm_backward. Their checks put the reference in place of those for the duration of the check
-(when the student's function looks them up by name in the notebook), so that each test grades only
-its own exercise: a mistake in batchnorm_forward fails test_batchnorm_forward, not the network's test.
+batchnorm_forward and L_model_forward_bn also change an argument in place (the running statistics):
+their checks compare that argument after the call as an output too (`run_updating`), in training and
+in test mode. The network exercises are graded with the reference batchnorm_forward / batchnorm_backward
+in place of the student's (a mistake there fails its own test, and a note names it).
 """
 from __future__ import annotations
+
+from dataclasses import replace
+from functools import partial
 
 import numpy as np
 
 from .. import batchnorm as ref
 from .. import deep
-from .core import (Mistake, composed_of, expect_array, expect_keys, expect_tuple, fail, graded_on_its_own, passed,
-                   student_call)
-from .core import copy_inputs as _copy, same_array as _same
+from .core import expect_tuple, fail, graded_on_its_own, passed
+from .engine import Exercise, Inputs, Out, Wrong, a_dict, a_tuple, check, run, value
+from .shallow import labels
+
+STATE_KEYS = ("running_mean", "running_var")
 
 
-# --- inputs and helpers -----------------------------------------------------------------------------
+# --- inputs ---------------------------------------------------------------------------------------------
 
-
-def _scaled_rows(rng, n, m, small_row=True):
+def scaled_rows(rng, n, m, small_row=True):
     """Rows of very different means and scales; with small_row, one row of tiny variance (where eps
     matters, so that sqrt(var + eps) and sqrt(var) + eps differ clearly)."""
     scales = np.geomspace(0.5, 5.0, n)
     if small_row:
         scales[0] = 0.004
-    means = rng.uniform(-3, 3, (n, 1))
-    return means + scales[:, None] * rng.standard_normal((n, m))
+    return rng.uniform(-3, 3, (n, 1)) + scales[:, None] * rng.standard_normal((n, m))
 
 
-def _state(rng, n):
-    return {"running_mean": rng.uniform(-1, 1, (n, 1)), "running_var": rng.uniform(0.5, 2.0, (n, 1))}
+def bn_state(rng, n, small_row=False):
+    """Running statistics; with small_row, the first unit's variance is as tiny as scaled_rows' (eps matters)."""
+    state = {"running_mean": rng.uniform(-1, 1, (n, 1)), "running_var": rng.uniform(0.5, 2.0, (n, 1))}
+    if small_row:
+        state["running_var"][0] *= 2e-5
+    return state
 
 
-def _labels(rng, m):
-    Y = (rng.random((1, m)) < 0.5).astype(np.float64)
-    Y[0, :2] = [0.0, 1.0]
-    return Y
-
-
-def _bn_parameters(rng, dims):
-    """A batch-norm network's parameters with gamma != 1 and beta != 0, so that both matter."""
-    L = len(dims) - 1
-    parameters = _ParameterDict()
-    for l in range(1, L):
-        parameters[f"W{l}"] = rng.standard_normal((dims[l], dims[l - 1])) / np.sqrt(dims[l - 1])
-        parameters[f"gamma{l}"] = rng.uniform(0.5, 1.5, (dims[l], 1))
-        parameters[f"beta{l}"] = rng.uniform(-0.5, 0.5, (dims[l], 1))
-    parameters[f"W{L}"] = rng.standard_normal((dims[L], dims[L - 1])) / np.sqrt(dims[L - 1])
-    parameters[f"b{L}"] = rng.uniform(-0.3, 0.3, (dims[L], 1))
-    return parameters
-
-
-class _ParameterDict(dict):
+class ParameterDict(dict):
     """A parameters dict whose missing b{l} says why it is missing."""
 
     def __missing__(self, key):
@@ -67,502 +52,591 @@ class _ParameterDict(dict):
         raise KeyError(key)
 
 
-def _check_state(label, state, expected, before, batch_mu, batch_var, momentum, m, *, training):
-    """bn_state after a call: updated (training) or unchanged (test mode), with named mistakes."""
-    expect_keys(label, state, ("running_mean", "running_var"))
-    if not training:
-        for key in ("running_mean", "running_var"):
-            if not _same(state[key], before[key]):
-                fail(f"{label}['{key}'] changed with training=False: at test time the running statistics "
-                     f"normalise and are not updated (only training updates them).", mistake="check_state.changed-with-training-false-at-test")
-        return
-    for key, batch in (("running_mean", batch_mu), ("running_var", batch_var)):
-        old = before[key]
-        mistakes = [
-            Mistake(f"{label}['{key}'] was not updated: in training, running = momentum * running + "
-                    f"(1 - momentum) * batch statistic, stored back into bn_state['{key}'].", old, id="check_state.was-not-updated-in-training-running"),
-            Mistake(f"momentum and 1 - momentum are swapped: running = momentum * running + (1 - momentum) * "
-                    f"batch (momentum = {momentum} keeps most of the old value).",
-                    (1 - momentum) * old + momentum * batch, id="check_state.momentum-and-momentum-are-swapped-running"),
-            Mistake(f"{label}['{key}'] is the batch statistic itself: average it into the running value, "
-                    f"running = momentum * running + (1 - momentum) * batch.", batch, id="check_state.is-the-batch-statistic-itself-average"),
-        ]
-        if key == "running_var":
-            mistakes.append(Mistake("running_var was updated with the standard deviation: average the batch "
-                                    "VARIANCE (the one used to normalise, with 1/m).",
-                                    momentum * old + (1 - momentum) * np.sqrt(batch), id="check_state.running-var-was-updated-with-the"))
-            mistakes.append(Mistake("running_var was updated with the variance with 1/(m-1): use the batch "
-                                    "variance as used to normalise, with 1/m (np.var's default ddof=0).",
-                                    momentum * old + (1 - momentum) * batch * m / max(m - 1, 1), id="check_state.running-var-was-updated-with-the-2"))
-        expect_array(f"{label}['{key}'] after a training call", state[key], expected[key], what="(n, 1)",
-                     mistakes=mistakes)
+def bn_parameters(rng, dims):
+    """A batch-norm network's parameters with gamma != 1 and beta != 0, so that both matter."""
+    L = len(dims) - 1
+    parameters = ParameterDict()
+    for l in range(1, L):
+        parameters[f"W{l}"] = rng.standard_normal((dims[l], dims[l - 1])) / np.sqrt(dims[l - 1])
+        parameters[f"gamma{l}"] = rng.uniform(0.5, 1.5, (dims[l], 1))
+        parameters[f"beta{l}"] = rng.uniform(-0.5, 0.5, (dims[l], 1))
+    parameters[f"W{L}"] = rng.standard_normal((dims[L], dims[L - 1])) / np.sqrt(dims[L - 1])
+    parameters[f"b{L}"] = rng.uniform(-0.3, 0.3, (dims[L], 1))
+    return parameters
 
 
-# --- exercises -------------------------------------------------------------------------------------
+def run_updating(exercise: Exercise, fn, case: dict, position: int, prepare=lambda args: args) -> None:
+    """run(exercise, fn, case) where the argument at `position`, changed in place (a bn_state, a list of
+    them), is an output too: every answer is called as (its result, that argument after the call).
+    prepare(args): the arguments as the answers get them (e.g. a ParameterDict)."""
+    def updating(answer):
+        if not callable(answer):
+            return answer
 
-def check_standardize_inputs(standardize_inputs, n_x=3, m_train=8, m_other=5, seed=0):
-    """mu, sigma from X_train only (per feature, axis 1, 1/m); both sets standardised with them."""
+        def answer_and_argument(*args):
+            args = prepare(args)
+            return answer(*args), args[position]
+        answer_and_argument.__module__ = getattr(answer, "__module__", None)
+        return answer_and_argument
+    run(replace(exercise, reference=updating(exercise.reference),
+                mistakes=tuple(replace(wrong, answer=updating(wrong.answer)) for wrong in exercise.mistakes)),
+        updating(fn), case)
+
+
+# --- standardize_inputs ----------------------------------------------------------------------------------
+
+def standardize_inputs_of(n_x=3, m_train=8, m_other=5, seed=0):
     rng = np.random.default_rng(seed)
-    X_train = _scaled_rows(rng, n_x, m_train, small_row=False)
+    X_train = scaled_rows(rng, n_x, m_train, small_row=False)
     X_other = X_train[:, :1] + 2.0 * rng.standard_normal((n_x, m_other)) * X_train.std(axis=1, keepdims=True)
-    train0, other0 = X_train.copy(), X_other.copy()
-    result = student_call(standardize_inputs, "standardize_inputs", X_train, X_other)
-    if not np.array_equal(X_train, train0) or not np.array_equal(X_other, other0):
-        fail("standardize_inputs modified its inputs in place (X -= mu ...): compute new arrays, "
-             "X_train_std = (X_train - mu) / sigma.", mistake="standardize_inputs.standardize-inputs-modified-its-inputs-in")
-    train_std, other_std, mu, sigma = expect_tuple("standardize_inputs", result, 4,
-                                                    "a tuple (X_train_std, X_other_std, mu, sigma)")
-    e_train, e_other, e_mu, e_sigma = ref.standardize_inputs(train0, other0)
-    both = np.hstack([train0, other0])
-    expect_array("mu", mu, e_mu, what="(n_x, 1): one mean per feature (row)", mistakes=[
-        Mistake("mu is the mean of each example (column): features are rows, so average over the examples, "
-                "np.mean(X_train, axis=1, keepdims=True).", np.mean(train0, axis=0, keepdims=True), id="standardize_inputs.mu-is-the-mean-of-each"),
-        Mistake("mu is the mean of each example (column): features are rows, so average over the examples, "
-                "np.mean(X_train, axis=1, keepdims=True).", np.mean(train0, axis=0), id="standardize_inputs.mu-is-the-mean-of-each-2"),
-        Mistake("mu was computed on the training AND the other set: the statistics come from the training set "
-                "only (slide 20); the dev/test sets are transformed with them.", np.mean(both, axis=1, keepdims=True), id="standardize_inputs.mu-was-computed-on-the-training"),
-        Mistake("mu was computed on X_other: the statistics come from the training set only (slide 20).",
-                np.mean(other0, axis=1, keepdims=True), id="standardize_inputs.mu-was-computed-on-x-other"),
-    ])
-    var = np.var(train0, axis=1, keepdims=True)
-    expect_array("sigma", sigma, e_sigma, what="(n_x, 1): one standard deviation per feature", mistakes=[
-        Mistake("sigma is the variance: the slide divides by the standard deviation, sigma = np.std(X_train, "
-                "axis=1, keepdims=True) (the square root of the variance).", var, id="standardize_inputs.sigma-is-the-variance-the-slide"),
-        Mistake("sigma uses 1/(m-1) (ddof=1): the course uses np.std's default, 1/m.",
-                np.std(train0, axis=1, ddof=1, keepdims=True), id="standardize_inputs.sigma-uses-m-ddof-the-course"),
-        Mistake("sigma is the standard deviation of each example (column): use axis=1, over the examples.",
-                np.std(train0, axis=0, keepdims=True), id="standardize_inputs.sigma-is-the-standard-deviation-of"),
-        Mistake("sigma was computed on the training AND the other set: the statistics come from the training "
-                "set only.", np.std(both, axis=1, keepdims=True), id="standardize_inputs.sigma-was-computed-on-the-training"),
-    ])
-    expect_array("X_train_std", train_std, e_train, what="(n_x, m_train), like X_train", mistakes=[
-        Mistake("X_train_std was divided by the variance: divide by the standard deviation sigma.",
-                (train0 - e_mu) / var, id="standardize_inputs.x-train-std-was-divided-by"),
-        Mistake("X_train_std is only centred: divide by sigma as well.", train0 - e_mu, id="standardize_inputs.x-train-std-is-only-centred"),
-        Mistake("X_train_std is only scaled: subtract mu first, (X_train - mu) / sigma.", train0 / e_sigma, id="standardize_inputs.x-train-std-is-only-scaled"),
-    ])
-    with np.errstate(all="ignore"):       # a single example has standard deviation 0
-        own = (other0 - np.mean(other0, axis=1, keepdims=True)) / np.std(other0, axis=1, keepdims=True)
-    expect_array("X_other_std", other_std, e_other, what="(n_x, m_other), like X_other", mistakes=[
-        Mistake("X_other was standardised with its own mean and standard deviation: use the TRAINING set's mu "
-                "and sigma (slide 20). The network learned on inputs transformed that way; a dev/test set, or a "
-                "single new example, must go through exactly the same transformation.", own, id="standardize_inputs.x-other-was-standardised-with-its"),
-        Mistake("X_other was standardised with the statistics of both sets together: use the training set's "
-                "mu and sigma only.",
-                (other0 - np.mean(both, axis=1, keepdims=True)) / np.std(both, axis=1, keepdims=True), id="standardize_inputs.x-other-was-standardised-with-the"),
-        Mistake("X_other_std was divided by the variance: divide by the standard deviation sigma.",
-                (other0 - e_mu) / var, id="standardize_inputs.x-other-std-was-divided-by"),
-        Mistake("X_other_std is X_other unchanged: transform it with the training set's mu and sigma.", other0, id="standardize_inputs.x-other-std-is-x-other"),
-    ])
-    passed("standardize_inputs")
+    return Inputs((X_train, X_other))
+
+
+def mean(X):
+    return np.mean(X, axis=1, keepdims=True)
+
+
+def standardize(X_train, X_other, *, mu=lambda X_train, X_other: mean(X_train),
+                sigma=lambda X_train, X_other: np.std(X_train, axis=1, keepdims=True),
+                train=lambda X, mu, sigma: (X - mu) / sigma, other=lambda X, mu, sigma, X_train: (X - mu) / sigma):
+    """standardize_inputs with its pieces as arguments: the statistics returned, and each set's transform
+    (from the right statistics)."""
+    right_mu, right_sigma = mean(X_train), np.std(X_train, axis=1, keepdims=True)
+    return (train(X_train, right_mu, right_sigma), other(X_other, right_mu, right_sigma, X_train),
+            mu(X_train, X_other), sigma(X_train, X_other))
+
+
+def both(X_train, X_other):
+    return np.hstack([X_train, X_other])
+
+
+STANDARDIZE_INPUTS = Exercise(
+    "standardize_inputs", ref.standardize_inputs, standardize_inputs_of, dict(n_x=3, m_train=8, m_other=5, seed=0),
+    (Out("mu", (2,), "(n_x, 1): one mean per feature (row)"),
+     Out("sigma", (3,), "(n_x, 1): one standard deviation per feature"),
+     Out("X_train_std", (0,), "(n_x, m_train), like X_train"),
+     Out("X_other_std", (1,), "(n_x, m_other), like X_other")),
+    returns=a_tuple("(X_train_std, X_other_std, mu, sigma)", value, value, value, value), unmodified=(0, 1),
+    mistakes=(
+        Wrong("mu-is-the-mean-of-each", "mu is the mean of each example (column): features are rows, so average over "
+              "the examples, np.mean(X_train, axis=1, keepdims=True).",
+              partial(standardize, mu=lambda Xt, Xo: np.mean(Xt, axis=0, keepdims=True))),
+        Wrong("mu-is-the-mean-of-each-2", "mu is the mean of each example (column): features are rows, so average "
+              "over the examples, np.mean(X_train, axis=1, keepdims=True).",
+              partial(standardize, mu=lambda Xt, Xo: np.mean(Xt, axis=0))),
+        Wrong("mu-was-computed-on-the-training", "mu was computed on the training AND the other set: the statistics "
+              "come from the training set only (slide 20); the dev/test sets are transformed with them.",
+              partial(standardize, mu=lambda Xt, Xo: mean(both(Xt, Xo)))),
+        Wrong("mu-was-computed-on-x-other", "mu was computed on X_other: the statistics come from the training set "
+              "only (slide 20).", partial(standardize, mu=lambda Xt, Xo: mean(Xo))),
+        Wrong("sigma-is-the-variance-the-slide", "sigma is the variance: the slide divides by the standard deviation, "
+              "sigma = np.std(X_train, axis=1, keepdims=True) (the square root of the variance).",
+              partial(standardize, sigma=lambda Xt, Xo: np.var(Xt, axis=1, keepdims=True),
+                      train=lambda X, mu, sigma: (X - mu) / sigma ** 2,
+                      other=lambda X, mu, sigma, Xt: (X - mu) / sigma ** 2)),
+        Wrong("sigma-uses-m-ddof-the-course", "sigma uses 1/(m-1) (ddof=1): the course uses np.std's default, 1/m.",
+              partial(standardize, sigma=lambda Xt, Xo: np.std(Xt, axis=1, ddof=1, keepdims=True))),
+        Wrong("sigma-is-the-standard-deviation-of", "sigma is the standard deviation of each example (column): use "
+              "axis=1, over the examples.",
+              partial(standardize, sigma=lambda Xt, Xo: np.std(Xt, axis=0, keepdims=True))),
+        Wrong("sigma-was-computed-on-the-training", "sigma was computed on the training AND the other set: the "
+              "statistics come from the training set only.",
+              partial(standardize, sigma=lambda Xt, Xo: np.std(both(Xt, Xo), axis=1, keepdims=True))),
+        Wrong("x-train-std-was-divided-by", "X_train_std was divided by the variance: divide by the standard "
+              "deviation sigma.", partial(standardize, train=lambda X, mu, sigma: (X - mu) / sigma ** 2)),
+        Wrong("x-train-std-is-only-centred", "X_train_std is only centred: divide by sigma as well.",
+              partial(standardize, train=lambda X, mu, sigma: X - mu)),
+        Wrong("x-train-std-is-only-scaled", "X_train_std is only scaled: subtract mu first, (X_train - mu) / sigma.",
+              partial(standardize, train=lambda X, mu, sigma: X / sigma)),
+        Wrong("x-other-was-standardised-with-its", "X_other was standardised with its own mean and standard "
+              "deviation: use the TRAINING set's mu and sigma (slide 20). The network learned on inputs transformed "
+              "that way; a dev/test set, or a single new example, must go through exactly the same transformation.",
+              partial(standardize, other=lambda X, mu, sigma, Xt: (X - mean(X)) / np.std(X, axis=1, keepdims=True))),
+        Wrong("x-other-was-standardised-with-the", "X_other was standardised with the statistics of both sets "
+              "together: use the training set's mu and sigma only.",
+              partial(standardize, other=lambda X, mu, sigma, Xt: (X - mean(both(Xt, X)))
+                      / np.std(both(Xt, X), axis=1, keepdims=True))),
+        Wrong("x-other-std-was-divided-by", "X_other_std was divided by the variance: divide by the standard "
+              "deviation sigma.", partial(standardize, other=lambda X, mu, sigma, Xt: (X - mu) / sigma ** 2)),
+        Wrong("x-other-std-is-x-other", "X_other_std is X_other unchanged: transform it with the training set's mu "
+              "and sigma.", partial(standardize, other=lambda X, mu, sigma, Xt: X)),
+    ))
+
+
+# --- batchnorm_forward ------------------------------------------------------------------------------------
+
+def forward_inputs(n=3, m=6, m_test=4, momentum=0.9, eps=1e-5, seed=1, training=True):
+    """Training: a batch Z with a row of tiny variance; test mode: another batch of m_test examples and
+    running statistics with a tiny variance too (eps matters in both)."""
+    rng = np.random.default_rng(seed)
+    Z = scaled_rows(rng, n, m)
+    gamma, beta = rng.uniform(0.5, 2.0, (n, 1)), rng.uniform(-1.0, 1.0, (n, 1))
+    state = bn_state(rng, n)
+    if not training:
+        Z, state = scaled_rows(rng, n, m_test), bn_state(rng, n, small_row=True)
+        state["running_mean"][0] = np.mean(Z[0]) + 0.004 * rng.standard_normal()     # the tiny unit near its mean
+    return Inputs((Z, gamma, beta, state, training, momentum, eps), Z.shape[1])
+
+
+def root(var, eps):
+    return np.sqrt(var + eps)
+
+
+def bn_forward(Z, gamma, beta, bn_state, training=True, momentum=0.9, eps=1e-5, *, test=None, axis=1, ddof=0,
+               std=root, center=True, out=lambda gamma, Z_hat, beta: gamma * Z_hat + beta, normalise_with=None,
+               updates=None, keep=lambda momentum: momentum, running_var=lambda var, m: var,
+               cache_std=lambda std, var, eps: std):
+    """batchnorm_forward with its pieces as arguments; test: the pieces of the test-mode branch, where they
+    differ from the training branch's. normalise_with: "batch", "running" (before the update) or "updated"."""
+    if not training and test is not None:
+        return bn_forward(Z, gamma, beta, bn_state, False, momentum, eps, **test)
+    mu, var = np.mean(Z, axis=axis, keepdims=True), np.var(Z, axis=axis, ddof=ddof, keepdims=True)
+    old = dict(bn_state)
+    if training if updates is None else updates:
+        k = keep(momentum)
+        bn_state["running_mean"] = k * old["running_mean"] + (1 - k) * mu
+        bn_state["running_var"] = k * old["running_var"] + (1 - k) * running_var(var, Z.shape[1])
+    center_by, var_by = {"batch": (mu, var), "running": (old["running_mean"], old["running_var"]),
+                         "updated": (bn_state["running_mean"], bn_state["running_var"])}[
+        normalise_with or ("batch" if training else "running")]
+    divisor = std(var_by, eps)
+    Z_hat = ((Z - center_by) if center else Z) / divisor
+    return out(gamma, Z_hat, beta), (Z_hat, gamma, cache_std(divisor, var_by, eps))
+
+
+def _cache(name, result):
+    """batchnorm_forward's (Z_out, cache): the cache is the tuple batchnorm_backward unpacks."""
+    cache = expect_tuple(name, result, 2, "a tuple (Z_out, cache)")[1]
+    if not isinstance(cache, (tuple, list)) or len(cache) != 3:
+        got = f"a {type(cache).__name__}" + (f" of length {len(cache)}" if isinstance(cache, (tuple, list)) else "")
+        fail(f"cache must be the tuple (Z_hat, gamma, std) that batchnorm_backward unpacks, got {got}.",
+             mistake="check_cache.cache-must-be-the-tuple-z")
+
+
+def forward_outputs(training, m_test, **case):
+    """Z_out, in training the cache too, and the running statistics after the call."""
+    mode = "training=True" if training else f"training=False, {m_test} example{'s' if m_test != 1 else ''}"
+    state = a_dict("bn_state", STATE_KEYS)
+    return dict(
+        returns=lambda name, result: (
+            (_cache if training else a_tuple("(Z_out, cache)", value, value))(name, result[0]), state(name, result[1])),
+        outputs=(Out(f"Z_out ({mode})", (0, 0), "(n, m), like Z"),) + ((
+            Out("cache[0] (Z_hat)", (0, 1, 0), "(n, m): the normalised Z, (Z - mu) / std"),
+            Out("cache[1] (gamma)", (0, 1, 1), "(n, 1)"),
+            Out("cache[2] (std)", (0, 1, 2), "(n, 1): std = np.sqrt(var + eps)")) if training else ()) + tuple(
+            Out(f"bn_state['{key}'] after a {'training' if training else 'test-mode'} call", (1, key), "(n, 1)")
+            for key in STATE_KEYS))
+
+
+def _wrong(id_, hint, **pieces):
+    return Wrong(id_, hint, partial(bn_forward, **pieces))
+
+
+#: The mistakes of the test-mode branch only (the training branch right): the only ones named in test mode.
+TEST_MODE_MISTAKES = (
+    _wrong("with-training-false-you-normalised-with", "With training=False you normalised with the batch's "
+           "statistics: at test time use the running statistics, bn_state['running_mean'] and "
+           "bn_state['running_var']. A test batch may hold a single example, whose own variance is 0.",
+           test=dict(normalise_with="batch")),
+    _wrong("with-training-false-you-updated-the", "With training=False you updated the running statistics and "
+           "normalised with them: at test time use them as they are, and leave bn_state unchanged.",
+           test=dict(updates=True, normalise_with="updated")),
+    _wrong("check_state.changed-with-training-false-at-test", "bn_state['{key}'] changed with training=False: at "
+           "test time the running statistics normalise and are not updated (only training updates them).",
+           test=dict(updates=True)),
+    _wrong("eps-is-outside-the-square-root-2", "eps is outside the square root: (Z - running_mean) / "
+           "np.sqrt(running_var + eps).", test=dict(std=lambda var, eps: np.sqrt(var) + eps)),
+    _wrong("you-divided-by-running-var-take", "You divided by running_var: take the square root, "
+           "np.sqrt(running_var + eps).", test=dict(std=lambda var, eps: var + eps)),
+    _wrong("at-test-time-too-scale-and", "At test time too, scale and shift: Z_out = gamma * Z_hat + beta.",
+           test=dict(out=lambda gamma, Z_hat, beta: Z_hat)),
+)
+
+BATCHNORM_FORWARD = Exercise(
+    "batchnorm_forward", ref.batchnorm_forward, forward_inputs,
+    dict(n=3, m=6, m_test=4, momentum=0.9, eps=1e-5, seed=1, training=True), (), per_case=forward_outputs,
+    unmodified=(0, 1, 2),
+    mistakes=(
+        _wrong("you-normalised-with-sqrt-std-eps", "You normalised with sqrt(std + eps): the slide divides by "
+               "sqrt(var + eps), with the VARIANCE var = np.mean((Z - mu)**2, axis=1, keepdims=True).",
+               std=lambda var, eps: np.sqrt(np.sqrt(var) + eps)),
+        _wrong("you-divided-by-var-eps-take", "You divided by var + eps: take the square root, Z_hat = (Z - mu) / "
+               "np.sqrt(var + eps).", std=lambda var, eps: var + eps),
+        _wrong("you-divided-by-var-z-hat", "You divided by var: Z_hat = (Z - mu) / np.sqrt(var + eps).",
+               std=lambda var, eps: var),
+        _wrong("eps-is-outside-the-square-root", "eps is outside the square root: Z_hat = (Z - mu) / np.sqrt(var + "
+               "eps), not (np.sqrt(var) + eps).", std=lambda var, eps: np.sqrt(var) + eps),
+        _wrong("eps-is-missing-z-hat-z", "eps is missing: Z_hat = (Z - mu) / np.sqrt(var + eps) (eps keeps a unit "
+               "with zero variance finite).", std=lambda var, eps: np.sqrt(var)),
+        _wrong("the-statistics-are-over-the-wrong", "The statistics are over the wrong axis: one mean and variance "
+               "per unit (row), over the examples: np.mean(Z, axis=1, keepdims=True).", axis=0),
+        _wrong("the-variance-uses-m-batch-norm", "The variance uses 1/(m-1): batch norm uses 1/m (np.var's default "
+               "ddof=0, or np.mean((Z - mu)**2, axis=1, keepdims=True)).", ddof=1),
+        _wrong("gamma-and-beta-are-swapped-z", "gamma and beta are swapped: Z_out = gamma * Z_hat + beta (gamma "
+               "scales, beta shifts).", out=lambda gamma, Z_hat, beta: beta * Z_hat + gamma),
+        _wrong("you-returned-z-hat-scale-and", "You returned Z_hat: scale and shift it, Z_out = gamma * Z_hat + beta.",
+               out=lambda gamma, Z_hat, beta: Z_hat),
+        _wrong("in-training-normalise-with-the-batch", "In training, normalise with the BATCH's mean and variance: "
+               "the running statistics are for test time (training=False).", normalise_with="running"),
+        _wrong("in-training-normalise-with-the-batch-2", "In training, normalise with the batch's statistics, not "
+               "the freshly updated running ones.", normalise_with="updated"),
+        _wrong("the-mean-is-not-subtracted-z", "The mean is not subtracted: Z_hat = (Z - mu) / np.sqrt(var + eps).",
+               center=False),
+        _wrong("check_cache.cache-must-be-std-np-sqrt", "cache[2] must be std = np.sqrt(var + eps), the number you "
+               "divided by, not the variance.", cache_std=lambda std, var, eps: var),
+        _wrong("check_cache.cache-must-be-std-np-sqrt-2", "cache[2] must be std = np.sqrt(var + eps), not var + eps.",
+               cache_std=lambda std, var, eps: var + eps),
+        _wrong("check_cache.cache-must-be-std-np-sqrt-3", "cache[2] must be std = np.sqrt(var + eps), with eps (the "
+               "number you divided by).", cache_std=lambda std, var, eps: np.sqrt(var)),
+        _wrong("check_cache.cache-must-be-std-np-sqrt-4", "cache[2] must be std = np.sqrt(var + eps), not its "
+               "inverse.", cache_std=lambda std, var, eps: 1 / std),
+        _wrong("check_state.was-not-updated-in-training-running", "bn_state['{key}'] was not updated: in training, "
+               "running = momentum * running + (1 - momentum) * batch statistic, stored back into bn_state['{key}'].",
+               updates=False),
+        _wrong("check_state.momentum-and-momentum-are-swapped-running", "momentum and 1 - momentum are swapped: "
+               "running = momentum * running + (1 - momentum) * batch (momentum, e.g. 0.9, keeps most of the old "
+               "value).", keep=lambda momentum: 1 - momentum),
+        _wrong("check_state.is-the-batch-statistic-itself-average", "bn_state['{key}'] is the batch statistic itself: "
+               "average it into the running value, running = momentum * running + (1 - momentum) * batch.",
+               keep=lambda momentum: 0.0),
+        _wrong("check_state.running-var-was-updated-with-the", "running_var was updated with the standard deviation: "
+               "average the batch VARIANCE (the one used to normalise, with 1/m).",
+               running_var=lambda var, m: np.sqrt(var)),
+        _wrong("check_state.running-var-was-updated-with-the-2", "running_var was updated with the variance with "
+               "1/(m-1): use the batch variance as used to normalise, with 1/m (np.var's default ddof=0).",
+               running_var=lambda var, m: var * m / max(m - 1, 1)),
+    ) + TEST_MODE_MISTAKES)
 
 
 def check_batchnorm_forward(batchnorm_forward, n=3, m=6, m_test=4, momentum=0.9, eps=1e-5, seed=1):
     """Training: batch statistics (axis 1, var with 1/m), running statistics updated in place, cache
     (Z_hat, gamma, std). Test mode (training=False): running statistics normalise, nothing is updated."""
-    rng = np.random.default_rng(seed)
-    Z = _scaled_rows(rng, n, m)
-    gamma = rng.uniform(0.5, 2.0, (n, 1))
-    beta = rng.uniform(-1.0, 1.0, (n, 1))
-    state0 = _state(rng, n)
-    state = _copy(state0)
-    result = student_call(batchnorm_forward, "batchnorm_forward", Z.copy(), gamma.copy(), beta.copy(), state,
-                          training=True, momentum=momentum, eps=eps)
-    Z_out, cache = expect_tuple("batchnorm_forward", result, 2, "a tuple (Z_out, cache)")
-    expected_state = _copy(state0)
-    expected, (Z_hat, _, std) = ref.batchnorm_forward(Z, gamma, beta, expected_state, True, momentum, eps)
-    mu = np.mean(Z, axis=1, keepdims=True)
-    var = np.var(Z, axis=1, keepdims=True)
-
-    def out(center, scale):
-        return gamma * (Z - center) / scale + beta
-
-    mu0, var0 = np.mean(Z, axis=0, keepdims=True), np.var(Z, axis=0, keepdims=True)
-    with np.errstate(all="ignore"):
-        mistakes = [
-            Mistake("You normalised with sqrt(std + eps): the slide divides by sqrt(var + eps), with the VARIANCE "
-                    "var = np.mean((Z - mu)**2, axis=1, keepdims=True).", out(mu, np.sqrt(np.sqrt(var) + eps)), id="batchnorm_forward.you-normalised-with-sqrt-std-eps"),
-            Mistake("You divided by var + eps: take the square root, Z_hat = (Z - mu) / np.sqrt(var + eps).",
-                    out(mu, var + eps), id="batchnorm_forward.you-divided-by-var-eps-take"),
-            Mistake("You divided by var: Z_hat = (Z - mu) / np.sqrt(var + eps).", out(mu, var), id="batchnorm_forward.you-divided-by-var-z-hat"),
-            Mistake("eps is outside the square root: Z_hat = (Z - mu) / np.sqrt(var + eps), not "
-                    "(np.sqrt(var) + eps).", out(mu, np.sqrt(var) + eps), id="batchnorm_forward.eps-is-outside-the-square-root"),
-            Mistake("eps is missing: Z_hat = (Z - mu) / np.sqrt(var + eps) (eps keeps a unit with zero variance "
-                    "finite).", out(mu, np.sqrt(var)), id="batchnorm_forward.eps-is-missing-z-hat-z"),
-            Mistake("The statistics are over the wrong axis: one mean and variance per unit (row), over the "
-                    "examples: np.mean(Z, axis=1, keepdims=True).", out(mu0, np.sqrt(var0 + eps)), id="batchnorm_forward.the-statistics-are-over-the-wrong"),
-            Mistake("The variance uses 1/(m-1): batch norm uses 1/m (np.var's default ddof=0, or "
-                    "np.mean((Z - mu)**2, axis=1, keepdims=True)).",
-                    out(mu, np.sqrt(var * m / max(m - 1, 1) + eps)), id="batchnorm_forward.the-variance-uses-m-batch-norm"),
-            Mistake("gamma and beta are swapped: Z_out = gamma * Z_hat + beta (gamma scales, beta shifts).",
-                    beta * Z_hat + gamma, id="batchnorm_forward.gamma-and-beta-are-swapped-z"),
-            Mistake("You returned Z_hat: scale and shift it, Z_out = gamma * Z_hat + beta.", Z_hat, id="batchnorm_forward.you-returned-z-hat-scale-and"),
-            Mistake("In training, normalise with the BATCH's mean and variance: the running statistics are "
-                    "for test time (training=False).",
-                    out(state0["running_mean"], np.sqrt(state0["running_var"] + eps)), id="batchnorm_forward.in-training-normalise-with-the-batch"),
-            Mistake("In training, normalise with the batch's statistics, not the freshly updated running ones.",
-                    out(expected_state["running_mean"], np.sqrt(expected_state["running_var"] + eps)), id="batchnorm_forward.in-training-normalise-with-the-batch-2"),
-            Mistake("The mean is not subtracted: Z_hat = (Z - mu) / np.sqrt(var + eps).", out(0.0, std), id="batchnorm_forward.the-mean-is-not-subtracted-z"),
-        ]
-    expect_array("Z_out (training=True)", Z_out, expected, what="(n, m), like Z", mistakes=mistakes)
-    _check_cache(cache, Z_hat, gamma, std, var, eps)
-    _check_state("bn_state", state, expected_state, state0, mu, var, momentum, m, training=True)
-
-    # test mode: the running statistics normalise, nothing changes
-    Z_test = _scaled_rows(rng, n, m_test)
-    state0 = _state(rng, n)
-    state = _copy(state0)
-    result = student_call(batchnorm_forward, "batchnorm_forward", Z_test.copy(), gamma.copy(), beta.copy(), state,
-                          training=False, momentum=momentum, eps=eps)
-    Z_out, _ = expect_tuple("batchnorm_forward", result, 2, "a tuple (Z_out, cache)")
-    expected, _ = ref.batchnorm_forward(Z_test, gamma, beta, _copy(state0), False, momentum, eps)
-    rm, rv = state0["running_mean"], state0["running_var"]
-    mu_t = np.mean(Z_test, axis=1, keepdims=True)
-    var_t = np.var(Z_test, axis=1, keepdims=True)
-    updated = _copy(state0)
-    ref.batchnorm_forward(Z_test, gamma, beta, updated, True, momentum, eps)
-    with np.errstate(all="ignore"):
-        test_mistakes = [
-            Mistake("With training=False you normalised with the batch's statistics: at test time use the "
-                    "running statistics, bn_state['running_mean'] and bn_state['running_var']. A test batch may "
-                    "hold a single example, whose own variance is 0.",
-                    gamma * (Z_test - mu_t) / np.sqrt(var_t + eps) + beta, id="batchnorm_forward.with-training-false-you-normalised-with"),
-            Mistake("With training=False you updated the running statistics and normalised with them: at test "
-                    "time use them as they are, and leave bn_state unchanged.",
-                    gamma * (Z_test - updated["running_mean"]) / np.sqrt(updated["running_var"] + eps) + beta, id="batchnorm_forward.with-training-false-you-updated-the"),
-            Mistake("eps is outside the square root: (Z - running_mean) / np.sqrt(running_var + eps).",
-                    gamma * (Z_test - rm) / (np.sqrt(rv) + eps) + beta, id="batchnorm_forward.eps-is-outside-the-square-root-2"),
-            Mistake("You divided by running_var: take the square root, np.sqrt(running_var + eps).",
-                    gamma * (Z_test - rm) / (rv + eps) + beta, id="batchnorm_forward.you-divided-by-running-var-take"),
-            Mistake("At test time too, scale and shift: Z_out = gamma * Z_hat + beta.",
-                    (Z_test - rm) / np.sqrt(rv + eps), id="batchnorm_forward.at-test-time-too-scale-and"),
-        ]
-    expect_array(f"Z_out (training=False, {m_test} example{'s' if m_test != 1 else ''})", Z_out, expected,
-                 what="(n, m), like Z", mistakes=test_mistakes)
-    _check_state("bn_state", state, state0, state0, mu_t, var_t, momentum, m_test, training=False)
+    case = dict(n=n, m=m, m_test=m_test, momentum=momentum, eps=eps, seed=seed)
+    run_updating(BATCHNORM_FORWARD, batchnorm_forward, dict(case, training=True), position=3)
+    run_updating(replace(BATCHNORM_FORWARD, mistakes=TEST_MODE_MISTAKES), batchnorm_forward,  # training was right
+                 dict(case, training=False), position=3)
     passed("batchnorm_forward")
 
 
-def _check_cache(cache, Z_hat, gamma, std, var, eps):
-    if not isinstance(cache, (tuple, list)) or len(cache) != 3:
-        got = f"a {type(cache).__name__}" + (f" of length {len(cache)}" if isinstance(cache, (tuple, list)) else "")
-        fail(f"cache must be the tuple (Z_hat, gamma, std) that batchnorm_backward unpacks, got {got}.", mistake="check_cache.cache-must-be-the-tuple-z")
-    expect_array("cache[0] (Z_hat)", cache[0], Z_hat, what="(n, m): the normalised Z, (Z - mu) / std")
-    expect_array("cache[1] (gamma)", cache[1], gamma, what="(n, 1)")
-    expect_array("cache[2] (std)", cache[2], std, what="(n, 1): std = np.sqrt(var + eps)", mistakes=[
-        Mistake("cache[2] must be std = np.sqrt(var + eps), the number you divided by, not the variance.", var, id="check_cache.cache-must-be-std-np-sqrt"),
-        Mistake("cache[2] must be std = np.sqrt(var + eps), not var + eps.", var + eps, id="check_cache.cache-must-be-std-np-sqrt-2"),
-        Mistake("cache[2] must be std = np.sqrt(var + eps), with eps (the number you divided by).", np.sqrt(var), id="check_cache.cache-must-be-std-np-sqrt-3"),
-        Mistake("cache[2] must be std = np.sqrt(var + eps), not its inverse.", 1 / std, id="check_cache.cache-must-be-std-np-sqrt-4"),
-    ])
+# --- batchnorm_backward -----------------------------------------------------------------------------------
 
-
-def check_batchnorm_backward(batchnorm_backward, n=3, m=5, seed=2):
-    """dgamma = (1/m) sum(dZ_out * Z_hat), dbeta = (1/m) sum(dZ_out) (axis 1), dZ_hat = gamma * dZ_out,
-    dZ = (dZ_hat - mean(dZ_hat) - Z_hat * mean(dZ_hat * Z_hat)) / std."""
+def backward_inputs(n=3, m=5, seed=2):
     rng = np.random.default_rng(seed)
-    Z = _scaled_rows(rng, n, m, small_row=False)
-    gamma = rng.uniform(0.5, 2.0, (n, 1))
-    beta = rng.uniform(-1.0, 1.0, (n, 1))
+    Z = scaled_rows(rng, n, m, small_row=False)
+    gamma, beta = rng.uniform(0.5, 2.0, (n, 1)), rng.uniform(-1.0, 1.0, (n, 1))
     _, cache = ref.batchnorm_forward(Z, gamma, beta, ref.initialize_bn_state(n), eps=1e-3)
-    dZ_out = rng.standard_normal((n, m))
-    result = student_call(batchnorm_backward, "batchnorm_backward", dZ_out.copy(), _copy(cache))
-    dZ, dgamma, dbeta = expect_tuple("batchnorm_backward", result, 3, "a tuple (dZ, dgamma, dbeta)")
-    e_dZ, e_dgamma, e_dbeta = ref.batchnorm_backward(dZ_out, cache)
-    Z_hat, _, std = cache
-    if (isinstance(dZ, np.ndarray) and dZ.shape == (n, 1) and isinstance(dbeta, np.ndarray)
-            and dbeta.shape == (n, m) and n != m):
-        fail("batchnorm_backward returned its results in another order: return (dZ, dgamma, dbeta).", mistake="batchnorm_backward.batchnorm-backward-returned-its-results-in")
-    expect_array("dbeta", dbeta, e_dbeta, m=m, what="(n, 1), like beta", mistakes=[
-        Mistake("dbeta sums over the wrong axis: examples are columns, np.sum(dZ_out, axis=1, keepdims=True) / m.",
-                np.sum(dZ_out, axis=0, keepdims=True) / m, id="batchnorm_backward.dbeta-sums-over-the-wrong-axis"),
-        Mistake("dbeta and dgamma are swapped: dbeta = (1/m) sum(dZ_out), dgamma = (1/m) sum(dZ_out * Z_hat).",
-                e_dgamma, id="batchnorm_backward.dbeta-and-dgamma-are-swapped-dbeta"),
-        Mistake(f"dbeta is a sum over the examples: average it like db, (1/m) with m = {m}.", e_dbeta * m, id="batchnorm_backward.dbeta-is-a-sum-over-the"),
-    ])
-    expect_array("dgamma", dgamma, e_dgamma, m=m, what="(n, 1), like gamma", mistakes=[
-        Mistake("dgamma sums over the wrong axis: np.sum(dZ_out * Z_hat, axis=1, keepdims=True) / m.",
-                np.sum(dZ_out * Z_hat, axis=0, keepdims=True) / m, id="batchnorm_backward.dgamma-sums-over-the-wrong-axis"),
-        Mistake("dgamma and dbeta are swapped: dgamma = (1/m) sum(dZ_out * Z_hat), dbeta = (1/m) sum(dZ_out).",
-                e_dbeta, id="batchnorm_backward.dgamma-and-dbeta-are-swapped-dgamma"),
-        Mistake("dgamma multiplies dZ_out by gamma: Z_out = gamma * Z_hat + beta, so dgamma = (1/m) "
-                "sum(dZ_out * Z_hat).", np.sum(dZ_out * gamma, axis=1, keepdims=True) / m, id="batchnorm_backward.dgamma-multiplies-dz-out-by-gamma"),
-        Mistake(f"dgamma is a sum over the examples: average it like db, (1/m) with m = {m}.", e_dgamma * m, id="batchnorm_backward.dgamma-is-a-sum-over-the"),
-    ])
-    dZ_hat = gamma * dZ_out
-    mean_term = np.mean(dZ_hat, axis=1, keepdims=True)
-    var_term = Z_hat * np.mean(dZ_hat * Z_hat, axis=1, keepdims=True)
-    expect_array("dZ", dZ, e_dZ, m=m, what="(n, m), like Z", mistakes=[
-        Mistake("dZ = gamma * dZ_out / std treats mu and var as constants: they depend on every z of the batch, "
-                "which adds the terms - mean(dZ_hat) - Z_hat * mean(dZ_hat * Z_hat).", dZ_hat / std, id="batchnorm_backward.dz-gamma-dz-out-std-treats"),
-        Mistake("dZ misses the term - Z_hat * mean(dZ_hat * Z_hat), which comes from the variance's dependence on z.",
-                (dZ_hat - mean_term) / std, id="batchnorm_backward.dz-misses-the-term-z-hat"),
-        Mistake("dZ misses the term - mean(dZ_hat), which comes from the mean's dependence on z.",
-                (dZ_hat - var_term) / std, id="batchnorm_backward.dz-misses-the-term-mean-dz"),
-        Mistake("dZ uses dZ_out where dZ_hat = gamma * dZ_out belongs: multiply by gamma first.",
-                (dZ_out - np.mean(dZ_out, axis=1, keepdims=True)
-                 - Z_hat * np.mean(dZ_out * Z_hat, axis=1, keepdims=True)) / std, id="batchnorm_backward.dz-uses-dz-out-where-dz"),
-        Mistake("dZ multiplies by std: divide by it, dZ = (...) / std.", (dZ_hat - mean_term - var_term) * std, id="batchnorm_backward.dz-multiplies-by-std-divide-by"),
-        Mistake("dZ uses sums where the formula has means: mean(dZ_hat) = (1/m) sum(dZ_hat, axis=1).",
-                (dZ_hat - m * mean_term - m * var_term) / std, id="batchnorm_backward.dz-uses-sums-where-the-formula"),
-        Mistake("The means in dZ are over the wrong axis: average over the examples, axis=1, keepdims=True.",
-                (dZ_hat - np.mean(dZ_hat, axis=0, keepdims=True)
-                 - Z_hat * np.mean(dZ_hat * Z_hat, axis=0, keepdims=True)) / std, id="batchnorm_backward.the-means-in-dz-are-over"),
-        Mistake(f"dZ has an extra 1/m: the 1/m belongs to dgamma and dbeta (and dW); dZ is in the same "
-                f"convention as dZ_out (m = {m}).", e_dZ / m, id="batchnorm_backward.dz-has-an-extra-m-the"),
-    ])
-    passed("batchnorm_backward")
+    return Inputs((rng.standard_normal((n, m)), cache), m)
 
 
-# --- the network ------------------------------------------------------------------------------------
+def bn_backward(dZ_out, cache, *, dbeta=lambda d, Z_hat, gamma, m: np.sum(d, axis=1, keepdims=True) / m,
+                dgamma=lambda d, Z_hat, gamma, m: np.sum(d * Z_hat, axis=1, keepdims=True) / m,
+                dZ_hat=lambda d, gamma: gamma * d, average=mean, mean_term=True, var_term=True,
+                by_std=lambda x, std, m: x / std, order=lambda dZ, dgamma, dbeta: (dZ, dgamma, dbeta)):
+    """batchnorm_backward with its pieces as arguments."""
+    Z_hat, gamma, std = cache
+    m = Z_hat.shape[1]
+    g = dZ_hat(dZ_out, gamma)
+    dZ = by_std(g - (average(g) if mean_term else 0) - (Z_hat * average(g * Z_hat) if var_term else 0), std, m)
+    return order(dZ, dgamma(dZ_out, Z_hat, gamma, m), dbeta(dZ_out, Z_hat, gamma, m))
 
-def _act(name):
-    return {"relu": deep.relu, "sigmoid": deep.sigmoid, "identity": lambda Z: Z}[name]
+
+def _sum(axis, m_divides=True):
+    return lambda x, m: np.sum(x, axis=axis, keepdims=True) / (m if m_divides else 1)
 
 
-def _forward_variant(X, parameters, states, training, hidden, *, bn_after_activation=False, bn_output=False,
-                     no_bn=False, act=None, eps=1e-5):
-    """L_model_forward_bn with a typical bug (states are copied; the variant never changes the check's)."""
-    states = _copy(states)
-    L = sum(1 for key in parameters if key.startswith("W"))
-    g = _act(act or hidden)
-    A = X
+BATCHNORM_BACKWARD = Exercise(
+    "batchnorm_backward", ref.batchnorm_backward, backward_inputs, dict(n=3, m=5, seed=2),
+    (Out("dbeta", (2,), "(n, 1), like beta", per_example=True),
+     Out("dgamma", (1,), "(n, 1), like gamma", per_example=True), Out("dZ", (0,), "(n, m), like Z", per_example=True)),
+    returns=a_tuple("(dZ, dgamma, dbeta)", value, value, value),
+    mistakes=(
+        Wrong("batchnorm-backward-returned-its-results-in", "batchnorm_backward returned its results in another "
+              "order: return (dZ, dgamma, dbeta).",
+              partial(bn_backward, order=lambda dZ, dgamma, dbeta: (dbeta, dgamma, dZ))),
+        Wrong("dbeta-sums-over-the-wrong-axis", "dbeta sums over the wrong axis: examples are columns, "
+              "np.sum(dZ_out, axis=1, keepdims=True) / m.",
+              partial(bn_backward, dbeta=lambda d, Z_hat, gamma, m: _sum(0)(d, m))),
+        Wrong("dbeta-and-dgamma-are-swapped-dbeta", "dbeta and dgamma are swapped: dbeta = (1/m) sum(dZ_out), "
+              "dgamma = (1/m) sum(dZ_out * Z_hat).",
+              partial(bn_backward, order=lambda dZ, dgamma, dbeta: (dZ, dbeta, dgamma))),
+        Wrong("dbeta-is-a-sum-over-the", "dbeta is a sum over the examples: average it like db, with 1/m.",
+              partial(bn_backward, dbeta=lambda d, Z_hat, gamma, m: _sum(1, False)(d, m))),
+        Wrong("dgamma-sums-over-the-wrong-axis", "dgamma sums over the wrong axis: np.sum(dZ_out * Z_hat, axis=1, "
+              "keepdims=True) / m.", partial(bn_backward, dgamma=lambda d, Z_hat, gamma, m: _sum(0)(d * Z_hat, m))),
+        Wrong("dgamma-and-dbeta-are-swapped-dgamma", "dgamma and dbeta are swapped: dgamma = (1/m) sum(dZ_out * "
+              "Z_hat), dbeta = (1/m) sum(dZ_out).",
+              partial(bn_backward, dgamma=lambda d, Z_hat, gamma, m: _sum(1)(d, m))),
+        Wrong("dgamma-multiplies-dz-out-by-gamma", "dgamma multiplies dZ_out by gamma: Z_out = gamma * Z_hat + beta, "
+              "so dgamma = (1/m) sum(dZ_out * Z_hat).",
+              partial(bn_backward, dgamma=lambda d, Z_hat, gamma, m: _sum(1)(d * gamma, m))),
+        Wrong("dgamma-is-a-sum-over-the", "dgamma is a sum over the examples: average it like db, with 1/m.",
+              partial(bn_backward, dgamma=lambda d, Z_hat, gamma, m: _sum(1, False)(d * Z_hat, m))),
+        Wrong("dz-gamma-dz-out-std-treats", "dZ = gamma * dZ_out / std treats mu and var as constants: they depend "
+              "on every z of the batch, which adds the terms - mean(dZ_hat) - Z_hat * mean(dZ_hat * Z_hat).",
+              partial(bn_backward, mean_term=False, var_term=False)),
+        Wrong("dz-misses-the-term-z-hat", "dZ misses the term - Z_hat * mean(dZ_hat * Z_hat), which comes from the "
+              "variance's dependence on z.", partial(bn_backward, var_term=False)),
+        Wrong("dz-misses-the-term-mean-dz", "dZ misses the term - mean(dZ_hat), which comes from the mean's "
+              "dependence on z.", partial(bn_backward, mean_term=False)),
+        Wrong("dz-uses-dz-out-where-dz", "dZ uses dZ_out where dZ_hat = gamma * dZ_out belongs: multiply by gamma "
+              "first.", partial(bn_backward, dZ_hat=lambda d, gamma: d)),
+        Wrong("dz-multiplies-by-std-divide-by", "dZ multiplies by std: divide by it, dZ = (...) / std.",
+              partial(bn_backward, by_std=lambda x, std, m: x * std)),
+        Wrong("dz-uses-sums-where-the-formula", "dZ uses sums where the formula has means: mean(dZ_hat) = (1/m) "
+              "sum(dZ_hat, axis=1).", partial(bn_backward, average=lambda x: np.sum(x, axis=1, keepdims=True))),
+        Wrong("the-means-in-dz-are-over", "The means in dZ are over the wrong axis: average over the examples, "
+              "axis=1, keepdims=True.", partial(bn_backward, average=lambda x: np.mean(x, axis=0, keepdims=True))),
+        Wrong("dz-has-an-extra-m-the", "dZ has an extra 1/m: the 1/m belongs to dgamma and dbeta (and dW); dZ is in "
+              "the same convention as dZ_out.", partial(bn_backward, by_std=lambda x, std, m: x / std / m)),
+    ))
+
+
+# --- the network: L_model_forward_bn ---------------------------------------------------------------------
+
+ACTIVATIONS = {"relu": (deep.relu, deep.relu_backward), "sigmoid": (deep.sigmoid, deep.sigmoid_backward)}
+
+
+def other(hidden_activation):
+    return "sigmoid" if hidden_activation == "relu" else "relu"
+
+
+def network_inputs(layer_dims=(4, 5, 3, 1), m=6, hidden_activation="sigmoid", seed=3, training=True):
+    rng = np.random.default_rng(seed)
+    parameters = bn_parameters(rng, layer_dims)
+    X = rng.standard_normal((layer_dims[0], m)) * 2 + 1
+    states = [bn_state(rng, n) for n in layer_dims[1:-1]]
+    return Inputs((X, parameters, states, training, hidden_activation), m)
+
+
+def forward_bn(X, parameters, bn_states, training=True, hidden_activation="relu", *, swap=False, after=False,
+               no_bn=False, bn_output=False, pass_training=True, state=lambda states, l: states[l - 1],
+               kept=lambda Z, Z_tilde, A: Z_tilde):
+    """L_model_forward_bn with its pieces as arguments; kept: what the cache keeps as Z_tilde."""
+    g = ACTIVATIONS[other(hidden_activation) if swap else hidden_activation][0]
+    L = len(bn_states) + 1
+    A, caches = X, []
     for l in range(1, L):
-        Z = parameters[f"W{l}"] @ A
+        W = parameters[f"W{l}"]
+        Z = W @ A
+        bn = partial(ref.batchnorm_forward, gamma=parameters[f"gamma{l}"], beta=parameters[f"beta{l}"],
+                     bn_state=state(bn_states, l), training=training if pass_training else True)
         if no_bn:
-            A = g(Z)
-        elif bn_after_activation:
-            A, _ = ref.batchnorm_forward(g(Z), parameters[f"gamma{l}"], parameters[f"beta{l}"], states[l - 1],
-                                         training=training, eps=eps)
+            (Z_tilde, bn_cache), A_next = (Z, (Z, parameters[f"gamma{l}"], np.ones_like(Z[:, :1]))), g(Z)
+        elif after:
+            (A_next, bn_cache), Z_tilde = bn(g(Z)), Z
         else:
-            Z_tilde, _ = ref.batchnorm_forward(Z, parameters[f"gamma{l}"], parameters[f"beta{l}"], states[l - 1],
-                                               training=training, eps=eps)
-            A = g(Z_tilde)
+            (Z_tilde, bn_cache) = bn(Z)
+            A_next = g(Z_tilde)
+        caches.append(((A, W), bn_cache, kept(Z, Z_tilde, A_next)))
+        A = A_next
     ZL = parameters[f"W{L}"] @ A + parameters[f"b{L}"]
+    caches.append(((A, parameters[f"W{L}"], parameters[f"b{L}"]), ZL))
     if bn_output:
-        state = ref.initialize_bn_state(ZL.shape[0])
-        ZL, _ = ref.batchnorm_forward(ZL, np.ones_like(ZL[:, :1]), np.zeros_like(ZL[:, :1]), state, training=True)
-    return deep.sigmoid(ZL)
+        ZL, _ = ref.batchnorm_forward(ZL, np.ones((1, 1)), np.zeros((1, 1)), ref.initialize_bn_state(1))
+    return deep.sigmoid(ZL), caches
 
 
-def check_L_model_forward_bn(L_model_forward_bn, layer_dims=(4, 5, 3, 1), m=6, hidden_activation="sigmoid",
-                             seed=3):
+def _network_structure(L):
+    """(AL, caches): caches holds ((A_prev, W), bn_cache, Z_tilde) per hidden layer, ((A_prev, WL, bL), ZL) last."""
+    def structure(name, result):
+        caches = expect_tuple(name, result[0], 2, "a tuple (AL, caches)")[1]
+        if not isinstance(caches, (list, tuple)):
+            fail(f"caches must be a list with one cache per layer, got {type(caches).__name__}.",
+                 mistake="check_network_caches.caches-must-be-a-list-with")
+        if len(caches) != L:
+            fail(f"caches has {len(caches)} entries, expected L = {L} (one per layer, the output layer included).",
+                 mistake="check_network_caches.caches-has-entries-expected-l-one")
+        for l, cache in enumerate(caches[:-1], start=1):
+            label = f"caches[{l - 1}] (hidden layer {l})"
+            if not isinstance(cache, (tuple, list)) or len(cache) != 3:
+                fail(f"{label} must be the tuple ((A_prev, W), bn_cache, Z_tilde).",
+                     mistake="check_network_caches.must-be-the-tuple-a-prev")
+            if not isinstance(cache[0], (tuple, list)) or len(cache[0]) != 2:
+                fail(f"{label}[0] must be the pair (A_prev, W): a batch-normalised layer has no b.",
+                     mistake="check_network_caches.must-be-the-pair-a-prev")
+            if not isinstance(cache[1], (tuple, list)) or len(cache[1]) != 3:
+                fail(f"{label}[1] must be the cache returned by batchnorm_forward, (Z_hat, gamma, std).",
+                     mistake="check_network_caches.must-be-the-cache-returned-by")
+        last = caches[-1]
+        if not isinstance(last, (tuple, list)) or len(last) != 2 or not isinstance(last[0], (tuple, list)) \
+                or len(last[0]) != 3:
+            fail(f"caches[{L - 1}] (output layer {L}) must be ((A_prev, WL, bL), ZL), the cache of helpers.deep's "
+                 f"linear_activation_forward(A, WL, bL, 'sigmoid').",
+                 mistake="check_network_caches.must-be-a-prev-wl-bl")
+    return structure
+
+
+def network_outputs(layer_dims, training, **case):
+    L = len(layer_dims) - 1
+    hidden = [(f"caches[{l - 1}] (hidden layer {l})", (0, 1, l - 1)) for l in range(1, L)]
+    return dict(returns=_network_structure(L), outputs=(Out(f"AL (training={training})", (0, 0), "(1, m)"),) + tuple(
+        Out(f"{label}{where}", path + steps, layout) for label, path in hidden for where, steps, layout in (
+            ("[0][0] (A_prev)", (0, 0), "(n[l-1], m): the layer's input"), ("[0][1] (W)", (0, 1), "(n[l], n[l-1])"),
+            ("[1][0] (Z_hat)", (1, 0), ""), ("[1][1] (gamma)", (1, 1), ""), ("[1][2] (std)", (1, 2), ""),
+            ("[2] (Z_tilde)", (2,), "(n[l], m): the output of batch norm, the input of the activation"))) + tuple(
+        Out(f"caches[{L - 1}] (output layer {L}){where}", (0, 1, L - 1) + steps) for where, steps in (
+            ("[0] (A_prev)", (0, 0)), ("[0] (W)", (0, 1)), ("[0] (b)", (0, 2)), ("[1] (ZL)", (1,)))) + tuple(
+        Out(f"bn_states[{l - 1}]['{key}'] after {'training' if training else 'a test-mode call'}", (1, l - 1, key),
+            "(n[l], 1)") for l in range(1, L) for key in STATE_KEYS))
+
+
+def _forward_wrong(id_, hint, **pieces):
+    return Wrong(f"L_model_forward_bn.{id_}" if "." not in id_ else id_, hint, partial(forward_bn, **pieces))
+
+
+#: The one mistake of test mode only (training right): the only one named in test mode.
+TRAINING_NOT_PASSED_ON = _forward_wrong(
+    "l-model-forward-bn-was-called", "With training=False the batch's statistics were used: pass training on, "
+    "batchnorm_forward(..., training=training), which then normalises with the running statistics (and leaves them "
+    "alone).", pass_training=False)
+
+L_MODEL_FORWARD_BN = Exercise(
+    "L_model_forward_bn", ref.L_model_forward_bn, network_inputs,
+    dict(layer_dims=(4, 5, 3, 1), m=6, hidden_activation="sigmoid", seed=3, training=True), (),
+    per_case=network_outputs, unmodified=(0,),
+    mistakes=(
+        _forward_wrong("hidden-activation", "AL is wrong: the hidden layers use the other activation: apply "
+                       "hidden_activation, not always the same function.", swap=True),
+        _forward_wrong("bn-after-activation", "AL is wrong: batch norm comes after the activation: this network "
+                       "normalises Z, before the activation: Z = W A_prev, Z_tilde = BN(Z), A = g(Z_tilde).",
+                       after=True),
+        _forward_wrong("bn-on-the-output-layer", "AL is wrong: the output layer is batch-normalised too: only the "
+                       "hidden layers are; the output layer is ZL = WL A + bL, then sigmoid.", bn_output=True),
+        _forward_wrong("no-batch-norm", "AL is wrong: there is no batch norm: Z_tilde = batchnorm_forward(W A_prev, "
+                       "gamma, beta, bn_states[l - 1], ...).", no_bn=True),
+        _forward_wrong("bn-states-did-not-change-in", "bn_states[l - 1]['{key}'] did not change in training: pass "
+                       "bn_states[l - 1], the state of layer l, to batchnorm_forward (it updates it in place).",
+                       state=lambda states, l: dict(states[l - 1])),
+        _forward_wrong("check_network_caches.is-the-activation-a-keep-z", "The cache keeps the activation A: keep "
+                       "Z_tilde, the input of the activation (its derivative needs it).", kept=lambda Z, Z_tilde, A: A),
+        _forward_wrong("check_network_caches.is-z-w-a-prev-keep", "The cache keeps Z = W A_prev: keep Z_tilde, the "
+                       "output of batch norm (the activation's input).", kept=lambda Z, Z_tilde, A: Z),
+        TRAINING_NOT_PASSED_ON,
+    ))
+
+
+def check_L_model_forward_bn(L_model_forward_bn, layer_dims=(4, 5, 3, 1), m=6, hidden_activation="sigmoid", seed=3):
     """[W A_prev (no bias) -> batchnorm_forward -> g] for l < L, then WL A + bL -> sigmoid; caches[l-1] =
     ((A_prev, W{l}), bn_cache, Z_tilde{l}) for l < L and ((A_prev, WL, bL), ZL); training is passed on."""
+    def both_modes():
+        for training, exercise in ((True, L_MODEL_FORWARD_BN),
+                                   (False, replace(L_MODEL_FORWARD_BN, mistakes=(TRAINING_NOT_PASSED_ON,)))):
+            run_updating(exercise, L_model_forward_bn, dict(layer_dims=layer_dims, m=m, seed=seed, training=training,
+                                                            hidden_activation=hidden_activation), position=2,
+                         prepare=lambda args: (args[0], ParameterDict(args[1])) + tuple(args[2:]))
+    graded_on_its_own(L_model_forward_bn, "L_model_forward_bn", {"batchnorm_forward": ref.batchnorm_forward},
+                      both_modes)
+
+
+
+# --- the network: L_model_backward_bn --------------------------------------------------------------------
+
+def network_backward_inputs(layer_dims=(4, 5, 3, 1), m=6, hidden_activation="sigmoid", seed=4):
     rng = np.random.default_rng(seed)
-    dims = list(layer_dims)
-    L = len(dims) - 1
-    parameters = _bn_parameters(rng, dims)
-    X = rng.standard_normal((dims[0], m)) * 2 + 1
-    states0 = [_state(rng, n) for n in dims[1:-1]]
-    other = "relu" if hidden_activation == "sigmoid" else "sigmoid"
-    calls = []
-
-    def reference_batchnorm_forward(Z, gamma, beta, bn_state, training=True, momentum=0.9, eps=1e-5):
-        calls.append(training)
-        return ref.batchnorm_forward(Z, gamma, beta, bn_state, training, momentum, eps)
-
-    def run():   # graded with the reference batchnorm_forward (recording the training flag it receives)
-        for training in (True, False):
-            states = _copy(states0)
-            calls.clear()
-            result = student_call(L_model_forward_bn, "L_model_forward_bn", X.copy(), _ParameterDict(_copy(parameters)),
-                                  states, training=training, hidden_activation=hidden_activation)
-            AL, caches = expect_tuple("L_model_forward_bn", result, 2, "a tuple (AL, caches)")
-            expected_states = _copy(states0)
-            expected, expected_caches = ref.L_model_forward_bn(X, parameters, expected_states, training=training,
-                                                               hidden_activation=hidden_activation)
-            mode = f"training={training}"
-            if calls and any(call != training for call in calls):
-                fail(f"L_model_forward_bn was called with {mode} but called batchnorm_forward with training="
-                     f"{calls[0]}: pass training on, batchnorm_forward(..., training=training).", mistake="L_model_forward_bn.l-model-forward-bn-was-called")
-            variants = [
-                (f"the hidden layers use {other}: apply hidden_activation ('{hidden_activation}' here), "
-                 f"not always the same function.", dict(act=other)),
-                ("batch norm comes after the activation: this network normalises Z, before the activation: "
-                 "Z = W A_prev, Z_tilde = BN(Z), A = g(Z_tilde).", dict(bn_after_activation=True)),
-                ("the output layer is batch-normalised too: only the hidden layers are; the output layer is "
-                 "ZL = WL A + bL, then sigmoid.", dict(bn_output=True)),
-                ("there is no batch norm: Z_tilde = batchnorm_forward(W A_prev, gamma, beta, bn_states[l - 1], ...).",
-                 dict(no_bn=True)),
-            ]
-            if not training:
-                variants.append(("with training=False the batch's statistics were used: pass training on to "
-                                 "batchnorm_forward, which then normalises with the running statistics.",
-                                 dict(training_override=True)))
-            mistakes = []
-            with np.errstate(all="ignore"):
-                for text, options in variants:
-                    mode_used = True if options.pop("training_override", False) else training
-                    try:
-                        value = _forward_variant(X, parameters, states0, mode_used, hidden_activation, **options)
-                    except (ValueError, KeyError):
-                        continue
-                    mistakes.append(Mistake(f"AL is wrong: {text}", value, id="L_model_forward_bn.al-is-wrong"))
-            expect_array(f"AL ({mode})", AL, expected, what="(1, m)", mistakes=mistakes)
-            _check_network_caches(caches, expected_caches, L)
-            for l, (state, expected_state, before) in enumerate(zip(states, expected_states, states0), start=1):
-                if training:
-                    for key in ("running_mean", "running_var"):
-                        expect_keys(f"bn_states[{l - 1}]", state, (key,))
-                        if _same(state[key], before[key]):
-                            fail(f"bn_states[{l - 1}]['{key}'] did not change in training: pass bn_states[l - 1], the "
-                                 f"state of layer l, to batchnorm_forward (it updates it in place).", mistake="L_model_forward_bn.bn-states-did-not-change-in")
-                        expect_array(f"bn_states[{l - 1}]['{key}'] after training", state[key], expected_state[key],
-                                     what="(n[l], 1)")
-                else:
-                    for key in ("running_mean", "running_var"):
-                        if not _same(state[key], before[key]):
-                            fail(f"bn_states[{l - 1}]['{key}'] changed with training=False: pass training on to "
-                                 f"batchnorm_forward, which leaves the running statistics alone at test time.", mistake="L_model_forward_bn.bn-states-changed-with-training-false")
-
-    graded_on_its_own(L_model_forward_bn, "L_model_forward_bn", {"batchnorm_forward": reference_batchnorm_forward},
-                      run)
+    parameters = bn_parameters(rng, layer_dims)
+    X = rng.standard_normal((layer_dims[0], m)) * 2 + 1
+    Y = labels(rng, m)
+    AL, caches = ref.L_model_forward_bn(X, parameters, ref.initialize_bn_states(layer_dims),
+                                        hidden_activation=hidden_activation)
+    return Inputs((AL, Y, caches, hidden_activation), m)
 
 
-def _check_network_caches(caches, expected_caches, L):
-    if not isinstance(caches, (list, tuple)):
-        fail(f"caches must be a list with one cache per layer, got {type(caches).__name__}.", mistake="check_network_caches.caches-must-be-a-list-with")
-    if len(caches) != L:
-        fail(f"caches has {len(caches)} entries, expected L = {L} (one per layer, the output layer included).", mistake="check_network_caches.caches-has-entries-expected-l-one")
-    for l in range(1, L):
-        cache, ((A_prev, W), (Z_hat, gamma, std), Z_tilde) = caches[l - 1], expected_caches[l - 1]
-        label = f"caches[{l - 1}] (hidden layer {l})"
-        if not isinstance(cache, (tuple, list)) or len(cache) != 3:
-            fail(f"{label} must be the tuple ((A_prev, W), bn_cache, Z_tilde).", mistake="check_network_caches.must-be-the-tuple-a-prev")
-        linear, bn_cache, z_tilde = cache
-        if not isinstance(linear, (tuple, list)) or len(linear) != 2:
-            fail(f"{label}[0] must be the pair (A_prev, W): a batch-normalised layer has no b.", mistake="check_network_caches.must-be-the-pair-a-prev")
-        expect_array(f"{label}[0][0] (A_prev)", linear[0], A_prev, what="(n[l-1], m): the layer's input")
-        expect_array(f"{label}[0][1] (W)", linear[1], W, what="(n[l], n[l-1])")
-        if not isinstance(bn_cache, (tuple, list)) or len(bn_cache) != 3:
-            fail(f"{label}[1] must be the cache returned by batchnorm_forward, (Z_hat, gamma, std).", mistake="check_network_caches.must-be-the-cache-returned-by")
-        for i, (item, value, name) in enumerate(zip(bn_cache, (Z_hat, gamma, std), ("Z_hat", "gamma", "std"))):
-            expect_array(f"{label}[1][{i}] ({name})", item, value)
-        expect_array(f"{label}[2] (Z_tilde)", z_tilde, Z_tilde,
-                     what="(n[l], m): the output of batch norm, the input of the activation", mistakes=[
-                         Mistake(f"{label}[2] is the activation A: keep Z_tilde, the input of the activation (its "
-                                 f"derivative needs it).", deep.sigmoid(Z_tilde), id="check_network_caches.is-the-activation-a-keep-z"),
-                         Mistake(f"{label}[2] is the activation A: keep Z_tilde, the input of the activation.",
-                                 deep.relu(Z_tilde), id="check_network_caches.is-the-activation-a-keep-z-2"),
-                         Mistake(f"{label}[2] is Z = W A_prev: keep Z_tilde, the output of batch norm (the "
-                                 f"activation's input).", W @ A_prev, id="check_network_caches.is-z-w-a-prev-keep"),
-                     ])
-    cache, ((A_prev, W, b), Z) = caches[L - 1], expected_caches[L - 1]
-    label = f"caches[{L - 1}] (output layer {L})"
-    if not isinstance(cache, (tuple, list)) or len(cache) != 2 or not isinstance(cache[0], (tuple, list)) \
-            or len(cache[0]) != 3:
-        fail(f"{label} must be ((A_prev, WL, bL), ZL), the cache of helpers.deep's "
-             f"linear_activation_forward(A, WL, bL, 'sigmoid').", mistake="check_network_caches.must-be-a-prev-wl-bl")
-    for item, value, name in zip(cache[0], (A_prev, W, b), ("A_prev", "W", "b")):
-        expect_array(f"{label}[0] ({name})", item, value)
-    expect_array(f"{label}[1] (ZL)", cache[1], Z)
-
-
-def _backward_variant(AL, Y, caches, hidden, *, act=None, skip_bn=False, dA_from_tilde=False, bn_from_Z=False):
-    """L_model_backward_bn with a typical bug."""
-    derivative = {"relu": deep.relu_backward, "sigmoid": deep.sigmoid_backward}[act or hidden]
+def backward_bn(AL, Y, caches, hidden_activation="relu", *, swap=False, skip_bn=False, dA_from_tilde=False,
+                slope_at_Z=False):
+    """L_model_backward_bn with its pieces as arguments."""
+    derivative = ACTIVATIONS[other(hidden_activation) if swap else hidden_activation][1]
     L = len(caches)
     grads = {}
-    dA = -(Y / AL - (1 - Y) / (1 - AL))
-    dA, grads[f"dW{L}"], grads[f"db{L}"] = deep.linear_activation_backward(dA, caches[L - 1], "sigmoid")
+    dA, grads[f"dW{L}"], grads[f"db{L}"] = deep.linear_backward(AL - Y, caches[L - 1][0])
     for l in range(L - 1, 0, -1):
         (A_prev, W), bn_cache, Z_tilde = caches[l - 1]
-        m = A_prev.shape[1]
-        if bn_from_Z:
-            Z_tilde = W @ A_prev
-        dZ_tilde = derivative(dA, Z_tilde)
-        if skip_bn:
-            dZ, grads[f"dgamma{l}"], grads[f"dbeta{l}"] = dZ_tilde, None, None
-        else:
-            dZ, grads[f"dgamma{l}"], grads[f"dbeta{l}"] = ref.batchnorm_backward(dZ_tilde, bn_cache)
-        grads[f"dW{l}"] = dZ @ A_prev.T / m
+        dZ_tilde = derivative(dA, W @ A_prev if slope_at_Z else Z_tilde)
+        dZ, grads[f"dgamma{l}"], grads[f"dbeta{l}"] = (dZ_tilde, 0 * bn_cache[1], 0 * bn_cache[1]) if skip_bn \
+            else ref.batchnorm_backward(dZ_tilde, bn_cache)
+        grads[f"dW{l}"] = dZ @ A_prev.T / A_prev.shape[1]
         dA = W.T @ (dZ_tilde if dA_from_tilde else dZ)
     return grads
 
 
-@composed_of(batchnorm_backward=ref.batchnorm_backward)
-def check_L_model_backward_bn(L_model_backward_bn, layer_dims=(4, 5, 3, 1), m=6, hidden_activation="sigmoid",
-                              seed=4):
-    """dZ_tilde = g'(Z_tilde) * dA; (dZ, dgamma, dbeta) = batchnorm_backward(dZ_tilde, bn_cache);
-    dW = (1/m) dZ A_prev^T; dA_prev = W^T dZ; the output layer as in helpers.deep."""
-    rng = np.random.default_rng(seed)
-    dims = list(layer_dims)
-    L = len(dims) - 1
-    parameters = _bn_parameters(rng, dims)
-    X = rng.standard_normal((dims[0], m)) * 2 + 1
-    Y = _labels(rng, m)
-    AL, caches = ref.L_model_forward_bn(X, parameters, ref.initialize_bn_states(dims),
-                                        hidden_activation=hidden_activation)
-    grads = student_call(L_model_backward_bn, "L_model_backward_bn", AL.copy(), Y.copy(), _copy(caches),
-                         hidden_activation=hidden_activation)
+def _grads_keys(layer_dims, **case):
+    L = len(layer_dims) - 1
     keys = [f"{p}{l}" for l in range(1, L) for p in ("dW", "dgamma", "dbeta")] + [f"dW{L}", f"db{L}"]
-    if isinstance(grads, dict) and "db1" in grads and L > 1 and "dbeta1" not in grads:
-        fail("grads has 'db1': a batch-normalised hidden layer has no b; its gradients are dW{l}, dgamma{l} "
-             "and dbeta{l}, from batchnorm_backward.", mistake="L_model_backward_bn.grads-has-a-batch-normalised-hidden")
-    expect_keys("grads", grads, keys)
-    expected = ref.L_model_backward_bn(AL, Y, caches, hidden_activation=hidden_activation)
-    other = "relu" if hidden_activation == "sigmoid" else "sigmoid"
-    variants = []
-    with np.errstate(all="ignore"):
-        for text, options in [
-            (f"the hidden layers' derivative is {other}'s: use hidden_activation ('{hidden_activation}' here).",
-             dict(act=other)),
-            ("batch norm was skipped in the backward pass: (dZ, dgamma, dbeta) = batchnorm_backward(dZ_tilde, "
-             "bn_cache), then dW = (1/m) dZ A_prev^T.", dict(skip_bn=True)),
-            ("dA_prev = W^T dZ_tilde skips batch norm: use dZ, the gradient after batchnorm_backward, "
-             "dA_prev = W^T dZ.", dict(dA_from_tilde=True)),
-            ("the activation's derivative was taken at Z = W A_prev: take it at Z_tilde, the activation's input "
-             "(cache[2]).", dict(bn_from_Z=True)),
-        ]:
-            try:
-                variants.append((text, _backward_variant(AL, Y, caches, hidden_activation, **options)))
-            except (ValueError, TypeError):
-                continue
-    for key in keys:
-        what = "like " + key[1:]
-        mistakes = [Mistake(f"{key} is wrong: {text}", grads_v[key], id="L_model_backward_bn.is-wrong") for text, grads_v in variants
-                    if isinstance(grads_v.get(key), np.ndarray)]
-        expect_array(f"grads['{key}']", grads[key], expected[key], m=m, what=what, mistakes=mistakes)
+
+    def returns(name, grads):
+        if isinstance(grads, dict) and "db1" in grads and L > 1 and "dbeta1" not in grads:
+            fail("grads has 'db1': a batch-normalised hidden layer has no b; its gradients are dW{l}, dgamma{l} "
+                 "and dbeta{l}, from batchnorm_backward.",
+                 mistake="L_model_backward_bn.grads-has-a-batch-normalised-hidden")
+        a_dict("grads", keys)(name, grads)
+    return dict(returns=returns, outputs=tuple(Out(f"grads['{key}']", (key,), "like " + key[1:], per_example=True)
+                                               for key in keys))
+
+
+L_MODEL_BACKWARD_BN = Exercise(
+    "L_model_backward_bn", ref.L_model_backward_bn, network_backward_inputs,
+    dict(layer_dims=(4, 5, 3, 1), m=6, hidden_activation="sigmoid", seed=4), (), per_case=_grads_keys,
+    blocks={"batchnorm_backward": ref.batchnorm_backward}, unmodified=(0, 1),
+    mistakes=(
+        Wrong("hidden-activation", "{key} is wrong: the hidden layers' derivative is the other activation's: use "
+              "hidden_activation.", partial(backward_bn, swap=True)),
+        Wrong("batch-norm-skipped", "{key} is wrong: batch norm was skipped in the backward pass: (dZ, dgamma, dbeta) "
+              "= batchnorm_backward(dZ_tilde, bn_cache), then dW = (1/m) dZ A_prev^T.",
+              partial(backward_bn, skip_bn=True)),
+        Wrong("dA-from-dZ-tilde", "{key} is wrong: dA_prev = W^T dZ_tilde skips batch norm: use dZ, the gradient after "
+              "batchnorm_backward, dA_prev = W^T dZ.", partial(backward_bn, dA_from_tilde=True)),
+        Wrong("slope-at-Z", "{key} is wrong: the activation's derivative was taken at Z = W A_prev: take it at "
+              "Z_tilde, the activation's input (cache[2]).", partial(backward_bn, slope_at_Z=True)),
+    ))
 
 
 # --- challenge: batch norm on mini-batches ----------------------------------------------------------------
 
-@composed_of(batchnorm_forward=ref.batchnorm_forward)
-def check_minibatch_running_statistics(minibatch_running_statistics, n=3, m=23, batch_size=5, momentum=0.8, seed=11):
-    """The columns of Z in consecutive batches (the last smaller), each through batchnorm_forward in training,
-    one bn_state carried from batch to batch; returns (bn_state, batch_means (n, number of batches))."""
-    rng = np.random.default_rng(seed)
-    Z = _scaled_rows(rng, n, m, small_row=False)
-    result = student_call(minibatch_running_statistics, "minibatch_running_statistics", Z.copy(), batch_size,
-                          momentum=momentum)
-    state, means = expect_tuple("minibatch_running_statistics", result, 2, "a tuple (bn_state, batch_means)")
-    expected_state, expected_means = ref.minibatch_running_statistics(Z, batch_size, momentum=momentum)
-    whole, _ = ref.minibatch_running_statistics(Z, m, momentum=momentum)
-    full = m - m % batch_size if m % batch_size else m
-    dropped, _ = ref.minibatch_running_statistics(Z[:, :full], batch_size, momentum=momentum)
-    last_alone, _ = ref.minibatch_running_statistics(Z[:, (m - 1) // batch_size * batch_size:], batch_size,
-                                                     momentum=momentum)
-    swapped = ref.initialize_bn_state(n)
-    for start in range(0, m, batch_size):
-        ref.batchnorm_forward(Z[:, start:start + batch_size], np.ones((n, 1)), np.zeros((n, 1)), swapped,
-                              momentum=1 - momentum)
-    expect_keys("bn_state", state, ("running_mean", "running_var"))
-    expect_array("batch_means", means, expected_means, what="(n, number of batches): one column per mini-batch",
-                 mistakes=[Mistake("batch_means misses the last, smaller batch: when m is not a multiple of batch_size "
-                                   "the remaining columns form one more batch.", expected_means[:, :-1],
-                                   id="minibatch_running_statistics.last-batch-dropped")])
-    for key in ("running_mean", "running_var"):
-        expect_array(f"bn_state['{key}']", state[key], expected_state[key], what="(n, 1)", mistakes=[
-            Mistake("the running statistics saw the whole Z as one batch: in mini-batch training every batch is a "
-                    "separate training call of batchnorm_forward, and each one updates the running statistics.",
-                    whole[key], id="minibatch_running_statistics.whole-batch"),
-            Mistake("the last, smaller batch was dropped: the remaining columns form one more batch, which "
-                    "updates the running statistics too.", dropped[key],
-                    id="minibatch_running_statistics.last-batch-dropped"),
-            Mistake("the running statistics were started afresh for every batch: create ONE bn_state before the "
-                    "loop and pass the same dict to every call, which updates it in place.", last_alone[key],
-                    id="minibatch_running_statistics.fresh-state-each-batch"),
-            Mistake("momentum and 1 - momentum are swapped: pass momentum=momentum on to batchnorm_forward.",
-                    swapped[key], id="minibatch_running_statistics.momentum-swapped"),
-        ])
+def minibatch_inputs(n=3, m=23, batch_size=5, momentum=0.8, seed=11):
+    return Inputs((scaled_rows(np.random.default_rng(seed), n, m, small_row=False), batch_size, momentum))
+
+
+def minibatches(Z, batch_size, momentum=0.9, *, size=lambda batch_size, m: batch_size,
+                starts=lambda m, size: range(0, m, size), fresh_state=False, keep=lambda momentum: momentum):
+    """minibatch_running_statistics with its pieces as arguments."""
+    n, m = Z.shape
+    state, means = ref.initialize_bn_state(n), []
+    size = size(batch_size, m)
+    for start in starts(m, size):
+        state = ref.initialize_bn_state(n) if fresh_state else state
+        batch = Z[:, start:start + size]
+        ref.batchnorm_forward(batch, np.ones((n, 1)), np.zeros((n, 1)), state, momentum=keep(momentum))
+        means.append(np.mean(batch, axis=1))
+    return state, np.stack(means, axis=1)
+
+
+MINIBATCH_RUNNING_STATISTICS = Exercise(
+    "minibatch_running_statistics", ref.minibatch_running_statistics, minibatch_inputs,
+    dict(n=3, m=23, batch_size=5, momentum=0.8, seed=11),
+    (Out("batch_means", (1,), "(n, number of batches): one column per mini-batch"),) + tuple(
+        Out(f"bn_state['{key}']", (0, key), "(n, 1)") for key in STATE_KEYS),
+    returns=a_tuple("(bn_state, batch_means)", a_dict("bn_state", STATE_KEYS), value),
+    blocks={"batchnorm_forward": ref.batchnorm_forward},
+    mistakes=(
+        Wrong("whole-batch", "the running statistics saw the whole Z as one batch: in mini-batch training every batch "
+              "is a separate training call of batchnorm_forward, and each one updates the running statistics.",
+              partial(minibatches, size=lambda batch_size, m: m)),
+        Wrong("last-batch-dropped", "the last, smaller batch was dropped: when m is not a multiple of batch_size the "
+              "remaining columns form one more batch, which updates the running statistics too.",
+              partial(minibatches, starts=lambda m, size: range(0, m - size + 1, size))),
+        Wrong("fresh-state-each-batch", "the running statistics were started afresh for every batch: create ONE "
+              "bn_state before the loop and pass the same dict to every call, which updates it in place.",
+              partial(minibatches, fresh_state=True)),
+        Wrong("momentum-swapped", "momentum and 1 - momentum are swapped: pass momentum=momentum on to "
+              "batchnorm_forward.", partial(minibatches, keep=lambda momentum: 1 - momentum)),
+    ))
+
+
+check_standardize_inputs = check(STANDARDIZE_INPUTS)
+check_batchnorm_backward = check(BATCHNORM_BACKWARD)
+check_L_model_backward_bn = check(L_MODEL_BACKWARD_BN)
+check_minibatch_running_statistics = check(MINIBATCH_RUNNING_STATISTICS)
+
+#: The exercises described as data (the tests feed each named mistake in).
+EXERCISES = (STANDARDIZE_INPUTS, BATCHNORM_FORWARD, BATCHNORM_BACKWARD, L_MODEL_FORWARD_BN, L_MODEL_BACKWARD_BN,
+             MINIBATCH_RUNNING_STATISTICS)
+CHALLENGES = (MINIBATCH_RUNNING_STATISTICS,)     # optional and ungraded: no hidden test

@@ -299,7 +299,7 @@ def expect_tuple(name: str, actual, length: int, description: str) -> tuple:
 def _named_mistake(actual, mistakes, rtol, atol) -> Mistake | None:
     for mistake in mistakes:
         wrong = np.asarray(mistake.value)
-        if wrong.shape == np.shape(actual) and np.allclose(actual, wrong, rtol=rtol, atol=atol):
+        if wrong.shape == np.shape(actual) and np.allclose(actual, wrong, rtol=rtol, atol=atol, equal_nan=True):
             return mistake
     return None
 

@@ -12,12 +12,15 @@ An `Exercise` holds what differs from one exercise to the next:
     unmodified  the positions of the arguments the function must leave unchanged
     blocks      for a composed exercise: {building block: reference}, graded on its own (core.composed_of)
     extra       an escape hatch for what a table cannot say: extra(fn, result, inputs) raises ExerciseFailure
+    per_case    case -> {field: value}: the fields that depend on the case, e.g. one output per layer of
+                layer_dims (outputs, returns)
 
 `check(exercise)` makes the test-cell function `check_<name>(fn, **case)`. It calls the student's
 function on fresh inputs, checks the structure of the result, then compares each output with the
 reference's; where they differ, the hint is the named mistake whose wrong answer gives the
 student's value at that output (a mistake that changes several outputs is named at the first that
-differs), else a generic diagnosis (core.expect_array: transposed, m times too large, ...).
+differs; of two that give that value, the one agreeing with the student's answer at more outputs),
+else a generic diagnosis (core.expect_array: transposed, m times too large, ...).
 
 A mistake is a whole wrong answer, not a value: so a test can feed every named mistake in as a
 student's answer and see its own hint come back (tests/test_exercises.py), and the hint stays true
@@ -34,7 +37,7 @@ import functools
 import io
 import warnings
 from contextlib import redirect_stderr, redirect_stdout
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Callable
 
 import numpy as np
@@ -87,6 +90,7 @@ class Exercise:
     unmodified: tuple = ()
     blocks: dict = field(default_factory=dict)
     extra: Callable | None = None
+    per_case: Callable[..., dict] | None = None
 
     def mistake_id(self, wrong: Wrong) -> str:
         return wrong.id if "." in wrong.id.split("-")[0] else f"{self.name}.{wrong.id}"
@@ -153,6 +157,19 @@ def differing(out: Out, result, expected):
     return wrong_value
 
 
+def agreement(outputs, wrong_result, result) -> int:
+    """At how many of `outputs` a mistake's result has the student's values."""
+    count = 0
+    for out in outputs:
+        try:
+            wrong, given = (np.asarray(reach(r, out.path), dtype=np.float64) for r in (wrong_result, result))
+        except (KeyError, IndexError, TypeError, ValueError):
+            continue
+        count += wrong.shape == given.shape and np.allclose(wrong, given, rtol=out.rtol, atol=out.atol,
+                                                            equal_nan=True)
+    return count
+
+
 def mistakes_at(exercise: Exercise, out: Out, expected, wrongs) -> list[Mistake]:
     """The named mistakes whose value at `out` differs from the right one."""
     key = str(out.path[-1]) if out.path else exercise.name
@@ -180,12 +197,17 @@ def compare(exercise: Exercise, out: Out, actual, expected, inputs: Inputs, wron
 
 def run(exercise: Exercise, fn, case: dict) -> None:
     """One test case of `exercise` on the student's `fn`; raises ExerciseFailure when it is wrong."""
+    if exercise.per_case is not None:
+        exercise = replace(exercise, **exercise.per_case(**case))
     inputs = exercise.inputs(**case)
     given = copy_inputs(inputs.args)
     result = student_call(fn, exercise.name, *given)
     (exercise.returns or value)(exercise.name, result)
     expected = exercise.reference(*copy_inputs(inputs.args))
     wrongs = wrong_results(exercise, inputs)
+    # The mistakes that give the student's values at the most outputs first (a mistake in one layer only
+    # and one in every layer may agree at the first output compared).
+    wrongs.sort(key=lambda pair: -agreement(exercise.outputs, pair[1], result))
     for out in exercise.outputs:
         try:
             actual = reach(result, out.path)

@@ -1,29 +1,27 @@
-"""Checks for notebook 03 (regularization). Each `check_*` takes the student's function, runs it on
-fresh inputs (sizes, values and seed are arguments, so hidden tests use new ones) and raises
-ExerciseFailure naming the mistake, or prints a success line.
+"""Checks for notebook 03 (regularization), as a table of exercises run by the engine
+(helpers.checks.engine) where a table can say them: the L2 and L1 costs and gradients, and weight
+decay. Each named mistake is a whole wrong answer, the reference with one piece swapped.
 
-The named mistakes are computed here with the typical bug (a variant of the reference in
-helpers.regularization), so a hint appears only when the student's value equals that bug's value.
+The split, the bias/variance verdicts, random shifts and early stopping are checked by code of their
+own (their answers are permutations, strings, random draws and answers over many histories), with
+their named mistakes written as whole wrong answers too (`Wrong`), so that tests can feed them in.
 """
 from __future__ import annotations
+
+from functools import partial
 
 import numpy as np
 
 from .. import deep
 from .. import regularization as ref
-from .core import Mistake, expect_array, expect_float, expect_keys, expect_tuple, fail, passed, student_call
-from .core import copy_inputs as _copy, same_array as _same
+from .core import Mistake, expect_array, expect_tuple, fail, passed, student_call
+from .engine import Exercise, Inputs, Out, Wrong, a_dict, a_float, check
+from .shallow import labels
 
 
-# --- inputs ------------------------------------------------------------------------------------
+# --- inputs ------------------------------------------------------------------------------------------
 
-def _labels(rng, m):
-    Y = (rng.random((1, m)) < 0.5).astype(np.float64)
-    Y[0, :2] = [0.0, 1.0]            # both classes present whatever the seed
-    return Y
-
-
-def _random_parameters(rng, dims):
+def random_parameters(rng, dims):
     """Moderate weights and non-zero biases, so that every term of a formula matters (a penalty on b shows)."""
     parameters = {}
     for l in range(1, len(dims)):
@@ -32,40 +30,126 @@ def _random_parameters(rng, dims):
     return parameters
 
 
-def _unchanged(name, before, after, fn_name, fix):
-    if not np.array_equal(before, after):
-        fail(f"{fn_name} modified its input {name} in place: {fix}", mistake="unchanged.modified-its-input-in-place")
-
-
-def _cost_problem(layer_dims, m, seed):
+def cost_inputs(layer_dims=(3, 4, 2, 1), m=5, lambd=0.7, seed=0):
     rng = np.random.default_rng(seed)
-    dims = list(layer_dims)
-    parameters = _random_parameters(rng, dims)
+    parameters = random_parameters(rng, layer_dims)
     AL = rng.uniform(0.05, 0.95, (1, m))
-    Y = _labels(rng, m)
-    return parameters, AL, Y
+    return Inputs((AL, labels(rng, m), parameters, lambd), m)
 
 
-def _backward_problem(layer_dims, m, seed):
+def backward_inputs(layer_dims=(3, 4, 3, 1), m=5, lambd=0.7, seed=1):
     rng = np.random.default_rng(seed)
-    dims = list(layer_dims)
-    parameters = _random_parameters(rng, dims)
-    X = rng.standard_normal((dims[0], m))
-    Y = _labels(rng, m)
+    parameters = random_parameters(rng, layer_dims)
+    X = rng.standard_normal((layer_dims[0], m))
+    Y = labels(rng, m)
     AL, caches = deep.L_model_forward(X, parameters)
-    return parameters, AL, Y, caches
+    return Inputs((AL, Y, caches, lambd), m)
 
 
-def _weight_keys(parameters):
-    return [key for key in sorted(parameters, key=lambda k: (int(k[1:]), k[0])) if key.startswith("W")]
+def layer_outputs(layer_dims, prefixes, label, name, per_example=False):
+    """{returns, outputs}: the dict `label` holds one value per parameter of every layer, e.g. dW{l}, db{l}
+    (named name.format(key)), each compared with its layout."""
+    keys = [f"{p}{l}" for l in range(len(layer_dims) - 1, 0, -1) for p in prefixes]
+    return dict(returns=a_dict(label, keys),
+                outputs=tuple(Out(name.format(key), (key,), _layout(key), per_example=per_example) for key in keys))
 
 
-# --- exercise 1: train / dev / test split ----------------------------------------------------------
+def _layout(key):
+    parameter = key.lstrip("d")
+    l = int(parameter[1:])
+    return f"(n[{l}], {f'n[{l - 1}]' if parameter[0] == 'W' else '1'}), like {parameter}"
 
-def _sizes(m, fractions):
-    n_train = int(round(fractions[0] * m))
-    n_dev = int(round(fractions[1] * m))
-    return n_train, n_dev, m - n_train - n_dev
+
+# --- exercise 1: train / dev / test split (code: any permutation will do) ----------------------------
+
+def check_train_dev_test_split(train_dev_test_split, m=48, n_x=3, fractions=(0.6, 0.2, 0.2), seed=0):
+    """Shuffle the m columns once (one permutation for X and Y) and cut them into round(f0 m), round(f1 m)
+    and the remaining columns; deterministic for a seed."""
+    rng = np.random.default_rng(1000 + seed)
+    X, Y = rng.standard_normal((n_x, m)), labels(rng, m)
+    X0, Y0 = X.copy(), Y.copy()
+    parts = _split_parts(student_call(train_dev_test_split, "train_dev_test_split", X, Y, fractions=fractions,
+                                      seed=seed), n_x)
+    for name, before, after, fix in (("X", X0, X, "rng.shuffle(X.T) shuffles X itself. Index with a permutation "
+                                      "instead, X[:, order], which makes new arrays."),
+                                     ("Y", Y0, Y, "index with a permutation instead, Y[:, order].")):
+        if not np.array_equal(before, after):
+            fail(f"train_dev_test_split modified its input {name} in place: {fix}",
+                 mistake="unchanged.modified-its-input-in-place")
+    _expect_sizes([parts[i].shape[1] for i in (0, 2, 4)], m, fractions)
+    indices = [_column_indices(parts[i], X0, SPLIT_NAMES[i]) for i in (0, 2, 4)]
+    if len(set(np.concatenate(indices).tolist())) != m:
+        fail("Some examples appear twice (and others never): the sets must be disjoint and together hold every "
+             "column once. Cut ONE permutation, order = rng.permutation(m), into three consecutive slices "
+             "(sampling indices with rng.choice(..., replace=True) or rng.integers repeats some).",
+             mistake="train_dev_test_split.some-examples-appear-twice-and-others")
+    for i, columns in zip((1, 3, 5), indices):
+        if not np.allclose(parts[i], Y0[:, columns]):
+            fail(f"{SPLIT_NAMES[i]} does not match {SPLIT_NAMES[i - 1]}: column j of {SPLIT_NAMES[i]} must be the "
+                 f"label of column j of {SPLIT_NAMES[i - 1]}. Shuffle X and Y with the SAME permutation (order = "
+                 f"rng.permutation(m); X[:, order], Y[:, order]); shuffling them separately, or only one of them, "
+                 f"mixes up the labels.", mistake="train_dev_test_split.does-not-match-column-j-of")
+    if np.array_equal(indices[0], np.arange(parts[0].shape[1])):
+        fail("X_train is the first columns of X in their original order: shuffle before cutting "
+             "(order = rng.permutation(m)). Data are often sorted (e.g. by class or by date), so an unshuffled "
+             "split gives sets with different distributions.",
+             mistake="train_dev_test_split.x-train-is-the-first-columns")
+    again, other = (student_call(train_dev_test_split, "train_dev_test_split", X0.copy(), Y0.copy(),
+                                 fractions=fractions, seed=s) for s in (seed, seed + 1))
+    if not all(np.array_equal(a, b) for a, b in zip(parts, again)):
+        fail("Two calls with the same seed gave different splits: create rng = np.random.default_rng(seed) inside "
+             "the function instead of using the global np.random state.",
+             mistake="train_dev_test_split.two-calls-with-the-same-seed")
+    if all(np.array_equal(a, b) for a, b in zip(parts, other)):
+        fail(f"seed={seed} and seed={seed + 1} gave the same split: use the seed argument, "
+             f"rng = np.random.default_rng(seed).", mistake="train_dev_test_split.seed-and-seed-gave-the-same")
+    passed("train_dev_test_split")
+
+
+SPLIT_NAMES = ("X_train", "Y_train", "X_dev", "Y_dev", "X_test", "Y_test")
+
+
+def _split_parts(result, n_x):
+    """The six arrays, each 2-D with the right number of rows."""
+    parts = expect_tuple("train_dev_test_split", result, 6,
+                         "a tuple of 6 arrays (X_train, Y_train, X_dev, Y_dev, X_test, Y_test)")
+    for name, part in zip(SPLIT_NAMES, parts):
+        if not isinstance(part, np.ndarray) or part.ndim != 2:
+            shape = f" of shape {part.shape}" if isinstance(part, np.ndarray) else ""
+            fail(f"{name} must be a 2-D numpy array (one column per example), got {type(part).__name__}{shape}.",
+                 mistake="train_dev_test_split.must-be-a-d-numpy-array")
+    rows = [part.shape[0] for part in parts]
+    if rows[:2] == [n_x, n_x] and rows[3:5] == [1, 1] and n_x != 1:
+        fail("The arrays come back in another order: return X_train, Y_train, X_dev, Y_dev, X_test, Y_test "
+             "(each X followed by its Y).", mistake="train_dev_test_split.the-arrays-come-back-in-another")
+    for name, part, n_rows in zip(SPLIT_NAMES, parts, (n_x, 1) * 3):
+        if part.shape[0] != n_rows and part.shape[1] == n_rows:
+            fail(f"{name} has shape {part.shape}: it looks transposed. Examples are columns, so split the columns, "
+                 f"X[:, indices], keeping all {n_rows} rows.",
+                 mistake="train_dev_test_split.has-shape-it-looks-transposed-examples")
+        if part.shape[0] != n_rows:
+            fail(f"{name} has {part.shape[0]} rows, expected {n_rows}: split the columns (examples), X[:, indices].",
+                 mistake="train_dev_test_split.has-rows-expected-split-the-columns")
+    return parts
+
+
+def _expect_sizes(got, m, fractions):
+    n_train, n_dev = (int(round(f * m)) for f in fractions[:2])
+    expected = (n_train, n_dev, m - n_train - n_dev)
+    if tuple(got) == expected:
+        return
+    truncated = (int(fractions[0] * m), int(fractions[1] * m))
+    hint, mistake = "", "train_dev_test_split.wrong-set-sizes"
+    if tuple(got) == truncated + (m - sum(truncated),):
+        hint, mistake = (f" int(fraction * m) truncates (int({fractions[0]} * {m}) = {truncated[0]}, and floating "
+                         f"point may turn 29.0 into 28.999999999999996): use int(round(fraction * m))."), \
+            "train_dev_test_split.int-truncates"
+    elif tuple(got) == expected[:2] + (int(round(fractions[2] * m)),):
+        hint, mistake = (" The test set is what remains, m - n_train - n_dev columns, so that every example is in "
+                         "exactly one set."), "train_dev_test_split.test-set-rounded-on-its-own"
+    fail(f"The sets have {got[0]}, {got[1]} and {got[2]} columns for m = {m} and fractions {tuple(fractions)}; "
+         f"expected n_train = int(round({fractions[0]} * {m})) = {n_train}, n_dev = int(round({fractions[1]} * {m})) "
+         f"= {n_dev} and the remaining {expected[2]} for the test set." + hint, mistake=mistake)
 
 
 def _column_indices(part, X, name):
@@ -73,87 +157,12 @@ def _column_indices(part, X, name):
     distances = np.abs(part[:, :, None] - X[:, None, :]).max(axis=0)       # (k, m)
     indices = distances.argmin(axis=1)
     if part.shape[1] and distances[np.arange(part.shape[1]), indices].max() > 1e-9:
-        fail(f"{name} holds a column that is not a column of X: the split must only select and reorder "
-             f"whole columns (examples), never change their values.", mistake="column_indices.holds-a-column-that-is-not")
+        fail(f"{name} holds a column that is not a column of X: the split must only select and reorder whole "
+             f"columns (examples), never change their values.", mistake="column_indices.holds-a-column-that-is-not")
     return indices
 
 
-def check_train_dev_test_split(train_dev_test_split, m=48, n_x=3, fractions=(0.6, 0.2, 0.2), seed=0):
-    """Shuffle the m columns once (one permutation for X and Y) and cut them into round(f0 m), round(f1 m)
-    and the remaining columns; deterministic for a seed."""
-    rng = np.random.default_rng(1000 + seed)
-    X = rng.standard_normal((n_x, m))
-    Y = _labels(rng, m)
-    X0, Y0 = X.copy(), Y.copy()
-    result = student_call(train_dev_test_split, "train_dev_test_split", X, Y, fractions=fractions, seed=seed)
-    parts = expect_tuple("train_dev_test_split", result, 6,
-                         "a tuple of 6 arrays (X_train, Y_train, X_dev, Y_dev, X_test, Y_test)")
-    _unchanged("X", X0, X, "train_dev_test_split",
-               "rng.shuffle(X.T) shuffles X itself. Index with a permutation instead, X[:, order], which "
-               "makes new arrays.")
-    _unchanged("Y", Y0, Y, "train_dev_test_split", "index with a permutation instead, Y[:, order].")
-    names = ("X_train", "Y_train", "X_dev", "Y_dev", "X_test", "Y_test")
-    for name, part in zip(names, parts):
-        if not isinstance(part, np.ndarray) or part.ndim != 2:
-            fail(f"{name} must be a 2-D numpy array (one column per example), got "
-                 f"{type(part).__name__}{' of shape ' + str(part.shape) if isinstance(part, np.ndarray) else ''}.", mistake="train_dev_test_split.must-be-a-d-numpy-array")
-    rows = [part.shape[0] for part in parts]
-    if rows[:2] == [n_x, n_x] and rows[3:5] == [1, 1] and n_x != 1:
-        fail("The arrays come back in another order: return X_train, Y_train, X_dev, Y_dev, X_test, Y_test "
-             "(each X followed by its Y).", mistake="train_dev_test_split.the-arrays-come-back-in-another")
-    for name, part, n_rows in zip(names, parts, (n_x, 1) * 3):
-        if part.shape[0] != n_rows:
-            if part.shape[1] == n_rows:
-                fail(f"{name} has shape {part.shape}: it looks transposed. Examples are columns, so split "
-                     f"the columns, X[:, indices], keeping all {n_rows} rows.", mistake="train_dev_test_split.has-shape-it-looks-transposed-examples")
-            fail(f"{name} has {part.shape[0]} rows, expected {n_rows}: split the columns (examples), X[:, indices].", mistake="train_dev_test_split.has-rows-expected-split-the-columns")
-    expected = _sizes(m, fractions)
-    got = tuple(parts[i].shape[1] for i in (0, 2, 4))
-    if got != expected:
-        truncated = (int(fractions[0] * m), int(fractions[1] * m))
-        truncated = truncated + (m - sum(truncated),)
-        separate = expected[:2] + (int(round(fractions[2] * m)),)
-        hint = ""
-        if got == truncated:
-            hint = (f" int(fraction * m) truncates (int({fractions[0]} * {m}) = {truncated[0]}, and "
-                    f"floating point may turn 29.0 into 28.999999999999996): use int(round(fraction * m)).")
-        elif got == separate:
-            hint = (" The test set is what remains, m - n_train - n_dev columns, so that every example is in "
-                    "exactly one set.")
-        fail(f"The sets have {got[0]}, {got[1]} and {got[2]} columns for m = {m} and fractions {tuple(fractions)}; "
-             f"expected n_train = int(round({fractions[0]} * {m})) = {expected[0]}, n_dev = "
-             f"int(round({fractions[1]} * {m})) = {expected[1]} and the remaining {expected[2]} for the test set."
-             + hint)
-    indices = [_column_indices(parts[i], X0, names[i]) for i in (0, 2, 4)]
-    everything = np.concatenate(indices)
-    if len(set(everything.tolist())) != m:
-        fail("Some examples appear twice (and others never): the sets must be disjoint and together hold every "
-             "column once. Cut ONE permutation, order = rng.permutation(m), into three consecutive slices "
-             "(sampling indices with rng.choice(..., replace=True) or rng.integers repeats some).", mistake="train_dev_test_split.some-examples-appear-twice-and-others")
-    for i, (x_name, y_name) in zip(indices, (("X_train", "Y_train"), ("X_dev", "Y_dev"), ("X_test", "Y_test"))):
-        y_part = parts[names.index(y_name)]
-        if not np.allclose(y_part, Y0[:, i]):
-            fail(f"{y_name} does not match {x_name}: column j of {y_name} must be the label of column j of "
-                 f"{x_name}. Shuffle X and Y with the SAME permutation (order = rng.permutation(m); X[:, order], "
-                 f"Y[:, order]); shuffling them separately, or only one of them, mixes up the labels.", mistake="train_dev_test_split.does-not-match-column-j-of")
-    if np.array_equal(indices[0], np.arange(expected[0])):
-        fail("X_train is the first columns of X in their original order: shuffle before cutting "
-             "(order = rng.permutation(m)). Data are often sorted (e.g. by class or by date), so an unshuffled "
-             "split gives sets with different distributions.", mistake="train_dev_test_split.x-train-is-the-first-columns")
-    again = student_call(train_dev_test_split, "train_dev_test_split", X0.copy(), Y0.copy(), fractions=fractions,
-                         seed=seed)
-    if not all(np.array_equal(a, b) for a, b in zip(parts, again)):
-        fail("Two calls with the same seed gave different splits: create rng = np.random.default_rng(seed) inside "
-             "the function instead of using the global np.random state.", mistake="train_dev_test_split.two-calls-with-the-same-seed")
-    other = student_call(train_dev_test_split, "train_dev_test_split", X0.copy(), Y0.copy(), fractions=fractions,
-                         seed=seed + 1)
-    if all(np.array_equal(a, b) for a, b in zip(parts, other)):
-        fail(f"seed={seed} and seed={seed + 1} gave the same split: use the seed argument, "
-             f"rng = np.random.default_rng(seed).", mistake="train_dev_test_split.seed-and-seed-gave-the-same")
-    passed("train_dev_test_split")
-
-
-# --- exercise 2: bias and variance -----------------------------------------------------------------
+# --- exercise 2: bias and variance (code: the answers are strings) ---------------------------------
 
 # (train_error, dev_error, bayes_error): Andrew Ng's classic table, a blurry-image case with a high Bayes
 # error, and cases that tell the typical mistakes apart.
@@ -163,310 +172,309 @@ BIAS_VARIANCE_CASES = (
 )
 
 
-def _verdict(high_bias, high_variance):
-    if high_bias and high_variance:
-        return "high bias and high variance"
-    if high_bias:
-        return "high bias"
-    if high_variance:
-        return "high variance"
-    return "low bias and low variance"
+def verdict(train_error, dev_error, bayes_error=0.0, threshold=0.05, *, bias=lambda tr, dv, by: tr - by,
+            variance=lambda tr, dv, by: dv - tr, scale=1.0):
+    """diagnose_bias_variance with its pieces as arguments."""
+    high_bias = bias(train_error, dev_error, bayes_error) > scale * threshold
+    high_variance = variance(train_error, dev_error, bayes_error) > scale * threshold
+    return ("high bias and high variance" if high_bias and high_variance else "high bias" if high_bias
+            else "high variance" if high_variance else "low bias and low variance")
 
 
-def _diagnosis_variants(threshold):
-    t = threshold
-    return [
-        ("The Bayes error is ignored: the avoidable bias is train_error - bayes_error (a 15% training error is "
-         "fine when even the best possible classifier errs 15% of the time).",
-         lambda tr, dv, by: _verdict(tr > t, dv - tr > t)),
-        ("The variance is measured against the Bayes error: it is the gap between the dev and the TRAINING "
-         "error, dev_error - train_error.",
-         lambda tr, dv, by: _verdict(tr - by > t, dv - by > t)),
-        ("The bias is measured with the dev error: the avoidable bias is train_error - bayes_error (how well "
-         "the model fits the data it was trained on).",
-         lambda tr, dv, by: _verdict(dv - by > t, dv - tr > t)),
-        ("Bias and variance are swapped: high bias is a high TRAINING error (train_error - bayes_error > "
-         "threshold), high variance a large gap dev_error - train_error.",
-         lambda tr, dv, by: _verdict(dv - tr > t, tr - by > t)),
-        ("Every case comes out 'low bias and low variance': the errors are fractions (0.15 means 15%), so "
-         f"compare the differences with the threshold {t} (five percentage points), not with 5.",
-         lambda tr, dv, by: _verdict(tr - by > 100 * t, dv - tr > 100 * t)),
-    ]
+DIAGNOSIS_MISTAKES = (
+    Wrong("bayes-error-ignored", "The Bayes error is ignored: the avoidable bias is train_error - bayes_error (a 15% "
+          "training error is fine when even the best possible classifier errs 15% of the time).",
+          partial(verdict, bias=lambda tr, dv, by: tr)),
+    Wrong("variance-against-bayes", "The variance is measured against the Bayes error: it is the gap between the dev "
+          "and the TRAINING error, dev_error - train_error.", partial(verdict, variance=lambda tr, dv, by: dv - by)),
+    Wrong("bias-from-dev-error", "The bias is measured with the dev error: the avoidable bias is train_error - "
+          "bayes_error (how well the model fits the data it was trained on).",
+          partial(verdict, bias=lambda tr, dv, by: dv - by)),
+    Wrong("bias-and-variance-swapped", "Bias and variance are swapped: high bias is a high TRAINING error "
+          "(train_error - bayes_error > threshold), high variance a large gap dev_error - train_error.",
+          partial(verdict, bias=lambda tr, dv, by: dv - tr, variance=lambda tr, dv, by: tr - by)),
+    Wrong("percent-not-fraction", "Every case comes out 'low bias and low variance': the errors are fractions (0.15 "
+          "means 15%), so compare the differences with the threshold 0.05 (five percentage points), not with 5.",
+          partial(verdict, scale=100.0)),
+)
 
 
 def check_diagnose_bias_variance(diagnose_bias_variance, cases=BIAS_VARIANCE_CASES, threshold=0.05):
     """avoidable bias = train - bayes, variance = dev - train; "high" when more than threshold (0.05)."""
-    answers = []
-    for train_error, dev_error, bayes_error in cases:
-        if bayes_error == 0.0:
-            answer = student_call(diagnose_bias_variance, "diagnose_bias_variance", train_error, dev_error)
-        else:
-            answer = student_call(diagnose_bias_variance, "diagnose_bias_variance", train_error, dev_error,
-                                  bayes_error)
-        if not isinstance(answer, str):
-            fail(f"diagnose_bias_variance({train_error}, {dev_error}, {bayes_error}) returned "
-                 f"{type(answer).__name__}: return one of the strings {list(ref.VERDICTS)}.", mistake="diagnose_bias_variance.diagnose-bias-variance-returned-return-one")
-        if answer not in ref.VERDICTS:
-            words = " ".join(answer.lower().replace(",", " ").replace("&", " and ").split())
-            if words in ref.VERDICTS:
-                hint = f"write it exactly {words!r} (lower case, words separated by single spaces)."
-            elif "bias" in words and "variance" in words and words.index("variance") < words.index("bias"):
-                hint = "when both are high, the verdict is exactly 'high bias and high variance' (bias first)."
-            else:
-                hint = f"return exactly one of {list(ref.VERDICTS)}."
-            fail(f"diagnose_bias_variance({train_error}, {dev_error}, {bayes_error}) returned {answer!r}: {hint}", mistake="diagnose_bias_variance.diagnose-bias-variance-returned")
-        answers.append(answer)
+    answers = [_verdict_of(diagnose_bias_variance, case) for case in cases]
     expected = [ref.diagnose_bias_variance(*case, threshold=threshold) for case in cases]
     if answers == expected:
         passed("diagnose_bias_variance")
         return
-    for hint, variant in _diagnosis_variants(threshold):
-        if answers == [variant(*case) for case in cases]:
-            fail(hint)
-    for (train_error, dev_error, bayes_error), answer, right in zip(cases, answers, expected):
-        if answer != right:
-            fail(f"diagnose_bias_variance({train_error}, {dev_error}, bayes_error={bayes_error}) returned "
-                 f"{answer!r}, expected {right!r}: the avoidable bias is train_error - bayes_error = "
-                 f"{train_error - bayes_error:.3g} and the variance dev_error - train_error = "
-                 f"{dev_error - train_error:.3g}; each is high when it is more than {threshold}.", mistake="diagnose_bias_variance.diagnose-bias-variance-bayes-error-returned")
+    for wrong in DIAGNOSIS_MISTAKES:
+        if answers == [wrong.answer(*case) for case in cases]:
+            fail(wrong.hint, mistake=f"diagnose_bias_variance.{wrong.id}")
+    (train_error, dev_error, bayes_error), answer, right = next(
+        (case, answer, right) for case, answer, right in zip(cases, answers, expected) if answer != right)
+    fail(f"diagnose_bias_variance({train_error}, {dev_error}, bayes_error={bayes_error}) returned {answer!r}, "
+         f"expected {right!r}: the avoidable bias is train_error - bayes_error = {train_error - bayes_error:.3g} "
+         f"and the variance dev_error - train_error = {dev_error - train_error:.3g}; each is high when it is more "
+         f"than {threshold}.", mistake="diagnose_bias_variance.diagnose-bias-variance-bayes-error-returned")
 
 
-# --- exercises 3 and 4: L2 regularization ----------------------------------------------------------
-
-def check_compute_cost_with_regularization(compute_cost_with_regularization, layer_dims=(3, 4, 2, 1), m=5,
-                                           lambd=0.7, seed=0):
-    """J = cross-entropy + lambd / (2m) * sum_l ||W{l}||_F^2 (biases not penalised), returned as a float."""
-    parameters, AL, Y = _cost_problem(layer_dims, m, seed)
-    before = _copy(parameters)
-    cost = student_call(compute_cost_with_regularization, "compute_cost_with_regularization",
-                        AL.copy(), Y.copy(), parameters, lambd)
-    for key in parameters:
-        _unchanged(f"parameters['{key}']", before[key], parameters[key], "compute_cost_with_regularization",
-                   "compute the penalty from the weights without assigning to them.")
-    cross_entropy = ref.compute_cost_stable(AL, Y)
-    weights = [parameters[k] for k in _weight_keys(parameters)]
-    biases = [parameters[k] for k in parameters if k.startswith("b")]
-    squares = sum(float(np.sum(W ** 2)) for W in weights)
-    expected = cross_entropy + lambd / (2 * m) * squares
-    expect_float("cost", cost, expected, mistakes=[
-        Mistake("The penalty uses lambd / m: the L2 term is lambd / (2m) * sum ||W||^2 (the 2 cancels when "
-                "you differentiate, giving the lambd / m W of the gradient).", cross_entropy + lambd / m * squares, id="compute_cost_with_regularization.the-penalty-uses-lambd-m-the"),
-        Mistake("The penalty regularises the biases too: only the weights W{l} are penalised (biases are few and "
-                "do not make the network more complex).",
-                cross_entropy + lambd / (2 * m) * (squares + sum(float(np.sum(b ** 2)) for b in biases)), id="compute_cost_with_regularization.the-penalty-regularises-the-biases-too"),
-        Mistake("The Frobenius norm must be squared: ||W||_F^2 = np.sum(np.square(W)); np.linalg.norm(W) is its "
-                "square root.", cross_entropy + lambd / (2 * m) * sum(float(np.linalg.norm(W)) for W in weights), id="compute_cost_with_regularization.the-frobenius-norm-must-be-squared"),
-        Mistake("You squared the sum of the weights: square each weight, then sum, np.sum(np.square(W)).",
-                cross_entropy + lambd / (2 * m) * sum(float(np.sum(W)) ** 2 for W in weights), id="compute_cost_with_regularization.you-squared-the-sum-of-the"),
-        Mistake("The penalty is missing 1/m: lambd / (2m) * sum ||W||^2, with m = Y.shape[1] the number of "
-                "examples.", cross_entropy + lambd / 2 * squares, id="compute_cost_with_regularization.the-penalty-is-missing-m-lambd"),
-        Mistake("The penalty is missing its factor 1/2: lambd / (2 * m), not lambd / 2 * m (operator precedence!).",
-                cross_entropy + lambd / 2 * m * squares, id="compute_cost_with_regularization.the-penalty-is-missing-its-factor"),
-        Mistake("Only the last layer's weights are penalised: sum ||W{l}||^2 over every layer l = 1..L.",
-                cross_entropy + lambd / (2 * m) * float(np.sum(weights[-1] ** 2)), id="compute_cost_with_regularization.only-the-last-layer-s-weights"),
-        Mistake("Only the first layer's weights are penalised: sum ||W{l}||^2 over every layer l = 1..L.",
-                cross_entropy + lambd / (2 * m) * float(np.sum(weights[0] ** 2)), id="compute_cost_with_regularization.only-the-first-layer-s-weights"),
-        Mistake("You returned the penalty alone: add the cross-entropy cost to it.", lambd / (2 * m) * squares, id="compute_cost_with_regularization.you-returned-the-penalty-alone-add"),
-        Mistake("You returned the cross-entropy alone: add lambd / (2m) * sum ||W{l}||_F^2.", cross_entropy, id="compute_cost_with_regularization.you-returned-the-cross-entropy-alone"),
-        Mistake("The penalty uses |W| (L1): the L2 penalty squares the weights.",
-                cross_entropy + lambd / (2 * m) * sum(float(np.sum(np.abs(W))) for W in weights), id="compute_cost_with_regularization.the-penalty-uses-w-the-penalty"),
-    ])
-    passed("compute_cost_with_regularization")
-
-
-def _penalised(grads, parameters, term, keys=None, biases=False):
-    """grads with term(W) added to every dW (or only to `keys`), and term(b) to every db if biases."""
-    out = {k: v.copy() for k, v in grads.items()}
-    for key in parameters:
-        if key.startswith("W") and (keys is None or key in keys):
-            out["d" + key] = out["d" + key] + term(parameters[key])
-        if biases and key.startswith("b"):
-            out["d" + key] = out["d" + key] + term(parameters[key])
-    return out
-
-
-def _check_penalised_backward(fn, name, layer_dims, m, lambd, seed, expected_term, variants):
-    parameters, AL, Y, caches = _backward_problem(layer_dims, m, seed)
-    L = len(layer_dims) - 1
-    grads = student_call(fn, name, AL.copy(), Y.copy(), _copy(caches), lambd)
-    keys = [f"{p}{l}" for l in range(L, 0, -1) for p in ("dW", "db")]
-    expect_keys("grads", grads, keys)
-    plain = ref.L_model_backward_stable(AL, Y, caches)
-    expected = _penalised(plain, parameters, expected_term)
-    computed = [(hint, make(plain, parameters)) for hint, make in variants]
-    if not all(_same(grads[key], expected[key]) for key in keys):
-        for hint, value in computed:          # a typical bug recognised on the whole set of gradients first
-            if all(_same(grads[key], value[key]) for key in keys):
-                fail(f"The gradients are wrong. {hint}", mistake="check_penalised_backward.the-gradients-are-wrong")
-    for key in keys:
-        l = key[2:]
-        what = f"(n[{l}], n[{int(l) - 1}]), like W{l}" if key.startswith("dW") else f"(n[{l}], 1), like b{l}"
-        expect_array(f"grads['{key}']", grads[key], expected[key], m=m, what=what,
-                     mistakes=[Mistake(hint, value[key]) for hint, value in computed])
-
-
-def check_L_model_backward_with_regularization(L_model_backward_with_regularization, layer_dims=(3, 4, 3, 1), m=5,
-                                               lambd=0.7, seed=1):
-    """The gradients of notebook 02 (dZ[L] = AL - Y), plus lambd / m * W{l} in every dW{l}; db{l} unchanged."""
-    last = f"W{len(layer_dims) - 1}"
-    variants = [
-        ("dW has no regularization term: add lambd / m * W{l} to every dW{l} (the derivative of "
-         "lambd / (2m) ||W{l}||^2).", lambda g, p: g),
-        ("The regularization term is lambd / (2m) * W: differentiating lambd / (2m) * W^2 gives 2 * W * lambd / (2m) "
-         "= lambd / m * W.", lambda g, p: _penalised(g, p, lambda W: lambd / (2 * m) * W)),
-        ("The regularization term is 2 * lambd / m * W: the derivative of lambd / (2m) * W^2 is lambd / m * W.",
-         lambda g, p: _penalised(g, p, lambda W: 2 * lambd / m * W)),
-        ("The regularization term is missing 1/m: dW{l} += lambd / m * W{l}.",
-         lambda g, p: _penalised(g, p, lambda W: lambd * W)),
-        ("The regularization term uses np.sign(W), L1's gradient: L2's is lambd / m * W.",
-         lambda g, p: _penalised(g, p, lambda W: lambd / m * np.sign(W))),
-        ("The biases are regularised: only dW{l} gets lambd / m * W{l}; db{l} stays as it is.",
-         lambda g, p: _penalised(g, p, lambda W: lambd / m * W, biases=True)),
-        ("Only the last layer is regularised: add lambd / m * W{l} to dW{l} for every layer l = 1..L.",
-         lambda g, p: _penalised(g, p, lambda W: lambd / m * W, keys={last})),
-        ("Only the first layer is regularised: add lambd / m * W{l} to dW{l} for every layer l = 1..L.",
-         lambda g, p: _penalised(g, p, lambda W: lambd / m * W, keys={"W1"})),
-        ("You added lambd / m * dW{l} (the gradient) instead of lambd / m * W{l} (the weights, from the cache: "
-         "(A_prev, W, b), Z = caches[l - 1]).",
-         lambda g, p: {k: (v * (1 + lambd / m) if k.startswith("dW") else v) for k, v in g.items()}),
-    ]
-    _check_penalised_backward(L_model_backward_with_regularization, "L_model_backward_with_regularization",
-                              layer_dims, m, lambd, seed, lambda W: lambd / m * W, variants)
-    passed("L_model_backward_with_regularization")
-
-
-# --- exercises 5 and 6: L1 regularization ----------------------------------------------------------
-
-def check_compute_cost_with_l1(compute_cost_with_l1, layer_dims=(3, 4, 2, 1), m=5, lambd=0.7, seed=2):
-    """J = cross-entropy + lambd / (2m) * sum_l sum |W{l}| (biases not penalised), returned as a float."""
-    parameters, AL, Y = _cost_problem(layer_dims, m, seed)
-    cost = student_call(compute_cost_with_l1, "compute_cost_with_l1", AL.copy(), Y.copy(), _copy(parameters), lambd)
-    cross_entropy = ref.compute_cost_stable(AL, Y)
-    weights = [parameters[k] for k in _weight_keys(parameters)]
-    absolute = sum(float(np.sum(np.abs(W))) for W in weights)
-    expected = cross_entropy + lambd / (2 * m) * absolute
-    expect_float("cost", cost, expected, mistakes=[
-        Mistake("The penalty squares the weights (that is L2): L1 sums their absolute values, np.sum(np.abs(W)).",
-                cross_entropy + lambd / (2 * m) * sum(float(np.sum(W ** 2)) for W in weights), id="compute_cost_with_l1.the-penalty-squares-the-weights-that"),
-        Mistake("The penalty uses lambd / m: this course's L1 term is lambd / (2m) * sum |W|, with the same "
-                "factor as L2.", cross_entropy + lambd / m * absolute, id="compute_cost_with_l1.the-penalty-uses-lambd-m-this"),
-        Mistake("The absolute value is missing: sum |W|, np.sum(np.abs(W)) (positive and negative weights must "
-                "not cancel).", cross_entropy + lambd / (2 * m) * sum(float(np.sum(W)) for W in weights), id="compute_cost_with_l1.the-absolute-value-is-missing-sum"),
-        Mistake("The penalty regularises the biases too: only the weights W{l} are penalised.",
-                cross_entropy + lambd / (2 * m) * (absolute + sum(float(np.sum(np.abs(parameters[k])))
-                                                                  for k in parameters if k.startswith("b"))), id="compute_cost_with_l1.the-penalty-regularises-the-biases-too"),
-        Mistake("The penalty is missing 1/m: lambd / (2m) * sum |W|.", cross_entropy + lambd / 2 * absolute, id="compute_cost_with_l1.the-penalty-is-missing-m-lambd"),
-        Mistake("Only the last layer's weights are penalised: sum |W{l}| over every layer l = 1..L.",
-                cross_entropy + lambd / (2 * m) * float(np.sum(np.abs(weights[-1]))), id="compute_cost_with_l1.only-the-last-layer-s-weights"),
-        Mistake("You returned the penalty alone: add the cross-entropy cost to it.", lambd / (2 * m) * absolute, id="compute_cost_with_l1.you-returned-the-penalty-alone-add"),
-        Mistake("You returned the cross-entropy alone: add lambd / (2m) * sum |W{l}|.", cross_entropy, id="compute_cost_with_l1.you-returned-the-cross-entropy-alone"),
-    ])
-    passed("compute_cost_with_l1")
-
-
-def check_L_model_backward_with_l1(L_model_backward_with_l1, layer_dims=(3, 4, 3, 1), m=5, lambd=0.7, seed=3):
-    """The gradients of notebook 02, plus lambd / (2m) * sign(W{l}) in every dW{l}; db{l} unchanged."""
-    last = f"W{len(layer_dims) - 1}"
-    variants = [
-        ("dW has no regularization term: add lambd / (2m) * np.sign(W{l}), the derivative of lambd / (2m) * |W{l}|.",
-         lambda g, p: g),
-        ("The L1 term is lambd / m * sign(W): the cost here is lambd / (2m) * sum |W|, so its derivative is "
-         "lambd / (2m) * np.sign(W). Keep the cost and the gradient consistent (a gradient check would catch this).",
-         lambda g, p: _penalised(g, p, lambda W: lambd / m * np.sign(W))),
-        ("The L1 term uses W instead of its sign: d|w|/dw = sign(w), so dW{l} += lambd / (2m) * np.sign(W{l}).",
-         lambda g, p: _penalised(g, p, lambda W: lambd / (2 * m) * W)),
-        ("You added L2's gradient lambd / m * W: L1's is lambd / (2m) * np.sign(W).",
-         lambda g, p: _penalised(g, p, lambda W: lambd / m * W)),
-        ("The L1 term uses np.abs(W): the derivative of |w| is its sign, np.sign(W) (negative weights are pushed "
-         "up, positive ones down).", lambda g, p: _penalised(g, p, lambda W: lambd / (2 * m) * np.abs(W))),
-        ("The biases are regularised: only dW{l} gets the L1 term; db{l} stays as it is.",
-         lambda g, p: _penalised(g, p, lambda W: lambd / (2 * m) * np.sign(W), biases=True)),
-        ("The L1 term is missing 1/m: dW{l} += lambd / (2m) * np.sign(W{l}).",
-         lambda g, p: _penalised(g, p, lambda W: lambd / 2 * np.sign(W))),
-        ("Only the last layer is regularised: add the term to dW{l} for every layer l = 1..L.",
-         lambda g, p: _penalised(g, p, lambda W: lambd / (2 * m) * np.sign(W), keys={last})),
-    ]
-    _check_penalised_backward(L_model_backward_with_l1, "L_model_backward_with_l1", layer_dims, m, lambd, seed,
-                              lambda W: lambd / (2 * m) * np.sign(W), variants)
-    passed("L_model_backward_with_l1")
-
-
-# --- exercise 7: weight decay --------------------------------------------------------------------
-
-def check_update_parameters_with_weight_decay(update_parameters_with_weight_decay, layer_dims=(4, 3, 2, 1),
-                                              learning_rate=0.1, lambd=0.8, m=20, seed=4):
-    """W{l} = (1 - learning_rate * lambd / m) W{l} - learning_rate dW{l}; b{l} = b{l} - learning_rate db{l}."""
-    rng = np.random.default_rng(seed)
-    dims = list(layer_dims)
-    L = len(dims) - 1
-    parameters = _random_parameters(rng, dims)
-    grads = {"d" + k: v for k, v in _random_parameters(rng, dims).items()}
-    grads.update({f"dA{l}": rng.standard_normal((dims[l], 3)) for l in range(L)})   # as L_model_backward returns
-    originals, grads0 = _copy(parameters), _copy(grads)
-    result = student_call(update_parameters_with_weight_decay, "update_parameters_with_weight_decay",
-                          parameters, _copy(grads), learning_rate, lambd, m)
-    for key in originals:
-        _unchanged(f"parameters['{key}']", originals[key], parameters[key], "update_parameters_with_weight_decay",
-                   "W *= ... or W -= ... changes the caller's arrays; compute new ones, W_new = decay * W - ....")
-    keys = [f"{p}{l}" for l in range(1, L + 1) for p in ("W", "b")]
-    expect_keys("the returned parameters", result, keys)
-    a = learning_rate
-    for key in keys:
-        P, dP = originals[key], grads0["d" + key]
-        if key.startswith("W"):
-            expected = (1 - a * lambd / m) * P - a * dP
-            mistakes = [
-                Mistake("The decay factor uses lambd / (2m): the gradient of lambd / (2m) ||W||^2 is lambd / m W, "
-                        "so the factor is (1 - learning_rate * lambd / m).", (1 - a * lambd / (2 * m)) * P - a * dP, id="update_parameters_with_weight_decay.the-decay-factor-uses-lambd-the"),
-                Mistake(f"{key} was not decayed: multiply it by (1 - learning_rate * lambd / m) before the step.",
-                        P - a * dP, id="update_parameters_with_weight_decay.was-not-decayed-multiply-it-by"),
-                Mistake("The decay factor is missing the learning rate: (1 - learning_rate * lambd / m).",
-                        (1 - lambd / m) * P - a * dP, id="update_parameters_with_weight_decay.the-decay-factor-is-missing-the"),
-                Mistake("The decay factor is missing 1/m: (1 - learning_rate * lambd / m).",
-                        (1 - a * lambd) * P - a * dP, id="update_parameters_with_weight_decay.the-decay-factor-is-missing-m"),
-                Mistake("The gradient step is missing the learning rate: - learning_rate * dW.",
-                        (1 - a * lambd / m) * P - dP, id="update_parameters_with_weight_decay.the-gradient-step-is-missing-the"),
-                Mistake("The decay multiplies the stepped weights: decay the old W, then take the step, "
-                        "(1 - learning_rate * lambd / m) * W - learning_rate * dW.", (1 - a * lambd / m) * (P - a * dP), id="update_parameters_with_weight_decay.the-decay-multiplies-the-stepped-weights"),
-                Mistake("The weights grow: the factor is (1 - learning_rate * lambd / m), a bit less than 1.",
-                        (1 + a * lambd / m) * P - a * dP, id="update_parameters_with_weight_decay.the-weights-grow-the-factor-is"),
-                Mistake("dW is already the unregularised gradient: do not add lambd / m * W to it on top of the decay "
-                        "(that counts the penalty twice).", (1 - a * lambd / m) * P - a * (dP + lambd / m * P), id="update_parameters_with_weight_decay.dw-is-already-the-unregularised-gradient"),
-            ]
+def _verdict_of(diagnose_bias_variance, case):
+    """The student's verdict on one case (the Bayes error passed only when not 0), checked to be a VERDICT."""
+    call = case if case[2] != 0.0 else case[:2]
+    answer = student_call(diagnose_bias_variance, "diagnose_bias_variance", *call)
+    where = f"diagnose_bias_variance{tuple(case)}"
+    if not isinstance(answer, str):
+        fail(f"{where} returned {type(answer).__name__}: return one of the strings {list(ref.VERDICTS)}.",
+             mistake="diagnose_bias_variance.diagnose-bias-variance-returned-return-one")
+    if answer not in ref.VERDICTS:
+        words = " ".join(answer.lower().replace(",", " ").replace("&", " and ").split())
+        if words in ref.VERDICTS:
+            hint = f"write it exactly {words!r} (lower case, words separated by single spaces)."
+        elif "bias" in words and "variance" in words and words.index("variance") < words.index("bias"):
+            hint = "when both are high, the verdict is exactly 'high bias and high variance' (bias first)."
         else:
-            expected = P - a * dP
-            mistakes = [
-                Mistake(f"{key} was decayed: weight decay shrinks the weights only; the biases take a plain step, "
-                        f"{key} - learning_rate * d{key}.", (1 - a * lambd / m) * P - a * dP, id="update_parameters_with_weight_decay.was-decayed-weight-decay-shrinks-the"),
-                Mistake(f"{key} was not updated: {key} = {key} - learning_rate * d{key}.", P, id="update_parameters_with_weight_decay.was-not-updated-learning-rate-d"),
-            ]
-        expect_array(f"updated {key}", result[key], expected, mistakes=mistakes)
-    passed("update_parameters_with_weight_decay")
+            hint = f"return exactly one of {list(ref.VERDICTS)}."
+        fail(f"{where} returned {answer!r}: {hint}", mistake="diagnose_bias_variance.diagnose-bias-variance-returned")
+    return answer
 
 
-# --- exercise 8: data augmentation ----------------------------------------------------------------
+# --- exercises 3 to 6: the L2 and L1 costs and their gradients ----------------------------------
 
-def _shift_variant(images, s, rng, *, roll=False, high=None, swap=False, sign=1, one_shift=False, draw_t=False,
-                   mode="constant"):
+def l2(W):
+    return np.sum(np.square(W))
+
+
+def l1(W):
+    return np.sum(np.abs(W))
+
+
+def weights(parameters):
+    return [key for key in parameters if key.startswith("W")]
+
+
+def penalised_cost(AL, Y, parameters, lambd, *, penalty=l2, factor=lambda lambd, m: lambd / (2 * m),
+                   keys=weights, cross_entropy=True):
+    """cross-entropy + factor * sum of penalty(W) over the weights, with its pieces as arguments."""
+    total = sum(float(penalty(parameters[key])) for key in keys(parameters))
+    return (ref.compute_cost_stable(AL, Y) if cross_entropy else 0.0) + factor(lambd, Y.shape[1]) * total
+
+
+def _cost_mistakes(penalty, norm):
+    """The mistakes the two costs share; norm: how the hint writes the penalty of one W."""
+    cost = partial(penalised_cost, penalty=penalty)
+    return (
+        Wrong("the-penalty-regularises-the-biases-too", "The penalty regularises the biases too: only the weights "
+              "W[l] are penalised (biases are few and do not make the network more complex).",
+              partial(cost, keys=lambda p: list(p))),
+        Wrong("the-penalty-is-missing-m-lambd", f"The penalty is missing 1/m: lambd / (2m) * sum {norm}, with m = "
+              f"Y.shape[1] the number of examples.", partial(cost, factor=lambda lambd, m: lambd / 2)),
+        Wrong("only-the-last-layer-s-weights", f"Only the last layer's weights are penalised: sum {norm} over every "
+              f"layer l = 1..L.", partial(cost, keys=lambda p: weights(p)[-1:])),
+        Wrong("you-returned-the-penalty-alone-add", "You returned the penalty alone: add the cross-entropy cost to it.",
+              partial(cost, cross_entropy=False)),
+        Wrong("you-returned-the-cross-entropy-alone", f"You returned the cross-entropy alone: add lambd / (2m) * sum "
+              f"{norm}.", partial(cost, keys=lambda p: [])),
+    )
+
+
+COMPUTE_COST_WITH_REGULARIZATION = Exercise(
+    "compute_cost_with_regularization", ref.compute_cost_with_regularization, cost_inputs,
+    dict(layer_dims=(3, 4, 2, 1), m=5, lambd=0.7, seed=0), (Out("cost", scalar=True),), returns=a_float,
+    unmodified=(2,),
+    mistakes=_cost_mistakes(l2, "||W[l]||_F^2") + (
+        Wrong("the-penalty-uses-lambd-m-the", "The penalty uses lambd / m: the L2 term is lambd / (2m) * sum ||W||^2 "
+              "(the 2 cancels when you differentiate, giving the lambd / m W of the gradient).",
+              partial(penalised_cost, factor=lambda lambd, m: lambd / m)),
+        Wrong("the-frobenius-norm-must-be-squared", "The Frobenius norm must be squared: ||W||_F^2 = "
+              "np.sum(np.square(W)); np.linalg.norm(W) is its square root.",
+              partial(penalised_cost, penalty=np.linalg.norm)),
+        Wrong("you-squared-the-sum-of-the", "You squared the sum of the weights: square each weight, then sum, "
+              "np.sum(np.square(W)).", partial(penalised_cost, penalty=lambda W: np.sum(W) ** 2)),
+        Wrong("the-penalty-is-missing-its-factor", "The penalty is missing its factor 1/2: lambd / (2 * m), not "
+              "lambd / 2 * m (operator precedence!).", partial(penalised_cost, factor=lambda lambd, m: lambd / 2 * m)),
+        Wrong("only-the-first-layer-s-weights", "Only the first layer's weights are penalised: sum ||W[l]||^2 over "
+              "every layer l = 1..L.", partial(penalised_cost, keys=lambda p: weights(p)[:1])),
+        Wrong("the-penalty-uses-w-the-penalty", "The penalty uses |W| (L1): the L2 penalty squares the weights.",
+              partial(penalised_cost, penalty=l1)),
+    ))
+
+COMPUTE_COST_WITH_L1 = Exercise(
+    "compute_cost_with_l1", ref.compute_cost_with_l1, cost_inputs,
+    dict(layer_dims=(3, 4, 2, 1), m=5, lambd=0.7, seed=2),
+    (Out("cost", scalar=True),), returns=a_float, unmodified=(2,),
+    mistakes=_cost_mistakes(l1, "|W[l]|") + (
+        Wrong("the-penalty-squares-the-weights-that", "The penalty squares the weights (that is L2): L1 sums their "
+              "absolute values, np.sum(np.abs(W)).", partial(penalised_cost, penalty=l2)),
+        Wrong("the-penalty-uses-lambd-m-this", "The penalty uses lambd / m: this course's L1 term is lambd / (2m) * "
+              "sum |W|, with the same factor as L2.", partial(penalised_cost, penalty=l1,
+                                                              factor=lambda lambd, m: lambd / m)),
+        Wrong("the-absolute-value-is-missing-sum", "The absolute value is missing: sum |W|, np.sum(np.abs(W)) "
+              "(positive and negative weights must not cancel).", partial(penalised_cost, penalty=np.sum)),
+    ))
+
+
+def penalised_backward(AL, Y, caches, lambd, *, term=lambda W, lambd, m: lambd / m * W,
+                       layers=lambda L: range(1, L + 1), biases=False, of_gradient=False):
+    """The gradients of notebook 02 (from dZ[L] = AL - Y) plus term(W[l]) in dW[l], with its pieces as arguments."""
+    grads = ref.L_model_backward_stable(AL, Y, caches)
+    m, L = AL.shape[1], len(caches)
+    for l in layers(L):
+        (_, W, b), _ = caches[l - 1]
+        grads[f"dW{l}"] = grads[f"dW{l}"] + term(grads[f"dW{l}"] if of_gradient else W, lambd, m)
+        if biases:
+            grads[f"db{l}"] = grads[f"db{l}"] + term(b, lambd, m)
+    return grads
+
+
+def l1_term(W, lambd, m):
+    return lambd / (2 * m) * np.sign(W)
+
+
+def _backward_mistakes(term, formula):
+    """The mistakes the two gradients share; formula: how the hint writes the term of one layer."""
+    backward = partial(penalised_backward, term=term)
+    return (
+        Wrong("no-term", f"{{key}} has no regularization term: add {formula} to every dW[l] (the derivative of the "
+              f"penalty).", partial(backward, layers=lambda L: ())),
+        Wrong("biases-regularised", f"The biases are regularised: only dW[l] gets {formula}; db[l] stays as it is.",
+              partial(backward, biases=True)),
+        Wrong("last-layer-only", f"Only the last layer is regularised: add {formula} to dW[l] for every layer "
+              f"l = 1..L.", partial(backward, layers=lambda L: (L,))),
+        Wrong("missing-1/m", f"The regularization term is missing 1/m: dW[l] += {formula}.",
+              partial(backward, term=lambda W, lambd, m: term(W, lambd, 1))),
+    )
+
+
+def backward_outputs(layer_dims, **case):
+    return layer_outputs(layer_dims, ("dW", "db"), "grads", "grads['{}']", per_example=True)
+
+
+L_MODEL_BACKWARD_WITH_REGULARIZATION = Exercise(
+    "L_model_backward_with_regularization", ref.L_model_backward_with_regularization, backward_inputs,
+    dict(layer_dims=(3, 4, 3, 1), m=5, lambd=0.7, seed=1), (), per_case=backward_outputs, unmodified=(2,),
+    mistakes=_backward_mistakes(lambda W, lambd, m: lambd / m * W, "lambd / m * W[l]") + (
+        Wrong("term-lambd-over-2m", "The regularization term is lambd / (2m) * W: differentiating lambd / (2m) * "
+              "W^2 gives 2 * W * lambd / (2m) = lambd / m * W.",
+              partial(penalised_backward, term=lambda W, lambd, m: lambd / (2 * m) * W)),
+        Wrong("term-2-lambd-over-m", "The regularization term is 2 * lambd / m * W: the derivative of lambd / (2m) * "
+              "W^2 is lambd / m * W.", partial(penalised_backward, term=lambda W, lambd, m: 2 * lambd / m * W)),
+        Wrong("sign", "The regularization term uses np.sign(W), L1's gradient: L2's is lambd / m * W.",
+              partial(penalised_backward, term=lambda W, lambd, m: lambd / m * np.sign(W))),
+        Wrong("first-layer-only", "Only the first layer is regularised: add lambd / m * W[l] to dW[l] for every "
+              "layer l = 1..L.", partial(penalised_backward, layers=lambda L: (1,))),
+        Wrong("of-the-gradient", "You added lambd / m * dW (the gradient) instead of lambd / m * W (the weights, "
+              "from the cache: (A_prev, W, b), Z = caches[l - 1]).", partial(penalised_backward, of_gradient=True)),
+    ))
+
+L_MODEL_BACKWARD_WITH_L1 = Exercise(
+    "L_model_backward_with_l1", ref.L_model_backward_with_l1, backward_inputs,
+    dict(layer_dims=(3, 4, 3, 1), m=5, lambd=0.7, seed=3), (), per_case=backward_outputs, unmodified=(2,),
+    mistakes=_backward_mistakes(l1_term, "lambd / (2m) * np.sign(W[l])") + (
+        Wrong("lambd-over-m", "The L1 term is lambd / m * sign(W): the cost here is lambd / (2m) * sum |W|, so its "
+              "derivative is lambd / (2m) * np.sign(W). Keep the cost and the gradient consistent (a gradient check "
+              "would catch this).", partial(penalised_backward, term=lambda W, lambd, m: lambd / m * np.sign(W))),
+        Wrong("W-not-sign", "The L1 term uses W instead of its sign: d|w|/dw = sign(w), so dW[l] += lambd / (2m) * "
+              "np.sign(W[l]).", partial(penalised_backward, term=lambda W, lambd, m: lambd / (2 * m) * W)),
+        Wrong("l2-gradient", "You added L2's gradient lambd / m * W: L1's is lambd / (2m) * np.sign(W).",
+              penalised_backward),
+        Wrong("abs", "The L1 term uses np.abs(W): the derivative of |w| is its sign, np.sign(W) (negative weights are "
+              "pushed up, positive ones down).",
+              partial(penalised_backward, term=lambda W, lambd, m: lambd / (2 * m) * np.abs(W))),
+    ))
+
+
+# --- exercise 7: weight decay ------------------------------------------------------------------
+
+def decay_inputs(layer_dims=(4, 3, 2, 1), learning_rate=0.1, lambd=0.8, m=20, seed=4):
+    rng = np.random.default_rng(seed)
+    parameters = random_parameters(rng, layer_dims)
+    grads = {"d" + k: v for k, v in random_parameters(rng, layer_dims).items()}
+    grads.update({f"dA{l}": rng.standard_normal((layer_dims[l], 3)) for l in range(len(layer_dims) - 1)})
+    return Inputs((parameters, grads, learning_rate, lambd, m))
+
+
+def decay_step(parameters, grads, learning_rate, lambd, m, *,
+               W_step=lambda W, dW, a, lambd, m: (1 - a * lambd / m) * W - a * dW,
+               b_step=lambda b, db, a, lambd, m: b - a * db):
+    """update_parameters_with_weight_decay with the step of a weight and of a bias as arguments."""
+    return {key: (W_step if key.startswith("W") else b_step)(value, grads["d" + key], learning_rate, lambd, m)
+            for key, value in parameters.items()}
+
+
+def _W_step(hint, id_, step):
+    return Wrong(id_, hint, partial(decay_step, W_step=step))
+
+
+UPDATE_PARAMETERS_WITH_WEIGHT_DECAY = Exercise(
+    "update_parameters_with_weight_decay", ref.update_parameters_with_weight_decay, decay_inputs,
+    dict(layer_dims=(4, 3, 2, 1), learning_rate=0.1, lambd=0.8, m=20, seed=4), (), unmodified=(0, 1),
+    per_case=lambda layer_dims, **case: layer_outputs(layer_dims, ("W", "b"), "the returned parameters",
+                                                          "updated {}"),
+    mistakes=(
+        _W_step("The decay factor uses lambd / (2m): the gradient of lambd / (2m) ||W||^2 is lambd / m W, so the "
+                "factor is (1 - learning_rate * lambd / m).", "the-decay-factor-uses-lambd-the",
+                lambda W, dW, a, lambd, m: (1 - a * lambd / (2 * m)) * W - a * dW),
+        _W_step("{key} was not decayed: multiply it by (1 - learning_rate * lambd / m) before the step.",
+                "was-not-decayed-multiply-it-by", lambda W, dW, a, lambd, m: W - a * dW),
+        _W_step("The decay factor is missing the learning rate: (1 - learning_rate * lambd / m).",
+                "the-decay-factor-is-missing-the", lambda W, dW, a, lambd, m: (1 - lambd / m) * W - a * dW),
+        _W_step("The decay factor is missing 1/m: (1 - learning_rate * lambd / m).", "the-decay-factor-is-missing-m",
+                lambda W, dW, a, lambd, m: (1 - a * lambd) * W - a * dW),
+        _W_step("The gradient step is missing the learning rate: - learning_rate * dW.",
+                "the-gradient-step-is-missing-the", lambda W, dW, a, lambd, m: (1 - a * lambd / m) * W - dW),
+        _W_step("The decay multiplies the stepped weights: decay the old W, then take the step, (1 - learning_rate "
+                "* lambd / m) * W - learning_rate * dW.", "the-decay-multiplies-the-stepped-weights",
+                lambda W, dW, a, lambd, m: (1 - a * lambd / m) * (W - a * dW)),
+        _W_step("The weights grow: the factor is (1 - learning_rate * lambd / m), a bit less than 1.",
+                "the-weights-grow-the-factor-is", lambda W, dW, a, lambd, m: (1 + a * lambd / m) * W - a * dW),
+        _W_step("dW is already the unregularised gradient: do not add lambd / m * W to it on top of the decay (that "
+                "counts the penalty twice).", "dw-is-already-the-unregularised-gradient",
+                lambda W, dW, a, lambd, m: (1 - a * lambd / m) * W - a * (dW + lambd / m * W)),
+        Wrong("was-decayed-weight-decay-shrinks-the", "{key} was decayed: weight decay shrinks the weights only; the "
+              "biases take a plain step, {key} - learning_rate * d{key}.",
+              partial(decay_step, b_step=lambda b, db, a, lambd, m: (1 - a * lambd / m) * b - a * db)),
+        Wrong("was-not-updated-learning-rate-d", "{key} was not updated: {key} = {key} - learning_rate * d{key}.",
+              partial(decay_step, b_step=lambda b, db, a, lambd, m: b)),
+    ))
+
+
+# --- exercise 8: data augmentation (code: a random draw; with max_shift = 0 every shift is right) --
+
+def shift(images, max_shift, rng, *, roll=False, high=None, swap=False, sign=1, one_shift=False, draw_t=False,
+          mode="constant"):
+    """random_shift with its pieces as arguments (a loop over the images)."""
+    images = np.asarray(images, dtype=np.float64)
     m, h, w = images.shape
+    s = max_shift
     if one_shift:
         shifts = np.repeat(rng.integers(-s, s + 1, size=(1, 2)), m, axis=0)
-    elif draw_t:
-        shifts = rng.integers(-s, s + 1, size=(2, m)).T
     else:
-        shifts = rng.integers(-s, (s + 1) if high is None else high, size=(m, 2))
-    if swap:
-        shifts = shifts[:, ::-1]
-    shifts = sign * shifts
+        shifts = rng.integers(-s, s + 1, size=(2, m)).T if draw_t else \
+            rng.integers(-s, s + 1 if high is None else high, size=(m, 2))
+    shifts = sign * (shifts[:, ::-1] if swap else shifts)
     out = np.empty_like(images)
-    for i in range(m):
-        dy, dx = int(shifts[i, 0]), int(shifts[i, 1])
-        if roll:
-            out[i] = np.roll(images[i], (dy, dx), axis=(0, 1))
-            continue
-        padded = np.pad(images[i], s, mode=mode)
-        out[i] = padded[s - dy:s - dy + h, s - dx:s - dx + w]
+    for i, (dy, dx) in enumerate(shifts.tolist()):
+        out[i] = np.roll(images[i], (dy, dx), axis=(0, 1)) if roll else \
+            np.pad(images[i], s, mode=mode)[s - dy:s - dy + h, s - dx:s - dx + w]
     return out
+
+
+SHIFT_MISTAKES = (
+    Wrong("np-roll-wraps", "Pixels that leave one side come back on the other: np.roll wraps around. Shifted images "
+          "must get zeros (background) on the uncovered border.", partial(shift, roll=True)),
+    Wrong("high-excluded", "The shifts never reach +max_shift: rng.integers(low, high) excludes high, so draw "
+          "rng.integers(-max_shift, max_shift + 1, size=(m, 2)).",
+          lambda images, max_shift, rng: shift(images, max_shift, rng, high=max_shift)),
+    Wrong("rows-and-columns-swapped", "Rows and columns are swapped: shifts[i, 0] moves image i DOWN (rows), "
+          "shifts[i, 1] RIGHT (columns).", partial(shift, swap=True)),
+    Wrong("opposite-way", "The images move the opposite way: a positive shifts[i, 0] moves the picture DOWN, "
+          "out[i, r, c] = images[i, r - shifts[i, 0], c - shifts[i, 1]].", partial(shift, sign=-1)),
+    Wrong("one-shift-for-all", "Every image got the same shift: draw one (row, column) shift per image, shifts = "
+          "rng.integers(-max_shift, max_shift + 1, size=(m, 2)).", partial(shift, one_shift=True)),
+    Wrong("drawn-transposed", "The shifts were drawn with size=(2, m): draw them as size=(m, 2), row i for image i, "
+          "so that everyone's random numbers agree.", partial(shift, draw_t=True)),
+    Wrong("edge-border", "The uncovered border repeats the edge pixels: fill it with 0, the background.",
+          partial(shift, mode="edge")),
+)
 
 
 def check_random_shift(random_shift, m=6, height=5, width=4, max_shift=1, seed=5):
@@ -475,8 +483,9 @@ def check_random_shift(random_shift, m=6, height=5, width=4, max_shift=1, seed=5
     images = np.random.default_rng(2000 + seed).uniform(0.1, 1.0, (m, height, width))
     original = images.copy()
     result = student_call(random_shift, "random_shift", images, max_shift, np.random.default_rng(seed))
-    _unchanged("images", original, images, "random_shift",
-               "build the shifted images in a new array (np.zeros_like(images), then fill it).")
+    if not np.array_equal(images, original):
+        fail("random_shift modified its input images in place: build the shifted images in a new array "
+             "(np.zeros_like(images), then fill it).", mistake="unchanged.modified-its-input-in-place")
     if isinstance(result, np.ndarray) and result.shape != images.shape and result.size == images.size:
         fail(f"random_shift returned shape {result.shape}: return the images in their original layout "
              f"(m, height, width) = {images.shape}.", mistake="random_shift.random-shift-returned-shape-return-the")
@@ -489,54 +498,48 @@ def check_random_shift(random_shift, m=6, height=5, width=4, max_shift=1, seed=5
                                np.random.default_rng(seed + k)) for k in range(1, 6)]
         if all(isinstance(other, np.ndarray) and np.array_equal(other, result) for other in others):
             fail("Other generators gave the same shifts: draw them from the rng argument, "
-                 "rng.integers(-max_shift, max_shift + 1, size=(m, 2)).", mistake="random_shift.other-generators-gave-the-same-shifts")
-    expected = ref.random_shift(original, max_shift, np.random.default_rng(seed))
-    s = max_shift
-    variants = [
-        ("Pixels that leave one side come back on the other: np.roll wraps around. Shifted images must get "
-         "zeros (background) on the uncovered border.", dict(roll=True)),
-        ("The shifts never reach +max_shift: rng.integers(low, high) excludes high, so draw "
-         "rng.integers(-max_shift, max_shift + 1, size=(m, 2)).", dict(high=s)),
-        ("Rows and columns are swapped: shifts[i, 0] moves image i DOWN (rows), shifts[i, 1] RIGHT (columns).",
-         dict(swap=True)),
-        ("The images move the opposite way: a positive shifts[i, 0] moves the picture DOWN, "
-         "out[i, r, c] = images[i, r - shifts[i, 0], c - shifts[i, 1]].", dict(sign=-1)),
-        ("Every image got the same shift: draw one (row, column) shift per image, shifts = rng.integers(-max_shift, "
-         "max_shift + 1, size=(m, 2)).", dict(one_shift=True)),
-        ("The shifts were drawn with size=(2, m): draw them as size=(m, 2), row i for image i, so that everyone's "
-         "random numbers agree.", dict(draw_t=True)),
-        ("The uncovered border repeats the edge pixels: fill it with 0, the background.", dict(mode="edge")),
-    ] if s > 0 else []
+                 "rng.integers(-max_shift, max_shift + 1, size=(m, 2)).",
+                 mistake="random_shift.other-generators-gave-the-same-shifts")
     with np.errstate(all="ignore"):
-        mistakes = [Mistake(hint, _shift_variant(original, s, np.random.default_rng(seed), **options))
-                    for hint, options in variants]
-    expect_array(f"random_shift(images of shape {images.shape}, max_shift={max_shift}, rng)", result, expected,
-                 mistakes=mistakes, what="(m, height, width)")
+        mistakes = [Mistake(wrong.hint, wrong.answer(original, max_shift, np.random.default_rng(seed)),
+                            id=f"random_shift.{wrong.id}") for wrong in SHIFT_MISTAKES] if max_shift > 0 else []
+    expect_array(f"random_shift(images of shape {images.shape}, max_shift={max_shift}, rng)", result,
+                 ref.random_shift(original, max_shift, np.random.default_rng(seed)), mistakes=mistakes,
+                 what="(m, height, width)")
     passed("random_shift")
 
 
-# --- challenge (optional, ungraded): early stopping ---------------------------------------------------
+# --- challenge (optional, ungraded): early stopping (code: one answer per history) ------------------
 
 # Dev-error histories on which the typical mistakes of should_stop answer differently (ties, a
 # late improvement, a short history), with the patience to use.
 _STOP_CASES = (
     ([0.30, 0.25, 0.20, 0.22, 0.24], 2), ([0.30, 0.25, 0.20, 0.22, 0.20], 2), ([0.30, 0.25, 0.20, 0.22, 0.19], 2),
     ([0.30, 0.20, 0.25, 0.24, 0.23], 3), ([0.30, 0.20, 0.25, 0.24], 3), ([0.30, 0.20, 0.25], 3),
-    ([0.30, 0.20, 0.25, 0.21, 0.22], 3), ([0.30, 0.10, 0.25, 0.20, 0.22], 2), ([0.4, 0.3], 1), ([0.4, 0.4], 1), ([0.4], 1), ([0.4, 0.3, 0.35], 1),
+    ([0.30, 0.20, 0.25, 0.21, 0.22], 3), ([0.30, 0.10, 0.25, 0.20, 0.22], 2), ([0.4, 0.3], 1), ([0.4, 0.4], 1),
+    ([0.4], 1), ([0.4, 0.3, 0.35], 1),
 )
 
 
-def _stop_variant(errors, patience, kind):
-    """A typical wrong should_stop."""
-    if kind == "strict":                      # a tie counts as an improvement
-        return len(errors) > patience and min(errors[-patience:]) > min(errors[:-patience])
-    if kind == "last":                        # compared with the value just before the window, not the best
-        return len(errors) > patience and min(errors[-patience:]) >= errors[-patience - 1]
-    if kind == "impatient":                   # stops at the first evaluation without improvement
-        return len(errors) > 1 and errors[-1] >= min(errors[:-1])
-    if kind == "longer":                      # waits one evaluation more than patience
-        return len(errors) > patience + 1 and min(errors[-patience - 1:]) >= min(errors[:-patience - 1])
-    raise ValueError(kind)
+def stop(errors, patience, *, window=lambda patience: patience, best=min, tie_improves=False):
+    """should_stop with its pieces as arguments."""
+    size = window(patience)
+    if len(errors) <= size:
+        return False
+    last, before = min(errors[-size:]), best(errors[:-size])
+    return last > before if tie_improves else last >= before
+
+
+STOP_MISTAKES = (
+    Wrong("should_stop.tie-counts-as-improvement", "A tie is not an improvement: stop when the last `patience` "
+          "errors are all >= the best error before them.", partial(stop, tie_improves=True)),
+    Wrong("should_stop.compared-with-last-not-best", "Compare with the BEST error before the window (its minimum), "
+          "not with the single value just before it.", partial(stop, best=lambda before: before[-1])),
+    Wrong("should_stop.ignores-patience", "Wait `patience` evaluations: one evaluation without improvement is not "
+          "enough to stop.", partial(stop, window=lambda patience: 1)),
+    Wrong("should_stop.window-off-by-one", "You wait one evaluation too many: the window is the last `patience` "
+          "errors.", partial(stop, window=lambda patience: patience + 1)),
+)
 
 
 def check_should_stop(should_stop, cases=_STOP_CASES):
@@ -546,23 +549,24 @@ def check_should_stop(should_stop, cases=_STOP_CASES):
     for errors, patience in cases:
         answer = student_call(should_stop, "should_stop", list(errors), patience)
         if not isinstance(answer, (bool, np.bool_)):
-            fail(f"should_stop must return True or False, got {type(answer).__name__} {answer!r}.", mistake="should_stop.should-stop-must-return-true-or")
+            fail(f"should_stop must return True or False, got {type(answer).__name__} {answer!r}.",
+                 mistake="should_stop.should-stop-must-return-true-or")
         answers.append(float(answer))
-    expected = [float(ref.should_stop(errors, patience)) for errors, patience in cases]
     listing = "; ".join(f"{list(e)}, patience {p}" for e, p in cases)
-    expect_array(f"should_stop's answers on the histories {listing}", np.array(answers), np.array(expected),
-                 mistakes=[
-                     Mistake("A tie is not an improvement: stop when the last `patience` errors are all >= the best "
-                             "error before them.", [float(_stop_variant(e, p, "strict")) for e, p in cases],
-                             id="should_stop.tie-counts-as-improvement"),
-                     Mistake("Compare with the BEST error before the window (its minimum), not with the single value "
-                             "just before it.", [float(_stop_variant(e, p, "last")) for e, p in cases],
-                             id="should_stop.compared-with-last-not-best"),
-                     Mistake("Wait `patience` evaluations: one evaluation without improvement is not enough to stop.",
-                             [float(_stop_variant(e, p, "impatient")) for e, p in cases],
-                             id="should_stop.ignores-patience"),
-                     Mistake("You wait one evaluation too many: the window is the last `patience` errors.",
-                             [float(_stop_variant(e, p, "longer")) for e, p in cases],
-                             id="should_stop.window-off-by-one"),
-                 ])
+    expect_array(f"should_stop's answers on the histories {listing}", np.array(answers),
+                 np.array([float(ref.should_stop(errors, patience)) for errors, patience in cases]),
+                 mistakes=[Mistake(wrong.hint, [float(wrong.answer(e, p)) for e, p in cases], id=wrong.id)
+                           for wrong in STOP_MISTAKES])
     passed("should_stop")
+
+
+check_compute_cost_with_regularization = check(COMPUTE_COST_WITH_REGULARIZATION)
+check_L_model_backward_with_regularization = check(L_MODEL_BACKWARD_WITH_REGULARIZATION)
+check_compute_cost_with_l1 = check(COMPUTE_COST_WITH_L1)
+check_L_model_backward_with_l1 = check(L_MODEL_BACKWARD_WITH_L1)
+check_update_parameters_with_weight_decay = check(UPDATE_PARAMETERS_WITH_WEIGHT_DECAY)
+
+#: The exercises described as data (the tests feed each named mistake in); the others are checked by code of
+#: their own above, with their named mistakes in DIAGNOSIS_MISTAKES, SHIFT_MISTAKES and STOP_MISTAKES.
+EXERCISES = (COMPUTE_COST_WITH_REGULARIZATION, L_MODEL_BACKWARD_WITH_REGULARIZATION, COMPUTE_COST_WITH_L1,
+             L_MODEL_BACKWARD_WITH_L1, UPDATE_PARAMETERS_WITH_WEIGHT_DECAY)
