@@ -224,6 +224,12 @@ def run(exercise: Exercise, fn, case: dict) -> None:
         exercise.extra(fn, result, inputs)
 
 
+def per_layer(layered: Callable) -> Callable:
+    """per_case of an exercise whose outputs depend on the number of layers L of the case's layer_dims:
+    layered(L) -> {field: value}."""
+    return lambda layer_dims, **case: layered(len(layer_dims) - 1)
+
+
 def check(exercise: Exercise) -> Callable:
     """The test-cell function of `exercise`: check_<name>(fn, **case) with the visible case's
     arguments as defaults; it prints the success line or raises ExerciseFailure."""

@@ -13,7 +13,6 @@ tests/test_exercises.py feeds each mistake in at the visible case and at every h
 from __future__ import annotations
 
 import math
-from dataclasses import replace
 from functools import partial
 
 import numpy as np
@@ -55,21 +54,10 @@ def near_epsilon(rng, parameters, epsilon, weight, correction=1.0):
     return grads, s
 
 
-def check_layers(exercise: Exercise, structure):
-    """check(exercise), with the outputs and the structure of the result made for each case:
-    structure(case) -> {"outputs": ..., "returns": ...} (the keys follow the case's layer_dims)."""
-    def check_exercise(fn, **case):
-        check(replace(exercise, **structure({**exercise.case, **case})))(fn, **case)
-
-    check_exercise.__name__ = check_exercise.__qualname__ = f"check_{exercise.name}"
-    check_exercise.__doc__ = exercise.reference.__doc__
-    check_exercise.exercise, check_exercise.structure = exercise, structure
-    return check_exercise
-
-
 def updated(*moments, atol=1e-9):
-    """structure(case) of an update returning (parameters, *moments): moments compared first, key by key."""
-    def structure(case):
+    """per_case(**case) of an update returning (parameters, *moments): moments compared first, key by key
+    (the keys follow the case's layer_dims)."""
+    def structure(**case):
         keys = layer_keys(case["layer_dims"])
         outputs = [Out(f"{name} (returned)['d{key}']", (i, "d" + key), f"like {key}", atol=atol)
                    for i, name in enumerate(moments, start=1) for key in keys]
@@ -215,7 +203,7 @@ def momentum(parameters, grads, v, beta, learning_rate, *, mean=average, along="
 
 MOMENTUM = Exercise(
     "update_parameters_with_momentum", ref.update_parameters_with_momentum, momentum_inputs,
-    dict(layer_dims=(3, 4, 1), beta=0.9, learning_rate=0.1, seed=1), (),
+    dict(layer_dims=(3, 4, 1), beta=0.9, learning_rate=0.1, seed=1), (), per_case=updated("v"),
     mistakes=(
         Wrong("v-lacks-the-factor-beta-v-beta-v", "v lacks the factor (1 - beta): v = beta v + (1 - beta) dW (an "
               "average of the gradients, not a sum).", partial(momentum, mean=lambda b, v, g: b * v + g)),
@@ -276,7 +264,7 @@ def _step_mistakes(optimizer, numerator, root, prefix="", inside="epsilon-is-ins
 
 RMSPROP = Exercise(
     "update_parameters_with_rmsprop", ref.update_parameters_with_rmsprop, rmsprop_inputs,
-    dict(layer_dims=(3, 4, 1), beta2=0.9, learning_rate=0.01, epsilon=1e-3, seed=3), (),
+    dict(layer_dims=(3, 4, 1), beta2=0.9, learning_rate=0.01, epsilon=1e-3, seed=3), (), per_case=updated("s", atol=0.0),
     mistakes=(
         Wrong("s-was-updated-with-dw-not-its-square", "s was updated with dW, not its square: s = beta2 s + "
               "(1 - beta2) dW**2.", partial(rmsprop, mean=average)),
@@ -329,10 +317,10 @@ def adam(parameters, grads, v, s, t, learning_rate=0.01, beta1=0.9, beta2=0.999,
     return stepped, v_hat if return_hats[0] else new_v, s_hat if return_hats[1] else new_s
 
 
-def _adam_structure(case):
+def _adam_structure(**case):
     """The outputs of updated("v", "s"), and first: NaN or infinite parameters (a division by zero, a square root
     of a negative number) are named by the mistake that gives the same, NaN for NaN."""
-    structure = updated("v", "s", atol=0.0)(case)
+    structure = updated("v", "s", atol=0.0)(**case)
     returns = structure["returns"]
 
     def named_if_not_finite(name, result):
@@ -355,6 +343,7 @@ def _both(correction):
 ADAM = Exercise(
     "update_parameters_with_adam", ref.update_parameters_with_adam, adam_inputs,
     dict(layer_dims=(3, 4, 1), t=3, learning_rate=0.02, beta1=0.9, beta2=0.999, epsilon=1e-8, seed=5), (),
+    per_case=_adam_structure,
     mistakes=(
         Wrong("v-lacks-the-factor-v-v-dw", "v lacks the factor (1 - beta1): v = beta1 v + (1 - beta1) dW.",
               partial(adam, first=lambda b1, b2, v, g: b1 * v + g)),
@@ -491,7 +480,7 @@ def nesterov(parameters, grads, v, beta, learning_rate, *, look=average, keep="n
 
 NESTEROV = Exercise(
     "update_parameters_with_nesterov", ref.update_parameters_with_nesterov, nesterov_inputs,
-    dict(layer_dims=(3, 4, 1), beta=0.8, learning_rate=0.1, seed=21), (),
+    dict(layer_dims=(3, 4, 1), beta=0.8, learning_rate=0.1, seed=21), (), per_case=updated("v"),
     mistakes=(
         Wrong("update_parameters_with_nesterov.v-not-updated", "v was not updated: v = beta v + (1 - beta) dW, as for "
               "momentum.", partial(nesterov, keep="old")),
@@ -524,7 +513,7 @@ _AVERAGED = ("update_parameters_with_adagrad.averaged", "s is an exponentially w
              "Adagrad SUMS every squared gradient since the start, s = s + dW**2.")
 ADAGRAD = Exercise(
     "update_parameters_with_adagrad", ref.update_parameters_with_adagrad, adagrad_inputs,
-    dict(layer_dims=(3, 4, 1), learning_rate=0.1, epsilon=1e-3, seed=22), (),
+    dict(layer_dims=(3, 4, 1), learning_rate=0.1, epsilon=1e-3, seed=22), (), per_case=updated("s", atol=0.0),
     mistakes=(
         Wrong(*_AVERAGED, partial(adagrad, add=partial(squares, 0.9))),
         Wrong(*_AVERAGED, partial(adagrad, add=partial(squares, 0.999))),
@@ -539,13 +528,13 @@ ADAGRAD = Exercise(
     ))
 
 
-check_update_parameters_with_momentum = check_layers(MOMENTUM, updated("v"))
-check_update_parameters_with_rmsprop = check_layers(RMSPROP, updated("s", atol=0.0))
-check_update_parameters_with_adam = check_layers(ADAM, _adam_structure)
+check_update_parameters_with_momentum = check(MOMENTUM)
+check_update_parameters_with_rmsprop = check(RMSPROP)
+check_update_parameters_with_adam = check(ADAM)
 check_update_lr = check(UPDATE_LR)
 check_schedule_lr_decay = check(SCHEDULE_LR_DECAY)
-check_update_parameters_with_nesterov = check_layers(NESTEROV, updated("v"))
-check_update_parameters_with_adagrad = check_layers(ADAGRAD, updated("s", atol=0.0))
+check_update_parameters_with_nesterov = check(NESTEROV)
+check_update_parameters_with_adagrad = check(ADAGRAD)
 
 #: The exercises described as data (the tests feed each named mistake in); the others are checked by
 #: code of their own above: random_mini_batches and the three initializations.

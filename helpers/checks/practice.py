@@ -28,8 +28,7 @@ from .. import softmax as softmax_ref
 from .core import (ExerciseFailure, Mistake, expect_array, expect_float, expect_keys, expect_tuple, fail,
                    global_names, graded_on_its_own, passed, student_call)
 from .core import copy_inputs as _copy, same_array as _same
-from .engine import Exercise, Inputs, Out, Wrong, a_tuple, run, value, wrong_results
-from .softmax import per_layer_check
+from .engine import Exercise, Inputs, Out, Wrong, a_tuple, check, per_layer, run, value, wrong_results
 
 TEST_NAMES = ("X_test", "y_test", "Y_test")
 
@@ -761,6 +760,7 @@ def adamw_outputs(L):
 UPDATE_PARAMETERS_WITH_ADAMW = Exercise(
     "update_parameters_with_adamw", opt_ref.update_parameters_with_adamw, adamw_inputs,
     dict(layer_dims=(4, 3, 2), t=3, learning_rate=0.05, weight_decay=0.5, seed=31), (),
+    per_case=per_layer(adamw_outputs),
     returns=a_tuple("(parameters, v, s)", value, value, value),
     mistakes=(
         Wrong("l2-in-moments", "The decay went into the gradient: v and s saw the decay term weight_decay * W. That "
@@ -785,7 +785,7 @@ UPDATE_PARAMETERS_WITH_ADAMW = Exercise(
     ))
 
 
-check_update_parameters_with_adamw = per_layer_check(UPDATE_PARAMETERS_WITH_ADAMW, adamw_outputs)
+check_update_parameters_with_adamw = check(UPDATE_PARAMETERS_WITH_ADAMW)
 
 #: The exercises described as data (the tests feed each named mistake in); forward_propagation, model and
 #: make_train_eval are checked by code of their own above (they draw from an rng, or are judged by their calls).

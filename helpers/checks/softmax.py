@@ -7,7 +7,6 @@ of softmax and of the cost from the scores name those first (NaN and infinity in
 """
 from __future__ import annotations
 
-from dataclasses import replace
 from functools import partial
 
 import numpy as np
@@ -15,7 +14,7 @@ import numpy as np
 from .. import deep as deep_ref
 from .. import softmax as ref
 from .core import ExerciseFailure, expect_keys, fail, passed, student_call
-from .engine import Exercise, Inputs, Out, Wrong, a_float, a_tuple, check, run, value, wrong_results
+from .engine import Exercise, Inputs, Out, Wrong, a_float, a_tuple, check, per_layer, run, value, wrong_results
 
 # --- inputs ------------------------------------------------------------------------------------------
 
@@ -286,17 +285,6 @@ SOFTMAX_BACKWARD = Exercise(
 
 # --- the network: its outputs depend on the number of layers --------------------------------------------
 
-def per_layer_check(exercise: Exercise, layered):
-    """check_<name>(fn, **case) for an exercise whose outputs depend on the number of layers L:
-    layered(L) -> {field of the exercise: value} (outputs, returns) for that L."""
-    def check_exercise(fn, **case):
-        check(replace(exercise, **layered(len({**exercise.case, **case}["layer_dims"]) - 1)))(fn, **case)
-
-    check_exercise.__name__ = check_exercise.__qualname__ = f"check_{exercise.name}"
-    check_exercise.__doc__ = exercise.reference.__doc__
-    return check_exercise
-
-
 def network_inputs(layer_dims=(5, 4, 3), m=6, seed=4):
     """(X (n_x, m), parameters)."""
     parameters, X = network(np.random.default_rng(seed), list(layer_dims), m)
@@ -353,7 +341,7 @@ def _output(text, **pieces):
 
 L_MODEL_FORWARD_SOFTMAX = Exercise(
     "L_model_forward_softmax", ref.L_model_forward_softmax, network_inputs, dict(layer_dims=(5, 4, 3), m=6, seed=4),
-    (), mistakes=(
+    (), per_case=per_layer(forward_outputs), mistakes=(
         _output("the output layer uses the sigmoid: it is LINEAR -> SOFTMAX, AL = softmax(ZL).", output="sigmoid"),
         _output("the output layer uses ReLU: it is LINEAR -> SOFTMAX, AL = softmax(ZL).", output="relu"),
         _output("AL is ZL: apply softmax to the output layer's ZL.", output="identity"),
@@ -416,7 +404,7 @@ def grads_outputs(L):
 
 L_MODEL_BACKWARD_SOFTMAX = Exercise(
     "L_model_backward_softmax", ref.L_model_backward_softmax, backward_network_inputs,
-    dict(layer_dims=(4, 3, 3, 3), m=5, seed=5), (),
+    dict(layer_dims=(4, 3, 3, 3), m=5, seed=5), (), per_case=per_layer(grads_outputs),
     mistakes=(
         Wrong("dzl-sign", "The sign of dZL is flipped: dZL = AL - Y.", partial(backward, dZL=lambda AL, Y: Y - AL)),
         Wrong("dzl-over-m", "dZL was divided by m: dZL = AL - Y has no 1/m, linear_backward divides by m itself (so "
@@ -436,8 +424,8 @@ L_MODEL_BACKWARD_SOFTMAX = Exercise(
     blocks=dict(softmax_backward=ref.softmax_backward))
 
 
-check_L_model_forward_softmax = per_layer_check(L_MODEL_FORWARD_SOFTMAX, forward_outputs)
-_check_backward = per_layer_check(L_MODEL_BACKWARD_SOFTMAX, grads_outputs)
+check_L_model_forward_softmax = check(L_MODEL_FORWARD_SOFTMAX)
+_check_backward = check(L_MODEL_BACKWARD_SOFTMAX)
 
 
 def check_L_model_backward_softmax(L_model_backward_softmax, layer_dims=(4, 3, 3, 3), m=5, seed=5):
