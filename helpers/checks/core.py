@@ -11,6 +11,7 @@ two places, most specific first:
 """
 from __future__ import annotations
 
+import copy
 import functools
 import io
 import numbers
@@ -208,9 +209,12 @@ def global_names(fn) -> set:
 
 def copy_inputs(value):
     """A deep copy of the arrays inside tuples / lists / dicts, so that a student's function cannot
-    change the check's own data (an in-place `+=` on a cache, say)."""
+    change the check's own data (an in-place `+=` on a cache, say); a random generator is copied
+    too, so that every call draws the same numbers."""
     if isinstance(value, np.ndarray):
         return value.copy()
+    if isinstance(value, np.random.Generator):
+        return copy.deepcopy(value)
     if isinstance(value, tuple):
         return tuple(copy_inputs(v) for v in value)
     if isinstance(value, list):

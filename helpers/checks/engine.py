@@ -7,7 +7,8 @@ An `Exercise` holds what differs from one exercise to the next:
     inputs      case -> Inputs(args, m): fresh arguments for one test case, made from sizes and a seed
     case        the visible test's keyword arguments (sizes, seed); hidden tests pass others
     returns     what the result must look like (`value`, `a_float`, `a_dict(...)`, `a_tuple(...)`)
-    outputs     the values compared, each an `Out` with its place in the result and its layout
+    outputs     the values compared, each an `Out` with its place in the result and its layout (or a
+                function of the case giving them, e.g. one per layer of case['layer_dims'])
     mistakes    the named mistakes, each a `Wrong`: a wrong answer with the exercise's signature
     unmodified  the positions of the arguments the function must leave unchanged
     blocks      for a composed exercise: {building block: reference}, graded on its own (core.composed_of)
@@ -186,7 +187,8 @@ def run(exercise: Exercise, fn, case: dict) -> None:
     (exercise.returns or value)(exercise.name, result)
     expected = exercise.reference(*copy_inputs(inputs.args))
     wrongs = wrong_results(exercise, inputs)
-    for out in exercise.outputs:
+    outputs = exercise.outputs(**case) if callable(exercise.outputs) else exercise.outputs
+    for out in outputs:
         try:
             actual = reach(result, out.path)
         except (KeyError, IndexError, TypeError):
@@ -202,19 +204,26 @@ def run(exercise: Exercise, fn, case: dict) -> None:
         exercise.extra(fn, result, inputs)
 
 
-def check(exercise: Exercise) -> Callable:
+def check(exercise: Exercise, vary: tuple | None = None) -> Callable:
     """The test-cell function of `exercise`: check_<name>(fn, **case) with the visible case's
-    arguments as defaults; it prints the success line or raises ExerciseFailure."""
+    arguments as defaults; it prints the success line or raises ExerciseFailure.
+    vary: (key, values), to run the exercise once per value of case[key], values(case) -> them
+    (e.g. ("activation", lambda case: ("sigmoid", "relu")))."""
     def check_exercise(fn, **case):
         unknown = set(case) - set(exercise.case)
         if unknown:
             raise TypeError(f"check_{exercise.name} takes the arguments {sorted(exercise.case)}, "
                             f"not {sorted(unknown)}")
         arguments = {**exercise.case, **case}
+        cases = [arguments] if vary is None else [{**arguments, vary[0]: v} for v in vary[1](arguments)]
+
+        def run_cases():
+            for one in cases:
+                run(exercise, fn, one)
         if exercise.blocks:
-            graded_on_its_own(fn, exercise.name, exercise.blocks, lambda: run(exercise, fn, arguments))
+            graded_on_its_own(fn, exercise.name, exercise.blocks, run_cases)
         else:
-            run(exercise, fn, arguments)
+            run_cases()
             passed(exercise.name)
 
     check_exercise.__name__ = check_exercise.__qualname__ = f"check_{exercise.name}"
