@@ -114,7 +114,7 @@ EXPECTED_MISTAKES = {
     "03_regularization": [
         {("compute_cost_with_regularization", "compute_cost_with_regularization.the-penalty-uses-lambd-m-the")},
         {("L_model_backward_with_regularization", "check_penalised_backward.the-gradients-are-wrong")}],
-    "04_dropout": [{("dropout_forward", "check_forward_once.a-drop-is-not-divided-by")},
+    "04_dropout": [{("dropout_forward", "dropout_forward.a-drop-is-not-divided-by")},
                    {("predict_dropout", "predict_dropout.the-predictions-change-from-one-call")}],
     "05_batch_normalization": [{("standardize_inputs", "standardize_inputs.sigma-is-the-variance-the-slide")},
                                {("batchnorm_forward", "batchnorm_forward.eps-is-outside-the-square-root")}],
