@@ -6,6 +6,7 @@ through one small function per formula whose pieces are keyword arguments.
 from __future__ import annotations
 
 import functools
+from dataclasses import replace
 from functools import partial
 
 import numpy as np
@@ -16,6 +17,7 @@ from ..data import load_digits_binary
 from .core import (ExerciseFailure, Mistake, composed_of, copy_inputs, expect_array, expect_keys, expect_tuple, fail,
                    passed, same_array, slug, student_call)
 from .engine import Exercise, Inputs, Out, Wrong, a_float, a_tuple, check, run, value
+from . import shallow
 from .shallow import cost, cost_inputs, labels
 
 # --- inputs and shared pieces ----------------------------------------------------------------------
@@ -54,16 +56,17 @@ def parameter_outputs(layer_dims, grads=False) -> tuple:
     return tuple(outputs)
 
 
-def unchanged(name: str, position: int, message: str, mistake: str):
-    """An extra (or a check run before the others): `name`, called again on fresh inputs, must leave its
-    argument `position` (an array or a dict of arrays) as it was."""
+def unchanged(name: str, *arguments):
+    """An extra (or a check run before the others): `name`, called again on fresh inputs, must leave each argument
+    of `arguments`, (position, message, mistake id) triples, as it was (an array, or a dict of arrays)."""
     def extra(fn, result, inputs):
         given = copy_inputs(inputs.args)
         student_call(fn, name, *given)
-        before, after = inputs.args[position], given[position]
-        pairs = [(after.get(k), v) for k, v in before.items()] if isinstance(before, dict) else [(after, before)]
-        if not all(np.array_equal(new, old) for new, old in pairs):
-            fail(message, mistake)
+        for position, message, mistake in arguments:
+            before, after = inputs.args[position], given[position]
+            pairs = [(after.get(k), v) for k, v in before.items()] if isinstance(before, dict) else [(after, before)]
+            if not all(np.array_equal(new, old) for new, old in pairs):
+                fail(message, mistake)
     return extra
 
 
@@ -164,6 +167,9 @@ def check_initialize_parameters_deep(initialize_parameters_deep, layer_dims=(5, 
 
 # --- relu, relu_backward, sigmoid_backward ---------------------------------------------------------
 
+IN_PLACE = "unchanged.modified-its-input-in-place"
+
+
 def relu_inputs(shape=(3, 4), seed=0):
     return Inputs((signed_values(np.random.default_rng(seed), shape),))
 
@@ -191,8 +197,8 @@ RELU = Exercise(
         Wrong("you-returned-z-unchanged-relu-is", "You returned Z unchanged: relu is np.maximum(0, Z).", lambda Z: Z),
         Wrong("you-returned-sigmoid-z-relu-is", "You returned sigmoid(Z): relu is np.maximum(0, Z).", ref.sigmoid),
     ),
-    extra=unchanged("relu", 0, "relu modified its input Z in place: np.maximum(0, Z) returns a new array; "
-                    "Z[Z < 0] = 0 overwrites Z, which the backward pass needs.", "unchanged.modified-its-input-in-place"))
+    extra=unchanged("relu", (0, "relu modified its input Z in place: np.maximum(0, Z) returns a new array; Z[Z < 0] = 0 "
+                             "overwrites Z, which the backward pass needs.", IN_PLACE)))
 
 
 def relu_slope(dA, Z, *, mask=lambda dA, Z: Z > 0, times_dA=True):
@@ -218,21 +224,14 @@ RELU_BACKWARD = Exercise(
         Wrong("you-returned-da-unchanged-the-gradient", "You returned dA unchanged: the gradient only passes where "
               "Z > 0, dZ = dA * (Z > 0).", partial(relu_slope, mask=lambda dA, Z: 1.0)),
     ),
-    extra=unchanged("relu_backward", 0, "relu_backward modified its input dA in place: dZ = dA makes dZ another name "
+    extra=unchanged("relu_backward", (0, "relu_backward modified its input dA in place: dZ = dA makes dZ another name "
                     "for the same array. Compute dZ = dA * (Z > 0), or start from a copy, dZ = np.array(dA, copy=True).",
-                    "unchanged.modified-its-input-in-place"))
+                                      IN_PLACE)))
 
 
 def sigmoid_slope(dA, Z, *, slope=lambda s: s * (1 - s), of_Z=False, times_dA=True):
     """sigmoid_backward with its pieces as arguments."""
     return (dA if times_dA else 1.0) * slope(Z if of_Z else ref.sigmoid(Z))
-
-
-def _sigmoid_backward_unchanged(fn, result, inputs):
-    for position, fix in ((0, "compute a new array, dZ = dA * s * (1 - s)."),
-                          (1, "compute s = sigmoid(Z) into a new variable.")):
-        unchanged("sigmoid_backward", position, f"sigmoid_backward modified its input {('dA', 'Z')[position]} in "
-                  f"place: {fix}", "unchanged.modified-its-input-in-place")(fn, result, inputs)
 
 
 SIGMOID_BACKWARD = Exercise(
@@ -250,7 +249,10 @@ SIGMOID_BACKWARD = Exercise(
         Wrong("the-factor-s-is-missing-dz-2", "The factor s is missing: dZ = dA * s * (1 - s).",
               partial(sigmoid_slope, slope=lambda s: 1 - s)),
     ),
-    extra=_sigmoid_backward_unchanged)
+    extra=unchanged("sigmoid_backward", (0, "sigmoid_backward modified its input dA in place: compute a new array, "
+                                         "dZ = dA * s * (1 - s).", IN_PLACE),
+                    (1, "sigmoid_backward modified its input Z in place: compute s = sigmoid(Z) into a new variable.",
+                     IN_PLACE)))
 
 
 # --- linear_forward, linear_activation_forward, L_model_forward -------------------------------------
@@ -427,15 +429,9 @@ L_MODEL_FORWARD = Exercise(
 COMPUTE_COST = Exercise(
     "compute_cost", ref.compute_cost, cost_inputs, dict(m=5, seed=7), (Out("cost", scalar=True, per_example=True),),
     returns=a_float,
-    mistakes=(
-        Wrong("you-kept-only-the-y-log", "You kept only the Y log(AL) term: add (1 - Y) log(1 - AL) for the examples "
-              "with label 0.", partial(cost, positive_only=True)),
-        Wrong("use-the-natural-logarithm-np-log", "Use the natural logarithm np.log, not np.log10.",
-              partial(cost, log=np.log10)),
-        Wrong("the-two-terms-are-swapped-y", "The two terms are swapped: Y goes with log(AL), (1 - Y) with "
-              "log(1 - AL).", partial(cost, swapped=True)),
-        Wrong("the-cost-is-the-sum-over", "The cost is the sum over the examples: average it, multiply by 1/m.",
-              partial(cost, mean=False)),
+    mistakes=tuple(replace(wrong, hint=wrong.hint.replace("A2", "AL")) for wrong in shallow.COMPUTE_COST.mistakes) + (
+        Wrong("you-kept-only-the-y-log-1-al", "You kept only the (1 - Y) log(1 - AL) term: add Y log(AL) for the "
+              "examples with label 1.", lambda AL, Y: cost(1 - AL, 1 - Y, positive_only=True)),
         Wrong("the-cost-is-the-negative-of", "The cost is the negative of the average log-likelihood: keep the minus "
               "sign.", lambda AL, Y: -cost(AL, Y)),
     ))
@@ -573,6 +569,8 @@ L_MODEL_BACKWARD = Exercise(
               partial(model_backward, dAL=lambda AL, Y: Y / AL - (1 - Y) / (1 - AL))),
         Wrong("dal-is-missing-its-second-term-dal-y", "dAL is missing its second term: "
               "dAL = -(Y / AL - (1 - Y) / (1 - AL)).", partial(model_backward, dAL=lambda AL, Y: -(Y / AL))),
+        Wrong("dal-is-missing-its-first-term", "dAL is missing its first term: dAL = -(Y / AL - (1 - Y) / (1 - AL)).",
+              partial(model_backward, dAL=lambda AL, Y: (1 - Y) / (1 - AL))),
         Wrong("you-passed-al-y-as-dal-al-y", "You passed AL - Y as dAL: AL - Y is already dZL (sigmoid's derivative "
               "included). Pass dAL = -(Y / AL - (1 - Y) / (1 - AL)) to linear_activation_backward(..., 'sigmoid').",
               partial(model_backward, dAL=lambda AL, Y: AL - Y)),
@@ -753,9 +751,9 @@ def check_gradient_check(gradient_check, layer_dims=(3, 2, 1), seed=12):
     with the exact gradients and epsilon=1e-3, then with gradients 5% off and epsilon=1e-7."""
     for exact in (True, False):
         case = dict(layer_dims=layer_dims, seed=seed, exact=exact)
-        unchanged("gradient_check", 1, "gradient_check changed parameters: after computing J(theta + epsilon) and "
-                  "J(theta - epsilon), put the original value back (or perturb a copy).",
-                  "gradient_check.gradient-check-changed-parameters-after-computing")(
+        unchanged("gradient_check", (1, "gradient_check changed parameters: after computing J(theta + epsilon) and "
+                                     "J(theta - epsilon), put the original value back (or perturb a copy).",
+                                     "gradient_check.gradient-check-changed-parameters-after-computing"))(
             gradient_check, None, GRADIENT_CHECK.inputs(**case))
         run(GRADIENT_CHECK, gradient_check, case)
     passed("gradient_check")

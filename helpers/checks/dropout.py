@@ -112,9 +112,9 @@ DROPOUT_FORWARD = Exercise(
         Wrong("a-drop-keeps-the-units-where", "A_drop keeps the units where D is False: A * D / keep_prob keeps those "
               "where D is True.", partial(drop, scale=lambda A, D, keep_prob: A * ~D / keep_prob)),
     ),
-    extra=unchanged("dropout_forward", 0, "dropout_forward modified its input A in place (A *= D or A /= keep_prob): "
+    extra=unchanged("dropout_forward", (0, "dropout_forward modified its input A in place (A *= D or A /= keep_prob): "
                     "compute a new array, A_drop = A * D / keep_prob; the backward pass and the caller still need A.",
-                    "dropout_forward.dropout-forward-modified-its-input-a"))
+                                        "dropout_forward.dropout-forward-modified-its-input-a")))
 
 
 def check_dropout_forward(dropout_forward, shape=(4, 6), keep_prob=0.8, seed=0):
@@ -148,13 +148,6 @@ def backward_inputs(shape=(3, 5), keep_prob=0.7, seed=1):
     return Inputs((dA, D, keep_prob))
 
 
-def _dropout_backward_unchanged(fn, result, inputs):
-    unchanged("dropout_backward", 0, "dropout_backward modified its input dA in place (dA *= D): compute a new array, "
-              "dA * D / keep_prob.", "dropout_backward.dropout-backward-modified-its-input-da")(fn, result, inputs)
-    unchanged("dropout_backward", 1, "dropout_backward modified the mask D: only read it.",
-              "dropout_backward.dropout-backward-modified-the-mask-d")(fn, result, inputs)
-
-
 DROPOUT_BACKWARD = Exercise(
     "dropout_backward", ref.dropout_backward, backward_inputs, dict(shape=(3, 5), keep_prob=0.7, seed=1),
     (Out("dropout_backward(dA, D, keep_prob)", layout="(n[l], m), like dA"),),
@@ -170,7 +163,10 @@ DROPOUT_BACKWARD = Exercise(
         Wrong("the-mask-is-inverted-the-gradient", "The mask is inverted: the gradient flows through the KEPT units, "
               "where D is True.", lambda dA, D, keep_prob: dA * ~D / keep_prob),
     ),
-    extra=_dropout_backward_unchanged)
+    extra=unchanged("dropout_backward", (0, "dropout_backward modified its input dA in place (dA *= D): compute a new "
+                                         "array, dA * D / keep_prob.", "dropout_backward.dropout-backward-modified-its-input-da"),
+                    (1, "dropout_backward modified the mask D: only read it.",
+                     "dropout_backward.dropout-backward-modified-the-mask-d")))
 check_dropout_backward = check(DROPOUT_BACKWARD)
 
 

@@ -90,13 +90,11 @@ def update_parameters(parameters, grads, learning_rate):
 
 
 def L_layer_model(X, Y, layer_dims, learning_rate=0.1, num_iterations=1000, seed=1, print_cost=False):
-    parameters = initialize_parameters_deep(layer_dims, seed=seed)
-    costs = []
-    for i in range(num_iterations):
+    parameters, costs = initialize_parameters_deep(layer_dims, seed=seed), []
+    while len(costs) < num_iterations:
         AL, caches = L_model_forward(X, parameters)
         costs.append(compute_cost(AL, Y))
-        grads = L_model_backward(AL, Y, caches)
-        parameters = update_parameters(parameters, grads, learning_rate)
+        parameters = update_parameters(parameters, L_model_backward(AL, Y, caches), learning_rate)
     return parameters, costs
 
 
