@@ -110,7 +110,7 @@ EXPECTED_MISTAKES = {
     "01_shallow_network": [{("compute_cost", "compute_cost.the-cost-is-the-sum-over")},
                            {("predict", "predict.predict-returned-probabilities-threshold-them")}],
     "02_deep_network": [{("gradient_check", "gradient_check.you-returned-approx-grad-without-the")},
-                        {("update_parameters", "update_parameters.not-updated")}],
+                        {("update_parameters", "update_parameters.b-not-updated")}],
     "03_regularization": [
         {("compute_cost_with_regularization", "compute_cost_with_regularization.the-penalty-uses-lambd-m-the")},
         {("L_model_backward_with_regularization", "check_penalised_backward.the-gradients-are-wrong")}],

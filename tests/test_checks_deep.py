@@ -194,6 +194,12 @@ def test_diagnosis_written_as_code(check, answer, mistake, phrase):
     assert phrase in str(failure)
 
 
+def test_gradients_must_be_a_dict():
+    assert_named_mistake(checks.check_L_model_backward,
+                         lambda AL, Y, caches: list(SOLUTIONS["L_model_backward"](AL, Y, caches).items()),
+                         "L_model_backward.grads-must-be-a-dict")
+
+
 def test_L_model_backward_shape_crash_gets_an_order_hint():
     """Walking the hidden layers upwards crashes when the layers differ in width: the hint says why."""
     upwards = next(w.answer for w in checks.L_MODEL_BACKWARD.mistakes if "visited" in w.id)

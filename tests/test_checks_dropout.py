@@ -11,6 +11,7 @@ from helpers import deep
 from helpers import dropout as ref
 from helpers.checks import ExerciseFailure
 from helpers.checks import dropout as checks
+from mistakes import assert_named_mistake
 
 
 def test_blank_stub_says_not_implemented():
@@ -181,6 +182,32 @@ def forward_caches_undropped_A_prev(X, parameters, keep_probs, rng):
 ])
 def test_forward_with_dropout_mistakes_are_named(answer, phrase):
     _fails_with(checks.check_L_model_forward_with_dropout, answer, phrase)
+
+
+def _caches_changed(change):
+    def forward(X, parameters, keep_probs, rng):
+        AL, caches = ref.L_model_forward_with_dropout(X, parameters, keep_probs, rng)
+        return AL, change(caches)
+    return forward
+
+
+@pytest.mark.parametrize("change, mistake", [
+    (lambda caches: caches[:-1], "caches-must-be-a-list-of"),
+    (lambda caches: [(*cache, None) for cache in caches], "caches-must-be-the-pair-layer"),
+    (lambda caches: caches[:-1] + [(caches[-1][0], caches[-2][1])], "caches-must-be-none-the-output"),
+    (lambda caches: [((*layer_cache, None), D) for layer_cache, D in caches], "caches-must-be-layer-s-cache"),
+    (lambda caches: [((linear, np.maximum(Z, 0)), D) for (linear, Z), D in caches], "caches-must-be-z-w-a"),
+], ids=lambda value: value if isinstance(value, str) else "")
+def test_the_caches_of_the_forward_pass_are_checked(change, mistake):
+    assert_named_mistake(checks.check_L_model_forward_with_dropout, _caches_changed(change),
+                         f"check_dropout_caches.{mistake}")
+
+
+def test_gradients_must_be_a_dict():
+    assert_named_mistake(checks.check_L_model_backward_with_dropout,
+                         lambda AL, Y, caches, keep_probs: list(ref.L_model_backward_with_dropout(AL, Y, caches,
+                                                                                                  keep_probs).values()),
+                         "L_model_backward_with_dropout.grads-must-be-a-dict")
 
 
 # --- L_model_backward_with_dropout -------------------------------------------------------------------------

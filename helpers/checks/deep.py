@@ -548,13 +548,14 @@ def model_backward(AL, Y, caches, *, dAL=lambda AL, Y: -(Y / AL - (1 - Y) / (1 -
 
 
 def gradients_dict(name, result):
+    """A dict of gradients dW1, db1, ... (layers count from 1)."""
     if not isinstance(result, dict):
         fail(f"{name} must return a dict of gradients with keys 'dW1', 'db1', ..., got {type(result).__name__}.",
-             "L_model_backward.grads-must-be-a-dict")
+             f"{name}.grads-must-be-a-dict")
     if "dW0" in result:
         fail("grads has a key 'dW0': layers are numbered from 1, so the gradients are dW1..dW{L}; layer l's cache "
              "is caches[l - 1] (keys built from a 0-based loop index are one off).",
-             "L_model_backward.grads-has-a-key-layers-are")
+             f"{name}.grads-has-a-key-layers-are")
 
 
 ORDER = ("The hidden layers are visited in the wrong order: backpropagation goes from layer L-1 down to layer 1 "

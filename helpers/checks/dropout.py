@@ -14,8 +14,8 @@ import numpy as np
 from .. import deep
 from .. import dropout as ref
 from .core import ExerciseFailure, copy_inputs, expect_tuple, fail, graded_on_its_own, passed, same_array, student_call
-from .deep import layer_parameters, parameter_outputs, unchanged, with_crash_hint
-from .engine import Exercise, Inputs, Out, Wrong, a_dict, a_tuple, check, run, value
+from .deep import gradients_dict, layer_parameters, parameter_outputs, unchanged, with_crash_hint
+from .engine import Exercise, Inputs, Out, Wrong, a_tuple, check, run, value
 from .shallow import labels
 
 
@@ -330,7 +330,7 @@ BACKWARD_WITH_DROPOUT = Exercise(
     "L_model_backward_with_dropout", ref.L_model_backward_with_dropout, network_backward_inputs,
     dict(layer_dims=(3, 5, 4, 1), m=6, keep_probs=(0.8, 0.6), seed=3),
     lambda layer_dims, **_: parameter_outputs(layer_dims, grads=True),
-    returns=a_dict("grads", ()),
+    returns=gradients_dict,
     mistakes=(
         Wrong("no-dropout-backward", "The gradient does not go back through the dropout: before each hidden layer's "
               "ReLU backward, dA = dA * D / keep_prob with that layer's mask (a dropped unit had no effect on the "
