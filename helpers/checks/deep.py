@@ -347,7 +347,8 @@ def _activation_cache_of(fn, result, inputs):
 
 LINEAR_ACTIVATION_FORWARD = Exercise(
     "linear_activation_forward", ref.linear_activation_forward, activation_inputs, dict(n_prev=4, n=3, m=5, seed=5),
-    (Out("A", (0,), "(n[l], m)"),), returns=a_tuple("(A, cache)", value, value),
+    lambda activation, **_: (Out(f"A with activation='{activation}'", (0,), "(n[l], m)"),),
+    returns=a_tuple("(A, cache)", value, value),
     mistakes=(
         Wrong("activation-but-you-applied-compare-the", "You applied the other activation: activation='sigmoid' asks "
               "for sigmoid(Z), 'relu' for relu(Z); compare the activation argument with the strings 'sigmoid' and "
@@ -513,7 +514,9 @@ def activation_backward(dA, cache, activation, *, swap=False, derivative=True):
 
 LINEAR_ACTIVATION_BACKWARD = Exercise(
     "linear_activation_backward", ref.linear_activation_backward, activation_backward_inputs,
-    dict(n_prev=4, n=3, m=5, seed=9), GRADIENTS, returns=a_tuple("(dA_prev, dW, db)", value, value, value),
+    dict(n_prev=4, n=3, m=5, seed=9), lambda activation, **_: tuple(
+        replace(out, label=f"{out.label} with activation='{activation}'") for out in GRADIENTS),
+    returns=a_tuple("(dA_prev, dW, db)", value, value, value),
     mistakes=(
         Wrong("activation-but-you-used-backward-pick", "You used the other activation's derivative: pick the "
               "derivative that matches the activation argument, relu_backward for 'relu', sigmoid_backward for "
@@ -723,7 +726,9 @@ def difference(cost_fn, parameters, grads, epsilon=1e-7, *, quotient=lambda plus
 
 GRADIENT_CHECK = Exercise(
     "gradient_check", ref.gradient_check, gradient_check_inputs, dict(layer_dims=(3, 2, 1), seed=12),
-    (Out("gradient_check's difference", scalar=True, rtol=1e-4, atol=1e-12),), returns=a_float,
+    lambda exact=True, **_: (Out("gradient_check with " + ("the exact gradients, epsilon=1e-3" if exact else
+                                                          "slightly wrong gradients, epsilon=1e-7"),
+                                 scalar=True, rtol=1e-4, atol=1e-12),), returns=a_float,
     mistakes=(
         Wrong("you-used-one-sided-differences-j", "You used one-sided differences (J(theta + eps) - J(theta)) / eps: "
               "the two-sided (J(theta + eps) - J(theta - eps)) / (2 eps) is far more accurate (error eps^2 instead of "
@@ -775,7 +780,8 @@ def quotient(f, x, epsilon, two_sided=True, *, central=lambda f, x, e: (f(x + e)
 
 DIFFERENCE_QUOTIENT = Exercise(
     "difference_quotient", gradcheck.difference_quotient, quotient_inputs, dict(x=0.7, epsilon=1e-2, seed=13),
-    (Out("difference_quotient(f, x, epsilon, two_sided)", scalar=True, rtol=1e-9),), returns=a_float,
+    lambda x, epsilon, two_sided, **_: (Out(f"difference_quotient(f, {x}, {epsilon}, two_sided={two_sided})",
+                                            scalar=True, rtol=1e-9),), returns=a_float,
     mistakes=(
         Wrong("two-sided-without-2", "The two-sided quotient spans 2 epsilon: divide f(x + eps) - f(x - eps) by "
               "2 epsilon.", partial(quotient, central=lambda f, x, e: (f(x + e) - f(x - e)) / e)),
