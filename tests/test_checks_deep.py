@@ -159,10 +159,10 @@ DIAGNOSES = [
     (checks.check_linear_forward, lambda A, W, b: (_A_W_b(A, W, b), (A, W, b + 1)),
      "check_linear_cache.must-be-as-it-was-passed", "as it was passed in"),
     (checks.check_linear_activation_forward,
-     lambda A, W, b, activation: (lambda A_, c: (A_, c[::-1]))(*SOLUTIONS["linear_activation_forward"](A, W, b, activation)),
+     lambda *args: (lambda A, cache: (A, cache[::-1]))(*SOLUTIONS["linear_activation_forward"](*args)),
      "check_activation_cache.is-z-linear-cache-the-cache", "wrong order"),
     (checks.check_linear_activation_forward,
-     lambda A, W, b, activation: (lambda A_, c: (A_, (c[0], A_)))(*SOLUTIONS["linear_activation_forward"](A, W, b, activation)),
+     lambda *args: (lambda A, cache: (A, (cache[0], A)))(*SOLUTIONS["linear_activation_forward"](*args)),
      "check_activation_cache.is-a-the-activation-cache-is", "the activation cache is Z"),
     (checks.check_linear_activation_forward,
      lambda A, W, b, activation: (SOLUTIONS["linear_activation_forward"](A, W, b, activation)[0], None),
@@ -207,6 +207,11 @@ def test_L_model_backward_shape_crash_gets_an_order_hint():
                                    "L_model_backward.the-hidden-layers-are-visited-in-the-wrong",
                                    layer_dims=(4, 5, 3, 1), m=7, seed=3)
     assert "raised ValueError" in str(failure) and "from layer L-1 down to layer 1" in str(failure)
+
+
+def test_Z_alone_is_not_the_tuple_Z_cache():
+    with pytest.raises(ExerciseFailure, match=r"a tuple \(Z, cache\)"):
+        checks.check_linear_forward(lambda A_prev, W, b: W @ A_prev + b)
 
 
 def test_W_T_on_rectangular_weights_is_a_shape_error_with_a_transpose_hint():

@@ -120,7 +120,8 @@ INIT_MISTAKES = (
      f"uses {HE}.", dict(scale=lambda n_in, n_out: np.sqrt(1.0 / n_in))),
     ("wrong-layer-size", f"is scaled with the wrong layer size: divide by the layer's number of inputs, {HE}, not "
      "by layer_dims[l].", dict(scale=lambda n_in, n_out: np.sqrt(2.0 / n_out))),
-    ("no-square-root", f"is scaled by 2 / n[l-1]: take the square root, {HE}.", dict(scale=lambda n_in, n_out: 2.0 / n_in)),
+    ("no-square-root", f"is scaled by 2 / n[l-1]: take the square root, {HE}.",
+     dict(scale=lambda n_in, n_out: 2.0 / n_in)),
     ("transposed", "was drawn with shape (n[l-1], n[l]) and transposed: draw rng.standard_normal((layer_dims[l], "
      "layer_dims[l - 1])) directly, so that everyone's numbers agree.", dict(transposed=True)),
     ("rng-in-the-loop", "repeats the same numbers in every layer: create rng = np.random.default_rng(seed) once, "
@@ -191,7 +192,8 @@ RELU = Exercise(
         Wrong("np-max-z-is-the-largest-2", MAX_HINT, lambda Z: np.max(Z, axis=0, keepdims=True)),
         Wrong("you-returned-the-mask-z-relu", "You returned the mask Z > 0 (relu's derivative): relu keeps the value, "
               "max(0, Z).", lambda Z: (Z > 0) * 1.0),
-        Wrong("you-returned-z-relu-sets-negative", "You returned |Z|: relu sets negative values to 0, max(0, Z).", np.abs),
+        Wrong("you-returned-z-relu-sets-negative", "You returned |Z|: relu sets negative values to 0, max(0, Z).",
+              np.abs),
         Wrong("you-returned-min-z-relu-is", "You returned min(0, Z): relu is np.maximum(0, Z).",
               lambda Z: np.minimum(0, Z)),
         Wrong("you-returned-z-unchanged-relu-is", "You returned Z unchanged: relu is np.maximum(0, Z).", lambda Z: Z),
@@ -393,7 +395,8 @@ def _model_caches(fn, result, inputs):
     if len(caches) != L:
         fail(f"caches has {len(caches)} entries, expected L = {L} (one per layer)."
              + (" The loop seems to skip a layer: run the ReLU layers l = 1..L-1, then the sigmoid layer L, appending "
-                "each layer's cache." if len(caches) == L - 1 else ""), "L_model_forward.caches-has-entries-expected-l-one")
+                "each layer's cache." if len(caches) == L - 1 else ""),
+             "L_model_forward.caches-has-entries-expected-l-one")
     for l, (cache, ((A_prev, W, b), Z)) in enumerate(zip(caches, expected), start=1):
         if (isinstance(cache, (tuple, list)) and len(cache) == 2 and not same_array(cache[1], Z)
                 and any(same_array(cache[1], other[1]) for other in expected)):
@@ -421,7 +424,8 @@ L_MODEL_FORWARD = Exercise(
         _forward_uses("no activation on the output layer: AL = sigmoid(ZL).", output=lambda Z: Z),
         _forward_uses("no activation on the hidden layers: A[l] = relu(Z[l]) for l < L.", hidden=lambda Z: Z),
     ),
-    blocks=dict(relu=ref.relu, linear_forward=ref.linear_forward, linear_activation_forward=ref.linear_activation_forward),
+    blocks=dict(relu=ref.relu, linear_forward=ref.linear_forward,
+                linear_activation_forward=ref.linear_activation_forward),
     extra=_model_caches)
 
 
@@ -706,7 +710,8 @@ def gradient_check_inputs(layer_dims=(3, 2, 1), seed=12, exact=True):
     return Inputs((cost_fn, parameters, grads if exact else wrong, 1e-3 if exact else 1e-7))
 
 
-def difference(cost_fn, parameters, grads, epsilon=1e-7, *, quotient=lambda plus, base, minus, eps: (plus - minus) / (2 * eps),
+def difference(cost_fn, parameters, grads, epsilon=1e-7, *,
+               quotient=lambda plus, base, minus, eps: (plus - minus) / (2 * eps),
                relative=lambda d, a, g: np.linalg.norm(d) / (np.linalg.norm(a) + np.linalg.norm(g)), fixed=None):
     """gradient_check with its pieces as arguments (fixed: an epsilon used in place of the argument)."""
     eps, approx, exact = fixed or epsilon, [], []

@@ -83,8 +83,9 @@ def _shared(shape_of):
 
 DROPOUT_FORWARD = Exercise(
     "dropout_forward", ref.dropout_forward, forward_inputs, dict(shape=(4, 6), keep_prob=0.8, seed=0),
-    lambda keep_prob, **_: (Out(f"D (the mask, keep_prob = {keep_prob})", (1,), "(n[l], m), like A: one value per "
-                                "unit and per example"), Out(f"A_drop (keep_prob = {keep_prob})", (0,), "(n[l], m), like A")),
+    lambda keep_prob, **_: (
+        Out(f"D (the mask, keep_prob = {keep_prob})", (1,), "(n[l], m), like A: one value per unit and per example"),
+        Out(f"A_drop (keep_prob = {keep_prob})", (0,), "(n[l], m), like A")),
     returns=mask_and_activations,
     mistakes=(
         Wrong("the-mask-is-inverted-rng-random", "The mask is inverted: rng.random(A.shape) >= keep_prob keeps a unit "
@@ -164,7 +165,8 @@ DROPOUT_BACKWARD = Exercise(
               "where D is True.", lambda dA, D, keep_prob: dA * ~D / keep_prob),
     ),
     extra=unchanged("dropout_backward", (0, "dropout_backward modified its input dA in place (dA *= D): compute a new "
-                                         "array, dA * D / keep_prob.", "dropout_backward.dropout-backward-modified-its-input-da"),
+                                         "array, dA * D / keep_prob.",
+                                         "dropout_backward.dropout-backward-modified-its-input-da"),
                     (1, "dropout_backward modified the mask D: only read it.",
                      "dropout_backward.dropout-backward-modified-the-mask-d")))
 check_dropout_backward = check(DROPOUT_BACKWARD)

@@ -6,7 +6,8 @@ def initialize_parameters_deep(layer_dims, seed=3):
     rng = np.random.default_rng(seed)
     parameters = {}
     for l in range(1, len(layer_dims)):
-        parameters["W" + str(l)] = rng.standard_normal((layer_dims[l], layer_dims[l - 1])) * np.sqrt(2 / layer_dims[l - 1])
+        n_in = layer_dims[l - 1]
+        parameters["W" + str(l)] = rng.standard_normal((layer_dims[l], n_in)) * np.sqrt(2 / n_in)
         parameters["b" + str(l)] = np.zeros((layer_dims[l], 1))
     return parameters
 
