@@ -209,8 +209,8 @@ def global_names(fn) -> set:
 
 def copy_inputs(value):
     """A deep copy of the arrays inside tuples / lists / dicts, so that a student's function cannot
-    change the check's own data (an in-place `+=` on a cache, say); a random generator is copied
-    too, so that every call draws the same numbers."""
+    change the check's own data (an in-place `+=` on a cache, say). A random generator is copied
+    too, state and all: every copy draws the same numbers."""
     if isinstance(value, np.ndarray):
         return value.copy()
     if isinstance(value, np.random.Generator):
