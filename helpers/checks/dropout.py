@@ -127,7 +127,7 @@ def check_dropout_forward(dropout_forward, shape=(4, 6), keep_prob=0.8, seed=0):
                                 "different masks: draw the mask from the rng argument, D = rng.random(A.shape) < "
                                 "keep_prob, not from np.random.", "dropout_forward.two-calls-with-equal-generators-gave")
         A = DROPOUT_FORWARD.inputs(**case).args[0]
-        others = [student_call(dropout_forward, "dropout_forward", A.copy(), probability, np.random.default_rng(seed + k))
+        others = [student_call(dropout_forward, "dropout_forward", A.copy(), probability, np.random.default_rng([seed, k]))
                   for k in range(1, 4)] if probability < 1 else []
         mixed = isinstance(first, (tuple, list)) and len(first) == 2 and 0 < np.mean(np.asarray(first[1]) != 0) < 1
         if mixed and all(isinstance(o, (tuple, list)) and o and same_array(np.asarray(o[0]), first[0]) for o in others):

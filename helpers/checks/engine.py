@@ -19,6 +19,8 @@ function on fresh inputs, checks the structure of the result, then compares each
 reference's; where they differ, the hint is the named mistake whose wrong answer gives the
 student's value at that output (a mistake that changes several outputs is named at the first that
 differs), else a generic diagnosis (core.expect_array: transposed, m times too large, ...).
+`check(exercise, vary=(key, values))` runs the exercise once per value of case[key] (e.g. once per
+activation); a check that must do more (a check before the comparisons) calls `run` itself.
 
 A mistake is a whole wrong answer, not a value: so a test can feed every named mistake in as a
 student's answer and see its own hint come back (tests/test_exercises.py), and the hint stays true
