@@ -14,10 +14,10 @@ import numpy as np
 from .. import deep as ref
 from .. import gradcheck
 from ..data import load_digits_binary
+from . import shallow
 from .core import (ExerciseFailure, Mistake, composed_of, copy_inputs, expect_array, expect_keys, expect_tuple, fail,
                    passed, same_array, slug, student_call)
 from .engine import Exercise, Inputs, Out, Wrong, a_float, a_tuple, check, run, value
-from . import shallow
 from .shallow import cost, cost_inputs, labels
 
 # --- inputs and shared pieces ----------------------------------------------------------------------
