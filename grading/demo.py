@@ -110,11 +110,11 @@ EXPECTED_MISTAKES = {
     "01_shallow_network": [{("compute_cost", "compute_cost.the-cost-is-the-sum-over")},
                            {("predict", "predict.predict-returned-probabilities-threshold-them")}],
     "02_deep_network": [{("gradient_check", "gradient_check.you-returned-approx-grad-without-the")},
-                        {("update_parameters", "update_parameters.not-updated")}],
+                        {("update_parameters", "update_parameters.b-not-updated")}],
     "03_regularization": [
         {("compute_cost_with_regularization", "compute_cost_with_regularization.the-penalty-uses-lambd-m-the")},
         {("L_model_backward_with_regularization", "L_model_backward_with_regularization.term-lambd-over-2m")}],
-    "04_dropout": [{("dropout_forward", "check_forward_once.a-drop-is-not-divided-by")},
+    "04_dropout": [{("dropout_forward", "dropout_forward.a-drop-is-not-divided-by")},
                    {("predict_dropout", "predict_dropout.the-predictions-change-from-one-call")}],
     "05_batch_normalization": [{("standardize_inputs", "standardize_inputs.sigma-is-the-variance-the-slide")},
                                {("batchnorm_forward", "batchnorm_forward.eps-is-outside-the-square-root")}],

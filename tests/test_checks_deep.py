@@ -1,5 +1,7 @@
-"""The checks of notebook 02: the right answer passes, and each typical mistake fails with a
-message that names it (the student's experience depends on these hints)."""
+"""The checks of notebook 02: what the table of exercises does not cover (tests/test_exercises.py feeds
+the independent solutions, the references and every named mistake of the table): the diagnoses
+written as code (caches, in-place changes, crashes, the order of the results), and the checks that
+stay code (initialize_parameters_deep, L_layer_model)."""
 from __future__ import annotations
 
 import numpy as np
@@ -8,113 +10,8 @@ import pytest
 from helpers import deep as ref
 from helpers.checks import ExerciseFailure
 from helpers.checks import deep as checks
-
-
-# The checks refuse helpers' own functions, so the "student" answers are defined here.
-def initialize_parameters_deep(layer_dims, seed=3):
-    return ref.initialize_parameters_deep(layer_dims, seed=seed)
-
-
-def relu(Z):
-    return ref.relu(Z)
-
-
-def relu_backward(dA, Z):
-    return ref.relu_backward(dA, Z)
-
-
-def sigmoid_backward(dA, Z):
-    return ref.sigmoid_backward(dA, Z)
-
-
-def linear_forward(A_prev, W, b):
-    return ref.linear_forward(A_prev, W, b)
-
-
-def linear_activation_forward(A_prev, W, b, activation):
-    return ref.linear_activation_forward(A_prev, W, b, activation)
-
-
-def L_model_forward(X, parameters):
-    return ref.L_model_forward(X, parameters)
-
-
-def compute_cost(AL, Y):
-    return ref.compute_cost(AL, Y)
-
-
-def linear_backward(dZ, cache):
-    return ref.linear_backward(dZ, cache)
-
-
-def linear_activation_backward(dA, cache, activation):
-    return ref.linear_activation_backward(dA, cache, activation)
-
-
-def L_model_backward(AL, Y, caches):
-    return ref.L_model_backward(AL, Y, caches)
-
-
-def update_parameters(parameters, grads, learning_rate):
-    return ref.update_parameters(parameters, grads, learning_rate)
-
-
-def L_layer_model(X, Y, layer_dims, learning_rate=0.1, num_iterations=1000, seed=1, print_cost=False):
-    return ref.L_layer_model(X, Y, layer_dims, learning_rate, num_iterations, seed=seed, print_cost=print_cost)
-
-
-def gradient_check(cost_fn, parameters, grads, epsilon=1e-7):
-    return ref.gradient_check(cost_fn, parameters, grads, epsilon)
-
-
-CORRECT = [
-    (checks.check_initialize_parameters_deep, initialize_parameters_deep), (checks.check_relu, relu),
-    (checks.check_relu_backward, relu_backward), (checks.check_sigmoid_backward, sigmoid_backward),
-    (checks.check_linear_forward, linear_forward), (checks.check_linear_activation_forward, linear_activation_forward),
-    (checks.check_L_model_forward, L_model_forward), (checks.check_compute_cost, compute_cost),
-    (checks.check_linear_backward, linear_backward),
-    (checks.check_linear_activation_backward, linear_activation_backward),
-    (checks.check_L_model_backward, L_model_backward), (checks.check_update_parameters, update_parameters),
-    (checks.check_L_layer_model, L_layer_model), (checks.check_gradient_check, gradient_check),
-]
-IDS = [check.__name__ for check, _ in CORRECT]
-
-# The sizes the notebook's hidden tests use (keep in sync with /tmp/nbsrc/02.cells), plus a few more.
-HIDDEN_SIZES = {
-    "check_initialize_parameters_deep": [dict(layer_dims=(7, 5, 5, 3, 1), seed=11), dict(layer_dims=(2, 1), seed=0)],
-    "check_relu": [dict(shape=(4, 7), seed=21), dict(shape=(1, 1), seed=3)],
-    "check_relu_backward": [dict(shape=(6, 2), seed=22), dict(shape=(1, 9), seed=4)],
-    "check_sigmoid_backward": [dict(shape=(5, 3), seed=23), dict(shape=(1, 1), seed=5)],
-    "check_linear_forward": [dict(n_prev=5, n=1, m=7, seed=24), dict(n_prev=1, n=4, m=1, seed=6)],
-    "check_linear_activation_forward": [dict(n_prev=2, n=6, m=3, seed=25), dict(n_prev=6, n=1, m=8, seed=7)],
-    "check_L_model_forward": [dict(layer_dims=(4, 6, 5, 3, 1), m=9, seed=26), dict(layer_dims=(3, 1), m=4, seed=8)],
-    "check_compute_cost": [dict(m=13, seed=27), dict(m=2, seed=9)],
-    "check_linear_backward": [dict(n_prev=6, n=2, m=9, seed=28), dict(n_prev=2, n=5, m=3, seed=10)],
-    "check_linear_activation_backward": [dict(n_prev=3, n=5, m=7, seed=29), dict(n_prev=5, n=1, m=2, seed=11)],
-    "check_L_model_backward": [dict(layer_dims=(4, 5, 3, 1), m=7, seed=3),
-                               dict(layer_dims=(2, 4, 4, 4, 4, 1), m=6, seed=51), dict(layer_dims=(3, 1), m=4, seed=1)],
-    "check_update_parameters": [dict(layer_dims=(5, 4, 4, 2, 1), learning_rate=0.03, seed=31),
-                                dict(layer_dims=(2, 1), learning_rate=1.5, seed=13)],
-    "check_L_layer_model": [dict(layer_dims=(64, 8, 4, 4, 1), m=60, num_iterations=40, learning_rate=0.05, seed=32),
-                            dict(layer_dims=(64, 1), m=30, num_iterations=20, learning_rate=0.2, seed=14)],
-    "check_gradient_check": [dict(layer_dims=(4, 3, 2, 1), seed=33), dict(layer_dims=(1, 1), seed=15)],
-}
-
-
-@pytest.mark.parametrize("check, answer", CORRECT, ids=IDS)
-def test_correct_answers_pass(check, answer, capsys):
-    check(answer)
-    assert "all tests passed" in capsys.readouterr().out
-
-
-@pytest.mark.parametrize("check, answer", CORRECT, ids=IDS)
-def test_correct_answers_pass_on_hidden_style_sizes(check, answer):
-    for sizes in HIDDEN_SIZES[check.__name__]:
-        check(answer, **sizes)
-
-
-def test_every_check_has_hidden_style_sizes():
-    assert set(HIDDEN_SIZES) == set(IDS)
+from mistakes import assert_named_mistake
+from solutions.deep import SOLUTIONS
 
 
 def test_blank_stub_says_not_implemented():
@@ -131,25 +28,16 @@ def test_reference_functions_are_refused(check, answer):
         check(answer)
 
 
-def _fails_with(check, answer, phrase, **sizes):
-    with pytest.raises(ExerciseFailure) as info:
-        check(answer, **sizes)
-    assert phrase in str(info.value), f"message was: {info.value}"
+def test_every_exercise_of_the_notebook_is_a_table_entry_or_a_check_of_its_own():
+    tables = {exercise.name for exercise in checks.EXERCISES}
+    assert set(SOLUTIONS) - tables - {"initialize_parameters_deep", "L_layer_model"} == set()
 
 
-# --- the typical mistakes -----------------------------------------------------------------------
+# --- initialize_parameters_deep: its own code ---------------------------------------------------------
 
-def _init(layer_dims, seed, scale=lambda n_in, n_out: np.sqrt(2 / n_in), fresh=False, transposed=False):
-    rng = np.random.default_rng(seed)
-    parameters = {}
-    for l in range(1, len(layer_dims)):
-        if fresh:
-            rng = np.random.default_rng(seed)
-        shape = (layer_dims[l], layer_dims[l - 1])
-        draw = rng.standard_normal(shape[::-1]).T if transposed else rng.standard_normal(shape)
-        parameters[f"W{l}"] = draw * scale(layer_dims[l - 1], layer_dims[l])
-        parameters[f"b{l}"] = np.zeros((layer_dims[l], 1))
-    return parameters
+def _init(layer_dims, seed=3, **pieces):
+    return {**checks.he_draws(layer_dims, seed, **pieces),
+            **{f"b{l}": np.zeros((layer_dims[l], 1)) for l in range(1, len(layer_dims))}}
 
 
 def init_zeros(layer_dims, seed=3):
@@ -172,17 +60,35 @@ def init_b_1d(layer_dims, seed=3):
     return {k: (v.ravel() if k.startswith("b") else v) for k, v in _init(layer_dims, seed).items()}
 
 
+@pytest.mark.parametrize("answer, mistake", [
+    (init_zeros, "initialize_parameters_deep.w-is-all-zeros-zero-weights"),
+    (init_constant, "initialize_parameters_deep.every-entry-of-w-is-equal"),
+    (init_global_state, "initialize_parameters_deep.two-calls-with-the-same-seed"),
+    (init_with_W0, "initialize_parameters_deep.parameters-has-the-extra-key-s"),
+])
+def test_initialization_diagnoses(answer, mistake):
+    assert_named_mistake(checks.check_initialize_parameters_deep, answer, mistake)
+
+
+@pytest.mark.parametrize("id_, hint, pieces", checks.INIT_MISTAKES, ids=[m[0] for m in checks.INIT_MISTAKES])
+def test_each_wrong_draw_is_named_at_every_size_of_the_notebook(id_, hint, pieces):
+    """Every hidden size with more than one layer names it (one layer cannot tell some scales apart)."""
+    for case in ({}, dict(layer_dims=(7, 5, 5, 3, 1), seed=11)):
+        assert_named_mistake(checks.check_initialize_parameters_deep,
+                             lambda layer_dims, seed=3: _init(layer_dims, seed, **pieces),
+                             f"initialize_parameters_deep.{id_}", **case)
+
+
+def test_a_1d_bias_gets_a_shape_hint():
+    with pytest.raises(ExerciseFailure, match="1-D"):
+        checks.check_initialize_parameters_deep(init_b_1d)
+
+
+# --- diagnoses written as code in the table's exercises --------------------------------------------------
+
 def relu_in_place(Z):
     Z[Z < 0] = 0
     return Z
-
-
-def relu_np_max(Z):
-    return np.max(Z, 0)
-
-
-def relu_backward_dA_mask(dA, Z):
-    return dA * (dA > 0)
 
 
 def relu_backward_in_place(dA, Z):
@@ -191,305 +97,189 @@ def relu_backward_in_place(dA, Z):
     return dZ
 
 
-def relu_backward_geq(dA, Z):
-    return dA * (Z >= 0)
+def sigmoid_backward_in_place(dA, Z):
+    Z *= -1
+    np.exp(Z, out=Z)
+    s = 1 / (1 + Z)
+    return dA * s * (1 - s)
 
 
-def sigmoid_backward_uses_Z(dA, Z):
-    return dA * Z * (1 - Z)
+def sigmoid_backward_dA_in_place(dA, Z):
+    s = 1 / (1 + np.exp(-Z))
+    dA *= s * (1 - s)
+    return dA
 
 
-def sigmoid_backward_tanh(dA, Z):
-    s = ref.sigmoid(Z)
-    return dA * (1 - s ** 2)
+def _A_W_b(A_prev, W, b):
+    return W @ A_prev + b
 
 
-def linear_forward_W_T(A_prev, W, b):
-    return W.T @ A_prev + b, (A_prev, W, b)
+def _L_forward(X, parameters, reverse=False, skip_last=False, as_dict=False):
+    AL, caches = SOLUTIONS["L_model_forward"](X, parameters)
+    caches = caches[:-1] if skip_last else caches[::-1] if reverse else caches
+    return AL, (dict(enumerate(caches)) if as_dict else caches)
 
 
-def linear_forward_cache_order(A_prev, W, b):
-    return W @ A_prev + b, (W, A_prev, b)
+def _L_backward_from_zero(AL, Y, caches):
+    grads = SOLUTIONS["L_model_backward"](AL, Y, caches)
+    return {k[:2] + str(int(k[2:]) - 1): v for k, v in grads.items()}
 
 
-def linear_forward_no_bias(A_prev, W, b):
-    return W @ A_prev, (A_prev, W, b)
+def _linear_backward_reversed(dZ, cache):
+    return SOLUTIONS["linear_backward"](dZ, cache)[::-1]
 
 
-def linear_activation_forward_swapped(A_prev, W, b, activation):
-    Z, linear_cache = ref.linear_forward(A_prev, W, b)
-    return (ref.sigmoid(Z) if activation == "relu" else ref.relu(Z)), (linear_cache, Z)
+def _linear_backward_db_scalar(dZ, cache):
+    dA_prev, dW, db = SOLUTIONS["linear_backward"](dZ, cache)
+    return dA_prev, dW, float(np.sum(dZ) / dZ.shape[1])
 
 
-def linear_activation_forward_cache_order(A_prev, W, b, activation):
-    A, (linear_cache, Z) = ref.linear_activation_forward(A_prev, W, b, activation)
-    return A, (Z, linear_cache)
+def _update_over_grads_keys(parameters, grads, learning_rate):
+    return {key[1:]: parameters[key[1:]] - learning_rate * grads[key] for key in grads}
 
 
-def linear_activation_forward_caches_A(A_prev, W, b, activation):
-    A, (linear_cache, Z) = ref.linear_activation_forward(A_prev, W, b, activation)
-    return A, (linear_cache, A)
-
-
-def _L_forward(X, parameters, hidden="relu", output="sigmoid", reverse=False, skip_last=False):
-    L = len(parameters) // 2
-    A, caches = X, []
-    for l in range(1, L + 1):
-        if skip_last and l == L:
-            break
-        A, cache = ref.linear_activation_forward(A, parameters[f"W{l}"], parameters[f"b{l}"],
-                                                 hidden if l < L else output)
-        caches.append(cache)
-    return A, caches[::-1] if reverse else caches
-
-
-def _L_backward(AL, Y, caches, dAL=None, output="sigmoid", hidden="relu", order="down", keys_from_zero=False):
-    L = len(caches)
-    dA = -(Y / AL - (1 - Y) / (1 - AL)) if dAL is None else dAL(AL, Y)
-    grads = {}
-    dA, grads[f"dW{L}"], grads[f"db{L}"] = ref.linear_activation_backward(dA, caches[L - 1], output)
-    for l in (range(L - 1, 0, -1) if order == "down" else range(1, L)):
-        dA, dW, db = ref.linear_activation_backward(dA, caches[l - 1], hidden)
-        offset = 1 if keys_from_zero else 0
-        grads[f"dW{l - offset}"], grads[f"db{l - offset}"] = dW, db
-    return grads
-
-
-def _linear_backward(dZ, cache, *, scale_dW=True, scale_db=True, axis=1, keepdims=True, scale_dA=False):
-    A_prev, W, b = cache
-    m = A_prev.shape[1]
-    dW = dZ @ A_prev.T / (m if scale_dW else 1)
-    db = np.sum(dZ, axis=axis, keepdims=keepdims) / (m if scale_db else 1)
-    dA_prev = W.T @ dZ / (m if scale_dA else 1)
-    return dA_prev, dW, db
-
-
-def linear_activation_backward_swapped(dA, cache, activation):
-    return ref.linear_activation_backward(dA, cache, "sigmoid" if activation == "relu" else "relu")
-
-
-def linear_activation_backward_no_derivative(dA, cache, activation):
-    return ref.linear_backward(dA, cache[0])
-
-
-def update_W_only(parameters, grads, learning_rate):
-    return {k: (v - learning_rate * grads["d" + k] if k.startswith("W") else v) for k, v in parameters.items()}
-
-
-def update_skips_last_layer(parameters, grads, learning_rate):
-    L = len(parameters) // 2
-    result = dict(parameters)
-    for l in range(1, L):
-        result[f"W{l}"] = parameters[f"W{l}"] - learning_rate * grads[f"dW{l}"]
-        result[f"b{l}"] = parameters[f"b{l}"] - learning_rate * grads[f"db{l}"]
-    return result
-
-
-def update_over_grads_keys(parameters, grads, learning_rate):
-    result = dict(parameters)
-    for key in grads:
-        result[key[1:]] = parameters[key[1:]] - learning_rate * grads[key]
-    return result
-
-
-def update_uphill(parameters, grads, learning_rate):
-    return {k: v + learning_rate * grads["d" + k] for k, v in parameters.items()}
-
-
-def L_layer_model_ignores_seed(X, Y, layer_dims, learning_rate=0.1, num_iterations=1000, seed=1, print_cost=False):
-    return ref.L_layer_model(X, Y, layer_dims, learning_rate, num_iterations)
-
-
-def L_layer_model_small_init(X, Y, layer_dims, learning_rate=0.1, num_iterations=1000, seed=1, print_cost=False):
-    return ref.train(ref.initialize_parameters_scaled(layer_dims, 0.01, seed=seed), X, Y, learning_rate,
-                     num_iterations)
-
-
-def L_layer_model_no_costs(X, Y, layer_dims, learning_rate=0.1, num_iterations=1000, seed=1, print_cost=False):
-    return ref.L_layer_model(X, Y, layer_dims, learning_rate, num_iterations, seed=seed)[0], []
-
-
-def L_layer_model_never_updates(X, Y, layer_dims, learning_rate=0.1, num_iterations=1000, seed=1, print_cost=False):
-    parameters = ref.initialize_parameters_deep(layer_dims, seed=seed)
-    costs = []
-    for _ in range(num_iterations):
-        AL, caches = ref.L_model_forward(X, parameters)
-        costs.append(ref.compute_cost(AL, Y))
-        ref.update_parameters(parameters, ref.L_model_backward(AL, Y, caches), learning_rate)
-    return parameters, costs
-
-
-def L_layer_model_cost_after_update(X, Y, layer_dims, learning_rate=0.1, num_iterations=1000, seed=1,
-                                    print_cost=False):
-    parameters = ref.initialize_parameters_deep(layer_dims, seed=seed)
-    costs = []
-    for _ in range(num_iterations):
-        AL, caches = ref.L_model_forward(X, parameters)
-        parameters = ref.update_parameters(parameters, ref.L_model_backward(AL, Y, caches), learning_rate)
-        costs.append(ref.compute_cost(ref.L_model_forward(X, parameters)[0], Y))
-    return parameters, costs
-
-
-def _gradient_check(cost_fn, parameters, grads, epsilon=1e-7, *, kind="two_sided", restore=True):
-    approx, exact = [], []
-    for key, theta in parameters.items():
+def _gradient_check_not_restored(cost_fn, parameters, grads, epsilon=1e-7):
+    for theta in parameters.values():
         for index in np.ndindex(theta.shape):
-            original = theta[index]
-            base = cost_fn(parameters)
-            theta[index] = original + epsilon
-            plus = cost_fn(parameters)
-            theta[index] = original - epsilon
-            minus = cost_fn(parameters)
-            if restore:
-                theta[index] = original
-            approx.append((plus - base) / epsilon if kind == "forward" else (plus - minus) / (2 * epsilon))
-            exact.append(grads["d" + key][index])
-    approx, exact = np.array(approx), np.array(exact)
-    numerator = np.linalg.norm(approx - exact)
-    if kind == "no_denominator":
-        return float(numerator)
-    return float(numerator / (np.linalg.norm(approx) + np.linalg.norm(exact)))
+            theta[index] += epsilon
+    return SOLUTIONS["gradient_check"](cost_fn, parameters, grads, epsilon)
 
 
-def gradient_check_fixed_epsilon(cost_fn, parameters, grads, epsilon=1e-7):
-    return _gradient_check(cost_fn, parameters, grads, 1e-7)
-
-
-MISTAKES = [
-    (checks.check_initialize_parameters_deep, init_zeros, "symmetry"),
-    (checks.check_initialize_parameters_deep, init_constant, "symmetry"),
-    (checks.check_initialize_parameters_deep, lambda d, seed=3: _init(d, seed, lambda i, o: 1.0), "has no scale"),
-    (checks.check_initialize_parameters_deep, lambda d, seed=3: _init(d, seed, lambda i, o: 0.01),
-     "shallow network's choice"),
-    (checks.check_initialize_parameters_deep, lambda d, seed=3: _init(d, seed, lambda i, o: np.sqrt(1 / i)),
-     "Xavier"),
-    (checks.check_initialize_parameters_deep, lambda d, seed=3: _init(d, seed, lambda i, o: np.sqrt(2 / o)),
-     "wrong layer size"),
-    (checks.check_initialize_parameters_deep, lambda d, seed=3: _init(d, seed, fresh=True), "once, before the loop"),
-    (checks.check_initialize_parameters_deep, lambda d, seed=3: _init(d, seed, transposed=True), "directly"),
-    (checks.check_initialize_parameters_deep, init_global_state, "global np.random state"),
-    (checks.check_initialize_parameters_deep, init_with_W0, "extra key"),
-    (checks.check_initialize_parameters_deep, init_b_1d, "1-D"),
-    (checks.check_relu, relu_in_place, "in place"),
-    (checks.check_relu, relu_np_max, "np.maximum(0, Z), element by element"),
-    (checks.check_relu, lambda Z: (Z > 0).astype(float), "derivative"),
-    (checks.check_relu_backward, relu_backward_dA_mask, "uses dA > 0"),
-    (checks.check_relu_backward, relu_backward_in_place, "modified its input dA in place"),
-    (checks.check_relu_backward, relu_backward_geq, "strict Z > 0"),
-    (checks.check_relu_backward, lambda dA, Z: (Z > 0).astype(float), "multiply it by the incoming gradient"),
-    (checks.check_sigmoid_backward, sigmoid_backward_uses_Z, "not its input Z"),
-    (checks.check_sigmoid_backward, sigmoid_backward_tanh, "tanh's derivative"),
-    (checks.check_linear_forward, linear_forward_W_T, "You used W.T"),
-    (checks.check_linear_forward, linear_forward_cache_order, "wrong order"),
-    (checks.check_linear_forward, linear_forward_no_bias, "missing the bias"),
-    (checks.check_linear_forward, lambda A, W, b: W @ A + b, "tuple (Z, cache)"),
-    (checks.check_linear_activation_forward, linear_activation_forward_swapped, "compare the activation argument"),
-    (checks.check_linear_activation_forward, linear_activation_forward_cache_order, "wrong order"),
-    (checks.check_linear_activation_forward, linear_activation_forward_caches_A, "the activation cache is Z"),
-    (checks.check_L_model_forward, lambda X, p: _L_forward(X, p, output="relu"), "ReLU on the output layer"),
-    (checks.check_L_model_forward, lambda X, p: _L_forward(X, p, hidden="sigmoid"), "sigmoid on the hidden layers"),
-    (checks.check_L_model_forward, lambda X, p: _L_forward(X, p, reverse=True), "wrong order"),
-    (checks.check_L_model_forward, lambda X, p: (_L_forward(X, p)[0], _L_forward(X, p, skip_last=True)[1]),
-     "skip a layer"),
-    (checks.check_compute_cost, lambda AL, Y: float(-np.sum(Y * np.log(AL) + (1 - Y) * np.log(1 - AL))), "1/m"),
-    (checks.check_compute_cost, lambda AL, Y: -(Y @ np.log(AL).T + (1 - Y) @ np.log(1 - AL).T) / Y.shape[1],
+DIAGNOSES = [
+    (checks.check_relu, relu_in_place, "unchanged.modified-its-input-in-place", "returns a new array"),
+    (checks.check_relu_backward, relu_backward_in_place, "unchanged.modified-its-input-in-place", "another name"),
+    (checks.check_sigmoid_backward, sigmoid_backward_in_place, "unchanged.modified-its-input-in-place",
+     "input Z in place"),
+    (checks.check_sigmoid_backward, sigmoid_backward_dA_in_place, "unchanged.modified-its-input-in-place",
+     "input dA in place"),
+    (checks.check_linear_forward, lambda A, W, b: (_A_W_b(A, W, b), (W, A, b)),
+     "check_linear_cache.is-but-the-linear-cache-is", "wrong order"),
+    (checks.check_linear_forward, lambda A, W, b: (_A_W_b(A, W, b), [A, W]),
+     "check_linear_cache.must-be-the-tuple-a-prev", "must be the tuple (A_prev, W, b)"),
+    (checks.check_linear_forward, lambda A, W, b: (_A_W_b(A, W, b), (A, W, b + 1)),
+     "check_linear_cache.must-be-as-it-was-passed", "as it was passed in"),
+    (checks.check_linear_activation_forward,
+     lambda *args: (lambda A, cache: (A, cache[::-1]))(*SOLUTIONS["linear_activation_forward"](*args)),
+     "check_activation_cache.is-z-linear-cache-the-cache", "wrong order"),
+    (checks.check_linear_activation_forward,
+     lambda *args: (lambda A, cache: (A, (cache[0], A)))(*SOLUTIONS["linear_activation_forward"](*args)),
+     "check_activation_cache.is-a-the-activation-cache-is", "the activation cache is Z"),
+    (checks.check_linear_activation_forward,
+     lambda A, W, b, activation: (SOLUTIONS["linear_activation_forward"](A, W, b, activation)[0], None),
+     "check_activation_cache.must-be-the-tuple-linear-cache", "(linear_cache, Z)"),
+    (checks.check_L_model_forward, lambda X, p: _L_forward(X, p, reverse=True),
+     "L_model_forward.caches-is-the-cache-of-another", "wrong order"),
+    (checks.check_L_model_forward, lambda X, p: _L_forward(X, p, skip_last=True),
+     "L_model_forward.caches-has-entries-expected-l-one", "skip a layer"),
+    (checks.check_L_model_forward, lambda X, p: _L_forward(X, p, as_dict=True),
+     "L_model_forward.caches-must-be-a-list-with", "must be a list"),
+    (checks.check_compute_cost, lambda AL, Y: -(Y @ np.log(AL).T + (1 - Y) @ np.log(1 - AL).T) / Y.shape[1], "",
      "Python float"),
-    (checks.check_linear_backward, lambda dZ, c: _linear_backward(dZ, c, scale_dW=False), "dW is missing 1/m"),
-    (checks.check_linear_backward, lambda dZ, c: _linear_backward(dZ, c, scale_db=False), "db is missing 1/m"),
-    (checks.check_linear_backward, lambda dZ, c: _linear_backward(dZ, c, axis=0), "wrong axis"),
-    (checks.check_linear_backward, lambda dZ, c: _linear_backward(dZ, c, keepdims=False), "keepdims=True"),
-    (checks.check_linear_backward, lambda dZ, c: _linear_backward(dZ, c, scale_dA=True), "dA_prev has no 1/m"),
-    (checks.check_linear_backward, lambda dZ, c: _linear_backward(dZ, c)[::-1], "(dA_prev, dW, db), in this order"),
-    (checks.check_linear_activation_backward, linear_activation_backward_swapped, "pick the derivative"),
-    (checks.check_linear_activation_backward, linear_activation_backward_no_derivative, "derivative is missing"),
-    (checks.check_L_model_backward, lambda AL, Y, c: _L_backward(AL, Y, c, dAL=lambda AL, Y: Y / AL - (1 - Y) / (1 - AL)),
-     "sign of dAL"),
-    (checks.check_L_model_backward, lambda AL, Y, c: _L_backward(AL, Y, c, dAL=lambda AL, Y: AL - Y),
-     "AL - Y is already dZL"),
-    (checks.check_L_model_backward, lambda AL, Y, c: _L_backward(AL, Y, c, output="relu"),
-     "ReLU's derivative on the output layer"),
-    (checks.check_L_model_backward, lambda AL, Y, c: _L_backward(AL, Y, c, hidden="sigmoid"),
-     "sigmoid's derivative on the hidden layers"),
-    (checks.check_L_model_backward, lambda AL, Y, c: _L_backward(AL, Y, c, order="up"), "wrong order"),
-    (checks.check_L_model_backward, lambda AL, Y, c: _L_backward(AL, Y, c, keys_from_zero=True), "numbered from 1"),
-    (checks.check_update_parameters, update_W_only, "updating W but not b"),
-    (checks.check_update_parameters, update_skips_last_layer, "last layer was not updated"),
-    (checks.check_update_parameters, update_over_grads_keys, "loop over the layers"),
-    (checks.check_update_parameters, update_uphill, "uphill"),
-    (checks.check_L_layer_model, L_layer_model_ignores_seed, "Pass the seed"),
-    (checks.check_L_layer_model, L_layer_model_small_init, "0.01-scaled"),
-    (checks.check_L_layer_model, L_layer_model_no_costs, "one cost per iteration"),
-    (checks.check_L_layer_model, L_layer_model_never_updates, "never changed"),
-    (checks.check_L_layer_model, L_layer_model_cost_after_update, "shifted by one iteration"),
-    (checks.check_gradient_check, lambda *a, **k: _gradient_check(*a, **k, kind="forward"), "one-sided"),
-    (checks.check_gradient_check, lambda *a, **k: _gradient_check(*a, **k, kind="no_denominator"),
-     "without the denominator"),
-    (checks.check_gradient_check, lambda *a, **k: _gradient_check(*a, **k, restore=False), "put the original value"),
-    (checks.check_gradient_check, gradient_check_fixed_epsilon, "ignored the epsilon"),
+    (checks.check_linear_backward, _linear_backward_reversed, "linear_backward.linear-backward-returned-its-results-in",
+     "(dA_prev, dW, db), in this order"),
+    (checks.check_linear_backward, _linear_backward_db_scalar, "linear_backward.db-is-a-single-number-you",
+     "summed over everything"),
+    (checks.check_L_model_backward, _L_backward_from_zero, "L_model_backward.grads-has-a-key-layers-are",
+     "numbered from 1"),
+    (checks.check_update_parameters, _update_over_grads_keys, "", "loop over the layers"),
+    (checks.check_gradient_check, _gradient_check_not_restored,
+     "gradient_check.gradient-check-changed-parameters-after-computing", "put the original value"),
 ]
 
 
-@pytest.mark.parametrize("check, answer, phrase", MISTAKES,
-                         ids=[f"{c.__name__}:{p}" for c, _, p in MISTAKES])
-def test_typical_mistake_is_named(check, answer, phrase):
-    _fails_with(check, answer, phrase)
+@pytest.mark.parametrize("check, answer, mistake, phrase", DIAGNOSES,
+                         ids=[f"{c.__name__}:{p}" for c, _, _, p in DIAGNOSES])
+def test_diagnosis_written_as_code(check, answer, mistake, phrase):
+    failure = assert_named_mistake(check, answer, mistake)
+    assert phrase in str(failure)
+
+
+def test_gradients_must_be_a_dict():
+    assert_named_mistake(checks.check_L_model_backward,
+                         lambda AL, Y, caches: list(SOLUTIONS["L_model_backward"](AL, Y, caches).items()),
+                         "L_model_backward.grads-must-be-a-dict")
 
 
 def test_L_model_backward_shape_crash_gets_an_order_hint():
     """Walking the hidden layers upwards crashes when the layers differ in width: the hint says why."""
-    _fails_with(checks.check_L_model_backward, lambda AL, Y, c: _L_backward(AL, Y, c, order="up"),
-                "from layer L down to layer 1", layer_dims=(4, 5, 3, 1), m=7, seed=3)
+    upwards = next(w.answer for w in checks.L_MODEL_BACKWARD.mistakes if "visited" in w.id)
+    failure = assert_named_mistake(checks.check_L_model_backward, upwards,
+                                   "L_model_backward.the-hidden-layers-are-visited-in-the-wrong",
+                                   layer_dims=(4, 5, 3, 1), m=7, seed=3)
+    assert "raised ValueError" in str(failure) and "from layer L-1 down to layer 1" in str(failure)
+
+
+def test_Z_alone_is_not_the_tuple_Z_cache():
+    with pytest.raises(ExerciseFailure, match=r"a tuple \(Z, cache\)"):
+        checks.check_linear_forward(lambda A_prev, W, b: W @ A_prev + b)
 
 
 def test_W_T_on_rectangular_weights_is_a_shape_error_with_a_transpose_hint():
     """Only the square case can name W.T by value; the rectangular one still points at the transpose."""
     def square_ok_rectangular_transposed(A_prev, W, b):
         if W.shape[0] == W.shape[1]:
-            return ref.linear_forward(A_prev, W, b)
+            return SOLUTIONS["linear_forward"](A_prev, W, b)
         return W.T @ A_prev + b, (A_prev, W, b)
-    _fails_with(checks.check_linear_forward, square_ok_rectangular_transposed, "transpose")
+    with pytest.raises(ExerciseFailure, match="transpose"):
+        checks.check_linear_forward(square_ok_rectangular_transposed)
 
 
-@pytest.mark.parametrize("check, answer, phrase", MISTAKES,
-                         ids=[f"{c.__name__}:{p}" for c, _, p in MISTAKES])
-def test_hidden_tests_also_catch_the_mistake(check, answer, phrase):
-    """At least one of the hidden-test sizes fails the typical mistake too (a student cannot pass the
-    hidden tests with a bug that only the visible sizes reveal)."""
-    caught = 0
-    for sizes in HIDDEN_SIZES[check.__name__]:
-        try:
-            check(answer, **sizes)
-        except ExerciseFailure:
-            caught += 1
-    assert caught >= 1
-
-
-# --- the challenge: one-sided and two-sided difference quotients ---------------------------------------
-
-def _quotient(f, x, epsilon, two_sided=True, *, without_2=False, always_forward=False, always_central=False,
-              backward=False):
-    """An independent answer, with one typical mistake when asked."""
-    if (two_sided and not always_forward) or always_central:
-        return (f(x + epsilon) - f(x - epsilon)) / (epsilon if without_2 else 2 * epsilon)
-    return (f(x) - f(x - epsilon)) / epsilon if backward else (f(x + epsilon) - f(x)) / epsilon
-
-
-QUOTIENT_MISTAKES = [
-    (dict(without_2=True), "difference_quotient.two-sided-without-2", "divide f(x + eps) - f(x - eps) by 2 epsilon"),
-    (dict(always_forward=True), "difference_quotient.one-sided-when-two-sided", "you returned the one-sided"),
-    (dict(always_central=True), "difference_quotient.two-sided-when-one-sided", "you returned the two-sided"),
-    (dict(backward=True), "difference_quotient.backward-difference", "looks forward"),
-]
-
-
-def test_challenge_difference_quotient_right_answer_passes(capsys):
-    checks.check_difference_quotient(_quotient)
-    checks.check_difference_quotient(_quotient, x=-1.3, epsilon=1e-3, seed=2)
+def test_a_right_answer_with_extra_keys_passes(capsys):
+    checks.check_update_parameters(lambda p, g, lr: {**SOLUTIONS["update_parameters"](p, g, lr), "extra": 1})
     assert "all tests passed" in capsys.readouterr().out
 
 
-@pytest.mark.parametrize("wrong, mistake, phrase", QUOTIENT_MISTAKES, ids=[m for _, m, _ in QUOTIENT_MISTAKES])
-def test_challenge_difference_quotient_names_the_mistake(wrong, mistake, phrase):
-    with pytest.raises(ExerciseFailure) as failure:
-        checks.check_difference_quotient(lambda f, x, e, two_sided=True: _quotient(f, x, e, two_sided, **wrong))
-    assert failure.value.mistake == mistake and phrase in str(failure.value)
+# --- L_layer_model: its own code ------------------------------------------------------------------------
+
+def _trained(X, Y, layer_dims, learning_rate, num_iterations, seed, *, update_back=True, cost_after=False,
+             initial=None):
+    parameters = initial if initial is not None else ref.initialize_parameters_deep(layer_dims, seed=seed)
+    costs = []
+    for _ in range(num_iterations):
+        AL, caches = ref.L_model_forward(X, parameters)
+        updated = ref.update_parameters(parameters, ref.L_model_backward(AL, Y, caches), learning_rate)
+        parameters = updated if update_back else parameters
+        costs.append(ref.compute_cost(ref.L_model_forward(X, parameters)[0] if cost_after else AL, Y))
+    return parameters, costs
+
+
+def _model(**options):
+    def L_layer_model(X, Y, layer_dims, learning_rate=0.1, num_iterations=1000, seed=1, print_cost=False):
+        return _trained(X, Y, layer_dims, learning_rate, num_iterations, seed, **options)
+    return L_layer_model
+
+
+def L_layer_model_no_costs(X, Y, layer_dims, learning_rate=0.1, num_iterations=1000, seed=1, print_cost=False):
+    return _trained(X, Y, layer_dims, learning_rate, num_iterations, seed)[0], []
+
+
+def L_layer_model_ignores_seed(X, Y, layer_dims, learning_rate=0.1, num_iterations=1000, seed=1, print_cost=False):
+    return _trained(X, Y, layer_dims, learning_rate, num_iterations, 1)
+
+
+def L_layer_model_small_init(X, Y, layer_dims, learning_rate=0.1, num_iterations=1000, seed=1, print_cost=False):
+    return _trained(X, Y, layer_dims, learning_rate, num_iterations, seed,
+                    initial=ref.initialize_parameters_scaled(layer_dims, 0.01, seed=seed))
+
+
+def L_layer_model_one_step(X, Y, layer_dims, learning_rate=0.1, num_iterations=1000, seed=1, print_cost=False):
+    return _trained(X, Y, layer_dims, learning_rate, 1, seed)[0], _trained(X, Y, layer_dims, learning_rate,
+                                                                            num_iterations, seed)[1]
+
+
+def L_layer_model_costs_doubled(X, Y, layer_dims, learning_rate=0.1, num_iterations=1000, seed=1, print_cost=False):
+    parameters, costs = _trained(X, Y, layer_dims, learning_rate, num_iterations, seed)
+    return parameters, [2 * c for c in costs]
+
+
+@pytest.mark.parametrize("answer, mistake", [
+    (L_layer_model_ignores_seed, "L_layer_model.pass-the-seed-on-initialize-parameters"),
+    (L_layer_model_small_init, "L_layer_model.the-training-started-from-scaled-weights"),
+    (L_layer_model_one_step, "L_layer_model.only-one-gradient-step-was-taken"),
+    (L_layer_model_no_costs, "L_layer_model.costs-must-hold-one-cost-per"),
+    (_model(update_back=False), "L_layer_model.the-parameters-never-changed-assign-the"),
+    (_model(cost_after=True), "L_layer_model.costs-are-shifted-by-one-iteration"),
+    (L_layer_model_costs_doubled, "L_layer_model.costs-costs-expected-and-append-compute"),
+])
+def test_L_layer_model_mistakes_are_named(answer, mistake):
+    assert_named_mistake(checks.check_L_layer_model, answer, mistake)

@@ -1,33 +1,31 @@
-"""Checks for notebook 02 (deep network, step by step). Each `check_*` takes the student's function,
-runs it on fresh inputs (sizes and seed are arguments, so hidden tests use new ones) and raises
-ExerciseFailure naming the mistake, or prints a success line.
-
-The named mistakes are computed here with the typical bug (a variant of the reference), so the
-message appears only when the student's value really equals that bug's value.
+"""Checks for notebook 02 (deep network, step by step), as a table of exercises run by the engine
+(helpers.checks.engine): `checks.check_relu(relu)`, or with other sizes and seeds in the hidden
+tests. Each named mistake is a whole wrong answer: the reference with one piece changed, written
+through one small function per formula whose pieces are keyword arguments.
 """
 from __future__ import annotations
 
-import numbers
+import functools
+from dataclasses import replace
+from functools import partial
 
 import numpy as np
 
 from .. import deep as ref
-from .core import (ExerciseFailure, Mistake, composed_of, expect_array, expect_float, expect_keys, expect_tuple,
-                   fail, passed, student_call)
-from .core import copy_inputs as _copy, same_array as _same
+from .. import gradcheck
+from ..data import load_digits_binary
+from . import shallow
+from .core import (ExerciseFailure, Mistake, composed_of, copy_inputs, expect_array, expect_keys, expect_tuple, fail,
+                   passed, same_array, slug, student_call)
+from .engine import Exercise, Inputs, Out, Wrong, a_float, a_tuple, check, run, value
+from .shallow import cost, cost_inputs, labels
+
+# --- inputs and shared pieces ----------------------------------------------------------------------
 
 
-# --- inputs ------------------------------------------------------------------------------------
-
-def _labels(rng, m):
-    Y = (rng.random((1, m)) < 0.5).astype(np.float64)
-    Y[0, :2] = [0.0, 1.0]            # both classes present whatever the seed
-    return Y
-
-
-def _random_parameters(rng, dims):
-    """Parameters of moderate scale with non-zero biases, so that every term of a formula matters
-    and no unit saturates."""
+def layer_parameters(rng, dims):
+    """W{l}: (n[l], n[l-1]) of moderate scale and b{l}: (n[l], 1) non-zero, so that every term of a
+    formula matters and no unit saturates."""
     parameters = {}
     for l in range(1, len(dims)):
         parameters[f"W{l}"] = rng.standard_normal((dims[l], dims[l - 1])) / np.sqrt(dims[l - 1])
@@ -35,45 +33,58 @@ def _random_parameters(rng, dims):
     return parameters
 
 
-def _z_with_zeros(rng, shape):
-    """Standard normal values with a few exact zeros (where ReLU's slope convention matters)."""
+def signed_values(rng, shape):
+    """Standard normal values with exact zeros (where ReLU's slope convention matters), and a positive
+    and a negative value wherever there is room for them."""
     Z = rng.standard_normal(shape)
-    Z.flat[1::4] = 0.0
+    flat = Z.reshape(-1)
+    flat[1::4] = 0.0
+    if flat.size >= 3:
+        flat[0], flat[2] = abs(flat[0]) + 0.2, -abs(flat[2]) - 0.2
     return Z
 
 
-def _unchanged(name, before, after, fn_name, fix):
-    if not np.array_equal(before, after):
-        fail(f"{fn_name} modified its input {name} in place: {fix}", mistake="unchanged.modified-its-input-in-place")
+def parameter_outputs(layer_dims, grads=False) -> tuple:
+    """The compared values of a dict of parameters (updated W1, b1, ...) or of gradients (dW_L, db_L
+    down to dW1, db1, "m times too large" applying), one pair per layer of layer_dims."""
+    L = len(layer_dims) - 1
+    outputs = []
+    for l in (range(L, 0, -1) if grads else range(1, L + 1)):
+        for p, layout in (("W", f"(n[{l}], n[{l - 1}]), like W{l}"), ("b", f"(n[{l}], 1), like b{l}")):
+            key = ("d" if grads else "") + p + str(l)
+            outputs.append(Out(f"grads['{key}']" if grads else f"updated {key}", (key,), layout, per_example=grads))
+    return tuple(outputs)
 
 
-# --- reference variants (the typical bugs) ------------------------------------------------------
+def unchanged(name: str, *arguments):
+    """An extra (or a check run before the others): `name`, called again on fresh inputs, must leave each argument
+    of `arguments`, (position, message, mistake id) triples, as it was (an array, or a dict of arrays)."""
+    def extra(fn, result, inputs):
+        given = copy_inputs(inputs.args)
+        student_call(fn, name, *given)
+        for position, message, mistake in arguments:
+            before, after = inputs.args[position], given[position]
+            pairs = [(after.get(k), v) for k, v in before.items()] if isinstance(before, dict) else [(after, before)]
+            if not all(np.array_equal(new, old) for new, old in pairs):
+                fail(message, mistake)
+    return extra
 
-def _forward(X, parameters, hidden="relu", output="sigmoid"):
-    activations = {"relu": ref.relu, "sigmoid": ref.sigmoid, "identity": lambda Z: Z}
-    L = len(parameters) // 2
-    A, caches = X, []
-    for l in range(1, L + 1):
-        Z = parameters[f"W{l}"] @ A + parameters[f"b{l}"]
-        caches.append(((A, parameters[f"W{l}"], parameters[f"b{l}"]), Z))
-        A = activations[hidden if l < L else output](Z)
-    return A, caches
 
-
-def _backward(AL, Y, caches, *, dAL=None, hidden="relu", output="sigmoid", order="down"):
-    """L_model_backward with a typical bug: another dAL, other activations, or layers visited upwards."""
-    L = len(caches)
-    dA = -(Y / AL - (1 - Y) / (1 - AL)) if dAL is None else dAL
-    grads = {}
-    dA, grads[f"dW{L}"], grads[f"db{L}"] = ref.linear_activation_backward(dA, caches[L - 1], output)
-    hidden_layers = range(L - 1, 0, -1) if order == "down" else range(1, L)
-    for l in hidden_layers:
-        dA, grads[f"dW{l}"], grads[f"db{l}"] = ref.linear_activation_backward(dA, caches[l - 1], hidden)
-    return grads
+def with_crash_hint(check_fn, words, hint: str, mistake: str = ""):
+    """check_fn, adding `hint` to a crash of the student's function whose message holds one of `words`."""
+    @functools.wraps(check_fn)
+    def checked(fn, **case):
+        try:
+            check_fn(fn, **case)
+        except ExerciseFailure as failure:
+            if failure.mistake or not any(word in str(failure) for word in words):
+                raise
+            fail(f"{failure} {hint}", mistake)
+    return checked
 
 
 def _variants_that_run(variants):
-    """[(hint, thunk)] -> [(hint, value)], leaving out the bugs that cannot run on these shapes."""
+    """[(hint, thunk)] -> [(hint, value)] for the bugs that run on these shapes (helpers.checks.softmax's)."""
     result = []
     with np.errstate(all="ignore"):
         for hint, thunk in variants:
@@ -84,469 +95,550 @@ def _variants_that_run(variants):
     return result
 
 
-def _mistakes(variants):
-    """[(hint, thunk)] -> [Mistake], leaving out the bugs that cannot run on these shapes."""
-    return [Mistake(hint, value) for hint, value in _variants_that_run(variants)]
+# --- initialize_parameters_deep (an escape hatch: its mistakes are about random draws) -------------
+
+def he_draws(dims, seed, *, scale=lambda n_in, n_out: np.sqrt(2.0 / n_in), method="standard_normal",
+             transposed=False, fresh_rng=False, legacy=False):
+    """{W{l}} drawn as initialize_parameters_deep does, with one piece changed when asked."""
+    rng, state, weights = np.random.default_rng(seed), np.random.RandomState(seed), {}
+    for l in range(1, len(dims)):
+        rng = np.random.default_rng(seed) if fresh_rng else rng
+        shape = (dims[l], dims[l - 1])
+        draw = (state.randn(*shape) if legacy else getattr(rng, method)(shape[::-1]).T if transposed
+                else getattr(rng, method)(shape))
+        weights[f"W{l}"] = draw * scale(dims[l - 1], dims[l])
+    return weights
 
 
-# --- exercises ----------------------------------------------------------------------------------
+HE = "np.sqrt(2 / layer_dims[l - 1])"
+INIT_MISTAKES = (
+    ("no-scale", f"has no scale: He initialisation multiplies the standard normal draws by {HE}.",
+     dict(scale=lambda n_in, n_out: 1.0)),
+    ("shallow-scale", "is scaled by 0.01, the shallow network's choice: a deep ReLU network needs He's "
+     f"{HE}, or its signals vanish with depth (section 9 shows it).", dict(scale=lambda n_in, n_out: 0.01)),
+    ("xavier", f"is scaled by sqrt(1 / n[l-1]) (Xavier's choice, for tanh): ReLU zeroes half of the units, so He "
+     f"uses {HE}.", dict(scale=lambda n_in, n_out: np.sqrt(1.0 / n_in))),
+    ("wrong-layer-size", f"is scaled with the wrong layer size: divide by the layer's number of inputs, {HE}, not "
+     "by layer_dims[l].", dict(scale=lambda n_in, n_out: np.sqrt(2.0 / n_out))),
+    ("no-square-root", f"is scaled by 2 / n[l-1]: take the square root, {HE}.",
+     dict(scale=lambda n_in, n_out: 2.0 / n_in)),
+    ("transposed", "was drawn with shape (n[l-1], n[l]) and transposed: draw rng.standard_normal((layer_dims[l], "
+     "layer_dims[l - 1])) directly, so that everyone's numbers agree.", dict(transposed=True)),
+    ("rng-in-the-loop", "repeats the same numbers in every layer: create rng = np.random.default_rng(seed) once, "
+     "before the loop.", dict(fresh_rng=True)),
+    ("uniform", "is uniform: use rng.standard_normal (a normal distribution), not rng.random (uniform on [0, 1)).",
+     dict(method="random")),
+    ("legacy", "comes from the legacy np.random.seed / np.random.randn: use rng = np.random.default_rng(seed) and "
+     "rng.standard_normal (a different generator, and no global state).", dict(legacy=True)),
+)
+
 
 def check_initialize_parameters_deep(initialize_parameters_deep, layer_dims=(5, 4, 3, 1), seed=3):
     """He initialisation: W{l} = rng.standard_normal((n[l], n[l-1])) * sqrt(2 / n[l-1]), b{l} = 0."""
-    dims = list(layer_dims)
-    L = len(dims) - 1
-    parameters = student_call(initialize_parameters_deep, "initialize_parameters_deep", list(dims), seed=seed)
-    keys = [f"{p}{l}" for l in range(1, L + 1) for p in ("W", "b")]
+    dims, name = list(layer_dims), "initialize_parameters_deep"
+    L, keys = len(dims) - 1, [f"{p}{l}" for l in range(1, len(dims)) for p in ("W", "b")]
+    parameters = student_call(initialize_parameters_deep, name, list(dims), seed=seed)
     expect_keys("parameters", parameters, keys)
-    extra = sorted(set(parameters) - set(keys))
-    if extra:
-        fail(f"parameters has the extra key(s) {extra}: layer_dims = {dims} describes L = len(layer_dims) - 1 = {L} "
-             f"layers, W1..W{L} (layer_dims[0] is the input, which has no parameters).", mistake="initialize_parameters_deep.parameters-has-the-extra-key-s")
-    again = student_call(initialize_parameters_deep, "initialize_parameters_deep", list(dims), seed=seed)
+    if set(parameters) - set(keys):
+        fail(f"parameters has the extra key(s) {sorted(set(parameters) - set(keys))}: layer_dims = {dims} describes "
+             f"L = len(layer_dims) - 1 = {L} layers, W1..W{L} (layer_dims[0] is the input, which has no parameters).",
+             f"{name}.parameters-has-the-extra-key-s")
+    again = student_call(initialize_parameters_deep, name, list(dims), seed=seed)
     if isinstance(again, dict) and not all(np.array_equal(again.get(k), parameters[k]) for k in keys):
         fail("Two calls with the same seed gave different parameters: create rng = np.random.default_rng(seed) "
-             "inside the function instead of using the global np.random state.", mistake="initialize_parameters_deep.two-calls-with-the-same-seed")
+             "inside the function instead of using the global np.random state.", f"{name}.two-calls-with-the-same-seed")
     expected = ref.initialize_parameters_deep(dims, seed=seed)
-
-    def variant(scale_of, *, method="standard_normal", transposed=False, fresh_rng=False, legacy=False):
-        rng = np.random.default_rng(seed)
-        if legacy:
-            state = np.random.RandomState(seed)
-        out = {}
-        for l in range(1, L + 1):
-            if fresh_rng:
-                rng = np.random.default_rng(seed)
-            shape = (dims[l], dims[l - 1])
-            if legacy:
-                draw = state.randn(*shape)
-            elif transposed:
-                draw = getattr(rng, method)(shape[::-1]).T
-            else:
-                draw = getattr(rng, method)(shape)
-            out[f"W{l}"] = draw * scale_of(dims[l - 1], dims[l])
-        return out
-
-    he = lambda n_in, n_out: np.sqrt(2.0 / n_in)
-    variants = [
-        ("has no scale: He initialisation multiplies the standard normal draws by np.sqrt(2 / layer_dims[l - 1]).",
-         variant(lambda n_in, n_out: 1.0)),
-        ("is scaled by 0.01, the shallow network's choice: a deep ReLU network needs He's "
-         "np.sqrt(2 / layer_dims[l - 1]), or its signals vanish with depth (section 9 shows it).",
-         variant(lambda n_in, n_out: 0.01)),
-        ("is scaled by sqrt(1 / n[l-1]) (Xavier's choice, for tanh): ReLU zeroes half of the units, so He uses "
-         "np.sqrt(2 / layer_dims[l - 1]).", variant(lambda n_in, n_out: np.sqrt(1.0 / n_in))),
-        ("is scaled with the wrong layer size: divide by the layer's number of inputs, "
-         "np.sqrt(2 / layer_dims[l - 1]), not by layer_dims[l].", variant(lambda n_in, n_out: np.sqrt(2.0 / n_out))),
-        ("is scaled by 2 / n[l-1]: take the square root, np.sqrt(2 / layer_dims[l - 1]).",
-         variant(lambda n_in, n_out: 2.0 / n_in)),
-        ("was drawn with shape (n[l-1], n[l]) and transposed: draw rng.standard_normal((layer_dims[l], "
-         "layer_dims[l - 1])) directly, so that everyone's numbers agree.", variant(he, transposed=True)),
-        ("repeats the same numbers in every layer: create rng = np.random.default_rng(seed) once, before the loop.",
-         variant(he, fresh_rng=True)),
-        ("is uniform: use rng.standard_normal (a normal distribution), not rng.random (uniform on [0, 1)).",
-         variant(he, method="random")),
-        ("comes from the legacy np.random.seed / np.random.randn: use rng = np.random.default_rng(seed) and "
-         "rng.standard_normal (a different generator, and no global state).", variant(he, legacy=True)),
-    ]
+    variants = [(id_, hint, he_draws(dims, seed, **pieces)) for id_, hint, pieces in INIT_MISTAKES]
     for l in range(1, L + 1):
         W = parameters[f"W{l}"]
-        if isinstance(W, np.ndarray) and W.shape == expected[f"W{l}"].shape:
-            if np.allclose(W, 0):
-                fail(f"W{l} is all zeros. Zero weights make every unit of a layer compute the same thing and get "
-                     f"the same gradient (symmetry is never broken; with ReLU nothing learns at all): "
-                     f"initialise W randomly (He), b with zeros.", mistake="initialize_parameters_deep.w-is-all-zeros-zero-weights")
-            if W.size > 1 and np.allclose(W, W.flat[0]):
-                fail(f"every entry of W{l} is equal: the units of layer {l} would stay identical forever "
-                     f"(symmetry). Draw W{l} at random.", mistake="initialize_parameters_deep.every-entry-of-w-is-equal")
-        mistakes = [Mistake(f"W{l} {text}", value[f"W{l}"], id="initialize_parameters_deep.w") for text, value in variants]
-        expect_array(f"parameters['W{l}']", W, expected[f"W{l}"], mistakes=mistakes,
+        if isinstance(W, np.ndarray) and W.shape == expected[f"W{l}"].shape and np.allclose(W, 0):
+            fail(f"W{l} is all zeros. Zero weights make every unit of a layer compute the same thing and get the same "
+                 f"gradient (symmetry is never broken; with ReLU nothing learns at all): initialise W randomly (He), b "
+                 f"with zeros.", f"{name}.w-is-all-zeros-zero-weights")
+        if isinstance(W, np.ndarray) and W.size > 1 and np.allclose(W, W.flat[0]):
+            fail(f"every entry of W{l} is equal: the units of layer {l} would stay identical forever (symmetry). "
+                 f"Draw W{l} at random.", f"{name}.every-entry-of-w-is-equal")
+        expect_array(f"parameters['W{l}']", W, expected[f"W{l}"],
+                     mistakes=[Mistake(" ".join((f"W{l}", hint)), draws[f"W{l}"], id=f"{name}.{id_}")
+                               for id_, hint, draws in variants],
                      what=f"(n[{l}], n[{l - 1}]) = (layer_dims[{l}], layer_dims[{l - 1}])")
         expect_array(f"parameters['b{l}']", parameters[f"b{l}"], expected[f"b{l}"], what=f"(n[{l}], 1): zeros")
-    passed("initialize_parameters_deep")
+    passed(name)
 
 
-def check_relu(relu, shape=(3, 4), seed=0):
-    """relu(Z) = max(0, Z), element-wise, as a new array."""
+# --- relu, relu_backward, sigmoid_backward ---------------------------------------------------------
+
+IN_PLACE = "unchanged.modified-its-input-in-place"
+
+
+def relu_inputs(shape=(3, 4), seed=0):
+    return Inputs((signed_values(np.random.default_rng(seed), shape),))
+
+
+def gradient_inputs(shape, seed, scale=1.0):
+    """(dA, Z) of one shape; Z with zeros and both signs."""
     rng = np.random.default_rng(seed)
-    Z = _z_with_zeros(rng, shape)
-    original = Z.copy()
-    A = student_call(relu, "relu", Z)
-    _unchanged("Z", original, Z, "relu",
-               "np.maximum(0, Z) returns a new array; Z[Z < 0] = 0 overwrites Z, which the backward pass needs.")
-    expected = ref.relu(original)
-    with np.errstate(over="ignore"):
-        mistakes = [
-            Mistake("np.max(Z, 0) is the largest value of each column (a reduction along axis 0): use "
-                    "np.maximum(0, Z), element by element.", np.max(original, axis=0), id="relu.np-max-z-is-the-largest"),
-            Mistake("np.max(Z, 0) is the largest value of each column (a reduction along axis 0): use "
-                    "np.maximum(0, Z), element by element.", np.max(original, axis=0, keepdims=True), id="relu.np-max-z-is-the-largest-2"),
-            Mistake("You returned the mask Z > 0 (relu's derivative): relu keeps the value, max(0, Z).",
-                    (original > 0).astype(float), id="relu.you-returned-the-mask-z-relu"),
-            Mistake("You returned |Z|: relu sets negative values to 0, max(0, Z).", np.abs(original), id="relu.you-returned-z-relu-sets-negative"),
-            Mistake("You returned min(0, Z): relu is np.maximum(0, Z).", np.minimum(0, original), id="relu.you-returned-min-z-relu-is"),
-            Mistake("You returned Z unchanged: relu is np.maximum(0, Z).", original, id="relu.you-returned-z-unchanged-relu-is"),
-            Mistake("You returned sigmoid(Z): relu is np.maximum(0, Z).", ref.sigmoid(original), id="relu.you-returned-sigmoid-z-relu-is"),
-        ]
-    expect_array(f"relu(Z) for Z of shape {shape}", A, expected, mistakes=mistakes,
-                 what="(the same shape as Z: relu works element-wise)")
-    passed("relu")
+    Z = signed_values(rng, shape) * scale
+    return Inputs((rng.standard_normal(shape), Z))
 
 
-def check_relu_backward(relu_backward, shape=(3, 5), seed=1):
-    """dZ = dA * (Z > 0)."""
-    rng = np.random.default_rng(seed)
-    Z = _z_with_zeros(rng, shape)
-    dA = rng.standard_normal(shape)
-    Z0, dA0 = Z.copy(), dA.copy()
-    dZ = student_call(relu_backward, "relu_backward", dA, Z)
-    _unchanged("dA", dA0, dA, "relu_backward",
-               "dZ = dA makes dZ another name for the same array. Compute dZ = dA * (Z > 0), or start from "
-               "a copy, dZ = np.array(dA, copy=True).")
-    _unchanged("Z", Z0, Z, "relu_backward", "compute a new array, dZ = dA * (Z > 0).")
-    expected = ref.relu_backward(dA0, Z0)
-    expect_array(f"relu_backward(dA, Z) for shape {shape}", dZ, expected, what="(the same shape as dA and Z)",
-                 mistakes=[
-                     Mistake("The mask uses dA > 0: the slope of ReLU depends on its input Z, dZ = dA * (Z > 0).",
-                             dA0 * (dA0 > 0), id="relu_backward.the-mask-uses-da-the-slope"),
-                     Mistake("You returned the mask Z > 0 alone: multiply it by the incoming gradient, "
-                             "dZ = dA * (Z > 0).", (Z0 > 0).astype(float), id="relu_backward.you-returned-the-mask-z-alone"),
-                     Mistake("At Z = 0 the slope is taken as 0: use the strict Z > 0, not Z >= 0.",
-                             dA0 * (Z0 >= 0), id="relu_backward.at-z-the-slope-is-taken"),
-                     Mistake("You multiplied dA by relu(Z): the derivative of relu is the mask (Z > 0), not relu "
-                             "itself.", dA0 * ref.relu(Z0), id="relu_backward.you-multiplied-da-by-relu-z"),
-                     Mistake("The mask is inverted: the gradient passes where Z > 0.", dA0 * (Z0 <= 0), id="relu_backward.the-mask-is-inverted-the-gradient"),
-                     Mistake("The mask is inverted: the gradient passes where Z > 0.", dA0 * (Z0 < 0), id="relu_backward.the-mask-is-inverted-the-gradient-2"),
-                     Mistake("You returned dA unchanged: the gradient only passes where Z > 0, dZ = dA * (Z > 0).",
-                             dA0, id="relu_backward.you-returned-da-unchanged-the-gradient"),
-                 ])
-    passed("relu_backward")
+MAX_HINT = ("np.max(Z, 0) is the largest value of each column (a reduction along axis 0): use np.maximum(0, Z), "
+            "element by element.")
+RELU = Exercise(
+    "relu", ref.relu, relu_inputs, dict(shape=(3, 4), seed=0),
+    (Out("relu(Z)", layout="(the same shape as Z: relu works element-wise)"),),
+    mistakes=(
+        Wrong("np-max-z-is-the-largest", MAX_HINT, lambda Z: np.max(Z, axis=0)),
+        Wrong("np-max-z-is-the-largest-2", MAX_HINT, lambda Z: np.max(Z, axis=0, keepdims=True)),
+        Wrong("you-returned-the-mask-z-relu", "You returned the mask Z > 0 (relu's derivative): relu keeps the value, "
+              "max(0, Z).", lambda Z: (Z > 0) * 1.0),
+        Wrong("you-returned-z-relu-sets-negative", "You returned |Z|: relu sets negative values to 0, max(0, Z).",
+              np.abs),
+        Wrong("you-returned-min-z-relu-is", "You returned min(0, Z): relu is np.maximum(0, Z).",
+              lambda Z: np.minimum(0, Z)),
+        Wrong("you-returned-z-unchanged-relu-is", "You returned Z unchanged: relu is np.maximum(0, Z).", lambda Z: Z),
+        Wrong("you-returned-sigmoid-z-relu-is", "You returned sigmoid(Z): relu is np.maximum(0, Z).", ref.sigmoid),
+    ),
+    extra=unchanged("relu", (0, "relu modified its input Z in place: np.maximum(0, Z) returns a new array; Z[Z < 0] = 0 "
+                             "overwrites Z, which the backward pass needs.", IN_PLACE)))
 
 
-def check_sigmoid_backward(sigmoid_backward, shape=(2, 5), seed=2):
-    """dZ = dA * s * (1 - s) with s = sigmoid(Z)."""
-    rng = np.random.default_rng(seed)
-    Z = rng.standard_normal(shape) * 2
-    dA = rng.standard_normal(shape)
-    Z0, dA0 = Z.copy(), dA.copy()
-    dZ = student_call(sigmoid_backward, "sigmoid_backward", dA, Z)
-    _unchanged("dA", dA0, dA, "sigmoid_backward", "compute a new array, dZ = dA * s * (1 - s).")
-    _unchanged("Z", Z0, Z, "sigmoid_backward", "compute s = sigmoid(Z) into a new variable.")
-    s = ref.sigmoid(Z0)
-    expect_array(f"sigmoid_backward(dA, Z) for shape {shape}", dZ, ref.sigmoid_backward(dA0, Z0),
-                 what="(the same shape as dA and Z)", mistakes=[
-                     Mistake("You used Z * (1 - Z): the derivative is s * (1 - s) with s = sigmoid(Z), "
-                             "the activation, not its input Z.", dA0 * Z0 * (1 - Z0), id="sigmoid_backward.you-used-z-z-the-derivative"),
-                     Mistake("You returned s * (1 - s) alone: multiply by the incoming gradient, "
-                             "dZ = dA * s * (1 - s).", s * (1 - s), id="sigmoid_backward.you-returned-s-s-alone-multiply"),
-                     Mistake("You used 1 - s**2, tanh's derivative: sigmoid's is s * (1 - s).", dA0 * (1 - s ** 2), id="sigmoid_backward.you-used-s-tanh-s-derivative"),
-                     Mistake("The factor (1 - s) is missing: dZ = dA * s * (1 - s).", dA0 * s, id="sigmoid_backward.the-factor-s-is-missing-dz"),
-                     Mistake("The factor s is missing: dZ = dA * s * (1 - s).", dA0 * (1 - s), id="sigmoid_backward.the-factor-s-is-missing-dz-2"),
-                 ])
-    passed("sigmoid_backward")
+def relu_slope(dA, Z, *, mask=lambda dA, Z: Z > 0, times_dA=True):
+    """relu_backward with its pieces as arguments."""
+    return (dA if times_dA else 1.0) * mask(dA, Z)
 
 
-def _check_linear_cache(name, cache, A_prev, W, b):
+INVERTED = "The mask is inverted: the gradient passes where Z > 0."
+RELU_BACKWARD = Exercise(
+    "relu_backward", ref.relu_backward, lambda shape=(3, 5), seed=1: gradient_inputs(shape, seed),
+    dict(shape=(3, 5), seed=1), (Out("relu_backward(dA, Z)", layout="(the same shape as dA and Z)"),),
+    mistakes=(
+        Wrong("the-mask-uses-da-the-slope", "The mask uses dA > 0: the slope of ReLU depends on its input Z, "
+              "dZ = dA * (Z > 0).", partial(relu_slope, mask=lambda dA, Z: dA > 0)),
+        Wrong("you-returned-the-mask-z-alone", "You returned the mask Z > 0 alone: multiply it by the incoming "
+              "gradient, dZ = dA * (Z > 0).", partial(relu_slope, times_dA=False)),
+        Wrong("at-z-the-slope-is-taken", "At Z = 0 the slope is taken as 0: use the strict Z > 0, not Z >= 0.",
+              partial(relu_slope, mask=lambda dA, Z: Z >= 0)),
+        Wrong("you-multiplied-da-by-relu-z", "You multiplied dA by relu(Z): the derivative of relu is the mask "
+              "(Z > 0), not relu itself.", partial(relu_slope, mask=lambda dA, Z: np.maximum(Z, 0))),
+        Wrong("the-mask-is-inverted-the-gradient", INVERTED, partial(relu_slope, mask=lambda dA, Z: Z <= 0)),
+        Wrong("the-mask-is-inverted-the-gradient-2", INVERTED, partial(relu_slope, mask=lambda dA, Z: Z < 0)),
+        Wrong("you-returned-da-unchanged-the-gradient", "You returned dA unchanged: the gradient only passes where "
+              "Z > 0, dZ = dA * (Z > 0).", partial(relu_slope, mask=lambda dA, Z: 1.0)),
+    ),
+    extra=unchanged("relu_backward", (0, "relu_backward modified its input dA in place: dZ = dA makes dZ another name "
+                    "for the same array. Compute dZ = dA * (Z > 0), or start from a copy, dZ = np.array(dA, copy=True).",
+                                      IN_PLACE)))
+
+
+def sigmoid_slope(dA, Z, *, slope=lambda s: s * (1 - s), of_Z=False, times_dA=True):
+    """sigmoid_backward with its pieces as arguments."""
+    return (dA if times_dA else 1.0) * slope(Z if of_Z else ref.sigmoid(Z))
+
+
+SIGMOID_BACKWARD = Exercise(
+    "sigmoid_backward", ref.sigmoid_backward, lambda shape=(2, 5), seed=2: gradient_inputs(shape, seed, 2.0),
+    dict(shape=(2, 5), seed=2), (Out("sigmoid_backward(dA, Z)", layout="(the same shape as dA and Z)"),),
+    mistakes=(
+        Wrong("you-used-z-z-the-derivative", "You used Z * (1 - Z): the derivative is s * (1 - s) with s = sigmoid(Z), "
+              "the activation, not its input Z.", partial(sigmoid_slope, of_Z=True)),
+        Wrong("you-returned-s-s-alone-multiply", "You returned s * (1 - s) alone: multiply by the incoming gradient, "
+              "dZ = dA * s * (1 - s).", partial(sigmoid_slope, times_dA=False)),
+        Wrong("you-used-s-tanh-s-derivative", "You used 1 - s**2, tanh's derivative: sigmoid's is s * (1 - s).",
+              partial(sigmoid_slope, slope=lambda s: 1 - s ** 2)),
+        Wrong("the-factor-s-is-missing-dz", "The factor (1 - s) is missing: dZ = dA * s * (1 - s).",
+              partial(sigmoid_slope, slope=lambda s: s)),
+        Wrong("the-factor-s-is-missing-dz-2", "The factor s is missing: dZ = dA * s * (1 - s).",
+              partial(sigmoid_slope, slope=lambda s: 1 - s)),
+    ),
+    extra=unchanged("sigmoid_backward", (0, "sigmoid_backward modified its input dA in place: compute a new array, "
+                                         "dZ = dA * s * (1 - s).", IN_PLACE),
+                    (1, "sigmoid_backward modified its input Z in place: compute s = sigmoid(Z) into a new variable.",
+                     IN_PLACE)))
+
+
+# --- linear_forward, linear_activation_forward, L_model_forward -------------------------------------
+
+def check_linear_cache(name, cache, A_prev, W, b):
+    """cache must be (A_prev, W, b), the very arguments."""
     parts, names = (A_prev, W, b), ("A_prev", "W", "b")
-    if not isinstance(cache, (tuple, list)) or len(cache) != 3:
-        got = f"a {type(cache).__name__}" + (f" of length {len(cache)}" if isinstance(cache, (tuple, list)) else "")
-        fail(f"{name} must be the tuple (A_prev, W, b), got {got}.", mistake="check_linear_cache.must-be-the-tuple-a-prev")
+    expect_tuple_of(name, cache, 3, "(A_prev, W, b)", "check_linear_cache.must-be-the-tuple-a-prev")
     for i, (item, expected, item_name) in enumerate(zip(cache, parts, names)):
-        if _same(item, expected):
+        if same_array(item, expected):
             continue
         for other, other_name in zip(parts, names):
-            if other_name != item_name and _same(item, other):
+            if other_name != item_name and same_array(item, other):
                 fail(f"{name}[{i}] is {other_name}, but the linear cache is (A_prev, W, b) in this order "
-                     f"(linear_backward unpacks A_prev, W, b = cache): the cache items are in the wrong order.", mistake="check_linear_cache.is-but-the-linear-cache-is")
-        fail(f"{name}[{i}] must be {item_name}, as it was passed in: the linear cache is (A_prev, W, b).", mistake="check_linear_cache.must-be-as-it-was-passed")
+                     f"(linear_backward unpacks A_prev, W, b = cache): the cache items are in the wrong order.",
+                     "check_linear_cache.is-but-the-linear-cache-is")
+        fail(f"{name}[{i}] must be {item_name}, as it was passed in: the linear cache is (A_prev, W, b).",
+             "check_linear_cache.must-be-as-it-was-passed")
 
 
-def check_linear_forward(linear_forward, n_prev=3, n=2, m=4, seed=4):
-    """Z = W A_prev + b; returns (Z, (A_prev, W, b)). Runs a square W first (to recognise W.T), then (n, n_prev)."""
-    rng = np.random.default_rng(seed)
-    for rows in dict.fromkeys((n_prev, n)):
-        A_prev = rng.standard_normal((n_prev, m))
-        W = rng.standard_normal((rows, n_prev))
-        b = rng.standard_normal((rows, 1))
-        result = student_call(linear_forward, "linear_forward", A_prev.copy(), W.copy(), b.copy())
-        Z, cache = expect_tuple("linear_forward", result, 2, "a tuple (Z, cache)")
-        expected, _ = ref.linear_forward(A_prev, W, b)
-        transposed = "Z is transposed: you computed A_prev.T @ W.T; examples are columns, Z = W @ A_prev + b."
-        expect_array(f"Z (W of shape {W.shape}, A_prev {A_prev.shape})", Z, expected, what="(n[l], m)",
-                     mistakes=_mistakes([
-                         ("You used W.T: Z = W @ A_prev + b, with W of shape (n[l], n[l-1]) as it is (no transpose).",
-                          lambda: W.T @ A_prev + b),
-                         ("Z is missing the bias: Z = W @ A_prev + b.", lambda: W @ A_prev),
-                         (transposed, lambda: A_prev.T @ W.T + b.T),
-                         (transposed, lambda: A_prev.T @ W.T),
-                     ]))
-        _check_linear_cache("cache", cache, A_prev, W, b)
-    passed("linear_forward")
+def expect_tuple_of(name, value_, length, description, mistake):
+    if not isinstance(value_, (tuple, list)) or len(value_) != length:
+        got = f"a {type(value_).__name__}" + (f" of length {len(value_)}" if isinstance(value_, (tuple, list)) else "")
+        fail(f"{name} must be the tuple {description}, got {got}.", mistake)
 
 
-def _check_activation_cache(name, cache, A_prev, W, b, Z, A):
-    if not isinstance(cache, (tuple, list)) or len(cache) != 2:
-        got = f"a {type(cache).__name__}" + (f" of length {len(cache)}" if isinstance(cache, (tuple, list)) else "")
-        fail(f"{name} must be the tuple (linear_cache, Z), got {got}.", mistake="check_activation_cache.must-be-the-tuple-linear-cache")
+def check_activation_cache(name, cache, A_prev, W, b, Z, A):
+    """cache must be (linear_cache, Z) of the layer A = g(Z), Z = W A_prev + b."""
+    expect_tuple_of(name, cache, 2, "(linear_cache, Z)", "check_activation_cache.must-be-the-tuple-linear-cache")
     first, second = cache
     if isinstance(first, np.ndarray) and isinstance(second, (tuple, list)):
-        fail(f"{name} is (Z, linear_cache): the cache items are in the wrong order; it must be "
-             f"(linear_cache, Z), which linear_activation_backward unpacks as linear_cache, Z = cache.", mistake="check_activation_cache.is-z-linear-cache-the-cache")
-    _check_linear_cache(f"{name}[0] (the linear cache)", first, A_prev, W, b)
-    if _same(second, A) and not _same(second, Z):
-        fail(f"{name}[1] is A: the activation cache is Z, the input of the activation (its derivative needs Z).", mistake="check_activation_cache.is-a-the-activation-cache-is")
+        fail(f"{name} is (Z, linear_cache): the cache items are in the wrong order; it must be (linear_cache, Z), "
+             f"which linear_activation_backward unpacks as linear_cache, Z = cache.",
+             "check_activation_cache.is-z-linear-cache-the-cache")
+    check_linear_cache(f"{name}[0] (the linear cache)", first, A_prev, W, b)
+    if same_array(second, A) and not same_array(second, Z):
+        fail(f"{name}[1] is A: the activation cache is Z, the input of the activation (its derivative needs Z).",
+             "check_activation_cache.is-a-the-activation-cache-is")
     expect_array(f"{name}[1] (the activation cache Z)", second, Z, what="(n[l], m)")
 
 
-@composed_of(linear_forward=ref.linear_forward, relu=ref.relu)
-def check_linear_activation_forward(linear_activation_forward, n_prev=4, n=3, m=5, seed=5):
-    """A = g(W A_prev + b) for g = relu and sigmoid; returns (A, ((A_prev, W, b), Z))."""
-    rng = np.random.default_rng(seed)
-    for activation in ("sigmoid", "relu"):
-        A_prev = rng.standard_normal((n_prev, m))
-        W = rng.standard_normal((n, n_prev))
-        b = rng.standard_normal((n, 1))
-        result = student_call(linear_activation_forward, "linear_activation_forward",
-                              A_prev.copy(), W.copy(), b.copy(), activation)
-        A, cache = expect_tuple("linear_activation_forward", result, 2, "a tuple (A, cache)")
-        expected, ((_, _, _), Z) = ref.linear_activation_forward(A_prev, W, b, activation)
-        other = ref.relu(Z) if activation == "sigmoid" else ref.sigmoid(Z)
-        expect_array(f"A with activation='{activation}'", A, expected, what="(n[l], m)", mistakes=[
-            Mistake(f"activation='{activation}' but you applied {'relu' if activation == 'sigmoid' else 'sigmoid'}: "
-                    f"compare the activation argument with the strings 'sigmoid' and 'relu'.", other, id="linear_activation_forward.activation-but-you-applied-compare-the"),
-            Mistake("A is Z: apply the activation to Z = W A_prev + b.", Z, id="linear_activation_forward.a-is-z-apply-the-activation"),
-            Mistake("The bias is missing: Z = W A_prev + b, then the activation.",
-                    ref.relu(W @ A_prev) if activation == "relu" else ref.sigmoid(W @ A_prev), id="linear_activation_forward.the-bias-is-missing-z-w"),
-        ])
-        _check_activation_cache(f"cache (activation='{activation}')", cache, A_prev, W, b, Z, expected)
+_check_activation_cache = check_activation_cache          # the name helpers.checks.softmax imports
 
 
-@composed_of(relu=ref.relu, linear_forward=ref.linear_forward, linear_activation_forward=ref.linear_activation_forward)
-def check_L_model_forward(L_model_forward, layer_dims=(5, 4, 3, 1), m=6, seed=6):
-    """L-1 ReLU layers then one sigmoid layer; returns (AL, caches) with caches[l-1] = ((A{l-1}, W{l}, b{l}), Z{l})."""
+def linear_inputs(n_prev=3, n=2, m=4, seed=4, square=False):
+    """A_prev: (n_prev, m), W: (n, n_prev), b: (n, 1); square: W (k, k), k = max(n_prev, n), where W.T fits."""
+    rng = np.random.default_rng(seed + square)
+    k = max(n_prev, n) if square else n_prev
+    rows = k if square else n
+    return Inputs((rng.standard_normal((k, m)), rng.standard_normal((rows, k)), rng.standard_normal((rows, 1))), m)
+
+
+def linear(A_prev, W, b, *, W_T=False, bias=True, transposed=False):
+    """linear_forward with its pieces as arguments."""
+    Z = A_prev.T @ W.T + (b.T if bias else 0) if transposed else (W.T if W_T else W) @ A_prev + (b if bias else 0)
+    return Z, (A_prev, W, b)
+
+
+TRANSPOSED = "Z is transposed: you computed A_prev.T @ W.T; examples are columns, Z = W @ A_prev + b."
+LINEAR_FORWARD = Exercise(
+    "linear_forward", ref.linear_forward, linear_inputs, dict(n_prev=3, n=2, m=4, seed=4, square=True),
+    (Out("Z", (0,), "(n[l], m)"),), returns=a_tuple("(Z, cache)", value, value),
+    mistakes=(
+        Wrong("you-used-w-t-z-w-a-prev", "You used W.T: Z = W @ A_prev + b, with W of shape (n[l], n[l-1]) as it is "
+              "(no transpose).", partial(linear, W_T=True)),
+        Wrong("z-is-missing-the-bias-z-w-a", "Z is missing the bias: Z = W @ A_prev + b.", partial(linear, bias=False)),
+        Wrong("z-is-transposed-you-computed-a-prev-t", TRANSPOSED, partial(linear, transposed=True)),
+        Wrong("z-is-transposed-you-computed-a-prev-t-2", TRANSPOSED + " The bias is missing too.",
+              partial(linear, transposed=True, bias=False)),
+    ),
+    extra=lambda fn, result, inputs: check_linear_cache("cache", result[1], *inputs.args))
+
+
+def activation_inputs(n_prev=4, n=3, m=5, seed=5, activation="sigmoid"):
+    rng = np.random.default_rng(seed + (activation == "relu"))
+    return Inputs((rng.standard_normal((n_prev, m)), rng.standard_normal((n, n_prev)), rng.standard_normal((n, 1)),
+                   activation), m)
+
+
+def activation_forward(A_prev, W, b, activation, *, swap=False, g=None, bias=True):
+    """linear_activation_forward with its pieces as arguments."""
+    Z = W @ A_prev + b
+    name = {"relu": "sigmoid", "sigmoid": "relu"}[activation] if swap else activation
+    g = g or (ref.relu if name == "relu" else ref.sigmoid)
+    return g(Z if bias else Z - b), ((A_prev, W, b), Z)
+
+
+def _activation_cache_of(fn, result, inputs):
+    A, (linear_cache, Z) = ref.linear_activation_forward(*copy_inputs(inputs.args))
+    check_activation_cache("cache", result[1], *linear_cache, Z, A)
+
+
+LINEAR_ACTIVATION_FORWARD = Exercise(
+    "linear_activation_forward", ref.linear_activation_forward, activation_inputs, dict(n_prev=4, n=3, m=5, seed=5),
+    lambda activation, **_: (Out(f"A with activation='{activation}'", (0,), "(n[l], m)"),),
+    returns=a_tuple("(A, cache)", value, value),
+    mistakes=(
+        Wrong("activation-but-you-applied-compare-the", "You applied the other activation: activation='sigmoid' asks "
+              "for sigmoid(Z), 'relu' for relu(Z); compare the activation argument with the strings 'sigmoid' and "
+              "'relu'.", partial(activation_forward, swap=True)),
+        Wrong("a-is-z-apply-the-activation", "A is Z: apply the activation to Z = W A_prev + b.",
+              partial(activation_forward, g=lambda Z: Z)),
+        Wrong("the-bias-is-missing-z-w", "The bias is missing: Z = W A_prev + b, then the activation.",
+              partial(activation_forward, bias=False)),
+    ),
+    blocks=dict(linear_forward=ref.linear_forward, relu=ref.relu),
+    extra=_activation_cache_of)
+
+
+def model_inputs(layer_dims=(5, 4, 3, 1), m=6, seed=6):
+    """X and parameters, with the output layer's Z of both signs (where ReLU and sigmoid differ)."""
     rng = np.random.default_rng(seed)
-    dims = list(layer_dims)
-    L = len(dims) - 1
-    parameters = _random_parameters(rng, dims)
-    X = rng.standard_normal((dims[0], m))
-    result = student_call(L_model_forward, "L_model_forward", X.copy(), _copy(parameters))
-    AL, caches = expect_tuple("L_model_forward", result, 2, "a tuple (AL, caches)")
-    expected, expected_caches = ref.L_model_forward(X, parameters)
-    variants = [
-        ("ReLU on the output layer: layer L uses sigmoid (its output is a probability).", "relu", "relu"),
-        ("sigmoid on the hidden layers: layers 1..L-1 use ReLU, only the output layer L uses sigmoid.",
-         "sigmoid", "sigmoid"),
-        ("the activations are swapped: ReLU for the hidden layers 1..L-1, sigmoid for the output layer L.",
-         "sigmoid", "relu"),
-        ("no activation on the output layer: AL = sigmoid(ZL).", "relu", "identity"),
-        ("no activation on the hidden layers: A{l} = relu(Z{l}) for l < L.", "identity", "sigmoid"),
-    ]
-    expect_array("AL", AL, expected, what="(1, m)",
-                 mistakes=[Mistake("AL is wrong: " + text, _forward(X, parameters, hidden, output)[0])
-                           for text, hidden, output in variants])
-    if not isinstance(caches, (list, tuple)):
-        fail(f"caches must be a list with one cache per layer, got {type(caches).__name__}.", mistake="L_model_forward.caches-must-be-a-list-with")
-    if len(caches) != L:
-        hint = (" The loop seems to skip a layer: run the ReLU layers l = 1..L-1, then the sigmoid layer L, "
-                "appending each layer's cache." if len(caches) == L - 1 else "")
-        fail(f"caches has {len(caches)} entries, expected L = {L} (one per layer).{hint}", mistake="L_model_forward.caches-has-entries-expected-l-one")
+    parameters = layer_parameters(rng, layer_dims)
+    X = rng.standard_normal((layer_dims[0], m))
+    L = len(layer_dims) - 1
+    parameters[f"b{L}"] = parameters[f"b{L}"] - np.median(ref.L_model_forward(X, parameters)[1][-1][1])
+    return Inputs((X, parameters), m)
+
+
+def model_forward(X, parameters, *, hidden=ref.relu, output=ref.sigmoid):
+    """L_model_forward with its activations as arguments."""
+    L = len(parameters) // 2
+    A, caches = X, []
     for l in range(1, L + 1):
-        cache = caches[l - 1]
-        (A_prev, W, b), Z = expected_caches[l - 1]
-        if (isinstance(cache, (tuple, list)) and len(cache) == 2 and not _same(cache[1], Z)
-                and any(_same(cache[1], other[1]) for other in expected_caches)):
+        Z = parameters[f"W{l}"] @ A + parameters[f"b{l}"]
+        caches.append(((A, parameters[f"W{l}"], parameters[f"b{l}"]), Z))
+        A = (hidden if l < L else output)(Z)
+    return A, caches
+
+
+def _model_caches(fn, result, inputs):
+    """caches: one (linear_cache, Z) per layer, in the order of the layers."""
+    caches, (_, expected) = result[1], ref.L_model_forward(*copy_inputs(inputs.args))
+    L = len(expected)
+    if not isinstance(caches, (list, tuple)):
+        fail(f"caches must be a list with one cache per layer, got {type(caches).__name__}.",
+             "L_model_forward.caches-must-be-a-list-with")
+    if len(caches) != L:
+        fail(f"caches has {len(caches)} entries, expected L = {L} (one per layer)."
+             + (" The loop seems to skip a layer: run the ReLU layers l = 1..L-1, then the sigmoid layer L, appending "
+                "each layer's cache." if len(caches) == L - 1 else ""),
+             "L_model_forward.caches-has-entries-expected-l-one")
+    for l, (cache, ((A_prev, W, b), Z)) in enumerate(zip(caches, expected), start=1):
+        if (isinstance(cache, (tuple, list)) and len(cache) == 2 and not same_array(cache[1], Z)
+                and any(same_array(cache[1], other[1]) for other in expected)):
             fail(f"caches[{l - 1}] is the cache of another layer: the caches are in the wrong order. Append each "
-                 f"layer's cache as you go forward, so that caches[l - 1] belongs to layer l.", mistake="L_model_forward.caches-is-the-cache-of-another")
-        _check_activation_cache(f"caches[{l - 1}] (layer {l})", cache, A_prev, W, b, Z,
-                                ref.relu(Z) if l < L else ref.sigmoid(Z))
+                 f"layer's cache as you go forward, so that caches[l - 1] belongs to layer l.",
+                 "L_model_forward.caches-is-the-cache-of-another")
+        check_activation_cache(f"caches[{l - 1}] (layer {l})", cache, A_prev, W, b, Z,
+                               ref.relu(Z) if l < L else ref.sigmoid(Z))
 
 
-def check_compute_cost(compute_cost, m=5, seed=7):
-    """J = -(1/m) sum(Y log AL + (1 - Y) log(1 - AL)), returned as a float."""
+def _forward_uses(hint, **pieces):
+    return Wrong(slug("AL is wrong: " + hint), "AL is wrong: " + hint, partial(model_forward, **pieces))
+
+
+L_MODEL_FORWARD = Exercise(
+    "L_model_forward", ref.L_model_forward, model_inputs, dict(layer_dims=(5, 4, 3, 1), m=6, seed=6),
+    (Out("AL", (0,), "(1, m)"),), returns=a_tuple("(AL, caches)", value, value),
+    mistakes=(
+        _forward_uses("ReLU on the output layer: layer L uses sigmoid (its output is a probability).",
+                      output=ref.relu),
+        _forward_uses("sigmoid on the hidden layers: layers 1..L-1 use ReLU, only the output layer L uses sigmoid.",
+                      hidden=ref.sigmoid),
+        _forward_uses("the activations are swapped: ReLU for the hidden layers 1..L-1, sigmoid for the output layer L.",
+                      hidden=ref.sigmoid, output=ref.relu),
+        _forward_uses("no activation on the output layer: AL = sigmoid(ZL).", output=lambda Z: Z),
+        _forward_uses("no activation on the hidden layers: A[l] = relu(Z[l]) for l < L.", hidden=lambda Z: Z),
+    ),
+    blocks=dict(relu=ref.relu, linear_forward=ref.linear_forward,
+                linear_activation_forward=ref.linear_activation_forward),
+    extra=_model_caches)
+
+
+# --- compute_cost ----------------------------------------------------------------------------------
+
+COMPUTE_COST = Exercise(
+    "compute_cost", ref.compute_cost, cost_inputs, dict(m=5, seed=7), (Out("cost", scalar=True, per_example=True),),
+    returns=a_float,
+    mistakes=tuple(replace(wrong, hint=wrong.hint.replace("A2", "AL")) for wrong in shallow.COMPUTE_COST.mistakes) + (
+        Wrong("you-kept-only-the-y-log-1-al", "You kept only the (1 - Y) log(1 - AL) term: add Y log(AL) for the "
+              "examples with label 1.", lambda AL, Y: cost(1 - AL, 1 - Y, positive_only=True)),
+        Wrong("the-cost-is-the-negative-of", "The cost is the negative of the average log-likelihood: keep the minus "
+              "sign.", lambda AL, Y: -cost(AL, Y)),
+    ))
+
+
+# --- linear_backward, linear_activation_backward, L_model_backward ----------------------------------
+
+def linear_backward_inputs(n_prev=4, n=3, m=5, seed=8):
     rng = np.random.default_rng(seed)
-    AL = rng.uniform(0.05, 0.95, (1, m))
-    Y = _labels(rng, m)
-    expected = ref.compute_cost(AL, Y)
-    cost = student_call(compute_cost, "compute_cost", AL.copy(), Y.copy())
-    expect_float("cost", cost, expected, m=m, mistakes=[
-        Mistake("You kept only the Y log(AL) term: add (1 - Y) log(1 - AL) for the examples with label 0.",
-                float(-np.sum(Y * np.log(AL)) / m), id="compute_cost.you-kept-only-the-y-log"),
-        Mistake("Use the natural logarithm np.log, not np.log10.",
-                float(-np.sum(Y * np.log10(AL) + (1 - Y) * np.log10(1 - AL)) / m), id="compute_cost.use-the-natural-logarithm-np-log"),
-        Mistake("The two terms are swapped: Y goes with log(AL), (1 - Y) with log(1 - AL).",
-                float(-np.sum(Y * np.log(1 - AL) + (1 - Y) * np.log(AL)) / m), id="compute_cost.the-two-terms-are-swapped-y"),
-        Mistake(f"The cost is the sum over the examples: average it, multiply by 1/m (m = {m}).", expected * m, id="compute_cost.the-cost-is-the-sum-over"),
-        Mistake("The cost is the negative of the average log-likelihood: keep the minus sign.", -expected, id="compute_cost.the-cost-is-the-negative-of"),
-    ])
-    passed("compute_cost")
+    A_prev, W, b = rng.standard_normal((n_prev, m)), rng.standard_normal((n, n_prev)), rng.standard_normal((n, 1))
+    return Inputs((rng.standard_normal((n, m)), (A_prev, W, b)), m)
 
 
-def check_linear_backward(linear_backward, n_prev=4, n=3, m=5, seed=8):
-    """dW = (1/m) dZ A_prev^T, db = (1/m) sum(dZ, axis=1, keepdims=True), dA_prev = W^T dZ."""
-    rng = np.random.default_rng(seed)
-    A_prev = rng.standard_normal((n_prev, m))
-    W = rng.standard_normal((n, n_prev))
-    b = rng.standard_normal((n, 1))
-    dZ = rng.standard_normal((n, m))
-    result = student_call(linear_backward, "linear_backward", dZ.copy(), (A_prev.copy(), W.copy(), b.copy()))
-    dA_prev, dW, db = expect_tuple("linear_backward", result, 3, "a tuple (dA_prev, dW, db)")
-    expected = ref.linear_backward(dZ, (A_prev, W, b))
-    shapes = [np.shape(x) for x in expected]
-    got_shapes = [np.shape(x) for x in (dA_prev, dW, db)]
-    if got_shapes != shapes and sorted(got_shapes) == sorted(shapes) and len(set(shapes)) == 3:
-        fail("linear_backward returned its results in another order: return (dA_prev, dW, db), in this order.", mistake="linear_backward.linear-backward-returned-its-results-in")
-    expect_array("dA_prev", dA_prev, expected[0], m=m, what="(n[l-1], m), like A_prev", mistakes=[
-        Mistake("dA_prev has no 1/m: dA_prev = W^T dZ (the 1/m belongs to dW and db, which average over the "
-                "examples).", W.T @ dZ / m, id="linear_backward.da-prev-has-no-m-da"),
-        Mistake("dA_prev = W^T dZ uses the weights W, not the gradient dW (slide 8's dW is a typo).",
-                (dZ @ A_prev.T / m).T @ dZ, id="linear_backward.da-prev-w-t-dz-uses"),
-    ])
-    expect_array("dW", dW, expected[1], m=m, what="(n[l], n[l-1]), like W", mistakes=[
-        Mistake("dW is missing 1/m: dW = (1/m) dZ A_prev^T averages over the m examples.", dZ @ A_prev.T, id="linear_backward.dw-is-missing-m-dw-m"),
-        Mistake("dW is transposed: dW = (1/m) dZ A_prev^T has the shape of W, (n[l], n[l-1]).", A_prev @ dZ.T / m, id="linear_backward.dw-is-transposed-dw-m-dz"),
-        Mistake("dW is transposed and missing 1/m: dW = (1/m) dZ A_prev^T.", A_prev @ dZ.T, id="linear_backward.dw-is-transposed-and-missing-m"),
-    ])
-    if np.ndim(db) == 0 and not isinstance(db, np.ndarray):
+def linear_grads(dZ, cache, *, dW_scale=True, db_scale=True, dA_scale=False, dW_T=False, axis=1, keepdims=True,
+                 dA_from_dW=False):
+    """linear_backward with its pieces as arguments."""
+    A_prev, W, _ = cache
+    m = A_prev.shape[1]
+    dW = (A_prev @ dZ.T if dW_T else dZ @ A_prev.T) / (m if dW_scale else 1)
+    db = np.sum(dZ, axis=axis, keepdims=keepdims) / (m if db_scale else 1)
+    return (dZ @ A_prev.T / m if dA_from_dW else W).T @ dZ / (m if dA_scale else 1), dW, db
+
+
+def three_gradients(name, result):
+    """(dA_prev, dW, db) in this order, db a column."""
+    items = expect_tuple(name, result, 3, "a tuple (dA_prev, dW, db)")
+    columns = [np.shape(item)[1:] == (1,) for item in items]
+    if not columns[2] and any(columns[:2]):
+        fail(f"{name} returned its results in another order: return (dA_prev, dW, db), in this order.",
+             "linear_backward.linear-backward-returned-its-results-in")
+    if np.ndim(items[2]) == 0 and not isinstance(items[2], np.ndarray):
         fail("db is a single number: you summed over everything. Sum over the examples only, "
-             "db = np.sum(dZ, axis=1, keepdims=True) / m, one value per unit, shape (n[l], 1).", mistake="linear_backward.db-is-a-single-number-you")
-    expect_array("db", db, expected[2], m=m, what="(n[l], 1), like b", mistakes=[
-        Mistake("db is missing 1/m: db = np.sum(dZ, axis=1, keepdims=True) / m.", np.sum(dZ, axis=1, keepdims=True), id="linear_backward.db-is-missing-m-db-np"),
-        Mistake("db is summed over the wrong axis: examples are columns, use np.sum(dZ, axis=1, keepdims=True) / m.",
-                np.sum(dZ, axis=0, keepdims=True) / m, id="linear_backward.db-is-summed-over-the-wrong"),
-        Mistake("db is summed over the wrong axis: examples are columns, use np.sum(dZ, axis=1, keepdims=True) / m.",
-                np.sum(dZ, axis=0) / m, id="linear_backward.db-is-summed-over-the-wrong-2"),
-        Mistake("db was summed without keepdims=True, so it is 1-D: np.sum(dZ, axis=1, keepdims=True) / m keeps "
-                "the column shape (n[l], 1) of b.", np.sum(dZ, axis=1) / m, id="linear_backward.db-was-summed-without-keepdims-true"),
-        Mistake("db is summed over everything: sum over the examples only, np.sum(dZ, axis=1, keepdims=True) / m.",
-                np.sum(dZ, keepdims=True) / m, id="linear_backward.db-is-summed-over-everything-sum"),
-    ])
-    passed("linear_backward")
+             "db = np.sum(dZ, axis=1, keepdims=True) / m, one value per unit, shape (n[l], 1).",
+             "linear_backward.db-is-a-single-number-you")
 
 
-@composed_of(relu_backward=ref.relu_backward, sigmoid_backward=ref.sigmoid_backward,
-             linear_backward=ref.linear_backward)
-def check_linear_activation_backward(linear_activation_backward, n_prev=4, n=3, m=5, seed=9):
-    """dZ = relu_backward / sigmoid_backward(dA, Z), then linear_backward(dZ, linear_cache)."""
+GRADIENTS = (Out("dA_prev", (0,), "(n[l-1], m), like A_prev", per_example=True),
+             Out("dW", (1,), "(n[l], n[l-1]), like W", per_example=True),
+             Out("db", (2,), "(n[l], 1), like b", per_example=True))
+WRONG_AXIS = "db is summed over the wrong axis: examples are columns, use np.sum(dZ, axis=1, keepdims=True) / m."
+LINEAR_BACKWARD = Exercise(
+    "linear_backward", ref.linear_backward, linear_backward_inputs, dict(n_prev=4, n=3, m=5, seed=8), GRADIENTS,
+    returns=three_gradients,
+    mistakes=(
+        Wrong("da-prev-has-no-m-da", "dA_prev has no 1/m: dA_prev = W^T dZ (the 1/m belongs to dW and db, which "
+              "average over the examples).", partial(linear_grads, dA_scale=True)),
+        Wrong("da-prev-w-t-dz-uses", "dA_prev = W^T dZ uses the weights W, not the gradient dW (slide 8's dW is a "
+              "typo).", partial(linear_grads, dA_from_dW=True)),
+        Wrong("dw-is-missing-m-dw-m", "dW is missing 1/m: dW = (1/m) dZ A_prev^T averages over the m examples.",
+              partial(linear_grads, dW_scale=False)),
+        Wrong("dw-is-transposed-dw-m-dz", "dW is transposed: dW = (1/m) dZ A_prev^T has the shape of W, (n[l], n[l-1]).",
+              partial(linear_grads, dW_T=True)),
+        Wrong("dw-is-transposed-and-missing-m", "dW is transposed and missing 1/m: dW = (1/m) dZ A_prev^T.",
+              partial(linear_grads, dW_T=True, dW_scale=False)),
+        Wrong("db-is-missing-m-db-np", "db is missing 1/m: db = np.sum(dZ, axis=1, keepdims=True) / m.",
+              partial(linear_grads, db_scale=False)),
+        Wrong("db-is-summed-over-the-wrong", WRONG_AXIS, partial(linear_grads, axis=0)),
+        Wrong("db-is-summed-over-the-wrong-2", WRONG_AXIS, partial(linear_grads, axis=0, keepdims=False)),
+        Wrong("db-was-summed-without-keepdims-true", "db was summed without keepdims=True, so it is 1-D: "
+              "np.sum(dZ, axis=1, keepdims=True) / m keeps the column shape (n[l], 1) of b.",
+              partial(linear_grads, keepdims=False)),
+        Wrong("db-is-summed-over-everything-sum", "db is summed over everything: sum over the examples only, "
+              "np.sum(dZ, axis=1, keepdims=True) / m.", partial(linear_grads, axis=None)),
+    ))
+
+
+def activation_backward_inputs(n_prev=4, n=3, m=5, seed=9, activation="sigmoid"):
+    rng = np.random.default_rng(seed + (activation == "relu"))
+    A_prev, W, b = rng.standard_normal((n_prev, m)), rng.standard_normal((n, n_prev)), rng.standard_normal((n, 1))
+    return Inputs((rng.standard_normal((n, m)), ((A_prev, W, b), W @ A_prev + b), activation), m)
+
+
+def activation_backward(dA, cache, activation, *, swap=False, derivative=True):
+    """linear_activation_backward with its pieces as arguments."""
+    name = {"relu": "sigmoid", "sigmoid": "relu"}[activation] if swap else activation
+    slope = ref.relu_backward if name == "relu" else ref.sigmoid_backward
+    return ref.linear_backward(slope(dA, cache[1]) if derivative else dA, cache[0])
+
+
+LINEAR_ACTIVATION_BACKWARD = Exercise(
+    "linear_activation_backward", ref.linear_activation_backward, activation_backward_inputs,
+    dict(n_prev=4, n=3, m=5, seed=9), lambda activation, **_: tuple(
+        replace(out, label=f"{out.label} with activation='{activation}'") for out in GRADIENTS),
+    returns=a_tuple("(dA_prev, dW, db)", value, value, value),
+    mistakes=(
+        Wrong("activation-but-you-used-backward-pick", "You used the other activation's derivative: pick the "
+              "derivative that matches the activation argument, relu_backward for 'relu', sigmoid_backward for "
+              "'sigmoid'.", partial(activation_backward, swap=True)),
+        Wrong("the-activation-s-derivative-is-missing", "The activation's derivative is missing: first "
+              "dZ = relu_backward(dA, Z) or sigmoid_backward(dA, Z), then linear_backward(dZ, linear_cache).",
+              partial(activation_backward, derivative=False)),
+    ),
+    blocks=dict(relu_backward=ref.relu_backward, sigmoid_backward=ref.sigmoid_backward,
+                linear_backward=ref.linear_backward))
+
+
+def model_backward_inputs(layer_dims=(3, 3, 3, 3, 1), m=5, seed=36):
     rng = np.random.default_rng(seed)
-    for activation in ("sigmoid", "relu"):
-        A_prev = rng.standard_normal((n_prev, m))
-        W = rng.standard_normal((n, n_prev))
-        b = rng.standard_normal((n, 1))
-        Z = W @ A_prev + b
-        dA = rng.standard_normal((n, m))
-        cache = ((A_prev, W, b), Z)
-        result = student_call(linear_activation_backward, "linear_activation_backward",
-                              dA.copy(), _copy(cache), activation)
-        got = expect_tuple("linear_activation_backward", result, 3, "a tuple (dA_prev, dW, db)")
-        expected = ref.linear_activation_backward(dA, cache, activation)
-        other = "relu" if activation == "sigmoid" else "sigmoid"
-        wrong_activation = ref.linear_activation_backward(dA, cache, other)
-        no_derivative = ref.linear_backward(dA, cache[0])
-        for name, value, exp, wrong, plain, what in zip(
-                ("dA_prev", "dW", "db"), got, expected, wrong_activation, no_derivative,
-                ("(n[l-1], m)", "(n[l], n[l-1])", "(n[l], 1)")):
-            expect_array(f"{name} with activation='{activation}'", value, exp, m=m, what=what, mistakes=[
-                Mistake(f"activation='{activation}' but you used {other}_backward: pick the derivative that "
-                        f"matches the activation argument.", wrong, id="linear_activation_backward.activation-but-you-used-backward-pick"),
-                Mistake(f"The activation's derivative is missing: first dZ = {activation}_backward(dA, Z), then "
-                        f"linear_backward(dZ, linear_cache).", plain, id="linear_activation_backward.the-activation-s-derivative-is-missing"),
-            ])
-
-
-@composed_of(relu_backward=ref.relu_backward, sigmoid_backward=ref.sigmoid_backward, linear_backward=ref.linear_backward,
-             linear_activation_backward=ref.linear_activation_backward)
-def check_L_model_backward(L_model_backward, layer_dims=(3, 3, 3, 3, 1), m=5, seed=36):
-    """dAL = -(Y/AL - (1-Y)/(1-AL)); sigmoid backward for layer L, then ReLU backward for l = L-1 .. 1."""
-    rng = np.random.default_rng(seed)
-    dims = list(layer_dims)
-    L = len(dims) - 1
-    parameters = _random_parameters(rng, dims)
-    X = rng.standard_normal((dims[0], m))
-    Y = _labels(rng, m)
+    parameters = layer_parameters(rng, layer_dims)
+    X = rng.standard_normal((layer_dims[0], m))
+    Y = labels(rng, m)
     AL, caches = ref.L_model_forward(X, parameters)
-    try:
-        grads = student_call(L_model_backward, "L_model_backward", AL.copy(), Y.copy(), _copy(caches))
-    except ExerciseFailure as failure:
-        text = str(failure)
-        if "ValueError" in text or "IndexError" in text:
-            fail(text + " In L_model_backward this usually means the layers are visited in the wrong order or a "
-                 "layer gets another layer's cache: go from layer L down to layer 1, "
-                 "for l in reversed(range(1, L)), and layer l's cache is caches[l - 1].")
-        raise
-    keys = [f"{p}{l}" for l in range(L, 0, -1) for p in ("dW", "db")]
-    if isinstance(grads, dict) and "dW0" in grads:
-        fail(f"grads has a key 'dW0': layers are numbered from 1, so the gradients are dW1..dW{L}; layer l's cache "
-             f"is caches[l - 1] (keys built from a 0-based loop index are one off).", mistake="L_model_backward.grads-has-a-key-layers-are")
-    expect_keys("grads", grads, keys)
-    expected = ref.L_model_backward(AL, Y, caches)
-    variants = _variants_that_run([
-        ("The sign of dAL is flipped: dAL = -(Y / AL - (1 - Y) / (1 - AL)), the derivative of the cost with "
-         "respect to AL.", lambda: _backward(AL, Y, caches, dAL=Y / AL - (1 - Y) / (1 - AL))),
-        ("dAL is missing its second term: dAL = -(Y / AL - (1 - Y) / (1 - AL)).",
-         lambda: _backward(AL, Y, caches, dAL=-(Y / AL))),
-        ("You passed AL - Y as dAL: AL - Y is already dZL (sigmoid's derivative included). Pass "
-         "dAL = -(Y / AL - (1 - Y) / (1 - AL)) to linear_activation_backward(..., 'sigmoid').",
-         lambda: _backward(AL, Y, caches, dAL=AL - Y)),
-        ("ReLU's derivative on the output layer: layer L is a sigmoid layer, "
-         "linear_activation_backward(dAL, caches[L - 1], 'sigmoid').", lambda: _backward(AL, Y, caches, output="relu")),
-        ("sigmoid's derivative on the hidden layers: layers L-1..1 are ReLU layers, "
-         "linear_activation_backward(dA, caches[l - 1], 'relu').", lambda: _backward(AL, Y, caches, hidden="sigmoid")),
-        ("The hidden layers are visited in the wrong order: backpropagation goes from layer L-1 down to layer 1 "
-         "(for l in reversed(range(1, L))), each layer receiving the dA_prev of the layer above it.",
-         lambda: _backward(AL, Y, caches, order="up")),
-    ])
-    for key in keys:
-        value = grads[key]
-        for other in keys:
-            if other != key and other[:2] == key[:2] and _same(value, expected[other]) and not _same(value, expected[key]):
-                fail(f"grads['{key}'] holds the gradient of layer {other[2:]}: store layer l's gradients under "
-                     f"'dW{{l}}' and 'db{{l}}' (layer l's cache is caches[l - 1]).", mistake="L_model_backward.grads-holds-the-gradient-of-layer")
-        what = f"(n[{key[2:]}], n[{int(key[2:]) - 1}]), like W{key[2:]}" if key.startswith("dW") else \
-            f"(n[{key[2:]}], 1), like b{key[2:]}"
-        expect_array(f"grads['{key}']", value, expected[key], m=m, what=what,
-                     mistakes=[Mistake(text, grads_[key]) for text, grads_ in variants])
+    return Inputs((AL, Y, caches), m)
 
 
-def check_update_parameters(update_parameters, layer_dims=(4, 3, 2, 1), learning_rate=0.1, seed=11):
-    """W{l} -= learning_rate * dW{l} and b{l} -= learning_rate * db{l} for l = 1..L (grads may hold dA keys)."""
+def model_backward(AL, Y, caches, *, dAL=lambda AL, Y: -(Y / AL - (1 - Y) / (1 - AL)), output="sigmoid",
+                   hidden="relu", upwards=False, number=lambda l, L: l):
+    """L_model_backward with its pieces as arguments; number(l, L): the key of layer l's gradients."""
+    L = len(caches)
+    grads = {}
+    dA, grads[f"dW{L}"], grads[f"db{L}"] = ref.linear_activation_backward(dAL(AL, Y), caches[L - 1], output)
+    for l in (range(1, L) if upwards else range(L - 1, 0, -1)):
+        dA, grads[f"dW{number(l, L)}"], grads[f"db{number(l, L)}"] = ref.linear_activation_backward(
+            dA, caches[l - 1], hidden)
+    return grads
+
+
+def gradients_dict(name, result):
+    """A dict of gradients dW1, db1, ... (layers count from 1)."""
+    if not isinstance(result, dict):
+        fail(f"{name} must return a dict of gradients with keys 'dW1', 'db1', ..., got {type(result).__name__}.",
+             f"{name}.grads-must-be-a-dict")
+    if "dW0" in result:
+        fail("grads has a key 'dW0': layers are numbered from 1, so the gradients are dW1..dW{L}; layer l's cache "
+             "is caches[l - 1] (keys built from a 0-based loop index are one off).",
+             f"{name}.grads-has-a-key-layers-are")
+
+
+ORDER = ("The hidden layers are visited in the wrong order: backpropagation goes from layer L-1 down to layer 1 "
+         "(for l in reversed(range(1, L))), each layer receiving the dA_prev of the layer above it; layer l's cache "
+         "is caches[l - 1].")
+L_MODEL_BACKWARD = Exercise(
+    "L_model_backward", ref.L_model_backward, model_backward_inputs, dict(layer_dims=(3, 3, 3, 3, 1), m=5, seed=36),
+    lambda layer_dims, **_: parameter_outputs(layer_dims, grads=True), returns=gradients_dict,
+    mistakes=(
+        Wrong("the-sign-of-dal-is-flipped-dal-y", "The sign of dAL is flipped: dAL = -(Y / AL - (1 - Y) / (1 - AL)), "
+              "the derivative of the cost with respect to AL.",
+              partial(model_backward, dAL=lambda AL, Y: Y / AL - (1 - Y) / (1 - AL))),
+        Wrong("dal-is-missing-its-second-term-dal-y", "dAL is missing its second term: "
+              "dAL = -(Y / AL - (1 - Y) / (1 - AL)).", partial(model_backward, dAL=lambda AL, Y: -(Y / AL))),
+        Wrong("dal-is-missing-its-first-term", "dAL is missing its first term: dAL = -(Y / AL - (1 - Y) / (1 - AL)).",
+              partial(model_backward, dAL=lambda AL, Y: (1 - Y) / (1 - AL))),
+        Wrong("you-passed-al-y-as-dal-al-y", "You passed AL - Y as dAL: AL - Y is already dZL (sigmoid's derivative "
+              "included). Pass dAL = -(Y / AL - (1 - Y) / (1 - AL)) to linear_activation_backward(..., 'sigmoid').",
+              partial(model_backward, dAL=lambda AL, Y: AL - Y)),
+        Wrong("relu-s-derivative-on-the-output-layer-layer", "ReLU's derivative on the output layer: layer L is a "
+              "sigmoid layer, linear_activation_backward(dAL, caches[L - 1], 'sigmoid').",
+              partial(model_backward, output="relu")),
+        Wrong("sigmoid-s-derivative-on-the-hidden-layers-layers", "sigmoid's derivative on the hidden layers: layers "
+              "L-1..1 are ReLU layers, linear_activation_backward(dA, caches[l - 1], 'relu').",
+              partial(model_backward, hidden="sigmoid")),
+        Wrong("the-hidden-layers-are-visited-in-the-wrong", ORDER, partial(model_backward, upwards=True)),
+        Wrong("grads-holds-the-gradient-of-layer", "{key} holds the gradient of another layer: store layer l's "
+              "gradients under 'dW' + str(l) and 'db' + str(l) (layer l's cache is caches[l - 1]).",
+              partial(model_backward, number=lambda l, L: L - l)),
+    ),
+    blocks=dict(relu_backward=ref.relu_backward, sigmoid_backward=ref.sigmoid_backward,
+                linear_backward=ref.linear_backward, linear_activation_backward=ref.linear_activation_backward))
+
+
+# --- update_parameters -----------------------------------------------------------------------------
+
+def update_inputs(layer_dims=(4, 3, 2, 1), learning_rate=0.1, seed=11):
+    """parameters, and grads holding dA keys too (as L_model_backward returns them)."""
     rng = np.random.default_rng(seed)
-    dims = list(layer_dims)
-    L = len(dims) - 1
-    parameters = _random_parameters(rng, dims)
-    grads = {"d" + k: v for k, v in _random_parameters(rng, dims).items()}
-    grads.update({f"dA{l}": rng.standard_normal((dims[l], 3)) for l in range(L)})  # as L_model_backward returns
-    originals = _copy(parameters)
-    try:
-        result = student_call(update_parameters, "update_parameters", parameters, _copy(grads), learning_rate)
-    except ExerciseFailure as failure:
-        if "KeyError" in str(failure):
-            fail(str(failure) + f" grads may hold more than dW and db (L_model_backward also returns dA0..dA{L - 1}), "
-                 f"and parameters holds 2L entries: loop over the layers, for l in range(1, L + 1), with "
-                 f"L = len(parameters) // 2.")
-        raise
-    keys = [f"{p}{l}" for l in range(1, L + 1) for p in ("W", "b")]
-    expect_keys("the returned parameters", result, keys)
-    expected = ref.update_parameters(originals, grads, learning_rate)
-    for key in keys:
-        mistakes = [
-            Mistake(f"{key} was not updated: every parameter takes a step, {key} = {key} - learning_rate * d{key}"
-                    + (" (updating W but not b)." if key.startswith("b") else "."), originals[key],
-                    id="update_parameters.not-updated"),
-            Mistake(f"{key} moved uphill: subtract the gradient, {key} = {key} - learning_rate * d{key}.",
-                    originals[key] + learning_rate * grads["d" + key], id="update_parameters.moved-uphill-subtract-the-gradient-learning"),
-            Mistake(f"The learning rate is missing: the step is learning_rate * d{key}.",
-                    originals[key] - grads["d" + key], id="update_parameters.the-learning-rate-is-missing-the"),
-            Mistake(f"{key} was replaced by the step: {key} = {key} - learning_rate * d{key}.",
-                    -learning_rate * grads["d" + key], id="update_parameters.was-replaced-by-the-step-learning"),
-        ]
-        if key in (f"W{L}", f"b{L}"):
-            mistakes.insert(0, Mistake(f"The last layer was not updated: loop over l = 1..L, range(1, L + 1) "
-                                       f"(range(1, L) stops at L - 1).", originals[key], id="update_parameters.the-last-layer-was-not-updated"))
-        expect_array(f"updated {key}", result[key], expected[key], mistakes=mistakes)
-    passed("update_parameters")
+    parameters = layer_parameters(rng, layer_dims)
+    grads = {"d" + k: v for k, v in layer_parameters(rng, layer_dims).items()}
+    grads.update({f"dA{l}": rng.standard_normal((layer_dims[l], 3)) for l in range(len(layer_dims) - 1)})
+    return Inputs((parameters, grads, learning_rate))
 
+
+def update(parameters, grads, learning_rate, *, step=lambda value, rate, grad: value - rate * grad,
+           updated=lambda key, L: True):
+    """update_parameters with the step and the parameters that take it as arguments."""
+    L = len(parameters) // 2
+    return {k: step(v, learning_rate, grads["d" + k]) if updated(k, L) else v for k, v in parameters.items()}
+
+
+STEP = "{key} = {key} - learning_rate * d{key}"
+UPDATE_PARAMETERS = Exercise(
+    "update_parameters", ref.update_parameters, update_inputs, dict(layer_dims=(4, 3, 2, 1), learning_rate=0.1, seed=11),
+    lambda layer_dims, **_: parameter_outputs(layer_dims),
+    returns=lambda name, result: expect_keys("the returned parameters", result, ()),
+    mistakes=(
+        Wrong("not-updated", "{key} was not updated: every parameter takes a step, " + STEP + ".",
+              partial(update, updated=lambda key, L: False)),
+        Wrong("b-not-updated", "{key} was not updated: every parameter takes a step, " + STEP + " (updating W but "
+              "not b).", partial(update, updated=lambda key, L: key.startswith("W"))),
+        Wrong("the-last-layer-was-not-updated", "The last layer was not updated: loop over l = 1..L, "
+              "range(1, L + 1) (range(1, L) stops at L - 1).", partial(update, updated=lambda key, L: key[1:] != str(L))),
+        Wrong("moved-uphill-subtract-the-gradient-learning", "{key} moved uphill: subtract the gradient, " + STEP + ".",
+              partial(update, step=lambda v, rate, g: v + rate * g)),
+        Wrong("the-learning-rate-is-missing-the", "The learning rate is missing: the step is learning_rate * d{key}.",
+              partial(update, step=lambda v, rate, g: v - g)),
+        Wrong("was-replaced-by-the-step-learning", "{key} was replaced by the step: " + STEP + ".",
+              partial(update, step=lambda v, rate, g: -rate * g)),
+    ))
+
+
+# --- L_layer_model (an escape hatch: a training run, judged by its result and its costs) ------------
 
 def _digits_sample(m, seed):
-    from ..data import load_digits_binary
     X, Y = load_digits_binary((8,), (3,))
     columns = np.random.default_rng(seed).choice(X.shape[1], size=m, replace=False)
     return X[:, columns], Y[:, columns]
@@ -558,160 +650,178 @@ def _digits_sample(m, seed):
              compute_cost=ref.compute_cost, linear_backward=ref.linear_backward,
              linear_activation_backward=ref.linear_activation_backward, L_model_backward=ref.L_model_backward,
              update_parameters=ref.update_parameters)
-def check_L_layer_model(L_layer_model, layer_dims=(64, 5, 3, 1), m=80, num_iterations=60, learning_rate=0.1,
-                        seed=7):
+def check_L_layer_model(L_layer_model, layer_dims=(64, 5, 3, 1), m=80, num_iterations=60, learning_rate=0.1, seed=7):
     """L_layer_model trains from He initialisation with the student's building blocks; returns (parameters, costs)."""
-    dims = list(layer_dims)
-    L = len(dims) - 1
+    dims, name = list(layer_dims), "L_layer_model"
     X, Y = _digits_sample(m, seed)
     X = X[:dims[0]]
-    result = student_call(L_layer_model, "L_layer_model", X.copy(), Y.copy(), list(dims),
-                          learning_rate=learning_rate, num_iterations=num_iterations, seed=seed)
-    parameters, costs = expect_tuple("L_layer_model", result, 2, "a tuple (parameters, costs)")
-    keys = [f"{p}{l}" for l in range(1, L + 1) for p in ("W", "b")]
+    result = student_call(L_layer_model, name, X.copy(), Y.copy(), list(dims), learning_rate=learning_rate,
+                          num_iterations=num_iterations, seed=seed)
+    parameters, costs = expect_tuple(name, result, 2, "a tuple (parameters, costs)")
+    keys = [f"{p}{l}" for l in range(1, len(dims)) for p in ("W", "b")]
     expect_keys("parameters", parameters, keys)
     if not hasattr(costs, "__len__") or len(costs) != num_iterations:
-        got = len(costs) if hasattr(costs, "__len__") else type(costs).__name__
-        fail(f"costs must hold one cost per iteration ({num_iterations}), got {got}: append the cost in every "
-             f"iteration.", mistake="L_layer_model.costs-must-hold-one-cost-per")
+        fail(f"costs must hold one cost per iteration ({num_iterations}), got "
+             f"{len(costs) if hasattr(costs, '__len__') else type(costs).__name__}: append the cost in every "
+             f"iteration.", f"{name}.costs-must-hold-one-cost-per")
     initial = ref.initialize_parameters_deep(dims, seed=seed)
-    if all(_same(parameters[k], initial[k]) for k in keys):
+    if all(same_array(parameters[k], initial[k]) for k in keys):
         fail("The parameters never changed: assign the result of update_parameters back, "
-             "parameters = update_parameters(parameters, grads, learning_rate).", mistake="L_layer_model.the-parameters-never-changed-assign-the")
+             "parameters = update_parameters(parameters, grads, learning_rate).",
+             f"{name}.the-parameters-never-changed-assign-the")
     expected, expected_costs = ref.L_layer_model(X, Y, dims, learning_rate, num_iterations, seed=seed)
-    default_seed, _ = ref.L_layer_model(X, Y, dims, learning_rate, num_iterations)
-    one_step, _ = ref.L_layer_model(X, Y, dims, learning_rate, 1, seed=seed)
     with np.errstate(all="ignore"):
-        small, _ = ref.train(ref.initialize_parameters_scaled(dims, 0.01, seed=seed), X, Y, learning_rate,
-                             num_iterations)
+        variants = [
+            ("pass-the-seed-on-initialize-parameters", "Pass the seed on: initialize_parameters_deep(layer_dims, "
+             "seed=seed).", ref.L_layer_model(X, Y, dims, learning_rate, num_iterations)[0]),
+            ("only-one-gradient-step-was-taken", "Only one gradient step was taken: run the loop num_iterations times.",
+             ref.L_layer_model(X, Y, dims, learning_rate, 1, seed=seed)[0]),
+            ("the-training-started-from-scaled-weights", "The training started from 0.01-scaled weights: call "
+             "initialize_parameters_deep(layer_dims, seed=seed) (He initialisation).",
+             ref.train(ref.initialize_parameters_scaled(dims, 0.01, seed=seed), X, Y, learning_rate, num_iterations)[0]),
+        ]
     for key in keys:
-        expect_array(f"trained {key}", parameters[key], expected[key], rtol=1e-5, atol=1e-7, mistakes=[
-            Mistake("Pass the seed on: initialize_parameters_deep(layer_dims, seed=seed).", default_seed[key], id="L_layer_model.pass-the-seed-on-initialize-parameters"),
-            Mistake("Only one gradient step was taken: run the loop num_iterations times.", one_step[key], id="L_layer_model.only-one-gradient-step-was-taken"),
-            Mistake("The training started from 0.01-scaled weights: call initialize_parameters_deep(layer_dims, "
-                    "seed=seed) (He initialisation).", small[key], id="L_layer_model.the-training-started-from-scaled-weights"),
-        ])
+        expect_array(f"trained {key}", parameters[key], expected[key], rtol=1e-5, atol=1e-7,
+                     mistakes=[Mistake(hint, trained[key], id=f"{name}.{id_}") for id_, hint, trained in variants])
     costs = [float(c) for c in costs]
     if not np.allclose(costs, expected_costs, rtol=1e-5, atol=1e-8):
         if np.allclose(costs[:-1], expected_costs[1:], rtol=1e-5, atol=1e-8):
             fail("costs are shifted by one iteration: append the cost of the current parameters, computed before "
-                 "the update.", mistake="L_layer_model.costs-are-shifted-by-one-iteration")
+                 "the update.", f"{name}.costs-are-shifted-by-one-iteration")
         fail(f"costs[0] = {costs[0]:.6f}, costs[-1] = {costs[-1]:.6f}, expected {expected_costs[0]:.6f} and "
-             f"{expected_costs[-1]:.6f}: append compute_cost(AL, Y) once per iteration, before the update.", mistake="L_layer_model.costs-costs-expected-and-append-compute")
+             f"{expected_costs[-1]:.6f}: append compute_cost(AL, Y) once per iteration, before the update.",
+             f"{name}.costs-costs-expected-and-append-compute")
 
 
-# --- gradient checking ----------------------------------------------------------------------------
+# --- gradient_check --------------------------------------------------------------------------------
 
-def _smooth_problem(rng, dims):
-    """A smooth, non-quadratic cost (cubes and sines), its parameters and exact gradients."""
-    parameters = _random_parameters(rng, dims)
+def gradient_check_inputs(layer_dims=(3, 2, 1), seed=12, exact=True):
+    """A smooth, non-quadratic cost (cubes and sines), its parameters, and its exact gradients (exact, with
+    epsilon 1e-3) or gradients 5% off (with epsilon 1e-7)."""
+    rng = np.random.default_rng(seed)
+    parameters = layer_parameters(rng, layer_dims)
     weights = {k: rng.uniform(0.5, 1.5, v.shape) for k, v in parameters.items()}
 
     def cost_fn(p):
         return float(sum(np.sum(weights[k] * p[k] ** 3 / 3 + np.sin(2 * p[k])) for k in weights))
 
     grads = {"d" + k: weights[k] * v ** 2 + 2 * np.cos(2 * v) for k, v in parameters.items()}
-    return cost_fn, parameters, grads
+    wrong = {k: v * (1 + 0.05 * rng.standard_normal(v.shape)) for k, v in grads.items()}
+    return Inputs((cost_fn, parameters, grads if exact else wrong, 1e-3 if exact else 1e-7))
 
 
-def _variant_difference(cost_fn, parameters, grads, epsilon, *, kind):
-    """The result of a typical wrong gradient_check."""
-    approx, exact = [], []
-    for key in sorted(parameters, key=lambda k: (int(k[1:]), k[0] != "W")):
-        theta = {k: v.copy() for k, v in parameters.items()}
-        base = cost_fn(theta)
-        for index in np.ndindex(theta[key].shape):
-            original = theta[key][index]
-            theta[key][index] = original + epsilon
-            plus = cost_fn(theta)
-            theta[key][index] = original - epsilon
-            minus = cost_fn(theta)
-            theta[key][index] = original
-            approx.append({"forward": (plus - base) / epsilon, "backward": (base - minus) / epsilon,
-                           "no_two": (plus - minus) / epsilon}.get(kind, (plus - minus) / (2 * epsilon)))
+def difference(cost_fn, parameters, grads, epsilon=1e-7, *,
+               quotient=lambda plus, base, minus, eps: (plus - minus) / (2 * eps),
+               relative=lambda d, a, g: np.linalg.norm(d) / (np.linalg.norm(a) + np.linalg.norm(g)), fixed=None):
+    """gradient_check with its pieces as arguments (fixed: an epsilon used in place of the argument)."""
+    eps, approx, exact = fixed or epsilon, [], []
+    for key, theta in parameters.items():
+        theta = theta.copy()
+        for index in np.ndindex(theta.shape):
+            shifted, original = [], theta[index]
+            for step in (eps, 0.0, -eps):
+                theta[index] = original + step
+                shifted.append(cost_fn({**parameters, key: theta}))
+            theta[index] = original
+            approx.append(quotient(*shifted, eps))
             exact.append(grads["d" + key][index])
     approx, exact = np.array(approx), np.array(exact)
-    numerator = np.linalg.norm(approx - exact)
-    if kind == "no_denominator":
-        return float(numerator)
-    if kind == "exact_only":
-        return float(numerator / np.linalg.norm(exact))
-    if kind == "squared":
-        return float(np.sum((approx - exact) ** 2) / (np.sum(approx ** 2) + np.sum(exact ** 2)))
-    return float(numerator / (np.linalg.norm(approx) + np.linalg.norm(exact)))
+    return float(relative(approx - exact, approx, exact))
+
+
+GRADIENT_CHECK = Exercise(
+    "gradient_check", ref.gradient_check, gradient_check_inputs, dict(layer_dims=(3, 2, 1), seed=12),
+    lambda exact=True, **_: (Out("gradient_check with " + ("the exact gradients, epsilon=1e-3" if exact else
+                                                          "slightly wrong gradients, epsilon=1e-7"),
+                                 scalar=True, rtol=1e-4, atol=1e-12),), returns=a_float,
+    mistakes=(
+        Wrong("you-used-one-sided-differences-j", "You used one-sided differences (J(theta + eps) - J(theta)) / eps: "
+              "the two-sided (J(theta + eps) - J(theta - eps)) / (2 eps) is far more accurate (error eps^2 instead of "
+              "eps).", partial(difference, quotient=lambda plus, base, minus, eps: (plus - base) / eps)),
+        Wrong("you-used-one-sided-differences-j-2", "You used one-sided differences (J(theta) - J(theta - eps)) / eps: "
+              "use the two-sided (J(theta + eps) - J(theta - eps)) / (2 eps).",
+              partial(difference, quotient=lambda plus, base, minus, eps: (base - minus) / eps)),
+        Wrong("the-two-sided-difference-is-divided", "The two-sided difference is divided by eps instead of 2 eps: "
+              "(J(theta + eps) - J(theta - eps)) / (2 eps).",
+              partial(difference, quotient=lambda plus, base, minus, eps: (plus - minus) / eps)),
+        Wrong("you-returned-approx-grad-without-the", "You returned ||approx - grad|| without the denominator: divide "
+              "by ||approx|| + ||grad||, so that the difference is relative (independent of the gradients' scale).",
+              partial(difference, relative=lambda d, a, g: np.linalg.norm(d))),
+        Wrong("the-denominator-is-approx-grad-both", "The denominator is ||approx|| + ||grad||, both norms, not "
+              "||grad|| alone.", partial(difference, relative=lambda d, a, g: np.linalg.norm(d) / np.linalg.norm(g))),
+        Wrong("use-norms-np-linalg-norm-not", "Use norms (np.linalg.norm), not sums of squares: "
+              "||approx - grad|| / (||approx|| + ||grad||).",
+              partial(difference, relative=lambda d, a, g: np.sum(d ** 2) / (np.sum(a ** 2) + np.sum(g ** 2)))),
+        Wrong("you-ignored-the-epsilon-argument-called", "You ignored the epsilon argument (the test calls it with "
+              "epsilon=1e-3): use it instead of a fixed 1e-7.", partial(difference, fixed=1e-7)),
+    ))
 
 
 def check_gradient_check(gradient_check, layer_dims=(3, 2, 1), seed=12):
-    """difference = ||approx - grad|| / (||approx|| + ||grad||), approx by two-sided differences with epsilon."""
-    rng = np.random.default_rng(seed)
-    dims = list(layer_dims)
-    cost_fn, parameters, grads = _smooth_problem(rng, dims)
-    wrong = {k: v * (1 + 0.05 * rng.standard_normal(v.shape)) for k, v in grads.items()}
-    cases = [("the exact gradients, epsilon=1e-3", grads, 1e-3), ("slightly wrong gradients, epsilon=1e-7", wrong, 1e-7)]
-    for description, given, epsilon in cases:
-        before = _copy(parameters)
-        difference = student_call(gradient_check, "gradient_check", cost_fn, parameters, _copy(given),
-                                  epsilon=epsilon)
-        for key in parameters:
-            if not np.array_equal(parameters[key], before[key]):
-                fail(f"gradient_check changed parameters['{key}']: after computing J(theta + epsilon) and "
-                     f"J(theta - epsilon), put the original value back (or perturb a copy).", mistake="gradient_check.gradient-check-changed-parameters-after-computing")
-        expected = _variant_difference(cost_fn, parameters, given, epsilon, kind="two_sided")
-        ignored_epsilon = _variant_difference(cost_fn, parameters, given, 1e-7, kind="two_sided")
-        mistakes = [
-            Mistake("You used one-sided differences (J(theta + eps) - J(theta)) / eps: the two-sided "
-                    "(J(theta + eps) - J(theta - eps)) / (2 eps) is far more accurate (error eps^2 instead of eps).",
-                    _variant_difference(cost_fn, parameters, given, epsilon, kind="forward"), id="gradient_check.you-used-one-sided-differences-j"),
-            Mistake("You used one-sided differences (J(theta) - J(theta - eps)) / eps: use the two-sided "
-                    "(J(theta + eps) - J(theta - eps)) / (2 eps).",
-                    _variant_difference(cost_fn, parameters, given, epsilon, kind="backward"), id="gradient_check.you-used-one-sided-differences-j-2"),
-            Mistake("The two-sided difference is divided by eps instead of 2 eps: "
-                    "(J(theta + eps) - J(theta - eps)) / (2 eps).",
-                    _variant_difference(cost_fn, parameters, given, epsilon, kind="no_two"), id="gradient_check.the-two-sided-difference-is-divided"),
-            Mistake("You returned ||approx - grad|| without the denominator: divide by ||approx|| + ||grad||, so that "
-                    "the difference is relative (independent of the gradients' scale).",
-                    _variant_difference(cost_fn, parameters, given, epsilon, kind="no_denominator"), id="gradient_check.you-returned-approx-grad-without-the"),
-            Mistake("The denominator is ||approx|| + ||grad||, both norms, not ||grad|| alone.",
-                    _variant_difference(cost_fn, parameters, given, epsilon, kind="exact_only"), id="gradient_check.the-denominator-is-approx-grad-both"),
-            Mistake("Use norms (np.linalg.norm), not sums of squares: ||approx - grad|| / (||approx|| + ||grad||).",
-                    _variant_difference(cost_fn, parameters, given, epsilon, kind="squared"), id="gradient_check.use-norms-np-linalg-norm-not"),
-        ]
-        if epsilon != 1e-7:
-            mistakes.append(Mistake(f"You ignored the epsilon argument (called with epsilon={epsilon:g}): use it "
-                                    f"instead of a fixed 1e-7.", ignored_epsilon, id="gradient_check.you-ignored-the-epsilon-argument-called"))
-        expect_float(f"gradient_check with {description}", difference, expected, rtol=1e-4, atol=1e-12,
-                     mistakes=mistakes)
+    """difference = ||approx - grad|| / (||approx|| + ||grad||), approx by two-sided differences with epsilon; run
+    with the exact gradients and epsilon=1e-3, then with gradients 5% off and epsilon=1e-7."""
+    for exact in (True, False):
+        case = dict(layer_dims=layer_dims, seed=seed, exact=exact)
+        unchanged("gradient_check", (1, "gradient_check changed parameters: after computing J(theta + epsilon) and "
+                                     "J(theta - epsilon), put the original value back (or perturb a copy).",
+                                     "gradient_check.gradient-check-changed-parameters-after-computing"))(
+            gradient_check, None, GRADIENT_CHECK.inputs(**case))
+        run(GRADIENT_CHECK, gradient_check, case)
     passed("gradient_check")
 
 
 # --- challenge (optional, ungraded): how precise is a difference quotient? -------------------------
 
-def check_difference_quotient(difference_quotient, x=0.7, epsilon=1e-2, seed=13):
-    """difference_quotient(f, x, epsilon, two_sided) -> the two-sided or the one-sided (forward) quotient."""
-    from .. import gradcheck
-
+def quotient_inputs(x=0.7, epsilon=1e-2, seed=13, two_sided=True):
     a, c = np.random.default_rng(seed).uniform(0.5, 1.5, 2)
+    return Inputs((lambda t: float(np.exp(a * t) + c * t ** 3), x, epsilon, two_sided))
 
-    def f(t):
-        return float(np.exp(a * t) + c * t ** 3)
 
-    forward = (f(x + epsilon) - f(x)) / epsilon
-    backward = (f(x) - f(x - epsilon)) / epsilon
-    central_without_2 = (f(x + epsilon) - f(x - epsilon)) / epsilon
-    central = central_without_2 / 2
-    for two_sided in (True, False):
-        value = student_call(difference_quotient, "difference_quotient", f, x, epsilon, two_sided=two_sided)
-        expected = gradcheck.difference_quotient(f, x, epsilon, two_sided)
-        mistakes = ([Mistake("The two-sided quotient spans 2 epsilon: divide f(x + eps) - f(x - eps) by 2 epsilon.",
-                             central_without_2, id="difference_quotient.two-sided-without-2"),
-                     Mistake("two_sided=True asks for (f(x + eps) - f(x - eps)) / (2 eps): you returned the one-sided "
-                             "quotient.", forward, id="difference_quotient.one-sided-when-two-sided")]
-                    if two_sided else
-                    [Mistake("two_sided=False asks for the one-sided (f(x + eps) - f(x)) / eps: you returned the "
-                             "two-sided quotient.", central,
-                             id="difference_quotient.two-sided-when-one-sided"),
-                     Mistake("The one-sided quotient of this challenge looks forward: (f(x + eps) - f(x)) / eps, not "
-                             "(f(x) - f(x - eps)) / eps.", backward, id="difference_quotient.backward-difference")])
-        expect_float(f"difference_quotient(f, {x}, {epsilon}, two_sided={two_sided})", value, expected,
-                     mistakes=mistakes, rtol=1e-9)
-    passed("difference_quotient")
+def quotient(f, x, epsilon, two_sided=True, *, central=lambda f, x, e: (f(x + e) - f(x - e)) / (2 * e),
+             one_sided=lambda f, x, e: (f(x + e) - f(x)) / e, which=lambda two_sided: two_sided):
+    """difference_quotient with its pieces as arguments."""
+    return (central if which(two_sided) else one_sided)(f, x, epsilon)
+
+
+DIFFERENCE_QUOTIENT = Exercise(
+    "difference_quotient", gradcheck.difference_quotient, quotient_inputs, dict(x=0.7, epsilon=1e-2, seed=13),
+    lambda x, epsilon, two_sided, **_: (Out(f"difference_quotient(f, {x}, {epsilon}, two_sided={two_sided})",
+                                            scalar=True, rtol=1e-9),), returns=a_float,
+    mistakes=(
+        Wrong("two-sided-without-2", "The two-sided quotient spans 2 epsilon: divide f(x + eps) - f(x - eps) by "
+              "2 epsilon.", partial(quotient, central=lambda f, x, e: (f(x + e) - f(x - e)) / e)),
+        Wrong("one-sided-when-two-sided", "two_sided=True asks for (f(x + eps) - f(x - eps)) / (2 eps): you returned "
+              "the one-sided quotient.", partial(quotient, which=lambda two_sided: False)),
+        Wrong("two-sided-when-one-sided", "two_sided=False asks for the one-sided (f(x + eps) - f(x)) / eps: you "
+              "returned the two-sided quotient.", partial(quotient, which=lambda two_sided: True)),
+        Wrong("backward-difference", "The one-sided quotient of this challenge looks forward: (f(x + eps) - f(x)) / "
+              "eps, not (f(x) - f(x - eps)) / eps.", partial(quotient, one_sided=lambda f, x, e: (f(x) - f(x - e)) / e)),
+    ))
+
+
+EACH_ACTIVATION = ("activation", lambda case: ("sigmoid", "relu"))
+check_relu = check(RELU)
+check_relu_backward = check(RELU_BACKWARD)
+check_sigmoid_backward = check(SIGMOID_BACKWARD)
+check_linear_forward = check(LINEAR_FORWARD, ("square", lambda case: (True, False)))
+check_linear_activation_forward = check(LINEAR_ACTIVATION_FORWARD, EACH_ACTIVATION)
+check_L_model_forward = check(L_MODEL_FORWARD)
+check_compute_cost = check(COMPUTE_COST)
+check_linear_backward = check(LINEAR_BACKWARD)
+check_linear_activation_backward = check(LINEAR_ACTIVATION_BACKWARD, EACH_ACTIVATION)
+check_L_model_backward = with_crash_hint(check(L_MODEL_BACKWARD), ("ValueError", "IndexError"),
+                                         "In L_model_backward this usually means: " + ORDER,
+                                         "L_model_backward.the-hidden-layers-are-visited-in-the-wrong")
+check_update_parameters = with_crash_hint(
+    check(UPDATE_PARAMETERS), ("KeyError",), "grads may hold more than dW and db (L_model_backward also returns "
+    "dA0..dA{L-1}), and parameters holds 2L entries: loop over the layers, for l in range(1, L + 1), with "
+    "L = len(parameters) // 2.")
+check_difference_quotient = check(DIFFERENCE_QUOTIENT, ("two_sided", lambda case: (True, False)))
+
+#: The exercises described as data (the tests feed each named mistake in); the others are checked by
+#: code of their own above: check_initialize_parameters_deep and check_L_layer_model.
+EXERCISES = (RELU, RELU_BACKWARD, SIGMOID_BACKWARD, LINEAR_FORWARD, LINEAR_ACTIVATION_FORWARD, L_MODEL_FORWARD,
+             COMPUTE_COST, LINEAR_BACKWARD, LINEAR_ACTIVATION_BACKWARD, L_MODEL_BACKWARD, UPDATE_PARAMETERS,
+             GRADIENT_CHECK, DIFFERENCE_QUOTIENT)
+CHALLENGES = (DIFFERENCE_QUOTIENT,)     # optional and ungraded: no hidden test
+_random_parameters = layer_parameters   # the name helpers.checks.softmax imports

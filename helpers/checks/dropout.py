@@ -1,451 +1,463 @@
-"""Checks for notebook 04 (dropout). Each `check_*` takes the student's function, runs it on fresh
-inputs (sizes, keep_probs and seed are arguments, so hidden tests use new ones) and raises
-ExerciseFailure naming the mistake, or prints a success line.
+"""Checks for notebook 04 (dropout), as a table of exercises run by the engine (helpers.checks.engine):
+`checks.check_dropout_forward(dropout_forward)`, or with other sizes, keep_probs and seeds in the
+hidden tests. Each named mistake is a whole wrong answer, the reference with one piece changed.
 
 Masks must be drawn exactly as the notebook says, D = rng.random(A.shape) < keep_prob, one hidden
 layer after the other from the rng argument, so that everyone's masks (and numbers) agree.
 """
 from __future__ import annotations
 
+from functools import partial
+
 import numpy as np
 
 from .. import deep
 from .. import dropout as ref
-from .core import (ExerciseFailure, Mistake, composed_of, expect_array, expect_keys, expect_tuple, fail, passed,
-                   student_call)
-from .core import copy_inputs as _copy, same_array as _same
+from .core import ExerciseFailure, copy_inputs, expect_tuple, fail, graded_on_its_own, passed, same_array, student_call
+from .deep import gradients_dict, layer_parameters, parameter_outputs, unchanged, with_crash_hint
+from .engine import Exercise, Inputs, Out, Wrong, a_tuple, check, run, value
+from .shallow import labels
 
 
-# --- inputs ------------------------------------------------------------------------------------
-
-def _labels(rng, m):
-    Y = (rng.random((1, m)) < 0.5).astype(np.float64)
-    Y[0, :2] = [0.0, 1.0]
-    return Y
+def _given(keep_probs):
+    """keep_probs as a student's function receives it: a list, or one number."""
+    return list(keep_probs) if isinstance(keep_probs, (list, tuple)) else float(keep_probs)
 
 
-def _random_parameters(rng, dims):
-    parameters = {}
-    for l in range(1, len(dims)):
-        parameters[f"W{l}"] = rng.standard_normal((dims[l], dims[l - 1])) / np.sqrt(dims[l - 1])
-        parameters[f"b{l}"] = rng.uniform(0.1, 0.6, (dims[l], 1))
-    return parameters
+def same_each_call(fn, exercise, case, hint, mistake, calls=2):
+    """Fail with `hint` unless `calls` calls on equal inputs (equal generators) give the same first result."""
+    inputs = exercise.inputs(**case)
+    results = [student_call(fn, exercise.name, *copy_inputs(inputs.args)) for _ in range(calls)]
+    arrays = [r if isinstance(r, np.ndarray) else r[0] if isinstance(r, (tuple, list)) and r else None for r in results]
+    if all(isinstance(a, np.ndarray) and a.shape == arrays[0].shape for a in arrays) and not all(
+            np.allclose(a.astype(float), arrays[0].astype(float), equal_nan=True) for a in arrays[1:]):
+        fail(hint, mistake)
+    return results[0]
 
 
-def _activations(rng, shape):
-    """ReLU-like activations: non-negative, with some exact zeros."""
-    A = np.maximum(rng.standard_normal(shape) + 0.3, 0.0)
+# --- dropout_forward -------------------------------------------------------------------------------
+
+def forward_inputs(shape=(4, 6), keep_prob=0.8, seed=0):
+    """ReLU-like activations (non-negative, some exact zeros), keep_prob and the generator of the masks:
+    default_rng(s) for the first s >= seed whose first min(shape) draws keep a unit and drop another, so that
+    masks shared by the examples, by the units or by the whole layer all differ."""
+    A = np.maximum(np.random.default_rng(100 + seed).standard_normal(shape) + 0.3, 0.0)
     A.flat[::5] = 0.0
-    return A
+    mixed = (s for s in range(seed, seed + 1000)
+             if len({bool(u < keep_prob) for u in np.random.default_rng(s).random(min(shape))}) == 2)
+    return Inputs((A, keep_prob, np.random.default_rng(next(mixed, seed) if 0 < keep_prob < 1 else seed)))
 
 
-def _probs(keep_probs, hidden):
-    return list(keep_probs) if isinstance(keep_probs, (list, tuple)) else [float(keep_probs)] * hidden
+def drop(A, keep_prob, rng, *, rule=lambda draw, keep_prob: draw < keep_prob, draw=lambda rng, shape: rng.random(shape),
+         scale=lambda A, D, keep_prob: A * D / keep_prob):
+    """dropout_forward with its pieces as arguments: the draw, the rule that keeps a unit, the scaling."""
+    D = rule(draw(rng, A.shape), keep_prob)
+    return scale(A, D, keep_prob), D
 
 
-def _mask(rng, shape, keep_prob, rule="lt", shared=None):
-    if shared == "examples":
-        draw = np.broadcast_to(rng.random((shape[0], 1)), shape)
-    elif shared == "units":
-        draw = np.broadcast_to(rng.random((1, shape[1])), shape)
-    elif shared == "scalar":
-        draw = np.full(shape, rng.random())
-    elif shared == "binomial":
-        return rng.binomial(1, keep_prob, shape).astype(bool)
-    else:
-        draw = rng.random(shape)
-    return draw >= keep_prob if rule == "ge" else draw < keep_prob
+PER_UNIT_AND_EXAMPLE = "draw one per unit and per example, D = rng.random(A.shape) < keep_prob."
 
 
-# --- exercise 1: dropout_forward -------------------------------------------------------------------
+def mask_and_activations(name, result):
+    """(A_drop, D), D one 0/1 value per unit and per example."""
+    A_drop, D = expect_tuple(name, result, 2, "a tuple (A_drop, D)")
+    shape, D_shape = np.shape(A_drop), np.shape(D)
+    if len(shape) == 2 and isinstance(D, (np.ndarray, bool, np.bool_)) and D_shape != shape:
+        if D_shape == (shape[0], 1):
+            fail(f"D has shape {D_shape}: one mask value per unit, shared by all the examples. Slide 15: each example "
+                 "drops its own units, so " + PER_UNIT_AND_EXAMPLE, "dropout_forward.d-has-shape-one-mask-value")
+        if D_shape == (1, shape[1]):
+            fail(f"D has shape {D_shape}: one value per example, shared by all the units. Draw one value per unit and "
+                 "per example, D = rng.random(A.shape) < keep_prob.", "dropout_forward.d-has-shape-one-value-per")
+        if D_shape == ():
+            fail("D is a single number: you drew one random number for the whole layer. Draw one per unit and per "
+                 "example, D = rng.random(A.shape) < keep_prob.", "dropout_forward.d-is-a-single-number-you")
+    if isinstance(D, np.ndarray) and D.dtype != bool and D.size and not np.isin(D, (0, 1)).all():
+        fail("D must hold only True/False (or 1/0): the mask, D = rng.random(A.shape) < keep_prob, not the random "
+             "numbers themselves (nor the scaled activations).", "dropout_forward.d-must-hold-only-true-false")
+
+
+def _shared(shape_of):
+    return partial(drop, draw=lambda rng, shape: np.broadcast_to(rng.random(shape_of(shape)), shape))
+
+
+DROPOUT_FORWARD = Exercise(
+    "dropout_forward", ref.dropout_forward, forward_inputs, dict(shape=(4, 6), keep_prob=0.8, seed=0),
+    lambda keep_prob, **_: (
+        Out(f"D (the mask, keep_prob = {keep_prob})", (1,), "(n[l], m), like A: one value per unit and per example"),
+        Out(f"A_drop (keep_prob = {keep_prob})", (0,), "(n[l], m), like A")),
+    returns=mask_and_activations,
+    mistakes=(
+        Wrong("the-mask-is-inverted-rng-random", "The mask is inverted: rng.random(A.shape) >= keep_prob keeps a unit "
+              "with probability 1 - keep_prob. keep_prob is the probability of KEEPING a unit: "
+              "D = rng.random(A.shape) < keep_prob.", partial(drop, rule=lambda draw, keep_prob: draw >= keep_prob)),
+        Wrong("every-example-got-the-same-mask", "Every example got the same mask (one random number per unit, "
+              "broadcast): slide 15, each example drops different units. D = rng.random(A.shape) < keep_prob.",
+              _shared(lambda shape: (shape[0], 1))),
+        Wrong("every-unit-got-the-same-mask", "Every unit got the same mask value (one random number per example): "
+              + PER_UNIT_AND_EXAMPLE, _shared(lambda shape: (1, shape[1]))),
+        Wrong("one-random-number-decides-for-the", "One random number decides for the whole layer: "
+              + PER_UNIT_AND_EXAMPLE, _shared(lambda shape: ())),
+        Wrong("use-d-rng-random-a-shape", "Use D = rng.random(A.shape) < keep_prob exactly (not rng.binomial), so "
+              "that everyone's masks agree.", lambda A, keep_prob, rng: drop(A, keep_prob, rng, draw=lambda rng, shape: (
+                  rng.binomial(1, keep_prob, shape)), rule=lambda draw, keep_prob: draw.astype(bool))),
+        Wrong("a-drop-is-not-divided-by", "A_drop is not divided by keep_prob: inverted dropout scales the kept units "
+              "up, A * D / keep_prob, so that the expected value of every activation stays the same (slide 16's "
+              "a3 /= keep_prob).", partial(drop, scale=lambda A, D, keep_prob: A * D)),
+        Wrong("a-drop-is-multiplied-by-keep", "A_drop is multiplied by keep_prob: divide, A * D / keep_prob (the kept "
+              "units must be scaled UP).", partial(drop, scale=lambda A, D, keep_prob: A * D * keep_prob)),
+        Wrong("a-drop-is-divided-by-keep", "A_drop is divided by 1 - keep_prob: divide by keep_prob, the probability "
+              "of keeping a unit.", partial(drop, scale=lambda A, D, keep_prob: A * D / (1 - keep_prob))),
+        Wrong("a-drop-is-d-keep-prob", "A_drop is D / keep_prob: multiply the activations by the mask, "
+              "A * D / keep_prob.", partial(drop, scale=lambda A, D, keep_prob: D / keep_prob)),
+        Wrong("a-drop-keeps-the-units-where", "A_drop keeps the units where D is False: A * D / keep_prob keeps those "
+              "where D is True.", partial(drop, scale=lambda A, D, keep_prob: A * ~D / keep_prob)),
+    ),
+    extra=unchanged("dropout_forward", (0, "dropout_forward modified its input A in place (A *= D or A /= keep_prob): "
+                    "compute a new array, A_drop = A * D / keep_prob; the backward pass and the caller still need A.",
+                                        "dropout_forward.dropout-forward-modified-its-input-a")))
+
 
 def check_dropout_forward(dropout_forward, shape=(4, 6), keep_prob=0.8, seed=0):
-    """D = rng.random(A.shape) < keep_prob; A_drop = A * D / keep_prob; returns (A_drop, D).
-    Also runs a second keep_prob (0.3, or 0.8 when keep_prob <= 0.5), where other typical bugs show."""
-    for probability in (keep_prob, 0.3 if keep_prob > 0.5 else 0.8):
-        _check_forward_once(dropout_forward, shape, probability, seed)
+    """D = rng.random(A.shape) < keep_prob; A_drop = A * D / keep_prob; returns (A_drop, D). Runs first another
+    keep_prob (0.3, or 0.8 when keep_prob < 0.5), where other typical bugs show (rng.binomial, 1 - keep_prob)."""
+    for probability in (0.3 if keep_prob >= 0.5 else 0.8, keep_prob):
+        case = dict(shape=shape, keep_prob=probability, seed=seed)
+        first = same_each_call(dropout_forward, DROPOUT_FORWARD, case, "Two calls with equal generators gave "
+                                "different masks: draw the mask from the rng argument, D = rng.random(A.shape) < "
+                                "keep_prob, not from np.random.", "dropout_forward.two-calls-with-equal-generators-gave")
+        A = DROPOUT_FORWARD.inputs(**case).args[0]
+        others = [student_call(dropout_forward, "dropout_forward", A.copy(), probability, np.random.default_rng([seed, k]))
+                  for k in range(1, 4)] if probability < 1 else []
+        mixed = isinstance(first, (tuple, list)) and len(first) == 2 and 0 < np.mean(np.asarray(first[1]) != 0) < 1
+        if mixed and all(isinstance(o, (tuple, list)) and o and same_array(np.asarray(o[0]), first[0]) for o in others):
+            fail("Other generators gave the same mask: draw it from the rng argument, D = rng.random(A.shape) < "
+                 "keep_prob (not from a generator made inside the function).",
+                 "dropout_forward.other-generators-gave-the-same-mask")
+        run(DROPOUT_FORWARD, dropout_forward, case)
     passed("dropout_forward")
 
 
-def _check_forward_once(dropout_forward, shape, keep_prob, seed):
-    A = _activations(np.random.default_rng(100 + seed), shape)
-    A0 = A.copy()
-    result = student_call(dropout_forward, "dropout_forward", A, keep_prob, np.random.default_rng(seed))
-    A_drop, D = expect_tuple("dropout_forward", result, 2, "a tuple (A_drop, D)")
-    if not np.array_equal(A, A0):
-        fail("dropout_forward modified its input A in place (A *= D or A /= keep_prob): compute a new array, "
-             "A_drop = A * D / keep_prob; the backward pass and the caller still need A.", mistake="check_forward_once.dropout-forward-modified-its-input-a")
-    D_arr = np.asarray(D) if isinstance(D, (np.ndarray, list, bool, np.bool_)) else D
-    if isinstance(D_arr, np.ndarray) and D_arr.shape != shape:
-        if D_arr.shape == (shape[0], 1):
-            fail(f"D has shape {D_arr.shape}: one mask value per unit, shared by all the examples. Slide 15: each "
-                 f"example drops its own units, so draw one value per unit AND per example, "
-                 f"D = rng.random(A.shape) < keep_prob.", mistake="check_forward_once.d-has-shape-one-mask-value")
-        if D_arr.shape == (1, shape[1]):
-            fail(f"D has shape {D_arr.shape}: one value per example, shared by all the units. Draw one value per unit "
-                 f"and per example, D = rng.random(A.shape) < keep_prob.", mistake="check_forward_once.d-has-shape-one-value-per")
-        if D_arr.shape == ():
-            fail("D is a single number: you drew one random number for the whole layer. Draw one per unit and per "
-                 "example, D = rng.random(A.shape) < keep_prob.", mistake="check_forward_once.d-is-a-single-number-you")
-    again = student_call(dropout_forward, "dropout_forward", A0.copy(), keep_prob, np.random.default_rng(seed))
-    if isinstance(A_drop, np.ndarray) and isinstance(again, (tuple, list)) and len(again) == 2 \
-            and isinstance(again[0], np.ndarray) and not np.array_equal(again[0], A_drop):
-        fail("Two calls with equal generators gave different masks: draw the mask from the rng argument, "
-             "D = rng.random(A.shape) < keep_prob, not from np.random.", mistake="check_forward_once.two-calls-with-equal-generators-gave")
-    if keep_prob < 1:
-        others = [student_call(dropout_forward, "dropout_forward", A0.copy(), keep_prob,
-                               np.random.default_rng(seed + k)) for k in range(1, 4)]
-        if all(isinstance(o, (tuple, list)) and len(o) == 2 and _same(np.asarray(o[0]), A_drop) for o in others):
-            fail("Other generators gave the same mask: draw it from the rng argument, "
-                 "D = rng.random(A.shape) < keep_prob (not from a generator made inside the function).", mistake="check_forward_once.other-generators-gave-the-same-mask")
-    D_expected = np.random.default_rng(seed).random(shape) < keep_prob
-    expected = A0 * D_expected / keep_prob
-    variants = {name: _mask(np.random.default_rng(seed), shape, keep_prob, rule, shared) for name, rule, shared in (
-        ("ge", "ge", None), ("examples", "lt", "examples"), ("units", "lt", "units"), ("scalar", "lt", "scalar"),
-        ("binomial", "lt", "binomial"))}
-    mask_mistakes = [
-        Mistake("The mask is inverted: rng.random(A.shape) >= keep_prob keeps a unit with probability 1 - keep_prob. "
-                "keep_prob is the probability of KEEPING a unit: D = rng.random(A.shape) < keep_prob.",
-                variants["ge"], id="check_forward_once.the-mask-is-inverted-rng-random"),
-        Mistake("Every example got the same mask (one random number per unit, broadcast): slide 15, each example "
-                "drops different units. D = rng.random(A.shape) < keep_prob.", variants["examples"], id="check_forward_once.every-example-got-the-same-mask"),
-        Mistake("Every unit got the same mask value (one random number per example): draw one per unit and per "
-                "example, D = rng.random(A.shape) < keep_prob.", variants["units"], id="check_forward_once.every-unit-got-the-same-mask"),
-        Mistake("One random number decides for the whole layer: draw one per unit and per example, "
-                "D = rng.random(A.shape) < keep_prob.", variants["scalar"], id="check_forward_once.one-random-number-decides-for-the"),
-        Mistake("Use D = rng.random(A.shape) < keep_prob exactly (not rng.binomial), so that everyone's masks agree.",
-                variants["binomial"], id="check_forward_once.use-d-rng-random-a-shape"),
-    ]
-    if isinstance(D_arr, np.ndarray) and D_arr.dtype != bool and D_arr.size and not np.isin(D_arr, (0, 1)).all():
-        fail("D must hold only True/False (or 1/0): the mask, D = rng.random(A.shape) < keep_prob, not the random "
-             "numbers themselves (nor the scaled activations).", mistake="check_forward_once.d-must-hold-only-true-false")
-    expect_array(f"D (the mask, keep_prob = {keep_prob})", D_arr, D_expected, mistakes=mask_mistakes,
-                 what="(n[l], m), like A: one value per unit and per example")
-    with np.errstate(divide="ignore", invalid="ignore"):
-        over_drop = A0 * D_expected / (1 - keep_prob)
-    expect_array(f"A_drop (keep_prob = {keep_prob})", A_drop, expected, what="(n[l], m), like A", mistakes=[
-        Mistake("A_drop is not divided by keep_prob: inverted dropout scales the kept units up, A * D / keep_prob, so "
-                "that the expected value of every activation stays the same (slide 16's a3 /= keep_prob).",
-                A0 * D_expected, id="check_forward_once.a-drop-is-not-divided-by"),
-        Mistake("A_drop is multiplied by keep_prob: divide, A * D / keep_prob (the kept units must be scaled UP).",
-                A0 * D_expected * keep_prob, id="check_forward_once.a-drop-is-multiplied-by-keep"),
-        Mistake("A_drop is divided by 1 - keep_prob: divide by keep_prob, the probability of keeping a unit.",
-                over_drop, id="check_forward_once.a-drop-is-divided-by-keep"),
-        Mistake("A_drop is D / keep_prob: multiply the activations by the mask, A * D / keep_prob.",
-                D_expected / keep_prob, id="check_forward_once.a-drop-is-d-keep-prob"),
-        Mistake("A_drop keeps the units where D is False: A * D / keep_prob keeps those where D is True.",
-                A0 * ~D_expected / keep_prob, id="check_forward_once.a-drop-keeps-the-units-where"),
-    ])
+# --- dropout_backward ------------------------------------------------------------------------------
 
-
-# --- exercise 2: dropout_backward --------------------------------------------------------------------
-
-def check_dropout_backward(dropout_backward, shape=(3, 5), keep_prob=0.7, seed=1):
-    """dA_prev = dA * D / keep_prob: the gradient flows only through the kept units, scaled like them."""
+def backward_inputs(shape=(3, 5), keep_prob=0.7, seed=1):
+    """dA and a mask D with a kept and a dropped unit wherever there is room for both."""
     rng = np.random.default_rng(seed)
     dA = rng.standard_normal(shape)
     D = rng.random(shape) < keep_prob
-    dA0, D0 = dA.copy(), D.copy()
-    result = student_call(dropout_backward, "dropout_backward", dA, D, keep_prob)
-    if not np.array_equal(dA, dA0):
-        fail("dropout_backward modified its input dA in place (dA *= D): compute a new array, dA * D / keep_prob.", mistake="dropout_backward.dropout-backward-modified-its-input-da")
-    if not np.array_equal(D, D0):
-        fail("dropout_backward modified the mask D: only read it.", mistake="dropout_backward.dropout-backward-modified-the-mask-d")
-    expect_array(f"dropout_backward(dA, D, keep_prob={keep_prob})", result, dA0 * D0 / keep_prob,
-                 what="(n[l], m), like dA", mistakes=[
-                     Mistake("The gradient is not divided by keep_prob: the forward pass computed A * D / keep_prob, "
-                             "so its derivative is dA * D / keep_prob.", dA0 * D0, id="dropout_backward.the-gradient-is-not-divided-by"),
-                     Mistake("The mask is missing: dropped units had no effect on the cost, so they get no gradient, "
-                             "dA * D / keep_prob.", dA0 / keep_prob, id="dropout_backward.the-mask-is-missing-dropped-units"),
-                     Mistake("You returned dA unchanged: go back through the dropout, dA * D / keep_prob.", dA0, id="dropout_backward.you-returned-da-unchanged-go-back"),
-                     Mistake("The gradient is multiplied by keep_prob: divide, dA * D / keep_prob.", dA0 * D0 * keep_prob, id="dropout_backward.the-gradient-is-multiplied-by-keep"),
-                     Mistake("The mask is inverted: the gradient flows through the KEPT units, where D is True.",
-                             dA0 * ~D0 / keep_prob, id="dropout_backward.the-mask-is-inverted-the-gradient"),
-                 ])
-    passed("dropout_backward")
+    D.flat[:2] = [False, True][:D.size]
+    return Inputs((dA, D, keep_prob))
 
 
-# --- exercises 3 and 4: dropout through the network ---------------------------------------------------
+DROPOUT_BACKWARD = Exercise(
+    "dropout_backward", ref.dropout_backward, backward_inputs, dict(shape=(3, 5), keep_prob=0.7, seed=1),
+    (Out("dropout_backward(dA, D, keep_prob)", layout="(n[l], m), like dA"),),
+    mistakes=(
+        Wrong("the-gradient-is-not-divided-by", "The gradient is not divided by keep_prob: the forward pass computed "
+              "A * D / keep_prob, so its derivative is dA * D / keep_prob.", lambda dA, D, keep_prob: dA * D),
+        Wrong("the-mask-is-missing-dropped-units", "The mask is missing: dropped units had no effect on the cost, so "
+              "they get no gradient, dA * D / keep_prob.", lambda dA, D, keep_prob: dA / keep_prob),
+        Wrong("you-returned-da-unchanged-go-back", "You returned dA unchanged: go back through the dropout, "
+              "dA * D / keep_prob.", lambda dA, D, keep_prob: dA),
+        Wrong("the-gradient-is-multiplied-by-keep", "The gradient is multiplied by keep_prob: divide, "
+              "dA * D / keep_prob.", lambda dA, D, keep_prob: dA * D * keep_prob),
+        Wrong("the-mask-is-inverted-the-gradient", "The mask is inverted: the gradient flows through the KEPT units, "
+              "where D is True.", lambda dA, D, keep_prob: dA * ~D / keep_prob),
+    ),
+    extra=unchanged("dropout_backward", (0, "dropout_backward modified its input dA in place (dA *= D): compute a new "
+                                         "array, dA * D / keep_prob.",
+                                         "dropout_backward.dropout-backward-modified-its-input-da"),
+                    (1, "dropout_backward modified the mask D: only read it.",
+                     "dropout_backward.dropout-backward-modified-the-mask-d")))
+check_dropout_backward = check(DROPOUT_BACKWARD)
 
-def _forward_variant(X, parameters, keep_probs, rng, *, on_input=False, on_output=False, divide=True, rule="lt",
-                     shared=None, kp_index=lambda l: l - 1, skip_last_hidden=False):
-    """L_model_forward_with_dropout with a typical bug; returns (AL, caches) in the reference's layout."""
+
+# --- L_model_forward_with_dropout ------------------------------------------------------------------
+
+def network_inputs(layer_dims=(3, 5, 4, 1), m=6, keep_probs=(0.8, 0.6), seed=2):
+    rng = np.random.default_rng(200 + seed)
+    parameters = layer_parameters(rng, layer_dims)
+    return Inputs((rng.standard_normal((layer_dims[0], m)), parameters, _given(keep_probs), np.random.default_rng(seed)),
+                  m)
+
+
+def forward(X, parameters, keep_probs, rng, *, on_input=False, on_output=False, dropped=lambda l, L: True,
+            keep_prob_of=lambda probs, l: probs[l - 1], **pieces):
+    """L_model_forward_with_dropout with its pieces as arguments (pieces: those of drop)."""
     L = len(parameters) // 2
-    probs = _probs(keep_probs, L - 1)
-
-    def drop(A, kp):
-        D = _mask(rng, A.shape, kp, rule, shared)
-        return (A * D / kp if divide else A * D), D
-
-    A = X
-    if on_input:
-        A, _ = drop(A, probs[0])
+    probs = ref.keep_probs_list(keep_probs, L)
+    A = drop(X, probs[0], rng, **pieces)[0] if on_input else X
     caches = []
     for l in range(1, L):
-        A_prev = A
-        Z = parameters[f"W{l}"] @ A_prev + parameters[f"b{l}"]
-        A = np.maximum(Z, 0)
-        D = None
-        if not (skip_last_hidden and l == L - 1):
-            A, D = drop(A, probs[kp_index(l)])
-        caches.append((((A_prev, parameters[f"W{l}"], parameters[f"b{l}"]), Z), D))
+        Z = parameters[f"W{l}"] @ A + parameters[f"b{l}"]
+        cache = ((A, parameters[f"W{l}"], parameters[f"b{l}"]), Z)
+        A, D = drop(deep.relu(Z), keep_prob_of(probs, l), rng, **pieces) if dropped(l, L) else (deep.relu(Z), None)
+        caches.append((cache, D))
     Z = parameters[f"W{L}"] @ A + parameters[f"b{L}"]
-    AL = deep.sigmoid(Z)
     caches.append((((A, parameters[f"W{L}"], parameters[f"b{L}"]), Z), None))
-    if on_output:
-        AL, _ = drop(AL, probs[-1])
-    return AL, caches
+    AL = deep.sigmoid(Z)
+    return (drop(AL, probs[-1], rng, **pieces)[0] if on_output else AL), caches
 
 
-def _forward_variants(X, parameters, keep_probs, seed):
-    L = len(parameters) // 2
-    variants = [
-        ("Dropout was applied to the input X: only the hidden layers are dropped (l = 1..L-1); the input features "
-         "are never dropped here.", dict(on_input=True)),
-        ("Dropout was applied to the output AL: the output layer is never dropped (AL is the prediction). Drop the "
-         "hidden layers l = 1..L-1 only.", dict(on_output=True)),
-        ("The kept activations are not divided by keep_prob: inverted dropout computes A * D / keep_prob.",
-         dict(divide=False)),
-        ("The mask is inverted (rng.random(...) >= keep_prob drops units with probability keep_prob): "
-         "D = rng.random(A.shape) < keep_prob keeps each unit with probability keep_prob.", dict(rule="ge")),
-        ("Every example got the same mask: draw one value per unit AND per example, D = rng.random(A.shape) < "
-         "keep_prob (slide 15: different examples drop different units).", dict(shared="examples")),
-        ("The last hidden layer was not dropped: apply dropout after every hidden layer, l = 1..L-1 "
-         "(range(1, L) in Python).", dict(skip_last_hidden=True)),
-    ]
-    if L > 2:
-        variants.append(("A layer used another layer's keep_prob: hidden layer l uses keep_probs[l - 1] (layers "
-                         "count from 1, Python lists from 0).", dict(kp_index=lambda l: l - 2)))
-    out = []
-    with np.errstate(all="ignore"):
-        for hint, options in variants:
-            try:
-                out.append((hint, _forward_variant(X, parameters, keep_probs, np.random.default_rng(seed), **options)))
-            except (IndexError, ValueError):
-                continue
-    return out
+def _dropout_caches(fn, result, inputs):
+    """caches[l - 1] = (((A_prev, W, b), Z), D) of layer l, D None for the output layer."""
+    caches, (_, expected) = result[1], ref.L_model_forward_with_dropout(*copy_inputs(inputs.args))
+    L, name = len(expected), "check_dropout_caches"
+    if not isinstance(caches, (list, tuple)) or len(caches) != L:
+        got = len(caches) if isinstance(caches, (list, tuple)) else type(caches).__name__
+        fail(f"caches must be a list of L = {L} entries, one per layer, got {got}.", f"{name}.caches-must-be-a-list-of")
+    for l, (cache, ((linear_cache, Z), D)) in enumerate(zip(caches, expected), start=1):
+        if not isinstance(cache, (tuple, list)) or len(cache) != 2:
+            fail(f"caches[{l - 1}] must be the pair (layer_cache, D) for layer {l}: layer_cache = ((A_prev, W, b), Z) "
+                 f"as in notebook 02, and D the mask of layer {l} (None for the output layer).",
+                 f"{name}.caches-must-be-the-pair-layer")
+        layer_cache, got_D = cache
+        if isinstance(layer_cache, (tuple, list)) and len(layer_cache) == 3 and same_array(got_D, Z):
+            fail(f"caches[{l - 1}] is notebook 02's cache ((A_prev, W, b), Z) without the mask: store the pair "
+                 f"(layer_cache, D), so that the backward pass can find layer {l}'s mask.",
+                 f"{name}.caches-is-notebook-s-cache-a")
+        if D is None and got_D is not None:
+            fail(f"caches[{L - 1}][1] must be None: the output layer has no dropout mask.",
+                 f"{name}.caches-must-be-none-the-output")
+        if D is not None and (got_D is None or not same_array(np.asarray(got_D), D)):
+            fail(f"caches[{l - 1}][1] must be D{l}, the mask applied to A{l} (as dropout_forward returned it).",
+                 f"{name}.caches-must-be-d-the-mask")
+        if not isinstance(layer_cache, (tuple, list)) or len(layer_cache) != 2:
+            fail(f"caches[{l - 1}][0] must be layer {l}'s cache ((A_prev, W, b), Z), as linear_activation_forward "
+                 f"returns it.", f"{name}.caches-must-be-layer-s-cache")
+        if not same_array(layer_cache[1], Z):
+            fail(f"caches[{l - 1}][0][1] must be Z{l} = W{l} A{l - 1} + b{l}, before the activation and the dropout.",
+                 f"{name}.caches-must-be-z-w-a")
+        got_linear = layer_cache[0]
+        if not isinstance(got_linear, (tuple, list)) or len(got_linear) != 3 or not same_array(got_linear[0],
+                                                                                               linear_cache[0]):
+            fail(f"caches[{l - 1}][0][0] must be (A_prev, W{l}, b{l}), with A_prev the activation that layer {l} "
+                 f"received: the DROPPED A{l - 1} (X for layer 1).", f"{name}.caches-must-be-a-prev-w")
 
 
-def _index_error_hint(failure, L):
-    text = str(failure)
-    if "not subscriptable" in text or "has no len" in text or "not iterable" in text:
-        fail(text + f" keep_probs may be a single number, meaning the same keep_prob for every hidden layer: turn "
-             f"it into a list first, e.g. keep_probs = [keep_probs] * (L - 1) when it is a float.")
-    if "IndexError" in text:
-        fail(text + f" keep_probs holds one value per HIDDEN layer (L - 1 = {L - 1} values): hidden layer l uses "
-             f"keep_probs[l - 1].")
-    raise failure
+ANOTHER_KEEP_PROB = ("A layer used another layer's keep_prob: hidden layer l uses keep_probs[l - 1] (layers count from "
+                     "1, Python lists from 0).")
+FORWARD_WITH_DROPOUT = Exercise(
+    "L_model_forward_with_dropout", ref.L_model_forward_with_dropout, network_inputs,
+    dict(layer_dims=(3, 5, 4, 1), m=6, keep_probs=(0.8, 0.6), seed=2),
+    lambda keep_probs, **_: (Out(f"AL (keep_probs = {_given(keep_probs)})", (0,), "(1, m)"),),
+    returns=a_tuple("(AL, caches)", value, value),
+    mistakes=(
+        Wrong("dropout-on-the-input", "Dropout was applied to the input X: only the hidden layers are dropped "
+              "(l = 1..L-1); the input features are never dropped here.", partial(forward, on_input=True)),
+        Wrong("dropout-on-the-output", "Dropout was applied to the output AL: the output layer is never dropped (AL is "
+              "the prediction). Drop the hidden layers l = 1..L-1 only.", partial(forward, on_output=True)),
+        Wrong("not-divided-by-keep-prob", "The kept activations are not divided by keep_prob: inverted dropout "
+              "computes A * D / keep_prob.", partial(forward, scale=lambda A, D, keep_prob: A * D)),
+        Wrong("the-mask-is-inverted", "The mask is inverted (rng.random(...) >= keep_prob drops units with "
+              "probability keep_prob): D = rng.random(A.shape) < keep_prob keeps each unit with probability keep_prob.",
+              partial(forward, rule=lambda draw, keep_prob: draw >= keep_prob)),
+        Wrong("every-example-got-the-same-mask", "Every example got the same mask: draw one value per unit AND per "
+              "example, D = rng.random(A.shape) < keep_prob (slide 15: different examples drop different units).",
+              partial(forward, draw=lambda rng, shape: np.broadcast_to(rng.random((shape[0], 1)), shape))),
+        Wrong("the-last-hidden-layer-was-not-dropped", "The last hidden layer was not dropped: apply dropout after "
+              "every hidden layer, l = 1..L-1 (range(1, L) in Python).",
+              partial(forward, dropped=lambda l, L: l < L - 1)),
+        Wrong("another-layer-s-keep-prob", ANOTHER_KEEP_PROB,
+              partial(forward, keep_prob_of=lambda probs, l: probs[l - 2])),
+        Wrong("al-is-the-output-of-the", "AL is the output of the network WITHOUT dropout: after each hidden layer's "
+              "ReLU, apply A, D = dropout_forward(A, keep_prob_of_that_layer, rng).",
+              partial(forward, dropped=lambda l, L: False)),
+    ),
+    blocks=dict(dropout_forward=ref.dropout_forward), extra=_dropout_caches)
 
 
-@composed_of(dropout_forward=ref.dropout_forward)
+def _each_keep_probs(exercise, fn, case, before=None):
+    """The exercise with keep_probs as given, then as one number (the last given); before(case): a check run first."""
+    def runs():
+        for keep_probs in (case["keep_probs"], float(ref.keep_probs_list(case["keep_probs"], len(case["layer_dims"])
+                                                                            - 1)[-1])):
+            one = {**case, "keep_probs": keep_probs}
+            if before:
+                before(one)
+            run(exercise, fn, one)
+    graded_on_its_own(fn, exercise.name, exercise.blocks, runs)
+
+
+KEEP_PROBS_HINTS = (("not subscriptable", "has no len", "not iterable"), "keep_probs may be a single number, meaning "
+                    "the same keep_prob for every hidden layer: turn it into a list first, e.g. keep_probs = "
+                    "[keep_probs] * (L - 1) when it is a float.")
+INDEX_HINT = (("IndexError",), "keep_probs holds one value per HIDDEN layer (L - 1 values): hidden layer l uses "
+              "keep_probs[l - 1].")
+
+
+def _keep_probs_hints(check_fn):
+    return with_crash_hint(with_crash_hint(check_fn, *KEEP_PROBS_HINTS), *INDEX_HINT)
+
+
+@_keep_probs_hints
 def check_L_model_forward_with_dropout(L_model_forward_with_dropout, layer_dims=(3, 5, 4, 1), m=6,
                                        keep_probs=(0.8, 0.6), seed=2):
     """[LINEAR -> RELU -> DROPOUT] * (L-1) -> LINEAR -> SIGMOID; masks rng.random(A.shape) < keep_prob drawn in
     layer order; caches[l - 1] = (((A_prev, W, b), Z), D), D None for layer L. keep_probs: a list, or one number."""
-    rng = np.random.default_rng(200 + seed)
-    dims = list(layer_dims)
-    L = len(dims) - 1
-    parameters = _random_parameters(rng, dims)
-    X = rng.standard_normal((dims[0], m))
-    for probs in (list(keep_probs) if isinstance(keep_probs, (list, tuple)) else keep_probs,
-                  float(_probs(keep_probs, L - 1)[-1])):
-        given = probs if isinstance(probs, float) else list(probs)
-        try:
-            result = student_call(L_model_forward_with_dropout, "L_model_forward_with_dropout", X.copy(),
-                                  _copy(parameters), given, np.random.default_rng(seed))
-        except ExerciseFailure as failure:
-            _index_error_hint(failure, L)
-        AL, caches = expect_tuple("L_model_forward_with_dropout", result, 2, "a tuple (AL, caches)")
-        again = student_call(L_model_forward_with_dropout, "L_model_forward_with_dropout", X.copy(),
-                             _copy(parameters), given, np.random.default_rng(seed))
-        if isinstance(again, (tuple, list)) and len(again) == 2 and isinstance(AL, np.ndarray) \
-                and not _same(again[0], AL):
-            fail("Two calls with equal generators gave different results: draw every mask from the rng argument "
-                 "(rng.random(A.shape) < keep_prob), not from np.random, and do not create a new generator inside.", mistake="L_model_forward_with_dropout.two-calls-with-equal-generators-gave")
-        expected_AL, expected_caches = ref.L_model_forward_with_dropout(X, parameters, given, np.random.default_rng(seed))
-        if not _same(AL, expected_AL):
-            for hint, (value, _) in _forward_variants(X, parameters, given, seed):
-                if _same(AL, value):
-                    fail(f"AL is wrong (keep_probs = {given}). {hint}", mistake="L_model_forward_with_dropout.al-is-wrong-keep-probs")
-            if _same(AL, deep.L_model_forward(X, parameters)[0]):
-                fail("AL is the output of the network WITHOUT dropout: after each hidden layer's ReLU, apply "
-                     "A, D = dropout_forward(A, keep_prob_of_that_layer, rng).", mistake="L_model_forward_with_dropout.al-is-the-output-of-the")
-        expect_array(f"AL (keep_probs = {given})", AL, expected_AL, what="(1, m)")
-        _check_dropout_caches(caches, expected_caches, L)
+    _each_keep_probs(FORWARD_WITH_DROPOUT, L_model_forward_with_dropout,
+                     dict(layer_dims=layer_dims, m=m, keep_probs=keep_probs, seed=seed),
+                     lambda case: same_each_call(L_model_forward_with_dropout, FORWARD_WITH_DROPOUT, case,
+                                                 "Two calls with equal generators gave different results: draw every "
+                                                 "mask from the rng argument (rng.random(A.shape) < keep_prob), not "
+                                                 "from np.random, and do not create a new generator inside.",
+                                                 "L_model_forward_with_dropout.two-calls-with-equal-generators-gave"))
 
 
-def _check_dropout_caches(caches, expected_caches, L):
-    if not isinstance(caches, (list, tuple)) or len(caches) != L:
-        got = len(caches) if isinstance(caches, (list, tuple)) else type(caches).__name__
-        fail(f"caches must be a list of L = {L} entries, one per layer, got {got}.", mistake="check_dropout_caches.caches-must-be-a-list-of")
-    for l in range(1, L + 1):
-        cache = caches[l - 1]
-        (linear_cache, Z), D = expected_caches[l - 1]
-        if not isinstance(cache, (tuple, list)) or len(cache) != 2:
-            fail(f"caches[{l - 1}] must be the pair (layer_cache, D) for layer {l}: layer_cache = ((A_prev, W, b), Z) "
-                 f"as in notebook 02, and D the mask of layer {l} (None for the output layer).", mistake="check_dropout_caches.caches-must-be-the-pair-layer")
-        layer_cache, got_D = cache
-        if isinstance(layer_cache, (tuple, list)) and len(layer_cache) == 3 and isinstance(got_D, np.ndarray) \
-                and got_D.shape == np.shape(Z) and got_D.dtype != bool:
-            fail(f"caches[{l - 1}] is notebook 02's cache ((A_prev, W, b), Z) without the mask: store the pair "
-                 f"(layer_cache, D), so that the backward pass can find layer {l}'s mask.", mistake="check_dropout_caches.caches-is-notebook-s-cache-a")
-        if D is None:
-            if got_D is not None:
-                fail(f"caches[{L - 1}][1] must be None: the output layer has no dropout mask.", mistake="check_dropout_caches.caches-must-be-none-the-output")
-        else:
-            if got_D is None or not _same(np.asarray(got_D), D):
-                fail(f"caches[{l - 1}][1] must be D{l}, the mask applied to A{l} (as dropout_forward returned it).", mistake="check_dropout_caches.caches-must-be-d-the-mask")
-        if not isinstance(layer_cache, (tuple, list)) or len(layer_cache) != 2:
-            fail(f"caches[{l - 1}][0] must be layer {l}'s cache ((A_prev, W, b), Z), as linear_activation_forward "
-                 f"returns it.", mistake="check_dropout_caches.caches-must-be-layer-s-cache")
-        got_linear, got_Z = layer_cache
-        if not _same(got_Z, Z):
-            fail(f"caches[{l - 1}][0][1] must be Z{l} = W{l} A{l - 1} + b{l}, before the activation and the dropout.", mistake="check_dropout_caches.caches-must-be-z-w-a")
-        if not isinstance(got_linear, (tuple, list)) or len(got_linear) != 3 or not _same(got_linear[0], linear_cache[0]):
-            fail(f"caches[{l - 1}][0][0] must be (A_prev, W{l}, b{l}), with A_prev the activation that layer {l} "
-                 f"received: the DROPPED A{l - 1} (X for layer 1).", mistake="check_dropout_caches.caches-must-be-a-prev-w")
+# --- L_model_backward_with_dropout -----------------------------------------------------------------
+
+def network_backward_inputs(layer_dims=(3, 5, 4, 1), m=6, keep_probs=(0.8, 0.6), seed=3):
+    rng = np.random.default_rng(300 + seed)
+    parameters = layer_parameters(rng, layer_dims)
+    X = rng.standard_normal((layer_dims[0], m))
+    Y = labels(rng, m)
+    AL, caches = ref.L_model_forward_with_dropout(X, parameters, _given(keep_probs), np.random.default_rng(seed))
+    return Inputs((AL, Y, caches, _given(keep_probs)), m)
 
 
-def _backward_variant(AL, Y, caches, keep_probs, *, mask=True, divide=True, kp_index=lambda l: l - 1):
+def backward(AL, Y, caches, keep_probs, *, mask=True, divide=True, keep_prob_of=lambda probs, l: probs[l - 1]):
+    """L_model_backward_with_dropout with its pieces as arguments."""
     L = len(caches)
-    probs = _probs(keep_probs, L - 1)
-    (linear_cache, _), _ = caches[L - 1]
-    dA, dW, db = deep.linear_backward(AL - Y, linear_cache)
+    probs = ref.keep_probs_list(keep_probs, L)
+    dA, dW, db = deep.linear_backward(AL - Y, caches[L - 1][0][0])
     grads = {f"dW{L}": dW, f"db{L}": db}
     for l in range(L - 1, 0, -1):
         layer_cache, D = caches[l - 1]
-        kp = probs[kp_index(l)]
-        dA = dA * (D if mask else 1.0) / (kp if divide else 1.0)
+        dA = dA * (D if mask else 1.0) / (keep_prob_of(probs, l) if divide else 1.0)
         dA, grads[f"dW{l}"], grads[f"db{l}"] = deep.linear_activation_backward(dA, layer_cache, "relu")
     return grads
 
 
-@composed_of(dropout_backward=ref.dropout_backward)
+BACKWARD_WITH_DROPOUT = Exercise(
+    "L_model_backward_with_dropout", ref.L_model_backward_with_dropout, network_backward_inputs,
+    dict(layer_dims=(3, 5, 4, 1), m=6, keep_probs=(0.8, 0.6), seed=3),
+    lambda layer_dims, **_: parameter_outputs(layer_dims, grads=True),
+    returns=gradients_dict,
+    mistakes=(
+        Wrong("no-dropout-backward", "The gradient does not go back through the dropout: before each hidden layer's "
+              "ReLU backward, dA = dA * D / keep_prob with that layer's mask (a dropped unit had no effect on the "
+              "cost).", partial(backward, mask=False, divide=False)),
+        Wrong("the-mask-is-missing", "The mask is missing in the backward pass: dA = dA * D / keep_prob (dropped units "
+              "get no gradient).", partial(backward, mask=False)),
+        Wrong("not-divided-by-keep-prob", "The backward pass forgets to divide by keep_prob: the forward pass scaled "
+              "the kept units by 1 / keep_prob, so dA = dA * D / keep_prob.", partial(backward, divide=False)),
+        Wrong("another-layer-s-keep-prob", ANOTHER_KEEP_PROB,
+              partial(backward, keep_prob_of=lambda probs, l: probs[l - 2])),
+    ),
+    blocks=dict(dropout_backward=ref.dropout_backward))
+
+
+@_keep_probs_hints
 def check_L_model_backward_with_dropout(L_model_backward_with_dropout, layer_dims=(3, 5, 4, 1), m=6,
                                         keep_probs=(0.8, 0.6), seed=3):
-    """dZ[L] = AL - Y; then for l = L-1..1: dA{l} = dA{l} * D{l} / keep_probs[l - 1], then ReLU and linear backward."""
-    rng = np.random.default_rng(300 + seed)
-    dims = list(layer_dims)
-    L = len(dims) - 1
-    parameters = _random_parameters(rng, dims)
-    X = rng.standard_normal((dims[0], m))
-    Y = _labels(rng, m)
-    given = list(keep_probs) if isinstance(keep_probs, (list, tuple)) else float(keep_probs)
-    AL, caches = ref.L_model_forward_with_dropout(X, parameters, given, np.random.default_rng(seed))
-    try:
-        grads = student_call(L_model_backward_with_dropout, "L_model_backward_with_dropout", AL.copy(), Y.copy(),
-                             _copy(caches), given)
-    except ExerciseFailure as failure:
-        if "ValueError" in str(failure) or "TypeError: unsupported operand" in str(failure):
-            fail(str(failure) + " Layer l's cache is caches[l - 1] = (((A_prev, W, b), Z), D): apply ITS mask D{l} "
-                 "to dA{l}, the gradient of A{l}, before going back through layer l's ReLU.")
-        _index_error_hint(failure, L)
-    keys = [f"{p}{l}" for l in range(L, 0, -1) for p in ("dW", "db")]
-    expect_keys("grads", grads, keys)
-    expected = ref.L_model_backward_with_dropout(AL, Y, caches, given)
-    variants = [
-        ("The gradient does not go back through the dropout: before each hidden layer's ReLU backward, "
-         "dA = dA * D / keep_prob with that layer's mask (a dropped unit had no effect on the cost).",
-         dict(mask=False, divide=False)),
-        ("The mask is missing in the backward pass: dA = dA * D / keep_prob (dropped units get no gradient).",
-         dict(mask=False)),
-        ("The backward pass forgets to divide by keep_prob: the forward pass scaled the kept units by 1 / keep_prob, "
-         "so dA = dA * D / keep_prob.", dict(divide=False)),
-    ]
-    if L > 2:
-        variants.append(("A layer used another layer's keep_prob: hidden layer l uses keep_probs[l - 1].",
-                         dict(kp_index=lambda l: l - 2)))
-    computed = []
-    with np.errstate(all="ignore"):
-        for hint, options in variants:
-            try:
-                computed.append((hint, _backward_variant(AL, Y, caches, given, **options)))
-            except (IndexError, ValueError):
-                continue
-    if not all(_same(grads[key], expected[key]) for key in keys):
-        for hint, value in computed:
-            if all(_same(grads[key], value[key]) for key in keys):
-                fail(f"The gradients are wrong (keep_probs = {given}). {hint}", mistake="L_model_backward_with_dropout.the-gradients-are-wrong-keep-probs")
-    for key in keys:
-        l = key[2:]
-        what = f"(n[{l}], n[{int(l) - 1}]), like W{l}" if key.startswith("dW") else f"(n[{l}], 1), like b{l}"
-        expect_array(f"grads['{key}']", grads[key], expected[key], m=m, what=what,
-                     mistakes=[Mistake(hint, value[key]) for hint, value in computed])
+    """dZ[L] = AL - Y; then for l = L-1..1: dA{l} = dA{l} * D{l} / keep_probs[l - 1], then ReLU and linear backward.
+    Runs keep_probs as given, then as one number."""
+    _each_keep_probs(BACKWARD_WITH_DROPOUT, L_model_backward_with_dropout,
+                     dict(layer_dims=layer_dims, m=m, keep_probs=keep_probs, seed=seed))
 
 
-# --- exercise 5: prediction --------------------------------------------------------------------------
+check_L_model_backward_with_dropout = with_crash_hint(
+    check_L_model_backward_with_dropout, ("ValueError", "unsupported operand"), "Layer l's cache is caches[l - 1] = "
+    "(((A_prev, W, b), Z), D): apply ITS mask D{l} to dA{l}, the gradient of A{l}, before going back through layer "
+    "l's ReLU.")
+
+
+# --- predict_dropout -------------------------------------------------------------------------------
+
+def predict_inputs(layer_dims=(2, 8, 8, 1), m=40, keep_probs=(0.5, 0.5), seed=4):
+    """Parameters whose predictions are balanced (the output's bias moves the median probability to 0.5)."""
+    rng = np.random.default_rng(400 + seed)
+    parameters = layer_parameters(rng, layer_dims)
+    X = rng.standard_normal((layer_dims[0], m))
+    L = len(layer_dims) - 1
+    parameters[f"b{L}"] = parameters[f"b{L}"] - np.median(deep.L_model_forward(X, parameters)[1][-1][1])
+    return Inputs((parameters, X, _given(keep_probs)), m)
+
+
+def predict(parameters, X, keep_probs, *, factor=lambda keep_prob: 1.0, threshold=lambda AL: AL > 0.5):
+    """predict_dropout with its pieces as arguments: a factor on the hidden activations, the threshold."""
+    L = len(parameters) // 2
+    probs, A = ref.keep_probs_list(keep_probs, L), X
+    for l in range(1, L):
+        A = deep.relu(parameters[f"W{l}"] @ A + parameters[f"b{l}"]) * factor(probs[l - 1])
+    return threshold(deep.sigmoid(parameters[f"W{L}"] @ A + parameters[f"b{L}"])) * 1.0
+
+
+PREDICT_DROPOUT = Exercise(
+    "predict_dropout", ref.predict_dropout, predict_inputs, dict(layer_dims=(2, 8, 8, 1), m=40, keep_probs=(0.5, 0.5),
+                                                                 seed=4),
+    (Out("predictions", layout="(1, m) of 0/1"),),
+    mistakes=(
+        Wrong("predict-dropout-returned-probabilities-threshold-them", "predict_dropout returned probabilities: "
+              "threshold them, (AL > 0.5).", partial(predict, threshold=lambda AL: AL)),
+        Wrong("the-classes-are-swapped-predict-where", "The classes are swapped: predict 1 where AL > 0.5.",
+              partial(predict, threshold=lambda AL: AL <= 0.5)),
+        Wrong("the-hidden-activations-were-multiplied-by", "The hidden activations were multiplied by keep_prob at "
+              "test time: that is the old, non-inverted dropout. With inverted dropout the training already divided "
+              "by keep_prob, so prediction uses the plain network (no scaling, no mask).",
+              partial(predict, factor=lambda keep_prob: keep_prob)),
+        Wrong("the-hidden-activations-were-divided-by", "The hidden activations were divided by keep_prob at test "
+              "time: with no mask there is nothing to compensate; prediction uses the plain network.",
+              partial(predict, factor=lambda keep_prob: 1 / keep_prob)),
+    ))
+
 
 def check_predict_dropout(predict_dropout, layer_dims=(2, 8, 8, 1), m=40, keep_probs=(0.5, 0.5), seed=4):
     """Predictions of a network trained with dropout: the plain forward pass, AL > 0.5; no mask, no scaling."""
-    rng = np.random.default_rng(400 + seed)
-    dims = list(layer_dims)
-    L = len(dims) - 1
-    parameters = _random_parameters(rng, dims)
-    X = rng.standard_normal((dims[0], m))
-    AL, _ = deep.L_model_forward(X, parameters)
-    parameters[f"b{L}"] = parameters[f"b{L}"] - np.log(np.median(AL) / (1 - np.median(AL)))  # both classes predicted
-    AL, _ = deep.L_model_forward(X, parameters)
-    expected = (AL > 0.5).astype(np.float64)
-    given = list(keep_probs) if isinstance(keep_probs, (list, tuple)) else float(keep_probs)
-    results = [student_call(predict_dropout, "predict_dropout", _copy(parameters), X.copy(), given) for _ in range(3)]
-    results = [r.astype(np.float64) if isinstance(r, np.ndarray) and r.dtype == bool else r for r in results]
-    first = results[0]
-    if all(isinstance(r, np.ndarray) for r in results) and not all(_same(r, first) for r in results[1:]):
-        fail("The predictions change from one call to the next: that is dropout at test time. Slide 17: at test time "
-             "every unit is used, with no mask and no scaling (inverted dropout already kept the expected values "
-             "right during training), so predict with the plain forward pass, L_model_forward(X, parameters).", mistake="predict_dropout.the-predictions-change-from-one-call")
-    probs = _probs(given, L - 1)
-
-    def scaled_forward(factor):
-        A = X
-        for l in range(1, L):
-            A = np.maximum(parameters[f"W{l}"] @ A + parameters[f"b{l}"], 0) * factor(probs[l - 1])
-        return deep.sigmoid(parameters[f"W{L}"] @ A + parameters[f"b{L}"])
-
-    with np.errstate(all="ignore"):
-        mistakes = [
-            Mistake("predict_dropout returned probabilities: threshold them, (AL > 0.5).", AL, id="predict_dropout.predict-dropout-returned-probabilities-threshold-them"),
-            Mistake("The classes are swapped: predict 1 where AL > 0.5.", 1 - expected, id="predict_dropout.the-classes-are-swapped-predict-where"),
-            Mistake("The hidden activations were multiplied by keep_prob at test time: that is the old, non-inverted "
-                    "dropout. With inverted dropout the training already divided by keep_prob, so prediction uses the "
-                    "plain network (no scaling, no mask).", (scaled_forward(lambda kp: kp) > 0.5).astype(float), id="predict_dropout.the-hidden-activations-were-multiplied-by"),
-            Mistake("The hidden activations were divided by keep_prob at test time: with no mask there is nothing to "
-                    "compensate; prediction uses the plain network.",
-                    (scaled_forward(lambda kp: 1 / kp) > 0.5).astype(float), id="predict_dropout.the-hidden-activations-were-divided-by"),
-        ]
-    if isinstance(first, np.ndarray) and first.shape == expected.shape and np.isin(first, (0, 1)).all() \
-            and not _same(first, expected) and not any(_same(first, mk.value) for mk in mistakes):
+    case = dict(layer_dims=layer_dims, m=m, keep_probs=keep_probs, seed=seed)
+    first = same_each_call(predict_dropout, PREDICT_DROPOUT, case, "The predictions change from one call to the next: "
+                           "that is dropout at test time. Slide 17: at test time every unit is used, with no mask and "
+                           "no scaling (inverted dropout already kept the expected values right during training), so "
+                           "predict with the plain forward pass, L_model_forward(X, parameters).",
+                           "predict_dropout.the-predictions-change-from-one-call", calls=3)
+    try:
+        run(PREDICT_DROPOUT, predict_dropout, case)
+    except ExerciseFailure as failure:
+        if failure.mistake or "right shape" not in str(failure) or not np.isin(first, (0, 1)).all():
+            raise
         fail("The predictions differ from the plain network's: did you use dropout (a mask) at test time? Slide 17: "
-             "no dropout at test time; predict with L_model_forward(X, parameters) and AL > 0.5.", mistake="predict_dropout.the-predictions-differ-from-the-plain")
-    expect_array("predictions", first, expected, what="(1, m) of 0/1", mistakes=mistakes)
+             "no dropout at test time; predict with L_model_forward(X, parameters) and AL > 0.5.",
+             "predict_dropout.the-predictions-differ-from-the-plain")
     passed("predict_dropout")
 
 
-# --- challenge (optional, ungraded): Monte-Carlo dropout ---------------------------------------------
+# --- challenge (optional, ungraded): Monte-Carlo dropout -------------------------------------------
 
-@composed_of(dropout_forward=ref.dropout_forward, L_model_forward_with_dropout=ref.L_model_forward_with_dropout)
-def check_mc_dropout_predict(mc_dropout_predict, layer_dims=(3, 6, 5, 1), m=8, keep_probs=(0.7, 0.5), n_samples=5,
-                             seed=5):
-    """The mean of AL over n_samples passes of L_model_forward_with_dropout with masks drawn in turn from rng."""
+def mc_inputs(layer_dims=(3, 6, 5, 1), m=8, keep_probs=(0.7, 0.5), n_samples=5, seed=5):
     rng = np.random.default_rng(300 + seed)
-    dims = list(layer_dims)
-    parameters = _random_parameters(rng, dims)
-    X = rng.standard_normal((dims[0], m))
-    result = student_call(mc_dropout_predict, "mc_dropout_predict", _copy(parameters), X.copy(), keep_probs,
-                          np.random.default_rng(seed), n_samples)
-    expected = ref.mc_dropout_predict(parameters, X, keep_probs, np.random.default_rng(seed), n_samples)
-    samples_rng = np.random.default_rng(seed)
-    samples = [ref.L_model_forward_with_dropout(X, parameters, keep_probs, samples_rng)[0] for _ in range(n_samples)]
-    if isinstance(result, np.ndarray) and result.dtype == bool:
-        result = result.astype(np.float64)
-    expect_array("mc_dropout_predict(...)", result, expected, what="(1, m) probabilities", mistakes=[
-        Mistake("You averaged the 0/1 predictions of the thinned networks: average their probabilities AL.",
-                np.mean([s > 0.5 for s in samples], axis=0), id="mc_dropout_predict.averages-labels"),
-        Mistake("Return the mean probability itself, not its 0/1 threshold.", (expected > 0.5).astype(float),
-                id="mc_dropout_predict.returns-labels"),
-        Mistake("This is one thinned network: average n_samples forward passes, each drawing new masks from the one "
-                "rng you are given (not from a new generator per pass, which repeats the same masks).",
-                samples[0], id="mc_dropout_predict.one-sample"),
-        Mistake("This is the plain network without dropout: every pass must use L_model_forward_with_dropout.",
-                deep.L_model_forward(X, parameters)[0], id="mc_dropout_predict.no-dropout"),
-    ])
+    parameters = layer_parameters(rng, layer_dims)
+    return Inputs((parameters, rng.standard_normal((layer_dims[0], m)), _given(keep_probs), np.random.default_rng(seed),
+                   n_samples), m)
+
+
+def mc_predict(parameters, X, keep_probs, rng, n_samples, *, network=ref.L_model_forward_with_dropout,
+               sample=lambda AL: AL, passes=lambda n_samples: n_samples, result=lambda mean: mean):
+    """mc_dropout_predict with its pieces as arguments."""
+    return result(np.mean([sample(network(X, parameters, keep_probs, rng)[0]) for _ in range(passes(n_samples))],
+                          axis=0))
+
+
+MC_DROPOUT_PREDICT = Exercise(
+    "mc_dropout_predict", ref.mc_dropout_predict, mc_inputs,
+    dict(layer_dims=(3, 6, 5, 1), m=8, keep_probs=(0.7, 0.5), n_samples=5, seed=5),
+    (Out("mc_dropout_predict(...)", layout="(1, m) probabilities"),),
+    mistakes=(
+        Wrong("averages-labels", "You averaged the 0/1 predictions of the thinned networks: average their "
+              "probabilities AL.", partial(mc_predict, sample=lambda AL: AL > 0.5)),
+        Wrong("returns-labels", "Return the mean probability itself, not its 0/1 threshold.",
+              partial(mc_predict, result=lambda mean: (mean > 0.5) * 1.0)),
+        Wrong("one-sample", "This is one thinned network: average n_samples forward passes, each drawing new masks "
+              "from the one rng you are given (not from a new generator per pass, which repeats the same masks).",
+              partial(mc_predict, passes=lambda n_samples: 1)),
+        Wrong("no-dropout", "This is the plain network without dropout: every pass must use "
+              "L_model_forward_with_dropout.",
+              partial(mc_predict, network=lambda X, parameters, keep_probs, rng: deep.L_model_forward(X, parameters))),
+    ),
+    blocks=dict(dropout_forward=ref.dropout_forward, L_model_forward_with_dropout=ref.L_model_forward_with_dropout))
+check_mc_dropout_predict = check(MC_DROPOUT_PREDICT)
+
+#: The exercises described as data (the tests feed each named mistake in), each with a check of its own
+#: where it runs checks first (masks drawn from the generator) or runs several keep_probs.
+EXERCISES = (DROPOUT_FORWARD, DROPOUT_BACKWARD, FORWARD_WITH_DROPOUT, BACKWARD_WITH_DROPOUT, PREDICT_DROPOUT,
+             MC_DROPOUT_PREDICT)
+CHALLENGES = (MC_DROPOUT_PREDICT,)     # optional and ungraded: no hidden test

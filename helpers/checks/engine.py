@@ -7,7 +7,8 @@ An `Exercise` holds what differs from one exercise to the next:
     inputs      case -> Inputs(args, m): fresh arguments for one test case, made from sizes and a seed
     case        the visible test's keyword arguments (sizes, seed); hidden tests pass others
     returns     what the result must look like (`value`, `a_float`, `a_dict(...)`, `a_tuple(...)`)
-    outputs     the values compared, each an `Out` with its place in the result and its layout
+    outputs     the values compared, each an `Out` with its place in the result and its layout (or a
+                function of the case giving them, e.g. one per layer of case['layer_dims'])
     mistakes    the named mistakes, each a `Wrong`: a wrong answer with the exercise's signature
     unmodified  the positions of the arguments the function must leave unchanged
     blocks      for a composed exercise: {building block: reference}, graded on its own (core.composed_of)
@@ -21,6 +22,8 @@ reference's; where they differ, the hint is the named mistake whose wrong answer
 student's value at that output (a mistake that changes several outputs is named at the first that
 differs; of two that give that value, the one agreeing with the student's answer at more outputs),
 else a generic diagnosis (core.expect_array: transposed, m times too large, ...).
+`check(exercise, vary=(key, values))` runs the exercise once per value of case[key] (e.g. once per
+activation); a check that must do more (a check before the comparisons) calls `run` itself.
 
 A mistake is a whole wrong answer, not a value: so a test can feed every named mistake in as a
 student's answer and see its own hint come back (tests/test_exercises.py), and the hint stays true
@@ -205,10 +208,11 @@ def run(exercise: Exercise, fn, case: dict) -> None:
     (exercise.returns or value)(exercise.name, result)
     expected = exercise.reference(*copy_inputs(inputs.args))
     wrongs = wrong_results(exercise, inputs)
+    outputs = exercise.outputs(**case) if callable(exercise.outputs) else exercise.outputs
     # The mistakes that give the student's values at the most outputs first (a mistake in one layer only
     # and one in every layer may agree at the first output compared).
-    wrongs.sort(key=lambda pair: -agreement(exercise.outputs, pair[1], result))
-    for out in exercise.outputs:
+    wrongs.sort(key=lambda pair: -agreement(outputs, pair[1], result))
+    for out in outputs:
         try:
             actual = reach(result, out.path)
         except (KeyError, IndexError, TypeError):
@@ -230,19 +234,26 @@ def per_layer(layered: Callable) -> Callable:
     return lambda layer_dims, **case: layered(len(layer_dims) - 1)
 
 
-def check(exercise: Exercise) -> Callable:
+def check(exercise: Exercise, vary: tuple | None = None) -> Callable:
     """The test-cell function of `exercise`: check_<name>(fn, **case) with the visible case's
-    arguments as defaults; it prints the success line or raises ExerciseFailure."""
+    arguments as defaults; it prints the success line or raises ExerciseFailure.
+    vary: (key, values), to run the exercise once per value of case[key], values(case) -> them
+    (e.g. ("activation", lambda case: ("sigmoid", "relu")))."""
     def check_exercise(fn, **case):
         unknown = set(case) - set(exercise.case)
         if unknown:
             raise TypeError(f"check_{exercise.name} takes the arguments {sorted(exercise.case)}, "
                             f"not {sorted(unknown)}")
         arguments = {**exercise.case, **case}
+        cases = [arguments] if vary is None else [{**arguments, vary[0]: v} for v in vary[1](arguments)]
+
+        def run_cases():
+            for one in cases:
+                run(exercise, fn, one)
         if exercise.blocks:
-            graded_on_its_own(fn, exercise.name, exercise.blocks, lambda: run(exercise, fn, arguments))
+            graded_on_its_own(fn, exercise.name, exercise.blocks, run_cases)
         else:
-            run(exercise, fn, arguments)
+            run_cases()
             passed(exercise.name)
 
     check_exercise.__name__ = check_exercise.__qualname__ = f"check_{exercise.name}"
