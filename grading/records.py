@@ -115,9 +115,9 @@ class CheckVerdict:
 class WorkerResult:
     """What a worker found. ``problem``: why the submission could not be graded (then it scores
     0; ``infrastructure`` when that is the grading machinery's fault, not the student's).
-    Otherwise ``scores`` (notebook -> grade_id -> points), ``verdicts`` (notebook -> grade_id ->
-    :class:`CheckVerdict`), the limit ``events`` ``(cell, ename, evalue)`` and their one-line
-    ``reason``. ``notes``: what was found in the submission; ``sandbox``: the Landlock ABI the
+    Otherwise ``scores`` (notebook -> grade_id -> points; None: waits for manual grading),
+    ``verdicts`` (notebook -> grade_id -> :class:`CheckVerdict`), the limit ``events``
+    ``(cell, ename, evalue)`` and their one-line ``reason``. ``notes``: what was found in the submission; ``sandbox``: the Landlock ABI the
     kernel was confined with (0: none; None: not asked for)."""
 
     problem: str = ""
@@ -133,7 +133,7 @@ class WorkerResult:
     KINDS = {"problem": str, "infrastructure": bool, "reason": str, "notes": _list_of(str),
              "events": lambda v: isinstance(v, list) and all(
                  isinstance(e, list) and len(e) == 3 and all(isinstance(x, str) for x in e) for e in v),
-             "scores": lambda v: _nested(v, lambda points: _is(points, float)),
+             "scores": lambda v: _nested(v, lambda points: points is None or _is(points, float)),
              "verdicts": lambda v: _nested(v, lambda record: isinstance(record, dict)),
              "sandbox": (int, type(None)), "seconds": float}
 

@@ -23,7 +23,7 @@ def a_result():
     }}
     return WorkerResult(reason="test_softmax: MemoryError (memory limit 2 GiB)",
                         notes=["test cell test_softmax was edited; the released version is graded"],
-                        events=[("test_softmax", "MemoryError", "")], scores={NAME: {"test_relu": 2.0, "test_softmax": 0}},
+                        events=[("test_softmax", "MemoryError", "")], scores={NAME: {"test_relu": 2.0, "test_softmax": 0, "answer_why": None}},
                         verdicts=verdicts, sandbox=6, seconds=3.25)
 
 
