@@ -55,6 +55,38 @@ def _required(cls):
     return {f.name for f in fields(cls) if f.default is MISSING and f.default_factory is MISSING}
 
 
+def _nested(value, leaf):
+    """True for ``{str: {str: leaf}}``."""
+    return isinstance(value, dict) and all(
+        isinstance(key, str) and isinstance(inner, dict)
+        and all(isinstance(k, str) and leaf(v) for k, v in inner.items())
+        for key, inner in value.items())
+
+
+def _read(data, cls, kinds, where):
+    """The fields of ``cls`` read from ``data`` (a dict), each checked against ``kinds`` (name ->
+    a type, a tuple of types, or a function that checks the value). Absent fields with a
+    default keep it; a missing required field, an unknown one or a wrong type is refused."""
+    unknown = sorted(set(data) - set(kinds))
+    if unknown:
+        raise RecordError(f"{where}: unknown field(s) {', '.join(map(repr, unknown))}")
+    missing = sorted(_required(cls) - set(data))
+    if missing:
+        raise RecordError(f"{where}: no {', '.join(map(repr, missing))}")
+    values = {}
+    for name, value in data.items():
+        kind = kinds[name]
+        if isinstance(kind, (type, tuple)):
+            ok = any(_is(value, k) for k in (kind if isinstance(kind, tuple) else (kind,)))
+        else:
+            ok = kind(value)
+        if not ok:
+            raise RecordError(f"{where}: {name!r} has the wrong type: {value!r:.80}")
+        numeric = kind is float or (isinstance(kind, tuple) and float in kind)
+        values[name] = float(value) if numeric and value is not None else value
+    return values
+
+
 @dataclass(frozen=True)
 class Job:
     """What one worker grades: ``student``'s ``notebooks`` of ``assignment``, under ``limits``.
@@ -157,38 +189,6 @@ class WorkerResult:
     def failure(cls, problem, infrastructure=False, seconds=0.0):
         """A result that says only why the submission was not graded."""
         return cls(problem=problem, infrastructure=infrastructure, seconds=seconds)
-
-
-def _nested(value, leaf):
-    """True for ``{str: {str: leaf}}``."""
-    return isinstance(value, dict) and all(
-        isinstance(key, str) and isinstance(inner, dict)
-        and all(isinstance(k, str) and leaf(v) for k, v in inner.items())
-        for key, inner in value.items())
-
-
-def _read(data, cls, kinds, where):
-    """The fields of ``cls`` read from ``data`` (a dict), each checked against ``kinds`` (name ->
-    a type, a tuple of types, or a function that checks the value). Absent fields with a
-    default keep it; a missing required field, an unknown one or a wrong type is refused."""
-    unknown = sorted(set(data) - set(kinds))
-    if unknown:
-        raise RecordError(f"{where}: unknown field(s) {', '.join(map(repr, unknown))}")
-    missing = sorted(_required(cls) - set(data))
-    if missing:
-        raise RecordError(f"{where}: no {', '.join(map(repr, missing))}")
-    values = {}
-    for name, value in data.items():
-        kind = kinds[name]
-        if isinstance(kind, (type, tuple)):
-            ok = any(_is(value, k) for k in (kind if isinstance(kind, tuple) else (kind,)))
-        else:
-            ok = kind(value)
-        if not ok:
-            raise RecordError(f"{where}: {name!r} has the wrong type: {value!r:.80}")
-        numeric = kind is float or (isinstance(kind, tuple) and float in kind)
-        values[name] = float(value) if numeric and value is not None else value
-    return values
 
 
 @dataclass
