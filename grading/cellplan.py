@@ -30,6 +30,8 @@ import symtable
 from dataclasses import dataclass
 from functools import lru_cache
 
+from IPython.core.inputtransformer2 import TransformerManager
+
 DEMO_TAG = "demo"
 CHALLENGE_TAG = "challenge"
 #: Cells with one of these tags are not run by grading (unless a running cell needs them).
@@ -80,8 +82,6 @@ def parse_cell(source):
     try:
         return source, ast.parse(source)
     except SyntaxError:
-        from IPython.core.inputtransformer2 import TransformerManager
-
         python = TransformerManager().transform_cell(source)
         return python, ast.parse(python)
 

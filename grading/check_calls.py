@@ -9,6 +9,8 @@ arguments). A test cell holds only such calls: the check module's alias, a check
 import ast
 from dataclasses import dataclass
 
+from IPython.core.inputtransformer2 import TransformerManager
+
 BEGIN_HIDDEN = "### BEGIN HIDDEN TESTS"
 END_HIDDEN = "### END HIDDEN TESTS"
 
@@ -75,18 +77,22 @@ def is_check_cell(source):
 
 def parse_cell(source):
     """The ``ast`` of a notebook cell's code (IPython magics turned into Python first), or None."""
-    from IPython.core.inputtransformer2 import TransformerManager
-
     try:
         return ast.parse(TransformerManager().transform_cell(source))
     except (SyntaxError, ValueError):
         return None
 
 
+def is_graded_test_cell(cell):
+    """True for a graded code cell that is not an answer cell: an autograder test cell."""
+    # nbgrader.utils takes seconds to import, and the checks' tests use this module without nbgrader.
+    from nbgrader import utils
+
+    return cell.cell_type == "code" and utils.is_grade(cell) and not utils.is_solution(cell)
+
+
 def exercises(nb):
     """The names of the functions a notebook's graded test cells check, in order."""
-    from .preprocessors import is_graded_test_cell
-
     names = []
     for cell in nb.cells:
         if is_graded_test_cell(cell):

@@ -44,7 +44,7 @@ class ClassData:
 
 def load_class(db_url):
     """Read the gradebook at ``db_url`` into a :class:`ClassData`."""
-    from nbgrader.api import MissingEntry
+    from nbgrader.api import MissingEntry  # nbgrader: seconds to import, needed only here
 
     with gradebook.open_gradebook(db_url) as gb:
         assignments, max_scores = {}, {}

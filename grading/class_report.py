@@ -23,6 +23,7 @@ from html import escape
 from pathlib import Path
 
 from .class_data import load_class, submissions_with_notes, summarize, waiting_for_manual_grading
+from .report import format_table
 
 #: How many students a mistake names as examples.
 EXAMPLES = 3
@@ -33,17 +34,17 @@ MOST_FAILED = 15
 # -- figures ----------------------------------------------------------------------------------
 
 def _figure(width=6.0, height=2.6):
-    import matplotlib
+    import matplotlib  # optional and slow to import: only a report with figures needs it
 
     matplotlib.use("Agg", force=False)
-    import matplotlib.pyplot as plt
+    import matplotlib.pyplot as plt  # after choosing the Agg backend
 
     return plt.subplots(figsize=(width, height), dpi=96)
 
 
 def _embedded(fig, name, alt):
     """The figure as an ``<img>`` with a data URI (the page needs no other file)."""
-    import matplotlib.pyplot as plt
+    import matplotlib.pyplot as plt  # loaded by _figure already
 
     buffer = io.BytesIO()
     fig.tight_layout()
@@ -232,8 +233,6 @@ def write_report(db_url, reports_dir):
 
 def top_mistakes(exercises, count=10):
     """A terminal table of the most frequent mistakes of :func:`summarize`'s exercises ('' if none)."""
-    from .report import format_table
-
     ranked = sorted((m for e in exercises for m in e.mistakes), key=lambda m: (-len(m.students), m.assignment))
     rows = [[m.assignment, m.exercise, m.mistake, str(len(m.students))] for m in ranked[:count]]
     return format_table(["assignment", "exercise", "mistake", "students"], rows) if rows else ""

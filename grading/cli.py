@@ -15,6 +15,7 @@ import sys
 import tempfile
 from pathlib import Path
 
+from .class_report import write_report
 from .course import (
     DEFAULT_COURSE_DIR,
     DEFAULT_DEMO_DIR,
@@ -24,11 +25,14 @@ from .course import (
     find_notebooks,
     find_submissions,
 )
+from .gradebook import read_url_file, url_password
+from .limits import Limits, format_size, parse_size, sandbox_gaps
+from .nbgrader_api import PipelineError
+from .pipeline import Grader, default_jobs
+from .report import Progress, format_points, grades_matrix, grading_table, notes_table
 
 
 def _size(text):
-    from .limits import parse_size
-
     try:
         return parse_size(text)
     except ValueError as exc:
@@ -48,8 +52,6 @@ def _positive_int(text):
 def _db_url(text):
     """A ``--db-url`` without a password: one on a command line is visible to every process
     of the machine (``ps``, ``/proc/PID/cmdline``), a submission's included."""
-    from .gradebook import url_password
-
     if url_password(text) is not None:
         raise argparse.ArgumentTypeError(
             "a password in --db-url is visible to every process on this machine; leave it out "
@@ -59,8 +61,6 @@ def _db_url(text):
 
 
 def _db_url_file(text):
-    from .gradebook import read_url_file
-
     try:
         return read_url_file(text)
     except (OSError, ValueError) as exc:
@@ -100,14 +100,7 @@ def _add_common(parser, notebooks=True, course=True, assignment=True):
         )
 
 
-def build_parser():
-    parser = argparse.ArgumentParser(
-        prog="python -m grading",
-        description="Neural Networks from Scratch: nbgrader release, grading and feedback.",
-    )
-    parser.add_argument("-v", "--verbose", action="store_true", help="show nbgrader's log")
-    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-
+def _add_release_commands(commands):
     p = commands.add_parser("release", help="generate the student versions into COURSE/release")
     _add_common(p)
     _add_db(p)
@@ -127,14 +120,13 @@ def build_parser():
                    help="run the kernel unconfined (by default it is confined as in grading: it reads "
                         "only Python and helpers, writes only a private folder, has no network)")
 
+
+def _add_autograde_command(commands):
     p = commands.add_parser(
         "autograde", help="autograde SUBMISSIONS/STUDENT/ASSIGNMENT/ASSIGNMENT.ipynb")
     p.add_argument("submissions", type=Path, metavar="SUBMISSIONS", help="submissions folder")
     _add_common(p)
     _add_db(p)
-    from .limits import Limits, format_size
-    from .pipeline import default_jobs
-
     defaults = Limits()
     p.add_argument("-j", "--jobs", type=_positive_int, default=None, metavar="N",
                    help=f"submissions graded at once, each in its own process "
@@ -149,6 +141,8 @@ def build_parser():
                    help=f"memory of a submission's kernel, e.g. 2G or 1536M "
                         f"(default {format_size(defaults.memory).replace(' ', '')})")
 
+
+def _add_result_commands(commands):
     p = commands.add_parser("feedback", help="feedback HTML for everything autograded")
     _add_common(p, notebooks=False)
     _add_db(p)
@@ -167,13 +161,22 @@ def build_parser():
         "--dir", type=Path, default=DEFAULT_DEMO_DIR,
         help="throwaway folder, wiped first (default: build/demo)",
     )
+
+
+def build_parser():
+    parser = argparse.ArgumentParser(
+        prog="python -m grading",
+        description="Neural Networks from Scratch: nbgrader release, grading and feedback.",
+    )
+    parser.add_argument("-v", "--verbose", action="store_true", help="show nbgrader's log")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    _add_release_commands(commands)
+    _add_autograde_command(commands)
+    _add_result_commands(commands)
     return parser
 
 
 def _grader(args):
-    from .limits import Limits
-    from .pipeline import Grader
-
     limits = None
     if getattr(args, "timeout", None):
         limits = Limits(timeout=args.timeout, cell_timeout=args.cell_timeout, memory=args.memory_limit)
@@ -209,14 +212,13 @@ def cmd_student_copies(args):
 
 def _warn_sandbox_gaps():
     """A WARNING line per thing the students' kernels are not confined from on this machine."""
-    from .limits import sandbox_gaps
-
     for gap in sandbox_gaps():
         print(f"WARNING: the kernel's sandbox is incomplete here: {gap}. See the README, "
               "'What a submission can reach', for what to do instead.", file=sys.stderr, flush=True)
 
 
 def cmd_validate(args):
+    # nbformat and the kernel machinery take seconds to import: only this command needs them.
     from .validate import format_report, validate_notebook
 
     if not args.notebook.is_file():
@@ -232,8 +234,6 @@ def cmd_validate(args):
 
 
 def cmd_autograde(args):
-    from .report import Progress, format_points, grading_table, notes_table
-
     notebooks = find_notebooks(args.notebooks_dir)
     submissions = find_submissions(args.submissions, args.assignment)
     if not submissions:
@@ -280,8 +280,6 @@ def cmd_feedback(args):
 
 
 def cmd_export(args):
-    from .report import grades_matrix
-
     grader = _grader(args)
     path, rows = grader.export()
     print(f"wrote {path} and {grader.layout.grading_report}\n")
@@ -295,8 +293,6 @@ def cmd_export(args):
 
 
 def cmd_report(args):
-    from .class_report import write_report
-
     grader = _grader(args)
     if not grader.layout.gradebook_exists():
         raise CourseError(f"no gradebook in {grader.layout.root}: release and autograde first")
@@ -308,9 +304,13 @@ def cmd_report(args):
 
 
 def cmd_demo(args):
-    from .demo import run_demo
+    # nbformat takes seconds to import: only this command needs it.
+    from .demo import MistakeError, run_demo
 
-    return run_demo(args.notebooks_dir, args.dir)
+    try:
+        return run_demo(args.notebooks_dir, args.dir)
+    except MistakeError as exc:  # a stale MISTAKES entry: reported like a broken course
+        raise CourseError(str(exc)) from exc
 
 
 COMMANDS = {
@@ -328,11 +328,8 @@ COMMANDS = {
 def main(argv=None):
     """Run the command line; returns the exit status."""
     args = build_parser().parse_args(argv)
-    from .demo import MistakeError
-    from .pipeline import PipelineError
-
     try:
         return COMMANDS[args.command](args)
-    except (CourseError, PipelineError, MistakeError) as exc:
+    except (CourseError, PipelineError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1

@@ -44,7 +44,7 @@ def normalize_db_url(url):
     scheme, sep, rest = url.partition("://")
     if sep and scheme in ("postgresql", "postgres"):
         try:
-            import psycopg  # noqa: F401
+            import psycopg  # noqa: F401  (optional: is psycopg 3 installed?)
         except ImportError:
             return f"postgresql+psycopg2://{rest}"
         return f"postgresql://{rest}"

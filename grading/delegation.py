@@ -12,9 +12,12 @@ blocks the notebook imports on purpose (03 on ``helpers.deep``, 09 on
 
 A verdict whose message carries :data:`DELEGATION` is reported as a note (:func:`delegation_note`).
 """
+import ast
 import importlib
 import shutil
 from pathlib import Path
+
+from .check_calls import parse_cell
 
 #: The exception name, and marker, of a guarded reference called from a notebook.
 DELEGATION = "DelegationError"
@@ -45,10 +48,6 @@ def guard(fn, exercise, notebook):
 def used_on_purpose(nb):
     """``{(helpers module, name)}`` the notebook's own (locked) cells use: ``from helpers.X import
     name``, or ``X.name`` after ``from helpers import X``. Never guarded outside the reference module."""
-    import ast
-
-    from .check_calls import parse_cell
-
     used, aliases = set(), {}
     trees = [parse_cell(cell.source) for cell in nb.cells if cell.cell_type == "code"
              and cell.get("metadata", {}).get("nbgrader", {}).get("locked")]
@@ -72,7 +71,7 @@ def reference_functions(checks_module, exercises, used=()):
     re-exports); a function of the same name defined in another helpers module (``helpers.deep``'s
     ``sigmoid`` for notebook 01's) is the same exercise too, unless the notebook uses it on purpose
     (``used``, see :func:`used_on_purpose`)."""
-    import helpers
+    import helpers  # the workbook's package (numpy and the references): only a guarded kernel needs it
 
     reference = checks_module.replace("helpers.checks.", "helpers.", 1)
     names = [reference] + sorted(
@@ -94,7 +93,7 @@ def reference_functions(checks_module, exercises, used=()):
 def private_helpers(dest, checks_module, exercises, notebook, used=()):
     """Write ``dest/helpers``: a copy of the workbook's helpers with ``exercises`` guarded.
     Returns ``dest`` (to put first on the kernel's ``PYTHONPATH``)."""
-    import helpers
+    import helpers  # the workbook's package (numpy and the references): only a guarded kernel needs it
 
     source = Path(helpers.__file__).resolve().parent
     target = Path(dest) / "helpers"

@@ -17,13 +17,18 @@ fired (the class report counts them).
 """
 import csv
 import json
+import os
+import stat
 import warnings
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 
 from sqlalchemy import Boolean, Column, DateTime, Float, MetaData, String, Table, Text, create_engine
+from sqlalchemy.engine import make_url
 from sqlalchemy.exc import SAWarning
+
+from .course import normalize_db_url
 
 
 @dataclass(frozen=True)
@@ -40,9 +45,7 @@ class ScoreRow:
 @contextmanager
 def open_gradebook(db_url):
     """nbgrader's ``Gradebook``, without SQLAlchemy's harmless 'not in session' warnings."""
-    from nbgrader.api import Gradebook
-
-    from .course import normalize_db_url
+    from nbgrader.api import Gradebook  # nbgrader: seconds to import, needed only when the gradebook is opened
 
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", SAWarning)
@@ -58,16 +61,12 @@ def is_sqlite(db_url):
 
 def url_password(db_url):
     """The password written in a database URL, or ``None``."""
-    from sqlalchemy.engine import make_url
-
     return make_url(db_url).password
 
 
 def without_password(db_url):
     """``db_url`` with its password (if any) left out: libpq then reads ``~/.pgpass`` or
     ``$PGPASSFILE``."""
-    from sqlalchemy.engine import make_url
-
     url = make_url(db_url)
     return db_url if url.password is None else url._replace(password=None).render_as_string(hide_password=False)
 
@@ -77,9 +76,6 @@ def read_url_file(path):
 
     Raises ``ValueError`` if the file is readable by the group or others (``chmod 600``).
     """
-    import os
-    import stat
-
     mode = os.stat(path).st_mode
     if mode & (stat.S_IRWXG | stat.S_IRWXO):
         raise ValueError(f"{path} is readable by other users (mode {stat.filemode(mode)}): "
@@ -99,7 +95,7 @@ def assignment_ids(db_url):
 
 def submission_score(db_url, student, assignment):
     """``(score, max_score)`` of a submission, or ``None`` if there is none."""
-    from nbgrader.api import MissingEntry
+    from nbgrader.api import MissingEntry  # nbgrader: seconds to import, needed only when the gradebook is opened
 
     with open_gradebook(db_url) as gb:
         try:
@@ -143,7 +139,7 @@ def all_scores(db_url):
     A student without a submission for an assignment gets 0 points, as in nbgrader's
     CSV export.
     """
-    from nbgrader.api import MissingEntry
+    from nbgrader.api import MissingEntry  # nbgrader: seconds to import, needed only when the gradebook is opened
 
     rows = []
     with open_gradebook(db_url) as gb:
@@ -163,7 +159,7 @@ def all_scores(db_url):
 
 def export_csv(db_url, path):
     """Write nbgrader's standard ``grades.csv`` (its CsvExportPlugin) to ``path``."""
-    from nbgrader.plugins import CsvExportPlugin
+    from nbgrader.plugins import CsvExportPlugin  # nbgrader: seconds to import, needed only when the gradebook is opened
 
     plugin = CsvExportPlugin(to=str(path))
     with open_gradebook(db_url) as gb:
@@ -186,10 +182,9 @@ def save_autogrades(db_url, student, assignment, notebooks, timestamp=None, conf
     scores 0, as in nbgrader), then nbgrader's ``SaveAutoGrades`` and
     ``AssignLatePenalties`` run on each notebook against this gradebook.
     """
+    # nbformat and nbgrader: seconds to import, needed only when grades are saved
     import nbformat
     from nbgrader.preprocessors import AssignLatePenalties, SaveAutoGrades
-
-    from .course import normalize_db_url
 
     with open_gradebook(db_url) as gb:
         gb.update_or_create_student(student)
@@ -282,8 +277,6 @@ _engines = {}
 
 
 def _engine(db_url):
-    from .course import normalize_db_url
-
     db_url = normalize_db_url(db_url)
     engine = _engines.get(db_url)
     if engine is None:

@@ -18,6 +18,7 @@ from multiprocessing import popen_forkserver, spawn
 import psutil
 
 from .limits import format_size, kill_tree, tree_rss
+from .records import JOB_ENV
 
 _lock = threading.Lock()
 _context = None
@@ -76,8 +77,6 @@ class RunOutcome:
 
 def sweep_job_processes(job_name):
     """Kill every process whose environment marks it as part of job ``job_name``."""
-    from .worker import JOB_ENV
-
     victims = []
     for proc in psutil.process_iter(["pid"]):
         try:
@@ -101,6 +100,8 @@ def run_isolated(job_dir, limits, notebooks=1, cancel=None, poll=0.2):
     ``limits.hard_timeout(notebooks)`` seconds, when they hold more than
     ``limits.tree_memory`` bytes resident, or when ``cancel`` (a ``threading.Event``) is set.
     """
+    # grading.worker imports nbgrader (seconds): the fork server has it preloaded; the
+    # grading command itself needs only this reference to its entry point.
     from .worker import run_job
 
     context()

@@ -32,9 +32,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import zmq
+from nbclient.util import run_sync
+from nbformat import NotebookNode
 
 from . import judge_shim, wire
 from .check_calls import parse_cell, parse_test_cell
+from .records import CheckVerdict
 
 #: Largest reply (characters of JSON) the judge reads from a kernel.
 MAX_REPLY = 1 << 28
@@ -366,7 +369,7 @@ class KernelLink:
 
     def _callback(self, text):
         """Run the judge-side function the kernel asked for; the reply's JSON text."""
-        from helpers.checks.core import ExerciseFailure
+        from helpers.checks.core import ExerciseFailure  # the workbook's checks: only when a cell is judged
 
         self.callbacks += 1
         try:
@@ -395,6 +398,9 @@ class KernelLink:
 
 # -- test cells ------------------------------------------------------------------------------------
 
+KERNEL_DIED_MESSAGE = "the kernel died while the judge was running this cell's tests"
+
+
 @dataclass
 class Verdict:
     """The judge's decision on one graded test cell."""
@@ -415,11 +421,9 @@ class Verdict:
     halt: str = ""                      # the kernel was stopped: later cells are not run
 
     def record(self):
-        """The JSON-ready record kept with the run (the gradebook's ``nnfs_check_results``)."""
-        return {"grade_id": self.grade_id, "exercise": self.exercise, "passed": self.passed,
-                "visible_passed": self.visible_passed, "hidden_passed": self.hidden_passed,
-                "message": self.message, "mistake": self.mistake, "relative_error": self.relative_error,
-                "error": self.ename}
+        """The record kept with the run (the gradebook's ``nnfs_check_results``)."""
+        return CheckVerdict(self.grade_id, self.exercise, self.passed, self.visible_passed,
+                            self.hidden_passed, self.message, self.mistake, self.relative_error, self.ename)
 
 
 def checks_module(nb):
@@ -445,14 +449,33 @@ class Judge:
 
     def decide(self, grade_id, source, timeout):
         """The verdict of the test cell ``source`` (as restored by nbgrader, hidden tests included)."""
-        from helpers.checks.core import ExerciseFailure
-
         start = time.monotonic()
         verdict = Verdict(grade_id, passed=False)
         calls_before, callbacks_before = self.link.calls, self.link.callbacks
         self.link.deadline = start + timeout if timeout else None
         out = io.StringIO()
-        results, call = {True: [], False: []}, None
+        results = {True: [], False: []}
+        self._run_checks(verdict, source, timeout, out, results)
+        self._end_cell(verdict, timeout)
+        if verdict.passed or verdict.ename == "ExerciseFailure":
+            visible, hidden = results[False], results[True]
+            verdict.visible_passed = bool(visible) and all(visible)
+            verdict.hidden_passed = (all(hidden) if hidden else None) if verdict.visible_passed else None
+            if verdict.passed and not hidden:
+                verdict.hidden_passed = None
+        verdict.stdout = out.getvalue()
+        verdict.calls = self.link.calls - calls_before
+        verdict.callbacks = self.link.callbacks - callbacks_before
+        verdict.seconds = time.monotonic() - start
+        self.link.deadline = None
+        return verdict
+
+    def _run_checks(self, verdict, source, timeout, out, results):
+        """Run the cell's check calls, their prints into ``out``, each outcome into
+        ``results[hidden]``; the first failure decides ``verdict``."""
+        from helpers.checks.core import ExerciseFailure  # the workbook's checks: only when a cell is judged
+
+        call = None
         try:
             calls = parse_test_cell(source)
             verdict.exercise = calls[0].function if calls else ""
@@ -483,49 +506,35 @@ class Judge:
             verdict.message = f"the test ran past the cell's time limit ({timeout} s) ({error})"
             verdict.halt = "timeout"
         except KernelDied:
-            verdict.ename = "KernelDied"
-            verdict.message = "the kernel died while the judge was running this cell's tests"
-            verdict.halt = "died"
+            verdict.ename, verdict.message, verdict.halt = "KernelDied", KERNEL_DIED_MESSAGE, "died"
         except RemoteError as error:  # the student's function raised an exception of its own
             verdict.ename, verdict.message = error.kind or "Error", str(error)[:2000]
         except Exception as error:  # a broken answer from the kernel, or an unexpected failure
             verdict.ename = type(error).__name__
             verdict.message = str(error)[:2000] or verdict.ename
-        if not verdict.halt:
-            try:
-                self.link.end()
-            except KernelTimeout:
-                verdict.halt = "timeout"
-                verdict.passed, verdict.ename = False, "CellTimeoutError"
-                verdict.message = f"the kernel did not finish the test within the cell's time limit ({timeout} s)"
-            except KernelDied:
-                verdict.halt = "died"
-                verdict.passed, verdict.ename = False, "KernelDied"
-                verdict.message = "the kernel died while the judge was running this cell's tests"
-            except JudgeError:  # the student's code broke the shim: the next test cell reinstalls it
-                pass
-        else:
+
+    def _end_cell(self, verdict, timeout):
+        """Tell the kernel the cell is done (a timeout or death then still costs the cell)."""
+        if verdict.halt:
             self.link.end_broken()
-        if verdict.passed or verdict.ename == "ExerciseFailure":
-            visible, hidden = results[False], results[True]
-            verdict.visible_passed = bool(visible) and all(visible)
-            verdict.hidden_passed = (all(hidden) if hidden else None) if verdict.visible_passed else None
-            if verdict.passed and not hidden:
-                verdict.hidden_passed = None
-        verdict.stdout = out.getvalue()
-        verdict.calls = self.link.calls - calls_before
-        verdict.callbacks = self.link.callbacks - callbacks_before
-        verdict.seconds = time.monotonic() - start
-        self.link.deadline = None
-        return verdict
+            return
+        try:
+            self.link.end()
+        except KernelTimeout:
+            verdict.halt = "timeout"
+            verdict.passed, verdict.ename = False, "CellTimeoutError"
+            verdict.message = f"the kernel did not finish the test within the cell's time limit ({timeout} s)"
+        except KernelDied:
+            verdict.passed = False
+            verdict.ename, verdict.message, verdict.halt = "KernelDied", KERNEL_DIED_MESSAGE, "died"
+        except JudgeError:  # the student's code broke the shim: the next test cell reinstalls it
+            pass
 
 
 def verdict_outputs(verdict):
     """The test cell's outputs for ``verdict``: what the checks printed, then the failure (if any)
     as the error output a failing check shows in the kernel (``ExerciseFailure: message``)."""
-    from nbformat import NotebookNode
-
-    from helpers.checks import failure_line
+    from helpers.checks import failure_line  # the workbook's checks: only when a cell is judged
 
     outputs = []
     if verdict.stdout:
@@ -571,7 +580,7 @@ class NotebookJudge:
         verdict = self.judge.decide(grade_id, cell.source, timeout)
         cell.outputs = verdict_outputs(verdict)
         cell.execution_count = None
-        cell.metadata[self.METADATA] = verdict.record()
+        cell.metadata[self.METADATA] = verdict.record().to_dict()
         return verdict
 
     def close(self):
@@ -582,8 +591,6 @@ class NotebookJudge:
 
     def recover(self, km, grace=5.0):
         """After a timeout: interrupt the kernel; True if it answers again within ``grace`` s."""
-        from nbclient.util import run_sync
-
         try:
             run_sync(km.interrupt_kernel)()
             self.judge.link.deadline = time.monotonic() + grace

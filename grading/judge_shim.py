@@ -40,7 +40,7 @@ class JudgeFailure(Exception):
 
 
 def _kernel_input():
-    from IPython import get_ipython
+    from IPython import get_ipython  # runs in the kernel, where IPython is loaded
 
     shell = get_ipython()
     return shell.user_ns, shell.kernel.raw_input
@@ -167,7 +167,7 @@ class Shim:
         return {"ok": None}
 
     def op_names(self, request):
-        from helpers.checks.core import global_names
+        from helpers.checks.core import global_names  # the kernel's own (guarded) helpers, when asked
 
         return {"ok": sorted(global_names(self._fn(request)))}
 

@@ -26,6 +26,8 @@ import resource
 import sys
 import sysconfig
 
+from .limits import confine, deny_sockets
+
 #: Read-only system files and folders the kernel needs: shared libraries (libc, libm, ...),
 #: the dynamic linker's cache, the time zone, the CPU count (OpenBLAS, glibc). Found by
 #: tracing a graded kernel's failed opens; nothing in them is private to a course.
@@ -105,8 +107,6 @@ def apply_limits(args, kernel_args=()):
         resource.setrlimit(resource.RLIMIT_FSIZE, (args.file_size, args.file_size))
     resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
     if args.sandbox:
-        from .limits import confine, deny_sockets
-
         readable, writable = sandbox_paths(args, list(kernel_args))
         confine(readable, writable)
         deny_sockets()

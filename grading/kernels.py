@@ -20,12 +20,14 @@ grading worker and are off for students' self-checks in JupyterLab.
 The kernel's own log is limited to errors: ipykernel 7 warns on every start that it runs
 over TCP without encryption (local grading; not an issue), once per graded notebook.
 """
+import importlib.util
 import os
 import shutil
 import sys
 import tempfile
 from pathlib import Path
 
+from ipykernel.kernelspec import RESOURCES, get_kernel_dict
 from jupyter_client.kernelspec import NATIVE_KERNEL_NAME, KernelSpecManager
 from jupyter_client.manager import AsyncKernelManager
 from traitlets import Bool, Dict, Integer, List, Unicode, default
@@ -49,8 +51,6 @@ _MAX_IPC_PREFIX = 96
 
 def helpers_dir():
     """The folder of the workbook's ``helpers`` package (without importing it)."""
-    import importlib.util
-
     spec = importlib.util.find_spec("helpers")
     return str(Path(next(iter(spec.submodule_search_locations))).resolve())
 
@@ -119,8 +119,6 @@ class GradingKernelSpecManager(KernelSpecManager):
 
     def get_kernel_spec(self, kernel_name):
         if kernel_name.lower() == NATIVE_KERNEL_NAME:
-            from ipykernel.kernelspec import RESOURCES, get_kernel_dict
-
             spec = get_kernel_dict(extra_arguments=[KERNEL_LOG_LEVEL])
             launcher = self.launcher_arguments()
             if launcher:

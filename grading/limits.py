@@ -11,6 +11,7 @@
 """
 import ctypes
 import os
+import platform
 import re
 from dataclasses import dataclass
 
@@ -326,8 +327,6 @@ def _socket_filter(arch, nr_socket, nr_connect, nr_io_uring):
 
 def seccomp_available():
     """Whether :func:`deny_sockets` can work here (Linux on x86_64 or arm64)."""
-    import platform
-
     return platform.system() == "Linux" and platform.machine() in _SECCOMP_ARCH
 
 
@@ -338,8 +337,6 @@ def deny_sockets():
     unix socket (a database's local socket, the Docker daemon's...), whatever Landlock can do.
     Irreversible. Returns True if applied, False where unsupported (not Linux on x86_64 or
     arm64)."""
-    import platform
-
     if not seccomp_available():
         return False
     program = [_SockFilter(*insn) for insn in _socket_filter(*_SECCOMP_ARCH[platform.machine()])]

@@ -1,6 +1,6 @@
 """nbgrader configuration of the course.
 
-Loaded by ``grading.pipeline.load_config`` with traitlets' ``PyFileConfigLoader`` (the
+Loaded by ``grading.nbgrader_api.load_config`` with traitlets' ``PyFileConfigLoader`` (the
 ``NbGraderAPI`` does not read it by itself), which then sets ``CourseDirectory.root`` and
 an absolute SQLite ``CourseDirectory.db_url`` for the chosen course directory.
 """

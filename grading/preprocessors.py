@@ -16,6 +16,9 @@ Hidden blocks themselves are removed from the feedback's test sources by nbgrade
 ``ClearHiddenTests``, which must run *after* :class:`HideTestInternals` (this one needs
 the hidden block to know which lines to scrub from the outputs).
 """
+import os
+import shutil
+import tempfile
 from time import monotonic
 
 from nbclient.exceptions import CellTimeoutError, DeadKernelError
@@ -26,8 +29,11 @@ from nbgrader.preprocessors import ClearOutput, Execute, NbGraderPreprocessor
 from traitlets import Bool, Integer, Unicode
 
 from .cellplan import plan_cells
-from .check_calls import is_check_cell
+from .check_calls import exercises, is_check_cell, is_graded_test_cell
+from .delegation import private_helpers, used_on_purpose
+from .judge import NotebookJudge, checks_module
 from .kernels import GradingKernelManager
+from .limits import kill_descendants, kill_tree
 
 #: ``ename`` of the error outputs that GradingExecute writes into cells it had to stop or
 #: skip; with ``CellTimeoutError`` (nbgrader's per-cell timeout) and ``MemoryError``
@@ -39,11 +45,6 @@ LIMIT_ERRORS = (TIMEOUT, NOT_RUN, KERNEL_DIED, "MemoryError")
 
 BEGIN_HIDDEN = "BEGIN HIDDEN TESTS"
 END_HIDDEN = "END HIDDEN TESTS"
-
-
-def is_graded_test_cell(cell):
-    """True for a graded code cell that is not an answer cell: an autograder test cell."""
-    return cell.cell_type == "code" and utils.is_grade(cell) and not utils.is_solution(cell)
 
 
 def hidden_test_lines(source):
@@ -138,12 +139,8 @@ class GradingExecute(Execute):
             if self._judge is not None:
                 self._judge.close()
             if self._helpers_dir:
-                import shutil
-
                 shutil.rmtree(self._helpers_dir, ignore_errors=True)
             if self.kill_leftover_processes:
-                from .limits import kill_descendants
-
                 kill_descendants()
 
     async def async_start_new_kernel(self, **kwargs):
@@ -155,13 +152,6 @@ class GradingExecute(Execute):
 
     def _guarded_environment(self):
         """The kernel's environment with a private, guarded copy of helpers first on its path."""
-        import os
-        import tempfile
-
-        from .check_calls import exercises
-        from .delegation import private_helpers, used_on_purpose
-        from .judge import checks_module
-
         module = checks_module(self.nb)
         if not module:
             return os.environ.copy()
@@ -177,8 +167,6 @@ class GradingExecute(Execute):
 
     def _judge_cell(self, cell):
         """Decide a graded test cell in this process (see grading.judge)."""
-        from .judge import NotebookJudge
-
         if self._judge is None:
             process = getattr(getattr(self.km, "provisioner", None), "process", None)
             self._judge = NotebookJudge(self.km, self.nb, process, self._helpers_dir)
@@ -197,8 +185,6 @@ class GradingExecute(Execute):
 
     def _stop_kernel(self):
         """Kill the kernel and everything it started (it did not answer an interrupt)."""
-        from .limits import kill_tree
-
         process = getattr(getattr(self.km, "provisioner", None), "process", None)
         if process is not None and process.poll() is None:
             kill_tree(process.pid)

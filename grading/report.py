@@ -47,7 +47,7 @@ class Progress:
         self.done = self.graded = 0
 
     def step(self, result):
-        """Count ``result`` (a :class:`grading.pipeline.GradeResult`); returns the prefix."""
+        """Count ``result`` (a :class:`grading.records.GradeResult`); returns the prefix."""
         self.done += 1
         now = self.clock()
         if not result.skipped:

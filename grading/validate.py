@@ -10,10 +10,20 @@ configured by the ``nbgrader_config.py`` of the folder JupyterLab was started in
 repository's root ``nbgrader_config.py`` calls :func:`apply_validation_settings`, so that
 the button checks the way grading does (see there).
 """
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
 import nbformat
+from nbgrader import utils
+from nbgrader.preprocessors import CheckCellMetadata, ClearOutput
+from nbgrader.validator import Validator
+
+from .check_calls import is_graded_test_cell
+from .course import CourseLayout
+from .kernels import private_tmp_environment
+from .nbgrader_api import course_config, load_config
+from .preprocessors import GradingExecute, StderrToStdout
 
 
 @dataclass
@@ -59,10 +69,6 @@ def _failure_message(cell, score, points):
 def validation_preprocessors():
     """What a self-check runs: nbgrader's Validator list with grading's Execute and
     stderr handling (a warning on stderr must not fail a test that grading passes)."""
-    from nbgrader.preprocessors import CheckCellMetadata, ClearOutput
-
-    from .preprocessors import GradingExecute, StderrToStdout
-
     return [CheckCellMetadata, ClearOutput, GradingExecute, StderrToStdout]
 
 
@@ -81,12 +87,7 @@ def apply_validation_settings(config):
     autograding and feedback settings stay in ``grading/nbgrader_config.py``, which
     ``python -m grading`` loads explicitly.
     """
-    from nbgrader.validator import Validator
-    from traitlets.config.loader import PyFileConfigLoader
-
-    from .pipeline import CONFIG_FILE
-
-    course = PyFileConfigLoader(CONFIG_FILE.name, path=str(CONFIG_FILE.parent)).load_config()
+    course = course_config()
     for section, name in SHARED_SETTINGS:
         if name in course[section]:
             config[section][name] = course[section][name]
@@ -95,12 +96,6 @@ def apply_validation_settings(config):
 
 
 def _make_validator(sandbox_tmp=None):
-    from nbgrader.validator import Validator
-
-    from .course import CourseLayout
-    from .kernels import private_tmp_environment
-    from .pipeline import load_config
-
     # Only the execution options matter here; the course directory is never touched.
     config = load_config(CourseLayout(Path.cwd()))
     if sandbox_tmp is not None:
@@ -124,8 +119,6 @@ def validate_notebook(path, sandbox=False):
     reads nothing of the notebook's folder or the course, has no network and gets only the
     allowlisted environment.
     """
-    import tempfile
-
     shown, path = Path(path), Path(path).resolve()
     nb = nbformat.read(str(path), as_version=4)
     if not sandbox:
@@ -137,10 +130,6 @@ def validate_notebook(path, sandbox=False):
 
 
 def _validate(nb, shown, validator, workdir):
-    from nbgrader import utils
-
-    from .preprocessors import is_graded_test_cell
-
     problems = [
         f"cell {cell.metadata.nbgrader.get('grade_id', '?')} was changed from a "
         f"{cell.metadata.nbgrader['cell_type']} cell to a {cell.cell_type} cell"

@@ -3,7 +3,8 @@
 Runs in a child process (started by :mod:`grading.isolation`, which also enforces the
 hard time and memory limits from outside). Its job folder, prepared by the parent::
 
-    JOB/job.json                       what to grade, the limits (no path of the real course)
+    JOB/job.json                       what to grade, the limits (a grading.records.Job; no path
+                                       of the real course)
     JOB/release/NB.ipynb               released notebooks (to compare the submission with)
     JOB/course/gradebook.db            a private gradebook: only this assignment, no students
     JOB/course/source/A/...            the assignment's source folder
@@ -13,39 +14,38 @@ hard time and memory limits from outside). Its job folder, prepared by the paren
 It sanitizes and scans the notebooks (:mod:`grading.sanitize`, :mod:`grading.scan`), runs
 nbgrader's autograde on the private course (test cells decided by the judge,
 :mod:`grading.judge`, with the delegation guard), kills whatever the submission left running,
-and writes ``JOB/result.json`` (scores, notes, and each test cell's verdict).
+and writes ``JOB/result.json`` (a :class:`grading.records.WorkerResult`: scores, notes, and each
+test cell's verdict).
 The kernel may write only in its working folder (``JOB/course/autograded/S/A``) and
 ``JOB/tmp`` where Landlock is available: not in the private gradebook, not in the course.
 The parent merges the autograded notebook into the real gradebook with nbgrader's own
 ``SaveAutoGrades``; nothing here writes to it.
 """
-import json
 import logging
 import os
 import sys
 import time
 import traceback
-import warnings
 from pathlib import Path
 
 import nbformat
 from nbgrader import utils as nbutils
 from nbgrader.apps import NbGraderAPI  # noqa: F401  (imported once, in the fork server)
-from sqlalchemy.exc import SAWarning
 
 from .course import CourseLayout
+from .delegation import DELEGATION, delegation_note
+from .judge import NotebookJudge
 from .kernels import private_tmp_environment
 from .limits import become_subreaper, format_size, kill_descendants, landlock_abi
+from .nbgrader_api import NbGrader, classify_failure, load_config
 from .preprocessors import LIMIT_ERRORS, NOT_RUN
+from .records import JOB_ENV, CheckVerdict, Job, WorkerResult
 from .sanitize import sanitize
 from .scan import scan_notebook
 
-JOB_ENV = "NNFS_GRADING_JOB"
-
-
-def _write_json(path, data):
+def _write_text(path, text):
     tmp = path.with_suffix(".tmp")
-    tmp.write_text(json.dumps(data, indent=1, sort_keys=True))
+    tmp.write_text(text)
     os.replace(tmp, path)
 
 
@@ -73,7 +73,7 @@ def summarize_events(events, limits=None):
         if ename == NOT_RUN:
             continue
         if ename == "MemoryError" and limits:
-            evalue = f"memory limit {format_size(limits['memory'])}"
+            evalue = f"memory limit {format_size(limits.memory)}"
         parts.append(f"{label}: {ename}" + (f" ({evalue})" if evalue else ""))
     if not_run:
         why = next(evalue for _, ename, evalue in events if ename == NOT_RUN).removeprefix("not run: ")
@@ -91,37 +91,33 @@ def cell_scores(nb):
 
 
 def judge_records(nb, student, notebook):
-    """The judge's record of each test cell of an autograded notebook (``{grade_id: record}``)
-    and the notes it calls for: delegation, and a delegation guard that was not in force."""
-    from .delegation import DELEGATION, delegation_note
-    from .judge import NotebookJudge
-
+    """The judge's verdict on each test cell of an autograded notebook (``{grade_id:
+    CheckVerdict}``) and the notes it calls for: delegation, and a delegation guard that was
+    not in force. Raises :class:`grading.records.RecordError` on a malformed verdict."""
     records, notes = {}, []
     for cell in nb.cells:
         record = cell.get("metadata", {}).get(NotebookJudge.METADATA)
         if not record:
             continue
-        records[record["grade_id"]] = dict(record)
-        if DELEGATION in record.get("message", "") or record.get("error") == DELEGATION:
-            notes.append(delegation_note(student, notebook, record["grade_id"], record["message"]))
+        verdict = CheckVerdict.from_dict(record, f"{notebook}: the judge's verdict")
+        records[verdict.grade_id] = verdict
+        if DELEGATION in verdict.message or verdict.error == DELEGATION:
+            notes.append(delegation_note(student, notebook, verdict.grade_id, verdict.message))
     for note in nb.metadata.get(NotebookJudge.METADATA, {}).get("notes", []):
         notes.append(f"judge: {student}, {notebook}: {note}")
     return records, notes
 
 
-def _private_config(layout, spec):
-    from .pipeline import load_config
-
-    limits = spec["limits"]
+def _private_config(layout, limits):
     config = load_config(layout)
-    config.ExecutePreprocessor.timeout = limits["cell_timeout"]
-    config.GradingExecute.notebook_timeout = limits["timeout"]
+    config.ExecutePreprocessor.timeout = limits.cell_timeout
+    config.GradingExecute.notebook_timeout = limits.timeout
     config.GradingExecute.kill_leftover_processes = True
     config.GradingExecute.judge = True
     config.GradingExecute.guard_delegation = True
-    config.GradingKernelSpecManager.memory_limit = limits["memory"]
-    config.GradingKernelSpecManager.file_size_limit = limits["file_size"]
-    config.GradingKernelSpecManager.sandbox = bool(limits.get("sandbox"))
+    config.GradingKernelSpecManager.memory_limit = limits.memory
+    config.GradingKernelSpecManager.file_size_limit = limits.file_size
+    config.GradingKernelSpecManager.sandbox = bool(limits.sandbox)
     # The grading command saves the grades into the real gradebook (the parent's merge);
     # saving them into the private one too would only cost time.
     config.SaveAutoGrades.enabled = False
@@ -146,16 +142,11 @@ def _kernel_environment(job):
         os.environ.setdefault(name, "1")
 
 
-def grade(job, spec, log):
-    """Autograde the job's submission; returns the result dictionary (never raises)."""
-    from .pipeline import failure_reason, _failure_text, _is_infrastructure
-
-    student, assignment = spec["student"], spec["assignment"]
-    layout = CourseLayout(job / "course")
-    submitted = layout.submitted_dir(student, assignment)
-    result = {"problem": "", "infrastructure": False, "reason": "", "notes": [], "events": [],
-              "scores": {}, "verdicts": {}, "sandbox": 0}
-    for name in spec["notebooks"]:
+def sanitize_submission(job, spec, result):
+    """Compare each submitted notebook with its release, restore the grading structure and
+    scan the code (notes into ``result``); False if a notebook is not even a notebook."""
+    submitted = CourseLayout(job / "course").submitted_dir(spec.student, spec.assignment)
+    for name in spec.notebooks:
         path = submitted / f"{name}.ipynb"
         if not path.exists():
             continue  # nbgrader records 0 for a notebook missing from a submission
@@ -164,43 +155,49 @@ def grade(job, spec, log):
         except Exception as exc:  # invalid JSON, not a notebook, unreadable file...
             text = str(exc).strip()
             first_line = text.splitlines()[0] if text else type(exc).__name__
-            result["problem"] = f"{name}.ipynb is not a valid notebook ({first_line})"
-            return result
+            result.problem = f"{name}.ipynb is not a valid notebook ({first_line})"
+            return False
         release = nbformat.read(str(job / "release" / f"{name}.ipynb"), as_version=4)
-        result["notes"] += sanitize(nb, release)
-        result["notes"] += scan_notebook(nb, student, name)
+        result.notes += sanitize(nb, release)
+        result.notes += scan_notebook(nb, spec.student, name)
         nbformat.write(nb, str(path))
+    return True
 
-    _kernel_environment(job)
-    if spec["limits"].get("sandbox"):
-        result["sandbox"] = landlock_abi()
-    from nbgrader.apps import NbGraderAPI
 
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", SAWarning)
-        warnings.filterwarnings("ignore", "Cell is missing an id field")
-        api = NbGraderAPI(config=_private_config(layout, spec), log=log)
-        outcome = api.autograde(assignment, student, force=True, create=True)
-    kill_descendants()
-    if not outcome["success"]:
-        result["problem"] = failure_reason(outcome)
-        result["infrastructure"] = _is_infrastructure(result["problem"] + "\n" + _failure_text(outcome))
-        return result
-    events = []
-    for name in spec["notebooks"]:
-        path = layout.autograded_dir(student, assignment) / f"{name}.ipynb"
+def read_autograded(layout, spec, result):
+    """Scores, verdicts, limit events and notes of the autograded notebooks, into ``result``."""
+    for name in spec.notebooks:
+        path = layout.autograded_dir(spec.student, spec.assignment) / f"{name}.ipynb"
         if not path.exists():
             continue
         nb = nbformat.read(str(path), as_version=4)
-        events += limit_events(nb)
-        result["scores"][name] = cell_scores(nb)
-        verdicts, notes = judge_records(nb, student, name)
-        result["verdicts"][name] = verdicts
-        result["notes"] += notes
-    if not result["scores"]:
-        result["problem"] = "nbgrader produced no autograded notebook"
-    result["events"] = events
-    result["reason"] = summarize_events(events, spec["limits"])
+        result.events += limit_events(nb)
+        result.scores[name] = cell_scores(nb)
+        verdicts, notes = judge_records(nb, spec.student, name)
+        result.verdicts[name] = verdicts
+        result.notes += notes
+    if not result.scores:
+        result.problem = "nbgrader produced no autograded notebook"
+    result.reason = summarize_events(result.events, spec.limits)
+
+
+def grade(job, spec, log):
+    """Autograde the job's submission (``spec``: its :class:`grading.records.Job`); returns
+    its :class:`grading.records.WorkerResult`."""
+    layout = CourseLayout(job / "course")
+    result = WorkerResult(sandbox=0)
+    if not sanitize_submission(job, spec, result):
+        return result
+    _kernel_environment(job)
+    if spec.limits.sandbox:
+        result.sandbox = landlock_abi()
+    nbgrader = NbGrader(layout, config=_private_config(layout, spec.limits), log=log)
+    outcome = nbgrader.call("autograde", spec.assignment, spec.student, force=True, create=True)
+    kill_descendants()
+    if not outcome["success"]:
+        result.problem, result.infrastructure = classify_failure(outcome)
+        return result
+    read_autograded(layout, spec, result)
     return result
 
 
@@ -220,14 +217,14 @@ def run_job(job_dir):
     log.propagate = False
     start = time.monotonic()
     try:
-        spec = json.loads((job / "job.json").read_text())
+        spec = Job.from_json((job / "job.json").read_text())
         result = grade(job, spec, log)
     except BaseException as exc:  # a bug here must still leave a result behind
         traceback.print_exc()
-        result = {"problem": f"grading worker failed: {type(exc).__name__}: {exc}",
-                  "infrastructure": True, "notes": []}
+        result = WorkerResult.failure(f"grading worker failed: {type(exc).__name__}: {exc}",
+                                      infrastructure=True)
     finally:
         kill_descendants()
-    result["seconds"] = round(time.monotonic() - start, 2)
-    _write_json(job / "result.json", result)
+    result.seconds = round(time.monotonic() - start, 2)
+    _write_text(job / "result.json", result.to_json())
     log_file.flush()

@@ -88,7 +88,7 @@ def test_page_is_self_contained_with_every_figure_and_section():
 
 
 def test_check_records_are_replaced_per_submission(tmp_path):
-    from grading.pipeline import ensure_scripts_on_path
+    from grading.nbgrader_api import ensure_scripts_on_path
 
     ensure_scripts_on_path()  # a new gradebook is stamped by nbgrader's `alembic` command
     url = f"sqlite:///{tmp_path / 'gradebook.db'}"

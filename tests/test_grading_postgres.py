@@ -198,14 +198,16 @@ def test_a_submission_cannot_reach_the_gradebook_server(postgres_url, tmp_path):
 def test_judge_check_results_in_postgresql(postgres_url):
     """The judge's per-test-cell results (gradebook.nnfs_check_results) on PostgreSQL: replaced
     per submission, 'not run' kept as NULL."""
-    from grading.pipeline import _check_records, ensure_scripts_on_path
+    from grading.merge import check_records
+    from grading.nbgrader_api import ensure_scripts_on_path
+    from grading.records import CheckVerdict, WorkerResult
 
     ensure_scripts_on_path()  # nbgrader runs alembic by name when it creates the gradebook
-    worker = {"verdicts": {"00_mini": {"test_relu": {
-        "exercise": "relu", "passed": False, "visible_passed": False, "hidden_passed": None,
-        "message": "relu has the wrong sign", "mistake": "relu.sign", "relative_error": 1.0}}}}
+    worker = WorkerResult(verdicts={"00_mini": {"test_relu": CheckVerdict(
+        "test_relu", exercise="relu", passed=False, visible_passed=False, hidden_passed=None,
+        message="relu has the wrong sign", mistake="relu.sign", relative_error=1.0)}})
     for _ in range(2):
-        gradebook.save_checks(postgres_url, "zed", "00_mini", _check_records("zed", "00_mini", worker))
+        gradebook.save_checks(postgres_url, "zed", "00_mini", check_records("zed", "00_mini", worker))
     rows = [row for row in gradebook.load_checks(postgres_url) if row.student == "zed"]
     assert len(rows) == 1
     assert rows[0].hidden_passed is None and rows[0].visible_passed is False

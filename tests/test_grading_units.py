@@ -20,7 +20,9 @@ from grading.course import (
 )
 from grading.gradebook import ScoreRow
 from grading.kernels import GradingKernelSpecManager
-from grading.pipeline import GradeResult, failure_reason
+from grading.limits import GiB, Limits
+from grading.nbgrader_api import failure_reason
+from grading.records import GradeResult
 from grading.preprocessors import HideTestInternals, StderrToStdout, hidden_test_lines
 from grading.report import grades_matrix, grading_table
 from grading_fixture import fixture
@@ -263,11 +265,16 @@ def test_autograde_exit_status_only_fails_for_infrastructure(tmp_path, monkeypat
 
 
 def test_infrastructure_failures_are_recognised():
-    from grading.pipeline import _is_infrastructure
+    from grading.nbgrader_api import classify_failure, is_infrastructure
 
-    assert _is_infrastructure("sqlite3.OperationalError: database is locked")
-    assert _is_infrastructure("jupyter_client.kernelspec.NoSuchKernel: python3")
-    assert not _is_infrastructure("CellTimeoutError: No reply from kernel before timeout")
+    assert is_infrastructure("sqlite3.OperationalError: database is locked")
+    assert is_infrastructure("jupyter_client.kernelspec.NoSuchKernel: python3")
+    assert not is_infrastructure("CellTimeoutError: No reply from kernel before timeout")
+    locked = {"success": False, "log": "[ERROR] There was an error processing\n",
+              "error": "Traceback\nsqlite3.OperationalError: database is locked"}
+    assert classify_failure(locked) == ("sqlite3.OperationalError: database is locked", True)
+    timeout = {"success": False, "log": "[ERROR] Timeout waiting for execute reply (120s).\n"}
+    assert classify_failure(timeout) == ("Timeout waiting for execute reply (120s).", False)
 
 
 def test_validate_missing_notebook_is_an_error(tmp_path, capsys):
@@ -314,7 +321,7 @@ def test_student_version_compiles(path):
 # -- limits, database URLs, sanitizing -------------------------------------------------
 
 def test_sizes_and_limits():
-    from grading.limits import GiB, MiB, Limits, format_size, parse_size
+    from grading.limits import MiB, format_size, parse_size
 
     assert parse_size("3G") == 3 * GiB and parse_size("1.5GiB") == int(1.5 * GiB)
     assert parse_size("800M") == 800 * MiB and parse_size("4096") == 4096
@@ -346,7 +353,7 @@ def test_database_urls(tmp_path):
 
 
 def test_server_gradebook_gets_a_course_id(tmp_path):
-    from grading.pipeline import load_config
+    from grading.nbgrader_api import load_config
 
     assert load_config(CourseLayout(tmp_path)).CourseDirectory.get("course_id") is None
     config = load_config(CourseLayout(tmp_path, "postgresql://u@h/db"))
@@ -355,7 +362,7 @@ def test_server_gradebook_gets_a_course_id(tmp_path):
 
 def test_root_nbgrader_config_does_not_reach_the_grading_command(tmp_path, monkeypatch):
     """python -m grading loads grading/nbgrader_config.py explicitly, wherever it runs."""
-    from grading.pipeline import load_config
+    from grading.nbgrader_api import load_config
 
     monkeypatch.chdir(REPO_ROOT)
     from_root = load_config(CourseLayout(tmp_path))
@@ -424,7 +431,7 @@ def test_limit_events_summary():
     events = [("softmax", "KernelDied", "the kernel died"), ("test_softmax", "NotRun", "not run: the kernel died in an earlier cell")]
     assert summarize_events(events) == \
         "softmax: KernelDied (the kernel died); 1 later cell(s) not run (the kernel died in an earlier cell)"
-    assert summarize_events([("test_relu", "MemoryError", "")], {"memory": 2 * 1024 ** 3}) == \
+    assert summarize_events([("test_relu", "MemoryError", "")], Limits(memory=2 * GiB)) == \
         "test_relu: MemoryError (memory limit 2 GiB)"
 
 
@@ -489,7 +496,7 @@ def test_no_password_on_the_command_line_or_in_the_course(tmp_path, capsys):
     line); a URL file is read only if no one else may read it; the formgrader's configuration in
     the course folder never holds the password."""
     from grading.course import CourseLayout
-    from grading.pipeline import write_formgrader_config
+    from grading.nbgrader_api import write_formgrader_config
 
     parser = cli.build_parser()
     with pytest.raises(SystemExit) as refused:
