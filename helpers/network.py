@@ -25,19 +25,27 @@ The output activations (SIGMOID_OUTPUT, SOFTMAX_OUTPUT) pass the gradient throug
 backward starts from dZ[L], the gradient of the cost with respect to the output layer's Z, which
 the cross-entropy gives directly as AL - Y (the activation's derivative and the cost's cancel).
 
-A variant is the reference with one step swapped (swap matches steps by name):
+The reference modules name their networks: deep.HIDDEN_LAYER / deep.OUTPUT_LAYER (softmax.OUTPUT_LAYER),
+dropout.dropout_network(probs, rng, L), batchnorm.bn_network(L, states, ...) and plain_network(L, g),
+practice.practice_network(L, keep_prob, rng, training, states, lambd). A variant (a typical mistake) is
+the reference with one step swapped; swap matches steps by name, inside groups too:
 
-    from helpers import network
-    net = network.stack((network.LINEAR, network.RELU), (network.LINEAR, network.SIGMOID_OUTPUT), L)
-    AL, caches = network.forward(X, parameters, net)                 # helpers.deep.L_model_forward
-    grads = network.backward(AL - Y, caches, net)                    # the stable L_model_backward
+    from helpers import deep, dropout, network
+    net = network.stack(deep.HIDDEN_LAYER, deep.OUTPUT_LAYER, L)
+    AL, caches = network.forward(X, parameters, net)                 # = deep.L_model_forward(X, parameters)
+    grads = network.backward(AL - Y, caches, net)                    # = regularization.L_model_backward_stable
 
     sigmoid_hidden = network.swap(net, "relu", network.SIGMOID)      # sigmoid in place of relu
-    unscaled = network.swap(dropout_net, "dropout", my_dropout_step) # e.g. a dropout not divided by keep_prob
-    no_l2 = network.swap(l2_net, "linear", network.LINEAR)           # a backward without the L2 term
+    l2_net = network.swap(net, "linear", network.linear(network.l2(lambd)))   # and back, without the L2 term:
+    no_l2 = network.swap(l2_net, "linear", network.LINEAR)
 
-where my_dropout_step = network.Step("dropout", forward, backward) with functions of the signatures
-above. The steps trust their inputs (helpers.layers' arithmetic, no checks): the public functions of
+    def unscaled_forward(A, l, parameters):                          # a dropout not divided by keep_prob
+        D = rng.random(A.shape) < probs[l - 1]
+        return A * D, D
+    unscaled = network.Step("dropout", unscaled_forward, network.dropout(probs).backward)
+    wrong = network.swap(dropout.dropout_network(probs, rng, L), "dropout", unscaled)
+
+The steps trust their inputs (helpers.layers' arithmetic, no checks): the public functions of
 helpers.deep, helpers.dropout, ... check their inputs once, then call forward / backward.
 Shapes: X = A0: (n[0], m); W{l}: (n[l], n[l-1]); b{l}, gamma{l}, beta{l}: (n[l], 1); Z{l}, A{l}: (n[l], m).
 """
@@ -201,7 +209,7 @@ def dropout(keep_probs, rng=None) -> Step:
     return Step("dropout", forward_, backward_)
 
 
-NO_DROPOUT = Step("dropout", lambda A, l, parameters: (A, None), lambda dA, D, l, grads: dA)
+NO_DROPOUT = Step("no dropout", lambda A, l, parameters: (A, None), lambda dA, D, l, grads: dA)
 
 
 def batchnorm(bn_states, training: bool = True, momentum: float = 0.9, eps: float = 1e-5) -> Step:

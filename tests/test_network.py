@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from helpers import gradcheck, network
+from helpers import dropout, gradcheck, network
 
 DIMS = [4, 5, 3, 1]
 
@@ -162,17 +162,20 @@ def test_a_backward_without_the_l2_term_differs_only_in_dW():
 
 
 def test_an_unscaled_dropout_step_is_one_swap_away():
+    """The module docstring's example: the reference dropout network with its dropout step swapped."""
     X, _, parameters = _problem()
+    probs = [0.5, 0.5]
 
     def unscaled_forward(A, l, parameters_):
-        D = np.random.default_rng(9).random(A.shape) < 0.5
+        D = rng.random(A.shape) < probs[l - 1]
         return A * D, D
-    unscaled = network.Step("dropout", unscaled_forward, lambda dA, D, l, grads: dA * D)
-    net = network.stack((network.LINEAR, network.RELU, network.dropout([0.5, 0.5], np.random.default_rng(9))),
-                        (network.LINEAR, network.SIGMOID_OUTPUT), 3)
-    _, caches = network.forward(X, parameters, net)
-    _, wrong = network.forward(X, parameters, network.swap(net, "dropout", unscaled))
-    np.testing.assert_array_equal(caches[0][2], wrong[0][2])                          # the same mask
-    np.testing.assert_allclose(caches[1][0][0], 2 * wrong[1][0][0])                  # not divided by 0.5
+    unscaled = network.Step("dropout", unscaled_forward, network.dropout(probs).backward)
+    rng = np.random.default_rng(9)
+    _, caches = network.forward(X, parameters, dropout.dropout_network(probs, np.random.default_rng(9), 3))
+    wrong_net = network.swap(dropout.dropout_network(probs, rng, 3), "dropout", unscaled)
+    assert wrong_net[2][1] is network.NO_DROPOUT                                      # the output layer keeps its own
+    _, wrong = network.forward(X, parameters, wrong_net)
+    np.testing.assert_array_equal(caches[0][1], wrong[0][1])                          # the same mask
+    np.testing.assert_allclose(caches[1][0][0][0], 2 * wrong[1][0][0][0])            # not divided by 0.5
     with pytest.raises(AttributeError):
         network.LINEAR.name = "other"                                                 # steps are immutable
