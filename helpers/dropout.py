@@ -52,12 +52,14 @@ def keep_probs_list(keep_probs, L: int) -> list[float]:
     return [probability(value, f"keep_probs[{i}]") for i, value in enumerate(values)]
 
 
+#: helpers.deep's layers as one step each, so that a layer's cache is (((A_prev, W, b), Z), D).
+_DEEP_HIDDEN, _DEEP_OUTPUT = network.group(*deep.HIDDEN_LAYER), network.group(*deep.OUTPUT_LAYER)
+
+
 def dropout_network(keep_probs: list, rng, L: int) -> list:
     """The steps of the network (helpers.network): [group(LINEAR, RELU), dropout] * (L-1), then
     [group(LINEAR, SIGMOID), no dropout], so that caches[l - 1] = (((A_prev, W, b), Z), D)."""
-    hidden = (network.group(network.LINEAR, network.RELU), network.dropout(keep_probs, rng))
-    output = (network.group(network.LINEAR, network.SIGMOID_OUTPUT), network.NO_DROPOUT)
-    return network.stack(hidden, output, L)
+    return network.stack((_DEEP_HIDDEN, network.dropout(keep_probs, rng)), (_DEEP_OUTPUT, network.NO_DROPOUT), L)
 
 
 def L_model_forward_with_dropout(X, parameters: dict, keep_probs, rng):

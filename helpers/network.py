@@ -51,6 +51,7 @@ Shapes: X = A0: (n[0], m); W{l}: (n[l], n[l-1]); b{l}, gamma{l}, beta{l}: (n[l],
 """
 from __future__ import annotations
 
+from functools import partial
 from typing import Callable, NamedTuple
 
 import numpy as np
@@ -72,11 +73,8 @@ def forward(X, parameters: dict, net) -> tuple:
     """Run layer 1..L of `net` on X: (n[0], m). Returns (AL, caches), caches[l - 1] = layer l's step caches."""
     A, caches = X, []
     for l, steps in enumerate(net, start=1):
-        layer_cache = []
-        for step in steps:
-            A, cache = step.forward(A, l, parameters)
-            layer_cache.append(cache)
-        caches.append(tuple(layer_cache))
+        A, cache = _forward(steps, A, l, parameters)
+        caches.append(cache)
     return A, caches
 
 
@@ -89,12 +87,28 @@ def backward(dZL, caches, net, dA_keys: bool = True) -> dict:
     grads = {}
     dA = dZL
     for l in range(len(caches), 0, -1):
-        steps, layer_cache = net[l - 1], caches[l - 1]
-        for i in range(len(steps) - 1, -1, -1):
-            dA = steps[i].backward(dA, layer_cache[i], l, grads)
+        dA = _backward(net[l - 1], dA, caches[l - 1], l, grads)
         if dA_keys:
             grads[f"dA{l - 1}"] = dA
     return grads
+
+
+def _forward(steps, x, l, parameters):
+    """x through the steps of layer l, in order. Returns (out, the tuple of the steps' caches)."""
+    caches = []
+    for step in steps:
+        x, cache = step.forward(x, l, parameters)
+        caches.append(cache)
+    return x, tuple(caches)
+
+
+def _backward(steps, dout, caches, l, grads):
+    """dout back through the steps of layer l, last step first. Returns the gradient at the layer's input."""
+    i = len(steps)
+    while i:
+        i -= 1
+        dout = steps[i].backward(dout, caches[i], l, grads)
+    return dout
 
 
 def stack(hidden: tuple, output: tuple, L: int) -> list:
@@ -117,18 +131,7 @@ def swap(net, name: str, new: Step, layer: int | None = None) -> list:
 
 def group(*steps: Step) -> Step:
     """The steps as one step whose cache is the tuple of theirs (the dropout network's (layer_cache, D))."""
-    def forward_(x, l, parameters):
-        caches = []
-        for step in steps:
-            x, cache = step.forward(x, l, parameters)
-            caches.append(cache)
-        return x, tuple(caches)
-
-    def backward_(dout, cache, l, grads):
-        for step, step_cache in zip(reversed(steps), reversed(cache)):
-            dout = step.backward(dout, step_cache, l, grads)
-        return dout
-    return Step("+".join(step.name for step in steps), forward_, backward_, tuple(steps))
+    return Step("+".join(step.name for step in steps), partial(_forward, steps), partial(_backward, steps), steps)
 
 
 # --- linear steps -------------------------------------------------------------------------------------
