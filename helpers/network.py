@@ -173,7 +173,7 @@ def linear_no_bias(penalty: Callable | None = None) -> Step:
         dW = dZ @ A_prev.T / m
         grads[f"dW{l}"] = dW if penalty is None else dW + penalty(W, m)
         return W.T @ dZ
-    return Step("linear", forward_, backward_)
+    return Step("linear (no bias)", forward_, backward_)
 
 
 LINEAR = linear()
