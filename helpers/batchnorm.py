@@ -160,7 +160,8 @@ def L_model_forward_bn(X, parameters: dict, bn_states, training=True, hidden_act
     L = check_bn_network(parameters, bn_states)
     momentum, eps = _settings(momentum, eps)
     X = as_matrix(X, "X", rows=parameters["W1"].shape[1], what="(n_x, m)")
-    return network.forward(X, parameters, bn_network(L, bn_states, training, hidden_activation, momentum, eps))
+    settings = {"bn_states": bn_states, "training": training, "momentum": momentum, "eps": eps}
+    return network.forward(X, parameters, bn_network(L, hidden_activation), settings)
 
 
 def L_model_backward_bn(AL, Y, caches, hidden_activation="relu") -> dict:
@@ -169,14 +170,13 @@ def L_model_backward_bn(AL, Y, caches, hidden_activation="relu") -> dict:
     AL = as_matrix(AL, "AL", rows=1, what="(1, m)")
     Y = as_labels(Y, "Y", m=AL.shape[1])
     L = check_bn_caches(caches, AL)
-    return network.backward(AL - Y, caches, bn_network(L, None, hidden_activation=hidden_activation))  # dZL = AL - Y
+    return network.backward(AL - Y, caches, bn_network(L, hidden_activation))   # dZL = AL - Y: stable
 
 
-def bn_network(L: int, bn_states, training=True, hidden_activation="relu", momentum=0.9, eps=1e-5) -> list:
+def bn_network(L: int, hidden_activation="relu") -> list:
     """The steps of the batch-norm network (helpers.network): [LINEAR (no bias) -> BATCHNORM -> g] * (L-1)
-    -> LINEAR -> SIGMOID, with bn_states[l - 1] for hidden layer l (the backward pass does not use them)."""
-    hidden = (network.LINEAR_NO_BIAS, network.batchnorm(bn_states, training, momentum, eps),
-              network.HIDDEN[hidden_activation])
+    -> LINEAR -> SIGMOID. Its forward settings: {"bn_states", "training", "momentum", "eps"}."""
+    hidden = (network.LINEAR_NO_BIAS, network.BATCHNORM, network.HIDDEN[hidden_activation])
     return network.stack(hidden, deep.OUTPUT_LAYER, L)
 
 

@@ -152,10 +152,10 @@ def L_model_backward(AL, Y, caches) -> dict:
     """
     AL = as_matrix(AL, "AL", rows=1, what="(1, m)")
     Y = as_labels(Y, "Y", m=AL.shape[1])
-    check_caches(caches, AL)
+    L = check_caches(caches, AL)
     dAL = -(Y / AL - (1 - Y) / (1 - AL))
     dZL = layers.sigmoid_backward(dAL, caches[-1][1])
-    return network.backward(dZL, caches, network.stack(HIDDEN_LAYER, OUTPUT_LAYER, len(caches)))
+    return network.backward(dZL, caches, network.stack(HIDDEN_LAYER, OUTPUT_LAYER, L))
 
 
 def update_parameters(parameters: dict, grads: dict, learning_rate: float) -> dict:

@@ -56,10 +56,11 @@ def keep_probs_list(keep_probs, L: int) -> list[float]:
 _DEEP_HIDDEN, _DEEP_OUTPUT = network.group(*deep.HIDDEN_LAYER), network.group(*deep.OUTPUT_LAYER)
 
 
-def dropout_network(keep_probs: list, rng, L: int) -> list:
-    """The steps of the network (helpers.network): [group(LINEAR, RELU), dropout] * (L-1), then
-    [group(LINEAR, SIGMOID), no dropout], so that caches[l - 1] = (((A_prev, W, b), Z), D)."""
-    return network.stack((_DEEP_HIDDEN, network.dropout(keep_probs, rng)), (_DEEP_OUTPUT, network.NO_DROPOUT), L)
+def dropout_network(L: int) -> list:
+    """The steps of the network (helpers.network): [group(LINEAR, RELU), DROPOUT] * (L-1), then
+    [group(LINEAR, SIGMOID), NO_DROPOUT], so that caches[l - 1] = (((A_prev, W, b), Z), D). Its settings:
+    {"keep_probs": one per hidden layer, "rng": the masks' generator (forward only)}."""
+    return network.stack((_DEEP_HIDDEN, network.DROPOUT), (_DEEP_OUTPUT, network.NO_DROPOUT), L)
 
 
 def L_model_forward_with_dropout(X, parameters: dict, keep_probs, rng):
@@ -73,7 +74,7 @@ def L_model_forward_with_dropout(X, parameters: dict, keep_probs, rng):
     probs = keep_probs_list(keep_probs, L)
     rng = rng_from(rng, "rng")
     X = as_matrix(X, "X", rows=parameters["W1"].shape[1], what="(n_x, m)")
-    return network.forward(X, parameters, dropout_network(probs, rng, L))
+    return network.forward(X, parameters, dropout_network(L), {"keep_probs": probs, "rng": rng})
 
 
 def L_model_backward_with_dropout(AL, Y, caches, keep_probs) -> dict:
@@ -91,7 +92,7 @@ def L_model_backward_with_dropout(AL, Y, caches, keep_probs) -> dict:
     probs = keep_probs_list(keep_probs, L)
     layer_caches = [_dropout_cache(cache, l, L, AL.shape[1]) for l, cache in enumerate(caches, start=1)]
     deep.check_caches(layer_caches, AL, made_by="L_model_forward_with_dropout")
-    return network.backward(AL - Y, caches, dropout_network(probs, None, L), dA_keys=False)
+    return network.backward(AL - Y, caches, dropout_network(L), {"keep_probs": probs}, dA_keys=False)
 
 
 def predict_dropout(parameters: dict, X, keep_probs=None):

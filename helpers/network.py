@@ -1,24 +1,27 @@
 """ONE forward loop and ONE backward loop for every network of the workbook, composed from steps.
 
-A network is a list of layers, layers[l - 1] for layer l = 1..L; a layer is a tuple of steps, and
-each step a pair of functions, as in CS231n:
+A network is a list of layers, net[l - 1] for layer l = 1..L; a layer is a tuple of steps, and each
+step a pair of functions, as in CS231n:
 
-    step.forward(x, l, parameters)       -> (out, cache)    reads its parameters of layer l (W{l}, gamma{l}, ...)
-    step.backward(dout, cache, l, grads) -> dx              writes their gradients (dW{l}, dgamma{l}, ...) into grads
+    step.forward(x, l, parameters, settings)       -> (out, cache)   reads layer l's parameters (W{l}, gamma{l}, ...)
+    step.backward(dout, cache, l, grads, settings) -> dx             writes their gradients (dW{l}, ...) into grads
 
-forward(X, parameters, layers) runs the steps in order and returns (AL, caches), where caches[l - 1]
-is the tuple of layer l's step caches. backward(dZL, caches, layers) walks them back from layer L to
-layer 1 and returns grads (with "dA{l-1}", the gradient at layer l's input, unless dA_keys=False).
-Everything differs between networks only by the steps they are made of:
+forward(X, parameters, net, settings) runs the steps in order and returns (AL, caches), caches[l - 1]
+the tuple of layer l's step caches. backward(dZL, caches, net, settings) walks them back from layer L
+to layer 1 and returns grads (with "dA{l-1}", the gradient at layer l's input, unless dA_keys=False).
+settings is a dict of what changes from call to call, read by the steps that need it (like CS231n's
+dropout_param and bn_param): "keep_probs" (one per hidden layer) and "rng" for DROPOUT; "bn_states",
+"training", "momentum", "eps" for BATCHNORM; "lambd" for the L2 / L1 terms. The steps are constants,
+so a network costs nothing to build. Networks differ only by their steps:
 
-    deep (notebook 02)      hidden (LINEAR, RELU)                              output (LINEAR, SIGMOID_OUTPUT)
-    softmax (notebook 08)   hidden (LINEAR, RELU)                              output (LINEAR, SOFTMAX_OUTPUT)
-    L2 / L1 (notebook 03)   linear(penalty=l2(lambd)) in place of LINEAR       (the term added to every dW{l})
-    dropout (notebook 04)   hidden (group(LINEAR, RELU), dropout(probs, rng))  output (group(LINEAR, SIGMOID_OUTPUT), NO_DROPOUT)
-    batch norm (nb 05)      hidden (LINEAR_NO_BIAS, batchnorm(states, training, momentum, eps), RELU)
+    deep (notebook 02)      hidden (LINEAR, RELU)                        output (LINEAR, SIGMOID_OUTPUT)
+    softmax (notebook 08)   hidden (LINEAR, RELU)                        output (LINEAR, SOFTMAX_OUTPUT)
+    L2 / L1 (notebook 03)   LINEAR_L2 / LINEAR_L1 in place of LINEAR     (lambd's term added to every dW{l})
+    dropout (notebook 04)   hidden (group(LINEAR, RELU), DROPOUT)        output (group(LINEAR, SIGMOID_OUTPUT), NO_DROPOUT)
+    batch norm (nb 05)      hidden (LINEAR_NO_BIAS, BATCHNORM, RELU)     output (LINEAR, SIGMOID_OUTPUT)
 
 Each step's cache is what the course's caches hold, so the caches keep their familiar layouts:
-(LINEAR, RELU) gives ((A_prev, W, b), Z); (LINEAR_NO_BIAS, batchnorm, RELU) gives ((A_prev, W),
+(LINEAR, RELU) gives ((A_prev, W, b), Z); (LINEAR_NO_BIAS, BATCHNORM, RELU) gives ((A_prev, W),
 (Z_hat, gamma, std), Z_tilde); group(...) nests its steps' caches in one tuple.
 
 The output activations (SIGMOID_OUTPUT, SOFTMAX_OUTPUT) pass the gradient through unchanged:
@@ -26,9 +29,9 @@ backward starts from dZ[L], the gradient of the cost with respect to the output 
 the cross-entropy gives directly as AL - Y (the activation's derivative and the cost's cancel).
 
 The reference modules name their networks: deep.HIDDEN_LAYER / deep.OUTPUT_LAYER (softmax.OUTPUT_LAYER),
-dropout.dropout_network(probs, rng, L), batchnorm.bn_network(L, states, ...) and plain_network(L, g),
-practice.practice_network(L, keep_prob, rng, training, states, lambd). A variant (a typical mistake) is
-the reference with one step swapped; swap matches steps by name, inside groups too:
+dropout.dropout_network(L), batchnorm.bn_network(L, g) and plain_network(L, g),
+practice.practice_network(L, training, l2, batch_norm). A variant (a typical mistake) is the reference
+with one step swapped; swap matches steps by name, inside groups too:
 
     from helpers import deep, dropout, network
     net = network.stack(deep.HIDDEN_LAYER, deep.OUTPUT_LAYER, L)
@@ -36,14 +39,15 @@ the reference with one step swapped; swap matches steps by name, inside groups t
     grads = network.backward(AL - Y, caches, net)                    # = regularization.L_model_backward_stable
 
     sigmoid_hidden = network.swap(net, "relu", network.SIGMOID)      # sigmoid in place of relu
-    l2_net = network.swap(net, "linear", network.linear(network.l2(lambd)))   # and back, without the L2 term:
-    no_l2 = network.swap(l2_net, "linear", network.LINEAR)
+    l2_net = network.swap(net, "linear", network.LINEAR_L2)          # with {"lambd": lambd} as settings,
+    no_l2 = network.swap(l2_net, "linear", network.LINEAR)           # and back: a backward without the L2 term
 
-    def unscaled_forward(A, l, parameters):                          # a dropout not divided by keep_prob
-        D = rng.random(A.shape) < probs[l - 1]
+    def unscaled_forward(A, l, parameters, settings):                # a dropout not divided by keep_prob
+        D = settings["rng"].random(A.shape) < settings["keep_probs"][l - 1]
         return A * D, D
-    unscaled = network.Step("dropout", unscaled_forward, network.dropout(probs).backward)
-    wrong = network.swap(dropout.dropout_network(probs, rng, L), "dropout", unscaled)
+    unscaled = network.Step("dropout", unscaled_forward, network.DROPOUT.backward)
+    wrong = network.swap(dropout.dropout_network(L), "dropout", unscaled)
+    AL, caches = network.forward(X, parameters, wrong, {"keep_probs": probs, "rng": rng})
 
 The steps trust their inputs (helpers.layers' arithmetic, no checks): the public functions of
 helpers.deep, helpers.dropout, ... check their inputs once, then call forward / backward.
@@ -60,7 +64,8 @@ from . import layers
 
 
 class Step(NamedTuple):
-    """One block of a layer: forward(x, l, parameters) -> (out, cache); backward(dout, cache, l, grads) -> dx."""
+    """One block of a layer: forward(x, l, parameters, settings) -> (out, cache);
+    backward(dout, cache, l, grads, settings) -> dx."""
     name: str
     forward: Callable
     backward: Callable
@@ -69,16 +74,16 @@ class Step(NamedTuple):
 
 # --- the two loops ----------------------------------------------------------------------------------
 
-def forward(X, parameters: dict, net) -> tuple:
+def forward(X, parameters: dict, net, settings: dict | None = None) -> tuple:
     """Run layer 1..L of `net` on X: (n[0], m). Returns (AL, caches), caches[l - 1] = layer l's step caches."""
     A, caches = X, []
     for l, steps in enumerate(net, start=1):
-        A, cache = _forward(steps, A, l, parameters)
+        A, cache = _forward(steps, A, l, parameters, settings)
         caches.append(cache)
     return A, caches
 
 
-def backward(dZL, caches, net, dA_keys: bool = True) -> dict:
+def backward(dZL, caches, net, settings: dict | None = None, dA_keys: bool = True) -> dict:
     """From dZ[L] (the gradient at the output activation: AL - Y for the cross-entropy) back to layer 1.
 
     Returns the gradients the steps write ({"dW{l}", "db{l}", ...}) and, with dA_keys, "dA{l-1}" for
@@ -87,27 +92,27 @@ def backward(dZL, caches, net, dA_keys: bool = True) -> dict:
     grads = {}
     dA = dZL
     for l in range(len(caches), 0, -1):
-        dA = _backward(net[l - 1], dA, caches[l - 1], l, grads)
+        dA = _backward(net[l - 1], dA, caches[l - 1], l, grads, settings)
         if dA_keys:
             grads[f"dA{l - 1}"] = dA
     return grads
 
 
-def _forward(steps, x, l, parameters):
+def _forward(steps, x, l, parameters, settings):
     """x through the steps of layer l, in order. Returns (out, the tuple of the steps' caches)."""
     caches = []
     for step in steps:
-        x, cache = step.forward(x, l, parameters)
+        x, cache = step.forward(x, l, parameters, settings)
         caches.append(cache)
     return x, tuple(caches)
 
 
-def _backward(steps, dout, caches, l, grads):
+def _backward(steps, dout, caches, l, grads, settings):
     """dout back through the steps of layer l, last step first. Returns the gradient at the layer's input."""
     i = len(steps)
     while i:
         i -= 1
-        dout = steps[i].backward(dout, caches[i], l, grads)
+        dout = steps[i].backward(dout, caches[i], l, grads, settings)
     return dout
 
 
@@ -136,60 +141,61 @@ def group(*steps: Step) -> Step:
 
 # --- linear steps -------------------------------------------------------------------------------------
 
-def l2(lambd: float) -> Callable:
-    """The L2 term of dW{l}: (W, m) -> lambd / m * W (the gradient of lambd / (2m) ||W||_F^2)."""
-    return lambda W, m: lambd / m * W
+def l2(W, m: int, settings: dict):
+    """The L2 term of dW{l}: lambd / m * W, the gradient of lambd / (2m) ||W||_F^2; lambd = settings["lambd"]."""
+    return settings["lambd"] / m * W
 
 
-def l1(lambd: float) -> Callable:
-    """The course's L1 term of dW{l}: (W, m) -> lambd / (2m) * sign(W) (of lambd / (2m) sum |W|)."""
-    return lambda W, m: lambd / (2 * m) * np.sign(W)
+def l1(W, m: int, settings: dict):
+    """The course's L1 term of dW{l}: lambd / (2m) * sign(W), of lambd / (2m) sum |W|; lambd = settings["lambd"]."""
+    return settings["lambd"] / (2 * m) * np.sign(W)
 
 
-def linear(penalty: Callable | None = None) -> Step:
-    """Z = W{l} A_prev + b{l}, cache (A_prev, W, b). Backward: dW{l} = (1/m) dZ A_prev^T (+ penalty(W, m)),
+def linear(penalty: Callable | None = None, name: str = "linear") -> Step:
+    """Z = W{l} A_prev + b{l}, cache (A_prev, W, b). Backward: dW{l} = (1/m) dZ A_prev^T (+ penalty(W, m, settings)),
     db{l} = (1/m) sum of dZ's columns, and returns dA_prev = W^T dZ."""
-    def forward_(A_prev, l, parameters):
+    def forward_(A_prev, l, parameters, settings):
         return layers.linear_forward(A_prev, parameters[f"W{l}"], parameters[f"b{l}"])
 
-    def backward_(dZ, cache, l, grads):
+    def backward_(dZ, cache, l, grads, settings):
         dA_prev, dW, db = layers.linear_backward(dZ, cache)
-        grads[f"dW{l}"] = dW if penalty is None else dW + penalty(cache[1], cache[0].shape[1])
+        grads[f"dW{l}"] = dW if penalty is None else dW + penalty(cache[1], cache[0].shape[1], settings)
         grads[f"db{l}"] = db
         return dA_prev
-    return Step("linear", forward_, backward_)
+    return Step(name, forward_, backward_)
 
 
-def linear_no_bias(penalty: Callable | None = None) -> Step:
+def linear_no_bias(penalty: Callable | None = None, name: str = "linear (no bias)") -> Step:
     """Z = W{l} A_prev (before batch norm, whose beta replaces b), cache (A_prev, W).
-    Backward: dW{l} = dZ A_prev^T / m (+ penalty(W, m)), returns dA_prev = W^T dZ."""
-    def forward_(A_prev, l, parameters):
+    Backward: dW{l} = dZ A_prev^T / m (+ penalty(W, m, settings)), returns dA_prev = W^T dZ."""
+    def forward_(A_prev, l, parameters, settings):
         W = parameters[f"W{l}"]
         return W @ A_prev, (A_prev, W)
 
-    def backward_(dZ, cache, l, grads):
+    def backward_(dZ, cache, l, grads, settings):
         A_prev, W = cache
         m = A_prev.shape[1]
         dW = dZ @ A_prev.T / m
-        grads[f"dW{l}"] = dW if penalty is None else dW + penalty(W, m)
+        grads[f"dW{l}"] = dW if penalty is None else dW + penalty(W, m, settings)
         return W.T @ dZ
-    return Step("linear (no bias)", forward_, backward_)
+    return Step(name, forward_, backward_)
 
 
-LINEAR = linear()
-LINEAR_NO_BIAS = linear_no_bias()
+LINEAR, LINEAR_L2, LINEAR_L1 = linear(), linear(l2), linear(l1)
+LINEAR_NO_BIAS, LINEAR_NO_BIAS_L2 = linear_no_bias(), linear_no_bias(l2)
 
 
 # --- activations ----------------------------------------------------------------------------------------
 
 def activation(name: str, g: Callable, g_backward: Callable) -> Step:
     """A = g(Z), cache Z; backward dZ = g_backward(dA, Z)."""
-    return Step(name, lambda Z, l, parameters: (g(Z), Z), lambda dA, Z, l, grads: g_backward(dA, Z))
+    return Step(name, lambda Z, l, parameters, settings: (g(Z), Z),
+                lambda dA, Z, l, grads, settings: g_backward(dA, Z))
 
 
 def output_activation(name: str, g: Callable) -> Step:
     """AL = g(ZL), cache ZL; backward passes dZ[L] through (backward starts from dZ[L], e.g. AL - Y)."""
-    return Step(name, lambda Z, l, parameters: (g(Z), Z), lambda dZ, Z, l, grads: dZ)
+    return Step(name, lambda Z, l, parameters, settings: (g(Z), Z), lambda dZ, Z, l, grads, settings: dZ)
 
 
 RELU = activation("relu", layers.relu, layers.relu_backward)
@@ -201,28 +207,31 @@ HIDDEN = {"relu": RELU, "sigmoid": SIGMOID}
 
 # --- dropout and batch norm -----------------------------------------------------------------------------
 
-def dropout(keep_probs, rng=None) -> Step:
-    """Inverted dropout of layer l's activations with keep_probs[l - 1], masks drawn from rng in layer
-    order; cache D. Backward: dA * D / keep_prob (a None mask, no dropout, passes dA through)."""
-    def forward_(A, l, parameters):
-        return layers.dropout_forward(A, keep_probs[l - 1], rng)
-
-    def backward_(dA, D, l, grads):
-        return dA if D is None else layers.dropout_backward(dA, D, keep_probs[l - 1])
-    return Step("dropout", forward_, backward_)
+def _dropout_forward(A, l, parameters, settings):
+    return layers.dropout_forward(A, settings["keep_probs"][l - 1], settings["rng"])
 
 
-NO_DROPOUT = Step("no dropout", lambda A, l, parameters: (A, None), lambda dA, D, l, grads: dA)
+def _dropout_backward(dA, D, l, grads, settings):
+    return dA if D is None else layers.dropout_backward(dA, D, settings["keep_probs"][l - 1])
 
 
-def batchnorm(bn_states, training: bool = True, momentum: float = 0.9, eps: float = 1e-5) -> Step:
-    """Z_tilde = gamma{l} * (Z - mu) / sqrt(var + eps) + beta{l} with bn_states[l - 1] (updated in place
-    when training); cache (Z_hat, gamma, std). Backward writes dgamma{l}, dbeta{l}, returns dZ."""
-    def forward_(Z, l, parameters):
-        return layers.batchnorm_forward(Z, parameters[f"gamma{l}"], parameters[f"beta{l}"], bn_states[l - 1],
-                                        training, momentum, eps)
+#: Inverted dropout of layer l's activations with settings["keep_probs"][l - 1], the mask drawn from
+#: settings["rng"]; cache D. Backward: dA * D / keep_prob (a None mask passes dA through).
+DROPOUT = Step("dropout", _dropout_forward, _dropout_backward)
+NO_DROPOUT = Step("no dropout", lambda A, l, parameters, settings: (A, None), lambda dA, D, l, grads, settings: dA)
 
-    def backward_(dZ_tilde, cache, l, grads):
-        dZ, grads[f"dgamma{l}"], grads[f"dbeta{l}"] = layers.batchnorm_backward(dZ_tilde, cache)
-        return dZ
-    return Step("batchnorm", forward_, backward_)
+
+def _batchnorm_forward(Z, l, parameters, settings):
+    return layers.batchnorm_forward(Z, parameters[f"gamma{l}"], parameters[f"beta{l}"], settings["bn_states"][l - 1],
+                                    settings["training"], settings["momentum"], settings["eps"])
+
+
+def _batchnorm_backward(dZ_tilde, cache, l, grads, settings):
+    dZ, grads[f"dgamma{l}"], grads[f"dbeta{l}"] = layers.batchnorm_backward(dZ_tilde, cache)
+    return dZ
+
+
+#: Z_tilde = gamma{l} * (Z - mu) / sqrt(var + eps) + beta{l} with settings["bn_states"][l - 1] (updated in
+#: place when settings["training"]), settings["momentum"] and settings["eps"]; cache (Z_hat, gamma, std).
+#: Backward writes dgamma{l}, dbeta{l} and returns dZ (it reads no settings).
+BATCHNORM = Step("batchnorm", _batchnorm_forward, _batchnorm_backward)

@@ -125,21 +125,21 @@ def train(X, Y, layer_dims, *, learning_rate: float, num_iterations: int, init_s
     record_every = positive_int(record_every, "record_every")
     L = len(dims) - 1
     probs = dropout_ref.keep_probs_list(keep_probs, L)
-    rng = np.random.default_rng(dropout_seed)
+    settings = {"keep_probs": probs, "rng": np.random.default_rng(dropout_seed)}
     if any(p < 1 for p in probs):
-        net = dropout_ref.dropout_network(probs, rng, L)
+        net = dropout_ref.dropout_network(L)
     else:
         net = network.stack(deep.HIDDEN_LAYER, deep.OUTPUT_LAYER, L)
 
-    def penalty(W, m):                  # the L2 and L1 terms of dW{l}
+    def penalty(W, m, settings):        # the L2 and L1 terms of dW{l}
         return lambd / m * W + l1 / (2 * m) * np.sign(W)
     net = network.swap(net, "linear", network.linear(penalty))
     m = X.shape[1]
     parameters = deep.initialize_parameters_deep(dims, seed=init_seed)
     costs = []
     for i in range(num_iterations):
-        AL, caches = network.forward(X, parameters, net)
-        grads = network.backward(AL - Y, caches, net, dA_keys=False)        # dZL = AL - Y: stable
+        AL, caches = network.forward(X, parameters, net, settings)
+        grads = network.backward(AL - Y, caches, net, settings, dA_keys=False)       # dZL = AL - Y: stable
         if i % record_every == 0:
             costs.append(reg.compute_cost_stable(AL, Y) + lambd / (2 * m) * reg.l2_penalty(parameters)
                          + l1 / (2 * m) * reg.l1_penalty(parameters))

@@ -54,22 +54,28 @@ def forward_propagation(X, parameters: dict, bn_states, keep_prob=1.0, rng=None,
     if training:
         rng = rng_from(rng, "rng")
     X = as_matrix(X, "X", rows=parameters["W1"].shape[1], what="(n_x, m)")
-    return network.forward(X, parameters, practice_network(L, keep_prob, rng, training, bn_states))
+    settings = _settings(L, keep_prob, rng=rng, training=training, bn_states=bn_states)
+    return network.forward(X, parameters, practice_network(L, training), settings)
 
 
-def practice_network(L: int, keep_prob=1.0, rng=None, training=True, bn_states=None, lambd=0.0,
-                     batch_norm=True) -> list:
+def practice_network(L: int, training=True, l2=False, batch_norm=True) -> list:
     """The steps of the network (helpers.network): [LINEAR (no bias) -> BATCHNORM -> RELU -> DROPOUT] * (L-1)
-    -> LINEAR -> SOFTMAX, dropout in training only, lambd / m * W{l} added to every dW{l}; with
-    batch_norm=False, [LINEAR -> RELU -> DROPOUT] * (L-1) -> LINEAR -> SOFTMAX (train()'s comparison)."""
-    penalty = network.l2(lambd) if lambd else None
-    drop = network.dropout([keep_prob] * (L - 1), rng) if training else network.NO_DROPOUT
+    -> LINEAR -> SOFTMAX, dropout in training only; with l2, lambd / m * W{l} added to every dW{l}; with
+    batch_norm=False, [LINEAR -> RELU -> DROPOUT] * (L-1) -> LINEAR -> SOFTMAX (train()'s comparison).
+    Its settings (see _settings): keep_probs, rng, lambd, and batch norm's bn_states, training, momentum, eps."""
+    drop = network.DROPOUT if training else network.NO_DROPOUT
     if batch_norm:
-        hidden = (network.linear_no_bias(penalty), network.batchnorm(bn_states, training, 0.9, 1e-5), network.RELU,
-                  drop)
+        hidden = (network.LINEAR_NO_BIAS_L2 if l2 else network.LINEAR_NO_BIAS, network.BATCHNORM, network.RELU, drop)
     else:
-        hidden = (network.linear(penalty), network.RELU, drop)
-    return network.stack(hidden, (network.linear(penalty), network.SOFTMAX_OUTPUT), L)
+        hidden = (network.LINEAR_L2 if l2 else network.LINEAR, network.RELU, drop)
+    return network.stack(hidden, (network.LINEAR_L2 if l2 else network.LINEAR, network.SOFTMAX_OUTPUT), L)
+
+
+def _settings(L, keep_prob, lambd=0.0, rng=None, training=True, bn_states=None):
+    """The settings practice_network's steps read: one keep_prob per hidden layer, batch norm's momentum 0.9
+    and eps 1e-5."""
+    return {"keep_probs": [keep_prob] * (L - 1), "rng": rng, "lambd": lambd, "bn_states": bn_states,
+            "training": training, "momentum": 0.9, "eps": 1e-5}
 
 
 def l2_penalty(parameters: dict) -> float:
@@ -97,7 +103,8 @@ def backward_propagation(AL, Y, caches, keep_prob=1.0, lambd=0.0) -> dict:
     keep_prob = probability(keep_prob, "keep_prob")
     dZL = softmax.softmax_backward(AL, Y)
     L = batchnorm.check_bn_caches(caches, dZL, made_by="forward_propagation", masks=True)
-    return network.backward(dZL, caches, practice_network(L, keep_prob, lambd=lambd), dA_keys=False)
+    net = practice_network(L, l2=bool(lambd))
+    return network.backward(dZL, caches, net, _settings(L, keep_prob, lambd), dA_keys=False)
 
 
 def predict(parameters: dict, bn_states, X):
@@ -195,12 +202,14 @@ def make_train_eval(X_train, Y_train, X_dev, y_dev, layer_dims, num_epochs=10, s
 def _forward_plain(X, parameters, bn_states, keep_prob=1.0, rng=None, training=True):
     """train()'s network without batch norm; its inputs were checked by train (or _evaluate_plain)."""
     L = len(parameters) // 2
-    return network.forward(X, parameters, practice_network(L, keep_prob, rng, training, batch_norm=False))
+    net = practice_network(L, training, batch_norm=False)
+    return network.forward(X, parameters, net, _settings(L, keep_prob, rng=rng, training=training))
 
 
 def _backward_plain(AL, Y, caches, keep_prob=1.0, lambd=0.0):
-    net = practice_network(len(caches), keep_prob, lambd=lambd, batch_norm=False)
-    return network.backward(AL - Y, caches, net, dA_keys=False)
+    L = len(caches)
+    net = practice_network(L, l2=bool(lambd), batch_norm=False)
+    return network.backward(AL - Y, caches, net, _settings(L, keep_prob, lambd), dA_keys=False)
 
 
 def _evaluate_plain(parameters, bn_states, X, y):

@@ -60,16 +60,16 @@ def L_model_backward_stable(AL, Y, caches) -> dict:
     return _backward(AL, Y, caches, network.LINEAR)
 
 
-def _backward(AL, Y, caches, linear: network.Step) -> dict:
+def _backward(AL, Y, caches, linear: network.Step, lambd: float = 0.0) -> dict:
     """The stable backward pass through notebook 02's network whose linear steps are `linear`
-    (network.LINEAR, or one with an L2 / L1 term added to dW), after checking AL, Y and caches."""
+    (network.LINEAR, or LINEAR_L2 / LINEAR_L1 that add lambd's term to dW), after checking AL, Y and caches."""
     if not isinstance(caches, (list, tuple)) or not caches:
         raise TypeError("caches must be the non-empty list returned by L_model_forward, one cache per layer.")
     AL = as_matrix(AL, "AL", rows=1, what="(1, m)")
     Y = as_labels(Y, "Y", m=AL.shape[1])
     L = deep.check_caches(caches, AL)
     net = network.stack((linear, network.RELU), (linear, network.SIGMOID_OUTPUT), L)
-    return network.backward(AL - Y, caches, net)
+    return network.backward(AL - Y, caches, net, {"lambd": lambd})
 
 
 # --- bias and variance ----------------------------------------------------------------------------
@@ -122,7 +122,7 @@ def compute_cost_with_regularization(AL, Y, parameters: dict, lambd) -> float:
 
 def L_model_backward_with_regularization(AL, Y, caches, lambd) -> dict:
     """Gradients of compute_cost_with_regularization: dW{l} += lambd / m * W{l}; db{l} unchanged."""
-    return _backward(AL, Y, caches, network.linear(penalty=network.l2(_non_negative(lambd, "lambd"))))
+    return _backward(AL, Y, caches, network.LINEAR_L2, _non_negative(lambd, "lambd"))
 
 
 def compute_cost_with_l1(AL, Y, parameters: dict, lambd) -> float:
@@ -134,7 +134,7 @@ def compute_cost_with_l1(AL, Y, parameters: dict, lambd) -> float:
 
 def L_model_backward_with_l1(AL, Y, caches, lambd) -> dict:
     """Gradients of compute_cost_with_l1: dW{l} += lambd / (2m) * sign(W{l}) (d|w|/dw = sign(w), 0 at 0)."""
-    return _backward(AL, Y, caches, network.linear(penalty=network.l1(_non_negative(lambd, "lambd"))))
+    return _backward(AL, Y, caches, network.LINEAR_L1, _non_negative(lambd, "lambd"))
 
 
 def update_parameters_with_weight_decay(parameters: dict, grads: dict, learning_rate, lambd, m) -> dict:

@@ -40,50 +40,42 @@ def _weights_penalty(parameters, m, lambd, l1):
     return lambd / (2 * m) * sum(np.sum(w ** 2) for w in W) + l1 / (2 * m) * sum(np.sum(np.abs(w)) for w in W)
 
 
-def _assert_gradients(make_net, parameters, X, Y, lambd=0.0, l1=0.0, dA_keys=True):
-    """network.backward's gradients against two-sided differences of cross-entropy + penalties, the network
-    rebuilt for every cost so that dropout draws the same masks (make_net() gets a fresh rng)."""
+def _assert_gradients(net, make_settings, parameters, X, Y, lambd=0.0, l1=0.0, dA_keys=True):
+    """network.backward's gradients against two-sided differences of cross-entropy + penalties, with fresh
+    settings for every cost so that dropout draws the same masks (make_settings() makes a new rng)."""
     m = X.shape[1]
 
     def cost():
-        AL, _ = network.forward(X, parameters, make_net())
+        AL, _ = network.forward(X, parameters, net, make_settings())
         return _cross_entropy(AL, Y) + _weights_penalty(parameters, m, lambd, l1)
 
-    net = make_net()
-    AL, caches = network.forward(X, parameters, net)
-    grads = network.backward(AL - Y, caches, net, dA_keys=dA_keys)
+    settings = make_settings()
+    AL, caches = network.forward(X, parameters, net, settings)
+    grads = network.backward(AL - Y, caches, net, settings, dA_keys=dA_keys)
     for key in parameters:
         approx = gradcheck.numerical_gradient(cost, parameters[key], 1e-6)
         assert gradcheck.relative_error(approx, grads["d" + key]) < 1e-6, key
     return grads
 
 
-def _penalty(lambd, l1):
-    return lambda W, m: lambd / m * W + l1 / (2 * m) * np.sign(W)
-
-
 def test_the_deep_network_with_l2_and_l1_terms_has_the_gradients_of_its_cost():
     X, Y, parameters = _problem()
-    for lambd, l1 in ((0.0, 0.0), (0.7, 0.0), (0.0, 0.9)):
-        linear = network.linear(_penalty(lambd, l1)) if lambd or l1 else network.LINEAR
-        grads = _assert_gradients(
-            lambda: network.stack((linear, network.RELU), (linear, network.SIGMOID_OUTPUT), 3),
-            parameters, X, Y, lambd, l1)
+    for linear, lambd, l1 in ((network.LINEAR, 0.0, 0.0), (network.LINEAR_L2, 0.7, 0.0), (network.LINEAR_L1, 0.0, 0.9)):
+        net = network.stack((linear, network.RELU), (linear, network.SIGMOID_OUTPUT), 3)
+        grads = _assert_gradients(net, lambda: {"lambd": lambd + l1}, parameters, X, Y, lambd, l1)
         assert sorted(key for key in grads if key.startswith("dA")) == ["dA0", "dA1", "dA2"]
         assert grads["dA0"].shape == X.shape
 
 
 def test_sigmoid_hidden_layers_softmax_output_and_dropout_have_the_gradients_of_their_cost():
     X, Y, parameters = _problem([4, 5, 3, 3], classes=True, seed=1)
-    _assert_gradients(lambda: network.stack((network.LINEAR, network.SIGMOID), (network.LINEAR,
-                                                                               network.SOFTMAX_OUTPUT), 3),
-                      parameters, X, Y)
+    net = network.stack((network.LINEAR, network.SIGMOID), (network.LINEAR, network.SOFTMAX_OUTPUT), 3)
+    _assert_gradients(net, lambda: None, parameters, X, Y)
     X, Y, parameters = _problem(seed=2)
-
-    def dropout_net():
-        hidden = (network.group(network.LINEAR, network.RELU), network.dropout([0.7, 0.5], np.random.default_rng(4)))
-        return network.stack(hidden, (network.group(network.LINEAR, network.SIGMOID_OUTPUT), network.NO_DROPOUT), 3)
-    grads = _assert_gradients(dropout_net, parameters, X, Y, dA_keys=False)
+    hidden = (network.group(network.LINEAR, network.RELU), network.DROPOUT)
+    dropout_net = network.stack(hidden, (network.group(network.LINEAR, network.SIGMOID_OUTPUT), network.NO_DROPOUT), 3)
+    grads = _assert_gradients(dropout_net, lambda: {"keep_probs": [0.7, 0.5], "rng": np.random.default_rng(4)},
+                              parameters, X, Y, dA_keys=False)
     assert sorted(grads) == ["dW1", "dW2", "dW3", "db1", "db2", "db3"]
 
 
@@ -91,11 +83,13 @@ def test_the_batch_norm_network_with_dropout_and_l2_has_the_gradients_of_its_cos
     X, Y, parameters = _problem([4, 5, 3, 3], m=8, bn=True, classes=True, seed=3)
     states = [{"running_mean": np.zeros((n, 1)), "running_var": np.ones((n, 1))} for n in (5, 3)]
 
-    def bn_net():
-        hidden = (network.linear_no_bias(network.l2(0.4)), network.batchnorm(states), network.RELU,
-                  network.dropout([0.8, 0.8], np.random.default_rng(5)))
-        return network.stack(hidden, (network.linear(network.l2(0.4)), network.SOFTMAX_OUTPUT), 3)
-    grads = _assert_gradients(bn_net, parameters, X, Y, lambd=0.4)
+    bn_net = network.stack((network.LINEAR_NO_BIAS_L2, network.BATCHNORM, network.RELU, network.DROPOUT),
+                           (network.LINEAR_L2, network.SOFTMAX_OUTPUT), 3)
+
+    def settings():
+        return {"bn_states": states, "training": True, "momentum": 0.9, "eps": 1e-5, "lambd": 0.4,
+                "keep_probs": [0.8, 0.8], "rng": np.random.default_rng(5)}
+    grads = _assert_gradients(bn_net, settings, parameters, X, Y, lambd=0.4)
     assert {"dgamma1", "dbeta2", "dW3", "db3"} <= set(grads) and "db1" not in grads
 
 
@@ -108,18 +102,18 @@ def test_caches_keep_the_course_layouts():
     np.testing.assert_allclose(AL, 1 / (1 + np.exp(-caches[2][1])))
     np.testing.assert_allclose(caches[2][0][0], np.maximum(0, caches[1][1]))
 
-    hidden = (network.group(network.LINEAR, network.RELU), network.dropout([0.5, 0.5], np.random.default_rng(0)))
-    dropout_net = network.stack(hidden, (network.group(network.LINEAR, network.SIGMOID_OUTPUT), network.NO_DROPOUT), 3)
-    _, caches = network.forward(X, parameters, dropout_net)
+    _, caches = network.forward(X, parameters, dropout.dropout_network(3),
+                                {"keep_probs": [0.5, 0.5], "rng": np.random.default_rng(0)})
     ((_, W1, _), Z1), D1 = caches[0]
     assert W1 is parameters["W1"] and Z1.shape == D1.shape == (5, 6) and D1.dtype == bool
     assert caches[2][1] is None
 
     X, Y, parameters = _problem(bn=True)
     states = [{"running_mean": np.zeros((n, 1)), "running_var": np.ones((n, 1))} for n in (5, 3)]
-    bn_net = network.stack((network.LINEAR_NO_BIAS, network.batchnorm(states), network.RELU),
+    bn_net = network.stack((network.LINEAR_NO_BIAS, network.BATCHNORM, network.RELU),
                            (network.LINEAR, network.SIGMOID_OUTPUT), 3)
-    _, caches = network.forward(X, parameters, bn_net)
+    _, caches = network.forward(X, parameters, bn_net, {"bn_states": states, "training": True, "momentum": 0.9,
+                                                        "eps": 1e-5})
     (A_prev, W), (Z_hat, gamma, std), Z_tilde = caches[0]
     assert A_prev is X and W is parameters["W1"] and gamma is parameters["gamma1"] and std.shape == (5, 1)
     np.testing.assert_allclose(Z_tilde, gamma * Z_hat + parameters["beta1"])
@@ -138,7 +132,7 @@ def test_a_variant_is_the_reference_with_one_step_swapped():
         A = 1 / (1 + np.exp(-(parameters[f"W{l}"] @ A + parameters[f"b{l}"])))
     np.testing.assert_allclose(AL, A)
 
-    relu_output = network.output_activation("relu output", lambda Z: np.maximum(0, Z))
+    relu_output = network.output_activation("relu output", lambda Z: np.maximum(0, Z))              # on layer L only
     only_last = network.swap(net, "sigmoid output", relu_output, layer=3)
     assert only_last[:2] == net[:2] and only_last[2][1] is relu_output
 
@@ -149,11 +143,11 @@ def test_a_variant_is_the_reference_with_one_step_swapped():
 
 def test_a_backward_without_the_l2_term_differs_only_in_dW():
     X, Y, parameters = _problem()
-    l2_net = network.stack((network.linear(network.l2(0.5)), network.RELU),
-                           (network.linear(network.l2(0.5)), network.SIGMOID_OUTPUT), 3)
+    l2_net = network.swap(network.stack((network.LINEAR, network.RELU), (network.LINEAR, network.SIGMOID_OUTPUT), 3),
+                          "linear", network.LINEAR_L2)
     AL, caches = network.forward(X, parameters, l2_net)
-    with_l2 = network.backward(AL - Y, caches, l2_net)
-    without = network.backward(AL - Y, caches, network.swap(l2_net, "linear", network.LINEAR))
+    with_l2 = network.backward(AL - Y, caches, l2_net, {"lambd": 0.5})
+    without = network.backward(AL - Y, caches, network.swap(l2_net, "linear", network.LINEAR), {"lambd": 0.5})
     for key in with_l2:
         if key.startswith("dW"):
             np.testing.assert_allclose(with_l2[key] - without[key], 0.5 / 6 * parameters[key[1:]])
@@ -164,17 +158,16 @@ def test_a_backward_without_the_l2_term_differs_only_in_dW():
 def test_an_unscaled_dropout_step_is_one_swap_away():
     """The module docstring's example: the reference dropout network with its dropout step swapped."""
     X, _, parameters = _problem()
-    probs = [0.5, 0.5]
 
-    def unscaled_forward(A, l, parameters_):
-        D = rng.random(A.shape) < probs[l - 1]
+    def unscaled_forward(A, l, parameters_, settings):
+        D = settings["rng"].random(A.shape) < settings["keep_probs"][l - 1]
         return A * D, D
-    unscaled = network.Step("dropout", unscaled_forward, network.dropout(probs).backward)
-    rng = np.random.default_rng(9)
-    _, caches = network.forward(X, parameters, dropout.dropout_network(probs, np.random.default_rng(9), 3))
-    wrong_net = network.swap(dropout.dropout_network(probs, rng, 3), "dropout", unscaled)
+    unscaled = network.Step("dropout", unscaled_forward, network.DROPOUT.backward)
+    wrong_net = network.swap(dropout.dropout_network(3), "dropout", unscaled)
     assert wrong_net[2][1] is network.NO_DROPOUT                                      # the output layer keeps its own
-    _, wrong = network.forward(X, parameters, wrong_net)
+    _, caches = network.forward(X, parameters, dropout.dropout_network(3),
+                                {"keep_probs": [0.5, 0.5], "rng": np.random.default_rng(9)})
+    _, wrong = network.forward(X, parameters, wrong_net, {"keep_probs": [0.5, 0.5], "rng": np.random.default_rng(9)})
     np.testing.assert_array_equal(caches[0][1], wrong[0][1])                          # the same mask
     np.testing.assert_allclose(caches[1][0][0][0], 2 * wrong[1][0][0][0])            # not divided by 0.5
     with pytest.raises(AttributeError):
