@@ -159,8 +159,9 @@ def linear(penalty: Callable | None = None, name: str = "linear") -> Step:
 
     def backward_(dZ, cache, l, grads, settings):
         dA_prev, dW, db = layers.linear_backward(dZ, cache)
-        grads[f"dW{l}"] = dW if penalty is None else dW + penalty(cache[1], cache[0].shape[1], settings)
-        grads[f"db{l}"] = db
+        if penalty is not None:
+            dW += penalty(cache[1], cache[0].shape[1], settings)      # dW is a new array: add in place
+        grads[f"dW{l}"], grads[f"db{l}"] = dW, db
         return dA_prev
     return Step(name, forward_, backward_)
 
@@ -176,7 +177,9 @@ def linear_no_bias(penalty: Callable | None = None, name: str = "linear (no bias
         A_prev, W = cache
         m = A_prev.shape[1]
         dW = dZ @ A_prev.T / m
-        grads[f"dW{l}"] = dW if penalty is None else dW + penalty(W, m, settings)
+        if penalty is not None:
+            dW += penalty(W, m, settings)
+        grads[f"dW{l}"] = dW
         return W.T @ dZ
     return Step(name, forward_, backward_)
 
