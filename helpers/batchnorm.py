@@ -33,8 +33,8 @@ import numbers
 
 import numpy as np
 
-from . import deep, gradcheck, layers
-from .validation import as_labels, as_matrix, positive_int
+from . import deep, gradcheck, layers, network
+from .validation import as_labels, as_matrix, parameters_dict, positive_int
 
 HIDDEN_ACTIVATIONS = ("relu", "sigmoid")
 
@@ -79,10 +79,7 @@ def batchnorm_forward(Z, gamma, beta, bn_state, training=True, momentum=0.9, eps
     gamma = as_matrix(gamma, "gamma", rows=n, cols=1, what="(n, 1)")
     beta = as_matrix(beta, "beta", rows=n, cols=1, what="(n, 1)")
     _bn_state(bn_state, n)
-    momentum = _fraction(momentum, "momentum")
-    if type(eps) is not float and (isinstance(eps, bool) or not isinstance(eps, numbers.Real)) or eps < 0:
-        raise ValueError(f"eps must be a non-negative number, got {eps!r}.")
-    return layers.batchnorm_forward(Z, gamma, beta, bn_state, training, momentum, eps)
+    return layers.batchnorm_forward(Z, gamma, beta, bn_state, training, *_settings(momentum, eps))
 
 
 def batchnorm_backward(dZ_out, cache):
@@ -160,58 +157,40 @@ def L_model_forward_bn(X, parameters: dict, bn_states, training=True, hidden_act
     caches[l-1] = ((A_prev, W{l}), bn_cache, Z_tilde) for l < L and ((A_prev, WL, bL), ZL) for l = L.
     """
     hidden_activation = _hidden(hidden_activation)
-    L = bn_parameters(parameters)
-    if not isinstance(bn_states, (list, tuple)) or len(bn_states) != L - 1:
-        raise ValueError(f"bn_states must be a list of L - 1 = {L - 1} states (one per hidden layer).")
-    A = as_matrix(X, "X", rows=parameters["W1"].shape[1], what="(n_x, m)")
-    caches = []
-    for l in range(1, L):
-        W = parameters[f"W{l}"]
-        Z = W @ A
-        Z_tilde, bn_cache = batchnorm_forward(Z, parameters[f"gamma{l}"], parameters[f"beta{l}"], bn_states[l - 1],
-                                              training=training, momentum=momentum, eps=eps)
-        caches.append(((A, W), bn_cache, Z_tilde))
-        A = deep.relu(Z_tilde) if hidden_activation == "relu" else deep.sigmoid(Z_tilde)
-    AL, cache = deep.linear_activation_forward(A, parameters[f"W{L}"], parameters[f"b{L}"], "sigmoid")
-    caches.append(cache)
-    return AL, caches
+    L = check_bn_network(parameters, bn_states)
+    momentum, eps = _settings(momentum, eps)
+    X = as_matrix(X, "X", rows=parameters["W1"].shape[1], what="(n_x, m)")
+    settings = {"bn_states": bn_states, "training": training, "momentum": momentum, "eps": eps}
+    return network.forward(X, parameters, bn_network(L, hidden_activation), settings)
 
 
 def L_model_backward_bn(AL, Y, caches, hidden_activation="relu") -> dict:
     """Gradients of the cross-entropy: {"dW{l}", "dgamma{l}", "dbeta{l}" (l < L), "dWL", "dbL", "dA{l}"}."""
     hidden_activation = _hidden(hidden_activation)
-    if not isinstance(caches, (list, tuple)) or not caches:
-        raise TypeError("caches must be the non-empty list returned by L_model_forward_bn.")
     AL = as_matrix(AL, "AL", rows=1, what="(1, m)")
     Y = as_labels(Y, "Y", m=AL.shape[1])
-    L = len(caches)
-    grads = {}
-    linear_cache, _ = caches[L - 1]
-    dA, grads[f"dW{L}"], grads[f"db{L}"] = deep.linear_backward(AL - Y, linear_cache)   # dZL = AL - Y: stable
-    grads[f"dA{L - 1}"] = dA
-    for l in range(L - 1, 0, -1):
-        (A_prev, W), bn_cache, Z_tilde = caches[l - 1]
-        backward = deep.relu_backward if hidden_activation == "relu" else deep.sigmoid_backward
-        dZ_tilde = backward(dA, Z_tilde)
-        dZ, grads[f"dgamma{l}"], grads[f"dbeta{l}"] = batchnorm_backward(dZ_tilde, bn_cache)
-        m = A_prev.shape[1]
-        grads[f"dW{l}"] = dZ @ A_prev.T / m
-        dA = W.T @ dZ
-        grads[f"dA{l - 1}"] = dA
-    return grads
+    L = check_bn_caches(caches, AL)
+    return network.backward(AL - Y, caches, bn_network(L, hidden_activation))   # dZL = AL - Y: stable
+
+
+def bn_network(L: int, hidden_activation="relu") -> list:
+    """The steps of the batch-norm network (helpers.network): [LINEAR (no bias) -> BATCHNORM -> g] * (L-1)
+    -> LINEAR -> SIGMOID. Its forward settings: {"bn_states", "training", "momentum", "eps"}."""
+    hidden = (network.LINEAR_NO_BIAS, network.BATCHNORM, network.HIDDEN[hidden_activation])
+    return network.stack(hidden, deep.OUTPUT_LAYER, L)
+
+
+def plain_network(L: int, hidden_activation="sigmoid") -> list:
+    """The steps of the same network without batch norm: [LINEAR -> g] * (L-1) -> LINEAR -> SIGMOID."""
+    return network.stack((network.LINEAR, network.HIDDEN[hidden_activation]), deep.OUTPUT_LAYER, L)
 
 
 def L_model_forward_plain(X, parameters: dict, hidden_activation="sigmoid"):
     """The same network without batch norm: [LINEAR -> g] * (L-1) -> LINEAR -> SIGMOID (helpers.deep's caches)."""
     hidden_activation = _hidden(hidden_activation)
-    L = len(parameters) // 2
-    A = as_matrix(X, "X", rows=parameters["W1"].shape[1], what="(n_x, m)")
-    caches = []
-    for l in range(1, L + 1):
-        activation = hidden_activation if l < L else "sigmoid"
-        A, cache = deep.linear_activation_forward(A, parameters[f"W{l}"], parameters[f"b{l}"], activation)
-        caches.append(cache)
-    return A, caches
+    L = parameters_dict(parameters)
+    X = as_matrix(X, "X", rows=parameters["W1"].shape[1], what="(n_x, m)")
+    return network.forward(X, parameters, plain_network(L, hidden_activation))
 
 
 def L_model_backward_plain(AL, Y, caches, hidden_activation="sigmoid") -> dict:
@@ -219,15 +198,8 @@ def L_model_backward_plain(AL, Y, caches, hidden_activation="sigmoid") -> dict:
     hidden_activation = _hidden(hidden_activation)
     AL = as_matrix(AL, "AL", rows=1, what="(1, m)")
     Y = as_labels(Y, "Y", m=AL.shape[1])
-    L = len(caches)
-    grads = {}
-    linear_cache, _ = caches[L - 1]
-    dA, grads[f"dW{L}"], grads[f"db{L}"] = deep.linear_backward(AL - Y, linear_cache)   # dZL = AL - Y: stable
-    grads[f"dA{L - 1}"] = dA
-    for l in range(L - 1, 0, -1):
-        dA, grads[f"dW{l}"], grads[f"db{l}"] = deep.linear_activation_backward(dA, caches[l - 1], hidden_activation)
-        grads[f"dA{l - 1}"] = dA
-    return grads
+    L = deep.check_caches(caches, AL, made_by="L_model_forward_plain")
+    return network.backward(AL - Y, caches, plain_network(L, hidden_activation))   # dZL = AL - Y: stable
 
 
 def update_parameters_any(parameters: dict, grads: dict, learning_rate: float) -> dict:
@@ -308,6 +280,29 @@ def check_bn_network(parameters, bn_states, name: str = "parameters") -> int:
     return L
 
 
+def check_bn_caches(caches, AL, made_by: str = "L_model_forward_bn", masks: bool = False) -> int:
+    """Check the caches of a batch-norm network's forward pass that output AL: (n[L], m), once, before the
+    backward pass goes through them unchecked. Hidden layer l: ((A_prev, W), (Z_hat, gamma, std), Z_tilde),
+    plus its dropout mask D (an array like Z_tilde, or None) when masks; the output layer: ((A_prev, W, b), Z),
+    Z like AL. Returns L."""
+    if not isinstance(caches, (list, tuple)) or not caches:
+        raise TypeError(f"caches must be the non-empty list returned by {made_by}.")
+    L = len(caches)
+    try:
+        (A_prev, W, b), ZL = caches[L - 1]
+        fits = A_prev.shape == (W.shape[1], AL.shape[1]) and b.shape == (W.shape[0], 1) and ZL.shape == AL.shape
+    except (TypeError, ValueError, AttributeError):
+        raise TypeError(f"caches[{L - 1}], the output layer's cache, must be ((A_prev, W, b), Z) of numpy arrays, "
+                        f"as {made_by} returns it.") from None
+    if not fits:
+        raise ValueError(f"caches[{L - 1}] does not fit the output layer of AL {AL.shape}: A_prev {A_prev.shape}, "
+                         f"W {W.shape}, b {b.shape}, Z {ZL.shape}.")
+    shape = A_prev.shape
+    for l in range(L - 1, 0, -1):
+        shape = _hidden_cache(caches[l - 1], l, shape, made_by, masks)
+    return L
+
+
 def gradient_check_any(cost_fn, parameters: dict, grads: dict, epsilon: float = 1e-7) -> dict:
     """Per-parameter relative errors between two-sided numerical gradients of cost_fn and grads,
     for any parameter names (W, b, gamma, beta). cost_fn: parameters -> float."""
@@ -345,6 +340,34 @@ def _fraction(value, name):
     if isinstance(value, bool) or not isinstance(value, numbers.Real) or not 0 <= value <= 1:
         raise ValueError(f"{name} must be a number in [0, 1], got {value!r}.")
     return float(value)
+
+
+def _settings(momentum, eps):
+    """(momentum, eps) checked: momentum in [0, 1], eps >= 0."""
+    momentum = _fraction(momentum, "momentum")
+    if type(eps) is not float and (isinstance(eps, bool) or not isinstance(eps, numbers.Real)) or eps < 0:
+        raise ValueError(f"eps must be a non-negative number, got {eps!r}.")
+    return momentum, eps
+
+
+def _hidden_cache(cache, l, shape, made_by, masks):
+    """Check hidden layer l's cache ((A_prev, W), (Z_hat, gamma, std), Z_tilde) (+ D when masks) for activations
+    of `shape`; returns A_prev's shape, that of the activations of the layer below."""
+    layout = "((A_prev, W), bn_cache, Z_tilde, D)" if masks else "((A_prev, W), bn_cache, Z_tilde)"
+    try:
+        (A_prev, W), (Z_hat, gamma, std), Z_tilde, *rest = cache
+        D = rest[0] if masks else None
+        n, m = shape
+        fits = (len(rest) == masks and W.shape == (n, A_prev.shape[0]) and A_prev.shape[1] == m
+                and Z_hat.shape == Z_tilde.shape == shape and gamma.shape == std.shape == (n, 1)
+                and (D is None or D.shape == shape))
+    except (TypeError, ValueError, AttributeError, IndexError):
+        raise TypeError(f"caches[{l - 1}], a hidden layer's cache, must be {layout} of numpy arrays, as "
+                        f"{made_by} returns it.") from None
+    if not fits:
+        raise ValueError(f"caches[{l - 1}] does not fit a hidden layer of activations {shape}: A_prev "
+                         f"{A_prev.shape}, W {W.shape}, Z_tilde {Z_tilde.shape}, D {None if D is None else D.shape}.")
+    return A_prev.shape
 
 
 def _bn_state(bn_state, n):

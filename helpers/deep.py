@@ -22,10 +22,14 @@ import numbers
 
 import numpy as np
 
-from . import gradcheck, layers
+from . import gradcheck, layers, network
 from .validation import as_labels, as_matrix, parameters_dict, positive_int
 
 ACTIVATIONS = ("relu", "sigmoid")
+
+#: The steps of a hidden layer and of the output layer (helpers.network): LINEAR -> RELU, LINEAR -> SIGMOID.
+HIDDEN_LAYER = (network.LINEAR, network.RELU)
+OUTPUT_LAYER = (network.LINEAR, network.SIGMOID_OUTPUT)
 
 
 def sigmoid(Z):
@@ -112,10 +116,7 @@ def L_model_forward(X, parameters: dict):
     """[LINEAR -> RELU] * (L-1) -> LINEAR -> SIGMOID. Returns (AL, caches), caches[l-1] for layer l."""
     L = parameters_dict(parameters)
     X = as_matrix(X, "X", rows=parameters["W1"].shape[1], what="(n_x, m)")
-    A, caches = layers.relu_layers_forward(X, parameters, L)
-    ZL, linear_cache = layers.linear_forward(A, parameters[f"W{L}"], parameters[f"b{L}"])
-    caches.append((linear_cache, ZL))
-    return layers.sigmoid(ZL), caches
+    return network.forward(X, parameters, network.stack(HIDDEN_LAYER, OUTPUT_LAYER, L))
 
 
 def compute_cost(AL, Y) -> float:
@@ -151,9 +152,10 @@ def L_model_backward(AL, Y, caches) -> dict:
     """
     AL = as_matrix(AL, "AL", rows=1, what="(1, m)")
     Y = as_labels(Y, "Y", m=AL.shape[1])
-    check_caches(caches, AL)
+    L = check_caches(caches, AL)
     dAL = -(Y / AL - (1 - Y) / (1 - AL))
-    return layers.relu_layers_backward(layers.sigmoid_backward(dAL, caches[-1][1]), caches)
+    dZL = layers.sigmoid_backward(dAL, caches[-1][1])
+    return network.backward(dZL, caches, network.stack(HIDDEN_LAYER, OUTPUT_LAYER, L))
 
 
 def update_parameters(parameters: dict, grads: dict, learning_rate: float) -> dict:
@@ -232,20 +234,17 @@ def layer_statistics(X, parameters: dict, dA_top=None):
     values from default_rng(0)) is sent back from the last layer. Shows vanishing / exploding signals.
     """
     L = parameters_dict(parameters)
-    A = as_matrix(X, "X", rows=parameters["W1"].shape[1], what="(n_x, m)")
-    caches, stds = [], []
-    for l in range(1, L + 1):
-        A, cache = linear_activation_forward(A, parameters[f"W{l}"], parameters[f"b{l}"], "relu")
-        caches.append(cache)
-        stds.append(float(np.std(A)))
+    X = as_matrix(X, "X", rows=parameters["W1"].shape[1], what="(n_x, m)")
+    relu_layers = [HIDDEN_LAYER] * L
+    A, caches = network.forward(X, parameters, relu_layers)
+    activations = [cache[0][0] for cache in caches[1:]] + [A]        # A{l} is layer l+1's A_prev
+    stds = [float(np.std(A_l)) for A_l in activations]
     if dA_top is None:
         dA = np.random.default_rng(0).standard_normal(A.shape)
     else:
         dA = as_matrix(dA_top, "dA_top", rows=A.shape[0], cols=A.shape[1], what="(n[L], m), like A{L}")
-    norms = [0.0] * L
-    for l in range(L, 0, -1):
-        dA, _, _ = linear_activation_backward(dA, caches[l - 1], "relu")
-        norms[l - 1] = float(np.sqrt(np.mean(dA ** 2)))
+    grads = network.backward(dA, caches, relu_layers)
+    norms = [float(np.sqrt(np.mean(grads[f"dA{l - 1}"] ** 2))) for l in range(1, L + 1)]
     return stds, norms
 
 

@@ -19,7 +19,7 @@ import numbers
 
 import numpy as np
 
-from . import deep, layers
+from . import deep, layers, network
 from .validation import as_labels, as_matrix, parameters_dict, positive_int, probability, rng_from
 
 
@@ -52,6 +52,17 @@ def keep_probs_list(keep_probs, L: int) -> list[float]:
     return [probability(value, f"keep_probs[{i}]") for i, value in enumerate(values)]
 
 
+#: helpers.deep's layers as one step each, so that a layer's cache is (((A_prev, W, b), Z), D).
+_DEEP_HIDDEN, _DEEP_OUTPUT = network.group(*deep.HIDDEN_LAYER), network.group(*deep.OUTPUT_LAYER)
+
+
+def dropout_network(L: int) -> list:
+    """The steps of the network (helpers.network): [group(LINEAR, RELU), DROPOUT] * (L-1), then
+    [group(LINEAR, SIGMOID), NO_DROPOUT], so that caches[l - 1] = (((A_prev, W, b), Z), D). Its settings:
+    {"keep_probs": one per hidden layer, "rng": the masks' generator (forward only)}."""
+    return network.stack((_DEEP_HIDDEN, network.DROPOUT), (_DEEP_OUTPUT, network.NO_DROPOUT), L)
+
+
 def L_model_forward_with_dropout(X, parameters: dict, keep_probs, rng):
     """[LINEAR -> RELU -> DROPOUT] * (L-1) -> LINEAR -> SIGMOID.
 
@@ -62,15 +73,8 @@ def L_model_forward_with_dropout(X, parameters: dict, keep_probs, rng):
     L = parameters_dict(parameters)
     probs = keep_probs_list(keep_probs, L)
     rng = rng_from(rng, "rng")
-    A = as_matrix(X, "X", rows=parameters["W1"].shape[1], what="(n_x, m)")
-    caches = []
-    for l in range(1, L + 1):
-        Z, linear_cache = layers.linear_forward(A, parameters[f"W{l}"], parameters[f"b{l}"])
-        if l == L:
-            caches.append(((linear_cache, Z), None))
-            return layers.sigmoid(Z), caches
-        A, D = layers.dropout_forward(layers.relu(Z), probs[l - 1], rng)
-        caches.append(((linear_cache, Z), D))
+    X = as_matrix(X, "X", rows=parameters["W1"].shape[1], what="(n_x, m)")
+    return network.forward(X, parameters, dropout_network(L), {"keep_probs": probs, "rng": rng})
 
 
 def L_model_backward_with_dropout(AL, Y, caches, keep_probs) -> dict:
@@ -88,13 +92,7 @@ def L_model_backward_with_dropout(AL, Y, caches, keep_probs) -> dict:
     probs = keep_probs_list(keep_probs, L)
     layer_caches = [_dropout_cache(cache, l, L, AL.shape[1]) for l, cache in enumerate(caches, start=1)]
     deep.check_caches(layer_caches, AL, made_by="L_model_forward_with_dropout")
-    grads = {}
-    dA, grads[f"dW{L}"], grads[f"db{L}"] = layers.linear_backward(AL - Y, layer_caches[L - 1][0])
-    for l in range(L - 1, 0, -1):
-        linear_cache, Z = layer_caches[l - 1]
-        dA = layers.dropout_backward(dA, caches[l - 1][1], probs[l - 1])
-        dA, grads[f"dW{l}"], grads[f"db{l}"] = layers.linear_backward(layers.relu_backward(dA, Z), linear_cache)
-    return grads
+    return network.backward(AL - Y, caches, dropout_network(L), {"keep_probs": probs}, dA_keys=False)
 
 
 def predict_dropout(parameters: dict, X, keep_probs=None):

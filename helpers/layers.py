@@ -15,10 +15,7 @@ So these trust their caller: float64 arrays of matching shapes, examples as colu
     dropout_forward, dropout_backward      inverted dropout (helpers.dropout)
     batchnorm_forward, batchnorm_backward  batch normalization (helpers.batchnorm)
 
-and the loops shared by every network with ReLU hidden layers:
-
-    relu_layers_forward(X, parameters, L)   layers 1..L-1 -> (A{L-1}, caches)
-    relu_layers_backward(dZL, caches)       from the output layer's dZ down to layer 1 -> grads
+helpers.network composes them into the one forward loop and the one backward loop of every network.
 
 Where an operation would make a temporary array only to throw it away, the result is computed
 into an array just made (Z += b instead of Z = W A_prev + b): the same numbers, fewer allocations.
@@ -128,31 +125,3 @@ def batchnorm_backward(dZ_out, cache):
     dZ -= product
     dZ /= std
     return dZ, dgamma, dbeta
-
-
-def relu_layers_forward(X, parameters: dict, L: int):
-    """[LINEAR -> RELU] for layers 1..L-1 of parameters. Returns (A{L-1}, caches), caches[l-1] = ((A_prev, W, b), Z)."""
-    A, caches = X, []
-    for l in range(1, L):
-        Z, linear_cache = linear_forward(A, parameters[f"W{l}"], parameters[f"b{l}"])
-        caches.append((linear_cache, Z))
-        A = relu(Z)
-    return A, caches
-
-
-def relu_layers_backward(dZL, caches) -> dict:
-    """Gradients {"dW{l}", "db{l}" for l = 1..L, "dA{l}" for l = 0..L-1} from the output layer's dZ[L].
-
-    caches: one ((A_prev, W, b), Z) per layer, as relu_layers_forward and the output layer made them;
-    layers L-1..1 are ReLU layers.
-    """
-    L = len(caches)
-    grads = {}
-    dZ = dZL
-    for l in range(L, 0, -1):
-        linear_cache, Z = caches[l - 1]
-        if l < L:
-            dZ = relu_backward(dA, Z)
-        dA, grads[f"dW{l}"], grads[f"db{l}"] = linear_backward(dZ, linear_cache)
-        grads[f"dA{l - 1}"] = dA
-    return grads

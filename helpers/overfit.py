@@ -23,7 +23,7 @@ from functools import lru_cache
 
 import numpy as np
 
-from . import data, deep
+from . import data, deep, network
 from . import dropout as dropout_ref
 from . import regularization as reg
 from .validation import as_labels, as_matrix, positive_int
@@ -125,24 +125,24 @@ def train(X, Y, layer_dims, *, learning_rate: float, num_iterations: int, init_s
     record_every = positive_int(record_every, "record_every")
     L = len(dims) - 1
     probs = dropout_ref.keep_probs_list(keep_probs, L)
-    use_dropout = any(p < 1 for p in probs)
-    rng = np.random.default_rng(dropout_seed)
+    settings = {"keep_probs": probs, "rng": np.random.default_rng(dropout_seed)}
+    if any(p < 1 for p in probs):
+        net = dropout_ref.dropout_network(L)
+    else:
+        net = network.stack(deep.HIDDEN_LAYER, deep.OUTPUT_LAYER, L)
+
+    def penalty(W, m, settings):        # the L2 and L1 terms of dW{l}
+        return lambd / m * W + l1 / (2 * m) * np.sign(W)
+    net = network.swap(net, "linear", network.linear(penalty))
     m = X.shape[1]
     parameters = deep.initialize_parameters_deep(dims, seed=init_seed)
     costs = []
     for i in range(num_iterations):
-        if use_dropout:
-            AL, caches = dropout_ref.L_model_forward_with_dropout(X, parameters, probs, rng)
-            grads = dropout_ref.L_model_backward_with_dropout(AL, Y, caches, probs)
-        else:
-            AL, caches = deep.L_model_forward(X, parameters)
-            grads = reg.L_model_backward_stable(AL, Y, caches)
+        AL, caches = network.forward(X, parameters, net, settings)
+        grads = network.backward(AL - Y, caches, net, settings, dA_keys=False)       # dZL = AL - Y: stable
         if i % record_every == 0:
             costs.append(reg.compute_cost_stable(AL, Y) + lambd / (2 * m) * reg.l2_penalty(parameters)
                          + l1 / (2 * m) * reg.l1_penalty(parameters))
-        for l in range(1, L + 1):
-            W = parameters[f"W{l}"]
-            grads[f"dW{l}"] = grads[f"dW{l}"] + lambd / m * W + l1 / (2 * m) * np.sign(W)
         parameters = deep.update_parameters(parameters, grads, learning_rate)
     return parameters, costs
 

@@ -27,7 +27,7 @@ import numbers
 
 import numpy as np
 
-from . import batchnorm, deep, layers, optimizers, softmax
+from . import batchnorm, deep, network, optimizers, softmax
 from .validation import as_matrix, positive_int, probability, rng_from
 
 
@@ -53,22 +53,29 @@ def forward_propagation(X, parameters: dict, bn_states, keep_prob=1.0, rng=None,
     keep_prob = probability(keep_prob, "keep_prob")
     if training:
         rng = rng_from(rng, "rng")
-    A = as_matrix(X, "X", rows=parameters["W1"].shape[1], what="(n_x, m)")
-    caches = []
-    for l in range(1, L):
-        W = parameters[f"W{l}"]
-        Z = W @ A
-        Z_tilde, bn_cache = layers.batchnorm_forward(Z, parameters[f"gamma{l}"], parameters[f"beta{l}"],
-                                                     bn_states[l - 1], training, momentum=0.9, eps=1e-5)
-        A_next = layers.relu(Z_tilde)
-        D = None
-        if training:
-            A_next, D = layers.dropout_forward(A_next, keep_prob, rng)
-        caches.append(((A, W), bn_cache, Z_tilde, D))
-        A = A_next
-    ZL, linear_cache = layers.linear_forward(A, parameters[f"W{L}"], parameters[f"b{L}"])
-    caches.append((linear_cache, ZL))
-    return layers.softmax(ZL), caches
+    X = as_matrix(X, "X", rows=parameters["W1"].shape[1], what="(n_x, m)")
+    settings = _settings(L, keep_prob, rng=rng, training=training, bn_states=bn_states)
+    return network.forward(X, parameters, practice_network(L, training), settings)
+
+
+def practice_network(L: int, training=True, l2=False, batch_norm=True) -> list:
+    """The steps of the network (helpers.network): [LINEAR (no bias) -> BATCHNORM -> RELU -> DROPOUT] * (L-1)
+    -> LINEAR -> SOFTMAX, dropout in training only; with l2, lambd / m * W{l} added to every dW{l}; with
+    batch_norm=False, [LINEAR -> RELU -> DROPOUT] * (L-1) -> LINEAR -> SOFTMAX (train()'s comparison).
+    Its settings (see _settings): keep_probs, rng, lambd, and batch norm's bn_states, training, momentum, eps."""
+    drop = network.DROPOUT if training else network.NO_DROPOUT
+    if batch_norm:
+        hidden = (network.LINEAR_NO_BIAS_L2 if l2 else network.LINEAR_NO_BIAS, network.BATCHNORM, network.RELU, drop)
+    else:
+        hidden = (network.LINEAR_L2 if l2 else network.LINEAR, network.RELU, drop)
+    return network.stack(hidden, (network.LINEAR_L2 if l2 else network.LINEAR, network.SOFTMAX_OUTPUT), L)
+
+
+def _settings(L, keep_prob, lambd=0.0, rng=None, training=True, bn_states=None):
+    """The settings practice_network's steps read: one keep_prob per hidden layer, batch norm's momentum 0.9
+    and eps 1e-5."""
+    return {"keep_probs": [keep_prob] * (L - 1), "rng": rng, "lambd": lambd, "bn_states": bn_states,
+            "training": training, "momentum": 0.9, "eps": 1e-5}
 
 
 def l2_penalty(parameters: dict) -> float:
@@ -94,24 +101,10 @@ def backward_propagation(AL, Y, caches, keep_prob=1.0, lambd=0.0) -> dict:
         raise TypeError("caches must be the non-empty list returned by forward_propagation.")
     lambd = _non_negative(lambd, "lambd")
     keep_prob = probability(keep_prob, "keep_prob")
-    L = len(caches)
-    m = np.shape(Y)[1]
-    grads = {}
-    linear_cache, _ = caches[L - 1]
-    dA, dW, grads[f"db{L}"] = deep.linear_backward(softmax.softmax_backward(AL, Y), linear_cache)
-    grads[f"dW{L}"] = dW + lambd / m * linear_cache[1]
-    shape = dA.shape
-    for l in range(L - 1, 0, -1):
-        shape = _hidden_cache(caches[l - 1], l, shape)
-    for l in range(L - 1, 0, -1):
-        (A_prev, W), bn_cache, Z_tilde, D = caches[l - 1]
-        if D is not None:
-            dA = layers.dropout_backward(dA, D, keep_prob)
-        dZ_tilde = layers.relu_backward(dA, Z_tilde)
-        dZ, grads[f"dgamma{l}"], grads[f"dbeta{l}"] = layers.batchnorm_backward(dZ_tilde, bn_cache)
-        grads[f"dW{l}"] = dZ @ A_prev.T / m + lambd / m * W
-        dA = W.T @ dZ
-    return grads
+    dZL = softmax.softmax_backward(AL, Y)
+    L = batchnorm.check_bn_caches(caches, dZL, made_by="forward_propagation", masks=True)
+    net = practice_network(L, l2=bool(lambd))
+    return network.backward(dZL, caches, net, _settings(L, keep_prob, lambd), dA_keys=False)
 
 
 def predict(parameters: dict, bn_states, X):
@@ -209,34 +202,14 @@ def make_train_eval(X_train, Y_train, X_dev, y_dev, layer_dims, num_epochs=10, s
 def _forward_plain(X, parameters, bn_states, keep_prob=1.0, rng=None, training=True):
     """train()'s network without batch norm; its inputs were checked by train (or _evaluate_plain)."""
     L = len(parameters) // 2
-    A = X
-    caches = []
-    for l in range(1, L):
-        Z, linear_cache = layers.linear_forward(A, parameters[f"W{l}"], parameters[f"b{l}"])
-        A = layers.relu(Z)
-        D = None
-        if training:
-            A, D = layers.dropout_forward(A, keep_prob, rng)
-        caches.append((linear_cache, Z, D))
-    ZL, linear_cache = layers.linear_forward(A, parameters[f"W{L}"], parameters[f"b{L}"])
-    caches.append((linear_cache, ZL))
-    return layers.softmax(ZL), caches
+    net = practice_network(L, training, batch_norm=False)
+    return network.forward(X, parameters, net, _settings(L, keep_prob, rng=rng, training=training))
 
 
 def _backward_plain(AL, Y, caches, keep_prob=1.0, lambd=0.0):
     L = len(caches)
-    m = np.shape(Y)[1]
-    grads = {}
-    linear_cache, _ = caches[L - 1]
-    dA, dW, grads[f"db{L}"] = layers.linear_backward(AL - Y, linear_cache)
-    grads[f"dW{L}"] = dW + lambd / m * linear_cache[1]
-    for l in range(L - 1, 0, -1):
-        linear_cache, Z, D = caches[l - 1]
-        if D is not None:
-            dA = layers.dropout_backward(dA, D, keep_prob)
-        dA, dW, grads[f"db{l}"] = layers.linear_backward(layers.relu_backward(dA, Z), linear_cache)
-        grads[f"dW{l}"] = dW + lambd / m * linear_cache[1]
-    return grads
+    net = practice_network(L, l2=bool(lambd), batch_norm=False)
+    return network.backward(AL - Y, caches, net, _settings(L, keep_prob, lambd), dA_keys=False)
 
 
 def _evaluate_plain(parameters, bn_states, X, y):
@@ -253,20 +226,3 @@ def _non_negative(value, name):
     if isinstance(value, bool) or not isinstance(value, numbers.Real) or value < 0:
         raise ValueError(f"{name} must be a non-negative number, got {value!r}.")
     return float(value)
-
-
-def _hidden_cache(cache, l, shape):
-    """Check hidden layer l's cache ((A_prev, W), (Z_hat, gamma, std), Z_tilde, D) for activations of `shape`;
-    returns A_prev's shape, that of the activations of the layer below."""
-    try:
-        (A_prev, W), (Z_hat, gamma, std), Z_tilde, D = cache
-        n, m = shape
-        fits = (W.shape == (n, A_prev.shape[0]) and A_prev.shape[1] == m and Z_hat.shape == Z_tilde.shape == shape
-                and gamma.shape == std.shape == (n, 1) and (D is None or D.shape == shape))
-    except (TypeError, ValueError, AttributeError):
-        raise TypeError(f"caches[{l - 1}], a hidden layer's cache, must be ((A_prev, W), bn_cache, Z_tilde, D) of "
-                        f"numpy arrays, as forward_propagation returns it.") from None
-    if not fits:
-        raise ValueError(f"caches[{l - 1}] does not fit a hidden layer of activations {shape}: A_prev "
-                         f"{A_prev.shape}, W {W.shape}, Z_tilde {Z_tilde.shape}, D {None if D is None else D.shape}.")
-    return A_prev.shape

@@ -20,7 +20,7 @@ import numbers
 
 import numpy as np
 
-from . import deep, layers
+from . import deep, network
 from .data import train_dev_test_split
 from .validation import as_labels, as_matrix, parameters_dict, positive_int, rng_from
 
@@ -57,12 +57,19 @@ def L_model_backward_stable(AL, Y, caches) -> dict:
 
     Returns {"dW{l}", "db{l}" for l = 1..L, "dA{l}" for l = 0..L-1}; no NaN when AL is exactly 0 or 1.
     """
+    return _backward(AL, Y, caches, network.LINEAR)
+
+
+def _backward(AL, Y, caches, linear: network.Step, lambd: float = 0.0) -> dict:
+    """The stable backward pass through notebook 02's network whose linear steps are `linear`
+    (network.LINEAR, or LINEAR_L2 / LINEAR_L1 that add lambd's term to dW), after checking AL, Y and caches."""
     if not isinstance(caches, (list, tuple)) or not caches:
         raise TypeError("caches must be the non-empty list returned by L_model_forward, one cache per layer.")
     AL = as_matrix(AL, "AL", rows=1, what="(1, m)")
     Y = as_labels(Y, "Y", m=AL.shape[1])
-    deep.check_caches(caches, AL)
-    return layers.relu_layers_backward(AL - Y, caches)
+    L = deep.check_caches(caches, AL)
+    net = network.stack((linear, network.RELU), (linear, network.SIGMOID_OUTPUT), L)
+    return network.backward(AL - Y, caches, net, {"lambd": lambd})
 
 
 # --- bias and variance ----------------------------------------------------------------------------
@@ -115,12 +122,7 @@ def compute_cost_with_regularization(AL, Y, parameters: dict, lambd) -> float:
 
 def L_model_backward_with_regularization(AL, Y, caches, lambd) -> dict:
     """Gradients of compute_cost_with_regularization: dW{l} += lambd / m * W{l}; db{l} unchanged."""
-    lambd = _non_negative(lambd, "lambd")
-    grads = L_model_backward_stable(AL, Y, caches)
-    m = np.shape(AL)[1]
-    for l in range(1, len(caches) + 1):
-        grads[f"dW{l}"] += lambd / m * _weights(caches, l)
-    return grads
+    return _backward(AL, Y, caches, network.LINEAR_L2, _non_negative(lambd, "lambd"))
 
 
 def compute_cost_with_l1(AL, Y, parameters: dict, lambd) -> float:
@@ -132,12 +134,7 @@ def compute_cost_with_l1(AL, Y, parameters: dict, lambd) -> float:
 
 def L_model_backward_with_l1(AL, Y, caches, lambd) -> dict:
     """Gradients of compute_cost_with_l1: dW{l} += lambd / (2m) * sign(W{l}) (d|w|/dw = sign(w), 0 at 0)."""
-    lambd = _non_negative(lambd, "lambd")
-    grads = L_model_backward_stable(AL, Y, caches)
-    m = np.shape(AL)[1]
-    for l in range(1, len(caches) + 1):
-        grads[f"dW{l}"] += lambd / (2 * m) * np.sign(_weights(caches, l))
-    return grads
+    return _backward(AL, Y, caches, network.LINEAR_L1, _non_negative(lambd, "lambd"))
 
 
 def update_parameters_with_weight_decay(parameters: dict, grads: dict, learning_rate, lambd, m) -> dict:
@@ -201,12 +198,6 @@ def should_stop(dev_errors, patience: int) -> bool:
     if len(errors) <= patience:
         return False
     return min(errors[-patience:]) >= min(errors[:-patience])
-
-
-def _weights(caches, l):
-    """W{l} from notebook 02's caches[l - 1] = ((A_prev, W, b), Z), already checked by deep.check_caches."""
-    (_, W, _), _ = caches[l - 1]
-    return W
 
 
 def _non_negative(value, name: str) -> float:

@@ -14,8 +14,11 @@ import numbers
 
 import numpy as np
 
-from . import deep, layers
+from . import deep, layers, network
 from .validation import as_matrix, parameters_dict, positive_int
+
+#: The output layer's steps (helpers.network): LINEAR -> SOFTMAX; the hidden layers are helpers.deep's.
+OUTPUT_LAYER = (network.LINEAR, network.SOFTMAX_OUTPUT)
 
 
 def softmax(Z):
@@ -115,10 +118,7 @@ def L_model_forward_softmax(X, parameters: dict):
     """[LINEAR -> RELU] * (L-1) -> LINEAR -> SOFTMAX. Returns (AL: (C, m), caches), caches[l-1] = ((A_prev, W, b), Z)."""
     L = parameters_dict(parameters)
     X = as_matrix(X, "X", rows=parameters["W1"].shape[1], what="(n_x, m)")
-    A, caches = layers.relu_layers_forward(X, parameters, L)
-    ZL, linear_cache = layers.linear_forward(A, parameters[f"W{L}"], parameters[f"b{L}"])
-    caches.append((linear_cache, ZL))
-    return layers.softmax(ZL), caches
+    return network.forward(X, parameters, network.stack(deep.HIDDEN_LAYER, OUTPUT_LAYER, L))
 
 
 def L_model_backward_softmax(AL, Y, caches) -> dict:
@@ -127,8 +127,8 @@ def L_model_backward_softmax(AL, Y, caches) -> dict:
     dZ[L] = AL - Y, then linear_backward for layer L and ReLU layers L-1..1.
     """
     AL, Y = _probabilities_and_labels(AL, Y)
-    deep.check_caches(caches, AL, made_by="L_model_forward_softmax")
-    return layers.relu_layers_backward(AL - Y, caches)
+    L = deep.check_caches(caches, AL, made_by="L_model_forward_softmax")
+    return network.backward(AL - Y, caches, network.stack(deep.HIDDEN_LAYER, OUTPUT_LAYER, L))
 
 
 def predict_softmax(parameters: dict, X):
