@@ -42,7 +42,13 @@ def relu(Z):
 
 def sigmoid(Z):
     """1 / (1 + e^-Z), as a new array (a number for a 0-d Z)."""
-    return 1.0 / (1.0 + np.exp(-Z))
+    if np.ndim(Z) == 0:
+        return 1.0 / (1.0 + np.exp(-Z))
+    s = np.negative(Z, dtype=np.result_type(Z, 1.0))      # ints give floats, as 1 / (1 + np.exp(-Z)) does
+    np.exp(s, out=s)
+    s += 1.0
+    np.reciprocal(s, out=s)                     # the same numbers, computed in one array instead of four
+    return s
 
 
 def softmax(Z):
@@ -54,23 +60,32 @@ def softmax(Z):
 
 
 def relu_backward(dA, Z):
-    """dZ = dA where Z > 0, 0 elsewhere."""
-    return dA * (Z > 0)
+    """dZ = dA where Z > 0, 0 elsewhere: dA times the 0/1 slope of the ReLU."""
+    dZ = (Z > 0).astype(np.float64)             # the slope as floats: a float product is faster than a boolean one
+    dZ *= dA
+    return dZ
 
 
 def sigmoid_backward(dA, Z):
     """dZ = dA * s (1 - s) with s = sigmoid(Z)."""
     s = sigmoid(Z)
-    return dA * s * (1 - s)
+    dZ = dA * s
+    np.subtract(1.0, s, out=s)                  # s now holds 1 - s
+    dZ *= s
+    return dZ
 
 
-def linear_backward(dZ, cache):
-    """(dA_prev, dW, db) from dZ: (n[l], m) and cache = (A_prev, W, b)."""
+def linear_backward(dZ, cache, dA_prev: bool = True):
+    """(dA_prev, dW, db) from dZ: (n[l], m) and cache = (A_prev, W, b).
+
+    dA_prev=False skips the product W^T dZ and gives None for it: a training loop needs no gradient with
+    respect to the network's input X (dA0), and that product is one of the largest of a step."""
     A_prev, W, _ = cache
-    dZ_mean = dZ * (1 / A_prev.shape[1])        # (1/m) dZ, once for both dW and db
+    m = A_prev.shape[1]
+    dZ_mean = dZ * (1 / m)                      # (1/m) dZ, once for both dW and db
     dW = dZ_mean @ A_prev.T
-    db = dZ_mean.sum(axis=1, keepdims=True)
-    return W.T @ dZ, dW, db
+    db = dZ_mean @ np.ones((m, 1))              # the sum of the columns, as a matrix product: faster than .sum(axis=1)
+    return (W.T @ dZ if dA_prev else None), dW, db
 
 
 def dropout_forward(A, keep_prob: float, rng):
@@ -140,11 +155,12 @@ def relu_layers_forward(X, parameters: dict, L: int):
     return A, caches
 
 
-def relu_layers_backward(dZL, caches) -> dict:
+def relu_layers_backward(dZL, caches, dA0: bool = True) -> dict:
     """Gradients {"dW{l}", "db{l}" for l = 1..L, "dA{l}" for l = 0..L-1} from the output layer's dZ[L].
 
     caches: one ((A_prev, W, b), Z) per layer, as relu_layers_forward and the output layer made them;
-    layers L-1..1 are ReLU layers.
+    layers L-1..1 are ReLU layers. dA0=False (for training loops) leaves out "dA0", the gradient with
+    respect to X, and the matrix product that computes it.
     """
     L = len(caches)
     grads = {}
@@ -153,6 +169,7 @@ def relu_layers_backward(dZL, caches) -> dict:
         linear_cache, Z = caches[l - 1]
         if l < L:
             dZ = relu_backward(dA, Z)
-        dA, grads[f"dW{l}"], grads[f"db{l}"] = linear_backward(dZ, linear_cache)
-        grads[f"dA{l - 1}"] = dA
+        dA, grads[f"dW{l}"], grads[f"db{l}"] = linear_backward(dZ, linear_cache, dA_prev=l > 1 or dA0)
+        if dA is not None:
+            grads[f"dA{l - 1}"] = dA
     return grads

@@ -379,9 +379,8 @@ def _check(grads, moments, parameters, name="v"):
     for label, d in (("grads", grads), (name, moments)):
         if not isinstance(d, dict):
             raise TypeError(f"{label} must be a dict with keys {['d' + key for key in parameters]}.")
-        missing = ["d" + key for key in parameters if "d" + key not in d]
-        if missing:
-            raise KeyError(f"{label} is missing {missing}.")
+        if len(d) < len(parameters) or not all("d" + key in d for key in parameters):
+            raise KeyError(f"{label} is missing {['d' + key for key in parameters if 'd' + key not in d]}.")
 
 
 def _check_inplace(parameters, grads, v=None, s=None):
@@ -394,10 +393,8 @@ def _check_inplace(parameters, grads, v=None, s=None):
         d = "d" + key
         arrays = [value, *(m[d] for m in moments.values())]
         shape = getattr(value, "shape", None)
-        fine = getattr(grads[d], "shape", None) == shape
-        for array in arrays:
-            fine = fine and type(array) is np.ndarray and array.dtype == np.float64 and array.shape == shape
-        if fine:
+        if getattr(grads[d], "shape", None) == shape and all(
+                type(array) is np.ndarray and array.dtype == np.float64 and array.shape == shape for array in arrays):
             continue                     # the common case, checked cheaply
         for label, array in zip([f"parameters[{key!r}]", *(f"{name}[{d!r}]" for name in moments)], arrays):
             if type(array) is not np.ndarray or array.dtype != np.float64 or array.shape != np.shape(value):
