@@ -8,9 +8,9 @@ one BLAS thread, reshuffled every epoch:
   "Ours" is helpers.deep's reference forward/backward/update, the code notebook 02 teaches.
 * softmax-adam: a [64, 256, 128, 10] ReLU network with a softmax output (the ten digits), Adam
   (learning rate 1e-3), batch size 64, 20 epochs. "Ours" is a plain mini-batch loop over
-  helpers.softmax.L_model_forward_softmax, L_model_backward_softmax and
-  helpers.optimizers.update_parameters_with_adam_inplace (and, as a second row, the returning
-  update_parameters_with_adam). Its last row, the floor, times only the matrix products a
+  helpers.softmax.L_model_forward_softmax, L_model_backward_softmax (with dA0=False: a training loop
+  needs no gradient for X) and helpers.optimizers.update_parameters_with_adam_inplace (and, as a
+  second row, the returning update_parameters_with_adam). Its last row, the floor, times only the matrix products a
   training needs for the same shapes and batches: no implementation can beat it.
 
 The implementations run interleaved (one run of each, --repeats times) and each keeps its best
