@@ -8,17 +8,19 @@ one BLAS thread, reshuffled every epoch:
   "Ours" is helpers.deep's reference forward/backward/update, the code notebook 02 teaches.
 * softmax-adam: a [64, 256, 128, 10] ReLU network with a softmax output (the ten digits), Adam
   (learning rate 1e-3), batch size 64, 20 epochs. "Ours" is a plain mini-batch loop over
-  helpers.softmax.L_model_forward_softmax, L_model_backward_softmax and
-  helpers.optimizers.update_parameters_with_adam_inplace (and, as a second row, the returning
-  update_parameters_with_adam). Its last row, the floor, times only the matrix products a
+  helpers.softmax.L_model_forward_softmax, L_model_backward_softmax (with dA0=False: a training loop
+  needs no gradient for X) and helpers.optimizers.update_parameters_with_adam_inplace (and, as a
+  second row, the returning update_parameters_with_adam). Its last row, the floor, times only the matrix products a
   training needs for the same shapes and batches: no implementation can beat it.
 
 The implementations run interleaved (one run of each, --repeats times) and each keeps its best
 time, so that a loaded machine slows them alike. Prints seconds, each time relative to ours,
 and ours' speed as a share of the floor's. PyTorch is measured only when it is installed (it is
-not a dependency of the workbook).
+not a dependency of the workbook). --clock cpu measures the process's CPU time instead of the
+wall clock: on a machine shared with other work, the time a run waits for a core then does not
+count (every implementation runs on one thread, so the two agree on an idle machine).
 
-    python benchmarks/training.py [--workload both|sgd|softmax-adam] [--epochs N] [--repeats 3]
+    python benchmarks/training.py [--workload both|sgd|softmax-adam] [--epochs N] [--repeats 3] [--clock wall|cpu]
 """
 from __future__ import annotations
 
@@ -125,7 +127,7 @@ def train_ours_adam(X, Y, epochs, seed=0, update=optimizers.update_parameters_wi
     for epoch in range(epochs):
         for X_batch, Y_batch in optimizers.random_mini_batches(X, Y, ADAM_BATCH, seed=seed + epoch):
             AL, caches = softmax.L_model_forward_softmax(X_batch, parameters)
-            grads = softmax.L_model_backward_softmax(AL, Y_batch, caches)
+            grads = softmax.L_model_backward_softmax(AL, Y_batch, caches, dA0=False)   # no gradient for X
             t += 1
             parameters, v, s = update(parameters, grads, v, s, t, ADAM_RATE)
     return _accuracy(softmax.predict_softmax(parameters, X)[0], Y)
@@ -184,7 +186,10 @@ WORKLOADS = {
 }
 
 
-def run_workload(name, epochs=None, repeats=3, torch_available=True):
+CLOCKS = {"wall": time.perf_counter, "cpu": time.process_time}
+
+
+def run_workload(name, epochs=None, repeats=3, torch_available=True, clock="wall"):
     """Time every implementation of one workload, interleaved; returns {implementation: (seconds, accuracy)}."""
     workload = WORKLOADS[name]
     epochs = workload["epochs"] if epochs is None else epochs
@@ -197,12 +202,13 @@ def run_workload(name, epochs=None, repeats=3, torch_available=True):
             fn(X, Y, 1)                                        # warm-up (imports, allocations)
         for _ in range(repeats):
             for key, fn in candidates.items():
-                start = time.perf_counter()
+                start = CLOCKS[clock]()
                 accuracies[key] = fn(X, Y, epochs)
-                times[key].append(time.perf_counter() - start)
+                times[key].append(CLOCKS[clock]() - start)
     results = {key: (min(times[key]), accuracies[key]) for key in candidates}
     ours = results[workload["ours"]][0]
     print(f"\n{name}: {workload['title']}, {epochs} epochs, float64, 1 BLAS thread; interleaved, best of {repeats} "
+          f"({clock} time) "
           f"on {platform.processor() or platform.machine()}")
     print(f"{'implementation':<30} {'seconds':>8} {'it / ours':>10} {'train acc':>10}")
     for key, (seconds, accuracy) in results.items():
@@ -220,6 +226,8 @@ def main(argv=None):
     parser.add_argument("--workload", choices=("both", *WORKLOADS), default="both")
     parser.add_argument("--epochs", type=int, default=None, help="default: 50 for sgd, 20 for softmax-adam")
     parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--clock", choices=tuple(CLOCKS), default="wall",
+                        help="wall: elapsed time (default); cpu: the process's CPU time, steadier on a loaded machine")
     args = parser.parse_args(argv)
     try:
         import torch  # noqa: F401
@@ -228,7 +236,7 @@ def main(argv=None):
         torch_available = False
         print("PyTorch is not installed: its rows are skipped (pip install torch to include them).")
     names = list(WORKLOADS) if args.workload == "both" else [args.workload]
-    return {name: run_workload(name, args.epochs, args.repeats, torch_available) for name in names}
+    return {name: run_workload(name, args.epochs, args.repeats, torch_available, args.clock) for name in names}
 
 
 if __name__ == "__main__":

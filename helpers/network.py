@@ -11,7 +11,8 @@ the tuple of layer l's step caches. backward(dZL, caches, net, settings) walks t
 to layer 1 and returns grads (with "dA{l-1}", the gradient at layer l's input, unless dA_keys=False).
 settings is a dict of what changes from call to call, read by the steps that need it (like CS231n's
 dropout_param and bn_param): "keep_probs" (one per hidden layer) and "rng" for DROPOUT; "bn_states",
-"training", "momentum", "eps" for BATCHNORM; "lambd" for the L2 / L1 terms. The steps are constants,
+"training", "momentum", "eps" for BATCHNORM; "lambd" for the L2 / L1 terms; "dA0" (set by
+backward(..., dA0=False) for layer 1) for the linear steps. The steps are constants,
 so a network costs nothing to build. Networks differ only by their steps:
 
     deep (notebook 02)      hidden (LINEAR, RELU)                        output (LINEAR, SIGMOID_OUTPUT)
@@ -83,17 +84,20 @@ def forward(X, parameters: dict, net, settings: dict | None = None) -> tuple:
     return A, caches
 
 
-def backward(dZL, caches, net, settings: dict | None = None, dA_keys: bool = True) -> dict:
+def backward(dZL, caches, net, settings: dict | None = None, dA_keys: bool = True, dA0: bool = True) -> dict:
     """From dZ[L] (the gradient at the output activation: AL - Y for the cross-entropy) back to layer 1.
 
     Returns the gradients the steps write ({"dW{l}", "db{l}", ...}) and, with dA_keys, "dA{l-1}" for
-    l = L..1: the gradient with respect to layer l's input A{l-1} (dA0 for X).
+    l = L..1: the gradient with respect to layer l's input A{l-1} (dA0 for X). dA0=False (for training
+    loops, which need no gradient with respect to X) skips layer 1's W^T dZ product and the "dA0" key.
     """
     grads = {}
     dA = dZL
     for l in range(len(caches), 0, -1):
+        if l == 1 and not dA0:
+            settings = {**(settings or {}), "dA0": False}
         dA = _backward(net[l - 1], dA, caches[l - 1], l, grads, settings)
-        if dA_keys:
+        if dA_keys and dA is not None:
             grads[f"dA{l - 1}"] = dA
     return grads
 
@@ -158,7 +162,7 @@ def linear(penalty: Callable | None = None, name: str = "linear") -> Step:
         return layers.linear_forward(A_prev, parameters[f"W{l}"], parameters[f"b{l}"])
 
     def backward_(dZ, cache, l, grads, settings):
-        dA_prev, dW, db = layers.linear_backward(dZ, cache)
+        dA_prev, dW, db = layers.linear_backward(dZ, cache, dA_prev=_wants_dA_prev(settings))
         if penalty is not None:
             dW += penalty(cache[1], cache[0].shape[1], settings)      # dW is a new array: add in place
         grads[f"dW{l}"], grads[f"db{l}"] = dW, db
@@ -180,8 +184,13 @@ def linear_no_bias(penalty: Callable | None = None, name: str = "linear (no bias
         if penalty is not None:
             dW += penalty(W, m, settings)
         grads[f"dW{l}"] = dW
-        return W.T @ dZ
+        return W.T @ dZ if _wants_dA_prev(settings) else None
     return Step(name, forward_, backward_)
+
+
+def _wants_dA_prev(settings) -> bool:
+    """False only in layer 1 of a backward(..., dA0=False): no gradient with respect to X is wanted."""
+    return settings is None or settings.get("dA0", True)
 
 
 LINEAR, LINEAR_L2, LINEAR_L1 = linear(), linear(l2), linear(l1)

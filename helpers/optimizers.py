@@ -379,27 +379,27 @@ def _check(grads, moments, parameters, name="v"):
     for label, d in (("grads", grads), (name, moments)):
         if not isinstance(d, dict):
             raise TypeError(f"{label} must be a dict with keys {['d' + key for key in parameters]}.")
-        missing = ["d" + key for key in parameters if "d" + key not in d]
-        if missing:
-            raise KeyError(f"{label} is missing {missing}.")
+        for key in parameters:
+            if "d" + key not in d:
+                raise KeyError(f"{label} is missing {['d' + key for key in parameters if 'd' + key not in d]}.")
 
 
 def _check_inplace(parameters, grads, v=None, s=None):
     """What an in-place update needs: the keys, and float64 arrays of the parameters' shapes to update."""
     _params(parameters)
-    moments = {name: d for name, d in (("v", v), ("s", s)) if d is not None}
-    for name, d in moments.items():
+    moments = [(name, d) for name, d in (("v", v), ("s", s)) if d is not None]
+    for name, d in moments:
         _check(grads, d, parameters, name)
     for key, value in parameters.items():
         d = "d" + key
-        arrays = [value, *(m[d] for m in moments.values())]
         shape = getattr(value, "shape", None)
-        fine = getattr(grads[d], "shape", None) == shape
-        for array in arrays:
+        fine = type(value) is np.ndarray and value.dtype == np.float64 and getattr(grads[d], "shape", None) == shape
+        for _, m in moments:
+            array = m[d]
             fine = fine and type(array) is np.ndarray and array.dtype == np.float64 and array.shape == shape
         if fine:
-            continue                     # the common case, checked cheaply
-        for label, array in zip([f"parameters[{key!r}]", *(f"{name}[{d!r}]" for name in moments)], arrays):
+            continue                     # the common case, checked cheaply (a training run calls this a lot)
+        for label, array in [(f"parameters[{key!r}]", value), *((f"{name}[{d!r}]", m[d]) for name, m in moments)]:
             if type(array) is not np.ndarray or array.dtype != np.float64 or array.shape != np.shape(value):
                 raise TypeError(f"{label} must be a float64 numpy array shaped like parameters[{key!r}] "
                                 f"{np.shape(value)}, to be updated in place; got {type(array).__name__} "

@@ -121,14 +121,15 @@ def L_model_forward_softmax(X, parameters: dict):
     return network.forward(X, parameters, network.stack(deep.HIDDEN_LAYER, OUTPUT_LAYER, L))
 
 
-def L_model_backward_softmax(AL, Y, caches) -> dict:
+def L_model_backward_softmax(AL, Y, caches, dA0: bool = True) -> dict:
     """Gradients {"dW{l}", "db{l}" for l = 1..L, "dA{l}" for l = 0..L-1} of the softmax cross-entropy.
 
-    dZ[L] = AL - Y, then linear_backward for layer L and ReLU layers L-1..1.
+    dZ[L] = AL - Y, then linear_backward for layer L and ReLU layers L-1..1. dA0=False (for training
+    loops, which do not need it) leaves out "dA0" and the matrix product that computes it.
     """
     AL, Y = _probabilities_and_labels(AL, Y)
     L = deep.check_caches(caches, AL, made_by="L_model_forward_softmax")
-    return network.backward(AL - Y, caches, network.stack(deep.HIDDEN_LAYER, OUTPUT_LAYER, L))
+    return network.backward(AL - Y, caches, network.stack(deep.HIDDEN_LAYER, OUTPUT_LAYER, L), dA0=dA0)
 
 
 def predict_softmax(parameters: dict, X):

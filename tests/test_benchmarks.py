@@ -9,7 +9,7 @@ ROOT = Path(__file__).resolve().parent.parent
 def test_training_benchmark_runs_the_same_work_for_each_library():
     sys.path.insert(0, str(ROOT / "benchmarks"))
     import training
-    results = training.main(["--epochs", "2", "--repeats", "1"])
+    results = training.main(["--epochs", "2", "--repeats", "1", "--clock", "cpu"])
     sgd, adam = results["sgd"], results["softmax-adam"]
     for rows, ours in ((sgd, "ours (helpers.deep, numpy)"), (adam, "ours (Adam in place)")):
         assert rows[ours][0] > 0 and rows["scikit-learn MLPClassifier"][0] > 0

@@ -87,6 +87,26 @@ def test_linear_forward_and_backward():
     assert (dA_prev.shape, dW.shape, db.shape) == ((3, 5), (2, 3), (2, 1))
 
 
+def test_layer_arithmetic_row_means_and_skipped_dA_prev():
+    """helpers.layers: row_means is the mean over the examples; linear_backward(dA_prev=False) skips only dA_prev;
+    the in-place sigmoid and relu_backward give the textbook formulas' numbers."""
+    from helpers import layers
+    rng = np.random.default_rng(4)
+    A_prev, W, b, dZ = rng.standard_normal((3, 5)), rng.standard_normal((2, 3)), rng.standard_normal((2, 1)), \
+        rng.standard_normal((2, 5))
+    np.testing.assert_allclose(layers.row_means(dZ), dZ.mean(axis=1, keepdims=True), rtol=1e-14)
+    dA_prev, dW, db = layers.linear_backward(dZ, (A_prev, W, b))
+    np.testing.assert_allclose(dW, dZ @ A_prev.T / 5, rtol=1e-14)
+    np.testing.assert_allclose(db, dZ.sum(axis=1, keepdims=True) / 5, rtol=1e-14)
+    none, dW_again, db_again = layers.linear_backward(dZ, (A_prev, W, b), dA_prev=False)
+    assert none is None and np.array_equal(dW_again, dW) and np.array_equal(db_again, db)
+    np.testing.assert_array_equal(layers.sigmoid(dZ), 1 / (1 + np.exp(-dZ)))
+    np.testing.assert_array_equal(layers.sigmoid_backward(A_prev[:2], dZ),
+                                  A_prev[:2] * (1 / (1 + np.exp(-dZ))) * (1 - 1 / (1 + np.exp(-dZ))))
+    np.testing.assert_array_equal(layers.relu_backward(A_prev[:2], dZ), A_prev[:2] * (dZ > 0))
+    assert layers.sigmoid(np.array(0.0)) == 0.5 and layers.sigmoid(np.arange(3)).dtype == np.float64
+
+
 def test_linear_activation_cache_layout():
     rng = np.random.default_rng(3)
     A_prev, W, b = rng.standard_normal((3, 4)), rng.standard_normal((2, 3)), rng.standard_normal((2, 1))

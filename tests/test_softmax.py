@@ -152,6 +152,17 @@ def test_backward_passes_gradient_checking(dims):
     assert deep.gradient_check(cost_fn, parameters, grads) < 1e-7
 
 
+def test_backward_for_training_leaves_out_dA0_and_nothing_else():
+    """dA0=False (for training loops) drops the gradient with respect to X; every other gradient is unchanged."""
+    X, Y, parameters = _network([6, 5, 4, 3], 7, 2)
+    AL, caches = sm.L_model_forward_softmax(X, parameters)
+    full = sm.L_model_backward_softmax(AL, Y, caches)
+    training = sm.L_model_backward_softmax(AL, Y, caches, dA0=False)
+    assert "dA0" in full and set(training) == set(full) - {"dA0"}
+    for key, value in training.items():
+        np.testing.assert_array_equal(value, full[key])
+
+
 def test_training_on_digits_learns_and_predicts_classes():
     X, y, _ = data.load_digits()
     X, y = X[:, :300], y[:, :300]
