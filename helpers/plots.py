@@ -15,7 +15,8 @@ CLASS_COLORS = ListedColormap(["#d62728", "#1f77b4"])      # label 0 red, label 
 REGION_COLORS = ListedColormap(["#f4b6b6", "#b7d3ee"])
 
 
-def _axes(ax):
+def axes_or_new(ax):
+    """ax, or the axes of a new 5 x 4 figure when ax is None (every plot function takes an optional ax)."""
     return ax if ax is not None else plt.subplots(figsize=(5, 4))[1]
 
 
@@ -23,7 +24,7 @@ def plot_dataset(X, Y, ax=None, title: str | None = None):
     """Scatter a 2-D binary data set. X: (2, m), Y: (1, m) of 0/1."""
     X = as_matrix(X, "X", rows=2, what="(2, m): a plot needs two features")
     Y = as_matrix(Y, "Y", rows=1, cols=X.shape[1], what="(1, m)")
-    ax = _axes(ax)
+    ax = axes_or_new(ax)
     ax.scatter(X[0], X[1], c=Y[0], cmap=CLASS_COLORS, s=14, edgecolors="k", linewidths=0.3, vmin=0, vmax=1)
     ax.set_xlabel("$x_1$")
     ax.set_ylabel("$x_2$")
@@ -48,7 +49,7 @@ def plot_decision_boundary(predict, X, Y, ax=None, title: str | None = None, res
     labels = np.asarray(predict(grid), dtype=np.float64).reshape(-1)
     if labels.size != grid.shape[1]:
         raise ValueError(f"predict returned {labels.size} values for {grid.shape[1]} points: expected (1, k).")
-    ax = _axes(ax)
+    ax = axes_or_new(ax)
     ax.contourf(xx, yy, (labels >= 0.5).reshape(xx.shape), levels=[-0.5, 0.5, 1.5], cmap=REGION_COLORS)
     return plot_dataset(X, Y, ax=ax, title=title)
 
@@ -57,7 +58,7 @@ def plot_costs(costs, ax=None, label: str | None = None, title: str | None = "Co
                log: bool = False, every: int = 1):
     """Plot a cost curve. costs: sequence of floats, one every `every` iterations."""
     costs = np.asarray(costs, dtype=np.float64).reshape(-1)
-    ax = _axes(ax)
+    ax = axes_or_new(ax)
     ax.plot(np.arange(costs.size) * every, costs, label=label)
     ax.set_xlabel("iteration")
     ax.set_ylabel("cost $J$")

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .plots import _axes
+from .plots import axes_or_new
 
 #: sigma'(z) < SATURATED counts as saturated: |z| > SATURATION_EDGE (about 2.89)
 SATURATED = 0.05
@@ -25,7 +25,7 @@ def plot_contours(gx, gy, F, ax=None, levels: int = 20, log: bool = False, minim
                   title: str | None = None, xlabel: str = "$w_1$", ylabel: str = "$w_2$", equal: bool = True):
     """Contour lines of F on the grid (gx, gy); log spaces the levels geometrically above F's minimum
     (for valleys whose walls are much steeper than their floor). minimum: a point (x, y) to mark."""
-    ax = _axes(ax)
+    ax = axes_or_new(ax)
     F = np.asarray(F, dtype=np.float64)
     low, high = np.nanmin(F), np.nanpercentile(F, 95)
     if log:
@@ -54,7 +54,7 @@ def plot_path(path, ax=None, label: str | None = None, color=None, markersize: f
     path = np.asarray(path, dtype=np.float64)
     if path.ndim != 2 or path.shape[1] != 2:
         raise ValueError(f"path must have shape (k, 2), one point per step, got {path.shape}.")
-    ax = _axes(ax)
+    ax = axes_or_new(ax)
     limits = (ax.get_xlim(), ax.get_ylim()) if ax.has_data() else None
     finite = path[np.all(np.isfinite(path), axis=1)]
     (line,) = ax.plot(finite[:, 0], finite[:, 1], ".-", color=color, markersize=markersize, linewidth=1.0,
@@ -73,7 +73,7 @@ def plot_sigmoid_inputs(values, ax=None, title: str | None = None, span: float =
     """Histogram of a sigmoid layer's inputs (any array) over [-span, span], with sigma'(z) on top,
     scaled to the plot: inputs where sigma' is near 0 are saturated (flat, tiny gradient)."""
     values = np.clip(np.asarray(values, dtype=np.float64).ravel(), -span, span)
-    ax = _axes(ax)
+    ax = axes_or_new(ax)
     ax.hist(values, bins=bins, range=(-span, span), density=True, color="#1f77b4", alpha=0.75)
     z = np.linspace(-span, span, 400)
     s = 1 / (1 + np.exp(-z))
@@ -90,7 +90,7 @@ def plot_sigmoid_inputs(values, ax=None, title: str | None = None, span: float =
 def plot_layer_values(values_by_name: dict, ax=None, log: bool = True, ylabel: str = "",
                       title: str | None = None):
     """One line per entry of {label: [value of layer 1, value of layer 2, ...]} against the layer index."""
-    ax = _axes(ax)
+    ax = axes_or_new(ax)
     for label, values in values_by_name.items():
         values = np.asarray(values, dtype=np.float64)
         ax.plot(np.arange(1, values.size + 1), values, "o-", label=label, markersize=4)

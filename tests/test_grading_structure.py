@@ -189,3 +189,17 @@ def test_grading_functions_are_short(grading_modules):
 def test_imports_inside_functions_say_why(grading_modules):
     late = unexplained_late_imports(grading_modules)
     assert not late, "imports inside functions without a reason (a comment):\n" + "\n".join(late)
+
+
+# -- the helpers package (the same rules: the notebooks' building blocks and their checks) -------
+
+HELPERS = GRADING.parent / "helpers"
+
+
+@pytest.mark.parametrize("folder", [HELPERS, HELPERS / "checks"], ids=["helpers", "helpers.checks"])
+def test_helpers_import_one_way_and_keep_functions_short(folder):
+    modules = read_package(folder)
+    cycle = find_cycle(import_graph(modules))
+    assert not cycle, f"import cycle in {folder.name}/: " + " -> ".join(cycle)
+    assert not private_uses(modules), "\n".join(private_uses(modules))
+    assert not long_functions(modules), "\n".join(long_functions(modules))
