@@ -14,9 +14,8 @@ import numpy as np
 from .. import deep
 from .. import dropout as ref
 from .core import ExerciseFailure, copy_inputs, expect_tuple, fail, graded_on_its_own, passed, same_array, student_call
-from .deep import gradients_dict, layer_parameters, parameter_outputs, unchanged, with_crash_hint
 from .engine import Exercise, Inputs, Out, Wrong, a_tuple, check, run, value
-from .shallow import labels
+from .networks import gradients_dict, labels, layer_parameters, parameter_outputs, unchanged, with_crash_hint
 
 
 def _given(keep_probs):

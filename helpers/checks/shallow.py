@@ -12,6 +12,7 @@ from .. import shallow as ref
 from ..data import load_planar_flower
 from .core import Mistake, composed_of, expect_array, expect_float, expect_tuple, fail, passed, student_call
 from .engine import Exercise, Inputs, Out, Wrong, a_dict, a_float, a_tuple, check, run, value
+from .networks import labels
 
 PARAM_KEYS = ("W1", "b1", "W2", "b2")
 GRAD_KEYS = ("dW1", "db1", "dW2", "db2")
@@ -23,13 +24,6 @@ def random_parameters(rng, n_x, n_h, n_y=1):
     """Parameters of unit scale with non-zero biases, so that every term of a formula matters."""
     return {"W1": rng.standard_normal((n_h, n_x)), "b1": rng.standard_normal((n_h, 1)),
             "W2": rng.standard_normal((n_y, n_h)), "b2": rng.standard_normal((n_y, 1))}
-
-
-def labels(rng, m):
-    """(1, m) labels 0/1 with both classes present whatever the seed."""
-    Y = (rng.random((1, m)) < 0.5).astype(np.float64)
-    Y[0, :2] = [0.0, 1.0]
-    return Y
 
 
 # --- sigmoid ---------------------------------------------------------------------------------------

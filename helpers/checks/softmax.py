@@ -15,6 +15,7 @@ from .. import deep as deep_ref
 from .. import softmax as ref
 from .core import ExerciseFailure, expect_keys, fail, passed, student_call
 from .engine import Exercise, Inputs, Out, Wrong, a_float, a_tuple, check, per_layer, run, value, wrong_results
+from .networks import layer_parameters
 
 # --- inputs ------------------------------------------------------------------------------------------
 
@@ -31,10 +32,7 @@ def labels(rng, C, m, *, leave_out_last=False):
 def network(rng, dims, m, scale=1.0):
     """Parameters of moderate scale with non-zero biases (times `scale`) and inputs X (n_x, m); the output
     scores ZL have both signs (so that a ReLU wrongly applied to the output layer changes something)."""
-    parameters = {}
-    for l in range(1, len(dims)):
-        parameters[f"W{l}"] = rng.standard_normal((dims[l], dims[l - 1])) / np.sqrt(dims[l - 1]) * scale
-        parameters[f"b{l}"] = rng.uniform(0.1, 0.6, (dims[l], 1)) * scale
+    parameters = layer_parameters(rng, dims, scale)
     X = rng.standard_normal((dims[0], m))
     L = len(dims) - 1
     parameters[f"b{L}"] = parameters[f"b{L}"] - np.mean(ref.L_model_forward_softmax(X, parameters)[1][-1][1])
