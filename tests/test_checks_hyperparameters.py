@@ -8,10 +8,10 @@ import numpy as np
 import pytest
 
 from helpers.checks import ExerciseFailure
-from mistakes import assert_named_mistake
 from helpers.checks import hyperparameters as checks
 from notebook_runner import hidden_check_calls
 from solutions.hyperparameters import best_config, grid_search, random_search, sample_log_uniform, successive_halving
+from mistakes import assert_named_mistake, fails_with, over_mistakes
 
 
 # The right answers (tests/solutions/hyperparameters.py) and the named mistakes of the samplers' tables are
@@ -199,16 +199,12 @@ MISTAKES = [
 ]
 
 
-@pytest.mark.parametrize("check, answer, phrase", MISTAKES,
-                         ids=[f"{check.__name__}-{phrase}" for check, _, phrase in MISTAKES])
+@over_mistakes(MISTAKES)
 def test_typical_mistakes_are_named(check, answer, phrase):
-    with pytest.raises(ExerciseFailure) as info:
-        check(answer)
-    assert phrase in str(info.value), f"message was: {info.value}"
+    fails_with(check, answer, phrase)
 
 
-@pytest.mark.parametrize("check, answer, phrase", MISTAKES,
-                         ids=[f"{check.__name__}-{phrase}" for check, _, phrase in MISTAKES])
+@over_mistakes(MISTAKES)
 def test_typical_mistakes_fail_the_hidden_tests_too(check, answer, phrase):
     """A wrong answer fails the notebook's hidden test cell too: at least one of its calls (some are edge
     cases, one hyper-parameter or one trial, where a mistake can coincide with the right answer)."""
