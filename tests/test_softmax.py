@@ -7,6 +7,7 @@ import pytest
 
 from helpers import data, deep, gradcheck
 from helpers import softmax as sm
+from small_networks import network
 
 
 # --- softmax ---------------------------------------------------------------------------------------
@@ -120,18 +121,8 @@ def test_softmax_backward_is_the_numerical_gradient_times_m():
 
 # --- the network -----------------------------------------------------------------------------------------
 
-def _network(dims, m, seed):
-    rng = np.random.default_rng(seed)
-    parameters = deep.initialize_parameters_deep(dims, seed=seed)
-    for l in range(1, len(dims)):
-        parameters[f"b{l}"] = rng.uniform(0.1, 0.5, (dims[l], 1))
-    X = rng.standard_normal((dims[0], m))
-    Y = sm.one_hot(rng.integers(0, dims[-1], (1, m)), dims[-1])
-    return X, Y, parameters
-
-
 def test_forward_shapes_and_caches():
-    X, Y, parameters = _network([6, 5, 4, 3], 8, 0)
+    X, Y, parameters = network([6, 5, 4, 3], 8, 0, classes=True)
     AL, caches = sm.L_model_forward_softmax(X, parameters)
     assert AL.shape == (3, 8) and len(caches) == 3
     np.testing.assert_allclose(AL.sum(axis=0), 1.0)
@@ -142,7 +133,7 @@ def test_forward_shapes_and_caches():
 
 @pytest.mark.parametrize("dims", [[6, 5, 4, 3], [4, 3], [3, 6, 6, 6, 10]])
 def test_backward_passes_gradient_checking(dims):
-    X, Y, parameters = _network(dims, 7, 1)
+    X, Y, parameters = network(dims, 7, 1, classes=True)
 
     def cost_fn(p):
         return sm.compute_cost_softmax(sm.L_model_forward_softmax(X, p)[0], Y)
