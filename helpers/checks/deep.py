@@ -17,7 +17,7 @@ from . import shallow
 from .core import (Mistake, composed_of, copy_inputs, expect_array, expect_keys, expect_tuple, fail,
                    passed, same_array, slug, student_call)
 from .engine import Exercise, Inputs, Out, Wrong, a_float, a_tuple, check, run, value
-from .networks import gradients_dict, labels, layer_parameters, parameter_outputs, unchanged, with_crash_hint
+from .networks import expect_training_run, gradients_dict, labels, layer_parameters, parameter_outputs, unchanged, with_crash_hint
 from .shallow import cost, cost_inputs
 
 # --- inputs and shared pieces ----------------------------------------------------------------------
@@ -584,18 +584,7 @@ def check_L_layer_model(L_layer_model, layer_dims=(64, 5, 3, 1), m=80, num_itera
     X = X[:dims[0]]
     result = student_call(L_layer_model, name, X.copy(), Y.copy(), list(dims), learning_rate=learning_rate,
                           num_iterations=num_iterations, seed=seed)
-    parameters, costs = expect_tuple(name, result, 2, "a tuple (parameters, costs)")
     keys = [f"{p}{l}" for l in range(1, len(dims)) for p in ("W", "b")]
-    expect_keys("parameters", parameters, keys)
-    if not hasattr(costs, "__len__") or len(costs) != num_iterations:
-        fail(f"costs must hold one cost per iteration ({num_iterations}), got "
-             f"{len(costs) if hasattr(costs, '__len__') else type(costs).__name__}: append the cost in every "
-             f"iteration.", f"{name}.costs-must-hold-one-cost-per")
-    initial = ref.initialize_parameters_deep(dims, seed=seed)
-    if all(same_array(parameters[k], initial[k]) for k in keys):
-        fail("The parameters never changed: assign the result of update_parameters back, "
-             "parameters = update_parameters(parameters, grads, learning_rate).",
-             f"{name}.the-parameters-never-changed-assign-the")
     expected, expected_costs = ref.L_layer_model(X, Y, dims, learning_rate, num_iterations, seed=seed)
     with np.errstate(all="ignore"):
         variants = [
@@ -607,10 +596,8 @@ def check_L_layer_model(L_layer_model, layer_dims=(64, 5, 3, 1), m=80, num_itera
              "initialize_parameters_deep(layer_dims, seed=seed) (He initialisation).",
              ref.train(ref.initialize_parameters_scaled(dims, 0.01, seed=seed), X, Y, learning_rate, num_iterations)[0]),
         ]
-    for key in keys:
-        expect_array(f"trained {key}", parameters[key], expected[key], rtol=1e-5, atol=1e-7,
-                     mistakes=[Mistake(hint, trained[key], id=f"{name}.{id_}") for id_, hint, trained in variants])
-    costs = [float(c) for c in costs]
+    costs = expect_training_run(name, result, keys, num_iterations, ref.initialize_parameters_deep(dims, seed=seed),
+                                expected, variants)
     if not np.allclose(costs, expected_costs, rtol=1e-5, atol=1e-8):
         if np.allclose(costs[:-1], expected_costs[1:], rtol=1e-5, atol=1e-8):
             fail("costs are shifted by one iteration: append the cost of the current parameters, computed before "

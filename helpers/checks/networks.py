@@ -8,7 +8,8 @@ import functools
 
 import numpy as np
 
-from .core import ExerciseFailure, copy_inputs, fail, student_call
+from .core import (ExerciseFailure, Mistake, copy_inputs, expect_array, expect_keys, expect_tuple, fail, same_array,
+                   student_call)
 from .engine import Out
 
 
@@ -102,3 +103,23 @@ def with_crash_hint(check_fn, words, hint: str, mistake: str = ""):
                 raise
             fail(f"{failure} {hint}", mistake)
     return checked
+
+
+def expect_training_run(name, result, keys, num_iterations, initial, expected, variants) -> list[float]:
+    """What the checks of a training run (nn_model, L_layer_model) share: `result` must be (parameters, costs), the
+    parameters holding `keys`, moved away from `initial` to the `expected` trained ones, and one cost per iteration.
+    variants: [(id, hint, the parameters that mistake trains)]. Returns the costs as floats."""
+    parameters, costs = expect_tuple(name, result, 2, "a tuple (parameters, costs)")
+    expect_keys("parameters", parameters, keys)
+    if not hasattr(costs, "__len__") or len(costs) != num_iterations:
+        got = len(costs) if hasattr(costs, "__len__") else type(costs).__name__
+        fail(f"costs must hold one cost per iteration ({num_iterations}), got {got}: append the cost in every "
+             f"iteration.", f"{name}.costs-must-hold-one-cost-per")
+    if all(same_array(parameters[k], initial[k]) for k in keys):
+        fail("The parameters never changed: assign the result of update_parameters back, "
+             "parameters = update_parameters(parameters, grads, learning_rate).",
+             f"{name}.the-parameters-never-changed-assign-the")
+    for key in keys:
+        expect_array(f"trained {key}", parameters[key], expected[key], rtol=1e-5, atol=1e-7,
+                     mistakes=[Mistake(hint, trained[key], id=f"{name}.{id_}") for id_, hint, trained in variants])
+    return [float(cost) for cost in costs]
