@@ -31,6 +31,7 @@ from .core import copy_inputs as _copy, same_array as _same
 from .engine import Exercise, Inputs, Out, Wrong, a_tuple, check, per_layer, run, value, wrong_results
 from . import networks
 from .networks import ParameterDict
+from .optimizers import adam         # Adam's step with its pieces as arguments
 
 TEST_NAMES = ("X_test", "y_test", "Y_test")
 
@@ -708,16 +709,6 @@ def adamw_inputs(layer_dims=(4, 3, 2), t=3, learning_rate=0.05, weight_decay=0.5
     return Inputs((parameters, grads, v, s, t, learning_rate, weight_decay))
 
 
-def adam(parameters, grads, v, s, t, learning_rate, *, beta1=0.9, beta2=0.999, corrected=True, epsilon_inside=False):
-    """Adam's step with its pieces as arguments (epsilon = 1e-8). Returns (parameters, v, s), new dicts."""
-    v = {d: beta1 * v[d] + (1 - beta1) * g for d, g in grads.items()}
-    s = {d: beta2 * s[d] + (1 - beta2) * g ** 2 for d, g in grads.items()}
-    v_hat = {d: value / (1 - beta1 ** t) if corrected else value for d, value in v.items()}
-    s_hat = {d: value / (1 - beta2 ** t) if corrected else value for d, value in s.items()}
-    scale = {d: np.sqrt(value + 1e-8) if epsilon_inside else np.sqrt(value) + 1e-8 for d, value in s_hat.items()}
-    return {key: w - learning_rate * v_hat["d" + key] / scale["d" + key] for key, w in parameters.items()}, v, s
-
-
 def adamw(parameters, grads, v, s, t, learning_rate, weight_decay, *, into_gradient=False,
           decayed=lambda key: key.startswith("W"), after_step=False, step=adam):
     """AdamW with its pieces as arguments: the decay in the gradient (L2 through Adam) or beside Adam's step, which
@@ -758,10 +749,10 @@ UPDATE_PARAMETERS_WITH_ADAMW = Exercise(
               partial(adamw, after_step=True)),
         Wrong("no-bias-correction", "Adam's step has no bias correction: v_hat = v / (1 - beta1^t) and s_hat = s / "
               "(1 - beta2^t) (or call update_parameters_with_adam, which corrects them).",
-              partial(adamw, step=partial(adam, corrected=False))),
+              partial(adamw, step=partial(adam, correct_v=lambda m, beta, t: m, correct_s=lambda m, beta, t: m))),
         Wrong("epsilon-inside-sqrt", "epsilon is inside the square root: Adam divides by sqrt(s_hat) + epsilon (where "
               "s_hat is tiny, sqrt(s_hat + epsilon) is about 1e-4, far larger).",
-              partial(adamw, step=partial(adam, epsilon_inside=True))),
+              partial(adamw, step=partial(adam, denominator=lambda s, epsilon: np.sqrt(s + epsilon)))),
         Wrong("betas-swapped", "beta1 and beta2 are swapped: v (the mean of the gradients) uses beta1 = 0.9, s (the "
               "mean of their squares) beta2 = 0.999.", partial(adamw, step=partial(adam, beta1=0.999, beta2=0.9))),
     ))
