@@ -17,7 +17,8 @@ from . import shallow
 from .core import (Mistake, composed_of, copy_inputs, expect_array, expect_keys, expect_tuple, fail,
                    passed, same_array, slug, student_call)
 from .engine import Exercise, Inputs, Out, Wrong, a_float, a_tuple, check, run, value
-from .networks import expect_training_run, gradients_dict, labels, layer_parameters, parameter_outputs, unchanged, with_crash_hint
+from .networks import (expect_training_run, gradients_dict, labels, layer_parameters, network, parameter_outputs,
+                       unchanged, with_crash_hint)
 from .shallow import cost, cost_inputs
 
 # --- inputs and shared pieces ----------------------------------------------------------------------
@@ -304,11 +305,7 @@ LINEAR_ACTIVATION_FORWARD = Exercise(
 
 def model_inputs(layer_dims=(5, 4, 3, 1), m=6, seed=6):
     """X and parameters, with the output layer's Z of both signs (where ReLU and sigmoid differ)."""
-    rng = np.random.default_rng(seed)
-    parameters = layer_parameters(rng, layer_dims)
-    X = rng.standard_normal((layer_dims[0], m))
-    L = len(layer_dims) - 1
-    parameters[f"b{L}"] = parameters[f"b{L}"] - np.median(ref.L_model_forward(X, parameters)[1][-1][1])
+    parameters, X = network(np.random.default_rng(seed), layer_dims, m, centred=(ref.L_model_forward, np.median))
     return Inputs((X, parameters), m)
 
 
@@ -473,8 +470,7 @@ LINEAR_ACTIVATION_BACKWARD = Exercise(
 
 def model_backward_inputs(layer_dims=(3, 3, 3, 3, 1), m=5, seed=36):
     rng = np.random.default_rng(seed)
-    parameters = layer_parameters(rng, layer_dims)
-    X = rng.standard_normal((layer_dims[0], m))
+    parameters, X = network(rng, layer_dims, m)
     Y = labels(rng, m)
     AL, caches = ref.L_model_forward(X, parameters)
     return Inputs((AL, Y, caches), m)

@@ -23,6 +23,19 @@ def layer_parameters(rng, dims, scale=1.0):
     return parameters
 
 
+def network(rng, dims, m, scale=1.0, centred=None):
+    """(parameters, X: (n[0], m)): layer_parameters, then standard normal inputs. centred=(forward, average): the
+    output layer's bias moved so that average(ZL) = 0, forward(X, parameters) -> (AL, caches) with ZL last in caches
+    (the output's scores of both signs, predictions of both classes)."""
+    parameters = layer_parameters(rng, dims, scale)
+    X = rng.standard_normal((dims[0], m))
+    if centred is not None:
+        forward, average = centred
+        L = len(dims) - 1
+        parameters[f"b{L}"] = parameters[f"b{L}"] - average(forward(X, parameters)[1][-1][1])
+    return parameters, X
+
+
 def labels(rng, m):
     """(1, m) labels 0/1 with both classes present whatever the seed."""
     Y = (rng.random((1, m)) < 0.5).astype(np.float64)

@@ -16,7 +16,7 @@ from .. import deep
 from .. import regularization as ref
 from .core import Mistake, expect_array, expect_tuple, fail, passed, student_call
 from .engine import Exercise, Inputs, Out, Wrong, a_dict, a_float, check
-from .networks import labels, layer_parameters
+from .networks import labels, layer_parameters, network
 
 
 # --- inputs ------------------------------------------------------------------------------------------
@@ -30,8 +30,7 @@ def cost_inputs(layer_dims=(3, 4, 2, 1), m=5, lambd=0.7, seed=0):
 
 def backward_inputs(layer_dims=(3, 4, 3, 1), m=5, lambd=0.7, seed=1):
     rng = np.random.default_rng(seed)
-    parameters = layer_parameters(rng, layer_dims)
-    X = rng.standard_normal((layer_dims[0], m))
+    parameters, X = network(rng, layer_dims, m)
     Y = labels(rng, m)
     AL, caches = deep.L_model_forward(X, parameters)
     return Inputs((AL, Y, caches, lambd), m)

@@ -15,7 +15,7 @@ from .. import deep as deep_ref
 from .. import softmax as ref
 from .core import ExerciseFailure, expect_keys, fail, passed, student_call
 from .engine import Exercise, Inputs, Out, Wrong, a_float, a_tuple, check, per_layer, run, value, wrong_results
-from .networks import layer_parameters
+from .networks import network
 
 # --- inputs ------------------------------------------------------------------------------------------
 
@@ -29,14 +29,10 @@ def labels(rng, C, m, *, leave_out_last=False):
     return drawn.astype(np.int64)
 
 
-def network(rng, dims, m, scale=1.0):
-    """Parameters of moderate scale with non-zero biases (times `scale`) and inputs X (n_x, m); the output
-    scores ZL have both signs (so that a ReLU wrongly applied to the output layer changes something)."""
-    parameters = layer_parameters(rng, dims, scale)
-    X = rng.standard_normal((dims[0], m))
-    L = len(dims) - 1
-    parameters[f"b{L}"] = parameters[f"b{L}"] - np.mean(ref.L_model_forward_softmax(X, parameters)[1][-1][1])
-    return parameters, X
+def scored(rng, dims, m, scale=1.0):
+    """networks.network's (parameters, X), the output scores ZL of both signs (so that a ReLU wrongly applied to the
+    output layer changes something)."""
+    return network(rng, dims, m, scale, centred=(ref.L_model_forward_softmax, np.mean))
 
 
 def named(exercise: Exercise, inputs: Inputs, result) -> bool:
@@ -289,7 +285,7 @@ SOFTMAX_BACKWARD = Exercise(
 
 def network_inputs(layer_dims=(5, 4, 3), m=6, seed=4):
     """(X (n_x, m), parameters)."""
-    parameters, X = network(np.random.default_rng(seed), list(layer_dims), m)
+    parameters, X = scored(np.random.default_rng(seed), list(layer_dims), m)
     return Inputs((X, parameters), m)
 
 
@@ -369,7 +365,7 @@ L_MODEL_FORWARD_SOFTMAX = Exercise(
 def backward_network_inputs(layer_dims=(4, 3, 3, 3), m=5, seed=5):
     """(AL (C, m), Y (C, m) one-hot, caches) of the reference's forward pass."""
     rng = np.random.default_rng(seed)
-    parameters, X = network(rng, list(layer_dims), m)
+    parameters, X = scored(rng, list(layer_dims), m)
     C = layer_dims[-1]
     Y = ref.one_hot(labels(rng, C, m), C)
     AL, caches = ref.L_model_forward_softmax(X, parameters)
@@ -447,7 +443,7 @@ def check_L_model_backward_softmax(L_model_backward_softmax, layer_dims=(4, 3, 3
 
 def predict_inputs(layer_dims=(4, 5, 3), m=7, seed=6):
     """(parameters, X (n_x, m)): a network of doubled weights (spread outputs: several classes are predicted)."""
-    parameters, X = network(np.random.default_rng(seed), list(layer_dims), m, scale=2.0)
+    parameters, X = scored(np.random.default_rng(seed), list(layer_dims), m, scale=2.0)
     return Inputs((parameters, X), m)
 
 
