@@ -6,7 +6,7 @@ import numpy as np
 from helpers import deep, softmax
 
 
-def network(dims, m, seed, classes=False):
+def small_network(dims, m, seed, classes=False):
     """X: (n_x, m), labels Y and He-initialised parameters with non-zero biases (so that db, and a penalty on b,
     would show). Y: (1, m) 0/1 with both classes present, or with classes, one-hot (n[L], m)."""
     rng = np.random.default_rng(seed)

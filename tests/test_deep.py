@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 
 from helpers import data, deep, gradcheck
-from small_networks import network
+from small_networks import small_network
 
 
 # --- initialisation ---------------------------------------------------------------------------------
@@ -88,7 +88,7 @@ def test_linear_activation_cache_layout():
 
 
 def test_L_model_forward_relu_hidden_sigmoid_output():
-    X, _, parameters = network([4, 5, 3, 1], 6, seed=4)
+    X, _, parameters = small_network([4, 5, 3, 1], 6, seed=4)
     AL, caches = deep.L_model_forward(X, parameters)
     assert AL.shape == (1, 6) and len(caches) == 3
     A = X
@@ -111,7 +111,7 @@ def test_compute_cost():
 
 @pytest.mark.parametrize("dims, m, seed", [([4, 5, 3, 1], 7, 0), ([3, 1], 5, 1), ([2, 4, 4, 4, 1], 6, 2)])
 def test_L_model_backward_matches_numerical_gradients(dims, m, seed):
-    X, Y, parameters = network(dims, m, seed)
+    X, Y, parameters = small_network(dims, m, seed)
     AL, caches = deep.L_model_forward(X, parameters)
     grads = deep.L_model_backward(AL, Y, caches)
 
@@ -129,7 +129,7 @@ def test_L_model_backward_matches_numerical_gradients(dims, m, seed):
 
 
 def test_gradient_check_flags_a_bug():
-    X, Y, parameters = network([4, 5, 3, 1], 7, 0)
+    X, Y, parameters = small_network([4, 5, 3, 1], 7, 0)
     AL, caches = deep.L_model_forward(X, parameters)
     grads = deep.L_model_backward(AL, Y, caches)
     cost_fn = lambda p: deep.compute_cost(deep.L_model_forward(X, p)[0], Y)

@@ -7,7 +7,7 @@ import pytest
 
 from helpers import data, deep, gradcheck
 from helpers import softmax as sm
-from small_networks import network
+from small_networks import small_network
 
 
 # --- softmax ---------------------------------------------------------------------------------------
@@ -121,8 +121,12 @@ def test_softmax_backward_is_the_numerical_gradient_times_m():
 
 # --- the network -----------------------------------------------------------------------------------------
 
+def _network(dims, m, seed):
+    return small_network(dims, m, seed, classes=True)
+
+
 def test_forward_shapes_and_caches():
-    X, Y, parameters = network([6, 5, 4, 3], 8, 0, classes=True)
+    X, Y, parameters = _network([6, 5, 4, 3], 8, 0)
     AL, caches = sm.L_model_forward_softmax(X, parameters)
     assert AL.shape == (3, 8) and len(caches) == 3
     np.testing.assert_allclose(AL.sum(axis=0), 1.0)
@@ -133,7 +137,7 @@ def test_forward_shapes_and_caches():
 
 @pytest.mark.parametrize("dims", [[6, 5, 4, 3], [4, 3], [3, 6, 6, 6, 10]])
 def test_backward_passes_gradient_checking(dims):
-    X, Y, parameters = network(dims, 7, 1, classes=True)
+    X, Y, parameters = _network(dims, 7, 1)
 
     def cost_fn(p):
         return sm.compute_cost_softmax(sm.L_model_forward_softmax(X, p)[0], Y)
