@@ -17,7 +17,7 @@ from multiprocessing import popen_forkserver, spawn
 
 import psutil
 
-from .limits import format_size, kill_tree, tree_rss
+from .limits import format_size, kill_all, kill_tree, tree_rss
 from .records import JOB_ENV
 
 _lock = threading.Lock()
@@ -84,13 +84,7 @@ def sweep_job_processes(job_name):
                 victims.append(proc)
         except psutil.Error:
             continue
-    for proc in victims:
-        try:
-            proc.kill()
-        except psutil.Error:
-            pass
-    psutil.wait_procs(victims, timeout=5)
-    return len(victims)
+    return kill_all(victims)
 
 
 def run_isolated(job_dir, limits, notebooks=1, cancel=None, poll=0.2):

@@ -117,6 +117,12 @@ def kill_tree(pid, include_root=True):
             procs.append(psutil.Process(pid))
         except psutil.Error:
             pass
+    return kill_all(procs)
+
+
+def kill_all(procs):
+    """SIGKILL each of ``procs`` (psutil processes; those already gone are skipped), wait for them
+    briefly, and return how many there were."""
     for proc in procs:
         try:
             proc.kill()

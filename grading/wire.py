@@ -68,6 +68,14 @@ def _array_spec(value):
             "b64": base64.b64encode(array.tobytes()).decode("ascii")}
 
 
+def json_scalar(value, depth) -> bool:
+    """True for JSON's own scalars (None, bool, int, float, str: sent as they are); raises WireError for data
+    nested deeper than MAX_DEPTH."""
+    if depth > MAX_DEPTH:
+        raise WireError(f"data nested more than {MAX_DEPTH} levels deep")
+    return value is None or type(value) in (bool, int, float, str)
+
+
 class Encoder:
     """``encode(value)``: the JSON-ready form of ``value``; unknown objects become handles of
     ``handles``; ``foreign(value)`` returns the handle tag of an object owned by the other side
@@ -79,9 +87,7 @@ class Encoder:
         self.rng_ids = rng_ids if rng_ids is not None else {}
 
     def encode(self, value, depth=0):
-        if depth > MAX_DEPTH:
-            raise WireError(f"data nested more than {MAX_DEPTH} levels deep")
-        if value is None or type(value) in (bool, int, float, str):
+        if json_scalar(value, depth):
             return value
         if isinstance(value, np.ndarray):
             return {"$": "nd", **_array_spec(value.view(np.ndarray))}
@@ -149,9 +155,7 @@ class Decoder:
         self.own_rngs = own_rngs if own_rngs is not None else {}
 
     def decode(self, data, depth=0):
-        if depth > MAX_DEPTH:
-            raise WireError(f"data nested more than {MAX_DEPTH} levels deep")
-        if data is None or type(data) in (bool, int, float, str):
+        if json_scalar(data, depth):
             return data
         if type(data) is list:
             return [self.decode(v, depth + 1) for v in data]

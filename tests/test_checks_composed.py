@@ -8,6 +8,7 @@ as a kernel's do) from source text, so that `names_replaced` acts on it as it do
 """
 from __future__ import annotations
 
+import inspect
 import types
 
 import numpy as np
@@ -17,51 +18,9 @@ from helpers.checks import ExerciseFailure
 from helpers.checks import deep as deep_checks
 from helpers.checks import dropout as dropout_checks
 from helpers.checks import shallow as shallow_checks
+from solutions import shallow as solutions_shallow
 
-SHALLOW = '''
-import numpy as np
-
-def sigmoid(z):
-    return 1 / (1 + np.exp(-z))
-
-def initialize_parameters(n_x, n_h, n_y, seed=2):
-    rng = np.random.default_rng(seed)
-    W1 = rng.standard_normal((n_h, n_x)) * 0.01
-    W2 = rng.standard_normal((n_y, n_h)) * 0.01
-    return {"W1": W1, "b1": np.zeros((n_h, 1)), "W2": W2, "b2": np.zeros((n_y, 1))}
-
-def forward_propagation(X, parameters):
-    Z1 = parameters["W1"] @ X + parameters["b1"]
-    A1 = np.tanh(Z1)
-    Z2 = parameters["W2"] @ A1 + parameters["b2"]
-    A2 = sigmoid(Z2)
-    return A2, {"Z1": Z1, "A1": A1, "Z2": Z2, "A2": A2}
-
-def compute_cost(A2, Y):
-    return float(-np.mean(Y * np.log(A2) + (1 - Y) * np.log(1 - A2)))
-
-def backward_propagation(parameters, cache, X, Y):
-    m = X.shape[1]
-    dZ2 = cache["A2"] - Y
-    dZ1 = parameters["W2"].T @ dZ2 * (1 - cache["A1"] ** 2)
-    return {"dW1": dZ1 @ X.T / m, "db1": dZ1.sum(axis=1, keepdims=True) / m,
-            "dW2": dZ2 @ cache["A1"].T / m, "db2": dZ2.sum(axis=1, keepdims=True) / m}
-
-def update_parameters(parameters, grads, learning_rate):
-    return {k: v - learning_rate * grads["d" + k] for k, v in parameters.items()}
-
-def nn_model(X, Y, n_h, num_iterations=10000, learning_rate=1.2, seed=2, print_cost=False):
-    parameters = initialize_parameters(X.shape[0], n_h, Y.shape[0], seed=seed)
-    costs = []
-    for i in range(num_iterations):
-        A2, cache = forward_propagation(X, parameters)
-        costs.append(compute_cost(A2, Y))
-        parameters = update_parameters(parameters, backward_propagation(parameters, cache, X, Y), learning_rate)
-    return parameters, costs
-
-def predict(parameters, X):
-    return (forward_propagation(X, parameters)[0] > 0.5).astype(float)
-'''
+SHALLOW = inspect.getsource(solutions_shallow)      # the independent solution, as notebook cells
 
 DEEP = '''
 import numpy as np
@@ -252,8 +211,8 @@ def test_a_broken_building_block_costs_only_its_own_exercise(check, exercise, so
 
 def test_a_wrong_composition_still_fails_with_the_reference_blocks():
     """nn_model that never assigns the update back fails, whatever its blocks are."""
-    never_assigned = SHALLOW.replace("        parameters = update_parameters(parameters, backward_propagation(",
-                                     "        update_parameters(parameters, backward_propagation(")
+    never_assigned = SHALLOW.replace("        parameters = update_parameters(parameters, grads, learning_rate)",
+                                     "        update_parameters(parameters, grads, learning_rate)")
     assert never_assigned != SHALLOW
     kernel = notebook(never_assigned, STUB.format(name="update_parameters"))
     with pytest.raises(ExerciseFailure, match="never changed"):

@@ -14,20 +14,6 @@ from mistakes import assert_named_mistake
 from solutions.deep import SOLUTIONS
 
 
-def test_blank_stub_says_not_implemented():
-    def stub(Z):
-        raise NotImplementedError()
-    with pytest.raises(ExerciseFailure, match="not implemented yet"):
-        checks.check_relu(stub)
-
-
-@pytest.mark.parametrize("check, answer", [(checks.check_relu, ref.relu), (checks.check_L_model_backward,
-                                                                           ref.L_model_backward)])
-def test_reference_functions_are_refused(check, answer):
-    with pytest.raises(ExerciseFailure, match="reference implementation"):
-        check(answer)
-
-
 def test_every_exercise_of_the_notebook_is_a_table_entry_or_a_check_of_its_own():
     tables = {exercise.name for exercise in checks.EXERCISES}
     assert set(SOLUTIONS) - tables - {"initialize_parameters_deep", "L_layer_model"} == set()

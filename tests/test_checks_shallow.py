@@ -8,31 +8,13 @@ import numpy as np
 import pytest
 
 from helpers import shallow as ref
-from helpers.checks import ExerciseFailure
 from helpers.checks import shallow as checks
+from mistakes import fails_with, over_mistakes
 
 
 # The right answers (tests/solutions/shallow.py) and the named mistakes of the table are fed in by
 # tests/test_exercises.py; here: the mistakes that the generic diagnoses name, and the checks
 # written as code (initialize_parameters, nn_model).
-
-
-def test_blank_stub_says_not_implemented():
-    def stub(z):
-        raise NotImplementedError()
-    with pytest.raises(ExerciseFailure, match="not implemented yet"):
-        checks.check_sigmoid(stub)
-
-
-def test_reference_functions_are_refused():
-    with pytest.raises(ExerciseFailure, match="reference implementation"):
-        checks.check_sigmoid(ref.sigmoid)
-
-
-def _fails_with(check, answer, phrase):
-    with pytest.raises(ExerciseFailure) as info:
-        check(answer)
-    assert phrase in str(info.value), f"message was: {info.value}"
 
 
 # --- the typical mistakes, one function each -------------------------------------------------
@@ -147,9 +129,9 @@ MISTAKES = [
 ]
 
 
-@pytest.mark.parametrize("check, answer, phrase", MISTAKES, ids=[f"{c.__name__}:{p}" for c, _, p in MISTAKES])
+@over_mistakes(MISTAKES)
 def test_typical_mistake_is_named(check, answer, phrase):
-    _fails_with(check, answer, phrase)
+    fails_with(check, answer, phrase)
 
 
 # --- the challenge: sigmoid, tanh and ReLU as hidden activations -------------------------------------

@@ -5,17 +5,7 @@ import numpy as np
 import pytest
 
 from helpers import data, deep, gradcheck
-
-
-def _network(dims, m, seed):
-    rng = np.random.default_rng(seed)
-    parameters = deep.initialize_parameters_deep(dims, seed=seed)
-    for l in range(1, len(dims)):                         # non-zero biases, so that db matters
-        parameters[f"b{l}"] = rng.uniform(0.1, 0.5, (dims[l], 1))
-    X = rng.standard_normal((dims[0], m))
-    Y = (rng.random((1, m)) < 0.5).astype(float)
-    Y[0, :2] = [0, 1]
-    return X, Y, parameters
+from small_networks import small_network
 
 
 # --- initialisation ---------------------------------------------------------------------------------
@@ -118,7 +108,7 @@ def test_linear_activation_cache_layout():
 
 
 def test_L_model_forward_relu_hidden_sigmoid_output():
-    X, _, parameters = _network([4, 5, 3, 1], 6, seed=4)
+    X, _, parameters = small_network([4, 5, 3, 1], 6, seed=4)
     AL, caches = deep.L_model_forward(X, parameters)
     assert AL.shape == (1, 6) and len(caches) == 3
     A = X
@@ -141,7 +131,7 @@ def test_compute_cost():
 
 @pytest.mark.parametrize("dims, m, seed", [([4, 5, 3, 1], 7, 0), ([3, 1], 5, 1), ([2, 4, 4, 4, 1], 6, 2)])
 def test_L_model_backward_matches_numerical_gradients(dims, m, seed):
-    X, Y, parameters = _network(dims, m, seed)
+    X, Y, parameters = small_network(dims, m, seed)
     AL, caches = deep.L_model_forward(X, parameters)
     grads = deep.L_model_backward(AL, Y, caches)
 
@@ -159,7 +149,7 @@ def test_L_model_backward_matches_numerical_gradients(dims, m, seed):
 
 
 def test_gradient_check_flags_a_bug():
-    X, Y, parameters = _network([4, 5, 3, 1], 7, 0)
+    X, Y, parameters = small_network([4, 5, 3, 1], 7, 0)
     AL, caches = deep.L_model_forward(X, parameters)
     grads = deep.L_model_backward(AL, Y, caches)
     cost_fn = lambda p: deep.compute_cost(deep.L_model_forward(X, p)[0], Y)

@@ -8,17 +8,7 @@ import pytest
 from helpers import deep, gradcheck, overfit
 from helpers import dropout as drop
 from helpers import regularization as reg
-
-
-def _network(dims, m, seed):
-    rng = np.random.default_rng(seed)
-    parameters = deep.initialize_parameters_deep(dims, seed=seed)
-    for l in range(1, len(dims)):
-        parameters[f"b{l}"] = rng.uniform(0.1, 0.5, (dims[l], 1))
-    X = rng.standard_normal((dims[0], m))
-    Y = (rng.random((1, m)) < 0.5).astype(float)
-    Y[0, :2] = [0, 1]
-    return X, Y, parameters
+from small_networks import small_network
 
 
 def test_dropout_forward_follows_the_contract():
@@ -70,7 +60,7 @@ def test_keep_probs_list():
 
 
 def test_forward_drops_hidden_layers_only_and_caches_the_masks():
-    X, _, parameters = _network([3, 6, 5, 1], 8, seed=1)
+    X, _, parameters = small_network([3, 6, 5, 1], 8, seed=1)
     X0 = X.copy()
     AL, caches = drop.L_model_forward_with_dropout(X, parameters, [0.7, 0.4], np.random.default_rng(2))
     np.testing.assert_array_equal(X, X0)
@@ -87,14 +77,14 @@ def test_forward_drops_hidden_layers_only_and_caches_the_masks():
     np.testing.assert_allclose(AL, deep.sigmoid(parameters["W3"] @ A + parameters["b3"]))
 
 
-def test_forward_with_keep_prob_one_is_the_plain_network():
-    X, _, parameters = _network([2, 4, 4, 1], 5, seed=3)
+def test_forward_with_keep_prob_one_is_the_plainnetwork():
+    X, _, parameters = small_network([2, 4, 4, 1], 5, seed=3)
     AL, _ = drop.L_model_forward_with_dropout(X, parameters, 1.0, np.random.default_rng(0))
     np.testing.assert_array_equal(AL, deep.L_model_forward(X, parameters)[0])
 
 
 def test_backward_passes_gradient_checking_with_a_fixed_mask():
-    X, Y, parameters = _network([3, 5, 4, 1], 6, seed=4)
+    X, Y, parameters = small_network([3, 5, 4, 1], 6, seed=4)
     keep_probs = [0.8, 0.6]
     AL, caches = drop.L_model_forward_with_dropout(X, parameters, keep_probs, np.random.default_rng(9))
     grads = drop.L_model_backward_with_dropout(AL, Y, caches, keep_probs)
@@ -113,7 +103,7 @@ def test_backward_passes_gradient_checking_with_a_fixed_mask():
 
 
 def test_backward_with_keep_prob_one_is_the_stable_backward():
-    X, Y, parameters = _network([2, 4, 3, 1], 5, seed=5)
+    X, Y, parameters = small_network([2, 4, 3, 1], 5, seed=5)
     AL, caches = drop.L_model_forward_with_dropout(X, parameters, 1.0, np.random.default_rng(0))
     grads = drop.L_model_backward_with_dropout(AL, Y, caches, 1.0)
     stable = reg.L_model_backward_stable(AL, Y, deep.L_model_forward(X, parameters)[1])
@@ -122,14 +112,14 @@ def test_backward_with_keep_prob_one_is_the_stable_backward():
 
 
 def test_backward_rejects_notebook_02_caches():
-    X, Y, parameters = _network([2, 3, 1], 4, seed=6)
+    X, Y, parameters = small_network([2, 3, 1], 4, seed=6)
     AL, caches = deep.L_model_forward(X, parameters)
     with pytest.raises((TypeError, ValueError)):
         drop.L_model_backward_with_dropout(AL, Y, [(c, None) for c in caches][:1] + [caches[1]], 0.5)
 
 
 def test_predict_ignores_keep_probs():
-    X, _, parameters = _network([2, 5, 1], 9, seed=7)
+    X, _, parameters = small_network([2, 5, 1], 9, seed=7)
     np.testing.assert_array_equal(drop.predict_dropout(parameters, X, 0.3), deep.predict(parameters, X))
 
 

@@ -93,3 +93,21 @@ def test_every_check_module_with_a_table_has_independent_solutions():
     """A module converted to a table has a solution module (the others keep hand-written checks)."""
     assert "shallow" in TABLES
     assert set(TABLES) <= set(SOLUTIONS)
+
+
+VISIBLE_CHECKS = sorted({(name, call.check) for name, call in CHECK_CALLS if not call.hidden})
+
+
+@pytest.mark.parametrize("module_name, check_name", VISIBLE_CHECKS, ids=[f"{n}.{c}" for n, c in VISIBLE_CHECKS])
+def test_every_check_says_a_stub_is_not_implemented_and_refuses_a_reference(module_name, check_name):
+    """A blank exercise cell (`raise NotImplementedError()`) is told so; a function of helpers' own modules (the
+    reference, imported instead of written) is refused; so is what is not a function."""
+    def stub(*args, **kwargs):
+        raise NotImplementedError()
+    with pytest.raises(ExerciseFailure, match="not implemented yet"):
+        _check(module_name, check_name)(stub)
+    with pytest.raises(ExerciseFailure, match="not a function"):
+        _check(module_name, check_name)(None)
+    stub.__module__ = "helpers.reference"
+    with pytest.raises(ExerciseFailure, match="reference implementation"):
+        _check(module_name, check_name)(stub)

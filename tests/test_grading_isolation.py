@@ -75,6 +75,16 @@ class Class:
         return folder
 
 
+def released_class(tmp_path):
+    """(the notebooks' folder, the course, an empty Class) for the fixture notebook released in tmp_path."""
+    notebooks = tmp_path / "notebooks"
+    notebooks.mkdir()
+    shutil.copyfile(fixture.FIXTURE_PATH, notebooks / f"{NAME}.ipynb")
+    course = tmp_path / "course"
+    released = Grader(course).release(find_notebooks(notebooks))[NAME]
+    return notebooks, course, Class(tmp_path / "subs", released)
+
+
 def bad_class(klass, course):
     """The batch: name -> (expected score, regex the status must match)."""
     expected = {}
@@ -302,12 +312,7 @@ def test_rerun_skips_unchanged_and_grades_a_late_submission(graded, monkeypatch)
 def test_hard_limits_kill_the_whole_run(tmp_path):
     """When the worker's own limits cannot stop a run, the supervisor kills it with all its
     processes: past the hard time limit, or when they hold too much memory together."""
-    notebooks = tmp_path / "notebooks"
-    notebooks.mkdir()
-    shutil.copyfile(fixture.FIXTURE_PATH, notebooks / f"{NAME}.ipynb")
-    course = tmp_path / "course"
-    released = Grader(course).release(find_notebooks(notebooks))[NAME]
-    klass = Class(tmp_path / "subs", released)
+    _, course, klass = released_class(tmp_path)
 
     nb = klass.solved()  # so large that preparing it outlasts the limits: killed at 2 s
     nb.cells += [new_markdown_cell(f"padding {i}") for i in range(60_000)]
@@ -338,12 +343,7 @@ def test_hard_limits_kill_the_whole_run(tmp_path):
 
 
 def test_cli_jobs_force_and_limits(tmp_path, capsys):
-    notebooks = tmp_path / "notebooks"
-    notebooks.mkdir()
-    shutil.copyfile(fixture.FIXTURE_PATH, notebooks / f"{NAME}.ipynb")
-    course = tmp_path / "course"
-    released = Grader(course).release(find_notebooks(notebooks))[NAME]
-    klass = Class(tmp_path / "subs", released)
+    notebooks, course, klass = released_class(tmp_path)
     klass.submit("alice", klass.solved())
     klass.submit("bob", klass.unstable())
     argv = ["autograde", str(klass.folder), "--course", str(course), "--notebooks-dir", str(notebooks),

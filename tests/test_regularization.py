@@ -7,23 +7,13 @@ import pytest
 
 from helpers import data, deep, gradcheck, overfit
 from helpers import regularization as reg
-
-
-def _network(dims, m, seed):
-    rng = np.random.default_rng(seed)
-    parameters = deep.initialize_parameters_deep(dims, seed=seed)
-    for l in range(1, len(dims)):                         # non-zero biases, so that a penalty on b would show
-        parameters[f"b{l}"] = rng.uniform(0.1, 0.5, (dims[l], 1))
-    X = rng.standard_normal((dims[0], m))
-    Y = (rng.random((1, m)) < 0.5).astype(float)
-    Y[0, :2] = [0, 1]
-    return X, Y, parameters
+from small_networks import small_network
 
 
 # --- the stable cost and backward pass -------------------------------------------------------------
 
 def test_stable_cost_and_backward_equal_notebook_02_where_it_is_finite():
-    X, Y, parameters = _network([3, 5, 4, 1], 7, seed=0)
+    X, Y, parameters = small_network([3, 5, 4, 1], 7, seed=0)
     AL, caches = deep.L_model_forward(X, parameters)
     assert reg.compute_cost_stable(AL, Y) == pytest.approx(deep.compute_cost(AL, Y), rel=1e-12)
     stable, plain = reg.L_model_backward_stable(AL, Y, caches), deep.L_model_backward(AL, Y, caches)
@@ -33,7 +23,7 @@ def test_stable_cost_and_backward_equal_notebook_02_where_it_is_finite():
 
 
 def test_stable_versions_survive_saturated_outputs():
-    X, Y, parameters = _network([2, 3, 1], 4, seed=1)
+    X, Y, parameters = small_network([2, 3, 1], 4, seed=1)
     parameters["W2"] = np.abs(parameters["W2"]) * 1000.0     # logits far beyond 37: AL rounds to 1.0
     AL, caches = deep.L_model_forward(X, parameters)
     assert np.any((AL == 1.0) | (AL == 0.0))
@@ -95,7 +85,7 @@ def test_l2_cost_by_hand():
     (reg.compute_cost_with_l1, reg.L_model_backward_with_l1),
 ])
 def test_penalised_gradients_pass_gradient_checking(cost, backward):
-    X, Y, parameters = _network([3, 4, 3, 1], 6, seed=2)
+    X, Y, parameters = small_network([3, 4, 3, 1], 6, seed=2)
     AL, caches = deep.L_model_forward(X, parameters)
     grads = backward(AL, Y, caches, 0.9)
 
@@ -106,7 +96,7 @@ def test_penalised_gradients_pass_gradient_checking(cost, backward):
 
 
 def test_penalties_touch_weights_only():
-    X, Y, parameters = _network([2, 3, 1], 5, seed=3)
+    X, Y, parameters = small_network([2, 3, 1], 5, seed=3)
     AL, caches = deep.L_model_forward(X, parameters)
     plain = reg.L_model_backward_stable(AL, Y, caches)
     l2 = reg.L_model_backward_with_regularization(AL, Y, caches, 2.0)
@@ -119,7 +109,7 @@ def test_penalties_touch_weights_only():
 
 
 def test_negative_lambda_is_refused():
-    X, Y, parameters = _network([2, 1], 3, seed=4)
+    X, Y, parameters = small_network([2, 1], 3, seed=4)
     AL, caches = deep.L_model_forward(X, parameters)
     with pytest.raises(ValueError, match="lambd"):
         reg.compute_cost_with_regularization(AL, Y, parameters, -1.0)
@@ -128,7 +118,7 @@ def test_negative_lambda_is_refused():
 
 
 def test_weight_decay_equals_a_step_with_the_regularised_gradient():
-    X, Y, parameters = _network([3, 4, 1], 8, seed=5)
+    X, Y, parameters = small_network([3, 4, 1], 8, seed=5)
     AL, caches = deep.L_model_forward(X, parameters)
     regularised = deep.update_parameters(parameters, reg.L_model_backward_with_regularization(AL, Y, caches, 0.7), 0.3)
     decayed = reg.update_parameters_with_weight_decay(parameters, reg.L_model_backward_stable(AL, Y, caches), 0.3,

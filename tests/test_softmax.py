@@ -7,6 +7,7 @@ import pytest
 
 from helpers import data, deep, gradcheck
 from helpers import softmax as sm
+from small_networks import small_network
 
 
 # --- softmax ---------------------------------------------------------------------------------------
@@ -121,13 +122,7 @@ def test_softmax_backward_is_the_numerical_gradient_times_m():
 # --- the network -----------------------------------------------------------------------------------------
 
 def _network(dims, m, seed):
-    rng = np.random.default_rng(seed)
-    parameters = deep.initialize_parameters_deep(dims, seed=seed)
-    for l in range(1, len(dims)):
-        parameters[f"b{l}"] = rng.uniform(0.1, 0.5, (dims[l], 1))
-    X = rng.standard_normal((dims[0], m))
-    Y = sm.one_hot(rng.integers(0, dims[-1], (1, m)), dims[-1])
-    return X, Y, parameters
+    return small_network(dims, m, seed, classes=True)
 
 
 def test_forward_shapes_and_caches():

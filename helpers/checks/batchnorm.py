@@ -18,7 +18,7 @@ from .. import batchnorm as ref
 from .. import deep
 from .core import expect_tuple, fail, graded_on_its_own, passed
 from .engine import Exercise, Inputs, Out, Wrong, a_dict, a_tuple, check, run, value
-from .shallow import labels
+from .networks import ParameterDict, bn_parameters, labels
 
 STATE_KEYS = ("running_mean", "running_var")
 
@@ -40,29 +40,6 @@ def bn_state(rng, n, small_row=False):
     if small_row:
         state["running_var"][0] *= 2e-5
     return state
-
-
-class ParameterDict(dict):
-    """A parameters dict whose missing b{l} says why it is missing."""
-
-    def __missing__(self, key):
-        if isinstance(key, str) and key.startswith("b") and key[1:].isdigit():
-            raise KeyError(f"{key!r}: a batch-normalised hidden layer has no bias (beta{key[1:]} replaces it): "
-                           f"Z = W A_prev, then batch norm; only the output layer has a b")
-        raise KeyError(key)
-
-
-def bn_parameters(rng, dims):
-    """A batch-norm network's parameters with gamma != 1 and beta != 0, so that both matter."""
-    L = len(dims) - 1
-    parameters = ParameterDict()
-    for l in range(1, L):
-        parameters[f"W{l}"] = rng.standard_normal((dims[l], dims[l - 1])) / np.sqrt(dims[l - 1])
-        parameters[f"gamma{l}"] = rng.uniform(0.5, 1.5, (dims[l], 1))
-        parameters[f"beta{l}"] = rng.uniform(-0.5, 0.5, (dims[l], 1))
-    parameters[f"W{L}"] = rng.standard_normal((dims[L], dims[L - 1])) / np.sqrt(dims[L - 1])
-    parameters[f"b{L}"] = rng.uniform(-0.3, 0.3, (dims[L], 1))
-    return parameters
 
 
 def run_updating(exercise: Exercise, fn, case: dict, position: int, prepare=lambda args: args) -> None:

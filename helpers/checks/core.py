@@ -274,7 +274,9 @@ def expect_array(name: str, actual, expected, *, mistakes=(), m: int | None = No
         return
     named = _named_mistake(actual, mistakes, rtol, atol)
     hint = named.hint if named else _value_hint(actual, expected, m)
-    fail(f"{name} has the right shape {expected.shape} but wrong values." + (f" {hint}" if hint else "")
+    what_is_wrong = ("became NaN or infinite" if named and not np.all(np.isfinite(actual))
+                     else f"has the right shape {expected.shape} but wrong values")
+    fail(f"{name} {what_is_wrong}." + (f" {hint}" if hint else "")
          + f"\n  expected (first values): {_preview(expected)}\n  got      (first values): {_preview(actual)}",
          named.key if named else "", relative_error(actual, expected))
 
@@ -307,7 +309,7 @@ def _named_mistake(actual, mistakes, rtol, atol) -> Mistake | None:
 def _shape_mistake(actual: np.ndarray, expected: np.ndarray, mistakes) -> Mistake | None:
     for mistake in mistakes:
         if np.shape(mistake.value) == actual.shape and np.shape(mistake.value) != expected.shape:
-            if np.allclose(actual, mistake.value, rtol=1e-6, atol=1e-9):
+            if np.allclose(actual, mistake.value, rtol=1e-6, atol=1e-9, equal_nan=True):
                 return mistake
     return None
 

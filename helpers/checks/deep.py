@@ -5,7 +5,6 @@ through one small function per formula whose pieces are keyword arguments.
 """
 from __future__ import annotations
 
-import functools
 from dataclasses import replace
 from functools import partial
 
@@ -15,22 +14,14 @@ from .. import deep as ref
 from .. import gradcheck
 from ..data import load_digits_binary
 from . import shallow
-from .core import (ExerciseFailure, Mistake, composed_of, copy_inputs, expect_array, expect_keys, expect_tuple, fail,
+from .core import (Mistake, composed_of, copy_inputs, expect_array, expect_keys, expect_tuple, fail,
                    passed, same_array, slug, student_call)
 from .engine import Exercise, Inputs, Out, Wrong, a_float, a_tuple, check, run, value
-from .shallow import cost, cost_inputs, labels
+from .networks import (expect_training_run, gradients_dict, labels, layer_parameters, network, parameter_outputs,
+                       unchanged, with_crash_hint)
+from .shallow import cost, cost_inputs
 
 # --- inputs and shared pieces ----------------------------------------------------------------------
-
-
-def layer_parameters(rng, dims):
-    """W{l}: (n[l], n[l-1]) of moderate scale and b{l}: (n[l], 1) non-zero, so that every term of a
-    formula matters and no unit saturates."""
-    parameters = {}
-    for l in range(1, len(dims)):
-        parameters[f"W{l}"] = rng.standard_normal((dims[l], dims[l - 1])) / np.sqrt(dims[l - 1])
-        parameters[f"b{l}"] = rng.uniform(0.1, 0.6, (dims[l], 1))
-    return parameters
 
 
 def signed_values(rng, shape):
@@ -42,57 +33,6 @@ def signed_values(rng, shape):
     if flat.size >= 3:
         flat[0], flat[2] = abs(flat[0]) + 0.2, -abs(flat[2]) - 0.2
     return Z
-
-
-def parameter_outputs(layer_dims, grads=False) -> tuple:
-    """The compared values of a dict of parameters (updated W1, b1, ...) or of gradients (dW_L, db_L
-    down to dW1, db1, "m times too large" applying), one pair per layer of layer_dims."""
-    L = len(layer_dims) - 1
-    outputs = []
-    for l in (range(L, 0, -1) if grads else range(1, L + 1)):
-        for p, layout in (("W", f"(n[{l}], n[{l - 1}]), like W{l}"), ("b", f"(n[{l}], 1), like b{l}")):
-            key = ("d" if grads else "") + p + str(l)
-            outputs.append(Out(f"grads['{key}']" if grads else f"updated {key}", (key,), layout, per_example=grads))
-    return tuple(outputs)
-
-
-def unchanged(name: str, *arguments):
-    """An extra (or a check run before the others): `name`, called again on fresh inputs, must leave each argument
-    of `arguments`, (position, message, mistake id) triples, as it was (an array, or a dict of arrays)."""
-    def extra(fn, result, inputs):
-        given = copy_inputs(inputs.args)
-        student_call(fn, name, *given)
-        for position, message, mistake in arguments:
-            before, after = inputs.args[position], given[position]
-            pairs = [(after.get(k), v) for k, v in before.items()] if isinstance(before, dict) else [(after, before)]
-            if not all(np.array_equal(new, old) for new, old in pairs):
-                fail(message, mistake)
-    return extra
-
-
-def with_crash_hint(check_fn, words, hint: str, mistake: str = ""):
-    """check_fn, adding `hint` to a crash of the student's function whose message holds one of `words`."""
-    @functools.wraps(check_fn)
-    def checked(fn, **case):
-        try:
-            check_fn(fn, **case)
-        except ExerciseFailure as failure:
-            if failure.mistake or not any(word in str(failure) for word in words):
-                raise
-            fail(f"{failure} {hint}", mistake)
-    return checked
-
-
-def _variants_that_run(variants):
-    """[(hint, thunk)] -> [(hint, value)] for the bugs that run on these shapes (helpers.checks.softmax's)."""
-    result = []
-    with np.errstate(all="ignore"):
-        for hint, thunk in variants:
-            try:
-                result.append((hint, thunk()))
-            except (ValueError, TypeError):
-                continue
-    return result
 
 
 # --- initialize_parameters_deep (an escape hatch: its mistakes are about random draws) -------------
@@ -296,7 +236,6 @@ def check_activation_cache(name, cache, A_prev, W, b, Z, A):
     expect_array(f"{name}[1] (the activation cache Z)", second, Z, what="(n[l], m)")
 
 
-_check_activation_cache = check_activation_cache          # the name helpers.checks.softmax imports
 
 
 def linear_inputs(n_prev=3, n=2, m=4, seed=4, square=False):
@@ -366,11 +305,7 @@ LINEAR_ACTIVATION_FORWARD = Exercise(
 
 def model_inputs(layer_dims=(5, 4, 3, 1), m=6, seed=6):
     """X and parameters, with the output layer's Z of both signs (where ReLU and sigmoid differ)."""
-    rng = np.random.default_rng(seed)
-    parameters = layer_parameters(rng, layer_dims)
-    X = rng.standard_normal((layer_dims[0], m))
-    L = len(layer_dims) - 1
-    parameters[f"b{L}"] = parameters[f"b{L}"] - np.median(ref.L_model_forward(X, parameters)[1][-1][1])
+    parameters, X = network(np.random.default_rng(seed), layer_dims, m, centred=(ref.L_model_forward, np.median))
     return Inputs((X, parameters), m)
 
 
@@ -535,8 +470,7 @@ LINEAR_ACTIVATION_BACKWARD = Exercise(
 
 def model_backward_inputs(layer_dims=(3, 3, 3, 3, 1), m=5, seed=36):
     rng = np.random.default_rng(seed)
-    parameters = layer_parameters(rng, layer_dims)
-    X = rng.standard_normal((layer_dims[0], m))
+    parameters, X = network(rng, layer_dims, m)
     Y = labels(rng, m)
     AL, caches = ref.L_model_forward(X, parameters)
     return Inputs((AL, Y, caches), m)
@@ -552,17 +486,6 @@ def model_backward(AL, Y, caches, *, dAL=lambda AL, Y: -(Y / AL - (1 - Y) / (1 -
         dA, grads[f"dW{number(l, L)}"], grads[f"db{number(l, L)}"] = ref.linear_activation_backward(
             dA, caches[l - 1], hidden)
     return grads
-
-
-def gradients_dict(name, result):
-    """A dict of gradients dW1, db1, ... (layers count from 1)."""
-    if not isinstance(result, dict):
-        fail(f"{name} must return a dict of gradients with keys 'dW1', 'db1', ..., got {type(result).__name__}.",
-             f"{name}.grads-must-be-a-dict")
-    if "dW0" in result:
-        fail("grads has a key 'dW0': layers are numbered from 1, so the gradients are dW1..dW{L}; layer l's cache "
-             "is caches[l - 1] (keys built from a 0-based loop index are one off).",
-             f"{name}.grads-has-a-key-layers-are")
 
 
 ORDER = ("The hidden layers are visited in the wrong order: backpropagation goes from layer L-1 down to layer 1 "
@@ -657,18 +580,7 @@ def check_L_layer_model(L_layer_model, layer_dims=(64, 5, 3, 1), m=80, num_itera
     X = X[:dims[0]]
     result = student_call(L_layer_model, name, X.copy(), Y.copy(), list(dims), learning_rate=learning_rate,
                           num_iterations=num_iterations, seed=seed)
-    parameters, costs = expect_tuple(name, result, 2, "a tuple (parameters, costs)")
     keys = [f"{p}{l}" for l in range(1, len(dims)) for p in ("W", "b")]
-    expect_keys("parameters", parameters, keys)
-    if not hasattr(costs, "__len__") or len(costs) != num_iterations:
-        fail(f"costs must hold one cost per iteration ({num_iterations}), got "
-             f"{len(costs) if hasattr(costs, '__len__') else type(costs).__name__}: append the cost in every "
-             f"iteration.", f"{name}.costs-must-hold-one-cost-per")
-    initial = ref.initialize_parameters_deep(dims, seed=seed)
-    if all(same_array(parameters[k], initial[k]) for k in keys):
-        fail("The parameters never changed: assign the result of update_parameters back, "
-             "parameters = update_parameters(parameters, grads, learning_rate).",
-             f"{name}.the-parameters-never-changed-assign-the")
     expected, expected_costs = ref.L_layer_model(X, Y, dims, learning_rate, num_iterations, seed=seed)
     with np.errstate(all="ignore"):
         variants = [
@@ -680,10 +592,8 @@ def check_L_layer_model(L_layer_model, layer_dims=(64, 5, 3, 1), m=80, num_itera
              "initialize_parameters_deep(layer_dims, seed=seed) (He initialisation).",
              ref.train(ref.initialize_parameters_scaled(dims, 0.01, seed=seed), X, Y, learning_rate, num_iterations)[0]),
         ]
-    for key in keys:
-        expect_array(f"trained {key}", parameters[key], expected[key], rtol=1e-5, atol=1e-7,
-                     mistakes=[Mistake(hint, trained[key], id=f"{name}.{id_}") for id_, hint, trained in variants])
-    costs = [float(c) for c in costs]
+    costs = expect_training_run(name, result, keys, num_iterations, ref.initialize_parameters_deep(dims, seed=seed),
+                                expected, variants)
     if not np.allclose(costs, expected_costs, rtol=1e-5, atol=1e-8):
         if np.allclose(costs[:-1], expected_costs[1:], rtol=1e-5, atol=1e-8):
             fail("costs are shifted by one iteration: append the cost of the current parameters, computed before "
@@ -824,4 +734,3 @@ EXERCISES = (RELU, RELU_BACKWARD, SIGMOID_BACKWARD, LINEAR_FORWARD, LINEAR_ACTIV
              COMPUTE_COST, LINEAR_BACKWARD, LINEAR_ACTIVATION_BACKWARD, L_MODEL_BACKWARD, UPDATE_PARAMETERS,
              GRADIENT_CHECK, DIFFERENCE_QUOTIENT)
 CHALLENGES = (DIFFERENCE_QUOTIENT,)     # optional and ungraded: no hidden test
-_random_parameters = layer_parameters   # the name helpers.checks.softmax imports

@@ -14,9 +14,8 @@ import numpy as np
 from .. import deep
 from .. import dropout as ref
 from .core import ExerciseFailure, copy_inputs, expect_tuple, fail, graded_on_its_own, passed, same_array, student_call
-from .deep import gradients_dict, layer_parameters, parameter_outputs, unchanged, with_crash_hint
 from .engine import Exercise, Inputs, Out, Wrong, a_tuple, check, run, value
-from .shallow import labels
+from .networks import gradients_dict, labels, layer_parameters, network, parameter_outputs, unchanged, with_crash_hint
 
 
 def _given(keep_probs):
@@ -175,10 +174,8 @@ check_dropout_backward = check(DROPOUT_BACKWARD)
 # --- L_model_forward_with_dropout ------------------------------------------------------------------
 
 def network_inputs(layer_dims=(3, 5, 4, 1), m=6, keep_probs=(0.8, 0.6), seed=2):
-    rng = np.random.default_rng(200 + seed)
-    parameters = layer_parameters(rng, layer_dims)
-    return Inputs((rng.standard_normal((layer_dims[0], m)), parameters, _given(keep_probs), np.random.default_rng(seed)),
-                  m)
+    parameters, X = network(np.random.default_rng(200 + seed), layer_dims, m)
+    return Inputs((X, parameters, _given(keep_probs), np.random.default_rng(seed)), m)
 
 
 def forward(X, parameters, keep_probs, rng, *, on_input=False, on_output=False, dropped=lambda l, L: True,
@@ -308,8 +305,7 @@ def check_L_model_forward_with_dropout(L_model_forward_with_dropout, layer_dims=
 
 def network_backward_inputs(layer_dims=(3, 5, 4, 1), m=6, keep_probs=(0.8, 0.6), seed=3):
     rng = np.random.default_rng(300 + seed)
-    parameters = layer_parameters(rng, layer_dims)
-    X = rng.standard_normal((layer_dims[0], m))
+    parameters, X = network(rng, layer_dims, m)
     Y = labels(rng, m)
     AL, caches = ref.L_model_forward_with_dropout(X, parameters, _given(keep_probs), np.random.default_rng(seed))
     return Inputs((AL, Y, caches, _given(keep_probs)), m)
@@ -366,11 +362,7 @@ check_L_model_backward_with_dropout = with_crash_hint(
 
 def predict_inputs(layer_dims=(2, 8, 8, 1), m=40, keep_probs=(0.5, 0.5), seed=4):
     """Parameters whose predictions are balanced (the output's bias moves the median probability to 0.5)."""
-    rng = np.random.default_rng(400 + seed)
-    parameters = layer_parameters(rng, layer_dims)
-    X = rng.standard_normal((layer_dims[0], m))
-    L = len(layer_dims) - 1
-    parameters[f"b{L}"] = parameters[f"b{L}"] - np.median(deep.L_model_forward(X, parameters)[1][-1][1])
+    parameters, X = network(np.random.default_rng(400 + seed), layer_dims, m, centred=(deep.L_model_forward, np.median))
     return Inputs((parameters, X, _given(keep_probs)), m)
 
 

@@ -148,12 +148,12 @@ def wrong_results(exercise: Exercise, inputs: Inputs) -> list:
 
 
 def differing(out: Out, result, expected):
-    """The value at `out` of a mistake's result when it differs from the right one, else None."""
+    """The value at `out` of a mistake's result when it differs from the right one (NaN equals NaN), else None."""
     try:
         wrong_value = reach(result, out.path)
         if np.shape(wrong_value) == np.shape(expected) and np.allclose(
                 np.asarray(wrong_value, dtype=np.float64), np.asarray(expected, dtype=np.float64),
-                rtol=out.rtol, atol=out.atol):
+                rtol=out.rtol, atol=out.atol, equal_nan=True):
             return None
     except (KeyError, IndexError, TypeError, ValueError):
         return None

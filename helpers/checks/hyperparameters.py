@@ -291,9 +291,8 @@ def check_random_search(random_search, n_trials=5, space="two", seed=2):
     """n_trials configurations {name: sampler(rng)} drawn trial by trial from the rng argument; each trained once."""
     space_fns = _samplers(space)
     recorder = _Recorder("random_search")
-    reference_recorder = _Recorder("random_search")
     reference_rng = np.random.default_rng(seed)
-    expected = ref.random_search(reference_recorder, space_fns, n_trials, reference_rng)
+    expected = ref.random_search(_Recorder("random_search"), space_fns, n_trials, reference_rng)
     rng = np.random.default_rng(seed)
     before = _state(rng)
     try:
@@ -305,51 +304,62 @@ def check_random_search(random_search, n_trials=5, space="two", seed=2):
                  "random_search.call-each-sampler-with-the-rng")
         raise
     results = _pairs(results, "random_search")
-    if len(results) != n_trials:
-        fail(f"random_search returned {len(results)} results for n_trials = {n_trials}: train exactly n_trials "
-             f"configurations (for _ in range(n_trials)).",
-             "random_search.random-search-returned-results-for-n")
-    if len(recorder.calls) != n_trials:
-        fail(f"random_search called train_eval {len(recorder.calls)} times for n_trials = {n_trials}: each "
-             f"configuration is trained once, and its score stored.",
-             "random_search.random-search-called-train-eval-times")
     got = [_frozen(config) for config, _ in results]
-    if n_trials > 1 and len(set(got)) == 1:
-        fail("random_search drew the same configuration in every trial: create no generator inside the loop "
-             "(np.random.default_rng(seed) restarts the sequence); draw every value from the one rng argument.",
-             "random_search.random-search-drew-the-same-configuration")
-    if _state(rng) == before:
-        fail("random_search did not draw from the rng it was given: call every sampler with it, sampler(rng). "
-             "The global np.random, or a new np.random.default_rng(), would make the search impossible to repeat "
-             "with a seed.", mistake="random_search.random-search-did-not-draw-from")
+    _expect_trials(got, len(recorder.calls), n_trials, drew=_state(rng) != before)
     want = [_frozen(config) for config, _ in expected]
     if got != want:
-        names = list(space_fns)
-        variant_rng = np.random.default_rng(seed)
-        by_name = {name: [space_fns[name](variant_rng) for _ in range(n_trials)] for name in names}
-        names_first = [_frozen({name: by_name[name][i] for name in names}) for i in range(n_trials)]
-        if got == names_first and len(names) > 1:
-            fail("random_search drew all the values of one hyper-parameter, then all of the next: draw trial by "
-                 "trial, config = {name: sampler(rng) for name, sampler in space.items()} inside the loop over the "
-                 "trials (so that the same seed gives everyone the same configurations).",
-                 "random_search.random-search-drew-all-the-values")
-        if _state(rng) != _state(reference_rng):
-            fail("random_search drew more (or fewer) random numbers from rng than the samplers do: draw only "
-                 "through the samplers, one call per hyper-parameter and trial, so that the same seed gives the "
-                 "same configurations.", mistake="random_search.random-search-drew-more-or-fewer")
-        if sorted(got) == sorted(want):
-            fail("random_search found the right configurations in another order: keep the order of the trials.",
-                 "random_search.random-search-found-the-right-configurations")
-        fail(f"random_search's configurations differ from the expected ones (first trial: got {dict(got[0])}, "
-             f"expected {dict(want[0])}): for each of the n_trials trials, config = {{name: sampler(rng) for name, "
-             f"sampler in space.items()}} with the rng argument, then train_eval(config).",
-             "random_search.random-search-s-configurations-differ-from")
+        _diagnose_configurations(got, want, space_fns, seed, same_draws=_state(rng) == _state(reference_rng))
     _check_scores(results, recorder, "random_search")
     if _state(rng) != _state(reference_rng):
         fail("random_search drew more random numbers from rng than the samplers do: draw only through the "
              "samplers, one call per hyper-parameter and trial.",
              "random_search.random-search-drew-more-random-numbers")
     passed("random_search")
+
+
+def _expect_trials(got, calls, n_trials, drew) -> None:
+    """random_search's configurations `got`: n_trials of them, each trained once (`calls`), not all the same,
+    drawn from the rng argument (`drew`)."""
+    if len(got) != n_trials:
+        fail(f"random_search returned {len(got)} results for n_trials = {n_trials}: train exactly n_trials "
+             f"configurations (for _ in range(n_trials)).",
+             "random_search.random-search-returned-results-for-n")
+    if calls != n_trials:
+        fail(f"random_search called train_eval {calls} times for n_trials = {n_trials}: each "
+             f"configuration is trained once, and its score stored.",
+             "random_search.random-search-called-train-eval-times")
+    if n_trials > 1 and len(set(got)) == 1:
+        fail("random_search drew the same configuration in every trial: create no generator inside the loop "
+             "(np.random.default_rng(seed) restarts the sequence); draw every value from the one rng argument.",
+             "random_search.random-search-drew-the-same-configuration")
+    if not drew:
+        fail("random_search did not draw from the rng it was given: call every sampler with it, sampler(rng). "
+             "The global np.random, or a new np.random.default_rng(), would make the search impossible to repeat "
+             "with a seed.", mistake="random_search.random-search-did-not-draw-from")
+
+
+def _diagnose_configurations(got, want, space_fns, seed, same_draws) -> None:
+    """Fail saying how random_search's configurations `got` differ from the expected `want`."""
+    names, n_trials = list(space_fns), len(want)
+    variant_rng = np.random.default_rng(seed)
+    by_name = {name: [space_fns[name](variant_rng) for _ in range(n_trials)] for name in names}
+    names_first = [_frozen({name: by_name[name][i] for name in names}) for i in range(n_trials)]
+    if got == names_first and len(names) > 1:
+        fail("random_search drew all the values of one hyper-parameter, then all of the next: draw trial by "
+             "trial, config = {name: sampler(rng) for name, sampler in space.items()} inside the loop over the "
+             "trials (so that the same seed gives everyone the same configurations).",
+             "random_search.random-search-drew-all-the-values")
+    if not same_draws:
+        fail("random_search drew more (or fewer) random numbers from rng than the samplers do: draw only "
+             "through the samplers, one call per hyper-parameter and trial, so that the same seed gives the "
+             "same configurations.", mistake="random_search.random-search-drew-more-or-fewer")
+    if sorted(got) == sorted(want):
+        fail("random_search found the right configurations in another order: keep the order of the trials.",
+             "random_search.random-search-found-the-right-configurations")
+    fail(f"random_search's configurations differ from the expected ones (first trial: got {dict(got[0])}, "
+         f"expected {dict(want[0])}): for each of the n_trials trials, config = {{name: sampler(rng) for name, "
+         f"sampler in space.items()}} with the rng argument, then train_eval(config).",
+         "random_search.random-search-s-configurations-differ-from")
 
 
 def _results_for_best(n, seed, tie):

@@ -29,33 +29,16 @@ from .core import (ExerciseFailure, Mistake, expect_array, expect_float, expect_
                    global_names, graded_on_its_own, passed, student_call)
 from .core import copy_inputs as _copy, same_array as _same
 from .engine import Exercise, Inputs, Out, Wrong, a_tuple, check, per_layer, run, value, wrong_results
+from . import networks
+from .networks import ParameterDict
+from .optimizers import adam         # Adam's step with its pieces as arguments
 
 TEST_NAMES = ("X_test", "y_test", "Y_test")
 
 
 # --- inputs -------------------------------------------------------------------------------------------
 
-class _ParameterDict(dict):
-    """A parameters dict whose missing b{l} says why it is missing."""
-
-    def __missing__(self, key):
-        if isinstance(key, str) and key.startswith("b") and key[1:].isdigit():
-            raise KeyError(f"{key!r}: a batch-normalised hidden layer has no bias (beta{key[1:]} replaces it): "
-                           f"Z = W A_prev, then batch norm; only the output layer has a b")
-        raise KeyError(key)
-
-
-def bn_parameters(rng, dims):
-    """A network's parameters with gamma != 1, beta != 0 and bL != 0, so that all of them matter."""
-    L = len(dims) - 1
-    parameters = {}
-    for l in range(1, L):
-        parameters[f"W{l}"] = rng.standard_normal((dims[l], dims[l - 1])) * np.sqrt(2.0 / dims[l - 1])
-        parameters[f"gamma{l}"] = rng.uniform(0.5, 1.5, (dims[l], 1))
-        parameters[f"beta{l}"] = rng.uniform(-0.5, 0.5, (dims[l], 1))
-    parameters[f"W{L}"] = rng.standard_normal((dims[L], dims[L - 1])) * np.sqrt(2.0 / dims[L - 1])
-    parameters[f"b{L}"] = rng.uniform(-0.3, 0.3, (dims[L], 1))
-    return parameters
+bn_parameters = partial(networks.bn_parameters, gain=np.sqrt(2.0))    # He-scaled weights
 
 
 def bn_states(rng, dims):
@@ -235,7 +218,7 @@ def _check_drawn_from_rng(forward_propagation, problem, AL, expected, drew):
              "rng argument, dropout_forward(A, keep_prob, rng), never from np.random or a new generator (so that a "
              "seed repeats the same training).", "forward_propagation.forward-propagation-did-not-draw-anything")
     if isinstance(AL, np.ndarray) and AL.shape == expected.shape and not _same(AL, expected):
-        again = student_call(forward_propagation, "forward_propagation", X.copy(), _ParameterDict(_copy(parameters)),
+        again = student_call(forward_propagation, "forward_propagation", X.copy(), ParameterDict(_copy(parameters)),
                              _copy(states0), keep_prob, np.random.default_rng(mask_seed), training=True)
         if isinstance(again, tuple) and len(again) == 2 and isinstance(again[0], np.ndarray) \
                 and again[0].shape == AL.shape and not np.allclose(again[0], AL, equal_nan=True):
@@ -264,7 +247,7 @@ def _check_forward_mode(forward_propagation, problem, training):
     X, parameters, states0, keep_prob, mask_seed = problem
     states, generator = _copy(states0), np.random.default_rng(mask_seed)
     before = generator.bit_generator.state
-    result = student_call(forward_propagation, "forward_propagation", X.copy(), _ParameterDict(_copy(parameters)),
+    result = student_call(forward_propagation, "forward_propagation", X.copy(), ParameterDict(_copy(parameters)),
                           states, keep_prob, generator, training=training)
     AL, caches = expect_tuple("forward_propagation", result, 2, "a tuple (AL, caches)")
     expected_states = _copy(states0)
@@ -296,7 +279,7 @@ def check_forward_propagation(forward_propagation, layer_dims=(5, 4, 3, 4), m=6,
     for training in (True, False):
         _check_forward_mode(forward_propagation, problem, training)
     try:
-        result = forward_propagation(X.copy(), _ParameterDict(_copy(parameters)), _copy(states0), training=False)
+        result = forward_propagation(X.copy(), ParameterDict(_copy(parameters)), _copy(states0), training=False)
     except Exception as exc:  # noqa: BLE001 - any crash here has the same cause
         fail(f"forward_propagation(X, parameters, bn_states, training=False) raised {type(exc).__name__}: {exc}. "
              f"At test time keep_prob and rng play no role (evaluate passes neither): draw no mask, call no "
@@ -361,7 +344,7 @@ def _check_evaluate_calls(evaluate, recorder, inputs):
     states = _copy(states0)
     recorder.calls.clear()
     try:
-        student_call(evaluate, "evaluate", _ParameterDict(_copy(parameters)), states, X.copy(), y.copy())
+        student_call(evaluate, "evaluate", ParameterDict(_copy(parameters)), states, X.copy(), y.copy())
     except ExerciseFailure as failure:
         if "rng" in str(failure):
             fail("evaluate called forward_propagation in training mode (its default, training=True), which needs an "
@@ -726,16 +709,6 @@ def adamw_inputs(layer_dims=(4, 3, 2), t=3, learning_rate=0.05, weight_decay=0.5
     return Inputs((parameters, grads, v, s, t, learning_rate, weight_decay))
 
 
-def adam(parameters, grads, v, s, t, learning_rate, *, beta1=0.9, beta2=0.999, corrected=True, epsilon_inside=False):
-    """Adam's step with its pieces as arguments (epsilon = 1e-8). Returns (parameters, v, s), new dicts."""
-    v = {d: beta1 * v[d] + (1 - beta1) * g for d, g in grads.items()}
-    s = {d: beta2 * s[d] + (1 - beta2) * g ** 2 for d, g in grads.items()}
-    v_hat = {d: value / (1 - beta1 ** t) if corrected else value for d, value in v.items()}
-    s_hat = {d: value / (1 - beta2 ** t) if corrected else value for d, value in s.items()}
-    scale = {d: np.sqrt(value + 1e-8) if epsilon_inside else np.sqrt(value) + 1e-8 for d, value in s_hat.items()}
-    return {key: w - learning_rate * v_hat["d" + key] / scale["d" + key] for key, w in parameters.items()}, v, s
-
-
 def adamw(parameters, grads, v, s, t, learning_rate, weight_decay, *, into_gradient=False,
           decayed=lambda key: key.startswith("W"), after_step=False, step=adam):
     """AdamW with its pieces as arguments: the decay in the gradient (L2 through Adam) or beside Adam's step, which
@@ -776,10 +749,10 @@ UPDATE_PARAMETERS_WITH_ADAMW = Exercise(
               partial(adamw, after_step=True)),
         Wrong("no-bias-correction", "Adam's step has no bias correction: v_hat = v / (1 - beta1^t) and s_hat = s / "
               "(1 - beta2^t) (or call update_parameters_with_adam, which corrects them).",
-              partial(adamw, step=partial(adam, corrected=False))),
+              partial(adamw, step=partial(adam, correct_v=lambda m, beta, t: m, correct_s=lambda m, beta, t: m))),
         Wrong("epsilon-inside-sqrt", "epsilon is inside the square root: Adam divides by sqrt(s_hat) + epsilon (where "
               "s_hat is tiny, sqrt(s_hat + epsilon) is about 1e-4, far larger).",
-              partial(adamw, step=partial(adam, epsilon_inside=True))),
+              partial(adamw, step=partial(adam, denominator=lambda s, epsilon: np.sqrt(s + epsilon)))),
         Wrong("betas-swapped", "beta1 and beta2 are swapped: v (the mean of the gradients) uses beta1 = 0.9, s (the "
               "mean of their squares) beta2 = 0.999.", partial(adamw, step=partial(adam, beta1=0.999, beta2=0.9))),
     ))

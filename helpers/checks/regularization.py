@@ -16,31 +16,21 @@ from .. import deep
 from .. import regularization as ref
 from .core import Mistake, expect_array, expect_tuple, fail, passed, student_call
 from .engine import Exercise, Inputs, Out, Wrong, a_dict, a_float, check
-from .shallow import labels
+from .networks import labels, layer_parameters, network
 
 
 # --- inputs ------------------------------------------------------------------------------------------
 
-def random_parameters(rng, dims):
-    """Moderate weights and non-zero biases, so that every term of a formula matters (a penalty on b shows)."""
-    parameters = {}
-    for l in range(1, len(dims)):
-        parameters[f"W{l}"] = rng.standard_normal((dims[l], dims[l - 1])) / np.sqrt(dims[l - 1])
-        parameters[f"b{l}"] = rng.uniform(0.1, 0.6, (dims[l], 1))
-    return parameters
-
-
 def cost_inputs(layer_dims=(3, 4, 2, 1), m=5, lambd=0.7, seed=0):
     rng = np.random.default_rng(seed)
-    parameters = random_parameters(rng, layer_dims)
+    parameters = layer_parameters(rng, layer_dims)
     AL = rng.uniform(0.05, 0.95, (1, m))
     return Inputs((AL, labels(rng, m), parameters, lambd), m)
 
 
 def backward_inputs(layer_dims=(3, 4, 3, 1), m=5, lambd=0.7, seed=1):
     rng = np.random.default_rng(seed)
-    parameters = random_parameters(rng, layer_dims)
-    X = rng.standard_normal((layer_dims[0], m))
+    parameters, X = network(rng, layer_dims, m)
     Y = labels(rng, m)
     AL, caches = deep.L_model_forward(X, parameters)
     return Inputs((AL, Y, caches, lambd), m)
@@ -386,8 +376,8 @@ L_MODEL_BACKWARD_WITH_L1 = Exercise(
 
 def decay_inputs(layer_dims=(4, 3, 2, 1), learning_rate=0.1, lambd=0.8, m=20, seed=4):
     rng = np.random.default_rng(seed)
-    parameters = random_parameters(rng, layer_dims)
-    grads = {"d" + k: v for k, v in random_parameters(rng, layer_dims).items()}
+    parameters = layer_parameters(rng, layer_dims)
+    grads = {"d" + k: v for k, v in layer_parameters(rng, layer_dims).items()}
     grads.update({f"dA{l}": rng.standard_normal((layer_dims[l], 3)) for l in range(len(layer_dims) - 1)})
     return Inputs((parameters, grads, learning_rate, lambd, m))
 

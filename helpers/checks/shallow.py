@@ -10,8 +10,9 @@ import numpy as np
 
 from .. import shallow as ref
 from ..data import load_planar_flower
-from .core import Mistake, composed_of, expect_array, expect_float, expect_tuple, fail, passed, student_call
+from .core import Mistake, composed_of, expect_array, expect_float, fail, passed, student_call
 from .engine import Exercise, Inputs, Out, Wrong, a_dict, a_float, a_tuple, check, run, value
+from .networks import expect_training_run, labels
 
 PARAM_KEYS = ("W1", "b1", "W2", "b2")
 GRAD_KEYS = ("dW1", "db1", "dW2", "db2")
@@ -23,13 +24,6 @@ def random_parameters(rng, n_x, n_h, n_y=1):
     """Parameters of unit scale with non-zero biases, so that every term of a formula matters."""
     return {"W1": rng.standard_normal((n_h, n_x)), "b1": rng.standard_normal((n_h, 1)),
             "W2": rng.standard_normal((n_y, n_h)), "b2": rng.standard_normal((n_y, 1))}
-
-
-def labels(rng, m):
-    """(1, m) labels 0/1 with both classes present whatever the seed."""
-    Y = (rng.random((1, m)) < 0.5).astype(np.float64)
-    Y[0, :2] = [0.0, 1.0]
-    return Y
 
 
 # --- sigmoid ---------------------------------------------------------------------------------------
@@ -297,30 +291,16 @@ def check_nn_model(nn_model, n_h=4, m=60, num_iterations=300, learning_rate=1.2,
     X, Y = load_planar_flower(m=m, seed=seed)
     result = student_call(nn_model, "nn_model", X, Y, n_h, num_iterations=num_iterations,
                           learning_rate=learning_rate, seed=seed)
-    parameters, costs = expect_tuple("nn_model", result, 2, "a tuple (parameters, costs)")
-    a_dict("parameters", PARAM_KEYS)("nn_model", parameters)
-    if not hasattr(costs, "__len__") or len(costs) != num_iterations:
-        got = len(costs) if hasattr(costs, "__len__") else type(costs).__name__
-        fail(f"costs must hold one cost per iteration ({num_iterations}), got {got}: append the cost in every "
-             f"iteration.", mistake="nn_model.costs-must-hold-one-cost-per")
-    expected, _ = ref.nn_model(X, Y, n_h, num_iterations, learning_rate, seed=seed)
-    initial = ref.initialize_parameters(X.shape[0], n_h, 1, seed=seed)
-    if all(np.allclose(parameters[k], initial[k]) for k in PARAM_KEYS):
-        fail("The parameters never changed: assign the result of update_parameters back, "
-             "parameters = update_parameters(parameters, grads, learning_rate).",
-             mistake="nn_model.the-parameters-never-changed-assign-the")
-    default_seed, _ = ref.nn_model(X, Y, n_h, num_iterations, learning_rate, seed=2)
-    one_step, _ = ref.nn_model(X, Y, n_h, 1, learning_rate, seed=seed)
-    for key in PARAM_KEYS:
-        expect_array(f"trained {key}", parameters[key], expected[key], rtol=1e-5, atol=1e-7, mistakes=[
-            Mistake("Pass the seed on: initialize_parameters(n_x, n_h, n_y, seed=seed).", default_seed[key],
-                    id="nn_model.pass-the-seed-on-initialize-parameters"),
-            Mistake("Only one gradient step was taken: run the loop num_iterations times.", one_step[key],
-                    id="nn_model.only-one-gradient-step-was-taken"),
-        ])
-    if not float(costs[-1]) < float(costs[0]):
-        fail(f"The cost went from {float(costs[0]):.4f} to {float(costs[-1]):.4f}: it should decrease "
-             f"(is compute_cost right?).", mistake="nn_model.the-cost-went-from-to-it")
+    costs = expect_training_run(
+        "nn_model", result, PARAM_KEYS, num_iterations, ref.initialize_parameters(X.shape[0], n_h, 1, seed=seed),
+        ref.nn_model(X, Y, n_h, num_iterations, learning_rate, seed=seed)[0], [
+            ("pass-the-seed-on-initialize-parameters", "Pass the seed on: initialize_parameters(n_x, n_h, n_y, "
+             "seed=seed).", ref.nn_model(X, Y, n_h, num_iterations, learning_rate, seed=2)[0]),
+            ("only-one-gradient-step-was-taken", "Only one gradient step was taken: run the loop num_iterations "
+             "times.", ref.nn_model(X, Y, n_h, 1, learning_rate, seed=seed)[0])])
+    if not costs[-1] < costs[0]:
+        fail(f"The cost went from {costs[0]:.4f} to {costs[-1]:.4f}: it should decrease (is compute_cost right?).",
+             mistake="nn_model.the-cost-went-from-to-it")
 
 
 # --- challenge (optional, ungraded): sigmoid, tanh or ReLU in the hidden layer ---------------------

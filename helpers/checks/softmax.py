@@ -15,6 +15,7 @@ from .. import deep as deep_ref
 from .. import softmax as ref
 from .core import ExerciseFailure, expect_keys, fail, passed, student_call
 from .engine import Exercise, Inputs, Out, Wrong, a_float, a_tuple, check, per_layer, run, value, wrong_results
+from .networks import network
 
 # --- inputs ------------------------------------------------------------------------------------------
 
@@ -28,28 +29,25 @@ def labels(rng, C, m, *, leave_out_last=False):
     return drawn.astype(np.int64)
 
 
-def network(rng, dims, m, scale=1.0):
-    """Parameters of moderate scale with non-zero biases (times `scale`) and inputs X (n_x, m); the output
-    scores ZL have both signs (so that a ReLU wrongly applied to the output layer changes something)."""
-    parameters = {}
-    for l in range(1, len(dims)):
-        parameters[f"W{l}"] = rng.standard_normal((dims[l], dims[l - 1])) / np.sqrt(dims[l - 1]) * scale
-        parameters[f"b{l}"] = rng.uniform(0.1, 0.6, (dims[l], 1)) * scale
-    X = rng.standard_normal((dims[0], m))
-    L = len(dims) - 1
-    parameters[f"b{L}"] = parameters[f"b{L}"] - np.mean(ref.L_model_forward_softmax(X, parameters)[1][-1][1])
-    return parameters, X
+def scored(rng, dims, m, scale=1.0):
+    """networks.network's (parameters, X), the output scores ZL of both signs (so that a ReLU wrongly applied to the
+    output layer changes something)."""
+    return network(rng, dims, m, scale, centred=(ref.L_model_forward_softmax, np.mean))
 
 
-def first_finite_failure(exercise: Exercise, inputs: Inputs, result, label: str, generic: str) -> None:
-    """When the student's `result` holds NaN or infinity: fail with the named mistake that has NaN and infinity
-    in the same places (and the same values elsewhere), else with the `generic` hint."""
+def named(exercise: Exercise, inputs: Inputs, result) -> bool:
+    """True when a named mistake of `exercise` gives the student's array or number `result` (NaN for NaN): the
+    engine names it."""
+    return any(np.shape(wrong) == np.shape(result) and np.allclose(result, wrong, equal_nan=True)
+               for _, wrong in wrong_results(exercise, inputs))
+
+
+def unnamed_not_finite(exercise: Exercise, inputs: Inputs, result, label: str, generic: str) -> None:
+    """Fail with the `generic` hint (where it breaks, and the stable way) when the student's `result` holds NaN or
+    infinity that no named mistake gives."""
     actual = np.asarray(result, dtype=np.float64) if isinstance(result, (np.ndarray, float, int)) else None
-    if actual is None or np.all(np.isfinite(actual)):
+    if actual is None or np.all(np.isfinite(actual)) or named(exercise, inputs, actual):
         return
-    for wrong, wrong_value in wrong_results(exercise, inputs):
-        if np.shape(wrong_value) == actual.shape and np.allclose(actual, wrong_value, equal_nan=True):
-            fail(f"{label} is wrong. {wrong.hint}", exercise.mistake_id(wrong))
     Z = inputs.args[0]
     columns = sorted(set(np.nonzero(~np.isfinite(actual))[1].tolist())) if actual.ndim == 2 else []
     where = f" (in column(s) {columns}; Z there: {np.array2string(Z[:, columns[0]], precision=1)})" if columns else ""
@@ -140,10 +138,10 @@ def check_softmax(softmax, C=4, m=3, seed=0):
                  f"row of column sums then broadcasts against the (C, m) matrix.",
                  "call_softmax.softmax-raised-valueerror-sum-and-max")
         raise
-    first_finite_failure(SOFTMAX, inputs, result, label, "expect_softmax.contains-nan-or-infinity-in-column")
+    unnamed_not_finite(SOFTMAX, inputs, result, label, "expect_softmax.contains-nan-or-infinity-in-column")
     sums = np.sum(np.asarray(result, dtype=np.float64), axis=0) if isinstance(result, np.ndarray) else None
-    if sums is not None and result.shape == inputs.args[0].shape and not np.allclose(sums, 1.0) and not any(
-            np.shape(w) == result.shape and np.allclose(result, w) for _, w in wrong_results(SOFTMAX, inputs)):
+    if sums is not None and result.shape == inputs.args[0].shape and not np.allclose(sums, 1.0) and not named(
+            SOFTMAX, inputs, result):
         fail(f"{label} is wrong: its columns sum to {np.array2string(sums[:4], precision=4, separator=', ')}"
              f"{' ...' if sums.size > 4 else ''}, but each column holds one example's probabilities over the C "
              f"classes and must sum to 1: divide e^(z - max) by its column's sum, np.sum(T, axis=0, keepdims=True).",
@@ -287,7 +285,7 @@ SOFTMAX_BACKWARD = Exercise(
 
 def network_inputs(layer_dims=(5, 4, 3), m=6, seed=4):
     """(X (n_x, m), parameters)."""
-    parameters, X = network(np.random.default_rng(seed), list(layer_dims), m)
+    parameters, X = scored(np.random.default_rng(seed), list(layer_dims), m)
     return Inputs((X, parameters), m)
 
 
@@ -367,7 +365,7 @@ L_MODEL_FORWARD_SOFTMAX = Exercise(
 def backward_network_inputs(layer_dims=(4, 3, 3, 3), m=5, seed=5):
     """(AL (C, m), Y (C, m) one-hot, caches) of the reference's forward pass."""
     rng = np.random.default_rng(seed)
-    parameters, X = network(rng, list(layer_dims), m)
+    parameters, X = scored(rng, list(layer_dims), m)
     C = layer_dims[-1]
     Y = ref.one_hot(labels(rng, C, m), C)
     AL, caches = ref.L_model_forward_softmax(X, parameters)
@@ -445,7 +443,7 @@ def check_L_model_backward_softmax(L_model_backward_softmax, layer_dims=(4, 3, 3
 
 def predict_inputs(layer_dims=(4, 5, 3), m=7, seed=6):
     """(parameters, X (n_x, m)): a network of doubled weights (spread outputs: several classes are predicted)."""
-    parameters, X = network(np.random.default_rng(seed), list(layer_dims), m, scale=2.0)
+    parameters, X = scored(np.random.default_rng(seed), list(layer_dims), m, scale=2.0)
     return Inputs((parameters, X), m)
 
 
@@ -538,8 +536,8 @@ def check_compute_cost_from_logits(compute_cost_from_logits, C=4, m=5, seed=7):
         inputs = logits_inputs(**case)
         with np.errstate(all="ignore"):
             result = student_call(compute_cost_from_logits, "compute_cost_from_logits", *inputs.args)
-            first_finite_failure(COMPUTE_COST_FROM_LOGITS, inputs, result, f"compute_cost_from_logits = {result} "
-                                 f"({kind})", "compute_cost_from_logits.not-finite")
+            unnamed_not_finite(COMPUTE_COST_FROM_LOGITS, inputs, result, f"compute_cost_from_logits = {result} "
+                               f"({kind})", "compute_cost_from_logits.not-finite")
             run(COMPUTE_COST_FROM_LOGITS, compute_cost_from_logits, case)
     passed("compute_cost_from_logits")
 

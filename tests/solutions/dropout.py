@@ -1,6 +1,8 @@
 """Notebook 04, written as a student would from the notebook's formulas (notebook 02's layers included)."""
 import numpy as np
 
+from .deep import backward_from_output
+
 
 def sigmoid(Z):
     return 1 / (1 + np.exp(-Z))
@@ -38,20 +40,9 @@ def L_model_forward_with_dropout(X, parameters, keep_probs, rng):
 
 
 def L_model_backward_with_dropout(AL, Y, caches, keep_probs):
-    L = len(caches)
-    keep_probs = _as_list(keep_probs, L)
-    m = AL.shape[1]
-    grads = {}
-    dZ = AL - Y
-    for l in range(L, 0, -1):
-        ((A_prev, W, b), Z), D = caches[l - 1]
-        if l < L:
-            dA = dropout_backward(dA, D, keep_probs[l - 1])
-            dZ = dA * (Z > 0)
-        grads["dW" + str(l)] = np.dot(dZ, A_prev.T) / m
-        grads["db" + str(l)] = np.sum(dZ, axis=1, keepdims=True) / m
-        dA = np.dot(W.T, dZ)
-    return grads
+    keep_probs = _as_list(keep_probs, len(caches))
+    return backward_from_output(AL - Y, [layer_cache for layer_cache, _ in caches],
+                                lambda dA, l: dropout_backward(dA, caches[l - 1][1], keep_probs[l - 1]))
 
 
 def predict_dropout(parameters, X, keep_probs):

@@ -1,6 +1,8 @@
 """Notebook 03, written as a student would from the notebook's formulas."""
 import numpy as np
 
+from .deep import backward_from_output
+
 
 def train_dev_test_split(X, Y, fractions=(0.6, 0.2, 0.2), seed=0):
     m = X.shape[1]
@@ -38,22 +40,6 @@ def compute_cost_with_l1(AL, Y, parameters, lambd):
     return _cross_entropy(AL, Y) + lambd / (2 * m) * float(penalty)
 
 
-def _backward(AL, Y, caches):
-    """Notebook 02's backward pass: ReLU hidden layers, a sigmoid output, dZ[L] = AL - Y."""
-    grads = {}
-    L = len(caches)
-    m = AL.shape[1]
-    dZ = AL - Y
-    for l in range(L, 0, -1):
-        (A_prev, W, b), Z = caches[l - 1]
-        if l < L:
-            dZ = dA * (Z > 0)
-        grads["dW" + str(l)] = np.dot(dZ, A_prev.T) / m
-        grads["db" + str(l)] = np.sum(dZ, axis=1, keepdims=True) / m
-        dA = np.dot(W.T, dZ)
-    return grads
-
-
 def _with_penalty(grads, caches, derivative):
     for l in range(1, len(caches) + 1):
         grads["dW" + str(l)] = grads["dW" + str(l)] + derivative(caches[l - 1][0][1])
@@ -62,12 +48,12 @@ def _with_penalty(grads, caches, derivative):
 
 def L_model_backward_with_regularization(AL, Y, caches, lambd):
     m = AL.shape[1]
-    return _with_penalty(_backward(AL, Y, caches), caches, lambda W: lambd / m * W)
+    return _with_penalty(backward_from_output(AL - Y, caches), caches, lambda W: lambd / m * W)
 
 
 def L_model_backward_with_l1(AL, Y, caches, lambd):
     m = AL.shape[1]
-    return _with_penalty(_backward(AL, Y, caches), caches, lambda W: lambd / (2 * m) * np.sign(W))
+    return _with_penalty(backward_from_output(AL - Y, caches), caches, lambda W: lambd / (2 * m) * np.sign(W))
 
 
 def update_parameters_with_weight_decay(parameters, grads, learning_rate, lambd, m):
