@@ -226,8 +226,20 @@ def test_failures_carry_the_identity_of_the_named_mistake():
     with pytest.raises(ExerciseFailure) as info:
         expect_float("cost", 0.25, 0.5, mistakes=[unnamed])
     assert info.value.mistake == unnamed.key
-    with pytest.raises(ExerciseFailure) as info:          # a generic diagnosis names no mistake
+    with pytest.raises(ExerciseFailure) as info:          # a generic diagnosis has an identifier of its own
         expect_array("dW", -expected, expected, mistakes=[named])
+    assert info.value.mistake == "diagnosis.opposite-sign"
+    with pytest.raises(ExerciseFailure) as info:
+        expect_array("dW", expected * 7, expected, m=7)
+    assert info.value.mistake == "diagnosis.m-times-too-large" and "m = 7 times too large" in str(info.value)
+    with pytest.raises(ExerciseFailure) as info:
+        expect_float("cost", 2.0, 0.5, m=4)
+    assert info.value.mistake == "diagnosis.m-times-too-large"
+    with pytest.raises(ExerciseFailure) as info:
+        expect_array("dW", expected[:, :2] + 1, expected)
+    assert info.value.mistake == "diagnosis.wrong-number-of-columns"
+    with pytest.raises(ExerciseFailure) as info:          # nothing to diagnose: no identifier
+        expect_array("dW", expected + np.array([[0.5, 0, 0], [0, 0, 0]]), expected)
     assert info.value.mistake == ""
     transposed = Mistake("W is transposed.", expected.T, id="shape.transposed")
     with pytest.raises(ExerciseFailure) as info:

@@ -245,9 +245,9 @@ def expect_float(name: str, actual, expected: float, *, mistakes=(), m: int | No
     if np.isclose(actual, expected, rtol=rtol, atol=atol):
         return
     named = _named_mistake(actual, mistakes, rtol, atol)
-    hint = named.hint if named else _value_hint(np.array(actual), np.array(expected), m)
+    hint, key = (named.hint, named.key) if named else _value_hint(np.array(actual), np.array(expected), m)
     fail(f"{name} = {actual:.8g}, expected {expected:.8g}." + (f" {hint}" if hint else ""),
-         named.key if named else "", relative_error(actual, expected))
+         key, relative_error(actual, expected))
 
 
 def expect_array(name: str, actual, expected, *, mistakes=(), m: int | None = None,
@@ -265,20 +265,20 @@ def expect_array(name: str, actual, expected, *, mistakes=(), m: int | None = No
         fail(f"{name} must be a numpy array of shape {expected.shape}{layout}, got {type(actual).__name__}.")
     if actual.shape != expected.shape:
         named = _shape_mistake(actual, expected, mistakes)
-        hint = named.hint if named else _shape_hint(actual, expected)
+        hint, key = (named.hint, named.key) if named else _shape_hint(actual, expected)
         fail(f"{name} has shape {actual.shape}, expected {expected.shape}{layout}." + (f" {hint}" if hint else ""),
-             named.key if named else "")
+             key)
     if not np.issubdtype(actual.dtype, np.number) and actual.dtype != bool:
         fail(f"{name} must hold numbers, got dtype {actual.dtype}.")
     if np.allclose(actual, expected, rtol=rtol, atol=atol, equal_nan=False):
         return
     named = _named_mistake(actual, mistakes, rtol, atol)
-    hint = named.hint if named else _value_hint(actual, expected, m)
+    hint, key = (named.hint, named.key) if named else _value_hint(actual, expected, m)
     what_is_wrong = ("became NaN or infinite" if named and not np.all(np.isfinite(actual))
                      else f"has the right shape {expected.shape} but wrong values")
     fail(f"{name} {what_is_wrong}." + (f" {hint}" if hint else "")
          + f"\n  expected (first values): {_preview(expected)}\n  got      (first values): {_preview(actual)}",
-         named.key if named else "", relative_error(actual, expected))
+         key, relative_error(actual, expected))
 
 
 def expect_keys(name: str, actual, keys) -> None:
@@ -314,43 +314,58 @@ def _shape_mistake(actual: np.ndarray, expected: np.ndarray, mistakes) -> Mistak
     return None
 
 
-def _shape_hint(actual: np.ndarray, expected: np.ndarray) -> str:
+# The generic diagnoses carry identifiers too ("diagnosis.<name>"), so that the class report counts
+# "m times too large" as it counts a named mistake (it groups them by exercise).
+
+def _shape_hint(actual: np.ndarray, expected: np.ndarray) -> tuple[str, str]:
+    """(hint, identifier) of a wrong shape; ("", "") when no diagnosis fits."""
     if actual.shape == expected.shape[::-1]:
-        return "It looks transposed: check the order of the factors and where a .T belongs."
+        return "It looks transposed: check the order of the factors and where a .T belongs.", "diagnosis.transposed"
     if actual.ndim == 1 and expected.ndim == 2 and actual.size == expected.size:
-        return "You returned a 1-D array: keep it 2-D (keepdims=True in np.sum, or reshape to a column/row)."
+        return ("You returned a 1-D array: keep it 2-D (keepdims=True in np.sum, or reshape to a column/row).",
+                "diagnosis.one-dimensional")
     if expected.ndim == 2 and expected.shape[1] == 1 and actual.ndim == 2 and actual.shape[0] == 1:
         return ("Summed over the wrong axis? Examples are columns: sum over axis=1 "
-                "(np.sum(..., axis=1, keepdims=True)).")
+                "(np.sum(..., axis=1, keepdims=True)).", "diagnosis.summed-over-the-wrong-axis")
     if actual.ndim == 2 and expected.ndim == 2 and actual.shape[0] == expected.shape[0]:
-        return "The number of columns is wrong: check the transposes in your matrix products."
-    return ""
+        return ("The number of columns is wrong: check the transposes in your matrix products.",
+                "diagnosis.wrong-number-of-columns")
+    return "", ""
 
 
-def _value_hint(actual: np.ndarray, expected: np.ndarray, m: int | None) -> str:
+def _value_hint(actual: np.ndarray, expected: np.ndarray, m: int | None) -> tuple[str, str]:
+    """(hint, identifier) of wrong values of the right shape; ("", "") when no diagnosis fits."""
     actual = np.asarray(actual, dtype=np.float64)
     expected = np.asarray(expected, dtype=np.float64)
     if not np.all(np.isfinite(actual)):
-        return "It contains NaN or infinity: look for log(0), a division by zero, or an overflow in exp."
+        return ("It contains NaN or infinity: look for log(0), a division by zero, or an overflow in exp.",
+                "diagnosis.not-finite")
     if np.allclose(actual, 0) and not np.allclose(expected, 0):
-        return "It is all zeros: did you return the initial value, or multiply by zero somewhere?"
+        return ("It is all zeros: did you return the initial value, or multiply by zero somewhere?",
+                "diagnosis.all-zeros")
     if np.allclose(actual, -expected, rtol=1e-6, atol=1e-9):
-        return "It has the opposite sign: check the sign of your formula."
+        return "It has the opposite sign: check the sign of your formula.", "diagnosis.opposite-sign"
     nonzero = np.abs(expected) > 1e-12
     if nonzero.any():
         ratios = actual[nonzero] / expected[nonzero]
         ratio = ratios.flat[0]
         if np.allclose(ratios, ratio, rtol=1e-6) and np.allclose(actual[~nonzero], 0, atol=1e-9):
-            if m and np.isclose(ratio, m):
-                return f"It is m = {m} times too large: did you forget the 1/m?"
-            if m and np.isclose(ratio, 1 / m):
-                return f"It is m = {m} times too small: did you divide by m twice?"
-            if m and np.isclose(ratio, -m):
-                return f"It is -m = {-m} times the expected value: check the sign and the 1/m."
-            return f"It is {ratio:.6g} times the expected value: a constant factor is wrong."
+            return _factor_hint(ratio, m)
     if expected.ndim == 2 and expected.shape[0] == expected.shape[1] and np.allclose(actual, expected.T):
-        return "It is the transpose of the expected value."
-    return ""
+        return "It is the transpose of the expected value.", "diagnosis.transposed"
+    return "", ""
+
+
+def _factor_hint(ratio: float, m: int | None) -> tuple[str, str]:
+    """(hint, identifier) of a value that is `ratio` times the expected one."""
+    if m and np.isclose(ratio, m):
+        return f"It is m = {m} times too large: did you forget the 1/m?", "diagnosis.m-times-too-large"
+    if m and np.isclose(ratio, 1 / m):
+        return f"It is m = {m} times too small: did you divide by m twice?", "diagnosis.m-times-too-small"
+    if m and np.isclose(ratio, -m):
+        return (f"It is -m = {-m} times the expected value: check the sign and the 1/m.",
+                "diagnosis.minus-m-times")
+    return f"It is {ratio:.6g} times the expected value: a constant factor is wrong.", "diagnosis.constant-factor"
 
 
 def _preview(array, count: int = 4) -> str:
