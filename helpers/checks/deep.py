@@ -12,7 +12,7 @@ from functools import partial
 import numpy as np
 
 from .. import deep as ref
-from .. import gradcheck
+from .. import gradcheck, network
 from ..data import load_digits_binary
 from . import shallow
 from .core import (ExerciseFailure, Mistake, composed_of, copy_inputs, expect_array, expect_keys, expect_tuple, fail,
@@ -374,15 +374,28 @@ def model_inputs(layer_dims=(5, 4, 3, 1), m=6, seed=6):
     return Inputs((X, parameters), m)
 
 
-def model_forward(X, parameters, *, hidden=ref.relu, output=ref.sigmoid):
-    """L_model_forward with its activations as arguments."""
-    L = len(parameters) // 2
-    A, caches = X, []
-    for l in range(1, L + 1):
-        Z = parameters[f"W{l}"] @ A + parameters[f"b{l}"]
-        caches.append(((A, parameters[f"W{l}"], parameters[f"b{l}"]), Z))
-        A = (hidden if l < L else output)(Z)
-    return A, caches
+# The mistakes' steps (helpers.network): a variant is the reference network with one step swapped.
+IDENTITY = network.activation("identity", lambda Z: Z, lambda dA, Z: dA)
+RELU_OUTPUT = network.output_activation("relu output", ref.relu)
+IDENTITY_OUTPUT = network.output_activation("identity output", lambda Z: Z)
+
+
+def reference_network(L):
+    """notebook 02's network: [LINEAR -> RELU] * (L-1) -> LINEAR -> SIGMOID."""
+    return network.stack(ref.HIDDEN_LAYER, ref.OUTPUT_LAYER, L)
+
+
+def swapped(net, **steps):
+    """net with each step named like a key (spaces as underscores) replaced by its value (network.swap)."""
+    for name, step in steps.items():
+        net = network.swap(net, name.replace("_", " "), step)
+    return net
+
+
+def model_forward(X, parameters, *, hidden=network.RELU, output=network.SIGMOID_OUTPUT):
+    """L_model_forward with the hidden layers' activation step and the output layer's as arguments."""
+    net = swapped(reference_network(len(parameters) // 2), relu=hidden, sigmoid_output=output)
+    return network.forward(X, parameters, net)
 
 
 def _model_caches(fn, result, inputs):
@@ -416,13 +429,13 @@ L_MODEL_FORWARD = Exercise(
     (Out("AL", (0,), "(1, m)"),), returns=a_tuple("(AL, caches)", value, value),
     mistakes=(
         _forward_uses("ReLU on the output layer: layer L uses sigmoid (its output is a probability).",
-                      output=ref.relu),
+                      output=RELU_OUTPUT),
         _forward_uses("sigmoid on the hidden layers: layers 1..L-1 use ReLU, only the output layer L uses sigmoid.",
-                      hidden=ref.sigmoid),
+                      hidden=network.SIGMOID),
         _forward_uses("the activations are swapped: ReLU for the hidden layers 1..L-1, sigmoid for the output layer L.",
-                      hidden=ref.sigmoid, output=ref.relu),
-        _forward_uses("no activation on the output layer: AL = sigmoid(ZL).", output=lambda Z: Z),
-        _forward_uses("no activation on the hidden layers: A[l] = relu(Z[l]) for l < L.", hidden=lambda Z: Z),
+                      hidden=network.SIGMOID, output=RELU_OUTPUT),
+        _forward_uses("no activation on the output layer: AL = sigmoid(ZL).", output=IDENTITY_OUTPUT),
+        _forward_uses("no activation on the hidden layers: A[l] = relu(Z[l]) for l < L.", hidden=IDENTITY),
     ),
     blocks=dict(relu=ref.relu, linear_forward=ref.linear_forward,
                 linear_activation_forward=ref.linear_activation_forward),
@@ -542,16 +555,27 @@ def model_backward_inputs(layer_dims=(3, 3, 3, 3, 1), m=5, seed=36):
     return Inputs((AL, Y, caches), m)
 
 
-def model_backward(AL, Y, caches, *, dAL=lambda AL, Y: -(Y / AL - (1 - Y) / (1 - AL)), output="sigmoid",
-                   hidden="relu", upwards=False, number=lambda l, L: l):
-    """L_model_backward with its pieces as arguments; number(l, L): the key of layer l's gradients."""
+def renumbered_linear(number, L):
+    """network.LINEAR whose backward stores layer l's gradients under the keys dW{k}, db{k}, k = number(l, L)."""
+    def backward_(dZ, cache, l, grads, settings):
+        own = {}
+        dA_prev = network.LINEAR.backward(dZ, cache, l, own, settings)
+        grads[f"dW{number(l, L)}"], grads[f"db{number(l, L)}"] = own[f"dW{l}"], own[f"db{l}"]
+        return dA_prev
+    return network.Step("linear", network.LINEAR.forward, backward_)
+
+
+def model_backward(AL, Y, caches, *, dAL=lambda AL, Y: -(Y / AL - (1 - Y) / (1 - AL)), output=network.SIGMOID,
+                   hidden=network.RELU, upwards=False, number=lambda l, L: l):
+    """L_model_backward with its pieces as arguments: the network run back from dAL (its output layer's step
+    applies sigmoid's derivative); number(l, L): the key of hidden layer l's gradients. upwards: the hidden layers
+    visited from layer 1 up, which is the network run on the hidden layers' caches in reverse order, the gradients
+    stored under L - position."""
     L = len(caches)
-    grads = {}
-    dA, grads[f"dW{L}"], grads[f"db{L}"] = ref.linear_activation_backward(dAL(AL, Y), caches[L - 1], output)
-    for l in (range(1, L) if upwards else range(L - 1, 0, -1)):
-        dA, grads[f"dW{number(l, L)}"], grads[f"db{number(l, L)}"] = ref.linear_activation_backward(
-            dA, caches[l - 1], hidden)
-    return grads
+    if upwards:
+        caches, number = list(caches[L - 2::-1]) + [caches[L - 1]], (lambda l, L: L - l)
+    net = network.stack((renumbered_linear(number, L), hidden), (network.LINEAR, output), L)
+    return network.backward(dAL(AL, Y), caches, net, dA_keys=False)
 
 
 def gradients_dict(name, result):
@@ -584,10 +608,10 @@ L_MODEL_BACKWARD = Exercise(
               partial(model_backward, dAL=lambda AL, Y: AL - Y)),
         Wrong("relu-s-derivative-on-the-output-layer-layer", "ReLU's derivative on the output layer: layer L is a "
               "sigmoid layer, linear_activation_backward(dAL, caches[L - 1], 'sigmoid').",
-              partial(model_backward, output="relu")),
+              partial(model_backward, output=network.RELU)),
         Wrong("sigmoid-s-derivative-on-the-hidden-layers-layers", "sigmoid's derivative on the hidden layers: layers "
               "L-1..1 are ReLU layers, linear_activation_backward(dA, caches[l - 1], 'relu').",
-              partial(model_backward, hidden="sigmoid")),
+              partial(model_backward, hidden=network.SIGMOID)),
         Wrong("the-hidden-layers-are-visited-in-the-wrong", ORDER, partial(model_backward, upwards=True)),
         Wrong("grads-holds-the-gradient-of-layer", "{key} holds the gradient of another layer: store layer l's "
               "gradients under 'dW' + str(l) and 'db' + str(l) (layer l's cache is caches[l - 1]).",
