@@ -394,9 +394,6 @@ BATCHNORM_BACKWARD = Exercise(
 
 # --- the network: L_model_forward_bn ---------------------------------------------------------------------
 
-ACTIVATIONS = {"relu": (deep.relu, deep.relu_backward), "sigmoid": (deep.sigmoid, deep.sigmoid_backward)}
-
-
 def other(hidden_activation):
     return "sigmoid" if hidden_activation == "relu" else "relu"
 

@@ -1,7 +1,8 @@
 """Checks for notebook 02 (deep network, step by step), as a table of exercises run by the engine
 (helpers.checks.engine): `checks.check_relu(relu)`, or with other sizes and seeds in the hidden
 tests. Each named mistake is a whole wrong answer: the reference with one piece changed, written
-through one small function per formula whose pieces are keyword arguments.
+through one small function per formula whose pieces are keyword arguments; a network's mistakes are
+helpers.network's network with one step swapped (the steps below, shared by the later notebooks' checks).
 """
 from __future__ import annotations
 

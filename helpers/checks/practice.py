@@ -20,7 +20,6 @@ from functools import partial
 
 import numpy as np
 
-from .. import batchnorm as bn_ref
 from .. import deep as deep_ref
 from .. import network
 from .. import optimizers as opt_ref
