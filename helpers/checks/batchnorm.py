@@ -406,22 +406,11 @@ def network_inputs(layer_dims=(4, 5, 3, 1), m=6, hidden_activation="sigmoid", se
     return Inputs((X, parameters, states, training, hidden_activation), m)
 
 
-# The mistakes' steps (helpers.network). A pair (out, x) passes a step's input x on to the next step, whose cache
-# it becomes: a hidden layer's cache keeps its three places ((A_prev, W), bn_cache, Z_tilde) whatever it holds.
+# The mistakes' steps (helpers.network), and caches changed the way a mistake changes them.
 
-def passing_its_input(step):
-    """step whose output is the pair (its output, its input)."""
-    def forward_(x, l, parameters, settings):
-        out, cache = step.forward(x, l, parameters, settings)
-        return (out, x), cache
-    return network.Step(step.name, forward_, step.backward)
-
-
-def caching_the_input_passed(step):
-    """step run on the first of a pair (out, x) from passing_its_input, with x as its cache."""
-    def forward_(pair, l, parameters, settings):
-        return step.forward(pair[0], l, parameters, settings)[0], pair[1]
-    return network.Step(step.name, forward_, step.backward)
+def keeping_Z(caches):
+    """The caches with Z = W A_prev in the place of each hidden layer's Z_tilde."""
+    return [(linear, bn, linear[1] @ linear[0]) for linear, bn, _ in caches[:-1]] + [caches[-1]]
 
 
 def _no_batchnorm_forward(Z, l, parameters, settings):
@@ -445,28 +434,28 @@ LINEAR_NO_BIAS_OF_A_PAIR = network.Step("linear (no bias)", network.LINEAR_NO_BI
     network.LINEAR_NO_BIAS.backward(pair[0], cache, *rest), cache[1].T @ pair[1])[1])
 
 
-def bn_layer(g, *, after=False, no_bn=False, kept="Z_tilde"):
+def bn_layer(g, *, after=False, no_bn=False, kept_A=False):
     """The steps of a hidden layer of the batch-norm network with activation step g, with its pieces as arguments:
-    batch norm after g, no batch norm, the cache keeping A or Z in place of Z_tilde."""
+    batch norm after g, no batch norm, the cache keeping A in place of Z_tilde."""
     bn = NO_BATCHNORM if no_bn else network.BATCHNORM
     if after:
-        after_g = network.Step("g, then batch norm", lambda Z, *rest: bn.forward(g.forward(Z, *rest)[0], *rest), None)
-        return network.LINEAR_NO_BIAS, passing_its_input(after_g), caching_the_input_passed(IDENTITY)
-    if kept == "Z":
-        return network.LINEAR_NO_BIAS, passing_its_input(bn), caching_the_input_passed(g)
-    return network.LINEAR_NO_BIAS, bn, caching_its_output(g) if kept == "A" else g
+        return network.LINEAR_NO_BIAS, network.Step("g, then batch norm", lambda Z, *rest: bn.forward(
+            g.forward(Z, *rest)[0], *rest), None), IDENTITY
+    return network.LINEAR_NO_BIAS, bn, caching_its_output(g) if kept_A else g
 
 
 def forward_bn(X, parameters, bn_states, training=True, hidden_activation="relu", *, swap=False, bn_output=False,
-               pass_training=True, copied_states=False, **pieces):
-    """L_model_forward_bn with its pieces as arguments: the hidden layers bn_layer(g, **pieces), the other
-    activation (swap), batch norm on the output layer, training not passed on, the states copied."""
+               pass_training=True, copied_states=False, after=False, kept_Z=False, **pieces):
+    """L_model_forward_bn with its pieces as arguments: the hidden layers bn_layer(g, after, **pieces), the other
+    activation (swap), batch norm on the output layer, training not passed on, the states copied, the caches
+    keeping Z in place of Z_tilde (kept_Z, and after: Z_tilde is Z there)."""
     g = network.HIDDEN[other(hidden_activation) if swap else hidden_activation]
-    net = network.stack(bn_layer(g, **pieces), (network.LINEAR, BATCHNORM_SIGMOID_OUTPUT if bn_output
+    net = network.stack(bn_layer(g, after=after, **pieces), (network.LINEAR, BATCHNORM_SIGMOID_OUTPUT if bn_output
                                                 else network.SIGMOID_OUTPUT), len(bn_states) + 1)
     settings = {"bn_states": [dict(state) for state in bn_states] if copied_states else bn_states,
                 "training": training if pass_training else True, "momentum": 0.9, "eps": 1e-5}
-    return network.forward(X, parameters, net, settings)
+    AL, caches = network.forward(X, parameters, net, settings)
+    return AL, keeping_Z(caches) if kept_Z or after else caches
 
 
 def _network_structure(L):
@@ -541,9 +530,9 @@ L_MODEL_FORWARD_BN = Exercise(
                        "bn_states[l - 1], the state of layer l, to batchnorm_forward (it updates it in place).",
                        copied_states=True),
         _forward_wrong("check_network_caches.is-the-activation-a-keep-z", "The cache keeps the activation A: keep "
-                       "Z_tilde, the input of the activation (its derivative needs it).", kept="A"),
+                       "Z_tilde, the input of the activation (its derivative needs it).", kept_A=True),
         _forward_wrong("check_network_caches.is-z-w-a-prev-keep", "The cache keeps Z = W A_prev: keep Z_tilde, the "
-                       "output of batch norm (the activation's input).", kept="Z"),
+                       "output of batch norm (the activation's input).", kept_Z=True),
         TRAINING_NOT_PASSED_ON,
     ))
 
@@ -586,7 +575,7 @@ def backward_bn(AL, Y, caches, hidden_activation="relu", *, swap=False, skip_bn=
         net = network.swap(network.swap(net, "batchnorm", BATCHNORM_PASSING_DZ_TILDE), "linear (no bias)",
                            LINEAR_NO_BIAS_OF_A_PAIR)
     if slope_at_Z:
-        caches = [(linear, bn, linear[1] @ linear[0]) for linear, bn, _ in caches[:-1]] + [caches[-1]]
+        caches = keeping_Z(caches)
     return network.backward(AL - Y, caches, net, dA_keys=False)
 
 
