@@ -427,7 +427,7 @@ NO_BATCHNORM = network.Step("batchnorm", _no_batchnorm_forward, _skipped_batchno
 #: The output layer batch-normalised too (gamma 1, beta 0, a fresh state), then sigmoid; cache ZL.
 BATCHNORM_SIGMOID_OUTPUT = network.output_activation("sigmoid output", lambda Z: deep.sigmoid(
     ref.batchnorm_forward(Z, np.ones((1, 1)), np.zeros((1, 1)), ref.initialize_bn_state(1))[0]))
-#: batchnorm_backward's dZ for dW, and dZ_tilde, the gradient before batch norm, for dA_prev = W^T dZ_tilde.
+#: The two together: batchnorm_backward's dZ for dW, and dZ_tilde (passed on in a pair) for dA_prev = W^T dZ_tilde.
 BATCHNORM_PASSING_DZ_TILDE = network.Step("batchnorm", network.BATCHNORM.forward, lambda dZ_tilde, *rest: (
     network.BATCHNORM.backward(dZ_tilde, *rest), dZ_tilde))
 LINEAR_NO_BIAS_OF_A_PAIR = network.Step("linear (no bias)", network.LINEAR_NO_BIAS.forward, lambda pair, cache, *rest: (
@@ -450,8 +450,8 @@ def forward_bn(X, parameters, bn_states, training=True, hidden_activation="relu"
     activation (swap), batch norm on the output layer, training not passed on, the states copied, the caches
     keeping Z in place of Z_tilde (kept_Z, and after: Z_tilde is Z there)."""
     g = network.HIDDEN[other(hidden_activation) if swap else hidden_activation]
-    net = network.stack(bn_layer(g, after=after, **pieces), (network.LINEAR, BATCHNORM_SIGMOID_OUTPUT if bn_output
-                                                else network.SIGMOID_OUTPUT), len(bn_states) + 1)
+    output = BATCHNORM_SIGMOID_OUTPUT if bn_output else network.SIGMOID_OUTPUT
+    net = network.stack(bn_layer(g, after=after, **pieces), (network.LINEAR, output), len(bn_states) + 1)
     settings = {"bn_states": [dict(state) for state in bn_states] if copied_states else bn_states,
                 "training": training if pass_training else True, "momentum": 0.9, "eps": 1e-5}
     AL, caches = network.forward(X, parameters, net, settings)
