@@ -389,11 +389,6 @@ def caching_its_output(step):
     return network.Step(step.name, forward_, step.backward)
 
 
-def reference_network(L):
-    """notebook 02's network: [LINEAR -> RELU] * (L-1) -> LINEAR -> SIGMOID."""
-    return network.stack(ref.HIDDEN_LAYER, ref.OUTPUT_LAYER, L)
-
-
 def swapped(net, **steps):
     """net with each step named like a key (spaces as underscores) replaced by its value (network.swap)."""
     for name, step in steps.items():
@@ -403,8 +398,8 @@ def swapped(net, **steps):
 
 def model_forward(X, parameters, *, hidden=network.RELU, output=network.SIGMOID_OUTPUT):
     """L_model_forward with the hidden layers' activation step and the output layer's as arguments."""
-    net = swapped(reference_network(len(parameters) // 2), relu=hidden, sigmoid_output=output)
-    return network.forward(X, parameters, net)
+    net = network.stack(ref.HIDDEN_LAYER, ref.OUTPUT_LAYER, len(parameters) // 2)
+    return network.forward(X, parameters, swapped(net, relu=hidden, sigmoid_output=output))
 
 
 def _model_caches(fn, result, inputs):
