@@ -15,7 +15,8 @@ from functools import partial
 import numpy as np
 
 from .. import batchnorm as ref
-from .. import deep, network
+from .. import deep
+from .. import network as nets
 from .core import expect_tuple, fail, graded_on_its_own, passed
 from .deep import IDENTITY, caching_its_output
 from .engine import Exercise, Inputs, Out, Wrong, a_dict, a_tuple, check, run, value
@@ -423,25 +424,25 @@ def _skipped_batchnorm_backward(dZ_tilde, cache, l, grads, settings):
 
 
 #: Batch norm left out: Z_tilde = Z (its cache (Z, gamma, 1)); backward passes dZ_tilde on, dgamma = dbeta = 0.
-NO_BATCHNORM = network.Step("batchnorm", _no_batchnorm_forward, _skipped_batchnorm_backward)
+NO_BATCHNORM = nets.Step("batchnorm", _no_batchnorm_forward, _skipped_batchnorm_backward)
 #: The output layer batch-normalised too (gamma 1, beta 0, a fresh state), then sigmoid; cache ZL.
-BATCHNORM_SIGMOID_OUTPUT = network.output_activation("sigmoid output", lambda Z: deep.sigmoid(
+BATCHNORM_SIGMOID_OUTPUT = nets.output_activation("sigmoid output", lambda Z: deep.sigmoid(
     ref.batchnorm_forward(Z, np.ones((1, 1)), np.zeros((1, 1)), ref.initialize_bn_state(1))[0]))
 #: The two together: batchnorm_backward's dZ for dW, and dZ_tilde (passed on in a pair) for dA_prev = W^T dZ_tilde.
-BATCHNORM_PASSING_DZ_TILDE = network.Step("batchnorm", network.BATCHNORM.forward, lambda dZ_tilde, *rest: (
-    network.BATCHNORM.backward(dZ_tilde, *rest), dZ_tilde))
-LINEAR_NO_BIAS_OF_A_PAIR = network.Step("linear (no bias)", network.LINEAR_NO_BIAS.forward, lambda pair, cache, *rest: (
-    network.LINEAR_NO_BIAS.backward(pair[0], cache, *rest), cache[1].T @ pair[1])[1])
+BATCHNORM_PASSING_DZ_TILDE = nets.Step("batchnorm", nets.BATCHNORM.forward, lambda dZ_tilde, *rest: (
+    nets.BATCHNORM.backward(dZ_tilde, *rest), dZ_tilde))
+LINEAR_NO_BIAS_OF_A_PAIR = nets.Step("linear (no bias)", nets.LINEAR_NO_BIAS.forward, lambda pair, cache, *rest: (
+    nets.LINEAR_NO_BIAS.backward(pair[0], cache, *rest), cache[1].T @ pair[1])[1])
 
 
 def bn_layer(g, *, after=False, no_bn=False, kept_A=False):
     """The steps of a hidden layer of the batch-norm network with activation step g, with its pieces as arguments:
     batch norm after g, no batch norm, the cache keeping A in place of Z_tilde."""
-    bn = NO_BATCHNORM if no_bn else network.BATCHNORM
+    bn = NO_BATCHNORM if no_bn else nets.BATCHNORM
     if after:
-        return network.LINEAR_NO_BIAS, network.Step("g, then batch norm", lambda Z, *rest: bn.forward(
+        return nets.LINEAR_NO_BIAS, nets.Step("g, then batch norm", lambda Z, *rest: bn.forward(
             g.forward(Z, *rest)[0], *rest), None), IDENTITY
-    return network.LINEAR_NO_BIAS, bn, caching_its_output(g) if kept_A else g
+    return nets.LINEAR_NO_BIAS, bn, caching_its_output(g) if kept_A else g
 
 
 def forward_bn(X, parameters, bn_states, training=True, hidden_activation="relu", *, swap=False, bn_output=False,
@@ -449,12 +450,12 @@ def forward_bn(X, parameters, bn_states, training=True, hidden_activation="relu"
     """L_model_forward_bn with its pieces as arguments: the hidden layers bn_layer(g, after, **pieces), the other
     activation (swap), batch norm on the output layer, training not passed on, the states copied, the caches
     keeping Z in place of Z_tilde (kept_Z, and after: Z_tilde is Z there)."""
-    g = network.HIDDEN[other(hidden_activation) if swap else hidden_activation]
-    output = BATCHNORM_SIGMOID_OUTPUT if bn_output else network.SIGMOID_OUTPUT
-    net = network.stack(bn_layer(g, after=after, **pieces), (network.LINEAR, output), len(bn_states) + 1)
+    g = nets.HIDDEN[other(hidden_activation) if swap else hidden_activation]
+    output = BATCHNORM_SIGMOID_OUTPUT if bn_output else nets.SIGMOID_OUTPUT
+    net = nets.stack(bn_layer(g, after=after, **pieces), (nets.LINEAR, output), len(bn_states) + 1)
     settings = {"bn_states": [dict(state) for state in bn_states] if copied_states else bn_states,
                 "training": training if pass_training else True, "momentum": 0.9, "eps": 1e-5}
-    AL, caches = network.forward(X, parameters, net, settings)
+    AL, caches = nets.forward(X, parameters, net, settings)
     return AL, keeping_Z(caches) if kept_Z or after else caches
 
 
@@ -570,13 +571,13 @@ def backward_bn(AL, Y, caches, hidden_activation="relu", *, swap=False, skip_bn=
     L = len(caches)
     net = ref.bn_network(L, other(hidden_activation) if swap else hidden_activation)
     if skip_bn:
-        net = network.swap(net, "batchnorm", NO_BATCHNORM)
+        net = nets.swap(net, "batchnorm", NO_BATCHNORM)
     if dA_from_tilde:
-        net = network.swap(network.swap(net, "batchnorm", BATCHNORM_PASSING_DZ_TILDE), "linear (no bias)",
+        net = nets.swap(nets.swap(net, "batchnorm", BATCHNORM_PASSING_DZ_TILDE), "linear (no bias)",
                            LINEAR_NO_BIAS_OF_A_PAIR)
     if slope_at_Z:
         caches = keeping_Z(caches)
-    return network.backward(AL - Y, caches, net, dA_keys=False)
+    return nets.backward(AL - Y, caches, net, dA_keys=False)
 
 
 def _grads_keys(layer_dims, **case):

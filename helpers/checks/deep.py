@@ -2,7 +2,8 @@
 (helpers.checks.engine): `checks.check_relu(relu)`, or with other sizes and seeds in the hidden
 tests. Each named mistake is a whole wrong answer: the reference with one piece changed, written
 through one small function per formula whose pieces are keyword arguments; a network's mistakes are
-helpers.network's network with one step swapped (the steps below, shared by the later notebooks' checks).
+helpers.network's network (imported as nets) with one step swapped (the steps below, shared by the later
+notebooks' checks).
 """
 from __future__ import annotations
 
@@ -13,7 +14,8 @@ from functools import partial
 import numpy as np
 
 from .. import deep as ref
-from .. import gradcheck, network
+from .. import gradcheck
+from .. import network as nets
 from ..data import load_digits_binary
 from . import shallow
 from .core import (ExerciseFailure, Mistake, composed_of, copy_inputs, expect_array, expect_keys, expect_tuple, fail,
@@ -376,9 +378,9 @@ def model_inputs(layer_dims=(5, 4, 3, 1), m=6, seed=6):
 
 
 # The mistakes' steps (helpers.network): a variant is the reference network with one step swapped.
-IDENTITY = network.activation("identity", lambda Z: Z, lambda dA, Z: dA)
-RELU_OUTPUT = network.output_activation("relu output", ref.relu)
-IDENTITY_OUTPUT = network.output_activation("identity output", lambda Z: Z)
+IDENTITY = nets.activation("identity", lambda Z: Z, lambda dA, Z: dA)
+RELU_OUTPUT = nets.output_activation("relu output", ref.relu)
+IDENTITY_OUTPUT = nets.output_activation("identity output", lambda Z: Z)
 
 
 def caching_its_output(step):
@@ -386,20 +388,20 @@ def caching_its_output(step):
     def forward_(x, l, parameters, settings):
         out, _ = step.forward(x, l, parameters, settings)
         return out, out
-    return network.Step(step.name, forward_, step.backward)
+    return nets.Step(step.name, forward_, step.backward)
 
 
 def swapped(net, **steps):
-    """net with each step named like a key (spaces as underscores) replaced by its value (network.swap)."""
+    """net with each step named like a key (spaces as underscores) replaced by its value (nets.swap)."""
     for name, step in steps.items():
-        net = network.swap(net, name.replace("_", " "), step)
+        net = nets.swap(net, name.replace("_", " "), step)
     return net
 
 
-def model_forward(X, parameters, *, hidden=network.RELU, output=network.SIGMOID_OUTPUT):
+def model_forward(X, parameters, *, hidden=nets.RELU, output=nets.SIGMOID_OUTPUT):
     """L_model_forward with the hidden layers' activation step and the output layer's as arguments."""
-    net = network.stack(ref.HIDDEN_LAYER, ref.OUTPUT_LAYER, len(parameters) // 2)
-    return network.forward(X, parameters, swapped(net, relu=hidden, sigmoid_output=output))
+    net = nets.stack(ref.HIDDEN_LAYER, ref.OUTPUT_LAYER, len(parameters) // 2)
+    return nets.forward(X, parameters, swapped(net, relu=hidden, sigmoid_output=output))
 
 
 def _model_caches(fn, result, inputs):
@@ -435,9 +437,9 @@ L_MODEL_FORWARD = Exercise(
         _forward_uses("ReLU on the output layer: layer L uses sigmoid (its output is a probability).",
                       output=RELU_OUTPUT),
         _forward_uses("sigmoid on the hidden layers: layers 1..L-1 use ReLU, only the output layer L uses sigmoid.",
-                      hidden=network.SIGMOID),
+                      hidden=nets.SIGMOID),
         _forward_uses("the activations are swapped: ReLU for the hidden layers 1..L-1, sigmoid for the output layer L.",
-                      hidden=network.SIGMOID, output=RELU_OUTPUT),
+                      hidden=nets.SIGMOID, output=RELU_OUTPUT),
         _forward_uses("no activation on the output layer: AL = sigmoid(ZL).", output=IDENTITY_OUTPUT),
         _forward_uses("no activation on the hidden layers: A[l] = relu(Z[l]) for l < L.", hidden=IDENTITY),
     ),
@@ -560,17 +562,17 @@ def model_backward_inputs(layer_dims=(3, 3, 3, 3, 1), m=5, seed=36):
 
 
 def renumbered_linear(number, L):
-    """network.LINEAR whose backward stores layer l's gradients under the keys dW{k}, db{k}, k = number(l, L)."""
+    """nets.LINEAR whose backward stores layer l's gradients under the keys dW{k}, db{k}, k = number(l, L)."""
     def backward_(dZ, cache, l, grads, settings):
         own = {}
-        dA_prev = network.LINEAR.backward(dZ, cache, l, own, settings)
+        dA_prev = nets.LINEAR.backward(dZ, cache, l, own, settings)
         grads[f"dW{number(l, L)}"], grads[f"db{number(l, L)}"] = own[f"dW{l}"], own[f"db{l}"]
         return dA_prev
-    return network.Step("linear", network.LINEAR.forward, backward_)
+    return nets.Step("linear", nets.LINEAR.forward, backward_)
 
 
-def model_backward(AL, Y, caches, *, dAL=lambda AL, Y: -(Y / AL - (1 - Y) / (1 - AL)), output=network.SIGMOID,
-                   hidden=network.RELU, upwards=False, number=lambda l, L: l):
+def model_backward(AL, Y, caches, *, dAL=lambda AL, Y: -(Y / AL - (1 - Y) / (1 - AL)), output=nets.SIGMOID,
+                   hidden=nets.RELU, upwards=False, number=lambda l, L: l):
     """L_model_backward with its pieces as arguments: the network run back from dAL (its output layer's step
     applies sigmoid's derivative); number(l, L): the key of hidden layer l's gradients. upwards: the hidden layers
     visited from layer 1 up, which is the network run on the hidden layers' caches in reverse order, the gradients
@@ -578,8 +580,8 @@ def model_backward(AL, Y, caches, *, dAL=lambda AL, Y: -(Y / AL - (1 - Y) / (1 -
     L = len(caches)
     if upwards:
         caches, number = list(caches[L - 2::-1]) + [caches[L - 1]], (lambda l, L: L - l)
-    net = network.stack((renumbered_linear(number, L), hidden), (network.LINEAR, output), L)
-    return network.backward(dAL(AL, Y), caches, net, dA_keys=False)
+    net = nets.stack((renumbered_linear(number, L), hidden), (nets.LINEAR, output), L)
+    return nets.backward(dAL(AL, Y), caches, net, dA_keys=False)
 
 
 def gradients_dict(name, result):
@@ -612,10 +614,10 @@ L_MODEL_BACKWARD = Exercise(
               partial(model_backward, dAL=lambda AL, Y: AL - Y)),
         Wrong("relu-s-derivative-on-the-output-layer-layer", "ReLU's derivative on the output layer: layer L is a "
               "sigmoid layer, linear_activation_backward(dAL, caches[L - 1], 'sigmoid').",
-              partial(model_backward, output=network.RELU)),
+              partial(model_backward, output=nets.RELU)),
         Wrong("sigmoid-s-derivative-on-the-hidden-layers-layers", "sigmoid's derivative on the hidden layers: layers "
               "L-1..1 are ReLU layers, linear_activation_backward(dA, caches[l - 1], 'relu').",
-              partial(model_backward, hidden=network.SIGMOID)),
+              partial(model_backward, hidden=nets.SIGMOID)),
         Wrong("the-hidden-layers-are-visited-in-the-wrong", ORDER, partial(model_backward, upwards=True)),
         Wrong("grads-holds-the-gradient-of-layer", "{key} holds the gradient of another layer: store layer l's "
               "gradients under 'dW' + str(l) and 'db' + str(l) (layer l's cache is caches[l - 1]).",

@@ -13,7 +13,7 @@ import numpy as np
 
 from .. import deep
 from .. import dropout as ref
-from .. import network
+from .. import network as nets
 from .core import ExerciseFailure, copy_inputs, expect_tuple, fail, graded_on_its_own, passed, same_array, student_call
 from .deep import gradients_dict, layer_parameters, parameter_outputs, unchanged, with_crash_hint
 from .engine import Exercise, Inputs, Out, Wrong, a_tuple, check, run, value
@@ -183,15 +183,15 @@ def network_inputs(layer_dims=(3, 5, 4, 1), m=6, keep_probs=(0.8, 0.6), seed=2):
 
 
 def dropout_step(*, keep_prob_of=lambda probs, l: probs[l - 1], mask=True, divide=True, **pieces):
-    """network.DROPOUT with its pieces as arguments: layer l's keep_prob, keep_prob_of(settings["keep_probs"], l);
-    forward drop(A, keep_prob, settings["rng"], **pieces); backward dA * D / keep_prob, without the mask or the
-    division when mask or divide is False."""
+    """helpers.network.DROPOUT with its pieces as arguments: layer l's keep_prob is
+    keep_prob_of(settings["keep_probs"], l); forward drop(A, keep_prob, settings["rng"], **pieces); backward
+    dA * D / keep_prob, without the mask or the division when mask or divide is False."""
     def forward_(A, l, parameters, settings):
         return drop(A, keep_prob_of(settings["keep_probs"], l), settings["rng"], **pieces)
 
     def backward_(dA, D, l, grads, settings):
         return dA * (D if mask else 1.0) / (keep_prob_of(settings["keep_probs"], l) if divide else 1.0)
-    return network.Step("dropout", forward_, backward_)
+    return nets.Step("dropout", forward_, backward_)
 
 
 def forward(X, parameters, keep_probs, rng, *, on_input=False, on_output=False, undropped=lambda L: (),
@@ -201,10 +201,10 @@ def forward(X, parameters, keep_probs, rng, *, on_input=False, on_output=False, 
     too (on_input, with keep_probs[0]), or AL (on_output, with the last keep_prob)."""
     L = len(parameters) // 2
     probs = ref.keep_probs_list(keep_probs, L)
-    net = network.swap(ref.dropout_network(L), "dropout", dropout_step(**pieces))
+    net = nets.swap(ref.dropout_network(L), "dropout", dropout_step(**pieces))
     for l in undropped(L):
-        net = network.swap(net, "dropout", network.NO_DROPOUT, layer=l)
-    AL, caches = network.forward(drop(X, probs[0], rng, **pieces)[0] if on_input else X, parameters, net,
+        net = nets.swap(net, "dropout", nets.NO_DROPOUT, layer=l)
+    AL, caches = nets.forward(drop(X, probs[0], rng, **pieces)[0] if on_input else X, parameters, net,
                                  {"keep_probs": probs, "rng": rng})
     return (drop(AL, probs[-1], rng, **pieces)[0] if on_output else AL), caches
 
@@ -328,8 +328,8 @@ def network_backward_inputs(layer_dims=(3, 5, 4, 1), m=6, keep_probs=(0.8, 0.6),
 def backward(AL, Y, caches, keep_probs, **pieces):
     """L_model_backward_with_dropout with its pieces as arguments, those of dropout_step."""
     L = len(caches)
-    net = network.swap(ref.dropout_network(L), "dropout", dropout_step(**pieces))
-    return network.backward(AL - Y, caches, net, {"keep_probs": ref.keep_probs_list(keep_probs, L)}, dA_keys=False)
+    net = nets.swap(ref.dropout_network(L), "dropout", dropout_step(**pieces))
+    return nets.backward(AL - Y, caches, net, {"keep_probs": ref.keep_probs_list(keep_probs, L)}, dA_keys=False)
 
 
 BACKWARD_WITH_DROPOUT = Exercise(
@@ -382,10 +382,10 @@ def predict(parameters, X, keep_probs, *, factor=lambda keep_prob: 1.0, threshol
     """predict_dropout with its pieces as arguments: the network of helpers.dropout whose dropout multiplies the
     activations by factor(keep_prob) (no mask), the threshold."""
     L = len(parameters) // 2
-    scaled = network.Step("scaled", lambda A, l, parameters, settings: (
-        A * factor(settings["keep_probs"][l - 1]), None), network.NO_DROPOUT.backward)
-    net = network.swap(ref.dropout_network(L), "dropout", scaled)
-    AL, _ = network.forward(X, parameters, net, {"keep_probs": ref.keep_probs_list(keep_probs, L)})
+    scaled = nets.Step("scaled", lambda A, l, parameters, settings: (
+        A * factor(settings["keep_probs"][l - 1]), None), nets.NO_DROPOUT.backward)
+    net = nets.swap(ref.dropout_network(L), "dropout", scaled)
+    AL, _ = nets.forward(X, parameters, net, {"keep_probs": ref.keep_probs_list(keep_probs, L)})
     return threshold(AL) * 1.0
 
 

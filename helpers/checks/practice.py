@@ -21,7 +21,7 @@ from functools import partial
 import numpy as np
 
 from .. import deep as deep_ref
-from .. import network
+from .. import network as nets
 from .. import optimizers as opt_ref
 from .. import practice as ref
 from .. import softmax as softmax_ref
@@ -107,11 +107,11 @@ def drop(A, keep_prob, rng, kind):
 
 def dropout_step(kind):
     """A dropout step of drop(A, keep_prob, rng, kind), keep_prob = settings["keep_probs"][l - 1] (forward only)."""
-    return network.Step("dropout", lambda A, l, parameters, settings: (
-        drop(A, settings["keep_probs"][l - 1], settings["rng"], kind), None), network.NO_DROPOUT.backward)
+    return nets.Step("dropout", lambda A, l, parameters, settings: (
+        drop(A, settings["keep_probs"][l - 1], settings["rng"], kind), None), nets.NO_DROPOUT.backward)
 
 
-OUTPUTS = {"softmax": network.SOFTMAX_OUTPUT, "linear": IDENTITY_OUTPUT, "sigmoid": network.SIGMOID_OUTPUT}
+OUTPUTS = {"softmax": nets.SOFTMAX_OUTPUT, "linear": IDENTITY_OUTPUT, "sigmoid": nets.SIGMOID_OUTPUT}
 
 
 def forward_variant(X, parameters, states, keep_prob, seed, training, *, dropout="inverted", drop_input=False,
@@ -120,14 +120,14 @@ def forward_variant(X, parameters, states, keep_prob, seed, training, *, dropout
     default_rng(seed)), through helpers.network: the hidden layers' steps (batch norm before or after the ReLU,
     dropout_step(dropout), none when "off"), the output step, and dropout on X or on ZL."""
     L, rng = len(states) + 1, np.random.default_rng(seed)
-    drop_step = network.NO_DROPOUT if dropout == "off" else dropout_step(dropout)
-    bn_relu = (network.RELU, network.BATCHNORM) if bn_after_relu else (network.BATCHNORM, network.RELU)
+    drop_step = nets.NO_DROPOUT if dropout == "off" else dropout_step(dropout)
+    bn_relu = (nets.RELU, nets.BATCHNORM) if bn_after_relu else (nets.BATCHNORM, nets.RELU)
     dropped_ZL = (dropout_step("inverted"),) if drop_output else ()
-    net = network.stack((network.LINEAR_NO_BIAS,) + bn_relu + (drop_step,),
-                        (network.LINEAR,) + dropped_ZL + (OUTPUTS[output],), L)
+    net = nets.stack((nets.LINEAR_NO_BIAS,) + bn_relu + (drop_step,),
+                        (nets.LINEAR,) + dropped_ZL + (OUTPUTS[output],), L)
     settings = {"keep_probs": [keep_prob] * L, "rng": rng, "bn_states": _copy(states), "momentum": 0.9, "eps": 1e-5,
                 "training": training if bn_training is None else bn_training}    # keep_probs[L - 1]: ZL's
-    return network.forward(drop(X, keep_prob, rng, dropout) if drop_input else X, parameters, net, settings)[0]
+    return nets.forward(drop(X, keep_prob, rng, dropout) if drop_input else X, parameters, net, settings)[0]
 
 
 NOT_SOFTMAX = "the output is not a softmax: AL = softmax(ZL), with ZL = WL A + bL (you returned ZL itself)."

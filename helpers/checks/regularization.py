@@ -12,7 +12,8 @@ from functools import partial
 
 import numpy as np
 
-from .. import deep, network
+from .. import deep
+from .. import network as nets
 from .. import regularization as ref
 from .core import Mistake, expect_array, expect_tuple, fail, passed, student_call
 from .engine import Exercise, Inputs, Out, Wrong, a_dict, a_float, check
@@ -313,16 +314,16 @@ COMPUTE_COST_WITH_L1 = Exercise(
 
 
 def penalised_linear(term, *, biases=False, of_gradient=False):
-    """network.LINEAR whose backward adds term(W, lambd, m) to dW{l} (lambd = settings["lambd"]), with its pieces
+    """nets.LINEAR whose backward adds term(W, lambd, m) to dW{l} (lambd = settings["lambd"]), with its pieces
     as arguments: of_gradient, the term of dW{l} in place of W's; biases, term(b, lambd, m) added to db{l} too."""
     def backward_(dZ, cache, l, grads, settings):
-        dA_prev = network.LINEAR.backward(dZ, cache, l, grads, settings)
+        dA_prev = nets.LINEAR.backward(dZ, cache, l, grads, settings)
         (A_prev, W, b), lambd, m = cache, settings["lambd"], cache[0].shape[1]
         grads[f"dW{l}"] = grads[f"dW{l}"] + term(grads[f"dW{l}"] if of_gradient else W, lambd, m)
         if biases:
             grads[f"db{l}"] = grads[f"db{l}"] + term(b, lambd, m)
         return dA_prev
-    return network.Step("linear", network.LINEAR.forward, backward_)
+    return nets.Step("linear", nets.LINEAR.forward, backward_)
 
 
 def penalised_backward(AL, Y, caches, lambd, *, term=lambda W, lambd, m: lambd / m * W,
@@ -330,10 +331,10 @@ def penalised_backward(AL, Y, caches, lambd, *, term=lambda W, lambd, m: lambd /
     """The gradients of notebook 02's network (from dZ[L] = AL - Y) with penalised_linear(term, **pieces) as the
     linear step of the layers numbered in layers(L)."""
     L = len(caches)
-    net = network.stack(deep.HIDDEN_LAYER, deep.OUTPUT_LAYER, L)
+    net = nets.stack(deep.HIDDEN_LAYER, deep.OUTPUT_LAYER, L)
     for l in layers(L):
-        net = network.swap(net, "linear", penalised_linear(term, **pieces), layer=l)
-    return network.backward(AL - Y, caches, net, {"lambd": lambd})
+        net = nets.swap(net, "linear", penalised_linear(term, **pieces), layer=l)
+    return nets.backward(AL - Y, caches, net, {"lambd": lambd})
 
 
 def l1_term(W, lambd, m):

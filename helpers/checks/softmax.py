@@ -12,7 +12,7 @@ from functools import partial
 import numpy as np
 
 from .. import deep as deep_ref
-from .. import network as nets          # (network here is the maker of the inputs' parameters)
+from .. import network as nets
 from .. import softmax as ref
 from .core import ExerciseFailure, expect_keys, fail, passed, student_call
 from .deep import IDENTITY, IDENTITY_OUTPUT, RELU_OUTPUT, caching_its_output, swapped
