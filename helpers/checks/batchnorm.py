@@ -16,7 +16,9 @@ import numpy as np
 
 from .. import batchnorm as ref
 from .. import deep
+from .. import network as nets
 from .core import expect_tuple, fail, graded_on_its_own, passed
+from .deep import IDENTITY, caching_its_output
 from .engine import Exercise, Inputs, Out, Wrong, a_dict, a_tuple, check, run, value
 from .networks import ParameterDict, bn_parameters, labels
 
@@ -370,9 +372,6 @@ BATCHNORM_BACKWARD = Exercise(
 
 # --- the network: L_model_forward_bn ---------------------------------------------------------------------
 
-ACTIVATIONS = {"relu": (deep.relu, deep.relu_backward), "sigmoid": (deep.sigmoid, deep.sigmoid_backward)}
-
-
 def other(hidden_activation):
     return "sigmoid" if hidden_activation == "relu" else "relu"
 
@@ -385,32 +384,56 @@ def network_inputs(layer_dims=(4, 5, 3, 1), m=6, hidden_activation="sigmoid", se
     return Inputs((X, parameters, states, training, hidden_activation), m)
 
 
-def forward_bn(X, parameters, bn_states, training=True, hidden_activation="relu", *, swap=False, after=False,
-               no_bn=False, bn_output=False, pass_training=True, state=lambda states, l: states[l - 1],
-               kept=lambda Z, Z_tilde, A: Z_tilde):
-    """L_model_forward_bn with its pieces as arguments; kept: what the cache keeps as Z_tilde."""
-    g = ACTIVATIONS[other(hidden_activation) if swap else hidden_activation][0]
-    L = len(bn_states) + 1
-    A, caches = X, []
-    for l in range(1, L):
-        W = parameters[f"W{l}"]
-        Z = W @ A
-        bn = partial(ref.batchnorm_forward, gamma=parameters[f"gamma{l}"], beta=parameters[f"beta{l}"],
-                     bn_state=state(bn_states, l), training=training if pass_training else True)
-        if no_bn:
-            (Z_tilde, bn_cache), A_next = (Z, (Z, parameters[f"gamma{l}"], np.ones_like(Z[:, :1]))), g(Z)
-        elif after:
-            (A_next, bn_cache), Z_tilde = bn(g(Z)), Z
-        else:
-            (Z_tilde, bn_cache) = bn(Z)
-            A_next = g(Z_tilde)
-        caches.append(((A, W), bn_cache, kept(Z, Z_tilde, A_next)))
-        A = A_next
-    ZL = parameters[f"W{L}"] @ A + parameters[f"b{L}"]
-    caches.append(((A, parameters[f"W{L}"], parameters[f"b{L}"]), ZL))
-    if bn_output:
-        ZL, _ = ref.batchnorm_forward(ZL, np.ones((1, 1)), np.zeros((1, 1)), ref.initialize_bn_state(1))
-    return deep.sigmoid(ZL), caches
+# The mistakes' steps (helpers.network), and caches changed the way a mistake changes them.
+
+def keeping_Z(caches):
+    """The caches with Z = W A_prev in the place of each hidden layer's Z_tilde."""
+    return [(linear, bn, linear[1] @ linear[0]) for linear, bn, _ in caches[:-1]] + [caches[-1]]
+
+
+def _no_batchnorm_forward(Z, l, parameters, settings):
+    return Z, (Z, parameters[f"gamma{l}"], np.ones_like(Z[:, :1]))
+
+
+def _skipped_batchnorm_backward(dZ_tilde, cache, l, grads, settings):
+    grads[f"dgamma{l}"] = grads[f"dbeta{l}"] = 0 * cache[1]
+    return dZ_tilde
+
+
+#: Batch norm left out: Z_tilde = Z (its cache (Z, gamma, 1)); backward passes dZ_tilde on, dgamma = dbeta = 0.
+NO_BATCHNORM = nets.Step("batchnorm", _no_batchnorm_forward, _skipped_batchnorm_backward)
+#: The output layer batch-normalised too (gamma 1, beta 0, a fresh state), then sigmoid; cache ZL.
+BATCHNORM_SIGMOID_OUTPUT = nets.output_activation("sigmoid output", lambda Z: deep.sigmoid(
+    ref.batchnorm_forward(Z, np.ones((1, 1)), np.zeros((1, 1)), ref.initialize_bn_state(1))[0]))
+#: The two together: batchnorm_backward's dZ for dW, and dZ_tilde (passed on in a pair) for dA_prev = W^T dZ_tilde.
+BATCHNORM_PASSING_DZ_TILDE = nets.Step("batchnorm", nets.BATCHNORM.forward, lambda dZ_tilde, *rest: (
+    nets.BATCHNORM.backward(dZ_tilde, *rest), dZ_tilde))
+LINEAR_NO_BIAS_OF_A_PAIR = nets.Step("linear (no bias)", nets.LINEAR_NO_BIAS.forward, lambda pair, cache, *rest: (
+    nets.LINEAR_NO_BIAS.backward(pair[0], cache, *rest), cache[1].T @ pair[1])[1])
+
+
+def bn_layer(g, *, after=False, no_bn=False, kept_A=False):
+    """The steps of a hidden layer of the batch-norm network with activation step g, with its pieces as arguments:
+    batch norm after g, no batch norm, the cache keeping A in place of Z_tilde."""
+    bn = NO_BATCHNORM if no_bn else nets.BATCHNORM
+    if after:
+        return nets.LINEAR_NO_BIAS, nets.Step("g, then batch norm", lambda Z, *rest: bn.forward(
+            g.forward(Z, *rest)[0], *rest), None), IDENTITY
+    return nets.LINEAR_NO_BIAS, bn, caching_its_output(g) if kept_A else g
+
+
+def forward_bn(X, parameters, bn_states, training=True, hidden_activation="relu", *, swap=False, bn_output=False,
+               pass_training=True, copied_states=False, after=False, kept_Z=False, **pieces):
+    """L_model_forward_bn with its pieces as arguments: the hidden layers bn_layer(g, after, **pieces), the other
+    activation (swap), batch norm on the output layer, training not passed on, the states copied, the caches
+    keeping Z in place of Z_tilde (kept_Z, and after: Z_tilde is Z there)."""
+    g = nets.HIDDEN[other(hidden_activation) if swap else hidden_activation]
+    output = BATCHNORM_SIGMOID_OUTPUT if bn_output else nets.SIGMOID_OUTPUT
+    net = nets.stack(bn_layer(g, after=after, **pieces), (nets.LINEAR, output), len(bn_states) + 1)
+    settings = {"bn_states": [dict(state) for state in bn_states] if copied_states else bn_states,
+                "training": training if pass_training else True, "momentum": 0.9, "eps": 1e-5}
+    AL, caches = nets.forward(X, parameters, net, settings)
+    return AL, keeping_Z(caches) if kept_Z or after else caches
 
 
 def _network_structure(L):
@@ -483,11 +506,11 @@ L_MODEL_FORWARD_BN = Exercise(
                        "gamma, beta, bn_states[l - 1], ...).", no_bn=True),
         _forward_wrong("bn-states-did-not-change-in", "bn_states[l - 1]['{key}'] did not change in training: pass "
                        "bn_states[l - 1], the state of layer l, to batchnorm_forward (it updates it in place).",
-                       state=lambda states, l: dict(states[l - 1])),
+                       copied_states=True),
         _forward_wrong("check_network_caches.is-the-activation-a-keep-z", "The cache keeps the activation A: keep "
-                       "Z_tilde, the input of the activation (its derivative needs it).", kept=lambda Z, Z_tilde, A: A),
+                       "Z_tilde, the input of the activation (its derivative needs it).", kept_A=True),
         _forward_wrong("check_network_caches.is-z-w-a-prev-keep", "The cache keeps Z = W A_prev: keep Z_tilde, the "
-                       "output of batch norm (the activation's input).", kept=lambda Z, Z_tilde, A: Z),
+                       "output of batch norm (the activation's input).", kept_Z=True),
         TRAINING_NOT_PASSED_ON,
     ))
 
@@ -520,19 +543,18 @@ def network_backward_inputs(layer_dims=(4, 5, 3, 1), m=6, hidden_activation="sig
 
 def backward_bn(AL, Y, caches, hidden_activation="relu", *, swap=False, skip_bn=False, dA_from_tilde=False,
                 slope_at_Z=False):
-    """L_model_backward_bn with its pieces as arguments."""
-    derivative = ACTIVATIONS[other(hidden_activation) if swap else hidden_activation][1]
+    """L_model_backward_bn with its pieces as arguments: the other activation's derivative (swap), batch norm skipped,
+    dA_prev = W^T dZ_tilde, the derivative taken at Z (the caches keeping Z = W A_prev in place of Z_tilde)."""
     L = len(caches)
-    grads = {}
-    dA, grads[f"dW{L}"], grads[f"db{L}"] = deep.linear_backward(AL - Y, caches[L - 1][0])
-    for l in range(L - 1, 0, -1):
-        (A_prev, W), bn_cache, Z_tilde = caches[l - 1]
-        dZ_tilde = derivative(dA, W @ A_prev if slope_at_Z else Z_tilde)
-        dZ, grads[f"dgamma{l}"], grads[f"dbeta{l}"] = (dZ_tilde, 0 * bn_cache[1], 0 * bn_cache[1]) if skip_bn \
-            else ref.batchnorm_backward(dZ_tilde, bn_cache)
-        grads[f"dW{l}"] = dZ @ A_prev.T / A_prev.shape[1]
-        dA = W.T @ (dZ_tilde if dA_from_tilde else dZ)
-    return grads
+    net = ref.bn_network(L, other(hidden_activation) if swap else hidden_activation)
+    if skip_bn:
+        net = nets.swap(net, "batchnorm", NO_BATCHNORM)
+    if dA_from_tilde:
+        net = nets.swap(nets.swap(net, "batchnorm", BATCHNORM_PASSING_DZ_TILDE), "linear (no bias)",
+                           LINEAR_NO_BIAS_OF_A_PAIR)
+    if slope_at_Z:
+        caches = keeping_Z(caches)
+    return nets.backward(AL - Y, caches, net, dA_keys=False)
 
 
 def _grads_keys(layer_dims, **case):

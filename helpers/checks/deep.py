@@ -1,7 +1,9 @@
 """Checks for notebook 02 (deep network, step by step), as a table of exercises run by the engine
 (helpers.checks.engine): `checks.check_relu(relu)`, or with other sizes and seeds in the hidden
 tests. Each named mistake is a whole wrong answer: the reference with one piece changed, written
-through one small function per formula whose pieces are keyword arguments.
+through one small function per formula whose pieces are keyword arguments; a network's mistakes are
+helpers.network's network (imported as nets) with one step swapped (the steps below, shared by the later
+notebooks' checks).
 """
 from __future__ import annotations
 
@@ -12,6 +14,7 @@ import numpy as np
 
 from .. import deep as ref
 from .. import gradcheck
+from .. import network as nets
 from ..data import load_digits_binary
 from . import shallow
 from .core import (Mistake, composed_of, copy_inputs, expect_array, expect_keys, expect_tuple, fail,
@@ -309,15 +312,31 @@ def model_inputs(layer_dims=(5, 4, 3, 1), m=6, seed=6):
     return Inputs((X, parameters), m)
 
 
-def model_forward(X, parameters, *, hidden=ref.relu, output=ref.sigmoid):
-    """L_model_forward with its activations as arguments."""
-    L = len(parameters) // 2
-    A, caches = X, []
-    for l in range(1, L + 1):
-        Z = parameters[f"W{l}"] @ A + parameters[f"b{l}"]
-        caches.append(((A, parameters[f"W{l}"], parameters[f"b{l}"]), Z))
-        A = (hidden if l < L else output)(Z)
-    return A, caches
+# The mistakes' steps (helpers.network): a variant is the reference network with one step swapped.
+IDENTITY = nets.activation("identity", lambda Z: Z, lambda dA, Z: dA)
+RELU_OUTPUT = nets.output_activation("relu output", ref.relu)
+IDENTITY_OUTPUT = nets.output_activation("identity output", lambda Z: Z)
+
+
+def caching_its_output(step):
+    """step with its output as its cache (a cache holding A where Z belongs)."""
+    def forward_(x, l, parameters, settings):
+        out, _ = step.forward(x, l, parameters, settings)
+        return out, out
+    return nets.Step(step.name, forward_, step.backward)
+
+
+def swapped(net, **steps):
+    """net with each step named like a key (spaces as underscores) replaced by its value (nets.swap)."""
+    for name, step in steps.items():
+        net = nets.swap(net, name.replace("_", " "), step)
+    return net
+
+
+def model_forward(X, parameters, *, hidden=nets.RELU, output=nets.SIGMOID_OUTPUT):
+    """L_model_forward with the hidden layers' activation step and the output layer's as arguments."""
+    net = nets.stack(ref.HIDDEN_LAYER, ref.OUTPUT_LAYER, len(parameters) // 2)
+    return nets.forward(X, parameters, swapped(net, relu=hidden, sigmoid_output=output))
 
 
 def _model_caches(fn, result, inputs):
@@ -351,13 +370,13 @@ L_MODEL_FORWARD = Exercise(
     (Out("AL", (0,), "(1, m)"),), returns=a_tuple("(AL, caches)", value, value),
     mistakes=(
         _forward_uses("ReLU on the output layer: layer L uses sigmoid (its output is a probability).",
-                      output=ref.relu),
+                      output=RELU_OUTPUT),
         _forward_uses("sigmoid on the hidden layers: layers 1..L-1 use ReLU, only the output layer L uses sigmoid.",
-                      hidden=ref.sigmoid),
+                      hidden=nets.SIGMOID),
         _forward_uses("the activations are swapped: ReLU for the hidden layers 1..L-1, sigmoid for the output layer L.",
-                      hidden=ref.sigmoid, output=ref.relu),
-        _forward_uses("no activation on the output layer: AL = sigmoid(ZL).", output=lambda Z: Z),
-        _forward_uses("no activation on the hidden layers: A[l] = relu(Z[l]) for l < L.", hidden=lambda Z: Z),
+                      hidden=nets.SIGMOID, output=RELU_OUTPUT),
+        _forward_uses("no activation on the output layer: AL = sigmoid(ZL).", output=IDENTITY_OUTPUT),
+        _forward_uses("no activation on the hidden layers: A[l] = relu(Z[l]) for l < L.", hidden=IDENTITY),
     ),
     blocks=dict(relu=ref.relu, linear_forward=ref.linear_forward,
                 linear_activation_forward=ref.linear_activation_forward),
@@ -476,16 +495,27 @@ def model_backward_inputs(layer_dims=(3, 3, 3, 3, 1), m=5, seed=36):
     return Inputs((AL, Y, caches), m)
 
 
-def model_backward(AL, Y, caches, *, dAL=lambda AL, Y: -(Y / AL - (1 - Y) / (1 - AL)), output="sigmoid",
-                   hidden="relu", upwards=False, number=lambda l, L: l):
-    """L_model_backward with its pieces as arguments; number(l, L): the key of layer l's gradients."""
+def renumbered_linear(number, L):
+    """nets.LINEAR whose backward stores layer l's gradients under the keys dW{k}, db{k}, k = number(l, L)."""
+    def backward_(dZ, cache, l, grads, settings):
+        own = {}
+        dA_prev = nets.LINEAR.backward(dZ, cache, l, own, settings)
+        grads[f"dW{number(l, L)}"], grads[f"db{number(l, L)}"] = own[f"dW{l}"], own[f"db{l}"]
+        return dA_prev
+    return nets.Step("linear", nets.LINEAR.forward, backward_)
+
+
+def model_backward(AL, Y, caches, *, dAL=lambda AL, Y: -(Y / AL - (1 - Y) / (1 - AL)), output=nets.SIGMOID,
+                   hidden=nets.RELU, upwards=False, number=lambda l, L: l):
+    """L_model_backward with its pieces as arguments: the network run back from dAL (its output layer's step
+    applies sigmoid's derivative); number(l, L): the key of hidden layer l's gradients. upwards: the hidden layers
+    visited from layer 1 up, which is the network run on the hidden layers' caches in reverse order, the gradients
+    stored under L - position."""
     L = len(caches)
-    grads = {}
-    dA, grads[f"dW{L}"], grads[f"db{L}"] = ref.linear_activation_backward(dAL(AL, Y), caches[L - 1], output)
-    for l in (range(1, L) if upwards else range(L - 1, 0, -1)):
-        dA, grads[f"dW{number(l, L)}"], grads[f"db{number(l, L)}"] = ref.linear_activation_backward(
-            dA, caches[l - 1], hidden)
-    return grads
+    if upwards:
+        caches, number = list(caches[L - 2::-1]) + [caches[L - 1]], (lambda l, L: L - l)
+    net = nets.stack((renumbered_linear(number, L), hidden), (nets.LINEAR, output), L)
+    return nets.backward(dAL(AL, Y), caches, net, dA_keys=False)
 
 
 ORDER = ("The hidden layers are visited in the wrong order: backpropagation goes from layer L-1 down to layer 1 "
@@ -507,10 +537,10 @@ L_MODEL_BACKWARD = Exercise(
               partial(model_backward, dAL=lambda AL, Y: AL - Y)),
         Wrong("relu-s-derivative-on-the-output-layer-layer", "ReLU's derivative on the output layer: layer L is a "
               "sigmoid layer, linear_activation_backward(dAL, caches[L - 1], 'sigmoid').",
-              partial(model_backward, output="relu")),
+              partial(model_backward, output=nets.RELU)),
         Wrong("sigmoid-s-derivative-on-the-hidden-layers-layers", "sigmoid's derivative on the hidden layers: layers "
               "L-1..1 are ReLU layers, linear_activation_backward(dA, caches[l - 1], 'relu').",
-              partial(model_backward, hidden="sigmoid")),
+              partial(model_backward, hidden=nets.SIGMOID)),
         Wrong("the-hidden-layers-are-visited-in-the-wrong", ORDER, partial(model_backward, upwards=True)),
         Wrong("grads-holds-the-gradient-of-layer", "{key} holds the gradient of another layer: store layer l's "
               "gradients under 'dW' + str(l) and 'db' + str(l) (layer l's cache is caches[l - 1]).",

@@ -13,6 +13,7 @@ import numpy as np
 
 from .. import deep
 from .. import dropout as ref
+from .. import network as nets
 from .core import ExerciseFailure, copy_inputs, expect_tuple, fail, graded_on_its_own, passed, same_array, student_call
 from .engine import Exercise, Inputs, Out, Wrong, a_tuple, check, run, value
 from .networks import gradients_dict, labels, layer_parameters, network, parameter_outputs, unchanged, with_crash_hint
@@ -178,21 +179,30 @@ def network_inputs(layer_dims=(3, 5, 4, 1), m=6, keep_probs=(0.8, 0.6), seed=2):
     return Inputs((X, parameters, _given(keep_probs), np.random.default_rng(seed)), m)
 
 
-def forward(X, parameters, keep_probs, rng, *, on_input=False, on_output=False, dropped=lambda l, L: True,
-            keep_prob_of=lambda probs, l: probs[l - 1], **pieces):
-    """L_model_forward_with_dropout with its pieces as arguments (pieces: those of drop)."""
+def dropout_step(*, keep_prob_of=lambda probs, l: probs[l - 1], mask=True, divide=True, **pieces):
+    """helpers.network.DROPOUT with its pieces as arguments: layer l's keep_prob is
+    keep_prob_of(settings["keep_probs"], l); forward drop(A, keep_prob, settings["rng"], **pieces); backward
+    dA * D / keep_prob, without the mask or the division when mask or divide is False."""
+    def forward_(A, l, parameters, settings):
+        return drop(A, keep_prob_of(settings["keep_probs"], l), settings["rng"], **pieces)
+
+    def backward_(dA, D, l, grads, settings):
+        return dA * (D if mask else 1.0) / (keep_prob_of(settings["keep_probs"], l) if divide else 1.0)
+    return nets.Step("dropout", forward_, backward_)
+
+
+def forward(X, parameters, keep_probs, rng, *, on_input=False, on_output=False, undropped=lambda L: (),
+            **pieces):
+    """L_model_forward_with_dropout with its pieces as arguments: the network of helpers.dropout with
+    dropout_step(**pieces) as its dropout and none after the hidden layers numbered in undropped(L); X dropped
+    too (on_input, with keep_probs[0]), or AL (on_output, with the last keep_prob)."""
     L = len(parameters) // 2
     probs = ref.keep_probs_list(keep_probs, L)
-    A = drop(X, probs[0], rng, **pieces)[0] if on_input else X
-    caches = []
-    for l in range(1, L):
-        Z = parameters[f"W{l}"] @ A + parameters[f"b{l}"]
-        cache = ((A, parameters[f"W{l}"], parameters[f"b{l}"]), Z)
-        A, D = drop(deep.relu(Z), keep_prob_of(probs, l), rng, **pieces) if dropped(l, L) else (deep.relu(Z), None)
-        caches.append((cache, D))
-    Z = parameters[f"W{L}"] @ A + parameters[f"b{L}"]
-    caches.append((((A, parameters[f"W{L}"], parameters[f"b{L}"]), Z), None))
-    AL = deep.sigmoid(Z)
+    net = nets.swap(ref.dropout_network(L), "dropout", dropout_step(**pieces))
+    for l in undropped(L):
+        net = nets.swap(net, "dropout", nets.NO_DROPOUT, layer=l)
+    AL, caches = nets.forward(drop(X, probs[0], rng, **pieces)[0] if on_input else X, parameters, net,
+                                 {"keep_probs": probs, "rng": rng})
     return (drop(AL, probs[-1], rng, **pieces)[0] if on_output else AL), caches
 
 
@@ -254,12 +264,12 @@ FORWARD_WITH_DROPOUT = Exercise(
               partial(forward, draw=lambda rng, shape: np.broadcast_to(rng.random((shape[0], 1)), shape))),
         Wrong("the-last-hidden-layer-was-not-dropped", "The last hidden layer was not dropped: apply dropout after "
               "every hidden layer, l = 1..L-1 (range(1, L) in Python).",
-              partial(forward, dropped=lambda l, L: l < L - 1)),
+              partial(forward, undropped=lambda L: (L - 1,))),
         Wrong("another-layer-s-keep-prob", ANOTHER_KEEP_PROB,
               partial(forward, keep_prob_of=lambda probs, l: probs[l - 2])),
         Wrong("al-is-the-output-of-the", "AL is the output of the network WITHOUT dropout: after each hidden layer's "
               "ReLU, apply A, D = dropout_forward(A, keep_prob_of_that_layer, rng).",
-              partial(forward, dropped=lambda l, L: False)),
+              partial(forward, undropped=lambda L: range(1, L))),
     ),
     blocks=dict(dropout_forward=ref.dropout_forward), extra=_dropout_caches)
 
@@ -311,17 +321,11 @@ def network_backward_inputs(layer_dims=(3, 5, 4, 1), m=6, keep_probs=(0.8, 0.6),
     return Inputs((AL, Y, caches, _given(keep_probs)), m)
 
 
-def backward(AL, Y, caches, keep_probs, *, mask=True, divide=True, keep_prob_of=lambda probs, l: probs[l - 1]):
-    """L_model_backward_with_dropout with its pieces as arguments."""
+def backward(AL, Y, caches, keep_probs, **pieces):
+    """L_model_backward_with_dropout with its pieces as arguments, those of dropout_step."""
     L = len(caches)
-    probs = ref.keep_probs_list(keep_probs, L)
-    dA, dW, db = deep.linear_backward(AL - Y, caches[L - 1][0][0])
-    grads = {f"dW{L}": dW, f"db{L}": db}
-    for l in range(L - 1, 0, -1):
-        layer_cache, D = caches[l - 1]
-        dA = dA * (D if mask else 1.0) / (keep_prob_of(probs, l) if divide else 1.0)
-        dA, grads[f"dW{l}"], grads[f"db{l}"] = deep.linear_activation_backward(dA, layer_cache, "relu")
-    return grads
+    net = nets.swap(ref.dropout_network(L), "dropout", dropout_step(**pieces))
+    return nets.backward(AL - Y, caches, net, {"keep_probs": ref.keep_probs_list(keep_probs, L)}, dA_keys=False)
 
 
 BACKWARD_WITH_DROPOUT = Exercise(
@@ -367,12 +371,14 @@ def predict_inputs(layer_dims=(2, 8, 8, 1), m=40, keep_probs=(0.5, 0.5), seed=4)
 
 
 def predict(parameters, X, keep_probs, *, factor=lambda keep_prob: 1.0, threshold=lambda AL: AL > 0.5):
-    """predict_dropout with its pieces as arguments: a factor on the hidden activations, the threshold."""
+    """predict_dropout with its pieces as arguments: the network of helpers.dropout whose dropout multiplies the
+    activations by factor(keep_prob) (no mask), the threshold."""
     L = len(parameters) // 2
-    probs, A = ref.keep_probs_list(keep_probs, L), X
-    for l in range(1, L):
-        A = deep.relu(parameters[f"W{l}"] @ A + parameters[f"b{l}"]) * factor(probs[l - 1])
-    return threshold(deep.sigmoid(parameters[f"W{L}"] @ A + parameters[f"b{L}"])) * 1.0
+    scaled = nets.Step("scaled", lambda A, l, parameters, settings: (
+        A * factor(settings["keep_probs"][l - 1]), None), nets.NO_DROPOUT.backward)
+    net = nets.swap(ref.dropout_network(L), "dropout", scaled)
+    AL, _ = nets.forward(X, parameters, net, {"keep_probs": ref.keep_probs_list(keep_probs, L)})
+    return threshold(AL) * 1.0
 
 
 PREDICT_DROPOUT = Exercise(

@@ -20,14 +20,15 @@ from functools import partial
 
 import numpy as np
 
-from .. import batchnorm as bn_ref
 from .. import deep as deep_ref
+from .. import network as nets
 from .. import optimizers as opt_ref
 from .. import practice as ref
 from .. import softmax as softmax_ref
 from .core import (ExerciseFailure, Mistake, expect_array, expect_float, expect_keys, expect_tuple, fail,
                    global_names, graded_on_its_own, passed, student_call)
 from .core import copy_inputs as _copy, same_array as _same
+from .deep import IDENTITY_OUTPUT
 from .engine import Exercise, Inputs, Out, Wrong, a_tuple, check, per_layer, run, value, wrong_results
 from . import networks
 from .networks import ParameterDict
@@ -87,24 +88,29 @@ def drop(A, keep_prob, rng, kind):
     return A * D if kind == "unscaled" else A * D / keep_prob
 
 
-OUTPUTS = {"softmax": softmax_ref.softmax, "linear": lambda ZL: ZL, "sigmoid": deep_ref.sigmoid}
+def dropout_step(kind):
+    """A dropout step of drop(A, keep_prob, rng, kind), keep_prob = settings["keep_probs"][l - 1] (forward only)."""
+    return nets.Step("dropout", lambda A, l, parameters, settings: (
+        drop(A, settings["keep_probs"][l - 1], settings["rng"], kind), None), nets.NO_DROPOUT.backward)
+
+
+OUTPUTS = {"softmax": nets.SOFTMAX_OUTPUT, "linear": IDENTITY_OUTPUT, "sigmoid": nets.SIGMOID_OUTPUT}
 
 
 def forward_variant(X, parameters, states, keep_prob, seed, training, *, dropout="inverted", drop_input=False,
                     drop_output=False, bn_after_relu=False, bn_training=None, output="softmax"):
     """forward_propagation's AL with its pieces as arguments (on copies of the states; masks from
-    default_rng(seed)); dropout="off" draws none."""
-    rng, states = np.random.default_rng(seed), _copy(states)
-    bn_mode = training if bn_training is None else bn_training
-    A = drop(X, keep_prob, rng, dropout) if drop_input else X
-    for l in range(1, len(states) + 1):
-        Z = parameters[f"W{l}"] @ A
-        normalised = partial(bn_ref.batchnorm_forward, gamma=parameters[f"gamma{l}"], beta=parameters[f"beta{l}"],
-                             bn_state=states[l - 1], training=bn_mode)
-        A = normalised(deep_ref.relu(Z))[0] if bn_after_relu else deep_ref.relu(normalised(Z)[0])
-        A = A if dropout == "off" else drop(A, keep_prob, rng, dropout)
-    ZL = parameters[f"W{len(states) + 1}"] @ A + parameters[f"b{len(states) + 1}"]
-    return OUTPUTS[output](drop(ZL, keep_prob, rng, "inverted") if drop_output else ZL)
+    default_rng(seed)), through helpers.network: the hidden layers' steps (batch norm before or after the ReLU,
+    dropout_step(dropout), none when "off"), the output step, and dropout on X or on ZL."""
+    L, rng = len(states) + 1, np.random.default_rng(seed)
+    drop_step = nets.NO_DROPOUT if dropout == "off" else dropout_step(dropout)
+    bn_relu = (nets.RELU, nets.BATCHNORM) if bn_after_relu else (nets.BATCHNORM, nets.RELU)
+    dropped_ZL = (dropout_step("inverted"),) if drop_output else ()
+    net = nets.stack((nets.LINEAR_NO_BIAS,) + bn_relu + (drop_step,),
+                        (nets.LINEAR,) + dropped_ZL + (OUTPUTS[output],), L)
+    settings = {"keep_probs": [keep_prob] * L, "rng": rng, "bn_states": _copy(states), "momentum": 0.9, "eps": 1e-5,
+                "training": training if bn_training is None else bn_training}    # keep_probs[L - 1]: ZL's
+    return nets.forward(drop(X, keep_prob, rng, dropout) if drop_input else X, parameters, net, settings)[0]
 
 
 NOT_SOFTMAX = "the output is not a softmax: AL = softmax(ZL), with ZL = WL A + bL (you returned ZL itself)."

@@ -13,6 +13,7 @@ from functools import partial
 import numpy as np
 
 from .. import deep
+from .. import network as nets
 from .. import regularization as ref
 from .core import Mistake, expect_array, expect_tuple, fail, passed, student_call
 from .engine import Exercise, Inputs, Out, Wrong, a_dict, a_float, check
@@ -302,17 +303,28 @@ COMPUTE_COST_WITH_L1 = Exercise(
     ))
 
 
-def penalised_backward(AL, Y, caches, lambd, *, term=lambda W, lambd, m: lambd / m * W,
-                       layers=lambda L: range(1, L + 1), biases=False, of_gradient=False):
-    """The gradients of notebook 02 (from dZ[L] = AL - Y) plus term(W[l]) in dW[l], with its pieces as arguments."""
-    grads = ref.L_model_backward_stable(AL, Y, caches)
-    m, L = AL.shape[1], len(caches)
-    for l in layers(L):
-        (_, W, b), _ = caches[l - 1]
+def penalised_linear(term, *, biases=False, of_gradient=False):
+    """nets.LINEAR whose backward adds term(W, lambd, m) to dW{l} (lambd = settings["lambd"]), with its pieces
+    as arguments: of_gradient, the term of dW{l} in place of W's; biases, term(b, lambd, m) added to db{l} too."""
+    def backward_(dZ, cache, l, grads, settings):
+        dA_prev = nets.LINEAR.backward(dZ, cache, l, grads, settings)
+        (A_prev, W, b), lambd, m = cache, settings["lambd"], cache[0].shape[1]
         grads[f"dW{l}"] = grads[f"dW{l}"] + term(grads[f"dW{l}"] if of_gradient else W, lambd, m)
         if biases:
             grads[f"db{l}"] = grads[f"db{l}"] + term(b, lambd, m)
-    return grads
+        return dA_prev
+    return nets.Step("linear", nets.LINEAR.forward, backward_)
+
+
+def penalised_backward(AL, Y, caches, lambd, *, term=lambda W, lambd, m: lambd / m * W,
+                       layers=lambda L: range(1, L + 1), **pieces):
+    """The gradients of notebook 02's network (from dZ[L] = AL - Y) with penalised_linear(term, **pieces) as the
+    linear step of the layers numbered in layers(L)."""
+    L = len(caches)
+    net = nets.stack(deep.HIDDEN_LAYER, deep.OUTPUT_LAYER, L)
+    for l in layers(L):
+        net = nets.swap(net, "linear", penalised_linear(term, **pieces), layer=l)
+    return nets.backward(AL - Y, caches, net, {"lambd": lambd})
 
 
 def l1_term(W, lambd, m):

@@ -12,8 +12,10 @@ from functools import partial
 import numpy as np
 
 from .. import deep as deep_ref
+from .. import network as nets
 from .. import softmax as ref
 from .core import ExerciseFailure, expect_keys, fail, passed, student_call
+from .deep import IDENTITY, IDENTITY_OUTPUT, RELU_OUTPUT, caching_its_output, swapped
 from .engine import Exercise, Inputs, Out, Wrong, a_float, a_tuple, check, per_layer, run, value, wrong_results
 from .networks import network
 
@@ -289,20 +291,22 @@ def network_inputs(layer_dims=(5, 4, 3), m=6, seed=4):
     return Inputs((X, parameters), m)
 
 
-ACTIVATIONS = {"relu": deep_ref.relu, "sigmoid": deep_ref.sigmoid, "identity": lambda Z: Z, "softmax": ref.softmax,
-               "relu+softmax": lambda Z: ref.softmax(deep_ref.relu(Z)), "softmax-rows": lambda Z: ref.softmax(Z.T).T}
+HIDDEN = {"relu": nets.RELU, "sigmoid": nets.SIGMOID, "identity": IDENTITY}
+OUTPUTS = {"softmax": nets.SOFTMAX_OUTPUT, "sigmoid": nets.SIGMOID_OUTPUT, "relu": RELU_OUTPUT,
+           "identity": IDENTITY_OUTPUT,
+           "relu+softmax": nets.output_activation("relu then softmax", lambda Z: ref.softmax(deep_ref.relu(Z))),
+           "softmax-rows": nets.output_activation("softmax of the rows", lambda Z: ref.softmax(Z.T).T)}
 
 
-def forward(X, parameters, *, hidden="relu", output="softmax", cached=lambda Z, A, last: Z):
-    """L_model_forward_softmax with its pieces as arguments: the activations, what a cache holds of Z and A."""
-    L = len(parameters) // 2
-    A, caches = X, []
-    for l in range(1, L + 1):
-        W, b = parameters[f"W{l}"], parameters[f"b{l}"]
-        Z = W @ A + b
-        A_prev, A = A, ACTIVATIONS[hidden if l < L else output](Z)
-        caches.append(((A_prev, W, b), cached(Z, A, l == L)))
-    return A, caches
+def softmax_network(L):
+    """notebook 08's network: [LINEAR -> RELU] * (L-1) -> LINEAR -> SOFTMAX."""
+    return nets.stack(deep_ref.HIDDEN_LAYER, ref.OUTPUT_LAYER, L)
+
+
+def forward(X, parameters, *, hidden=nets.RELU, output=nets.SOFTMAX_OUTPUT):
+    """L_model_forward_softmax with the hidden layers' activation step and the output layer's as arguments."""
+    net = swapped(softmax_network(len(parameters) // 2), relu=hidden, softmax_output=output)
+    return nets.forward(X, parameters, net)
 
 
 def caches_list(L):
@@ -333,8 +337,10 @@ def forward_outputs(L):
 
 
 def _output(text, **pieces):
+    """The mistake of the activations named by pieces, e.g. output="sigmoid" (HIDDEN's and OUTPUTS' keys)."""
     name = "-".join(f"{piece}-{activation}" for piece, activation in pieces.items())
-    return Wrong(name.replace("+", "-then-"), "AL is wrong: " + text, partial(forward, **pieces))
+    steps = {piece: (OUTPUTS if piece == "output" else HIDDEN)[activation] for piece, activation in pieces.items()}
+    return Wrong(name.replace("+", "-then-"), "AL is wrong: " + text, partial(forward, **steps))
 
 
 L_MODEL_FORWARD_SOFTMAX = Exercise(
@@ -352,12 +358,12 @@ L_MODEL_FORWARD_SOFTMAX = Exercise(
         _output("the hidden layers have no activation: A{l} = relu(Z{l}) for l < L.", hidden="identity"),
         Wrong("L_model_forward_softmax.caches-the-output-layer-holds-al", "The output layer's cache holds AL where "
               "ZL belongs: the cache is ((A_prev, WL, bL), ZL), the input of the softmax.",
-              partial(forward, cached=lambda Z, A, last: A if last else Z)),
+              partial(forward, output=caching_its_output(nets.SOFTMAX_OUTPUT))),
         Wrong("L_model_forward_softmax.caches-has-entries-expected-l-one", "The output layer's cache is missing.",
               lambda X, parameters: (forward(X, parameters)[0], forward(X, parameters)[1][:-1])),
         Wrong("hidden-cache-holds-a", "A hidden layer's cache holds A where Z belongs: the activation cache is Z, "
               "the input of the activation (relu_backward needs it).",
-              partial(forward, cached=lambda Z, A, last: Z if last else A)),
+              partial(forward, hidden=caching_its_output(nets.RELU))),
     ),
     blocks=dict(softmax=ref.softmax))
 
@@ -372,18 +378,11 @@ def backward_network_inputs(layer_dims=(4, 3, 3, 3), m=5, seed=5):
     return Inputs((AL, Y, caches), m)
 
 
-def backward(AL, Y, caches, *, dZL=lambda AL, Y: AL - Y, output=None, hidden="relu"):
-    """L_model_backward_softmax with its pieces as arguments: dZL, the output layer's backward step (None: linear
-    only), the hidden layers' activation."""
-    L = len(caches)
-    grads = {}
-    if output is None:
-        dA, grads[f"dW{L}"], grads[f"db{L}"] = deep_ref.linear_backward(dZL(AL, Y), caches[L - 1][0])
-    else:
-        dA, grads[f"dW{L}"], grads[f"db{L}"] = deep_ref.linear_activation_backward(dZL(AL, Y), caches[L - 1], output)
-    for l in range(L - 1, 0, -1):
-        dA, grads[f"dW{l}"], grads[f"db{l}"] = deep_ref.linear_activation_backward(dA, caches[l - 1], hidden)
-    return grads
+def backward(AL, Y, caches, *, dZL=lambda AL, Y: AL - Y, output=nets.SOFTMAX_OUTPUT, hidden=nets.RELU):
+    """L_model_backward_softmax with its pieces as arguments: dZL, the output layer's activation step (SOFTMAX_OUTPUT
+    passes dZL through; nets.SIGMOID applies its derivative), the hidden layers' activation step."""
+    net = swapped(softmax_network(len(caches)), relu=hidden, softmax_output=output)
+    return nets.backward(dZL(AL, Y), caches, net, dA_keys=False)
 
 
 def grads_outputs(L):
@@ -408,14 +407,14 @@ L_MODEL_BACKWARD_SOFTMAX = Exercise(
         Wrong("dzl-over-m", "dZL was divided by m: dZL = AL - Y has no 1/m, linear_backward divides by m itself (so "
               "the 1/m was applied twice).", partial(backward, dZL=lambda AL, Y: (AL - Y) / Y.shape[1])),
         Wrong("through-sigmoid", "AL - Y went through sigmoid_backward: it is already dZL, the gradient with respect "
-              "to ZL. Pass it straight to linear_backward(dZL, linear_cache).", partial(backward, output="sigmoid")),
+              "to ZL. Pass it straight to linear_backward(dZL, linear_cache).", partial(backward, output=nets.SIGMOID)),
         Wrong("through-relu", "AL - Y went through relu_backward: the output layer has no ReLU; pass dZL = AL - Y "
-              "straight to linear_backward(dZL, linear_cache).", partial(backward, output="relu")),
+              "straight to linear_backward(dZL, linear_cache).", partial(backward, output=nets.RELU)),
         Wrong("hidden-sigmoid", "The hidden layers used sigmoid's derivative: layers L-1..1 are ReLU layers, "
-              "linear_activation_backward(dA, caches[l - 1], 'relu').", partial(backward, hidden="sigmoid")),
+              "linear_activation_backward(dA, caches[l - 1], 'relu').", partial(backward, hidden=nets.SIGMOID)),
         Wrong("binary-output", "You started from dAL = -Y / AL through the sigmoid (notebook 02's output layer): "
               "with a softmax output, dZL = softmax_backward(AL, Y) = AL - Y.",
-              partial(backward, dZL=lambda AL, Y: -Y / AL, output="sigmoid")),
+              partial(backward, dZL=lambda AL, Y: -Y / AL, output=nets.SIGMOID)),
         Wrong("L_model_backward_softmax.grads-has-a-key-layers-are", "grads has a key 'dW0'.", lambda AL, Y, caches: {
             f"{key[:2]}{int(key[2:]) - 1}": grad for key, grad in backward(AL, Y, caches).items()}),
     ),
