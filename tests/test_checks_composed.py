@@ -11,7 +11,6 @@ from __future__ import annotations
 import inspect
 import types
 
-import numpy as np
 import pytest
 
 from helpers.checks import ExerciseFailure

@@ -308,7 +308,7 @@ def penalised_linear(term, *, biases=False, of_gradient=False):
     as arguments: of_gradient, the term of dW{l} in place of W's; biases, term(b, lambd, m) added to db{l} too."""
     def backward_(dZ, cache, l, grads, settings):
         dA_prev = nets.LINEAR.backward(dZ, cache, l, grads, settings)
-        (A_prev, W, b), lambd, m = cache, settings["lambd"], cache[0].shape[1]
+        (_, W, b), lambd, m = cache, settings["lambd"], cache[0].shape[1]
         grads[f"dW{l}"] = grads[f"dW{l}"] + term(grads[f"dW{l}"] if of_gradient else W, lambd, m)
         if biases:
             grads[f"db{l}"] = grads[f"db{l}"] + term(b, lambd, m)
