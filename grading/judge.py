@@ -87,9 +87,11 @@ class RemoteFunction:
         return self._globals
 
     def global_names(self):
-        """The global names the function's code (and the code nested in it) refers to."""
+        """The global names the function's code (and the code nested in it) refers to: what the kernel
+        says, and (the kernel may lie) every name its definition in the submitted notebook uses."""
         names = self._link.request({"op": "names", "fn": self._tag})
-        return {n for n in names if isinstance(n, str)} if isinstance(names, list) else set()
+        reported = {n for n in names if isinstance(n, str)} if isinstance(names, list) else set()
+        return reported | self._link.source_names(self.__name__)
 
     def __repr__(self):
         return f"<function {self.__name__} in the student's kernel>"
@@ -156,6 +158,7 @@ class KernelLink:
         self.busy = False
         self.calls = 0
         self.callbacks = 0
+        self.source_names = lambda name: set()   # name -> the names its definition in the notebook uses
 
     def close(self):
         with contextlib.suppress(Exception):
@@ -426,6 +429,20 @@ class Verdict:
                             self.hidden_passed, self.message, self.mistake, self.relative_error, self.ename)
 
 
+def defined_names(nb, function, before=None):
+    """Every name the last definition of `function` in the notebook's code cells (those before cell
+    index `before`) uses: read from the submitted source, which the student's kernel cannot change,
+    so that a check asking which globals a function uses does not depend on the kernel's answer."""
+    names = set()
+    for cell in nb.cells[:before]:
+        tree = parse_cell(cell.source) if cell.cell_type == "code" else None
+        for node in ast.walk(tree) if tree is not None else ():
+            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and node.name == function:
+                names = {n.id for n in ast.walk(node) if isinstance(n, ast.Name)} | {
+                    n.attr for n in ast.walk(node) if isinstance(n, ast.Attribute)}
+    return names
+
+
 def checks_module(nb):
     """The check module a notebook's locked cells import as ``checks`` (``helpers.checks.X``)."""
     for cell in nb.cells:
@@ -577,6 +594,8 @@ class NotebookJudge:
             if not str(where).startswith(str(self.helpers_dir)):
                 self.notes.append(f"the delegation guard was not in force: helpers came from {where}")
             self.helpers_dir = ""
+        position = next((i for i, other in enumerate(self.nb.cells) if other is cell), None)
+        self.judge.link.source_names = lambda name: defined_names(self.nb, name, position)
         verdict = self.judge.decide(grade_id, cell.source, timeout)
         cell.outputs = verdict_outputs(verdict)
         cell.execution_count = None

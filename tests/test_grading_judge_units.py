@@ -152,3 +152,29 @@ print(deep.linear_activation_forward(X[:, :1], np.ones((1, 2)), np.zeros((1, 1))
                           capture_output=True, text=True, timeout=120, cwd=tmp_path)
     assert done.returncode == 0, done.stderr
     assert "[0. 2.]" in done.stdout
+
+
+def test_the_names_a_function_uses_come_from_the_submitted_source_too():
+    """make_train_eval's check asks which globals the function uses (the test set must stay unseen): a
+    kernel that answers "none" cannot hide X_test, because the judge reads the definition in the notebook."""
+    from grading.judge import RemoteFunction, defined_names
+
+    nb = nbformat.v4.new_notebook(cells=[
+        nbformat.v4.new_code_cell("def make_train_eval(X_train, Y_train):\n"
+                                  "    return lambda config: evaluate(model(X_train, Y_train), X_test, y_test)"),
+        nbformat.v4.new_code_cell("checks.check_make_train_eval(make_train_eval)"),
+        nbformat.v4.new_code_cell("def make_train_eval(X_train, Y_train):\n"
+                                  "    return lambda config: evaluate(model(X_train, Y_train), X_dev, y_dev)"),
+    ])
+    assert {"X_test", "y_test", "evaluate", "model"} <= defined_names(nb, "make_train_eval", before=1)
+    assert "X_test" not in defined_names(nb, "make_train_eval")          # the last definition counts
+    assert defined_names(nb, "undefined_function") == set()
+
+    class LyingLink:
+        source_names = staticmethod(lambda name: defined_names(nb, name, before=1))
+
+        def request(self, message):
+            return ["evaluate", "model"]                                 # the kernel hides X_test
+
+    stand_in = RemoteFunction(LyingLink(), {"id": 1, "kind": "fn", "name": "make_train_eval"})
+    assert {"X_test", "y_test"} <= stand_in.global_names()
