@@ -266,20 +266,18 @@ def test_named_mistakes_have_explicit_unique_identifiers():
     from pathlib import Path
 
     import helpers.checks
+    from mistake_coverage import literal, mistake_calls
 
     for path in sorted(Path(helpers.checks.__file__).parent.glob("*.py")):
         ids, literal_without_id = [], []
-        for node in ast.walk(ast.parse(path.read_text())):
-            name = getattr(getattr(node, "func", None), "id", None)
-            if isinstance(node, ast.Call) and name in ("Mistake", "fail") and node.args and path.name != "core.py":
-                keyword = "id" if name == "Mistake" else "mistake"
-                given = [k.value.value for k in node.keywords if k.arg == keyword and isinstance(k.value, ast.Constant)]
-                if name == "fail" and len(node.args) > 1:
-                    if not isinstance(node.args[1], ast.Constant):
-                        continue                  # the identifier comes from a table of variants
-                    given.append(node.args[1].value)
-                ids += given
-                if not given and isinstance(node.args[0], (ast.Constant, ast.JoinedStr)):
-                    literal_without_id.append(node.lineno)
+        for node, given_nodes in mistake_calls(path.read_text()):
+            if not node.args or path.name == "core.py":
+                continue
+            if node.func.id == "fail" and len(node.args) > 1 and literal(node.args[1]) is None:
+                continue                          # the identifier comes from a table of variants
+            given = [literal(v) for v in given_nodes if literal(v) is not None]
+            ids += given
+            if not given and isinstance(node.args[0], (ast.Constant, ast.JoinedStr)):
+                literal_without_id.append(node.lineno)
         assert not literal_without_id, f"{path.name}: a named mistake without an id at lines {literal_without_id}"
         assert all(re.fullmatch(r"[A-Za-z_0-9]+\.[a-z0-9./_-]+", i) for i in ids), path.name
