@@ -260,8 +260,6 @@ def expect_array(name: str, actual, expected, *, mistakes=(), m: int | None = No
     expected = np.asarray(expected)
     layout = f" {what}" if what else ""
     if not isinstance(actual, np.ndarray):
-        if isinstance(actual, (numbers.Number, list, tuple)):
-            fail(f"{name} must be a numpy array of shape {expected.shape}{layout}, got {type(actual).__name__}.")
         fail(f"{name} must be a numpy array of shape {expected.shape}{layout}, got {type(actual).__name__}.")
     if actual.shape != expected.shape:
         named = _shape_mistake(actual, expected, mistakes)
