@@ -10,7 +10,8 @@ one BLAS thread, reshuffled every epoch:
   (learning rate 1e-3), batch size 64, 20 epochs. "Ours" is a plain mini-batch loop over
   helpers.softmax.L_model_forward_softmax, L_model_backward_softmax (with dA0=False: a training loop
   needs no gradient for X) and helpers.optimizers.update_parameters_with_adam_inplace (and, as a
-  second row, the returning update_parameters_with_adam). Its last row, the floor, times only the matrix products a
+  second row, the returning update_parameters_with_adam). Adam's update is one compiled loop when numba is
+  installed (helpers/fused.py); a third row times it in numpy operations, as without numba. Its last row, the floor, times only the matrix products a
   training needs for the same shapes and batches: no implementation can beat it.
 
 The implementations run interleaved (one run of each, --repeats times) and each keeps its best
@@ -28,11 +29,12 @@ import argparse
 import platform
 import time
 import warnings
+from unittest import mock
 
 import numpy as np
 from threadpoolctl import threadpool_limits
 
-from helpers import data, deep, optimizers, softmax
+from helpers import data, deep, fused, optimizers, softmax
 
 DIMS = [64, 64, 32, 1]
 LEARNING_RATE = 0.1
@@ -133,6 +135,12 @@ def train_ours_adam(X, Y, epochs, seed=0, update=optimizers.update_parameters_wi
     return _accuracy(softmax.predict_softmax(parameters, X)[0], Y)
 
 
+def train_ours_adam_numpy(X, Y, epochs, seed=0):
+    """train_ours_adam with Adam's update in numpy operations, as without numba (helpers/fused.py)."""
+    with mock.patch.object(fused, "compiled_adam", lambda: None):
+        return train_ours_adam(X, Y, epochs, seed)
+
+
 def train_ours_adam_returning(X, Y, epochs, seed=0):
     return train_ours_adam(X, Y, epochs, seed, update=optimizers.update_parameters_with_adam)
 
@@ -179,7 +187,8 @@ WORKLOADS = {
         "PyTorch CPU (float64)": train_torch},
         title=f"{DIMS} on the digits (even/odd), batch {BATCH_SIZE}, SGD lr {LEARNING_RATE}"),
     "softmax-adam": dict(load=load_ten_digits, epochs=ADAM_EPOCHS, ours="ours (Adam in place)", candidates={
-        "ours (Adam in place)": train_ours_adam, "ours (returning Adam)": train_ours_adam_returning,
+        "ours (Adam in place)": train_ours_adam, "ours (Adam in numpy, no numba)": train_ours_adam_numpy,
+        "ours (returning Adam)": train_ours_adam_returning,
         "scikit-learn MLPClassifier": train_sklearn_adam, "PyTorch CPU (float64)": train_torch_adam,
         "matrix products only (floor)": matrix_products_only},
         title=f"{SOFTMAX_DIMS} softmax on the ten digits, batch {ADAM_BATCH}, Adam lr {ADAM_RATE}"),
@@ -210,9 +219,9 @@ def run_workload(name, epochs=None, repeats=3, torch_available=True, clock="wall
     print(f"\n{name}: {workload['title']}, {epochs} epochs, float64, 1 BLAS thread; interleaved, best of {repeats} "
           f"({clock} time) "
           f"on {platform.processor() or platform.machine()}")
-    print(f"{'implementation':<30} {'seconds':>8} {'it / ours':>10} {'train acc':>10}")
+    print(f"{'implementation':<32} {'seconds':>8} {'it / ours':>10} {'train acc':>10}")
     for key, (seconds, accuracy) in results.items():
-        print(f"{key:<30} {seconds:8.3f} {seconds / ours:10.2f} {accuracy:10.3f}")
+        print(f"{key:<32} {seconds:8.3f} {seconds / ours:10.2f} {accuracy:10.3f}")
     floor = results.get("matrix products only (floor)")
     if floor:
         others = ", ".join(f"{seconds / ours:.2f}x faster than {key}" for key, (seconds, _) in results.items()

@@ -25,7 +25,7 @@ import numbers
 
 import numpy as np
 
-from . import deep
+from . import deep, fused
 from .regularization import L_model_backward_stable, compute_cost_stable
 from .validation import as_labels, as_matrix, positive_int, rng_from
 
@@ -163,19 +163,7 @@ def update_parameters_with_adam_inplace(parameters: dict, grads: dict, v: dict, 
     epsilon_t = epsilon * correction2
     for key, value in parameters.items():
         d = "d" + key
-        g, v_d, s_d = grads[d], v[d], s[d]
-        scratch = (1 - beta1) * g
-        v_d *= beta1
-        v_d += scratch                                     # v = beta1 v + (1 - beta1) dW
-        np.square(g, out=scratch)
-        scratch *= 1 - beta2
-        s_d *= beta2
-        s_d += scratch                                     # s = beta2 s + (1 - beta2) dW**2
-        np.sqrt(s_d, out=scratch)
-        scratch += epsilon_t
-        np.divide(v_d, scratch, out=scratch)
-        scratch *= learning_rate_t
-        value -= scratch                                   # W -= learning_rate_t * v / (sqrt(s) + epsilon_t)
+        fused.adam_step(value, grads[d], v[d], s[d], beta1, beta2, learning_rate_t, epsilon_t)   # one pass (fused.py)
     return parameters, v, s
 
 

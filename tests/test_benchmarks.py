@@ -14,8 +14,9 @@ def test_training_benchmark_runs_the_same_work_for_each_library():
     for rows, ours in ((sgd, "ours (helpers.deep, numpy)"), (adam, "ours (Adam in place)")):
         assert rows[ours][0] > 0 and rows["scikit-learn MLPClassifier"][0] > 0
         assert 0.5 < rows[ours][1] <= 1.0 and 0.5 < rows["scikit-learn MLPClassifier"][1] <= 1.0  # both learned
-    # the in-place and the returning Adam train the same network to the same accuracy
+    # the in-place, the returning and the numpy-only Adam train the same network to the same accuracy
     assert adam["ours (returning Adam)"][1] == adam["ours (Adam in place)"][1]
+    assert adam["ours (Adam in numpy, no numba)"][1] == adam["ours (Adam in place)"][1]   # the same numbers
     assert adam["matrix products only (floor)"][0] > 0
 
 
