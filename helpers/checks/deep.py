@@ -291,7 +291,7 @@ def _activation_cache_of(fn, result, inputs):
 
 LINEAR_ACTIVATION_FORWARD = Exercise(
     "linear_activation_forward", ref.linear_activation_forward, activation_inputs, dict(n_prev=4, n=3, m=5, seed=5),
-    lambda activation, **_: (Out(f"A with activation='{activation}'", (0,), "(n[l], m)"),),
+    (), per_case=lambda activation, **_: {"outputs": (Out(f"A with activation='{activation}'", (0,), "(n[l], m)"),)},
     returns=a_tuple("(A, cache)", value, value),
     mistakes=(
         Wrong("activation-but-you-applied-compare-the", "You applied the other activation: activation='sigmoid' asks "
@@ -472,8 +472,8 @@ def activation_backward(dA, cache, activation, *, swap=False, derivative=True):
 
 LINEAR_ACTIVATION_BACKWARD = Exercise(
     "linear_activation_backward", ref.linear_activation_backward, activation_backward_inputs,
-    dict(n_prev=4, n=3, m=5, seed=9), lambda activation, **_: tuple(
-        replace(out, label=f"{out.label} with activation='{activation}'") for out in GRADIENTS),
+    dict(n_prev=4, n=3, m=5, seed=9), (), per_case=lambda activation, **_: {"outputs": tuple(
+        replace(out, label=f"{out.label} with activation='{activation}'") for out in GRADIENTS)},
     returns=a_tuple("(dA_prev, dW, db)", value, value, value),
     mistakes=(
         Wrong("activation-but-you-used-backward-pick", "You used the other activation's derivative: pick the "
@@ -523,7 +523,8 @@ ORDER = ("The hidden layers are visited in the wrong order: backpropagation goes
          "is caches[l - 1].")
 L_MODEL_BACKWARD = Exercise(
     "L_model_backward", ref.L_model_backward, model_backward_inputs, dict(layer_dims=(3, 3, 3, 3, 1), m=5, seed=36),
-    lambda layer_dims, **_: parameter_outputs(layer_dims, grads=True), returns=gradients_dict,
+    (), per_case=lambda layer_dims, **_: {"outputs": parameter_outputs(layer_dims, grads=True)},
+    returns=gradients_dict,
     mistakes=(
         Wrong("the-sign-of-dal-is-flipped-dal-y", "The sign of dAL is flipped: dAL = -(Y / AL - (1 - Y) / (1 - AL)), "
               "the derivative of the cost with respect to AL.",
@@ -571,7 +572,7 @@ def update(parameters, grads, learning_rate, *, step=lambda value, rate, grad: v
 STEP = "{key} = {key} - learning_rate * d{key}"
 UPDATE_PARAMETERS = Exercise(
     "update_parameters", ref.update_parameters, update_inputs, dict(layer_dims=(4, 3, 2, 1), learning_rate=0.1, seed=11),
-    lambda layer_dims, **_: parameter_outputs(layer_dims),
+    (), per_case=lambda layer_dims, **_: {"outputs": parameter_outputs(layer_dims)},
     returns=lambda name, result: expect_keys("the returned parameters", result, ()),
     mistakes=(
         Wrong("not-updated", "{key} was not updated: every parameter takes a step, " + STEP + ".",
@@ -671,9 +672,9 @@ def difference(cost_fn, parameters, grads, epsilon=1e-7, *,
 
 GRADIENT_CHECK = Exercise(
     "gradient_check", ref.gradient_check, gradient_check_inputs, dict(layer_dims=(3, 2, 1), seed=12),
-    lambda exact=True, **_: (Out("gradient_check with " + ("the exact gradients, epsilon=1e-3" if exact else
-                                                          "slightly wrong gradients, epsilon=1e-7"),
-                                 scalar=True, rtol=1e-4, atol=1e-12),), returns=a_float,
+    (), per_case=lambda exact=True, **_: {"outputs": (Out(
+        "gradient_check with " + ("the exact gradients, epsilon=1e-3" if exact else "slightly wrong gradients, "
+                                  "epsilon=1e-7"), scalar=True, rtol=1e-4, atol=1e-12),)}, returns=a_float,
     mistakes=(
         Wrong("you-used-one-sided-differences-j", "You used one-sided differences (J(theta + eps) - J(theta)) / eps: "
               "the two-sided (J(theta + eps) - J(theta - eps)) / (2 eps) is far more accurate (error eps^2 instead of "
@@ -725,8 +726,9 @@ def quotient(f, x, epsilon, two_sided=True, *, central=lambda f, x, e: (f(x + e)
 
 DIFFERENCE_QUOTIENT = Exercise(
     "difference_quotient", gradcheck.difference_quotient, quotient_inputs, dict(x=0.7, epsilon=1e-2, seed=13),
-    lambda x, epsilon, two_sided, **_: (Out(f"difference_quotient(f, {x}, {epsilon}, two_sided={two_sided})",
-                                            scalar=True, rtol=1e-9),), returns=a_float,
+    (), per_case=lambda x, epsilon, two_sided, **_: {"outputs": (Out(
+        f"difference_quotient(f, {x}, {epsilon}, two_sided={two_sided})", scalar=True, rtol=1e-9),)},
+    returns=a_float,
     mistakes=(
         Wrong("two-sided-without-2", "The two-sided quotient spans 2 epsilon: divide f(x + eps) - f(x - eps) by "
               "2 epsilon.", partial(quotient, central=lambda f, x, e: (f(x + e) - f(x - e)) / e)),

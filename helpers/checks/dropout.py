@@ -83,9 +83,9 @@ def _shared(shape_of):
 
 DROPOUT_FORWARD = Exercise(
     "dropout_forward", ref.dropout_forward, forward_inputs, dict(shape=(4, 6), keep_prob=0.8, seed=0),
-    lambda keep_prob, **_: (
+    (), per_case=lambda keep_prob, **_: {"outputs": (
         Out(f"D (the mask, keep_prob = {keep_prob})", (1,), "(n[l], m), like A: one value per unit and per example"),
-        Out(f"A_drop (keep_prob = {keep_prob})", (0,), "(n[l], m), like A")),
+        Out(f"A_drop (keep_prob = {keep_prob})", (0,), "(n[l], m), like A"))},
     returns=mask_and_activations,
     mistakes=(
         Wrong("the-mask-is-inverted-rng-random", "The mask is inverted: rng.random(A.shape) >= keep_prob keeps a unit "
@@ -247,7 +247,7 @@ ANOTHER_KEEP_PROB = ("A layer used another layer's keep_prob: hidden layer l use
 FORWARD_WITH_DROPOUT = Exercise(
     "L_model_forward_with_dropout", ref.L_model_forward_with_dropout, network_inputs,
     dict(layer_dims=(3, 5, 4, 1), m=6, keep_probs=(0.8, 0.6), seed=2),
-    lambda keep_probs, **_: (Out(f"AL (keep_probs = {_given(keep_probs)})", (0,), "(1, m)"),),
+    (), per_case=lambda keep_probs, **_: {"outputs": (Out(f"AL (keep_probs = {_given(keep_probs)})", (0,), "(1, m)"),)},
     returns=a_tuple("(AL, caches)", value, value),
     mistakes=(
         Wrong("dropout-on-the-input", "Dropout was applied to the input X: only the hidden layers are dropped "
@@ -331,7 +331,7 @@ def backward(AL, Y, caches, keep_probs, **pieces):
 BACKWARD_WITH_DROPOUT = Exercise(
     "L_model_backward_with_dropout", ref.L_model_backward_with_dropout, network_backward_inputs,
     dict(layer_dims=(3, 5, 4, 1), m=6, keep_probs=(0.8, 0.6), seed=3),
-    lambda layer_dims, **_: parameter_outputs(layer_dims, grads=True),
+    (), per_case=lambda layer_dims, **_: {"outputs": parameter_outputs(layer_dims, grads=True)},
     returns=gradients_dict,
     mistakes=(
         Wrong("no-dropout-backward", "The gradient does not go back through the dropout: before each hidden layer's "

@@ -7,14 +7,13 @@ An `Exercise` holds what differs from one exercise to the next:
     inputs      case -> Inputs(args, m): fresh arguments for one test case, made from sizes and a seed
     case        the visible test's keyword arguments (sizes, seed); hidden tests pass others
     returns     what the result must look like (`value`, `a_float`, `a_dict(...)`, `a_tuple(...)`)
-    outputs     the values compared, each an `Out` with its place in the result and its layout (or a
-                function of the case giving them, e.g. one per layer of case['layer_dims'])
+    outputs     the values compared, each an `Out` with its place in the result and its layout
     mistakes    the named mistakes, each a `Wrong`: a wrong answer with the exercise's signature
     unmodified  the positions of the arguments the function must leave unchanged
     blocks      for a composed exercise: {building block: reference}, graded on its own (core.composed_of)
     extra       an escape hatch for what a table cannot say: extra(fn, result, inputs) raises ExerciseFailure
-    per_case    case -> {field: value}: the fields that depend on the case, e.g. one output per layer of
-                layer_dims (outputs, returns)
+    per_case    case -> {field: value}: the fields that depend on the case (outputs, returns), e.g. one
+                output per layer of case['layer_dims'], or labels that name the case's activation
 
 `check(exercise)` makes the test-cell function `check_<name>(fn, **case)`. It calls the student's
 function on fresh inputs, checks the structure of the result, then compares each output with the
@@ -208,7 +207,7 @@ def run(exercise: Exercise, fn, case: dict) -> None:
     (exercise.returns or value)(exercise.name, result)
     expected = exercise.reference(*copy_inputs(inputs.args))
     wrongs = wrong_results(exercise, inputs)
-    outputs = exercise.outputs(**case) if callable(exercise.outputs) else exercise.outputs
+    outputs = exercise.outputs
     # The mistakes that give the student's values at the most outputs first (a mistake in one layer only
     # and one in every layer may agree at the first output compared).
     wrongs.sort(key=lambda pair: -agreement(outputs, pair[1], result))
