@@ -1,15 +1,14 @@
 """helpers.fused: Adam's update compiled into one loop gives numpy's numbers, bit for bit, on every
-layout; it is really compiled where the workbook runs (here, in CI and inside the grading sandbox)."""
+layout; it is really compiled where the workbook is tested, and grading kernels go without it."""
 import os
 import subprocess
 import sys
-import textwrap
 from pathlib import Path
 
 import numpy as np
 import pytest
 
-from grading.limits import GiB, landlock_abi
+from grading.kernels import kernel_environment
 from helpers import fused, optimizers
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -100,23 +99,12 @@ def test_without_numba_the_numpy_path_gives_the_same_training(monkeypatch):
         assert np.array_equal(results[0][key], results[1][key]), key
 
 
-@pytest.mark.skipif(not landlock_abi(), reason="Landlock is not available on this kernel")
-def test_the_loop_compiles_inside_the_grading_sandbox(tmp_path):
-    """Graded notebooks train under the kernel's limits (Landlock, 3 GiB of address space): numba must
-    compile there too (its cache goes to the private $TMPDIR), or grading would train at numpy's speed."""
-    if fused.compiled_adam() is None:
-        pytest.skip("numba is not installed")
-    script = textwrap.dedent(f"""
-        import argparse, sys
-        from grading.kernel_launcher import apply_limits
-        apply_limits(argparse.Namespace(memory={3 * GiB}, file_size={64 * 2 ** 20}, sandbox=True,
-                                        read_dir=[{str(ROOT)!r}], write_dir=[]))
-        from helpers import fused
-        print("compiled" if fused.compiled_adam() is not None else "numpy")
-    """)
-    env = {"PATH": os.environ.get("PATH", ""), "TMPDIR": str(tmp_path), "HOME": str(tmp_path),
-           "XDG_CACHE_HOME": str(tmp_path / "cache"), "PYTHONPATH": str(ROOT)}
-    done = subprocess.run([sys.executable, "-c", script], cwd=tmp_path, env=env, capture_output=True, text=True,
-                          timeout=120)
-    assert done.returncode == 0, done.stderr[-2000:]
-    assert done.stdout.strip() == "compiled", done.stderr[-2000:]
+def test_grading_kernels_take_the_numpy_path_without_importing_numba():
+    """A graded kernel trains little: numba's import and compilation would cost it more than they save
+    (grading.kernels.KERNEL_FIXED_ENVIRONMENT). The numbers are the same either way (tests above)."""
+    env = kernel_environment({"PATH": os.environ.get("PATH", ""), "PYTHONPATH": str(ROOT)})
+    assert env["NUMBA_DISABLE_JIT"] == "1"
+    script = ("import sys\nfrom helpers import fused, optimizers\n"
+              "print(fused.compiled_adam() is None, 'numba' in sys.modules)")
+    done = subprocess.run([sys.executable, "-c", script], env=env, capture_output=True, text=True, timeout=60)
+    assert done.stdout.split() == ["True", "False"], done.stderr[-2000:]
