@@ -11,7 +11,8 @@ one BLAS thread, reshuffled every epoch:
   helpers.softmax.L_model_forward_softmax, L_model_backward_softmax (with dA0=False: a training loop
   needs no gradient for X) and helpers.optimizers.update_parameters_with_adam_inplace (and, as a
   second row, the returning update_parameters_with_adam). Adam's update is one compiled loop when numba is
-  installed (helpers/fused.py); a third row times it in numpy operations, as without numba. Its last row, the floor, times only the matrix products a
+  installed (helpers/fused.py), from the first step here (a process switches to it only after 1 s of
+  numpy updates: numba's import costs a short training more than it saves); a third row times it in numpy operations, as without numba. Its last row, the floor, times only the matrix products a
   training needs for the same shapes and batches: no implementation can beat it.
 
 The implementations run interleaved (one run of each, --repeats times) and each keeps its best
@@ -200,6 +201,7 @@ CLOCKS = {"wall": time.perf_counter, "cpu": time.process_time}
 
 def run_workload(name, epochs=None, repeats=3, torch_available=True, clock="wall"):
     """Time every implementation of one workload, interleaved; returns {implementation: (seconds, accuracy)}."""
+    fused.COMPILE_AFTER_SECONDS = 0.0              # the compiled Adam from the first step (see the docstring)
     workload = WORKLOADS[name]
     epochs = workload["epochs"] if epochs is None else epochs
     X, Y = workload["load"]()

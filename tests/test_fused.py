@@ -15,6 +15,12 @@ ROOT = Path(__file__).resolve().parents[1]
 HYPER = (0.9, 0.999, 0.003, 1e-8)
 
 
+@pytest.fixture(autouse=True)
+def compiled_from_the_first_step(monkeypatch):
+    """As the benchmark times it: the compiled loop without numpy's updates first (tested apart below)."""
+    monkeypatch.setattr(fused, "COMPILE_AFTER_SECONDS", 0.0)
+
+
 def arrays(shape, seed=0):
     """(w, g, v, s) with zeros in g and s (epsilon alone in the denominator) and both signs."""
     rng = np.random.default_rng(seed)
@@ -97,6 +103,20 @@ def test_without_numba_the_numpy_path_gives_the_same_training(monkeypatch):
         results.append(p)
     for key in parameters:
         assert np.array_equal(results[0][key], results[1][key]), key
+
+
+def test_a_process_compiles_only_once_its_numpy_updates_cost_what_compiling_costs(monkeypatch):
+    """A notebook's short trainings never pay numba's import; a long training switches after about that
+    price (COMPILE_AFTER_SECONDS of numpy updates)."""
+    if fused.compiled_adam() is None:
+        pytest.skip("numba is not installed")
+    monkeypatch.setattr(fused, "COMPILE_AFTER_SECONDS", 0.05)
+    monkeypatch.setattr(fused, "_numpy_seconds", [0.0])
+    w, g, v, s = arrays((200, 100))
+    paths = [fused.adam_step(w, g, v, s, *HYPER) for _ in range(2000)]
+    switch = paths.index("numba")
+    assert switch > 0 and set(paths[:switch]) == {"numpy"} and set(paths[switch:]) == {"numba"}
+    assert 0.05 <= fused._numpy_seconds[0] < 0.5      # it switched after 0.05 s of numpy updates, not before
 
 
 def test_grading_kernels_take_the_numpy_path_without_importing_numba():
