@@ -178,3 +178,30 @@ def test_the_names_a_function_uses_come_from_the_submitted_source_too():
 
     stand_in = RemoteFunction(LyingLink(), {"id": 1, "kind": "fn", "name": "make_train_eval"})
     assert {"X_test", "y_test"} <= stand_in.global_names()
+
+
+def test_the_shims_stdin_requests_skip_ipykernels_flushes(monkeypatch):
+    """Each flush waits for the kernel's IO thread (a third of a call's time): the shim's input requests
+    go without them, and stdout and stderr are back afterwards, even when the request is interrupted."""
+    import types
+
+    import IPython
+
+    from grading import judge_shim
+
+    seen = []
+
+    def raw_input(prompt):
+        seen.append((sys.stdout, sys.stderr))
+        if prompt == "interrupt":
+            raise KeyboardInterrupt
+        return "reply"
+    shell = types.SimpleNamespace(user_ns={}, kernel=types.SimpleNamespace(raw_input=raw_input))
+    monkeypatch.setattr(IPython, "get_ipython", lambda: shell)
+    out, err = sys.stdout, sys.stderr
+    _, unflushed_input = judge_shim._kernel_input()
+    assert unflushed_input("question") == "reply"
+    with pytest.raises(KeyboardInterrupt):
+        unflushed_input("interrupt")
+    assert seen == [(None, None), (None, None)]
+    assert (sys.stdout, sys.stderr) == (out, err)
