@@ -22,6 +22,8 @@ A judge-side callable arrives as a stub that calls back into the judge (``C``).
 Nothing here is trusted by the judge: the student's code can change all of it; the judge only
 ever reads plain data from it, and reinstalls it when it stops answering.
 """
+import sys
+
 try:
     Encoder  # noqa: B018  (sent to a kernel: grading.wire's source comes first)
 except NameError:  # imported as a module (tests)
@@ -40,8 +42,6 @@ class JudgeFailure(Exception):
 
 
 def _kernel_input():
-    import sys
-
     from IPython import get_ipython  # runs in the kernel, where IPython is loaded
 
     shell = get_ipython()
