@@ -12,7 +12,8 @@ one BLAS thread, reshuffled every epoch:
   needs no gradient for X) and helpers.optimizers.update_parameters_with_adam_inplace (and, as a
   second row, the returning update_parameters_with_adam). Adam's update is one compiled loop when numba is
   installed (helpers/fused.py), from the first step here (a process switches to it only after 1 s of
-  numpy updates: numba's import costs a short training more than it saves); a third row times it in numpy operations, as without numba. Its last row, the floor, times only the matrix products a
+  numpy updates: numba's import costs a short training more than it saves); a third row times it in
+  numpy operations, as without numba. Its last row, the floor, times only the matrix products a
   training needs for the same shapes and batches: no implementation can beat it.
 
 The implementations run interleaved (one run of each, --repeats times) and each keeps its best

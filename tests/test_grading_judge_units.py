@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import subprocess
 import sys
+import types
 
+import IPython
 import nbformat
 import numpy as np
 import pytest
 
-from grading import wire
+from grading import judge_shim, wire
 from grading.check_calls import CheckCellError, exercises, parse_test_cell
 from grading.delegation import private_helpers
 from grading.scan import scan_notebook, scan_source
@@ -183,12 +185,6 @@ def test_the_names_a_function_uses_come_from_the_submitted_source_too():
 def test_the_shims_stdin_requests_skip_ipykernels_flushes(monkeypatch):
     """Each flush waits for the kernel's IO thread (a third of a call's time): the shim's input requests
     go without them, and stdout and stderr are back afterwards, even when the request is interrupted."""
-    import types
-
-    import IPython
-
-    from grading import judge_shim
-
     seen = []
 
     def raw_input(prompt):
