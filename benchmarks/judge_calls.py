@@ -42,13 +42,6 @@ def in_kernel(fn, arg, n):
 """
 
 
-def best_of(rounds, fn):
-    times = []
-    for _ in range(rounds):
-        times.append(fn())
-    return min(times), statistics.median(times)
-
-
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rounds", type=int, default=5)
