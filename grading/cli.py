@@ -189,9 +189,23 @@ def cmd_release(args):
     if not notebooks:
         print(f"No notebooks in {args.notebooks_dir}: nothing to release.")
         return 0
-    for assignment, path in _grader(args).release(notebooks).items():
+    grader = _grader(args)
+    for assignment, path in grader.release(notebooks).items():
         print(f"released {assignment}: {path}")
+    _report_edition(grader.write_edition(notebooks))
     return 0
+
+
+def _report_edition(edition):
+    """What the student edition holds, and what it reveals on purpose."""
+    print(f"student edition of helpers: {edition.path} (no answer of its notebooks' exercises in it)")
+    for assignment, names in sorted(edition.revealed.items()):
+        shown = ", ".join(f"{module}.{name}" for module, name in names)
+        print(f"  {assignment} uses, and so reveals, the answers of later or earlier exercises: {shown}. "
+              f"Release it after they are due, or accept it.")
+    if edition.not_compiled:
+        print(f"  not in it yet (their checks are not compiled; they need the repository's helpers): "
+              f"{', '.join(edition.not_compiled)}")
 
 
 def cmd_student_copies(args):

@@ -18,6 +18,7 @@ from pathlib import Path
 
 from . import gradebook
 from .course import CourseError, CourseLayout, install_sources, tree_hash
+from .edition import build_edition
 from .isolation import run_isolated
 from .jobs import prepare_job_folder, released_notebooks, submission_problem, template
 from .limits import Limits
@@ -71,6 +72,11 @@ class Grader:
                 raise PipelineError(f"generate_assignment {assignment} failed: {failure_reason(result)}")
             released[assignment] = path
         return released
+
+    def write_edition(self, notebooks):
+        """Write ``COURSE/release/helpers``, the student edition of helpers for the released ``notebooks``
+        (:mod:`grading.edition`); returns its :class:`~grading.edition.Edition`."""
+        return build_edition(self.layout.root / "release", notebooks)
 
     def known_assignments(self):
         """Assignment ids already released into this course's gradebook."""

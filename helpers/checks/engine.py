@@ -108,19 +108,35 @@ def a_float(name, result):
     """A single number; expect_float says how it is wrong."""
 
 
-def a_dict(label: str, keys):
-    """A dict holding `keys`."""
-    def check(name, result):
-        expect_keys(label, result, keys)
-    return check
+@dataclass(frozen=True)
+class ADict:
+    """A dict holding `keys` (a value, not a closure: the student edition stores it as data)."""
+    label: str
+    keys: tuple
+
+    def __call__(self, name, result):
+        expect_keys(self.label, result, self.keys)
 
 
-def a_tuple(description: str, *items):
-    """A tuple of len(items) values, e.g. a_tuple("(A2, cache)", value, a_dict("cache", KEYS))."""
-    def check(name, result):
-        for item, part in zip(items, expect_tuple(name, result, len(items), f"a tuple {description}")):
+@dataclass(frozen=True)
+class ATuple:
+    """A tuple of len(items) values, each checked by its item."""
+    description: str
+    items: tuple
+
+    def __call__(self, name, result):
+        for item, part in zip(self.items, expect_tuple(name, result, len(self.items), f"a tuple {self.description}")):
             item(name, part)
-    return check
+
+
+def a_dict(label: str, keys) -> ADict:
+    """A dict holding `keys`."""
+    return ADict(label, tuple(keys))
+
+
+def a_tuple(description: str, *items) -> ATuple:
+    """A tuple of len(items) values, e.g. a_tuple("(A2, cache)", value, a_dict("cache", KEYS))."""
+    return ATuple(description, items)
 
 
 # --- the engine ------------------------------------------------------------------------------------
@@ -233,11 +249,13 @@ def per_layer(layered: Callable) -> Callable:
     return lambda layer_dims, **case: layered(len(layer_dims) - 1)
 
 
-def check(exercise: Exercise, vary: tuple | None = None) -> Callable:
+def check(exercise: Exercise, vary: tuple | None = None, compose: Callable = graded_on_its_own) -> Callable:
     """The test-cell function of `exercise`: check_<name>(fn, **case) with the visible case's
     arguments as defaults; it prints the success line or raises ExerciseFailure.
     vary: (key, values), to run the exercise once per value of case[key], values(case) -> them
-    (e.g. ("activation", lambda case: ("sigmoid", "relu")))."""
+    (e.g. ("activation", lambda case: ("sigmoid", "relu"))).
+    compose(fn, name, blocks, run): how a composed exercise is graded (core.graded_on_its_own, with the
+    reference blocks; the student edition, which has none, with the student's own)."""
     def check_exercise(fn, **case):
         unknown = set(case) - set(exercise.case)
         if unknown:
@@ -250,7 +268,7 @@ def check(exercise: Exercise, vary: tuple | None = None) -> Callable:
             for one in cases:
                 run(exercise, fn, one)
         if exercise.blocks:
-            graded_on_its_own(fn, exercise.name, exercise.blocks, run_cases)
+            compose(fn, exercise.name, exercise.blocks, run_cases)
         else:
             run_cases()
             passed(exercise.name)
@@ -258,6 +276,7 @@ def check(exercise: Exercise, vary: tuple | None = None) -> Callable:
     check_exercise.__name__ = check_exercise.__qualname__ = f"check_{exercise.name}"
     check_exercise.__doc__ = exercise.reference.__doc__
     check_exercise.exercise = exercise
+    check_exercise.vary = vary
     return check_exercise
 
 

@@ -9,10 +9,18 @@ from functools import partial
 import numpy as np
 
 from .. import shallow as ref
+from ..shallow import compare_hidden_activations
 from ..data import load_planar_flower
 from .core import Mistake, composed_of, expect_array, expect_float, fail, passed, student_call
 from .engine import Exercise, Inputs, Out, Wrong, a_dict, a_float, a_tuple, check, run, value
 from .networks import expect_training_run, labels
+
+#: What the student edition copies as code (grading/edition.py): the checks written as code and what they
+#: need; the tables, the mistakes and the helpers that spell an answer stay here (their values are stored).
+STUDENT_EDITION = ("PARAM_KEYS", "LAYOUTS", "sigmoid_of_zero", "check_initialize_parameters", "check_nn_model",
+                   "check_activation_and_derivative")
+#: Demonstrations that train the references: the student edition holds their results, computed at release.
+AT_RELEASE = ("compare_hidden_activations",)
 
 PARAM_KEYS = ("W1", "b1", "W2", "b2")
 GRAD_KEYS = ("dW1", "db1", "dW2", "db2")

@@ -1,0 +1,417 @@
+"""The student edition of ``helpers``: what a student's kernel imports, with no answer in it.
+
+``python -m grading release`` writes it to ``COURSE/release/helpers/`` for the assignments whose checks
+are compiled (:data:`COMPILED`). It holds:
+
+* the shared modules (data, plots, gradient checking, validation), without any function named like an
+  exercise of the workbook, except those the released notebooks use on purpose (listed as revealed);
+* the check runtime (``helpers.checks``: core, engine, networks, tape), shipped as it is;
+* one module per released notebook's checks, generated here from the instructor's: its checks written
+  as code (the names in the module's ``STUDENT_EDITION``) are copied, its tables are not, and every value
+  the references and the named mistakes give on the notebook's visible test cases is stored beside it
+  (``helpers.checks.tape``).
+
+A module is compiled by running its generated source itself, with a recording tape backed by the
+references, on every visible check call of the notebook, with the reference as the student's answer:
+what ships is exactly what ran.
+"""
+import ast
+import builtins
+import contextlib
+import importlib
+import io
+import json
+import re
+import shutil
+import types
+from dataclasses import dataclass, field, fields, replace
+from pathlib import Path
+
+import nbformat
+import numpy as np
+
+from helpers.checks import core, engine, tape
+from helpers.checks.engine import Exercise, as_answer
+
+from .check_calls import is_check_cell, parse_cell, parse_test_cell
+
+HELPERS = Path(engine.__file__).resolve().parent.parent
+#: The notebooks whose checks are compiled (the others still need the repository's helpers).
+COMPILED = ("01_shallow_network",)
+#: Shipped as they are: the check runtime.
+RUNTIME = ("checks/__init__.py", "checks/core.py", "checks/engine.py", "checks/networks.py", "checks/tape.py")
+#: Shipped without the functions named like an exercise: the tools every notebook may use.
+TOOLS = ("__init__.py", "validation.py", "data.py", "plots.py", "plots_optim.py", "gradcheck.py")
+CHECKS_IMPORT = re.compile(r"from helpers\.checks import (\w+) as checks")
+
+
+class EditionError(RuntimeError):
+    """The edition cannot be built as asked (an authoring error of the course)."""
+
+
+# --- what a notebook checks and uses -------------------------------------------------------------
+
+@dataclass(frozen=True)
+class NotebookChecks:
+    """A notebook's checks module and the check calls of its visible tests (test cells and challenges)."""
+    assignment: str
+    module: str                       # "shallow" for helpers.checks.shallow
+    calls: tuple                      # the visible CheckCalls, in the notebook's order
+    used: frozenset = field(default=frozenset())    # {(helpers module, name)} its own cells use
+
+    @classmethod
+    def read(cls, assignment, path):
+        nb = nbformat.read(str(path), as_version=4)
+        module = next((m.group(1) for cell in nb.cells for m in [CHECKS_IMPORT.search(cell.source)] if m), None)
+        if module is None:
+            raise EditionError(f"{assignment} does not import its checks (from helpers.checks import X as checks)")
+        calls = tuple(call for cell in nb.cells if cell.cell_type == "code" and is_check_cell(cell.source)
+                      for call in parse_test_cell(cell.source) if not call.hidden)
+        return cls(assignment, module, calls, frozenset(helpers_used(nb)))
+
+
+def helpers_used(nb) -> set:
+    """{(helpers module, name)} that the notebook's cells use, its answer cells left out (the student writes
+    those): `from helpers.X import name`, or `X.name` after `from helpers import X`."""
+    trees = [parse_cell(cell.source) for cell in nb.cells if cell.cell_type == "code"
+             and not cell.get("metadata", {}).get("nbgrader", {}).get("solution")]
+    used, aliases = set(), {}
+    for node in (n for tree in filter(None, trees) for n in ast.walk(tree)):
+        if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("helpers."):
+            used.update((node.module, alias.name) for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module == "helpers":
+            aliases.update({alias.asname or alias.name: f"helpers.{alias.name}" for alias in node.names})
+    for node in (n for tree in filter(None, trees) for n in ast.walk(tree)):
+        if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and node.value.id in aliases:
+            used.add((aliases[node.value.id], node.attr))
+    return used
+
+
+def exercise_names() -> dict:
+    """{function name: the checks module that checks it} for every exercise and challenge of the workbook."""
+    names = {}
+    for path in sorted((HELPERS / "checks").glob("*.py")):
+        if path.stem in {"__init__", "core", "engine", "networks", "tape"}:
+            continue
+        module = importlib.import_module(f"helpers.checks.{path.stem}")
+        names.update({name.removeprefix("check_"): path.stem for name in vars(module) if name.startswith("check_")})
+    return names
+
+
+# --- the recording tape: the references, with every answer they give written down ----------------
+
+class RecordingTape:
+    """The tape that an edition module gets while it is compiled (``tape.current``): backed by the
+    instructor's module, it records each value that the student edition will need."""
+
+    def __init__(self, instructor):
+        self.instructor = instructor
+        self.arrays, self.calls, self.constants, self.exercises = [], {}, {}, {}
+
+    def encode(self, value):
+        return tape.encode(value, self.arrays)
+
+    def module(self, name):
+        return _RecordingModule(self, name, getattr(self.instructor, name))
+
+    def recorded(self, name, original=None):
+        original = getattr(self.instructor, name) if original is None else original
+
+        def recording(*args, **kwargs):
+            result = original(*args, **kwargs)
+            self.calls.setdefault(name, {})[tape.call_key(args, kwargs)] = self.encode(result)
+            return result
+        recording.original = original
+        return recording
+
+    def table(self, name):
+        return _recording_exercise(self, _instructor_exercise(self.instructor, name))
+
+    def check(self, name):
+        instructor_check = next(value for value in vars(self.instructor).values() if hasattr(value, "vary")
+                                and getattr(value, "exercise", None) is not None and value.exercise.name == name)
+        exercise, vary = self.table(name), instructor_check.vary
+        self.exercises[name]["vary"] = None if vary is None else vary[0]
+        if vary is not None:
+            vary = (vary[0], self._recording_vary(name, vary[1]))
+        return engine.check(exercise, vary)
+
+    def _recording_vary(self, name, values):
+        def recorded_values(arguments):
+            found = values(arguments)
+            self._case(name, arguments)["vary"] = self.encode(tuple(found))
+            return found
+        return recorded_values
+
+    def composed_of(self, **blocks):
+        return core.composed_of(**{name: getattr(block, "original", block) for name, block in blocks.items()})
+
+    def _case(self, name, case):
+        return self.exercises[name]["cases"].setdefault(tape.digest(case), {})
+
+    def data(self):
+        return {"calls": self.calls, "constants": self.constants, "exercises": self.exercises}
+
+
+class _RecordingModule:
+    def __init__(self, recording_tape, name, module):
+        self._tape, self._name, self._module = recording_tape, name, module
+
+    def __getattr__(self, attribute):
+        value = getattr(self._module, attribute)
+        name = f"{self._name}.{attribute}"
+        if callable(value):
+            return self._tape.recorded(name, value)
+        self._tape.constants[name] = self._tape.encode(value)
+        return value
+
+
+def _instructor_exercise(instructor, name) -> Exercise:
+    found = [value for value in vars(instructor).values() if isinstance(value, Exercise) and value.name == name]
+    found += [value.exercise for value in vars(instructor).values()
+              if isinstance(getattr(value, "exercise", None), Exercise) and value.exercise.name == name]
+    if not found:
+        raise EditionError(f"{instructor.__name__} has no exercise {name!r}")
+    return found[0]
+
+
+def _recording_exercise(recording_tape, exercise: Exercise) -> Exercise:
+    """`exercise` with its inputs, reference, mistakes and per-case fields recorded as they run."""
+    name = exercise.name
+    if name not in recording_tape.exercises:
+        static = {f.name: getattr(exercise, f.name) for f in fields(Exercise)
+                  if f.name in ("name", "case", "outputs", "returns", "unmodified", "extra")}
+        static.update(mistakes=[(wrong.id, wrong.hint) for wrong in exercise.mistakes],
+                      blocks=list(exercise.blocks), per_case=exercise.per_case is not None)
+        recording_tape.exercises[name] = {"static": recording_tape.encode(static), "cases": {}, "results": {},
+                                          "vary": None}
+    stored = recording_tape.exercises[name]
+
+    def inputs(**case):
+        made = exercise.inputs(**case)
+        recording_tape._case(name, case)["inputs"] = recording_tape.encode(made)
+        return made
+
+    def per_case(**case):
+        made = exercise.per_case(**case)
+        recording_tape._case(name, case)["fields"] = recording_tape.encode(made)
+        return made
+
+    def result(args):
+        return stored["results"].setdefault(tape.call_key(args, {}), {"wrong": {}})
+
+    def reference(*args):
+        expected = exercise.reference(*core.copy_inputs(args))
+        result(args)["expected"] = recording_tape.encode(expected)
+        return expected
+
+    def answer(index, wrong):
+        def recorded_answer(*args):
+            value = wrong.answer(*core.copy_inputs(args))
+            result(args)["wrong"][str(index)] = recording_tape.encode(value)
+            return value
+        return recorded_answer
+
+    return replace(exercise, inputs=inputs, reference=reference,
+                   mistakes=tuple(replace(w, answer=answer(i, w)) for i, w in enumerate(exercise.mistakes)),
+                   per_case=per_case if exercise.per_case is not None else None)
+
+
+# --- the edition's source: the checks written as code, the rest from the tape ----------------------
+
+def _absolute(node: ast.ImportFrom, package: str) -> str:
+    if not node.level:
+        return node.module or ""
+    base = package.split(".")[:len(package.split(".")) - node.level + 1]
+    return ".".join(base + ([node.module] if node.module else []))
+
+
+def _shipped_modules() -> set:
+    return {"helpers." + rel.removesuffix(".py").replace("/", ".").removesuffix(".__init__")
+            for rel in RUNTIME + TOOLS} | {"helpers"}
+
+
+def _import_ships(node, package: str) -> bool:
+    """An import the edition keeps: of the standard library, numpy, ... or of a shipped helpers module."""
+    if isinstance(node, ast.Import):
+        return not any(alias.name.split(".")[0] == "helpers" for alias in node.names)
+    target = _absolute(node, package)
+    if not target.startswith("helpers"):
+        return True
+    if target == "helpers" and node.module is None:          # from .. import shallow as ref
+        return all(f"helpers.{alias.name}" in _shipped_modules() for alias in node.names)
+    return target in _shipped_modules()
+
+
+def _bound(node) -> set:
+    if isinstance(node, (ast.Import, ast.ImportFrom)):
+        return {(alias.asname or alias.name).split(".")[0] for alias in node.names}
+    if isinstance(node, (ast.FunctionDef, ast.ClassDef)):
+        return {node.name}
+    if isinstance(node, (ast.Assign, ast.AnnAssign)):
+        targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+        return {n.id for t in targets for n in ast.walk(t) if isinstance(n, ast.Name)}
+    return set()
+
+
+def _segment(source: str, node) -> str:
+    first = min([node.lineno] + [d.lineno for d in getattr(node, "decorator_list", [])])
+    return "\n".join(source.splitlines()[first - 1:node.end_lineno])
+
+
+def _loaded_names(nodes) -> set:
+    return {n.id for node in nodes for n in ast.walk(node) if isinstance(n, ast.Name)}
+
+
+def edition_source(module_name: str) -> str:
+    """The source of helpers.checks.<module_name> in the student edition (see the module's docstring)."""
+    instructor = importlib.import_module(f"helpers.checks.{module_name}")
+    source = Path(instructor.__file__).read_text()
+    tree = ast.parse(source)
+    shipped = set(getattr(instructor, "STUDENT_EDITION", ()))
+    imports, statements, imported, defined = [], [], set(), set()
+    for node in tree.body:
+        if isinstance(node, (ast.Import, ast.ImportFrom)) and _import_ships(node, "helpers.checks"):
+            imports.append(_segment(source, node))
+            imported |= _bound(node)
+        elif _bound(node) and _bound(node) <= shipped:
+            statements.append(node)
+            defined |= _bound(node)
+    free = _loaded_names(statements) - defined - imported - set(dir(builtins))
+    preamble = [_stand_in(instructor, name) for name in sorted(free) if name in vars(instructor)]
+    if "composed_of" in _loaded_names(statements):
+        preamble.append("composed_of = _tape.composed_of")
+    preamble += [f'{name} = _tape.recorded("{name}")' for name in getattr(instructor, "AT_RELEASE", ())]
+    checks = [f'{name} = _tape.check("{value.exercise.name}")' for name, value in vars(instructor).items()
+              if name.startswith("check_") and name not in shipped and _table_check(module_name, name, value)]
+    future = [line for line in imports if "__future__" in line]
+    header = [f'"""Checks of {module_name} (`from helpers.checks import {module_name} as checks`), student edition.',
+              "", "Generated by `python -m grading release` (grading/edition.py): the checks written as code are",
+              "copied from the instructor's module; every value of the references and of the named mistakes is",
+              'stored on the visible test cases, in the .json and .npz files beside this one (helpers.checks.tape)."""']
+    body = (header + future + [line for line in imports if "__future__" not in line]
+            + ["from .tape import current as _current_tape", "", "_tape = _current_tape(__name__)"]
+            + preamble + [""] + [_segment(source, node) + "\n" for node in statements] + checks)
+    return "\n".join(body) + "\n"
+
+
+def _stand_in(instructor, name: str) -> str:
+    value = vars(instructor)[name]
+    if isinstance(value, types.ModuleType):
+        return f'{name} = _tape.module("{name}")'
+    if isinstance(value, Exercise):
+        return f'{name} = _tape.table("{value.name}")'
+    if callable(value):
+        return f'{name} = _tape.recorded("{name}")'
+    raise EditionError(f"helpers.checks.{instructor.__name__}: the edition's checks use {name}: add it to "
+                       f"STUDENT_EDITION")
+
+
+def _table_check(module_name, name, value) -> bool:
+    if hasattr(value, "vary") and isinstance(getattr(value, "exercise", None), Exercise):
+        return True
+    raise EditionError(f"helpers.checks.{module_name}.{name} is written as code: add it to STUDENT_EDITION")
+
+
+# --- compiling: the generated source run on the visible cases, with the references recording ------
+
+def _reference_answer(instructor, module_name: str, function: str):
+    check_fn = getattr(instructor, f"check_{function}", None)
+    exercise = getattr(check_fn, "exercise", None)
+    if isinstance(exercise, Exercise):
+        return as_answer(exercise.reference)
+    reference = getattr(importlib.import_module(f"helpers.{module_name}"), function, None)
+    if reference is None:
+        raise EditionError(f"helpers.{module_name} has no reference of {function}")
+    return as_answer(reference)
+
+
+def compile_module(module_name: str, calls) -> tuple:
+    """(source, RecordingTape): the edition's module and what its visible check calls recorded."""
+    instructor = importlib.import_module(f"helpers.checks.{module_name}")
+    source = edition_source(module_name)
+    recording = RecordingTape(instructor)
+    module = types.ModuleType(f"helpers.checks.{module_name}")
+    module.__package__, module.__file__ = "helpers.checks", f"<edition of helpers.checks.{module_name}>"
+    tape.recorder = recording
+    try:
+        exec(compile(source, module.__file__, "exec"), module.__dict__)  # noqa: S102 - our own generated code
+        for call in calls:
+            answer = _reference_answer(instructor, module_name, call.function)
+            with contextlib.redirect_stdout(io.StringIO()) as out, np.errstate(all="ignore"):
+                getattr(module, call.check)(answer, *call.args, **call.kwargs)
+            if "all tests passed" not in out.getvalue():
+                raise EditionError(f"{call.check} did not pass with the reference: {out.getvalue()[-300:]}")
+        for name in getattr(instructor, "AT_RELEASE", ()):
+            getattr(module, name)()
+    finally:
+        tape.recorder = None
+    return source, recording
+
+
+def write_module(folder: Path, module_name: str, source: str, recording: RecordingTape) -> None:
+    (folder / f"{module_name}.py").write_text(source)
+    (folder / f"{module_name}.json").write_text(json.dumps(recording.data(), separators=(",", ":")))
+    np.savez_compressed(folder / f"{module_name}.npz", **{f"a{i}": a for i, a in enumerate(recording.arrays)})
+
+
+# --- the shared tools, without the exercises' answers ----------------------------------------------
+
+def tool_source(relative: str, excluded: set) -> str:
+    """A helpers module's source without its top-level functions named in `excluded`."""
+    source = (HELPERS / relative).read_text()
+    tree = ast.parse(source)
+    lines = source.splitlines()
+    dropped = [node for node in tree.body if isinstance(node, ast.FunctionDef) and node.name in excluded]
+    for node in reversed(dropped):
+        first = min([node.lineno] + [d.lineno for d in node.decorator_list])
+        del lines[first - 1:node.end_lineno]
+    kept = ast.parse("\n".join(lines))
+    still_used = _loaded_names(kept.body) & {node.name for node in dropped}
+    if still_used:
+        raise EditionError(f"helpers/{relative} still uses {sorted(still_used)} without them")
+    return "\n".join(lines) + "\n"
+
+
+# --- the edition ------------------------------------------------------------------------------------
+
+@dataclass
+class Edition:
+    """What build_edition wrote: its folder, and per assignment the answers of other notebooks' exercises
+    that it reveals because the notebook uses them on purpose ({assignment: [(module, name)]})."""
+    path: Path
+    revealed: dict
+    not_compiled: list
+
+
+def build_edition(dest, notebooks: dict) -> Edition:
+    """Write DEST/helpers, the student edition for the released `notebooks` ({assignment: source notebook})
+    whose checks are compiled; the others are listed in `not_compiled`."""
+    readings = [NotebookChecks.read(a, p) for a, p in sorted(notebooks.items()) if a in COMPILED]
+    owners = exercise_names()
+    revealed = {}
+    for reading in readings:
+        for module, name in sorted(reading.used):
+            if owners.get(name) == reading.module:
+                raise EditionError(f"{reading.assignment} uses {module}.{name}, the answer of its own exercise")
+            if name in owners:
+                revealed.setdefault(reading.assignment, []).append((module, name))
+    shipped = _shipped_modules()
+    for reading in readings:
+        for module, name in sorted(reading.used):
+            if module not in shipped and module != "helpers.checks" and (module, name) not in revealed.get(
+                    reading.assignment, []):
+                raise EditionError(f"{reading.assignment} uses {module}.{name}: the edition does not ship {module}")
+    shown = {name for pairs in revealed.values() for _, name in pairs}
+    target = Path(dest) / "helpers"
+    if target.exists():
+        shutil.rmtree(target)
+    (target / "checks").mkdir(parents=True)
+    for relative in RUNTIME:
+        shutil.copyfile(HELPERS / relative, target / relative)
+    for relative in TOOLS:
+        (target / relative).write_text(tool_source(relative, set(owners) - shown))
+    for reading in readings:
+        source, recording = compile_module(reading.module, reading.calls)
+        write_module(target / "checks", reading.module, source, recording)
+    return Edition(target, revealed, sorted(set(notebooks) - set(COMPILED)))
