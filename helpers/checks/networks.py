@@ -5,6 +5,7 @@ and small checks wrapped around the engine's (an argument left unchanged, a cras
 from __future__ import annotations
 
 import functools
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -91,18 +92,27 @@ def gradients_dict(name, result):
              f"{name}.grads-has-a-key-layers-are")
 
 
-def unchanged(name: str, *arguments):
+@dataclass(frozen=True)
+class Unchanged:
     """An extra (or a check run before the others): `name`, called again on fresh inputs, must leave each argument
-    of `arguments`, (position, message, mistake id) triples, as it was (an array, or a dict of arrays)."""
-    def extra(fn, result, inputs):
+    of `arguments`, (position, message, mistake id) triples, as it was (an array, or a dict of arrays). A value,
+    not a closure, so that the student edition can store it (helpers.checks.tape)."""
+    name: str
+    arguments: tuple
+
+    def __call__(self, fn, result, inputs):
         given = copy_inputs(inputs.args)
-        student_call(fn, name, *given)
-        for position, message, mistake in arguments:
+        student_call(fn, self.name, *given)
+        for position, message, mistake in self.arguments:
             before, after = inputs.args[position], given[position]
             pairs = [(after.get(k), v) for k, v in before.items()] if isinstance(before, dict) else [(after, before)]
             if not all(np.array_equal(new, old) for new, old in pairs):
                 fail(message, mistake)
-    return extra
+
+
+def unchanged(name: str, *arguments) -> Unchanged:
+    """Unchanged(name, arguments): the check that `name` leaves those arguments as they were."""
+    return Unchanged(name, tuple(tuple(argument) for argument in arguments))
 
 
 def with_crash_hint(check_fn, words, hint: str, mistake: str = ""):
