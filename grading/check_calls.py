@@ -100,3 +100,19 @@ def exercises(nb):
                 if call.function not in names:
                     names.append(call.function)
     return names
+
+
+def helpers_used(cells):
+    """``{(helpers module, name)}`` that code ``cells`` use: ``from helpers.X import name``, or
+    ``X.name`` after ``from helpers import X``."""
+    trees = [tree for tree in (parse_cell(cell.source) for cell in cells if cell.cell_type == "code") if tree]
+    used, aliases = set(), {}
+    for node in (n for tree in trees for n in ast.walk(tree)):
+        if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("helpers."):
+            used.update((node.module, alias.name) for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module == "helpers":
+            aliases.update({alias.asname or alias.name: f"helpers.{alias.name}" for alias in node.names})
+    for node in (n for tree in trees for n in ast.walk(tree)):
+        if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and node.value.id in aliases:
+            used.add((aliases[node.value.id], node.attr))
+    return used

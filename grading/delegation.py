@@ -17,7 +17,7 @@ import importlib
 import shutil
 from pathlib import Path
 
-from .check_calls import parse_cell
+from .check_calls import helpers_used
 
 #: The exception name, and marker, of a guarded reference called from a notebook.
 DELEGATION = "DelegationError"
@@ -46,22 +46,9 @@ def guard(fn, exercise, notebook):
 
 
 def used_on_purpose(nb):
-    """``{(helpers module, name)}`` the notebook's own (locked) cells use: ``from helpers.X import
-    name``, or ``X.name`` after ``from helpers import X``. Never guarded outside the reference module."""
-    used, aliases = set(), {}
-    trees = [parse_cell(cell.source) for cell in nb.cells if cell.cell_type == "code"
-             and cell.get("metadata", {}).get("nbgrader", {}).get("locked")]
-    for tree in filter(None, trees):
-        for node in ast.walk(tree):
-            if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("helpers."):
-                used.update((node.module, alias.name) for alias in node.names)
-            elif isinstance(node, ast.ImportFrom) and node.module == "helpers":
-                aliases.update({alias.asname or alias.name: f"helpers.{alias.name}" for alias in node.names})
-    for tree in filter(None, trees):
-        for node in ast.walk(tree):
-            if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and node.value.id in aliases:
-                used.add((aliases[node.value.id], node.attr))
-    return used
+    """``{(helpers module, name)}`` the notebook's own (locked) cells use (see
+    :func:`~grading.check_calls.helpers_used`). Never guarded outside the reference module."""
+    return helpers_used(cell for cell in nb.cells if cell.get("metadata", {}).get("nbgrader", {}).get("locked"))
 
 
 def reference_functions(checks_module, exercises, used=()):

@@ -33,7 +33,7 @@ import numpy as np
 from helpers.checks import core, engine, tape
 from helpers.checks.engine import Exercise, as_answer
 
-from .check_calls import is_check_cell, parse_cell, parse_test_cell
+from .check_calls import helpers_used, is_check_cell, parse_test_cell
 
 HELPERS = Path(engine.__file__).resolve().parent.parent
 #: The notebooks whose checks are compiled (the others still need the repository's helpers).
@@ -43,6 +43,9 @@ RUNTIME = ("checks/__init__.py", "checks/core.py", "checks/engine.py", "checks/n
 #: Shipped without the functions named like an exercise: the tools every notebook may use.
 TOOLS = ("__init__.py", "validation.py", "data.py", "plots.py", "plots_optim.py", "gradcheck.py")
 CHECKS_IMPORT = re.compile(r"from helpers\.checks import (\w+) as checks")
+#: The helpers modules the edition holds, by name.
+SHIPPED = {".".join(["helpers", *Path(relative).with_suffix("").parts]).removesuffix(".__init__")
+           for relative in RUNTIME + TOOLS}
 
 
 class EditionError(RuntimeError):
@@ -57,7 +60,7 @@ class NotebookChecks:
     assignment: str
     module: str                       # "shallow" for helpers.checks.shallow
     calls: tuple                      # the visible CheckCalls, in the notebook's order
-    used: frozenset = field(default=frozenset())    # {(helpers module, name)} its own cells use
+    used: frozenset = field(default=frozenset())    # {(helpers module, name)} its cells use, answers aside
 
     @classmethod
     def read(cls, assignment, path):
@@ -67,31 +70,16 @@ class NotebookChecks:
             raise EditionError(f"{assignment} does not import its checks (from helpers.checks import X as checks)")
         calls = tuple(call for cell in nb.cells if cell.cell_type == "code" and is_check_cell(cell.source)
                       for call in parse_test_cell(cell.source) if not call.hidden)
-        return cls(assignment, module, calls, frozenset(helpers_used(nb)))
-
-
-def helpers_used(nb) -> set:
-    """{(helpers module, name)} that the notebook's cells use, its answer cells left out (the student writes
-    those): `from helpers.X import name`, or `X.name` after `from helpers import X`."""
-    trees = [parse_cell(cell.source) for cell in nb.cells if cell.cell_type == "code"
-             and not cell.get("metadata", {}).get("nbgrader", {}).get("solution")]
-    used, aliases = set(), {}
-    for node in (n for tree in filter(None, trees) for n in ast.walk(tree)):
-        if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("helpers."):
-            used.update((node.module, alias.name) for alias in node.names)
-        elif isinstance(node, ast.ImportFrom) and node.module == "helpers":
-            aliases.update({alias.asname or alias.name: f"helpers.{alias.name}" for alias in node.names})
-    for node in (n for tree in filter(None, trees) for n in ast.walk(tree)):
-        if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and node.value.id in aliases:
-            used.add((aliases[node.value.id], node.attr))
-    return used
+        answers_left_out = (cell for cell in nb.cells
+                            if not cell.get("metadata", {}).get("nbgrader", {}).get("solution"))
+        return cls(assignment, module, calls, frozenset(helpers_used(answers_left_out)))
 
 
 def exercise_names() -> dict:
     """{function name: the checks module that checks it} for every exercise and challenge of the workbook."""
     names = {}
     for path in sorted((HELPERS / "checks").glob("*.py")):
-        if path.stem in {"__init__", "core", "engine", "networks", "tape"}:
+        if f"checks/{path.name}" in RUNTIME:
             continue
         module = importlib.import_module(f"helpers.checks.{path.stem}")
         names.update({name.removeprefix("check_"): path.stem for name in vars(module) if name.startswith("check_")})
@@ -226,11 +214,6 @@ def _absolute(node: ast.ImportFrom, package: str) -> str:
     return ".".join(base + ([node.module] if node.module else []))
 
 
-def _shipped_modules() -> set:
-    return {"helpers." + rel.removesuffix(".py").replace("/", ".").removesuffix(".__init__")
-            for rel in RUNTIME + TOOLS} | {"helpers"}
-
-
 def _import_ships(node, package: str) -> bool:
     """An import the edition keeps: of the standard library, numpy, ... or of a shipped helpers module."""
     if isinstance(node, ast.Import):
@@ -239,8 +222,8 @@ def _import_ships(node, package: str) -> bool:
     if not target.startswith("helpers"):
         return True
     if target == "helpers" and node.module is None:          # from .. import shallow as ref
-        return all(f"helpers.{alias.name}" in _shipped_modules() for alias in node.names)
-    return target in _shipped_modules()
+        return all(f"helpers.{alias.name}" in SHIPPED for alias in node.names)
+    return target in SHIPPED
 
 
 def _bound(node) -> set:
@@ -254,9 +237,13 @@ def _bound(node) -> set:
     return set()
 
 
+def _first_line(node) -> int:
+    """The first line of a statement, its decorators included."""
+    return min([node.lineno] + [d.lineno for d in getattr(node, "decorator_list", [])])
+
+
 def _segment(source: str, node) -> str:
-    first = min([node.lineno] + [d.lineno for d in getattr(node, "decorator_list", [])])
-    return "\n".join(source.splitlines()[first - 1:node.end_lineno])
+    return "\n".join(source.splitlines()[_first_line(node) - 1:node.end_lineno])
 
 
 def _loaded_names(nodes) -> set:
@@ -303,7 +290,7 @@ def _stand_in(instructor, name: str) -> str:
         return f'{name} = _tape.table("{value.name}")'
     if callable(value):
         return f'{name} = _tape.recorded("{name}")'
-    raise EditionError(f"helpers.checks.{instructor.__name__}: the edition's checks use {name}: add it to "
+    raise EditionError(f"{instructor.__name__}: the edition's checks use {name}: add it to "
                        f"STUDENT_EDITION")
 
 
@@ -364,8 +351,7 @@ def tool_source(relative: str, excluded: set) -> str:
     lines = source.splitlines()
     dropped = [node for node in tree.body if isinstance(node, ast.FunctionDef) and node.name in excluded]
     for node in reversed(dropped):
-        first = min([node.lineno] + [d.lineno for d in node.decorator_list])
-        del lines[first - 1:node.end_lineno]
+        del lines[_first_line(node) - 1:node.end_lineno]
     kept = ast.parse("\n".join(lines))
     still_used = _loaded_names(kept.body) & {node.name for node in dropped}
     if still_used:
@@ -394,14 +380,10 @@ def build_edition(dest, notebooks: dict) -> Edition:
         for module, name in sorted(reading.used):
             if owners.get(name) == reading.module:
                 raise EditionError(f"{reading.assignment} uses {module}.{name}, the answer of its own exercise")
+            if module not in SHIPPED:
+                raise EditionError(f"{reading.assignment} uses {module}.{name}: the edition does not ship {module}")
             if name in owners:
                 revealed.setdefault(reading.assignment, []).append((module, name))
-    shipped = _shipped_modules()
-    for reading in readings:
-        for module, name in sorted(reading.used):
-            if module not in shipped and module != "helpers.checks" and (module, name) not in revealed.get(
-                    reading.assignment, []):
-                raise EditionError(f"{reading.assignment} uses {module}.{name}: the edition does not ship {module}")
     shown = {name for pairs in revealed.values() for _, name in pairs}
     target = Path(dest) / "helpers"
     if target.exists():
