@@ -34,10 +34,11 @@ from helpers.checks import core, engine, tape
 from helpers.checks.engine import Exercise, as_answer
 
 from .check_calls import helpers_used, is_check_cell, parse_test_cell
+from .edition_closure import Package, absolute_module, first_line
 
 HELPERS = Path(engine.__file__).resolve().parent.parent
 #: The notebooks whose checks are compiled (the others still need the repository's helpers).
-COMPILED = ("01_shallow_network",)
+COMPILED = ("01_shallow_network", "02_deep_network")
 #: Shipped as they are: the check runtime.
 RUNTIME = ("checks/__init__.py", "checks/core.py", "checks/engine.py", "checks/networks.py", "checks/tape.py")
 #: Shipped without the functions named like an exercise: the tools every notebook may use.
@@ -45,7 +46,7 @@ TOOLS = ("__init__.py", "validation.py", "data.py", "plots.py", "plots_optim.py"
 CHECKS_IMPORT = re.compile(r"from helpers\.checks import (\w+) as checks")
 #: The helpers modules the edition holds, by name.
 SHIPPED = {".".join(["helpers", *Path(relative).with_suffix("").parts]).removesuffix(".__init__")
-           for relative in RUNTIME + TOOLS}
+           for relative in RUNTIME + TOOLS}  # what the generated checks modules may import
 
 
 class EditionError(RuntimeError):
@@ -75,15 +76,36 @@ class NotebookChecks:
         return cls(assignment, module, calls, frozenset(helpers_used(answers_left_out)))
 
 
-def exercise_names() -> dict:
-    """{function name: the checks module that checks it} for every exercise and challenge of the workbook."""
-    names = {}
-    for path in sorted((HELPERS / "checks").glob("*.py")):
-        if f"checks/{path.name}" in RUNTIME:
-            continue
-        module = importlib.import_module(f"helpers.checks.{path.stem}")
-        names.update({name.removeprefix("check_"): path.stem for name in vars(module) if name.startswith("check_")})
-    return names
+@dataclass(frozen=True)
+class Exercises:
+    """The exercises and challenges of the workbook: {checks module: their names}, and each checks module's
+    reference module ({"deep": "helpers.deep"}, the module it imports as `ref`)."""
+    names: dict
+    references: dict
+
+    @classmethod
+    def read(cls) -> "Exercises":
+        names, references = {}, {}
+        for path in sorted((HELPERS / "checks").glob("*.py")):
+            if f"checks/{path.name}" in RUNTIME:
+                continue
+            module = importlib.import_module(f"helpers.checks.{path.stem}")
+            names[path.stem] = {name.removeprefix("check_") for name in vars(module) if name.startswith("check_")}
+            reference = vars(module).get("ref")
+            references[path.stem] = reference.__name__ if isinstance(reference, types.ModuleType) else None
+        return cls(names, references)
+
+    def any(self, name: str) -> bool:
+        """`name` is an exercise of some notebook."""
+        return any(name in names for names in self.names.values())
+
+    def own(self, checks_module: str, module: str, name: str) -> bool:
+        """module.name answers an exercise of the notebook of `checks_module`: it is named like one, and not in
+        the reference module of another notebook with an exercise of that name (helpers.shallow.compute_cost is
+        01's, not 02's; helpers.layers.relu, like helpers.deep.relu, is 02's)."""
+        return name in self.names[checks_module] and not any(
+            name in names and self.references[other] == module
+            for other, names in self.names.items() if other != checks_module)
 
 
 # --- the recording tape: the references, with every answer they give written down ----------------
@@ -95,6 +117,7 @@ class RecordingTape:
     def __init__(self, instructor):
         self.instructor = instructor
         self.arrays, self.calls, self.constants, self.exercises = [], {}, {}, {}
+        self.generated = {}          # the namespace of the edition's module, once compile_module runs it
 
     def encode(self, value):
         return tape.encode(value, self.arrays)
@@ -202,27 +225,30 @@ def _recording_exercise(recording_tape, exercise: Exercise) -> Exercise:
 
     return replace(exercise, inputs=inputs, reference=reference,
                    mistakes=tuple(replace(w, answer=answer(i, w)) for i, w in enumerate(exercise.mistakes)),
-                   per_case=per_case if exercise.per_case is not None else None)
+                   per_case=per_case if exercise.per_case is not None else None,
+                   extra=_edition_side(recording_tape, exercise.extra),
+                   returns=_edition_side(recording_tape, exercise.returns))
+
+
+def _edition_side(recording_tape, function):
+    """An extra (or returns) function of the instructor's checks module, as the edition runs it: its copy in the
+    edition's module, whose references answer from the recording tape (so that what they give is stored)."""
+    if not isinstance(function, types.FunctionType) or function.__module__ != recording_tape.instructor.__name__:
+        return function
+    return lambda *args: recording_tape.generated.get(function.__name__, function)(*args)
 
 
 # --- the edition's source: the checks written as code, the rest from the tape ----------------------
-
-def _absolute(node: ast.ImportFrom, package: str) -> str:
-    if not node.level:
-        return node.module or ""
-    base = package.split(".")[:len(package.split(".")) - node.level + 1]
-    return ".".join(base + ([node.module] if node.module else []))
-
 
 def _import_ships(node, package: str) -> bool:
     """An import the edition keeps: of the standard library, numpy, ... or of a shipped helpers module."""
     if isinstance(node, ast.Import):
         return not any(alias.name.split(".")[0] == "helpers" for alias in node.names)
-    target = _absolute(node, package)
+    target = absolute_module(node, package)
     if not target.startswith("helpers"):
         return True
-    if target == "helpers" and node.module is None:          # from .. import shallow as ref
-        return all(f"helpers.{alias.name}" in SHIPPED for alias in node.names)
+    if node.module is None:                                   # from .. import shallow as ref
+        return all(f"{target}.{alias.name}" in SHIPPED for alias in node.names)
     return target in SHIPPED
 
 
@@ -237,40 +263,67 @@ def _bound(node) -> set:
     return set()
 
 
-def _first_line(node) -> int:
-    """The first line of a statement, its decorators included."""
-    return min([node.lineno] + [d.lineno for d in getattr(node, "decorator_list", [])])
-
-
 def _segment(source: str, node) -> str:
-    return "\n".join(source.splitlines()[_first_line(node) - 1:node.end_lineno])
+    return "\n".join(source.splitlines()[first_line(node) - 1:node.end_lineno])
 
 
 def _loaded_names(nodes) -> set:
     return {n.id for node in nodes for n in ast.walk(node) if isinstance(n, ast.Name)}
 
 
+class _TableChecks(ast.NodeTransformer):
+    """check(TABLE, ...) -> _tape.check("table's name"): the engine's check of a table, on the stored data."""
+
+    def __init__(self, instructor):
+        self.instructor, self.replaced = instructor, 0
+
+    def visit_Call(self, node):
+        self.generic_visit(node)
+        table = vars(self.instructor).get(node.args[0].id) if (
+            isinstance(node.func, ast.Name) and node.func.id == "check" and node.args
+            and isinstance(node.args[0], ast.Name)) else None
+        if not isinstance(table, Exercise):
+            return node
+        self.replaced += 1
+        return ast.Call(ast.Attribute(ast.Name("_tape", ast.Load()), "check", ast.Load()),
+                        [ast.Constant(table.name)], [])
+
+
+def _check_statement(instructor, node) -> str:
+    """A table-made check's statement (check_x = check(X, ...), maybe wrapped: with_crash_hint(check(X), ...)),
+    with the table's check made from the tape."""
+    names = ", ".join(sorted(_bound(node)))
+    if not isinstance(node, ast.Assign):
+        raise EditionError(f"{instructor.__name__}.{names} is written as code: add it to STUDENT_EDITION")
+    transformer = _TableChecks(instructor)
+    made = ast.fix_missing_locations(transformer.visit(ast.parse(ast.unparse(node)).body[0]))
+    if not transformer.replaced:
+        raise EditionError(f"{instructor.__name__}.{names} is not made by check(TABLE): add it to STUDENT_EDITION")
+    return ast.unparse(made)
+
+
 def edition_source(module_name: str) -> str:
     """The source of helpers.checks.<module_name> in the student edition (see the module's docstring)."""
     instructor = importlib.import_module(f"helpers.checks.{module_name}")
     source = Path(instructor.__file__).read_text()
-    tree = ast.parse(source)
     shipped = set(getattr(instructor, "STUDENT_EDITION", ()))
-    imports, statements, imported, defined = [], [], set(), set()
-    for node in tree.body:
-        if isinstance(node, (ast.Import, ast.ImportFrom)) and _import_ships(node, "helpers.checks"):
-            imports.append(_segment(source, node))
-            imported |= _bound(node)
+    imports, statements, checks = [], [], []
+    for node in ast.parse(source).body:
+        if isinstance(node, (ast.Import, ast.ImportFrom)):
+            if _import_ships(node, "helpers.checks"):
+                imports.append(_segment(source, node))
         elif _bound(node) and _bound(node) <= shipped:
-            statements.append(node)
-            defined |= _bound(node)
-    free = _loaded_names(statements) - defined - imported - set(dir(builtins))
+            statements.append(_segment(source, node) + "\n")
+        elif any(name.startswith("check_") for name in _bound(node)):
+            checks.append(_check_statement(instructor, node))
+    code = ast.parse("\n".join(statements + checks))
+    defined = {name for node in code.body for name in _bound(node)}
+    imported = {name for line in imports for node in ast.parse(line).body for name in _bound(node)}
+    free = _loaded_names(code.body) - defined - imported - set(dir(builtins)) - {"_tape"}
     preamble = [_stand_in(instructor, name) for name in sorted(free) if name in vars(instructor)]
-    if "composed_of" in _loaded_names(statements):
+    if "composed_of" in _loaded_names(code.body):        # core's would put the references in the student's place
         preamble.append("composed_of = _tape.composed_of")
     preamble += [f'{name} = _tape.recorded("{name}")' for name in getattr(instructor, "AT_RELEASE", ())]
-    checks = [f'{name} = _tape.check("{value.exercise.name}")' for name, value in vars(instructor).items()
-              if name.startswith("check_") and name not in shipped and _table_check(module_name, name, value)]
     future = [line for line in imports if "__future__" in line]
     header = [f'"""Checks of {module_name} (`from helpers.checks import {module_name} as checks`), student edition.',
               "", "Generated by `python -m grading release` (grading/edition.py): the checks written as code are",
@@ -278,7 +331,7 @@ def edition_source(module_name: str) -> str:
               'stored on the visible test cases, in the .json and .npz files beside this one (helpers.checks.tape)."""']
     body = (header + future + [line for line in imports if "__future__" not in line]
             + ["from .tape import current as _current_tape", "", "_tape = _current_tape(__name__)"]
-            + preamble + [""] + [_segment(source, node) + "\n" for node in statements] + checks)
+            + preamble + [""] + statements + checks)
     return "\n".join(body) + "\n"
 
 
@@ -288,21 +341,26 @@ def _stand_in(instructor, name: str) -> str:
         return f'{name} = _tape.module("{name}")'
     if isinstance(value, Exercise):
         return f'{name} = _tape.table("{value.name}")'
-    if callable(value):
+    if callable(value) and not isinstance(value, type):
         return f'{name} = _tape.recorded("{name}")'
-    raise EditionError(f"{instructor.__name__}: the edition's checks use {name}: add it to "
-                       f"STUDENT_EDITION")
+    if _literal(value):
+        return f"{name} = {value!r}"
+    raise EditionError(f"{instructor.__name__}: the edition's checks use {name}: add it to STUDENT_EDITION")
 
 
-def _table_check(module_name, name, value) -> bool:
-    if hasattr(value, "vary") and isinstance(getattr(value, "exercise", None), Exercise):
-        return True
-    raise EditionError(f"helpers.checks.{module_name}.{name} is written as code: add it to STUDENT_EDITION")
+def _literal(value) -> bool:
+    """A constant that Python writes as a literal of the same value (text, numbers, tuples of them)."""
+    if isinstance(value, (tuple, list)):
+        return all(_literal(item) for item in value)
+    if isinstance(value, dict):
+        return all(_literal(k) and _literal(v) for k, v in value.items())
+    return value is None or type(value) in (bool, int, float, str)
 
 
 # --- compiling: the generated source run on the visible cases, with the references recording ------
 
-def _reference_answer(instructor, module_name: str, function: str):
+def reference_answer(instructor, module_name: str, function: str):
+    """The reference of the exercise `function` of helpers.checks.<module_name>, as a student's answer."""
     check_fn = getattr(instructor, f"check_{function}", None)
     exercise = getattr(check_fn, "exercise", None)
     if isinstance(exercise, Exercise):
@@ -320,11 +378,11 @@ def compile_module(module_name: str, calls) -> tuple:
     recording = RecordingTape(instructor)
     module = types.ModuleType(f"helpers.checks.{module_name}")
     module.__package__, module.__file__ = "helpers.checks", f"<edition of helpers.checks.{module_name}>"
-    tape.recorder = recording
+    tape.recorder, recording.generated = recording, module.__dict__
     try:
         exec(compile(source, module.__file__, "exec"), module.__dict__)  # noqa: S102 - our own generated code
         for call in calls:
-            answer = _reference_answer(instructor, module_name, call.function)
+            answer = reference_answer(instructor, module_name, call.function)
             with contextlib.redirect_stdout(io.StringIO()) as out, np.errstate(all="ignore"):
                 getattr(module, call.check)(answer, *call.args, **call.kwargs)
             if "all tests passed" not in out.getvalue():
@@ -342,23 +400,6 @@ def write_module(folder: Path, module_name: str, source: str, recording: Recordi
     np.savez_compressed(folder / f"{module_name}.npz", **{f"a{i}": a for i, a in enumerate(recording.arrays)})
 
 
-# --- the shared tools, without the exercises' answers ----------------------------------------------
-
-def tool_source(relative: str, excluded: set) -> str:
-    """A helpers module's source without its top-level functions named in `excluded`."""
-    source = (HELPERS / relative).read_text()
-    tree = ast.parse(source)
-    lines = source.splitlines()
-    dropped = [node for node in tree.body if isinstance(node, ast.FunctionDef) and node.name in excluded]
-    for node in reversed(dropped):
-        del lines[_first_line(node) - 1:node.end_lineno]
-    kept = ast.parse("\n".join(lines))
-    still_used = _loaded_names(kept.body) & {node.name for node in dropped}
-    if still_used:
-        raise EditionError(f"helpers/{relative} still uses {sorted(still_used)} without them")
-    return "\n".join(lines) + "\n"
-
-
 # --- the edition ------------------------------------------------------------------------------------
 
 @dataclass
@@ -370,29 +411,50 @@ class Edition:
     not_compiled: list
 
 
+def shipped_code(readings, exercises: Exercises, package: Package) -> tuple:
+    """({helpers module: the names it ships}, {assignment: revealed [(module, name)]}): the closure of the shared
+    tools (no exercise's answer in it) and of what each notebook uses (its own answers never)."""
+    tools = {_module_of(relative) for relative in TOOLS}
+    shipped = package.closure({(module, name) for module in tools for name in package.names(module)
+                               if not exercises.any(name)})
+    answers = sorted((module, name) for module, name in shipped if exercises.any(name))
+    if answers:
+        raise EditionError(f"the shared tools need exercises' answers: {answers}")
+    revealed = {}
+    for reading in readings:
+        needed = package.closure({(module, name) for module, name in reading.used if module in package.trees})
+        for module, name in sorted(needed):
+            if exercises.own(reading.module, module, name):
+                raise EditionError(f"{reading.assignment} uses {module}.{name}, the answer of its own exercise "
+                                   f"(or something that needs it)")
+            if exercises.any(name):
+                revealed.setdefault(reading.assignment, []).append((module, name))
+        shipped |= needed
+    modules = {module: set() for module in tools}
+    for module, name in shipped:
+        modules.setdefault(module, set()).add(name)
+    return modules, revealed
+
+
+def _module_of(relative: str) -> str:
+    return ".".join(["helpers", *Path(relative).with_suffix("").parts]).removesuffix(".__init__")
+
+
 def build_edition(dest, notebooks: dict) -> Edition:
     """Write DEST/helpers, the student edition for the released `notebooks` ({assignment: source notebook})
     whose checks are compiled; the others are listed in `not_compiled`."""
     readings = [NotebookChecks.read(a, p) for a, p in sorted(notebooks.items()) if a in COMPILED]
-    owners = exercise_names()
-    revealed = {}
-    for reading in readings:
-        for module, name in sorted(reading.used):
-            if owners.get(name) == reading.module:
-                raise EditionError(f"{reading.assignment} uses {module}.{name}, the answer of its own exercise")
-            if module not in SHIPPED:
-                raise EditionError(f"{reading.assignment} uses {module}.{name}: the edition does not ship {module}")
-            if name in owners:
-                revealed.setdefault(reading.assignment, []).append((module, name))
-    shown = {name for pairs in revealed.values() for _, name in pairs}
+    package = Package(HELPERS)
+    modules, revealed = shipped_code(readings, Exercises.read(), package)
     target = Path(dest) / "helpers"
     if target.exists():
         shutil.rmtree(target)
     (target / "checks").mkdir(parents=True)
     for relative in RUNTIME:
         shutil.copyfile(HELPERS / relative, target / relative)
-    for relative in TOOLS:
-        (target / relative).write_text(tool_source(relative, set(owners) - shown))
+    for module, names in modules.items():
+        relative = Path(*module.split(".")[1:]).with_suffix(".py") if module != "helpers" else Path("__init__.py")
+        (target / relative).write_text(package.source(module, names))
     for reading in readings:
         source, recording = compile_module(reading.module, reading.calls)
         write_module(target / "checks", reading.module, source, recording)

@@ -1,10 +1,12 @@
 """The student edition of helpers (grading/edition.py, helpers/checks/tape.py): no answer in it, the
 same hints from it.
 
-The edition of notebook 01 is built once and imported under another package name
-(`student_helpers`), beside the workbook's own `helpers`, so that the same wrong answer can be fed to
-the instructor's check and to the edition's and their messages compared. A slow test runs notebook 01
-top to bottom in a kernel that imports the edition as `helpers`, as a student's does.
+Editions are built once per test session and imported under another package name (`student_helpers`),
+beside the workbook's own `helpers`, so that the same answer can be fed to the instructor's checks and to the
+edition's and the outcomes compared: every check call of the checks' own tests, through the twin plugin
+(tests/edition_twin.py), in a pytest run of its own. The leak tests look at the edition released for one
+notebook alone, and at the edition of the whole workbook (every compiled notebook). A slow test runs each
+compiled notebook top to bottom in a kernel that imports its edition as `helpers`, as a student's does.
 """
 from __future__ import annotations
 
@@ -13,8 +15,10 @@ import importlib
 import inspect
 import io
 import json
+import os
 import pkgutil
 import shutil
+import subprocess
 import sys
 from contextlib import redirect_stdout
 from pathlib import Path
@@ -24,41 +28,63 @@ import numpy as np
 import pytest
 from nbclient import NotebookClient
 
-import helpers.checks.shallow as instructor
+import helpers.checks.shallow as shallow_checks
 from grading import edition
 from grading.check_calls import parse_test_cell
-from grading.edition import RecordingTape, build_edition
-from helpers import shallow as ref
+from grading.edition import COMPILED, Exercises, RecordingTape, build_edition
+from helpers import shallow as shallow_ref
 from helpers.checks import ExerciseFailure, tape
 from helpers.checks.engine import Exercise, as_answer
 
-from test_checks_shallow import MISTAKES as CODED_MISTAKES
 from test_exercises import MODULES
 
 ROOT = Path(__file__).resolve().parent.parent
-NOTEBOOK = ROOT / "notebooks" / "01_shallow_network.ipynb"
-ASSIGNMENT = "01_shallow_network"
-EXERCISES_01 = [e for e in instructor.EXERCISES]
-OWN = ("sigmoid", "initialize_parameters", "forward_propagation", "compute_cost", "backward_propagation",
-       "update_parameters", "nn_model", "predict", "activation_and_derivative")
+PACKAGE = "student_helpers"
+#: What each notebook's edition reveals on purpose (release prints it): the earlier notebooks' answers that its
+#: cells use, and what those need.
+SHALLOW_NETWORK = [("helpers.shallow", name) for name in (
+    "activation_and_derivative", "backward_propagation", "compute_cost", "forward_propagation",
+    "initialize_parameters", "nn_model", "predict", "sigmoid", "update_parameters")]
+REVEALED = {
+    "01_shallow_network": [("helpers.data", "train_dev_test_split")],
+    "02_deep_network": sorted([("helpers.data", "train_dev_test_split"), ("helpers.deep", "sigmoid"),
+                               ("helpers.layers", "sigmoid")] + SHALLOW_NETWORK),
+}
+EXERCISES = Exercises.read()
 
 
-@pytest.fixture(scope="module")
-def built(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("edition")
-    made = build_edition(folder, {ASSIGNMENT: NOTEBOOK})
-    packages = tmp_path_factory.mktemp("packages")
-    (packages / "student_helpers").symlink_to(made.path, target_is_directory=True)
-    sys.path.insert(0, str(packages))
-    yield made
-    sys.path.remove(str(packages))
-    for name in [n for n in sys.modules if n.split(".")[0] == "student_helpers"]:
+def _module_of(assignment: str) -> str:
+    return next(name for name, (module, _) in MODULES.items() if module.__name__ == _checks_name(assignment))
+
+
+def _checks_name(assignment: str) -> str:
+    return f"helpers.checks.{edition.NotebookChecks.read(assignment, _notebook(assignment)).module}"
+
+
+def _notebook(assignment: str) -> Path:
+    return ROOT / "notebooks" / f"{assignment}.ipynb"
+
+
+@pytest.fixture(scope="session")
+def editions(tmp_path_factory):
+    """{assignment or "workbook": the folder holding `student_helpers`, the edition of that notebook alone or
+    of every compiled notebook}; the workbook's is importable as `student_helpers`."""
+    found = {}
+    for name, assignments in [("workbook", COMPILED)] + [(a, (a,)) for a in COMPILED]:
+        folder = tmp_path_factory.mktemp(f"edition-{name}")
+        made = build_edition(folder / "built", {a: _notebook(a) for a in assignments})
+        (folder / PACKAGE).symlink_to(made.path, target_is_directory=True)
+        found[name] = (folder, made)
+    sys.path.insert(0, str(found["workbook"][0]))
+    yield found
+    sys.path.remove(str(found["workbook"][0]))
+    for name in [n for n in sys.modules if n.split(".")[0] == PACKAGE]:
         del sys.modules[name]
 
 
-@pytest.fixture(scope="module")
-def student_checks(built):
-    return importlib.import_module("student_helpers.checks.shallow")
+@pytest.fixture(scope="session")
+def student_checks(editions):
+    return importlib.import_module(f"{PACKAGE}.checks.shallow")
 
 
 def _failure(check, answer, **case):
@@ -71,47 +97,70 @@ def _failure(check, answer, **case):
     return None
 
 
-def test_the_edition_says_what_it_reveals_and_what_it_cannot_build_yet(built):
-    assert built.revealed == {ASSIGNMENT: [("helpers.data", "train_dev_test_split")]}
-    assert "02_deep_network" not in edition.COMPILED
-    assert build_edition(built.path.parent.parent / "other", {"02_deep_network": NOTEBOOK}).not_compiled == [
-        "02_deep_network"]
+def test_each_edition_says_what_it_reveals_and_what_it_cannot_build_yet(editions):
+    for assignment in COMPILED:
+        assert sorted(editions[assignment][1].revealed.get(assignment, [])) == REVEALED[assignment], assignment
+    assert {a: sorted(r) for a, r in editions["workbook"][1].revealed.items()} == REVEALED
+    later = [path.stem for path in sorted((ROOT / "notebooks").glob("0*.ipynb")) if path.stem not in COMPILED]
+    if later:
+        folder = editions["workbook"][0] / "later"
+        assert build_edition(folder, {later[0]: _notebook(later[0])}).not_compiled == [later[0]]
+
+
+def test_a_notebooks_own_answer_in_what_it_uses_is_refused(tmp_path, monkeypatch):
+    """A notebook whose cells used a reference of its own exercises would ship its answer: release refuses."""
+    reading = edition.NotebookChecks.read("02_deep_network", _notebook("02_deep_network"))
+    monkeypatch.setattr(edition.NotebookChecks, "read", classmethod(
+        lambda cls, a, p: edition.NotebookChecks(a, reading.module, reading.calls,
+                                                 reading.used | {("helpers.deep", "L_model_forward")})))
+    with pytest.raises(edition.EditionError, match="L_model_forward, the answer of its own exercise"):
+        build_edition(tmp_path, {"02_deep_network": _notebook("02_deep_network")})
 
 
 # --- the same hints -------------------------------------------------------------------------------------
 
-def test_the_reference_passes_every_visible_check_call(student_checks):
-    calls = [call for _, (module, calls) in MODULES.items() if module is instructor for call in calls if not call.hidden]
-    assert len(calls) == 9
-    for call in calls:
-        answer = as_answer(getattr(ref, call.function))
-        assert _failure(getattr(student_checks, call.check), answer) is None, call.check
+@pytest.mark.parametrize("assignment", COMPILED)
+def test_the_reference_passes_every_visible_check_call(editions, assignment):
+    module_name = _module_of(assignment)
+    instructor, calls = MODULES[module_name]
+    student = importlib.import_module(f"{PACKAGE}.checks.{module_name}")
+    visible = [call for call in calls if not call.hidden]
+    assert visible
+    for call in visible:
+        answer = edition.reference_answer(instructor, module_name, call.function)
+        assert _failure(getattr(student, call.check), answer, **call.kwargs) is None, call.check
 
 
-@pytest.mark.parametrize("exercise, index", [(e, i) for e in EXERCISES_01 for i in range(len(e.mistakes))],
-                         ids=[f"{e.name}-{i}" for e in EXERCISES_01 for i in range(len(e.mistakes))])
-def test_every_named_mistake_gets_the_same_message_from_the_edition(student_checks, exercise, index):
-    wrong = as_answer(exercise.mistakes[index].answer)
-    check = f"check_{exercise.name}"
-    expected = _failure(getattr(instructor, check), wrong)
-    assert expected is not None and expected[1] == exercise.mistake_id(exercise.mistakes[index])
-    assert _failure(getattr(student_checks, check), wrong) == expected
+TWIN_TESTS = ["tests/test_exercises.py", "tests/test_checks_composed.py"]
 
 
-@pytest.mark.parametrize("check, answer, phrase", CODED_MISTAKES,
-                         ids=[f"{c.__name__}-{p}" for c, _, p in CODED_MISTAKES])
-def test_the_checks_written_as_code_give_the_same_message_too(student_checks, check, answer, phrase):
-    expected = _failure(check, answer)
-    assert expected is not None and phrase in expected[0]
-    assert _failure(getattr(student_checks, check.__name__), answer) == expected
+def test_every_check_call_of_the_checks_tests_ends_alike_on_the_edition(editions, tmp_path):
+    """The checks' own tests, run again with every check twinned (tests/edition_twin.py): each wrong answer they
+    feed in on a visible case (every named mistake of the tables, every diagnosis written as code) gets the same
+    message and mistake id from the student's side; and every check of every compiled notebook is compared."""
+    modules = [_module_of(a) for a in COMPILED]
+    report = tmp_path / "twin.json"
+    files = TWIN_TESTS + [f"tests/test_checks_{m}.py" for m in modules]
+    run = subprocess.run([sys.executable, "-m", "pytest", "-q", "-x", "-m", "not slow", "-p", "no:cacheprovider",
+                          *files], cwd=ROOT, capture_output=True, text=True, timeout=900,
+                         env={**os.environ, "EDITION_TWIN": str(editions["workbook"][0]),
+                              "EDITION_TWIN_REPORT": str(report)})
+    assert run.returncode == 0, run.stdout[-3000:]
+    found = json.loads(report.read_text())
+    assert found["differences"] == []
+    compared = set(found["compared"])
+    for module in modules:
+        checks = {f"{module}.{call.check}" for call in MODULES[module][1]}
+        assert checks - compared == set(), module
+    assert len(found["compared"]) > 150 * len(modules)
 
 
 def test_another_case_than_the_visible_one_says_so(student_checks):
     with pytest.raises(AssertionError, match="knows the visible test case only") as failure:
-        student_checks.check_sigmoid(as_answer(ref.sigmoid), shape=(2, 7), seed=2024)
+        student_checks.check_sigmoid(as_answer(shallow_ref.sigmoid), shape=(2, 7), seed=2024)
     assert failure.value.mistake == "edition.not-the-visible-case"
     with pytest.raises(AssertionError, match="visible test case only"):
-        student_checks.check_nn_model(as_answer(ref.nn_model), n_h=6, m=40, num_iterations=120)
+        student_checks.check_nn_model(as_answer(shallow_ref.nn_model), n_h=6, m=40, num_iterations=120)
 
 
 def test_a_composed_exercise_names_the_students_broken_block(student_checks):
@@ -126,53 +175,79 @@ def test_a_composed_exercise_names_the_students_broken_block(student_checks):
 
 
 def test_the_challenge_demonstration_comes_from_the_release(student_checks):
-    assert student_checks.compare_hidden_activations() == ref.compare_hidden_activations()
+    assert student_checks.compare_hidden_activations() == shallow_ref.compare_hidden_activations()
 
 
 # --- no answer in it ------------------------------------------------------------------------------------
 
-def _edition_functions(root):
-    """[(qualified name, function)] of every function defined in the edition's modules."""
-    found = []
-    for info in pkgutil.walk_packages([str(root)], "student_helpers."):
-        module = importlib.import_module(info.name)
-        for name, value in vars(module).items():
-            if inspect.isfunction(value) and value.__module__ == info.name:
-                found.append((f"{info.name}.{name}", value))
+def _edition_functions(folder):
+    """[(qualified name, function)] of every function defined in an edition's modules (imported fresh)."""
+    for name in [n for n in sys.modules if n.split(".")[0] == PACKAGE]:
+        del sys.modules[name]
+    sys.path.insert(0, str(folder))
+    try:
+        found = []
+        for info in pkgutil.walk_packages([str(folder / PACKAGE)], f"{PACKAGE}."):
+            module = importlib.import_module(info.name)
+            for name, value in vars(module).items():
+                if inspect.isfunction(value) and value.__module__ == info.name:
+                    found.append((f"{info.name}.{name}", value))
+                elif inspect.isclass(value) and value.__module__ == info.name:
+                    found += [(f"{info.name}.{name}.{n}", f) for n, f in vars(value).items() if inspect.isfunction(f)]
+        return found
+    finally:
+        sys.path.remove(str(folder))
+        for name in [n for n in sys.modules if n.split(".")[0] == PACKAGE]:
+            del sys.modules[name]
+
+
+def _own_references(assignment: str) -> dict:
+    """{exercise name: (reference function, the arguments of its visible case)} of a notebook's exercises, the
+    arguments caught by running each visible check with a spy as the answer."""
+    module_name = _module_of(assignment)
+    instructor, calls = MODULES[module_name]
+    found = {}
+    for call in (c for c in calls if not c.hidden and c.function not in found):
+        reference = edition.reference_answer(instructor, module_name, call.function).__wrapped__
+        caught = []
+
+        def spy(*args, reference=reference, caught=caught, **kwargs):
+            caught.append((args, kwargs))
+            return reference(*args, **kwargs)
+        with redirect_stdout(io.StringIO()):
+            getattr(instructor, call.check)(spy, *call.args, **call.kwargs)
+        found[call.function] = (reference, caught[0])
     return found
 
 
-def _inputs(name):
-    """Arguments of the exercise `name` on its visible case."""
-    if name == "initialize_parameters":
-        return (3, 4, 1)
-    if name == "nn_model":
-        X, Y = ref.load_planar_flower(m=20, seed=0)
-        return (X, Y, 3, 5, 0.5)
-    exercise = next(e for e in EXERCISES_01 if e.name == name)
-    return exercise.inputs(**exercise.case).args
-
-
-def _agrees(candidate, reference, args) -> bool:
+def _agrees(candidate, reference, arguments) -> bool:
+    args, kwargs = arguments
     try:
         with redirect_stdout(io.StringIO()), np.errstate(all="ignore"):
-            got, expected = candidate(*args), reference(*args)
+            got = candidate(*tape.decode(tape.encode(args, arrays := []), arrays), **kwargs)
+            expected = reference(*args, **kwargs)
         return tape.digest(got) == tape.digest(expected)
     except Exception:  # noqa: BLE001 - a function that cannot take these arguments does not agree
         return False
 
 
-def test_no_function_of_the_edition_computes_an_exercise_of_notebook_01(built):
-    functions = _edition_functions(built.path)
+LEAK_CASES = [(a, a) for a in COMPILED] + [("workbook", a) for a in COMPILED]
+
+
+@pytest.mark.parametrize("edition_name, assignment", LEAK_CASES, ids=[f"{e}:{a}" for e, a in LEAK_CASES])
+def test_no_function_of_the_edition_computes_an_exercise(editions, edition_name, assignment):
+    functions = _edition_functions(editions[edition_name][0])
+    revealed = {name for pairs in editions[edition_name][1].revealed.values() for _, name in pairs}
     assert len(functions) > 60
-    for name in OWN:
-        reference, args = getattr(ref, name), _inputs(name)
+    for name, (reference, arguments) in _own_references(assignment).items():
+        if name in revealed:                   # another notebook of the edition uses it on purpose
+            continue
         for qualified, fn in functions:
             try:
-                inspect.signature(fn).bind(*args)
-            except TypeError:
+                inspect.signature(fn).bind(*arguments[0], **arguments[1])
+            except (TypeError, ValueError):
                 continue
-            assert not _agrees(fn, reference, args), f"{qualified} computes {name}"
+            assert not _agrees(fn, reference, arguments), f"{qualified} computes {name}"
 
 
 def _normalised(fn_node) -> str:
@@ -182,46 +257,61 @@ def _normalised(fn_node) -> str:
 
 
 def _function_nodes(source):
-    return [n for n in ast.walk(ast.parse(source)) if isinstance(n, (ast.FunctionDef, ast.Lambda))]
+    return [n for n in ast.walk(ast.parse(source)) if isinstance(n, ast.FunctionDef)]
 
 
-def test_no_source_of_a_reference_or_a_named_mistake_is_in_the_edition(built):
-    shipped = {_normalised(n) for path in built.path.rglob("*.py") for n in _function_nodes(path.read_text())
-               if isinstance(n, ast.FunctionDef)}
-    answers = [n for path in (ROOT / "helpers" / "shallow.py", Path(instructor.__file__))
-               for n in _function_nodes(path.read_text())
-               if isinstance(n, ast.FunctionDef) and n.name not in instructor.STUDENT_EDITION]
+def _answer_nodes(assignment: str, revealed: set) -> list:
+    """The function definitions that answer a notebook's exercises: its reference module's and its checks
+    module's (the mistakes, the helpers that spell an answer), the checks copied as code aside."""
+    module_name = _module_of(assignment)
+    instructor = MODULES[module_name][0]
+    reference = importlib.import_module(EXERCISES.references[module_name])
+    nodes = [n for n in _function_nodes(Path(reference.__file__).read_text())
+             if n.name in EXERCISES.names[module_name] and n.name not in revealed]
+    copied = set(getattr(instructor, "STUDENT_EDITION", ()))
+    return nodes + [n for top in ast.parse(Path(instructor.__file__).read_text()).body
+                    if getattr(top, "name", None) not in copied for n in ast.walk(top) if isinstance(n, ast.FunctionDef)]
+
+
+@pytest.mark.parametrize("edition_name, assignment", LEAK_CASES, ids=[f"{e}:{a}" for e, a in LEAK_CASES])
+def test_no_source_of_a_reference_or_a_named_mistake_is_in_the_edition(editions, edition_name, assignment):
+    folder, made = editions[edition_name]
+    revealed = {name for pairs in made.revealed.values() for _, name in pairs}
+    shipped = {_normalised(n) for path in made.path.rglob("*.py") for n in _function_nodes(path.read_text())}
+    answers = _answer_nodes(assignment, revealed)
     assert len(answers) > 15
-    leaked = [n.name for n in answers if _normalised(n) in shipped]
-    assert leaked == []
-    code = "\n".join(p.read_text() for p in built.path.rglob("*.py"))
+    assert [n.name for n in answers if _normalised(n) in shipped] == []
+    data = "".join(p.read_text() for p in made.path.rglob("*.json"))    # values and hints, no code
+    assert "def " not in data and "lambda" not in data
+    getsource = set()
+    for _, fn in _edition_functions(folder):
+        try:
+            getsource |= {_normalised(n) for n in _function_nodes(inspect.getsource(fn).strip())}
+        except (OSError, TypeError, SyntaxError, IndentationError):
+            continue
+    assert [n.name for n in answers if _normalised(n) in getsource] == []
+
+
+def test_the_answers_of_notebook_01_are_nowhere_in_its_edition(editions):
+    made = editions["01_shallow_network"][1]
+    code = "\n".join(p.read_text() for p in made.path.rglob("*.py"))
     for marker in ("np.tanh(Z1)", "dZ2 @", "1 - A1 ** 2", "def forward(", "lambda z: 1 / (1 + np.exp(z))"):
         assert marker not in code
-    data = "".join(p.read_text() for p in built.path.rglob("*.json"))    # values and hints, no code
-    assert "def " not in data and "lambda" not in data
-
-
-def test_getsource_finds_no_answer(student_checks):
-    for name in dir(student_checks):
-        value = getattr(student_checks, name)
-        try:
-            source = inspect.getsource(value)
-        except (TypeError, OSError):
-            continue
-        assert "tanh(Z1)" not in source and "1 - A1 ** 2" not in source, name
     with pytest.raises(TypeError):
-        inspect.getsource(student_checks.ref)
+        inspect.getsource(importlib.import_module(f"{PACKAGE}.checks.shallow").ref)
 
 
-def test_no_hidden_case_is_in_the_edition(built):
-    stored = json.loads((built.path / "checks" / "shallow.json").read_text())
-    with np.load(built.path / "checks" / "shallow.npz") as arrays:
+@pytest.mark.parametrize("assignment", COMPILED)
+def test_no_hidden_case_is_in_the_edition(editions, assignment):
+    made = editions[assignment][1]
+    module_name = _module_of(assignment)
+    instructor = MODULES[module_name][0]
+    stored = json.loads((made.path / "checks" / f"{module_name}.json").read_text())
+    with np.load(made.path / "checks" / f"{module_name}.npz") as arrays:
         shipped = {tape.digest(arrays[key]) for key in arrays.files}
     cases = {digest for exercise in stored["exercises"].values() for digest in exercise["cases"]}
-    notebook = nbformat.read(str(NOTEBOOK), as_version=4)
-    hidden = [call for cell in notebook.cells if cell.cell_type == "code" and "HIDDEN" in cell.source
-              for call in parse_test_cell(cell.source) if call.hidden]
-    assert len(hidden) >= 13
+    hidden = [call for call in MODULES[module_name][1] if call.hidden]
+    assert len(hidden) >= 10
     for call in hidden:
         exercise = getattr(getattr(instructor, call.check), "exercise", None)
         if isinstance(exercise, Exercise):
@@ -273,21 +363,24 @@ def test_every_table_compiles_and_replays_each_named_mistake(module_name, exerci
         assert _failure(replayed, as_answer(wrong.answer)) == _failure(live, as_answer(wrong.answer)), wrong.id
 
 
-# --- the notebook on the edition ------------------------------------------------------------------------
+# --- each compiled notebook on its edition --------------------------------------------------------------
 
 @pytest.mark.slow
-def test_notebook_01_runs_top_to_bottom_on_the_edition(built, tmp_path):
-    shutil.copytree(built.path, tmp_path / "helpers")
-    notebook = nbformat.read(str(NOTEBOOK), as_version=4)
+@pytest.mark.parametrize("assignment", COMPILED)
+def test_the_notebook_runs_top_to_bottom_on_its_edition(editions, assignment, tmp_path):
+    shutil.copytree(editions[assignment][1].path, tmp_path / "helpers")
+    module_name = _module_of(assignment)
+    notebook = nbformat.read(str(_notebook(assignment)), as_version=4)
     for cell in notebook.cells:             # the solutions in, the hidden tests out (as in a student's copy)
         if "### BEGIN HIDDEN TESTS" in cell.source:
             cell.source = cell.source.split("### BEGIN HIDDEN TESTS")[0] + cell.source.split("### END HIDDEN TESTS")[1]
     notebook.cells.append(nbformat.v4.new_code_cell(
-        "import helpers, helpers.checks.shallow as _c\nprint('FROM', helpers.__file__)\n"
-        "print('REFERENCE' if hasattr(_c, 'forward') else 'NO REFERENCE')"))
-    NotebookClient(notebook, timeout=300, kernel_name="python3",
+        f"import helpers, helpers.checks.{module_name} as _c\nprint('FROM', helpers.__file__)\n"
+        "print('REFERENCE' if hasattr(_c, 'ref') and not hasattr(_c.ref, '_tape') else 'NO REFERENCE')"))
+    NotebookClient(notebook, timeout=600, kernel_name="python3",
                    resources={"metadata": {"path": str(tmp_path)}}).execute()
     last = "".join(o.get("text", "") for o in notebook.cells[-1].outputs)
-    assert f"FROM {tmp_path / 'helpers'}" in last and "NO REFERENCE" in last
+    assert f"FROM {tmp_path / 'helpers' / '__init__.py'}" in last and "NO REFERENCE" in last
     outputs = "".join(o.get("text", "") for c in notebook.cells if c.cell_type == "code" for o in c.outputs)
-    assert outputs.count("all tests passed") == 9
+    visible = [call for call in MODULES[module_name][1] if not call.hidden]
+    assert outputs.count("all tests passed") == len(visible)

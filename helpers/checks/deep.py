@@ -7,7 +7,7 @@ notebooks' checks).
 """
 from __future__ import annotations
 
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from functools import partial
 
 import numpy as np
@@ -23,6 +23,13 @@ from .engine import Exercise, Inputs, Out, Wrong, a_float, a_tuple, check, run, 
 from .networks import (expect_training_run, gradients_dict, labels, layer_parameters, network, parameter_outputs,
                        unchanged, with_crash_hint)
 from .shallow import cost, cost_inputs
+
+#: What the student edition copies as code (grading/edition.py): the checks written as code, the extras and
+#: input values that the tables name, and what they need; the tables, the mistakes and the helpers that spell
+#: an answer stay here (their values on the visible cases are stored).
+STUDENT_EDITION = ("check_initialize_parameters_deep", "check_linear_cache", "expect_tuple_of", "check_activation_cache",
+                   "linear_cache_of", "activation_cache_of", "model_caches", "three_gradients", "a_parameters_dict",
+                   "check_L_layer_model", "CubicSineCost", "check_gradient_check", "ExpPlusCubic")
 
 # --- inputs and shared pieces ----------------------------------------------------------------------
 
@@ -76,6 +83,11 @@ INIT_MISTAKES = (
 )
 
 
+def init_mistake_draws(dims, seed) -> list:
+    """[(id, hint, the weights that mistake draws)], one per INIT_MISTAKES entry."""
+    return [(id_, hint, he_draws(dims, seed, **pieces)) for id_, hint, pieces in INIT_MISTAKES]
+
+
 def check_initialize_parameters_deep(initialize_parameters_deep, layer_dims=(5, 4, 3, 1), seed=3):
     """He initialisation: W{l} = rng.standard_normal((n[l], n[l-1])) * sqrt(2 / n[l-1]), b{l} = 0."""
     dims, name = list(layer_dims), "initialize_parameters_deep"
@@ -91,7 +103,7 @@ def check_initialize_parameters_deep(initialize_parameters_deep, layer_dims=(5, 
         fail("Two calls with the same seed gave different parameters: create rng = np.random.default_rng(seed) "
              "inside the function instead of using the global np.random state.", f"{name}.two-calls-with-the-same-seed")
     expected = ref.initialize_parameters_deep(dims, seed=seed)
-    variants = [(id_, hint, he_draws(dims, seed, **pieces)) for id_, hint, pieces in INIT_MISTAKES]
+    variants = init_mistake_draws(dims, seed)
     for l in range(1, L + 1):
         W = parameters[f"W{l}"]
         if isinstance(W, np.ndarray) and W.shape == expected[f"W{l}"].shape and np.allclose(W, 0):
@@ -255,6 +267,10 @@ def linear(A_prev, W, b, *, W_T=False, bias=True, transposed=False):
     return Z, (A_prev, W, b)
 
 
+def linear_cache_of(fn, result, inputs):
+    check_linear_cache("cache", result[1], *inputs.args)
+
+
 TRANSPOSED = "Z is transposed: you computed A_prev.T @ W.T; examples are columns, Z = W @ A_prev + b."
 LINEAR_FORWARD = Exercise(
     "linear_forward", ref.linear_forward, linear_inputs, dict(n_prev=3, n=2, m=4, seed=4, square=True),
@@ -267,7 +283,7 @@ LINEAR_FORWARD = Exercise(
         Wrong("z-is-transposed-you-computed-a-prev-t-2", TRANSPOSED + " The bias is missing too.",
               partial(linear, transposed=True, bias=False)),
     ),
-    extra=lambda fn, result, inputs: check_linear_cache("cache", result[1], *inputs.args))
+    extra=linear_cache_of)
 
 
 def activation_inputs(n_prev=4, n=3, m=5, seed=5, activation="sigmoid"):
@@ -284,7 +300,7 @@ def activation_forward(A_prev, W, b, activation, *, swap=False, g=None, bias=Tru
     return g(Z if bias else Z - b), ((A_prev, W, b), Z)
 
 
-def _activation_cache_of(fn, result, inputs):
+def activation_cache_of(fn, result, inputs):
     A, (linear_cache, Z) = ref.linear_activation_forward(*copy_inputs(inputs.args))
     check_activation_cache("cache", result[1], *linear_cache, Z, A)
 
@@ -303,7 +319,7 @@ LINEAR_ACTIVATION_FORWARD = Exercise(
               partial(activation_forward, bias=False)),
     ),
     blocks=dict(linear_forward=ref.linear_forward, relu=ref.relu),
-    extra=_activation_cache_of)
+    extra=activation_cache_of)
 
 
 def model_inputs(layer_dims=(5, 4, 3, 1), m=6, seed=6):
@@ -339,7 +355,7 @@ def model_forward(X, parameters, *, hidden=nets.RELU, output=nets.SIGMOID_OUTPUT
     return nets.forward(X, parameters, swapped(net, relu=hidden, sigmoid_output=output))
 
 
-def _model_caches(fn, result, inputs):
+def model_caches(fn, result, inputs):
     """caches: one (linear_cache, Z) per layer, in the order of the layers."""
     caches, (_, expected) = result[1], ref.L_model_forward(*copy_inputs(inputs.args))
     L = len(expected)
@@ -380,7 +396,7 @@ L_MODEL_FORWARD = Exercise(
     ),
     blocks=dict(relu=ref.relu, linear_forward=ref.linear_forward,
                 linear_activation_forward=ref.linear_activation_forward),
-    extra=_model_caches)
+    extra=model_caches)
 
 
 # --- compute_cost ----------------------------------------------------------------------------------
@@ -569,11 +585,15 @@ def update(parameters, grads, learning_rate, *, step=lambda value, rate, grad: v
     return {k: step(v, learning_rate, grads["d" + k]) if updated(k, L) else v for k, v in parameters.items()}
 
 
+def a_parameters_dict(name, result):
+    expect_keys("the returned parameters", result, ())
+
+
 STEP = "{key} = {key} - learning_rate * d{key}"
 UPDATE_PARAMETERS = Exercise(
     "update_parameters", ref.update_parameters, update_inputs, dict(layer_dims=(4, 3, 2, 1), learning_rate=0.1, seed=11),
     (), per_case=lambda layer_dims, **_: {"outputs": parameter_outputs(layer_dims)},
-    returns=lambda name, result: expect_keys("the returned parameters", result, ()),
+    returns=a_parameters_dict,
     mistakes=(
         Wrong("not-updated", "{key} was not updated: every parameter takes a step, " + STEP + ".",
               partial(update, updated=lambda key, L: False)),
@@ -636,16 +656,24 @@ def check_L_layer_model(L_layer_model, layer_dims=(64, 5, 3, 1), m=80, num_itera
 
 # --- gradient_check --------------------------------------------------------------------------------
 
+@dataclass(frozen=True)
+class CubicSineCost:
+    """J(parameters) = sum over the entries of weights * p^3 / 3 + sin(2 p): smooth, not quadratic (a value, not
+    a closure, so that the student edition can store it)."""
+    weights: dict
+
+    def __call__(self, parameters) -> float:
+        return float(sum(np.sum(self.weights[k] * parameters[k] ** 3 / 3 + np.sin(2 * parameters[k]))
+                         for k in self.weights))
+
+
 def gradient_check_inputs(layer_dims=(3, 2, 1), seed=12, exact=True):
     """A smooth, non-quadratic cost (cubes and sines), its parameters, and its exact gradients (exact, with
     epsilon 1e-3) or gradients 5% off (with epsilon 1e-7)."""
     rng = np.random.default_rng(seed)
     parameters = layer_parameters(rng, layer_dims)
     weights = {k: rng.uniform(0.5, 1.5, v.shape) for k, v in parameters.items()}
-
-    def cost_fn(p):
-        return float(sum(np.sum(weights[k] * p[k] ** 3 / 3 + np.sin(2 * p[k])) for k in weights))
-
+    cost_fn = CubicSineCost(weights)
     grads = {"d" + k: weights[k] * v ** 2 + 2 * np.cos(2 * v) for k, v in parameters.items()}
     wrong = {k: v * (1 + 0.05 * rng.standard_normal(v.shape)) for k, v in grads.items()}
     return Inputs((cost_fn, parameters, grads if exact else wrong, 1e-3 if exact else 1e-7))
@@ -713,9 +741,19 @@ def check_gradient_check(gradient_check, layer_dims=(3, 2, 1), seed=12):
 
 # --- challenge (optional, ungraded): how precise is a difference quotient? -------------------------
 
+@dataclass(frozen=True)
+class ExpPlusCubic:
+    """f(t) = e^(a t) + c t^3 (a value, not a closure, so that the student edition can store it)."""
+    a: float
+    c: float
+
+    def __call__(self, t) -> float:
+        return float(np.exp(self.a * t) + self.c * t ** 3)
+
+
 def quotient_inputs(x=0.7, epsilon=1e-2, seed=13, two_sided=True):
     a, c = np.random.default_rng(seed).uniform(0.5, 1.5, 2)
-    return Inputs((lambda t: float(np.exp(a * t) + c * t ** 3), x, epsilon, two_sided))
+    return Inputs((ExpPlusCubic(float(a), float(c)), x, epsilon, two_sided))
 
 
 def quotient(f, x, epsilon, two_sided=True, *, central=lambda f, x, e: (f(x + e) - f(x - e)) / (2 * e),
