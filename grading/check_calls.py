@@ -49,22 +49,41 @@ def parse_test_cell(source):
     hidden = _hidden_lines(source)
     calls = []
     for statement in tree.body:
-        call = statement.value if isinstance(statement, ast.Expr) else None
-        if not (isinstance(call, ast.Call) and isinstance(call.func, ast.Attribute)
-                and isinstance(call.func.value, ast.Name) and call.func.attr.startswith("check_")
-                and call.args and isinstance(call.args[0], ast.Name)):
+        call = _check_call(statement, hidden)
+        if call is None:
             raise CheckCellError(f"line {statement.lineno} of the test cell is not a call "
                                 f"checks.check_NAME(function, ...)")
-        try:
-            args = tuple(ast.literal_eval(arg) for arg in call.args[1:])
-            kwargs = {kw.arg: ast.literal_eval(kw.value) for kw in call.keywords}
-        except ValueError:
-            raise CheckCellError(f"line {statement.lineno} of the test cell has an argument that is "
-                                f"not a literal") from None
-        if None in kwargs:
-            raise CheckCellError(f"line {statement.lineno} of the test cell uses **arguments")
-        calls.append(CheckCall(call.func.attr, call.args[0].id, args, kwargs, statement.lineno in hidden))
+        calls.append(call)
     return calls
+
+
+def check_calls_in(source):
+    """The :class:`CheckCall` list of the statements of any code cell that are check calls (a challenge's cell
+    calls its check among other code); none for a cell that is not valid Python."""
+    try:
+        tree = ast.parse(source)
+    except SyntaxError:
+        return []
+    hidden = _hidden_lines(source)
+    return [call for statement in tree.body for call in [_check_call(statement, hidden)] if call is not None]
+
+
+def _check_call(statement, hidden):
+    """The CheckCall that `statement` makes, None when it is not checks.check_NAME(function, ...)."""
+    call = statement.value if isinstance(statement, ast.Expr) else None
+    if not (isinstance(call, ast.Call) and isinstance(call.func, ast.Attribute)
+            and isinstance(call.func.value, ast.Name) and call.func.attr.startswith("check_")
+            and call.args and isinstance(call.args[0], ast.Name)):
+        return None
+    try:
+        args = tuple(ast.literal_eval(arg) for arg in call.args[1:])
+        kwargs = {kw.arg: ast.literal_eval(kw.value) for kw in call.keywords}
+    except ValueError:
+        raise CheckCellError(f"line {statement.lineno} of the test cell has an argument that is "
+                            f"not a literal") from None
+    if None in kwargs:
+        raise CheckCellError(f"line {statement.lineno} of the test cell uses **arguments")
+    return CheckCall(call.func.attr, call.args[0].id, args, kwargs, statement.lineno in hidden)
 
 
 def is_check_cell(source):

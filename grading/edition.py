@@ -33,12 +33,12 @@ import numpy as np
 from helpers.checks import core, engine, tape
 from helpers.checks.engine import Exercise, as_answer
 
-from .check_calls import helpers_used, is_check_cell, parse_test_cell
+from .check_calls import check_calls_in, helpers_used
 from .edition_closure import Package, absolute_module, first_line
 
 HELPERS = Path(engine.__file__).resolve().parent.parent
 #: The notebooks whose checks are compiled (the others still need the repository's helpers).
-COMPILED = ("01_shallow_network", "02_deep_network")
+COMPILED = ("01_shallow_network", "02_deep_network", "07_hyperparameters")
 #: Shipped as they are: the check runtime.
 RUNTIME = ("checks/__init__.py", "checks/core.py", "checks/engine.py", "checks/networks.py", "checks/tape.py")
 #: Shipped without the functions named like an exercise: the tools every notebook may use.
@@ -69,8 +69,8 @@ class NotebookChecks:
         module = next((m.group(1) for cell in nb.cells for m in [CHECKS_IMPORT.search(cell.source)] if m), None)
         if module is None:
             raise EditionError(f"{assignment} does not import its checks (from helpers.checks import X as checks)")
-        calls = tuple(call for cell in nb.cells if cell.cell_type == "code" and is_check_cell(cell.source)
-                      for call in parse_test_cell(cell.source) if not call.hidden)
+        calls = tuple(call for cell in nb.cells if cell.cell_type == "code"
+                      for call in check_calls_in(cell.source) if not call.hidden)
         answers_left_out = (cell for cell in nb.cells
                             if not cell.get("metadata", {}).get("nbgrader", {}).get("solution"))
         return cls(assignment, module, calls, frozenset(helpers_used(answers_left_out)))
@@ -425,8 +425,9 @@ def shipped_code(readings, exercises: Exercises, package: Package) -> tuple:
         needed = package.closure({(module, name) for module, name in reading.used if module in package.trees})
         for module, name in sorted(needed):
             if exercises.own(reading.module, module, name):
+                needs = sorted(f"{m}.{n}" for m, n in reading.used if (module, name) in package.closure({(m, n)}))
                 raise EditionError(f"{reading.assignment} uses {module}.{name}, the answer of its own exercise "
-                                   f"(or something that needs it)")
+                                   f"(needed by {', '.join(needs)})")
             if exercises.any(name):
                 revealed.setdefault(reading.assignment, []).append((module, name))
         shipped |= needed

@@ -21,6 +21,14 @@ from .. import hyperparameters as ref
 from .core import ExerciseFailure, fail, passed, student_call
 from .engine import Exercise, Inputs, Out, Wrong, check
 
+#: What the student edition copies as code (grading/edition.py): the checks written as code and what they need;
+#: the tables, the mistakes and the helpers that spell an answer stay here (their values are stored).
+STUDENT_EDITION = ("check_sampler", "_values", "_draws_from_its_rng", "_log_uniform_numbers", "_beta_numbers",
+                   "check_sample_log_uniform", "check_sample_beta", "_state", "_Recorder", "_frozen", "_pairs",
+                   "_check_scores", "_default_grid", "check_grid_search", "SAMPLERS", "_samplers",
+                   "check_random_search", "_expect_trials", "_diagnose_configurations", "check_best_config",
+                   "halving_score", "check_successive_halving")
+
 # --- sampling on the right scale (tables) ---------------------------------------------------------
 
 
@@ -276,23 +284,32 @@ def check_grid_search(grid_search, grid=None):
     passed("grid_search")
 
 
+#: Samplers for the random-search check: functions rng -> value, each drawing exactly once (from lists of values,
+#: so that no sampler of the check is an answer of the notebook's samplers).
+SAMPLERS = {
+    "learning_rate": lambda rng: float(rng.choice([1e-4, 3e-4, 1e-3, 3e-3, 1e-2, 3e-2, 0.1, 0.3])),
+    "n_h": lambda rng: int(rng.integers(4, 65)),
+    "beta": lambda rng: float(rng.choice([0.9, 0.95, 0.99, 0.995, 0.999])),
+}
+
+
 def _samplers(kind):
-    """Samplers for the random-search check: functions rng -> value, each drawing exactly once."""
-    samplers = {
-        "learning_rate": lambda rng: float(10.0 ** rng.uniform(-4, 0)),
-        "n_h": lambda rng: int(rng.integers(4, 65)),
-        "beta": lambda rng: float(1 - 10.0 ** rng.uniform(-3, -1)),
-    }
     names = {"two": ["learning_rate", "n_h"], "three": ["learning_rate", "beta", "n_h"], "one": ["learning_rate"]}[kind]
-    return {name: samplers[name] for name in names}
+    return {name: SAMPLERS[name] for name in names}
+
+
+def reference_search(space, n_trials, seed):
+    """(the reference's results, the state of its rng after the search) on the check's problem."""
+    rng = np.random.default_rng(seed)
+    expected = ref.random_search(_Recorder("random_search"), _samplers(space), n_trials, rng)
+    return expected, _state(rng)
 
 
 def check_random_search(random_search, n_trials=5, space="two", seed=2):
     """n_trials configurations {name: sampler(rng)} drawn trial by trial from the rng argument; each trained once."""
     space_fns = _samplers(space)
     recorder = _Recorder("random_search")
-    reference_rng = np.random.default_rng(seed)
-    expected = ref.random_search(_Recorder("random_search"), space_fns, n_trials, reference_rng)
+    expected, reference_state = reference_search(space, n_trials, seed)
     rng = np.random.default_rng(seed)
     before = _state(rng)
     try:
@@ -308,9 +325,9 @@ def check_random_search(random_search, n_trials=5, space="two", seed=2):
     _expect_trials(got, len(recorder.calls), n_trials, drew=_state(rng) != before)
     want = [_frozen(config) for config, _ in expected]
     if got != want:
-        _diagnose_configurations(got, want, space_fns, seed, same_draws=_state(rng) == _state(reference_rng))
+        _diagnose_configurations(got, want, space_fns, seed, same_draws=_state(rng) == reference_state)
     _check_scores(results, recorder, "random_search")
-    if _state(rng) != _state(reference_rng):
+    if _state(rng) != reference_state:
         fail("random_search drew more random numbers from rng than the samplers do: draw only through the "
              "samplers, one call per hyper-parameter and trial.",
              "random_search.random-search-drew-more-random-numbers")
@@ -425,16 +442,19 @@ def check_best_config(best_config, n=6, seed=3):
 
 # --- challenge: successive halving -------------------------------------------------------------------------
 
+def halving_score(config, budget):
+    """The train_eval of the successive-halving check: a config's potential minus a penalty that shrinks with the
+    budget at the config's own pace."""
+    return round(config["potential"] - config["pace"] / (budget + config["pace"]), 6)
+
+
 def halving_problem(n_configs, seed):
-    """Configs whose ranking changes with the budget: a config's score is its potential minus a penalty that
-    shrinks with the budget at a config-dependent pace, so a short budget favours the fast starters."""
+    """(configs, train_eval): configs whose ranking changes with the budget (halving_score), so that a short
+    budget favours the fast starters."""
     rng = np.random.default_rng(seed)
     configs = [{"id": i, "potential": float(p), "pace": float(q)}
                for i, (p, q) in enumerate(zip(rng.uniform(0.7, 1.0, n_configs), rng.uniform(1.0, 10.0, n_configs)))]
-
-    def train_eval(config, budget):
-        return round(config["potential"] - config["pace"] / (budget + config["pace"]), 6)
-    return configs, train_eval
+    return configs, halving_score
 
 
 def halving(train_eval, configs, min_budget, rounds, *, keep="best", grow=True, eliminate=True, half="ceil"):
@@ -449,6 +469,22 @@ def halving(train_eval, configs, min_budget, rounds, *, keep="best", grow=True, 
         count = math.ceil(len(scored) / 2) if half == "ceil" else max(len(scored) // 2, 1)
         survivors = [scored[i][0] for i in order[:count]]
     return results
+
+
+def halving_mistakes(train_eval, configs, min_budget, rounds) -> list:
+    """[(hint, the (config id, budget, score) list that mistake gives, id)] of successive halving's named mistakes."""
+    variants = [
+        ("the WORST half survived each round: rank by score from the highest (sorted(..., reverse=True) or a "
+         "negated key).", dict(keep="worst"), "successive_halving.keeps-worst"),
+        ("the budget never grew: round r trains with min_budget * 2**r.", dict(grow=False),
+         "successive_halving.budget-constant"),
+        ("nothing was eliminated: after each round only the best half (ceil(n / 2)) goes on.", dict(eliminate=False),
+         "successive_halving.no-elimination"),
+        ("one configuration too many was dropped: with an odd number n, ceil(n / 2) survive (math.ceil).",
+         dict(half="floor"), "successive_halving.floor-half"),
+    ]
+    return [(hint, [(c["id"], b, sc) for c, b, sc in halving(train_eval, configs, min_budget, rounds, **options)],
+             mistake) for hint, options, mistake in variants]
 
 
 def check_successive_halving(successive_halving, n_configs=7, min_budget=5, rounds=3, seed=9):
@@ -467,21 +503,11 @@ def check_successive_halving(successive_halving, n_configs=7, min_budget=5, roun
         fail("successive_halving must return a list of (config, budget, score) tuples, one per training.",
              "successive_halving.successive-halving-must-return-a-list-2")
     want = [(c["id"], b, sc) for c, b, sc in expected]
+    variants = halving_mistakes(train_eval, configs, min_budget, rounds)
     if got == want:
         passed("successive_halving")
         return
-    variants = [
-        ("the WORST half survived each round: rank by score from the highest (sorted(..., reverse=True) or a "
-         "negated key).", dict(keep="worst"), "successive_halving.keeps-worst"),
-        ("the budget never grew: round r trains with min_budget * 2**r.", dict(grow=False),
-         "successive_halving.budget-constant"),
-        ("nothing was eliminated: after each round only the best half (ceil(n / 2)) goes on.", dict(eliminate=False),
-         "successive_halving.no-elimination"),
-        ("one configuration too many was dropped: with an odd number n, ceil(n / 2) survive (math.ceil).",
-         dict(half="floor"), "successive_halving.floor-half"),
-    ]
-    for hint, options, mistake in variants:
-        wrong = [(c["id"], b, sc) for c, b, sc in halving(train_eval, configs, min_budget, rounds, **options)]
+    for hint, wrong, mistake in variants:
         if got == wrong:
             fail(f"successive_halving: {hint}", mistake)
     if [(i, b) for i, b, _ in got] != [(i, b) for i, b, _ in want]:
