@@ -38,7 +38,7 @@ from .edition_closure import Package, absolute_module, first_line
 
 HELPERS = Path(engine.__file__).resolve().parent.parent
 #: The notebooks whose checks are compiled (the others still need the repository's helpers).
-COMPILED = ("01_shallow_network", "02_deep_network", "07_hyperparameters")
+COMPILED = ("01_shallow_network", "02_deep_network", "07_hyperparameters", "08_softmax")
 #: Shipped as they are: the check runtime.
 RUNTIME = ("checks/__init__.py", "checks/core.py", "checks/engine.py", "checks/networks.py", "checks/tape.py")
 #: Shipped without the functions named like an exercise: the tools every notebook may use.
@@ -341,6 +341,8 @@ def _stand_in(instructor, name: str) -> str:
         return f'{name} = _tape.module("{name}")'
     if isinstance(value, Exercise):
         return f'{name} = _tape.table("{value.name}")'
+    if hasattr(value, "vary") and isinstance(getattr(value, "exercise", None), Exercise):    # check(TABLE), unwrapped
+        return f'{name} = _tape.check("{value.exercise.name}")'
     if callable(value) and not isinstance(value, type):
         return f'{name} = _tape.recorded("{name}")'
     if _literal(value):

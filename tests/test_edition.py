@@ -56,6 +56,13 @@ REVEALED = {
                                                                   "initialize_parameters_deep", "predict")]
                                  + [("helpers.layers", n) for n in ("linear_backward", "linear_forward", "relu",
                                                                     "relu_backward", "sigmoid", "sigmoid_backward")]),
+    "08_softmax": sorted([("helpers.data", "train_dev_test_split"), ("helpers.gradcheck", "gradient_check")]
+                         + [("helpers.deep", n) for n in (
+                             "L_model_backward", "L_model_forward", "compute_cost", "initialize_parameters_deep",
+                             "linear_activation_backward", "linear_activation_forward", "linear_backward",
+                             "linear_forward", "relu_backward", "sigmoid", "sigmoid_backward", "update_parameters")]
+                         + [("helpers.layers", n) for n in ("linear_backward", "linear_forward", "relu",
+                                                            "relu_backward", "sigmoid", "sigmoid_backward")]),
 }
 EXERCISES = Exercises.read()
 

@@ -7,6 +7,7 @@ of softmax and of the cost from the scores name those first (NaN and infinity in
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
 from functools import partial
 
 import numpy as np
@@ -18,6 +19,12 @@ from .core import ExerciseFailure, expect_keys, fail, passed, student_call
 from .deep import IDENTITY, IDENTITY_OUTPUT, RELU_OUTPUT, caching_its_output, swapped
 from .engine import Exercise, Inputs, Out, Wrong, a_float, a_tuple, check, per_layer, run, value, wrong_results
 from .networks import network
+
+#: What the student edition copies as code (grading/edition.py): the checks written as code, the values and
+#: extras that the tables name, and what they need; the tables, the mistakes and the helpers that spell an answer
+#: stay here (their values on the visible cases are stored).
+STUDENT_EDITION = ("named", "unnamed_not_finite", "check_softmax", "numbers_not_booleans", "check_one_hot",
+                   "CachesList", "GradsKeys", "check_L_model_backward_softmax", "check_compute_cost_from_logits")
 
 # --- inputs ------------------------------------------------------------------------------------------
 
@@ -309,11 +316,15 @@ def forward(X, parameters, *, hidden=nets.RELU, output=nets.SOFTMAX_OUTPUT):
     return nets.forward(X, parameters, net)
 
 
-def caches_list(L):
-    """The structure of (AL, caches): one cache per layer."""
-    def returns(name, result):
+@dataclass(frozen=True)
+class CachesList:
+    """The structure of (AL, caches): one cache per layer of an L-layer network (a value, not a closure, so that
+    the student edition can store it)."""
+    L: int
+
+    def __call__(self, name, result):
         a_tuple("(AL, caches)", value, value)(name, result)
-        caches = result[1]
+        caches, L = result[1], self.L
         if not isinstance(caches, (list, tuple)):
             fail(f"caches must be a list with one cache per layer, got {type(caches).__name__}.",
                  "L_model_forward_softmax.caches-must-be-a-list-with")
@@ -322,7 +333,6 @@ def caches_list(L):
                     if len(caches) == L - 1 else "")
             fail(f"caches has {len(caches)} entries, expected L = {L} (one per layer).{hint}",
                  "L_model_forward_softmax.caches-has-entries-expected-l-one")
-    return returns
 
 
 def forward_outputs(L):
@@ -333,7 +343,7 @@ def forward_outputs(L):
         outputs += [Out(f"caches[{l - 1}][0] ({name})", (1, l - 1, 0, i), layout) for _, i, name, layout in cache_items]
         outputs.append(Out(f"caches[{l - 1}][1] (Z{l})", (1, l - 1, 1), "(n[l], m): the linear output, before the "
                            "activation"))
-    return dict(outputs=tuple(outputs), returns=caches_list(L))
+    return dict(outputs=tuple(outputs), returns=CachesList(L))
 
 
 def _output(text, **pieces):
@@ -385,16 +395,22 @@ def backward(AL, Y, caches, *, dZL=lambda AL, Y: AL - Y, output=nets.SOFTMAX_OUT
     return nets.backward(dZL(AL, Y), caches, net, dA_keys=False)
 
 
-def grads_outputs(L):
-    keys = [f"{p}{l}" for l in range(L, 0, -1) for p in ("dW", "db")]
+@dataclass(frozen=True)
+class GradsKeys:
+    """grads of an L-layer network: dW1, db1, ... dWL, dbL, numbered from 1 (a value, not a closure)."""
+    L: int
 
-    def returns(name, result):
+    def __call__(self, name, result):
+        keys = [f"{p}{l}" for l in range(self.L, 0, -1) for p in ("dW", "db")]
         if isinstance(result, dict) and "dW0" in result:
-            fail(f"grads has a key 'dW0': layers are numbered from 1, so the gradients are dW1..dW{L}; layer l's "
-                 f"cache is caches[l - 1].", "L_model_backward_softmax.grads-has-a-key-layers-are")
+            fail(f"grads has a key 'dW0': layers are numbered from 1, so the gradients are dW1..dW{self.L}; layer "
+                 f"l's cache is caches[l - 1].", "L_model_backward_softmax.grads-has-a-key-layers-are")
         expect_keys("grads", result, keys)
 
-    return dict(returns=returns, outputs=tuple(
+
+def grads_outputs(L):
+    keys = [f"{p}{l}" for l in range(L, 0, -1) for p in ("dW", "db")]
+    return dict(returns=GradsKeys(L), outputs=tuple(
         Out(f"grads['{key}']", (key,), f"(n[{key[2:]}], n[{int(key[2:]) - 1}]), like W{key[2:]}" if key[1] == "W"
             else f"(n[{key[2:]}], 1), like b{key[2:]}", per_example=True) for key in keys))
 

@@ -106,18 +106,30 @@ def encode(value, arrays: list):
     raise TypeError(f"a {type(value).__name__} cannot be stored in the student edition: {value!r:.80}")
 
 
-def decode(obj, arrays):
-    """The value that `encode` stored (fresh arrays: a student's function cannot change the tape)."""
+class Deferred:
+    """A stored function, found by name when it is first called: a table's extra may be a function of the very
+    module whose import builds the table."""
+
+    def __init__(self, name: str):
+        self.name = name
+
+    def __call__(self, *args, **kwargs):
+        return resolve(self.name)(*args, **kwargs)
+
+
+def decode(obj, arrays, deferred=False):
+    """The value that `encode` stored (fresh arrays: a student's function cannot change the tape); deferred: its
+    functions as Deferred."""
     if isinstance(obj, list):
-        return [decode(v, arrays) for v in obj]
+        return [decode(v, arrays, deferred) for v in obj]
     if not isinstance(obj, dict):
         return obj
     if ARRAY in obj:
         return np.array(arrays[obj[ARRAY]])
     if TUPLE in obj:
-        return tuple(decode(v, arrays) for v in obj[TUPLE])
+        return tuple(decode(v, arrays, deferred) for v in obj[TUPLE])
     if DICT in obj:
-        items = [(decode(k, arrays), decode(v, arrays)) for k, v in obj[DICT]]
+        items = [(decode(k, arrays, deferred), decode(v, arrays, deferred)) for k, v in obj[DICT]]
         return resolve(obj["class"])(items) if "class" in obj else dict(items)
     if FLOAT in obj:
         return float(obj[FLOAT])
@@ -128,7 +140,7 @@ def decode(obj, arrays):
         generator.bit_generator.state = obj["state"]
         return generator
     if FUNCTION in obj:
-        return resolve(obj[FUNCTION])
+        return Deferred(obj[FUNCTION]) if deferred else resolve(obj[FUNCTION])
     if OBJECT in obj:
         return resolve(obj[OBJECT])(**{k: decode(v, arrays) for k, v in obj["fields"].items()})
     raise ValueError(f"not a stored value: {obj!r:.80}")
@@ -256,7 +268,7 @@ class Tape:
 
     def _exercise(self, name: str) -> Exercise:
         stored = self.exercises[name]
-        static = self.decode(stored["static"])
+        static = decode(stored["static"], self.arrays, deferred=True)
 
         def entry(case):
             found = stored["cases"].get(digest(case))
