@@ -38,7 +38,7 @@ from .edition_closure import Package, absolute_module, first_line
 
 HELPERS = Path(engine.__file__).resolve().parent.parent
 #: The notebooks whose checks are compiled (the others still need the repository's helpers).
-COMPILED = ("01_shallow_network", "02_deep_network", "07_hyperparameters", "08_softmax")
+COMPILED = ("01_shallow_network", "02_deep_network", "03_regularization", "07_hyperparameters", "08_softmax")
 #: Shipped as they are: the check runtime.
 RUNTIME = ("checks/__init__.py", "checks/core.py", "checks/engine.py", "checks/networks.py", "checks/tape.py")
 #: Shipped without the functions named like an exercise: the tools every notebook may use.
@@ -129,8 +129,9 @@ class RecordingTape:
         original = getattr(self.instructor, name) if original is None else original
 
         def recording(*args, **kwargs):
+            key = tape.call_key(args, kwargs)      # before the call, which may draw from a generator argument
             result = original(*args, **kwargs)
-            self.calls.setdefault(name, {})[tape.call_key(args, kwargs)] = self.encode(result)
+            self.calls.setdefault(name, {})[key] = self.encode(result)
             return result
         recording.original = original
         return recording
@@ -396,10 +397,20 @@ def compile_module(module_name: str, calls) -> tuple:
     return source, recording
 
 
-def write_module(folder: Path, module_name: str, source: str, recording: RecordingTape) -> None:
-    (folder / f"{module_name}.py").write_text(source)
-    (folder / f"{module_name}.json").write_text(json.dumps(recording.data(), separators=(",", ":")))
-    np.savez_compressed(folder / f"{module_name}.npz", **{f"a{i}": a for i, a in enumerate(recording.arrays)})
+def write_module(path: Path, source: str, recording: RecordingTape) -> None:
+    """A module of the edition (`path`: its .py) and its tape beside it (.json and .npz)."""
+    path.write_text(source)
+    path.with_suffix(".json").write_text(json.dumps(recording.data(), separators=(",", ":")))
+    np.savez_compressed(path.with_suffix(".npz"), **{f"a{i}": a for i, a in enumerate(recording.arrays)})
+
+
+def stored_results(module: str, names) -> RecordingTape:
+    """The results of a helpers module's AT_RELEASE functions (called without arguments), recorded."""
+    recording = RecordingTape(importlib.import_module(module))
+    for name in sorted(names):
+        with np.errstate(all="ignore"):
+            recording.recorded(name)()
+    return recording
 
 
 # --- the edition ------------------------------------------------------------------------------------
@@ -457,8 +468,12 @@ def build_edition(dest, notebooks: dict) -> Edition:
         shutil.copyfile(HELPERS / relative, target / relative)
     for module, names in modules.items():
         relative = Path(*module.split(".")[1:]).with_suffix(".py") if module != "helpers" else Path("__init__.py")
-        (target / relative).write_text(package.source(module, names))
+        if package.stored[module] & names:
+            write_module(target / relative, package.source(module, names),
+                         stored_results(module, package.stored[module] & names))
+        else:
+            (target / relative).write_text(package.source(module, names))
     for reading in readings:
         source, recording = compile_module(reading.module, reading.calls)
-        write_module(target / "checks", reading.module, source, recording)
+        write_module(target / "checks" / f"{reading.module}.py", source, recording)
     return Edition(target, revealed, sorted(set(notebooks) - set(COMPILED)))

@@ -49,6 +49,7 @@ class Package:
             self.sources[module] = path.read_text()
             self.trees[module] = ast.parse(self.sources[module])
         self.imports = {module: self._imports(module) for module in self.trees}
+        self.stored = {module: _at_release(tree) for module, tree in self.trees.items()}
         self.statements = {module: self._statements(module) for module in self.trees}
 
     def _imports(self, module: str) -> dict:
@@ -78,6 +79,9 @@ class Package:
         for node in tree.body:
             if isinstance(node, (ast.Import, ast.ImportFrom)):
                 continue
+            original = node
+            if _binds(node) & self.stored[module]:       # stored at release: only its result's type is needed
+                node = ast.Expression(getattr(node, "returns", None) or ast.Constant(None))
             uses, attributed = set(), set()
             for child in ast.walk(node):
                 if isinstance(child, ast.Attribute) and isinstance(child.value, ast.Name):
@@ -92,7 +96,7 @@ class Package:
                     elif child.id in imports:
                         target = imports[child.id]
                         uses.add(target if target[1] is not None else (target[0], "*"))
-            statements.append(Statement(node, frozenset(_binds(node)), frozenset(uses)))
+            statements.append(Statement(original, frozenset(_binds(original)), frozenset(uses)))
         return statements
 
     def names(self, module: str) -> set:
@@ -116,17 +120,24 @@ class Package:
         """The module's source with the statements that bind `names` (and those that bind nothing), and the
         imports they need."""
         statements = [s for s in self.statements[module] if not s.binds or s.binds & names]
-        loaded = {child.id for s in statements for child in ast.walk(s.node) if isinstance(child, ast.Name)}
+        loaded = {child.id for s in statements if not s.binds & self.stored[module]
+                  for child in ast.walk(s.node) if isinstance(child, ast.Name)}
         kept = {id(s.node) for s in statements}
         lines = self.sources[module].splitlines()
+        stored = self.stored[module] & names
         out = []
         for node in self.trees[module].body:
             if isinstance(node, (ast.Import, ast.ImportFrom)):
                 text = self._import_line(module, node, loaded)
                 if text:
                     out.append(text)
+            elif id(node) in kept and _binds(node) & stored:
+                out.append(f'{node.name} = _tape.recorded("{node.name}")  # its result, computed at release')
             elif id(node) in kept:
                 out.append("\n".join(lines[first_line(node) - 1:node.end_lineno]))
+        if stored:
+            at = next(i for i, block in enumerate(out) if not block.startswith(("from __future__", '"' * 3)))
+            out[at:at] = ["from .checks.tape import current as _current_tape", "_tape = _current_tape(__name__)"]
         return "\n".join(_spaced(out)) + "\n"
 
     def _import_line(self, module: str, node, loaded: set) -> str:
@@ -138,6 +149,15 @@ class Package:
         if not names:
             return ""
         return ast.unparse(type(node)(**{**{f: getattr(node, f) for f in node._fields}, "names": names}))
+
+
+def _at_release(tree) -> set:
+    """The names of a module's AT_RELEASE tuple: functions whose result (called without arguments) the edition
+    stores, in place of their code."""
+    for node in tree.body:
+        if isinstance(node, ast.Assign) and any(getattr(t, "id", None) == "AT_RELEASE" for t in node.targets):
+            return set(ast.literal_eval(node.value))
+    return set()
 
 
 def _binds(node) -> set:

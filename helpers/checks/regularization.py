@@ -19,6 +19,12 @@ from .core import Mistake, expect_array, expect_tuple, fail, passed, student_cal
 from .engine import Exercise, Inputs, Out, Wrong, a_dict, a_float, check
 from .networks import labels, layer_parameters, network
 
+#: What the student edition copies as code (grading/edition.py): the checks written as code and what they need;
+#: the tables, the mistakes and the helpers that spell an answer stay here (their values are stored).
+STUDENT_EDITION = ("check_train_dev_test_split", "SPLIT_NAMES", "_split_parts", "_expect_sizes", "_column_indices",
+                   "BIAS_VARIANCE_CASES", "check_diagnose_bias_variance", "_verdict_of", "check_random_shift",
+                   "_STOP_CASES", "check_should_stop")
+
 
 # --- inputs ------------------------------------------------------------------------------------------
 
@@ -190,16 +196,22 @@ DIAGNOSIS_MISTAKES = (
 )
 
 
+def diagnosis_mistakes(cases) -> list:
+    """[(hint, id, the verdicts that mistake gives on the cases)] of DIAGNOSIS_MISTAKES."""
+    return [(wrong.hint, wrong.id, [wrong.answer(*case) for case in cases]) for wrong in DIAGNOSIS_MISTAKES]
+
+
 def check_diagnose_bias_variance(diagnose_bias_variance, cases=BIAS_VARIANCE_CASES, threshold=0.05):
     """avoidable bias = train - bayes, variance = dev - train; "high" when more than threshold (0.05)."""
     answers = [_verdict_of(diagnose_bias_variance, case) for case in cases]
     expected = [ref.diagnose_bias_variance(*case, threshold=threshold) for case in cases]
+    mistakes = diagnosis_mistakes(cases)
     if answers == expected:
         passed("diagnose_bias_variance")
         return
-    for wrong in DIAGNOSIS_MISTAKES:
-        if answers == [wrong.answer(*case) for case in cases]:
-            fail(wrong.hint, mistake=f"diagnose_bias_variance.{wrong.id}")
+    for hint, id_, verdicts in mistakes:
+        if answers == verdicts:
+            fail(hint, mistake=f"diagnose_bias_variance.{id_}")
     (train_error, dev_error, bayes_error), answer, right = next(
         (case, answer, right) for case, answer, right in zip(cases, answers, expected) if answer != right)
     fail(f"diagnose_bias_variance({train_error}, {dev_error}, bayes_error={bayes_error}) returned {answer!r}, "
@@ -479,6 +491,13 @@ SHIFT_MISTAKES = (
 )
 
 
+def shift_mistakes(images, max_shift, seed) -> list:
+    """The Mistakes of SHIFT_MISTAKES on these images, with the generator of `seed`."""
+    with np.errstate(all="ignore"):
+        return [Mistake(wrong.hint, wrong.answer(images, max_shift, np.random.default_rng(seed)),
+                        id=f"random_shift.{wrong.id}") for wrong in SHIFT_MISTAKES]
+
+
 def check_random_shift(random_shift, m=6, height=5, width=4, max_shift=1, seed=5):
     """shifts = rng.integers(-max_shift, max_shift + 1, size=(m, 2)); image i moves down shifts[i, 0] rows and
     right shifts[i, 1] columns; the uncovered border is 0; a new array, the input unchanged."""
@@ -502,9 +521,7 @@ def check_random_shift(random_shift, m=6, height=5, width=4, max_shift=1, seed=5
             fail("Other generators gave the same shifts: draw them from the rng argument, "
                  "rng.integers(-max_shift, max_shift + 1, size=(m, 2)).",
                  mistake="random_shift.other-generators-gave-the-same-shifts")
-    with np.errstate(all="ignore"):
-        mistakes = [Mistake(wrong.hint, wrong.answer(original, max_shift, np.random.default_rng(seed)),
-                            id=f"random_shift.{wrong.id}") for wrong in SHIFT_MISTAKES] if max_shift > 0 else []
+    mistakes = shift_mistakes(original, max_shift, seed) if max_shift > 0 else []
     expect_array(f"random_shift(images of shape {images.shape}, max_shift={max_shift}, rng)", result,
                  ref.random_shift(original, max_shift, np.random.default_rng(seed)), mistakes=mistakes,
                  what="(m, height, width)")
@@ -544,6 +561,11 @@ STOP_MISTAKES = (
 )
 
 
+def stop_mistakes(cases) -> list:
+    """The Mistakes of STOP_MISTAKES: each one's answers (1.0 or 0.0) on the cases."""
+    return [Mistake(wrong.hint, [float(wrong.answer(e, p)) for e, p in cases], id=wrong.id) for wrong in STOP_MISTAKES]
+
+
 def check_should_stop(should_stop, cases=_STOP_CASES):
     """should_stop(dev_errors, patience): True when none of the last `patience` errors is strictly below the best
     error before them; False while there are at most `patience` errors."""
@@ -557,8 +579,7 @@ def check_should_stop(should_stop, cases=_STOP_CASES):
     listing = "; ".join(f"{list(e)}, patience {p}" for e, p in cases)
     expect_array(f"should_stop's answers on the histories {listing}", np.array(answers),
                  np.array([float(ref.should_stop(errors, patience)) for errors, patience in cases]),
-                 mistakes=[Mistake(wrong.hint, [float(wrong.answer(e, p)) for e, p in cases], id=wrong.id)
-                           for wrong in STOP_MISTAKES])
+                 mistakes=stop_mistakes(cases))
     passed("should_stop")
 
 
