@@ -38,7 +38,8 @@ from .edition_closure import Package, absolute_module, first_line
 
 HELPERS = Path(engine.__file__).resolve().parent.parent
 #: The notebooks whose checks are compiled (the others still need the repository's helpers).
-COMPILED = ("01_shallow_network", "02_deep_network", "03_regularization", "07_hyperparameters", "08_softmax")
+COMPILED = ("01_shallow_network", "02_deep_network", "03_regularization", "04_dropout", "07_hyperparameters",
+            "08_softmax")
 #: Shipped as they are: the check runtime.
 RUNTIME = ("checks/__init__.py", "checks/core.py", "checks/engine.py", "checks/networks.py", "checks/tape.py")
 #: Shipped without the functions named like an exercise: the tools every notebook may use.
@@ -157,6 +158,8 @@ class RecordingTape:
 
     def composed_of(self, **blocks):
         return core.composed_of(**{name: getattr(block, "original", block) for name, block in blocks.items()})
+
+    own_blocks = staticmethod(core.graded_on_its_own)     # compiled with the reference as the answer: either way
 
     def _case(self, name, case):
         return self.exercises[name]["cases"].setdefault(tape.digest(case), {})
@@ -324,6 +327,8 @@ def edition_source(module_name: str) -> str:
     preamble = [_stand_in(instructor, name) for name in sorted(free) if name in vars(instructor)]
     if "composed_of" in _loaded_names(code.body):        # core's would put the references in the student's place
         preamble.append("composed_of = _tape.composed_of")
+    if "graded_on_its_own" in _loaded_names(code.body):  # likewise: the edition has the student's blocks only
+        preamble.append("graded_on_its_own = _tape.own_blocks")
     preamble += [f'{name} = _tape.recorded("{name}")' for name in getattr(instructor, "AT_RELEASE", ())]
     future = [line for line in imports if "__future__" in line]
     header = [f'"""Checks of {module_name} (`from helpers.checks import {module_name} as checks`), student edition.',

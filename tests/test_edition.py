@@ -57,6 +57,13 @@ REVEALED = {
                                     "predict", "update_parameters")]
                                 + [("helpers.layers", n) for n in ("linear_backward", "linear_forward", "relu",
                                                                    "relu_backward", "sigmoid", "sigmoid_backward")]),
+    "04_dropout": sorted([("helpers.gradcheck", "gradient_check")]
+                         + [("helpers.deep", n) for n in (
+                             "L_model_forward", "initialize_parameters_deep", "linear_activation_backward",
+                             "linear_activation_forward", "linear_backward", "linear_forward", "predict",
+                             "relu_backward", "sigmoid_backward", "update_parameters")]
+                         + [("helpers.layers", n) for n in ("linear_backward", "linear_forward", "relu",
+                                                            "relu_backward", "sigmoid", "sigmoid_backward")]),
     "07_hyperparameters": sorted([("helpers.data", "train_dev_test_split"), ("helpers.optimizers", "initialize_adam"),
                                   ("helpers.optimizers", "initialize_velocity")]
                                  + [("helpers.deep", n) for n in ("L_model_backward", "L_model_forward",
