@@ -24,7 +24,7 @@ import json
 import re
 import shutil
 import types
-from dataclasses import dataclass, field, fields, replace
+from dataclasses import dataclass, field, fields, is_dataclass, replace
 from pathlib import Path
 
 import nbformat
@@ -38,8 +38,8 @@ from .edition_closure import Package, absolute_module, first_line
 
 HELPERS = Path(engine.__file__).resolve().parent.parent
 #: The notebooks whose checks are compiled (the others still need the repository's helpers).
-COMPILED = ("01_shallow_network", "02_deep_network", "03_regularization", "04_dropout", "07_hyperparameters",
-            "08_softmax")
+COMPILED = ("01_shallow_network", "02_deep_network", "03_regularization", "04_dropout", "06_optimizers",
+            "07_hyperparameters", "08_softmax")
 #: Shipped as they are: the check runtime.
 RUNTIME = ("checks/__init__.py", "checks/core.py", "checks/engine.py", "checks/networks.py", "checks/tape.py")
 #: Shipped without the functions named like an exercise: the tools every notebook may use.
@@ -235,11 +235,19 @@ def _recording_exercise(recording_tape, exercise: Exercise) -> Exercise:
 
 
 def _edition_side(recording_tape, function):
-    """An extra (or returns) function of the instructor's checks module, as the edition runs it: its copy in the
-    edition's module, whose references answer from the recording tape (so that what they give is stored)."""
-    if not isinstance(function, types.FunctionType) or function.__module__ != recording_tape.instructor.__name__:
+    """An extra (or returns) of the instructor's checks module, a function or a dataclass value, as the edition runs
+    it: its copy in the edition's module, whose references answer from the recording tape (so that what they give
+    is stored)."""
+    if getattr(function, "__module__", None) != recording_tape.instructor.__name__:
         return function
-    return lambda *args: recording_tape.generated.get(function.__name__, function)(*args)
+    if isinstance(function, types.FunctionType):
+        return lambda *args: recording_tape.generated.get(function.__name__, function)(*args)
+    if is_dataclass(function):
+        def copied(*args):
+            made = recording_tape.generated.get(type(function).__name__)
+            return (made(**{f.name: getattr(function, f.name) for f in fields(function)}) if made else function)(*args)
+        return copied
+    return function
 
 
 # --- the edition's source: the checks written as code, the rest from the tape ----------------------
@@ -434,19 +442,20 @@ def shipped_code(readings, exercises: Exercises, package: Package) -> tuple:
     tools (no exercise's answer in it) and of what each notebook uses (its own answers never)."""
     tools = {_module_of(relative) for relative in TOOLS}
     shipped = package.closure({(module, name) for module in tools for name in package.names(module)
-                               if not exercises.any(name)})
-    answers = sorted((module, name) for module, name in shipped if exercises.any(name))
+                               if not exercises.any(package.answers(module, name))})
+    answers = sorted((module, name) for module, name in shipped if exercises.any(package.answers(module, name)))
     if answers:
         raise EditionError(f"the shared tools need exercises' answers: {answers}")
     revealed = {}
     for reading in readings:
         needed = package.closure({(module, name) for module, name in reading.used if module in package.trees})
         for module, name in sorted(needed):
-            if exercises.own(reading.module, module, name):
+            answered = package.answers(module, name)
+            if exercises.own(reading.module, module, answered):
                 needs = sorted(f"{m}.{n}" for m, n in reading.used if (module, name) in package.closure({(m, n)}))
                 raise EditionError(f"{reading.assignment} uses {module}.{name}, the answer of its own exercise "
                                    f"(needed by {', '.join(needs)})")
-            if exercises.any(name):
+            if exercises.any(answered):
                 revealed.setdefault(reading.assignment, []).append((module, name))
         shipped |= needed
     modules = {module: set() for module in tools}

@@ -49,7 +49,8 @@ class Package:
             self.sources[module] = path.read_text()
             self.trees[module] = ast.parse(self.sources[module])
         self.imports = {module: self._imports(module) for module in self.trees}
-        self.stored = {module: _at_release(tree) for module, tree in self.trees.items()}
+        self.stored = {module: set(_literal(tree, "AT_RELEASE", ())) for module, tree in self.trees.items()}
+        self.aliases = {module: dict(_literal(tree, "ALSO_ANSWERS", {})) for module, tree in self.trees.items()}
         self.statements = {module: self._statements(module) for module in self.trees}
 
     def _imports(self, module: str) -> dict:
@@ -98,6 +99,10 @@ class Package:
                         uses.add(target if target[1] is not None else (target[0], "*"))
             statements.append(Statement(original, frozenset(_binds(original)), frozenset(uses)))
         return statements
+
+    def answers(self, module: str, name: str) -> str:
+        """The exercise that module.name answers, by its name (ALSO_ANSWERS, else its own name)."""
+        return self.aliases.get(module, {}).get(name, name)
 
     def names(self, module: str) -> set:
         return {name for statement in self.statements[module] for name in statement.binds}
@@ -151,13 +156,14 @@ class Package:
         return ast.unparse(type(node)(**{**{f: getattr(node, f) for f in node._fields}, "names": names}))
 
 
-def _at_release(tree) -> set:
-    """The names of a module's AT_RELEASE tuple: functions whose result (called without arguments) the edition
-    stores, in place of their code."""
+def _literal(tree, name: str, default):
+    """The literal value of a module's top-level constant `name`, which a module declares for the edition:
+    AT_RELEASE, the functions whose result (called without arguments) the edition stores in place of their code;
+    ALSO_ANSWERS, {function: the exercise whose answer it computes under another name}."""
     for node in tree.body:
-        if isinstance(node, ast.Assign) and any(getattr(t, "id", None) == "AT_RELEASE" for t in node.targets):
-            return set(ast.literal_eval(node.value))
-    return set()
+        if isinstance(node, ast.Assign) and any(getattr(t, "id", None) == name for t in node.targets):
+            return ast.literal_eval(node.value)
+    return default
 
 
 def _binds(node) -> set:

@@ -30,6 +30,8 @@ from .regularization import L_model_backward_stable, compute_cost_stable
 from .validation import as_labels, as_matrix, positive_int, rng_from
 
 OPTIMIZERS = ("gd", "momentum", "rmsprop", "adam")
+#: For the student edition (grading/edition.py): functions that compute an exercise's answer under another name.
+ALSO_ANSWERS = {"update_parameters_with_adam_inplace": "update_parameters_with_adam"}
 PATH_OPTIMIZERS = OPTIMIZERS + ("nesterov", "adagrad")   # optimizer_path also knows the challenge's two
 
 
@@ -316,16 +318,23 @@ def rosenbrock_gradient(x, y, c: float = 10.0):
 
 def optimizer_path(gradient, start, num_steps: int, optimizer: str = "gd", learning_rate: float = 0.1,
                    beta: float = 0.9, beta1: float = 0.9, beta2: float = 0.999, epsilon: float = 1e-8,
-                   noise: float = 0.0, decay=None, seed: int = 0):
+                   noise: float = 0.0, decay=None, seed: int = 0, updates: dict | None = None):
     """The path of an optimizer on a function of two variables (x, y), written as parameters
     {"W1": [[x, y]], "b1": [[0]]} so that the same update functions serve. gradient(x, y) -> (2,);
     noise: standard deviation of Gaussian noise added to every gradient (a stand-in for mini-batches);
-    decay: None or a function step -> learning rate. Returns points (num_steps + 1, 2)."""
+    decay: None or a function step -> learning rate; updates: {optimizer: its update function} (the notebook's
+    own, update_parameters_with_momentum for "momentum", ...; "gd" needs none; reference_updates() gives this
+    module's). Returns points (num_steps + 1, 2)."""
     if optimizer not in PATH_OPTIMIZERS:
         raise ValueError(f"optimizer must be one of {PATH_OPTIMIZERS}, got {optimizer!r}.")
+    update = (updates or {}).get(optimizer)
+    if optimizer != "gd" and update is None:
+        raise ValueError(f"pass the update function of {optimizer!r}: updates={{{optimizer!r}: your "
+                         f"update_parameters_with_{optimizer}}}")
     rng = np.random.default_rng(seed)
     parameters = {"W1": np.array([start], dtype=np.float64), "b1": np.zeros((1, 1))}
-    v, s = initialize_adam(parameters)
+    v = {"dW1": np.zeros((1, 2)), "db1": np.zeros((1, 1))}
+    s = dict(v)
     points = [parameters["W1"][0].copy()]
     for t in range(1, positive_int(num_steps, "num_steps") + 1):
         rate = learning_rate if decay is None else decay(t)
@@ -333,18 +342,23 @@ def optimizer_path(gradient, start, num_steps: int, optimizer: str = "gd", learn
         grads = {"dW1": g[None, :], "db1": np.zeros((1, 1))}
         if optimizer == "gd":
             parameters = {key: parameters[key] - rate * grads["d" + key] for key in parameters}
-        elif optimizer == "momentum":
-            parameters, v = update_parameters_with_momentum(parameters, grads, v, beta, rate)
-        elif optimizer == "nesterov":
-            parameters, v = update_parameters_with_nesterov(parameters, grads, v, beta, rate)
+        elif optimizer in ("momentum", "nesterov"):
+            parameters, v = update(parameters, grads, v, beta, rate)
         elif optimizer == "rmsprop":
-            parameters, s = update_parameters_with_rmsprop(parameters, grads, s, beta2, rate, epsilon)
+            parameters, s = update(parameters, grads, s, beta2, rate, epsilon)
         elif optimizer == "adagrad":
-            parameters, s = update_parameters_with_adagrad(parameters, grads, s, rate, epsilon)
+            parameters, s = update(parameters, grads, s, rate, epsilon)
         else:
-            parameters, v, s = update_parameters_with_adam(parameters, grads, v, s, t, rate, beta1, beta2, epsilon)
+            parameters, v, s = update(parameters, grads, v, s, t, rate, beta1, beta2, epsilon)
         points.append(parameters["W1"][0].copy())
     return np.array(points)
+
+
+def reference_updates() -> dict:
+    """{optimizer: this module's update function}, for optimizer_path."""
+    return {"momentum": update_parameters_with_momentum, "nesterov": update_parameters_with_nesterov,
+            "rmsprop": update_parameters_with_rmsprop, "adagrad": update_parameters_with_adagrad,
+            "adam": update_parameters_with_adam}
 
 
 def direction_reversals(values) -> int:

@@ -34,6 +34,7 @@ import helpers.checks.shallow as shallow_checks
 from grading import edition
 from grading.check_calls import parse_test_cell
 from grading.edition import COMPILED, Exercises, RecordingTape, build_edition
+from grading.edition_closure import Package
 from helpers import shallow as shallow_ref
 from helpers.checks import ExerciseFailure, tape
 from helpers.checks.engine import Exercise, as_answer
@@ -64,8 +65,14 @@ REVEALED = {
                              "relu_backward", "sigmoid_backward", "update_parameters")]
                          + [("helpers.layers", n) for n in ("linear_backward", "linear_forward", "relu",
                                                             "relu_backward", "sigmoid", "sigmoid_backward")]),
+    "06_optimizers": sorted([("helpers.data", "train_dev_test_split")]
+                            + [("helpers.deep", n) for n in ("L_model_forward", "initialize_parameters_deep",
+                                                             "predict", "update_parameters")]
+                            + [("helpers.layers", n) for n in ("linear_backward", "linear_forward", "relu",
+                                                               "relu_backward", "sigmoid")]),
     "07_hyperparameters": sorted([("helpers.data", "train_dev_test_split"), ("helpers.optimizers", "initialize_adam"),
-                                  ("helpers.optimizers", "initialize_velocity")]
+                                  ("helpers.optimizers", "initialize_velocity"),
+                                  ("helpers.optimizers", "update_parameters_with_adam_inplace")]
                                  + [("helpers.deep", n) for n in ("L_model_backward", "L_model_forward",
                                                                   "initialize_parameters_deep", "predict")]
                                  + [("helpers.layers", n) for n in ("linear_backward", "linear_forward", "relu",
@@ -79,6 +86,7 @@ REVEALED = {
                                                             "relu_backward", "sigmoid", "sigmoid_backward")]),
 }
 EXERCISES = Exercises.read()
+EDITION_PACKAGE = Package(ROOT / "helpers")
 
 
 def _module_of(assignment: str) -> str:
@@ -266,12 +274,16 @@ LEAK_CASES = [(a, a) for a in COMPILED] + [("workbook", a) for a in COMPILED]
 @pytest.mark.parametrize("edition_name, assignment", LEAK_CASES, ids=[f"{e}:{a}" for e, a in LEAK_CASES])
 def test_no_function_of_the_edition_computes_an_exercise(editions, edition_name, assignment):
     functions = _edition_functions(editions[edition_name][0])
-    revealed = {name for pairs in editions[edition_name][1].revealed.values() for _, name in pairs}
+    revealed_functions = {name for pairs in editions[edition_name][1].revealed.values() for _, name in pairs}
+    revealed = {EDITION_PACKAGE.answers(module, name) for pairs in editions[edition_name][1].revealed.values()
+                for module, name in pairs}
     assert len(functions) > 60
     for name, (reference, arguments) in _own_references(assignment).items():
         if name in revealed:                   # another notebook of the edition uses it on purpose
             continue
         for qualified, fn in functions:
+            if fn.__name__ in revealed_functions:   # given on purpose (initialize_velocity computes initialize_rmsprop)
+                continue
             try:
                 inspect.signature(fn).bind(*arguments[0], **arguments[1])
             except (TypeError, ValueError):

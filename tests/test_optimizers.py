@@ -203,16 +203,21 @@ def test_gradient_descent_on_the_bowl_follows_the_theory():
 
 def test_momentum_path_and_noise_and_decay_options():
     gd = opt.optimizer_path(opt.elongated_bowl_gradient, (-9.0, 2.0), 60, "gd", learning_rate=0.9)
-    momentum = opt.optimizer_path(opt.elongated_bowl_gradient, (-9.0, 2.0), 60, "momentum", learning_rate=0.9)
+    momentum = opt.optimizer_path(opt.elongated_bowl_gradient, (-9.0, 2.0), 60, "momentum", learning_rate=0.9,
+                                   updates=opt.reference_updates())
     assert opt.direction_reversals(momentum[:, 1]) < opt.direction_reversals(gd[:, 1]) / 3
-    noisy = opt.optimizer_path(opt.elongated_bowl_gradient, (1.0, 1.0), 50, "momentum", noise=1.0, seed=4)
-    again = opt.optimizer_path(opt.elongated_bowl_gradient, (1.0, 1.0), 50, "momentum", noise=1.0, seed=4)
+    noisy = opt.optimizer_path(opt.elongated_bowl_gradient, (1.0, 1.0), 50, "momentum", noise=1.0, seed=4,
+                               updates=opt.reference_updates())
+    again = opt.optimizer_path(opt.elongated_bowl_gradient, (1.0, 1.0), 50, "momentum", noise=1.0, seed=4,
+                               updates=opt.reference_updates())
     np.testing.assert_array_equal(noisy, again)
     decayed = opt.optimizer_path(opt.elongated_bowl_gradient, (1.0, 1.0), 5, "gd", learning_rate=1.0,
                                  decay=lambda t: 0.0)
     np.testing.assert_array_equal(decayed[-1], [1.0, 1.0])
     with pytest.raises(ValueError, match="optimizer"):
         opt.optimizer_path(opt.rosenbrock_gradient, (0, 0), 3, "sgd")
+    with pytest.raises(ValueError, match=r"pass the update function of 'adam': updates=\{'adam'"):
+        opt.optimizer_path(opt.rosenbrock_gradient, (0, 0), 3, "adam")     # the notebook passes its own
     assert opt.direction_reversals([0, 1, 0, 1]) == 2 and opt.direction_reversals([0, 1, 2]) == 0
 
 

@@ -13,6 +13,7 @@ tests/test_exercises.py feeds each mistake in at the visible case and at every h
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 from functools import partial
 
 import numpy as np
@@ -21,6 +22,13 @@ from .. import optimizers as ref
 from .core import (Mistake, expect_array, expect_float, expect_keys, expect_tuple, fail, passed,
                    student_call)
 from .engine import Exercise, Inputs, Out, Wrong, a_dict, a_tuple, check
+
+#: What the student edition copies as code (grading/edition.py): the checks written as code, the extras that the
+#: tables name, and what they need; the tables, the mistakes and the helpers that spell an answer stay here (their
+#: values on the visible cases are stored).
+STUDENT_EDITION = ("layer_keys", "random_parameters", "_copy", "_zeros", "_expect_zero_moments",
+                   "check_initialize_velocity", "check_initialize_rmsprop", "check_initialize_adam",
+                   "check_random_mini_batches", "_expect_batch_count", "NotAtTheStart")
 
 # --- inputs ------------------------------------------------------------------------------------------
 
@@ -382,15 +390,30 @@ def decayed(learning_rate0, epoch_num, decay_rate, time_interval=None, *, steps=
     return float(rate(learning_rate0, decay_rate, n))
 
 
-def _not_at_the_start(name, value_at, rate_at, hint, mistake):
-    """extra: the learning rate before the decay starts is learning_rate0."""
-    def extra(fn, result, inputs):
+def start_mistake(learning_rate0, decay_rate, *interval) -> float:
+    """The learning rate that the start's mistake gives: 0 at epoch 0 (update_lr); the unstepped decay at the last
+    epoch of the first interval (schedule_lr_decay)."""
+    if not interval:
+        return 0.0
+    return learning_rate0 / (1 + decay_rate * (interval[0] - 1) / interval[0])
+
+
+@dataclass(frozen=True)
+class NotAtTheStart:
+    """extra: the learning rate before the decay starts (epoch 0; the last epoch of the first interval) is
+    learning_rate0 (a value, not a closure, so that the student edition can store it)."""
+    name: str
+    hint: str
+    mistake: str
+
+    def __call__(self, fn, result, inputs):
         learning_rate0, epoch_num, decay_rate, *interval = inputs.args
-        start = value_at(*interval)
-        label = f"{name}({learning_rate0}, {start}, {decay_rate}{''.join(f', time_interval={i}' for i in interval)})"
-        expect_float(label, student_call(fn, name, learning_rate0, start, decay_rate, *interval), learning_rate0,
-                     mistakes=[Mistake(hint, rate_at(learning_rate0, decay_rate, *interval), id=mistake)])
-    return extra
+        start = interval[0] - 1 if interval else 0
+        label = (f"{self.name}({learning_rate0}, {start}, {decay_rate}"
+                 f"{''.join(f', time_interval={i}' for i in interval)})")
+        expect_float(label, student_call(fn, self.name, learning_rate0, start, decay_rate, *interval), learning_rate0,
+                     mistakes=[Mistake(self.hint, start_mistake(learning_rate0, decay_rate, *interval),
+                                       id=self.mistake)])
 
 
 UPDATE_LR = Exercise(
@@ -414,9 +437,8 @@ UPDATE_LR = Exercise(
          "divides.", lambda a, d, n: a * (1 + d * n)),
         ("you-decayed-by-a-power-of", "You decayed by a power of 1 + decay_rate: this decay is learning_rate0 / "
          "(1 + decay_rate * epoch_num).", lambda a, d, n: a / (1 + d) ** n))),
-    extra=_not_at_the_start("update_lr", lambda: 0, lambda a, d: 0.0, "At epoch 0 the learning rate must be "
-                            "learning_rate0: learning_rate0 / (1 + decay_rate * 0).",
-                            "update_lr.at-epoch-the-learning-rate-must"))
+    extra=NotAtTheStart("update_lr", "At epoch 0 the learning rate must be learning_rate0: learning_rate0 / "
+                        "(1 + decay_rate * 0).", "update_lr.at-epoch-the-learning-rate-must"))
 
 _ROUND_DOWN = ("round-down-np-floor-epoch-num", "Round DOWN: np.floor(epoch_num / time_interval), not round() or "
                "ceil().")
@@ -437,10 +459,9 @@ SCHEDULE_LR_DECAY = Exercise(
         Wrong("the-is-missing-learning-decay-rate", "The 1 is missing: learning_rate0 / (1 + decay_rate * "
               "floor(...)).", partial(decayed, rate=lambda a, d, n: a / (d * n))),
     ),
-    extra=_not_at_the_start("schedule_lr_decay", lambda i: i - 1, lambda a, d, i: a / (1 + d * (i - 1) / i),
-                            "Before the first interval ends the learning rate is still learning_rate0: "
-                            "np.floor(epoch_num / time_interval) = 0 there.",
-                            "schedule_lr_decay.before-the-first-interval-ends-the"))
+    extra=NotAtTheStart("schedule_lr_decay", "Before the first interval ends the learning rate is still "
+                        "learning_rate0: np.floor(epoch_num / time_interval) = 0 there.",
+                        "schedule_lr_decay.before-the-first-interval-ends-the"))
 
 
 # --- challenge (optional, ungraded): Nesterov momentum and Adagrad ---------------------------------
