@@ -38,8 +38,8 @@ from .edition_closure import Package, absolute_module, first_line
 
 HELPERS = Path(engine.__file__).resolve().parent.parent
 #: The notebooks whose checks are compiled (the others still need the repository's helpers).
-COMPILED = ("01_shallow_network", "02_deep_network", "03_regularization", "04_dropout", "06_optimizers",
-            "07_hyperparameters", "08_softmax")
+COMPILED = ("01_shallow_network", "02_deep_network", "03_regularization", "04_dropout", "05_batch_normalization",
+            "06_optimizers", "07_hyperparameters", "08_softmax")
 #: Shipped as they are: the check runtime.
 RUNTIME = ("checks/__init__.py", "checks/core.py", "checks/engine.py", "checks/networks.py", "checks/tape.py")
 #: Shipped without the functions named like an exercise: the tools every notebook may use.
@@ -212,20 +212,24 @@ def _recording_exercise(recording_tape, exercise: Exercise) -> Exercise:
         recording_tape._case(name, case)["fields"] = recording_tape.encode(made)
         return made
 
-    def result(args):
-        return stored["results"].setdefault(tape.call_key(args, {}), {"wrong": {}})
+    def recorded(function, args, who: str):
+        """function(*args), stored for `who` ("expected", or a mistake's index) with the arguments that it changed
+        in place (a bn_state), which the edition changes alike (helpers.checks.tape.changed_in_place)."""
+        entry = stored["results"].setdefault(tape.call_key(args, {}), {"wrong": {}, "changed": {}})
+        before = core.copy_inputs(args)
+        value = function(*args)
+        (entry if who == "expected" else entry["wrong"])[who] = recording_tape.encode(value)
+        changed = {str(i): recording_tape.encode(after) for i, (old, after) in enumerate(zip(before, args))
+                   if tape.digest(old) != tape.digest(after)}
+        if changed:
+            entry["changed"][who] = changed
+        return value
 
     def reference(*args):
-        expected = exercise.reference(*core.copy_inputs(args))
-        result(args)["expected"] = recording_tape.encode(expected)
-        return expected
+        return recorded(exercise.reference, args, "expected")
 
     def answer(index, wrong):
-        def recorded_answer(*args):
-            value = wrong.answer(*core.copy_inputs(args))
-            result(args)["wrong"][str(index)] = recording_tape.encode(value)
-            return value
-        return recorded_answer
+        return lambda *args: recorded(wrong.answer, args, str(index))
 
     return replace(exercise, inputs=inputs, reference=reference,
                    mistakes=tuple(replace(w, answer=answer(i, w)) for i, w in enumerate(exercise.mistakes)),

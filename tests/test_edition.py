@@ -65,6 +65,13 @@ REVEALED = {
                              "relu_backward", "sigmoid_backward", "update_parameters")]
                          + [("helpers.layers", n) for n in ("linear_backward", "linear_forward", "relu",
                                                             "relu_backward", "sigmoid", "sigmoid_backward")]),
+    "05_batch_normalization": sorted([("helpers.data", "train_dev_test_split")]
+                                     + [("helpers.deep", n) for n in (
+                                         "compute_cost", "linear_activation_forward", "linear_backward",
+                                         "linear_forward", "relu", "relu_backward", "sigmoid", "sigmoid_backward")]
+                                     + [("helpers.layers", n) for n in ("linear_backward", "linear_forward", "relu",
+                                                                        "relu_backward", "sigmoid",
+                                                                        "sigmoid_backward")]),
     "06_optimizers": sorted([("helpers.data", "train_dev_test_split")]
                             + [("helpers.deep", n) for n in ("L_model_forward", "initialize_parameters_deep",
                                                              "predict", "update_parameters")]

@@ -9,7 +9,7 @@ in place of the student's (a mistake there fails its own test, and a note names 
 """
 from __future__ import annotations
 
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from functools import partial
 
 import numpy as np
@@ -21,6 +21,12 @@ from .core import expect_tuple, fail, graded_on_its_own, passed
 from .deep import IDENTITY, caching_its_output
 from .engine import Exercise, Inputs, Out, Wrong, a_dict, a_tuple, check, run, value
 from .networks import ParameterDict, bn_parameters, labels
+
+#: What the student edition copies as code (grading/edition.py): the checks written as code, the structure checks
+#: that the tables name, and what they need; the tables, the mistakes and the helpers that spell an answer stay
+#: here (their values on the visible cases are stored).
+STUDENT_EDITION = ("run_updating", "_cache", "ForwardResult", "check_batchnorm_forward", "NetworkStructure",
+                   "as_parameter_dict", "check_L_model_forward_bn", "bn_grads_keys", "BnGradsKeys")
 
 STATE_KEYS = ("running_mean", "running_var")
 
@@ -44,7 +50,7 @@ def bn_state(rng, n, small_row=False):
     return state
 
 
-def run_updating(exercise: Exercise, fn, case: dict, position: int, prepare=lambda args: args) -> None:
+def run_updating(exercise: Exercise, fn, case: dict, position: int, prepare=tuple) -> None:
     """run(exercise, fn, case) where the argument at `position`, changed in place (a bn_state, a list of
     them), is an output too: every answer is called as (its result, that argument after the call).
     prepare(args): the arguments as the answers get them (e.g. a ParameterDict)."""
@@ -192,13 +198,22 @@ def _cache(name, result):
              mistake="check_cache.cache-must-be-the-tuple-z")
 
 
+@dataclass(frozen=True)
+class ForwardResult:
+    """batchnorm_forward's (its result, bn_state after the call): in training (Z_out, cache) with the cache that
+    batchnorm_backward unpacks, and the running statistics (a value, not a closure, for the student edition)."""
+    training: bool
+
+    def __call__(self, name, result):
+        (_cache if self.training else a_tuple("(Z_out, cache)", value, value))(name, result[0])
+        a_dict("bn_state", STATE_KEYS)(name, result[1])
+
+
 def forward_outputs(training, m_test, **case):
     """Z_out, in training the cache too, and the running statistics after the call."""
     mode = "training=True" if training else f"training=False, {m_test} example{'s' if m_test != 1 else ''}"
-    state = a_dict("bn_state", STATE_KEYS)
     return dict(
-        returns=lambda name, result: (
-            (_cache if training else a_tuple("(Z_out, cache)", value, value))(name, result[0]), state(name, result[1])),
+        returns=ForwardResult(training),
         outputs=(Out(f"Z_out ({mode})", (0, 0), "(n, m), like Z"),) + ((
             Out("cache[0] (Z_hat)", (0, 1, 0), "(n, m): the normalised Z, (Z - mu) / std"),
             Out("cache[1] (gamma)", (0, 1, 1), "(n, 1)"),
@@ -231,6 +246,7 @@ TEST_MODE_MISTAKES = (
            test=dict(out=lambda gamma, Z_hat, beta: Z_hat)),
 )
 
+TEST_MODE_COUNT = len(TEST_MODE_MISTAKES)      # the last mistakes of BATCHNORM_FORWARD
 BATCHNORM_FORWARD = Exercise(
     "batchnorm_forward", ref.batchnorm_forward, forward_inputs,
     dict(n=3, m=6, m_test=4, momentum=0.9, eps=1e-5, seed=1, training=True), (), per_case=forward_outputs,
@@ -292,7 +308,8 @@ def check_batchnorm_forward(batchnorm_forward, n=3, m=6, m_test=4, momentum=0.9,
     (Z_hat, gamma, std). Test mode (training=False): running statistics normalise, nothing is updated."""
     case = dict(n=n, m=m, m_test=m_test, momentum=momentum, eps=eps, seed=seed)
     run_updating(BATCHNORM_FORWARD, batchnorm_forward, dict(case, training=True), position=3)
-    run_updating(replace(BATCHNORM_FORWARD, mistakes=TEST_MODE_MISTAKES), batchnorm_forward,  # training was right
+    run_updating(replace(BATCHNORM_FORWARD, mistakes=BATCHNORM_FORWARD.mistakes[-TEST_MODE_COUNT:]),  # training was
+                 batchnorm_forward,                                                                        # right
                  dict(case, training=False), position=3)
     passed("batchnorm_forward")
 
@@ -436,9 +453,14 @@ def forward_bn(X, parameters, bn_states, training=True, hidden_activation="relu"
     return AL, keeping_Z(caches) if kept_Z or after else caches
 
 
-def _network_structure(L):
-    """(AL, caches): caches holds ((A_prev, W), bn_cache, Z_tilde) per hidden layer, ((A_prev, WL, bL), ZL) last."""
-    def structure(name, result):
+@dataclass(frozen=True)
+class NetworkStructure:
+    """(AL, caches): caches holds ((A_prev, W), bn_cache, Z_tilde) per hidden layer, ((A_prev, WL, bL), ZL) last
+    (a value, not a closure, for the student edition)."""
+    L: int
+
+    def __call__(self, name, result):
+        L = self.L
         caches = expect_tuple(name, result[0], 2, "a tuple (AL, caches)")[1]
         if not isinstance(caches, (list, tuple)):
             fail(f"caches must be a list with one cache per layer, got {type(caches).__name__}.",
@@ -463,13 +485,12 @@ def _network_structure(L):
             fail(f"caches[{L - 1}] (output layer {L}) must be ((A_prev, WL, bL), ZL), the cache of helpers.deep's "
                  f"linear_activation_forward(A, WL, bL, 'sigmoid').",
                  mistake="check_network_caches.must-be-a-prev-wl-bl")
-    return structure
 
 
 def network_outputs(layer_dims, training, **case):
     L = len(layer_dims) - 1
     hidden = [(f"caches[{l - 1}] (hidden layer {l})", (0, 1, l - 1)) for l in range(1, L)]
-    return dict(returns=_network_structure(L), outputs=(Out(f"AL (training={training})", (0, 0), "(1, m)"),) + tuple(
+    return dict(returns=NetworkStructure(L), outputs=(Out(f"AL (training={training})", (0, 0), "(1, m)"),) + tuple(
         Out(f"{label}{where}", path + steps, layout) for label, path in hidden for where, steps, layout in (
             ("[0][0] (A_prev)", (0, 0), "(n[l-1], m): the layer's input"), ("[0][1] (W)", (0, 1), "(n[l], n[l-1])"),
             ("[1][0] (Z_hat)", (1, 0), ""), ("[1][1] (gamma)", (1, 1), ""), ("[1][2] (std)", (1, 2), ""),
@@ -511,8 +532,13 @@ L_MODEL_FORWARD_BN = Exercise(
                        "Z_tilde, the input of the activation (its derivative needs it).", kept_A=True),
         _forward_wrong("check_network_caches.is-z-w-a-prev-keep", "The cache keeps Z = W A_prev: keep Z_tilde, the "
                        "output of batch norm (the activation's input).", kept_Z=True),
-        TRAINING_NOT_PASSED_ON,
+        TRAINING_NOT_PASSED_ON,                 # last: test mode names it alone (check_L_model_forward_bn)
     ))
+
+
+def as_parameter_dict(args):
+    """L_model_forward_bn's arguments, its parameters as the ParameterDict that says why a b{l} is missing."""
+    return (args[0], ParameterDict(args[1])) + tuple(args[2:])
 
 
 def check_L_model_forward_bn(L_model_forward_bn, layer_dims=(4, 5, 3, 1), m=6, hidden_activation="sigmoid", seed=3):
@@ -520,10 +546,10 @@ def check_L_model_forward_bn(L_model_forward_bn, layer_dims=(4, 5, 3, 1), m=6, h
     ((A_prev, W{l}), bn_cache, Z_tilde{l}) for l < L and ((A_prev, WL, bL), ZL); training is passed on."""
     def both_modes():
         for training, exercise in ((True, L_MODEL_FORWARD_BN),
-                                   (False, replace(L_MODEL_FORWARD_BN, mistakes=(TRAINING_NOT_PASSED_ON,)))):
+                                   (False, replace(L_MODEL_FORWARD_BN, mistakes=L_MODEL_FORWARD_BN.mistakes[-1:]))):
             run_updating(exercise, L_model_forward_bn, dict(layer_dims=layer_dims, m=m, seed=seed, training=training,
                                                             hidden_activation=hidden_activation), position=2,
-                         prepare=lambda args: (args[0], ParameterDict(args[1])) + tuple(args[2:]))
+                         prepare=as_parameter_dict)
     graded_on_its_own(L_model_forward_bn, "L_model_forward_bn", {"batchnorm_forward": ref.batchnorm_forward},
                       both_modes)
 
@@ -557,18 +583,28 @@ def backward_bn(AL, Y, caches, hidden_activation="relu", *, swap=False, skip_bn=
     return nets.backward(AL - Y, caches, net, dA_keys=False)
 
 
-def _grads_keys(layer_dims, **case):
-    L = len(layer_dims) - 1
-    keys = [f"{p}{l}" for l in range(1, L) for p in ("dW", "dgamma", "dbeta")] + [f"dW{L}", f"db{L}"]
+def bn_grads_keys(L) -> list:
+    return [f"{p}{l}" for l in range(1, L) for p in ("dW", "dgamma", "dbeta")] + [f"dW{L}", f"db{L}"]
 
-    def returns(name, grads):
-        if isinstance(grads, dict) and "db1" in grads and L > 1 and "dbeta1" not in grads:
+
+@dataclass(frozen=True)
+class BnGradsKeys:
+    """The gradients of an L-layer batch-norm network: dW, dgamma, dbeta per hidden layer, dWL and dbL (a value,
+    not a closure, for the student edition)."""
+    L: int
+
+    def __call__(self, name, grads):
+        if isinstance(grads, dict) and "db1" in grads and self.L > 1 and "dbeta1" not in grads:
             fail("grads has 'db1': a batch-normalised hidden layer has no b; its gradients are dW{l}, dgamma{l} "
                  "and dbeta{l}, from batchnorm_backward.",
                  mistake="L_model_backward_bn.grads-has-a-batch-normalised-hidden")
-        a_dict("grads", keys)(name, grads)
-    return dict(returns=returns, outputs=tuple(Out(f"grads['{key}']", (key,), "like " + key[1:], per_example=True)
-                                               for key in keys))
+        a_dict("grads", bn_grads_keys(self.L))(name, grads)
+
+
+def _grads_keys(layer_dims, **case):
+    L = len(layer_dims) - 1
+    return dict(returns=BnGradsKeys(L), outputs=tuple(Out(f"grads['{key}']", (key,), "like " + key[1:],
+                                                          per_example=True) for key in bn_grads_keys(L)))
 
 
 L_MODEL_BACKWARD_BN = Exercise(

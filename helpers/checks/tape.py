@@ -146,6 +146,22 @@ def decode(obj, arrays, deferred=False):
     raise ValueError(f"not a stored value: {obj!r:.80}")
 
 
+def changed_in_place(target, after) -> None:
+    """Make the argument `target` (a dict, a list, an array) what a reference made of it in place: `after`."""
+    if isinstance(target, np.ndarray):
+        target[...] = after
+    elif isinstance(target, dict):
+        for key in [k for k in target if k not in after]:
+            del target[key]
+        target.update(after)
+    elif isinstance(target, list):
+        for item, new in zip(target, after):
+            if isinstance(item, (dict, list, np.ndarray)) and len(target) == len(after):
+                changed_in_place(item, new)
+        if len(target) != len(after):
+            target[:] = after
+
+
 def digest(value) -> str:
     """A fingerprint of a value (arguments, a case): equal values give equal fingerprints (a tuple and a
     list alike, a dict whatever its order, an array by dtype, shape and bytes)."""
@@ -282,11 +298,17 @@ class Tape:
                 _not_in_the_edition(f"{name} was given other inputs than the visible case's")
             return found
 
+        def stored_value(args, who):
+            found = result(args)
+            for position, after in found.get("changed", {}).get(who, {}).items():
+                changed_in_place(args[int(position)], self.decode(after))
+            return self.decode(found["expected"] if who == "expected" else found["wrong"][who])
+
         def answer(index):
-            return lambda *args: self.decode(result(args)["wrong"][str(index)])
+            return lambda *args: stored_value(args, str(index))
 
         return Exercise(
-            name, lambda *args: self.decode(result(args)["expected"]),
+            name, lambda *args: stored_value(args, "expected"),
             lambda **case: self.decode(entry(case)["inputs"]), static["case"], static["outputs"],
             returns=static["returns"], unmodified=static["unmodified"], extra=static["extra"],
             mistakes=tuple(Wrong(id_, hint, answer(i)) for i, (id_, hint) in enumerate(static["mistakes"])),
