@@ -18,11 +18,13 @@ what ships is exactly what ran.
 import ast
 import builtins
 import contextlib
+import functools
 import importlib
 import io
 import json
 import re
 import shutil
+import sys
 import types
 from dataclasses import dataclass, field, fields, is_dataclass, replace
 from pathlib import Path
@@ -39,7 +41,7 @@ from .edition_closure import Package, absolute_module, first_line
 HELPERS = Path(engine.__file__).resolve().parent.parent
 #: The notebooks whose checks are compiled (the others still need the repository's helpers).
 COMPILED = ("01_shallow_network", "02_deep_network", "03_regularization", "04_dropout", "05_batch_normalization",
-            "06_optimizers", "07_hyperparameters", "08_softmax")
+            "06_optimizers", "07_hyperparameters", "08_softmax", "09_practice")
 #: Shipped as they are: the check runtime.
 RUNTIME = ("checks/__init__.py", "checks/core.py", "checks/engine.py", "checks/networks.py", "checks/tape.py")
 #: Shipped without the functions named like an exercise: the tools every notebook may use.
@@ -117,7 +119,7 @@ class RecordingTape:
 
     def __init__(self, instructor):
         self.instructor = instructor
-        self.arrays, self.calls, self.constants, self.exercises = [], {}, {}, {}
+        self.arrays, self.calls, self.constants, self.exercises, self.changes = [], {}, {}, {}, {}
         self.generated = {}          # the namespace of the edition's module, once compile_module runs it
 
     def encode(self, value):
@@ -129,10 +131,18 @@ class RecordingTape:
     def recorded(self, name, original=None):
         original = getattr(self.instructor, name) if original is None else original
 
+        @functools.wraps(original)                 # its signature too: a check may bind a call's arguments
         def recording(*args, **kwargs):
             key = tape.call_key(args, kwargs)      # before the call, which may draw from a generator argument
+            before = core.copy_inputs((args, kwargs))
             result = original(*args, **kwargs)
             self.calls.setdefault(name, {})[key] = self.encode(result)
+            changed = {str(where): self.encode(after) for where, old, after in
+                       [(i, before[0][i], a) for i, a in enumerate(args)] + [(k, before[1][k], v) for k, v in
+                                                                             kwargs.items()]
+                       if tape.digest(old) != tape.digest(after)}
+            if changed:                            # a generator drawn from, a dict of states updated in place
+                self.changes.setdefault(name, {})[key] = changed
             return result
         recording.original = original
         return recording
@@ -165,7 +175,8 @@ class RecordingTape:
         return self.exercises[name]["cases"].setdefault(tape.digest(case), {})
 
     def data(self):
-        return {"calls": self.calls, "constants": self.constants, "exercises": self.exercises}
+        return {"calls": self.calls, "constants": self.constants, "exercises": self.exercises,
+                "changes": self.changes}
 
 
 class _RecordingModule:
@@ -385,10 +396,21 @@ def reference_answer(instructor, module_name: str, function: str):
     exercise = getattr(check_fn, "exercise", None)
     if isinstance(exercise, Exercise):
         return as_answer(exercise.reference)
-    reference = getattr(importlib.import_module(f"helpers.{module_name}"), function, None)
+    module = importlib.import_module(f"helpers.{module_name}")
+    reference = getattr(module, function, None)
     if reference is None:
         raise EditionError(f"helpers.{module_name} has no reference of {function}")
-    return as_answer(reference)
+    return as_a_students(reference)
+
+
+def as_a_students(reference):
+    """A copy of a reference function as if a student had written it in a notebook: its globals a copy of its
+    module's, named "__main__", so that the functions it makes (make_train_eval's train_eval) are a student's too,
+    and the blocks a check puts in its place are the ones it calls."""
+    copied = types.FunctionType(reference.__code__, {**vars(sys.modules[reference.__module__]), "__name__": "__main__"},
+                                reference.__name__, reference.__defaults__, reference.__closure__)
+    copied.__kwdefaults__, copied.__module__ = reference.__kwdefaults__, "__main__"
+    return copied
 
 
 def compile_module(module_name: str, calls) -> tuple:

@@ -32,6 +32,8 @@ from .validation import as_labels, as_matrix, positive_int, rng_from
 OPTIMIZERS = ("gd", "momentum", "rmsprop", "adam")
 #: For the student edition (grading/edition.py): functions that compute an exercise's answer under another name.
 ALSO_ANSWERS = {"update_parameters_with_adam_inplace": "update_parameters_with_adam"}
+#: For the student edition: results stored in place of the code (notebook 09's experiment uses the challenge's AdamW).
+AT_RELEASE = ("weight_decay_experiment",)
 PATH_OPTIMIZERS = OPTIMIZERS + ("nesterov", "adagrad")   # optimizer_path also knows the challenge's two
 
 
@@ -183,8 +185,8 @@ def update_parameters_with_adamw(parameters: dict, grads: dict, v: dict, s: dict
     return stepped, new_v, new_s
 
 
-def l2_against_weight_decay(adamw=update_parameters_with_adamw, strength: float = 0.1, learning_rate: float = 0.01,
-                            num_steps: int = 300, noise_scale: float = 10.0, seed: int = 0) -> dict:
+def l2_against_weight_decay(adamw, strength: float = 0.1, learning_rate: float = 0.01, num_steps: int = 300,
+                            noise_scale: float = 10.0, seed: int = 0) -> dict:
     """Notebook 09's experiment: two weights, both 1.0 at the start; the first has no data gradient, the second
     a noisy one (Gaussian, standard deviation noise_scale, the same draws for every run). Trained with Adam
     three ways: with L2 through Adam (strength * W added to the gradient), with decoupled weight decay of the
@@ -207,6 +209,12 @@ def l2_against_weight_decay(adamw=update_parameters_with_adamw, strength: float 
             history.append(np.asarray(parameters["W1"], dtype=np.float64)[0].copy())
         histories[run] = np.array(history)
     return histories
+
+
+def weight_decay_experiment() -> dict:
+    """l2_against_weight_decay with this module's AdamW and notebook 09's settings (strength 0.1, learning rate
+    0.01, 300 steps): its section 7 (the challenge, AdamW, comes later)."""
+    return l2_against_weight_decay(update_parameters_with_adamw, strength=0.1, learning_rate=0.01, num_steps=300)
 
 
 # --- learning-rate decay ----------------------------------------------------------------------------

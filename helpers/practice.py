@@ -27,8 +27,16 @@ import numbers
 
 import numpy as np
 
-from . import batchnorm, deep, network, optimizers, softmax
+from . import batchnorm, data, deep, network, optimizers, softmax
 from .validation import as_matrix, positive_int, probability, rng_from
+
+#: For the student edition (grading/edition.py): results stored in place of the code (they train the reference).
+AT_RELEASE = ("ingredient_curves",)
+#: The four trainings of notebook 09's comparison (section "which ingredient matters"): train()'s switches.
+INGREDIENTS = {"batch norm + Adam": dict(learning_rate0=0.01),
+               "Adam, no batch norm": dict(learning_rate0=0.01, batch_norm=False),
+               "batch norm + gradient descent": dict(learning_rate0=0.1, optimizer="gd"),
+               "gradient descent, no batch norm": dict(learning_rate0=0.1, optimizer="gd", batch_norm=False)}
 
 
 # --- the network ----------------------------------------------------------------------------------
@@ -184,6 +192,17 @@ def train(X, Y, layer_dims, learning_rate0=0.01, decay_rate=0.0, lambd=0.0, keep
                 history["train_accuracy"].append(score(parameters, bn_states, X, labels))
                 history["dev_accuracy"].append(score(parameters, bn_states, *dev))
     return parameters, bn_states, history
+
+
+def ingredient_curves() -> dict:
+    """{training of INGREDIENTS: its dev accuracy after each of 20 epochs}: notebook 09's comparison, on its data
+    (the digits split 60/20/20 with seed 0) and network ([64, 64, 32, 10], decay 0.1, keep_prob 0.8, seed 1)."""
+    X, y, _ = data.load_digits()
+    X_train, y_train, X_dev, y_dev, _, _ = data.train_dev_test_split(X, y, fractions=(0.6, 0.2, 0.2), seed=0)
+    Y_train = softmax.one_hot(y_train.astype(int), 10)
+    return {name: np.array(train(X_train, Y_train, [64, 64, 32, 10], decay_rate=0.1, keep_prob=0.8, num_epochs=20,
+                                 seed=1, dev=(X_dev, y_dev.astype(int)), **options)[2]["dev_accuracy"])
+            for name, options in INGREDIENTS.items()}
 
 
 def make_train_eval(X_train, Y_train, X_dev, y_dev, layer_dims, num_epochs=10, seed=1, **fixed):

@@ -428,7 +428,7 @@ def test_adamw_passes_at_other_sizes(capsys):
 def test_l2_through_adam_is_not_weight_decay():
     """The experiment of notebook 09: with L2 through Adam the weight without a data gradient is wiped out and the
     noisy one hardly decayed; AdamW shrinks the first by exactly (1 - learning_rate * strength) ** steps."""
-    final = {run: history[-1] for run, history in opt_ref.l2_against_weight_decay().items()}
+    final = {run: history[-1] for run, history in opt_ref.weight_decay_experiment().items()}
     assert final["L2 through Adam"][0] < 1e-3
     assert final["AdamW"][0] == pytest.approx((1 - 0.01 * 0.1) ** 300, rel=1e-12)
     assert final["L2 through Adam"][1] / final["no regularisation"][1] > 0.95

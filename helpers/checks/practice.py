@@ -34,6 +34,15 @@ from . import networks
 from .networks import ParameterDict
 from .optimizers import adam         # Adam's step with its pieces as arguments
 
+#: What the student edition copies as code (grading/edition.py): the checks written as code and what they need;
+#: the tables, the mistakes and the helpers that spell an answer stay here (their values are stored).
+STUDENT_EDITION = (
+    "Recorder", "_expect_structure", "_check_hidden_cache", "check_forward_caches", "_check_drawn_from_rng",
+    "_check_states", "_check_forward_mode", "check_forward_propagation", "one_number", "_check_evaluate_calls",
+    "check_evaluate", "model_recorder", "_mistake", "_diagnose_forward_calls", "_diagnose_shuffles", "_diagnose_pairs",
+    "_diagnose_backward_calls", "_diagnose_adam_steps", "_diagnose_rates", "diagnose_model_calls", "_expect_trained",
+    "_per_epoch", "_expect_history", "_grade_model", "check_model", "_check_model_calls", "_grade_train_eval",
+    "check_make_train_eval")
 TEST_NAMES = ("X_test", "y_test", "Y_test")
 
 
@@ -59,7 +68,9 @@ def classification(rng, n_x, C, m):
 # --- recording the calls an exercise makes --------------------------------------------------------------
 
 class Recorder:
-    """Recording versions of the reference functions: every call is kept as (name, {parameter: argument})."""
+    """Recording versions of the reference functions: every call is kept as (name, {parameter: argument}). Each
+    wrapper knows its recorder and name: the student edition, which has no reference, wraps the student's own
+    function of that name instead (helpers.checks.tape.Tape.own_blocks)."""
 
     def __init__(self):
         self.calls = []
@@ -73,6 +84,7 @@ class Recorder:
             self.calls.append((name, dict(bound.arguments)))
             return fn(*args, **kwargs)
         recorded.__name__ = name
+        recorded.recorder = self
         return recorded
 
     def of(self, name):
@@ -491,9 +503,19 @@ def _diagnose_adam_steps(steps, num_epochs):
              "adam-s-t-went-it-must")
 
 
-def _diagnose_rates(rates, epochs, rate0, decay_rate):
+def decay_schedule(rate0, decay_rate, num_epochs) -> tuple:
+    """(each epoch's learning rate, update_lr(learning_rate0, epoch, decay_rate); the rates when each epoch decays
+    the previous epoch's rate instead, the compounding mistake)."""
+    compounded = [rate0]
+    for e in range(1, num_epochs):
+        compounded.append(opt_ref.update_lr(compounded[-1], e, decay_rate))
+    return np.array([opt_ref.update_lr(rate0, e, decay_rate) for e in range(num_epochs)]), np.array(compounded)
+
+
+def _diagnose_rates(rates, epochs, rate0, decay_rate, schedule):
     """Adam's learning rate at each step: update_lr(learning_rate0, epoch, decay_rate) for the step's epoch."""
-    expected = np.array([opt_ref.update_lr(rate0, e, decay_rate) for e in epochs])
+    per_epoch, compounded = schedule
+    expected = per_epoch[epochs]
     if np.allclose(rates, expected, rtol=1e-9):
         return
     if decay_rate > 0 and np.allclose(rates, rate0):
@@ -508,10 +530,7 @@ def _diagnose_rates(rates, epochs, rate0, decay_rate):
             _mistake(f"The learning rate was decayed {hint}: decay it once per epoch, learning_rate = "
                      f"update_lr(learning_rate0, epoch, decay_rate) with epoch = 0, 1, ...",
                      "the-learning-rate-was-decayed-decay")
-    compounded = [rate0]
-    for e in range(1, epochs[-1] + 1):
-        compounded.append(opt_ref.update_lr(compounded[-1], e, decay_rate))
-    if np.allclose(rates, np.array(compounded)[epochs], rtol=1e-9):
+    if np.allclose(rates, compounded[epochs], rtol=1e-9):
         _mistake("The decay compounds: each epoch decays the previous epoch's rate. Always start from learning_rate0: "
                  "learning_rate = update_lr(learning_rate0, epoch, decay_rate).", "the-decay-compounds-each-epoch-decays")
     _mistake(f"Adam got the learning rates {np.round(rates[:4], 6).tolist()}..., expected "
@@ -526,14 +545,16 @@ def diagnose_model_calls(recorder, X, Y, arguments):
     _diagnose_pairs(recorder, X, Y)
     _diagnose_backward_calls(recorder, arguments)
     adams = recorder.of("update_parameters_with_adam")
+    # computed whatever the calls, so that the student edition has them (it stores what its compilation computes)
+    sizes = [len(opt_ref.random_mini_batches(X, Y, arguments["mini_batch_size"], seed=arguments["seed"] + e))
+             for e in range(arguments["num_epochs"])]
+    schedule = decay_schedule(arguments["learning_rate0"], arguments["decay_rate"], arguments["num_epochs"])
     if adams:
         _diagnose_adam_steps([call["t"] for call in adams], arguments["num_epochs"])
-        sizes = [len(opt_ref.random_mini_batches(X, Y, arguments["mini_batch_size"], seed=arguments["seed"] + e))
-                 for e in range(arguments["num_epochs"])]
         epochs = np.repeat(np.arange(arguments["num_epochs"]), sizes)
         if len(epochs) == len(adams):
             _diagnose_rates(np.array([call["learning_rate"] for call in adams], dtype=np.float64), epochs,
-                            arguments["learning_rate0"], arguments["decay_rate"])
+                            arguments["learning_rate0"], arguments["decay_rate"], schedule)
 
 
 def _expect_trained(parameters, X, Y, dims, arguments, expected_parameters):

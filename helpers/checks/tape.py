@@ -147,8 +147,11 @@ def decode(obj, arrays, deferred=False):
 
 
 def changed_in_place(target, after) -> None:
-    """Make the argument `target` (a dict, a list, an array) what a reference made of it in place: `after`."""
-    if isinstance(target, np.ndarray):
+    """Make the argument `target` (a dict, a list, an array, a generator) what a reference made of it in place:
+    `after`."""
+    if isinstance(target, np.random.Generator):
+        target.bit_generator.state = after.bit_generator.state
+    elif isinstance(target, np.ndarray):
         target[...] = after
     elif isinstance(target, dict):
         for key in [k for k in target if k not in after]:
@@ -229,9 +232,12 @@ class Recorded:
         self.__name__ = self.__qualname__ = name.rpartition(".")[2]
 
     def __call__(self, *args, **kwargs):
-        stored = self.tape.calls.get(self.name, {}).get(call_key(args, kwargs))
+        key = call_key(args, kwargs)
+        stored = self.tape.calls.get(self.name, {}).get(key)
         if stored is None:
             _not_in_the_edition(f"{self.name} was called with other arguments than the visible case's")
+        for where, after in self.tape.changes.get(self.name, {}).get(key, {}).items():
+            changed_in_place(args[int(where)] if where.isdigit() else kwargs[where], self.tape.decode(after))
         return self.tape.decode(stored)
 
     def __repr__(self):
@@ -257,6 +263,7 @@ class Tape:
     def __init__(self, module_name: str, data: dict, arrays):
         self.module_name, self.arrays = module_name, arrays
         self.calls, self.constants, self.exercises = data["calls"], data["constants"], data["exercises"]
+        self.changes = data.get("changes", {})
         self._built = {}
 
     @classmethod
@@ -340,7 +347,18 @@ class Tape:
     def own_blocks(self, fn, name: str, blocks, run) -> None:
         """A composed exercise, run with the student's own building blocks (the edition has no reference
         to put in their place, as the grader does). When it fails and one of those blocks fails its own
-        visible test, the message says to fix that block first."""
+        visible test, the message says to fix that block first. A block given as a recording wrapper (one with
+        a `recorder`, which the check reads the calls from) records the student's own function of that name."""
+        namespace = getattr(fn, "__globals__", {})
+        saved = {block: namespace[block] for block, given in blocks.items()
+                 if hasattr(given, "recorder") and callable(namespace.get(block))}
+        namespace.update({block: blocks[block].recorder.wrap(block, own) for block, own in saved.items()})
+        try:
+            self._judged_with_notes(fn, name, blocks, run)
+        finally:
+            namespace.update(saved)
+
+    def _judged_with_notes(self, fn, name: str, blocks, run) -> None:
         try:
             run()
         except ExerciseFailure as failure:
