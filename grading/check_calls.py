@@ -1,7 +1,7 @@
 """The check calls of a graded test cell: ``checks.check_sigmoid(sigmoid, shape=(2, 7), seed=2024)``.
 
-One parser for the judge (which runs these calls itself, :mod:`grading.judge`), the delegation
-guard (which reads each notebook's exercises from them) and the tests (which run the hidden calls'
+One parser for the judge (which runs these calls itself, :mod:`grading.judge`), the student edition
+(which compiles the visible calls, :mod:`grading.edition`) and the tests (which run the hidden calls'
 arguments). A test cell holds only such calls: the check module's alias, a check name
 (``check_*``), the student's function by its name, then literal arguments; calls between
 ``### BEGIN HIDDEN TESTS`` and ``### END HIDDEN TESTS`` are hidden.

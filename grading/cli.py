@@ -16,6 +16,7 @@ import tempfile
 from pathlib import Path
 
 from .class_report import write_report
+from .edition import build_edition
 from .course import (
     DEFAULT_COURSE_DIR,
     DEFAULT_DEMO_DIR,
@@ -217,10 +218,13 @@ def cmd_student_copies(args):
         args.course = args.course or Path(tmp) / "course"
         released = _grader(args).release(notebooks)
         added, kept = add_student_copies(released, args.dest)
+        edition = build_edition(args.dest, notebooks)       # replaced every time: made from the course, not yours
     for path in added:
         print(f"added {path}")
     for path in kept:
         print(f"kept  {path} (your copy; not overwritten)")
+    print(f"helpers for your notebooks: {edition.path} (the student edition: tools and checks, no answer of "
+          f"these notebooks' exercises; the worked solutions are in {args.notebooks_dir})")
     return 0
 
 

@@ -11,15 +11,17 @@ import shutil
 import tempfile
 from pathlib import Path
 
-from .course import CourseLayout
+from .course import CourseLayout, tree_hash
+from .edition import COMPILED, HELPERS, build_edition
 from .nbgrader_api import NbGrader, PipelineError, failure_reason
 from .records import Job
 
 
 def template(layout, assignment, source_hash, verbose=False):
     """The template folder of ``assignment`` at ``source_hash`` in ``layout``'s work folder
-    (``gradebook.db`` and ``release/``), generated on first use."""
-    folder = layout.work_dir / "templates" / f"{assignment}-{source_hash[:16]}"
+    (``gradebook.db``, ``release/`` and, for a compiled notebook, ``edition/helpers``: the student edition
+    its kernel imports), generated on first use (and again when the workbook's helpers change)."""
+    folder = layout.work_dir / "templates" / f"{assignment}-{source_hash[:16]}-{tree_hash(HELPERS)[:8]}"
     if (folder / "gradebook.db").exists():
         return folder
     scratch = Path(tempfile.mkdtemp(prefix="template-", dir=layout.work_dir))
@@ -33,6 +35,9 @@ def template(layout, assignment, source_hash, verbose=False):
         built.mkdir()
         shutil.copyfile(course.layout.gradebook, built / "gradebook.db")
         shutil.copytree(scratch / "course" / "release" / assignment, built / "release")
+        source = layout.source_dir(assignment) / f"{assignment}.ipynb"
+        if assignment in COMPILED and source.is_file():
+            build_edition(built / "edition", {assignment: source})
         if folder.exists():
             shutil.rmtree(folder)
         folder.parent.mkdir(parents=True, exist_ok=True)
@@ -70,6 +75,8 @@ def prepare_job_folder(layout, planned, template_folder, limits, root):
     directory = Path(tempfile.mkdtemp(prefix=f"{student}-{assignment}-"[:60], dir=root))
     private = CourseLayout(directory / "course")
     shutil.copytree(template_folder / "release", directory / "release")
+    if (template_folder / "edition").is_dir():
+        shutil.copytree(template_folder / "edition", directory / "edition")
     private.root.mkdir()
     shutil.copyfile(template_folder / "gradebook.db", private.gradebook)
     shutil.copytree(layout.source_dir(assignment), private.source_dir(assignment))

@@ -592,7 +592,7 @@ class NotebookJudge:
             except (Exception, KernelLost) as exc:  # noqa: BLE001  (reported; the cell's verdict follows)
                 where = f"unknown ({type(exc).__name__})"
             if not str(where).startswith(str(self.helpers_dir)):
-                self.notes.append(f"the delegation guard was not in force: helpers came from {where}")
+                self.notes.append(f"the student edition was not in force: helpers came from {where}")
             self.helpers_dir = ""
         position = next((i for i, other in enumerate(self.nb.cells) if other is cell), None)
         self.judge.link.source_names = lambda name: defined_names(self.nb, name, position)

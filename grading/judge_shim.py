@@ -182,7 +182,7 @@ class Shim:
         return {"ok": None}
 
     def op_names(self, request):
-        from helpers.checks.core import global_names  # the kernel's own (guarded) helpers, when asked
+        from helpers.checks.core import global_names  # the kernel's own helpers (its edition), when asked
 
         return {"ok": sorted(global_names(self._fn(request)))}
 

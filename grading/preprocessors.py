@@ -17,8 +17,6 @@ Hidden blocks themselves are removed from the feedback's test sources by nbgrade
 the hidden block to know which lines to scrub from the outputs).
 """
 import os
-import shutil
-import tempfile
 from time import monotonic
 
 from nbclient.exceptions import CellTimeoutError, DeadKernelError
@@ -29,9 +27,8 @@ from nbgrader.preprocessors import ClearOutput, Execute, NbGraderPreprocessor
 from traitlets import Bool, Integer, Unicode
 
 from .cellplan import plan_cells
-from .check_calls import exercises, is_check_cell, is_graded_test_cell
-from .delegation import private_helpers, used_on_purpose
-from .judge import NotebookJudge, checks_module
+from .check_calls import is_check_cell, is_graded_test_cell
+from .judge import NotebookJudge
 from .kernels import GradingKernelManager
 from .limits import kill_descendants, kill_tree
 
@@ -97,8 +94,9 @@ class GradingExecute(Execute):
     * ``judge``: a graded test cell made of check calls is not executed in the kernel; the
       judge decides it here and writes the verdict into its outputs (:mod:`grading.judge`),
       within the same per-cell and notebook time limits (a kernel that does not answer in
-      time is interrupted, one that dies stops the notebook, as above). ``guard_delegation``:
-      the kernel imports a private copy of ``helpers`` (:mod:`grading.delegation`).
+      time is interrupted, one that dies stops the notebook, as above). ``edition``: the kernel
+      imports the student edition of ``helpers`` from that folder (:mod:`grading.edition`): the
+      tools and the visible checks, no reference of the notebook's exercises to call.
 
     Cells tagged ``demo`` or ``challenge`` that no running cell needs are not run
     (:meth:`skips`); they keep whatever outputs they have.
@@ -114,9 +112,10 @@ class GradingExecute(Execute):
         False, help="Decide graded test cells made of check calls in this process (grading.judge), "
                     "not in the kernel; other test cells (plain asserts) still run in the kernel.",
     ).tag(config=True)
-    guard_delegation = Bool(
-        False, help="With judge: the kernel imports helpers from a private copy in which the notebook's "
-                    "own exercises refuse to answer for the student (grading.delegation).",
+    edition = Unicode(
+        "", help="A folder holding the student edition of helpers for this notebook (grading.edition): the "
+                 "kernel imports helpers from there (first on its PYTHONPATH; a sandboxed kernel reads no other "
+                 "helpers). Empty: the kernel imports what it finds.",
     ).tag(config=True)
 
     def __init__(self, *args, **kwargs):
@@ -125,51 +124,41 @@ class GradingExecute(Execute):
         self._halted = ""
         self._deadline = None
         self._judge = None
-        self._helpers_dir = ""
         self._plan = None
 
     def preprocess(self, nb, resources=None, km=None):
         self._halted = ""
         self._plan = plan_cells(nb)
         self._deadline = monotonic() + self.notebook_timeout if self.notebook_timeout else None
-        self._judge, self._helpers_dir = None, ""
+        self._judge = None
         try:
             return super().preprocess(nb, resources, km)
         finally:
             if self._judge is not None:
                 self._judge.close()
-            if self._helpers_dir:
-                shutil.rmtree(self._helpers_dir, ignore_errors=True)
             if self.kill_leftover_processes:
                 kill_descendants()
 
     async def async_start_new_kernel(self, **kwargs):
-        if self.judge and self.guard_delegation and "env" not in kwargs:
-            kwargs["env"] = self._guarded_environment()
+        if self.edition and "env" not in kwargs:
+            kwargs["env"] = self._edition_environment()
         return await super().async_start_new_kernel(**kwargs)
 
     start_new_kernel = run_sync(async_start_new_kernel)  # nbclient's setup_kernel calls this one
 
-    def _guarded_environment(self):
-        """The kernel's environment with a private, guarded copy of helpers first on its path."""
-        module = checks_module(self.nb)
-        if not module:
-            return os.environ.copy()
-        # in the kernel's own $TMPDIR (readable in its sandbox); tempfile's cached default may not be
-        self._helpers_dir = tempfile.mkdtemp(prefix="nnfs-helpers-", dir=os.environ.get("TMPDIR") or None)
-        name = (self.resources.get("metadata") or {}).get("name", "")
-        private_helpers(self._helpers_dir, module, exercises(self.nb), name, used_on_purpose(self.nb))
+    def _edition_environment(self):
+        """The kernel's environment with the student edition of helpers first on its path."""
         specs = getattr(self.km, "kernel_spec_manager", None)
         if specs is not None and hasattr(specs, "readable_dirs"):
-            specs.readable_dirs = [self._helpers_dir]  # a sandbox's reads: the guarded copy, not the real one
+            specs.readable_dirs = [self.edition]   # a sandbox's reads: the edition, not the workbook's helpers
         path = os.environ.get("PYTHONPATH", "")
-        return {**os.environ, "PYTHONPATH": self._helpers_dir + (os.pathsep + path if path else "")}
+        return {**os.environ, "PYTHONPATH": self.edition + (os.pathsep + path if path else "")}
 
     def _judge_cell(self, cell):
         """Decide a graded test cell in this process (see grading.judge)."""
         if self._judge is None:
             process = getattr(getattr(self.km, "provisioner", None), "process", None)
-            self._judge = NotebookJudge(self.km, self.nb, process, self._helpers_dir)
+            self._judge = NotebookJudge(self.km, self.nb, process, self.edition)
         verdict = self._judge.decide(cell, self.timeout)
         if verdict.halt == "died":
             cell.outputs[-1:] = [error_output(KERNEL_DIED, verdict.message)]

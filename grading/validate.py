@@ -20,7 +20,8 @@ from nbgrader.preprocessors import CheckCellMetadata, ClearOutput
 from nbgrader.validator import Validator
 
 from .check_calls import is_graded_test_cell
-from .course import CourseLayout
+from .course import DEFAULT_NOTEBOOKS_DIR as NOTEBOOKS, CourseLayout
+from .edition import COMPILED, build_edition
 from .kernels import private_tmp_environment
 from .nbgrader_api import course_config, load_config
 from .preprocessors import GradingExecute, StderrToStdout
@@ -95,17 +96,18 @@ def apply_validation_settings(config):
     return config
 
 
-def _make_validator(sandbox_tmp=None):
+def _make_validator(sandbox_tmp=None, edition=None):
     # Only the execution options matter here; the course directory is never touched.
     config = load_config(CourseLayout(Path.cwd()))
     if sandbox_tmp is not None:
         config.GradingKernelSpecManager.sandbox = True
         config.GradingKernelSpecManager.environment = private_tmp_environment(sandbox_tmp)
-    # Test cells are decided by the judge, as when grading (grading.judge), with the same
-    # delegation guard; JupyterLab's Validate button and the notebook's own test cells still
-    # run the checks in the kernel, for immediate feedback.
+    if edition is not None:
+        config.GradingExecute.edition = str(edition)
+    # Test cells are decided by the judge, as when grading (grading.judge); JupyterLab's Validate
+    # button and the notebook's own test cells still run the checks in the kernel, for immediate
+    # feedback.
     config.GradingExecute.judge = True
-    config.GradingExecute.guard_delegation = True
     validator = Validator(config=config)
     validator.preprocessors = validation_preprocessors()
     return validator
@@ -117,7 +119,7 @@ def validate_notebook(path, sandbox=False):
     With ``sandbox`` (``python -m grading validate`` on a grader's machine), the kernel is
     confined as in grading (:mod:`grading.kernels`): it starts in an empty private folder,
     reads nothing of the notebook's folder or the course, has no network and gets only the
-    allowlisted environment.
+    allowlisted environment; it imports the notebook's student edition of helpers, as grading's.
     """
     shown, path = Path(path), Path(path).resolve()
     nb = nbformat.read(str(path), as_version=4)
@@ -126,7 +128,19 @@ def validate_notebook(path, sandbox=False):
     with tempfile.TemporaryDirectory(prefix="nnfs-validate-") as private:
         work = Path(private) / "work"
         work.mkdir()
-        return _validate(nb, shown, _make_validator(Path(private) / "tmp"), work)
+        edition = student_edition(path.stem, Path(private) / "edition")
+        return _validate(nb, shown, _make_validator(Path(private) / "tmp", edition), work)
+
+
+def student_edition(assignment, folder):
+    """``folder``, holding the student edition of helpers for ``assignment`` (built from the workbook's
+    notebook of that name), which a confined kernel imports as grading's does; None when the workbook has no
+    compiled notebook of that name (the kernel then reads the workbook's helpers)."""
+    source = NOTEBOOKS / f"{assignment}.ipynb"
+    if assignment not in COMPILED or not source.is_file():
+        return None
+    build_edition(folder, {assignment: source})
+    return folder
 
 
 def _validate(nb, shown, validator, workdir):

@@ -9,11 +9,13 @@ hard time and memory limits from outside). Its job folder, prepared by the paren
     JOB/course/gradebook.db            a private gradebook: only this assignment, no students
     JOB/course/source/A/...            the assignment's source folder
     JOB/course/submitted/S/A/NB.ipynb  the submitted notebooks (and timestamp.txt)
+    JOB/edition/helpers/               the assignment's student edition of helpers (grading.edition),
+                                       which the kernel imports: no reference of its exercises
     JOB/tmp/                           $TMPDIR, caches and IPython's folder for the kernel
 
 It sanitizes and scans the notebooks (:mod:`grading.sanitize`, :mod:`grading.scan`), runs
 nbgrader's autograde on the private course (test cells decided by the judge,
-:mod:`grading.judge`, with the delegation guard), kills whatever the submission left running,
+:mod:`grading.judge`; the kernel imports the assignment's student edition of helpers), kills whatever the submission left running,
 and writes ``JOB/result.json`` (a :class:`grading.records.WorkerResult`: scores, notes, and each
 test cell's verdict).
 The kernel may write only in its working folder (``JOB/course/autograded/S/A``) and
@@ -33,7 +35,6 @@ from nbgrader import utils as nbutils
 from nbgrader.apps import NbGraderAPI  # noqa: F401  (imported once, in the fork server)
 
 from .course import CourseLayout
-from .delegation import DELEGATION, delegation_note
 from .judge import NotebookJudge
 from .kernels import private_tmp_environment
 from .limits import become_subreaper, format_size, kill_descendants, landlock_abi
@@ -92,8 +93,8 @@ def cell_scores(nb):
 
 def judge_records(nb, student, notebook):
     """The judge's verdict on each test cell of an autograded notebook (``{grade_id:
-    CheckVerdict}``) and the notes it calls for: delegation, and a delegation guard that was
-    not in force. Raises :class:`grading.records.RecordError` on a malformed verdict."""
+    CheckVerdict}``) and the notes it calls for (the student edition not in force). Raises
+    :class:`grading.records.RecordError` on a malformed verdict."""
     records, notes = {}, []
     for cell in nb.cells:
         record = cell.get("metadata", {}).get(NotebookJudge.METADATA)
@@ -101,20 +102,19 @@ def judge_records(nb, student, notebook):
             continue
         verdict = CheckVerdict.from_dict(record, f"{notebook}: the judge's verdict")
         records[verdict.grade_id] = verdict
-        if DELEGATION in verdict.message or verdict.error == DELEGATION:
-            notes.append(delegation_note(student, notebook, verdict.grade_id, verdict.message))
     for note in nb.metadata.get(NotebookJudge.METADATA, {}).get("notes", []):
         notes.append(f"judge: {student}, {notebook}: {note}")
     return records, notes
 
 
-def _private_config(layout, limits):
+def _private_config(layout, limits, edition=None):
     config = load_config(layout)
     config.ExecutePreprocessor.timeout = limits.cell_timeout
     config.GradingExecute.notebook_timeout = limits.timeout
     config.GradingExecute.kill_leftover_processes = True
     config.GradingExecute.judge = True
-    config.GradingExecute.guard_delegation = True
+    if edition is not None and (edition / "helpers").is_dir():
+        config.GradingExecute.edition = str(edition)
     config.GradingKernelSpecManager.memory_limit = limits.memory
     config.GradingKernelSpecManager.file_size_limit = limits.file_size
     config.GradingKernelSpecManager.sandbox = bool(limits.sandbox)
@@ -191,7 +191,7 @@ def grade(job, spec, log):
     _kernel_environment(job)
     if spec.limits.sandbox:
         result.sandbox = landlock_abi()
-    nbgrader = NbGrader(layout, config=_private_config(layout, spec.limits), log=log)
+    nbgrader = NbGrader(layout, config=_private_config(layout, spec.limits, job / "edition"), log=log)
     outcome = nbgrader.call("autograde", spec.assignment, spec.student, force=True, create=True)
     kill_descendants()
     if not outcome["success"]:

@@ -447,3 +447,17 @@ def test_the_notebook_runs_top_to_bottom_on_its_edition(editions, assignment, tm
     outputs = "".join(o.get("text", "") for c in notebook.cells if c.cell_type == "code" for o in c.outputs)
     visible = edition.NotebookChecks.read(assignment, _notebook(assignment)).calls     # a challenge's too
     assert outputs.count("all tests passed") == len(visible)
+
+
+def test_student_copies_come_with_the_edition_that_their_kernels_import(tmp_path):
+    """`make lab` (python -m grading student-copies): the copies' folder holds the student edition, which a kernel
+    started there (JupyterLab starts a notebook's kernel in the notebook's folder) imports before the workbook's."""
+    dest = tmp_path / "student"
+    made = subprocess.run([sys.executable, "-m", "grading", "student-copies", "--dest", str(dest), "--assignment",
+                           "02_deep_network"], cwd=ROOT, capture_output=True, text=True, timeout=600)
+    assert made.returncode == 0, made.stderr
+    assert "helpers for your notebooks" in made.stdout and (dest / "helpers" / "checks" / "deep.json").is_file()
+    kernel = subprocess.run([sys.executable, "-c", "import helpers, helpers.deep, helpers.checks.deep as checks\n"
+                             "print(helpers.__file__, type(checks.ref).__name__, hasattr(helpers.deep, 'relu'))"],
+                            cwd=dest, capture_output=True, text=True, timeout=120)
+    assert kernel.stdout.split() == [str(dest / "helpers" / "__init__.py"), "RecordedModule", "False"], kernel.stderr

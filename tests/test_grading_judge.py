@@ -152,7 +152,8 @@ def _corpus01(source, released):
         "noop_checks": (_notebook(source, released, blank, added=NOOP_CHECKS), 0, True),
         "exec_base64": (_notebook(source, released, blank, added=EXEC_BASE64.format(payload=payload)), 0, True),
         "fake_module": (_notebook(source, released, blank, added=FAKE_MODULE), 0, True),
-        "delegation": (_notebook(source, released, blank, replaced=_delegation_answers()), 0, True),
+        # the answers call the references: the graded kernel's edition of helpers has none to call
+        "delegation": (_notebook(source, released, blank, replaced=_delegation_answers()), 0, False),
         "patch_core": (_notebook(source, released, ("sigmoid", "compute_cost"), added=PATCH_CORE), 2, True),
         "patch_numpy": (_notebook(source, released, ("sigmoid",), added=PATCH_NUMPY), 1, True),
         "patch_display": (_notebook(source, released, blank, added=PATCH_DISPLAY), 0, True),
@@ -233,8 +234,8 @@ def test_verdicts_are_recorded_with_visible_hidden_and_mistake(corpus):
     assert not blank.visible_passed and blank.hidden_passed is None and "not implemented" in blank.message
     wrong = records[("recording_09", "test_evaluate")]
     assert not wrong.passed and "training=True" in wrong.message
-    assert "DelegationError" in records[("delegation", "test_sigmoid")].message
-    assert any("delegation" in note and "cell test_sigmoid" in note for note in results[("delegation", NB01)].notes)
+    # its answer cell stopped at `import helpers.shallow`, which the edition of notebook 01 does not have
+    assert records[("delegation", "test_sigmoid")].message == "name 'sigmoid' is not defined"
 
 
 def test_feedback_shows_the_verdict_never_hidden_test_code(corpus):

@@ -1,5 +1,5 @@
 """Units of the judge: the wire format (plain data only, garbage refused with a clear error), the
-copy-back of arguments, the test-cell parser, the static scan and the delegation guard."""
+copy-back of arguments, the test-cell parser, the static scan and the student edition in a kernel."""
 from __future__ import annotations
 
 import subprocess
@@ -13,7 +13,7 @@ import pytest
 
 from grading import judge_shim, wire
 from grading.check_calls import CheckCellError, exercises, parse_test_cell
-from grading.delegation import private_helpers
+from grading.edition import build_edition
 from grading.scan import scan_notebook, scan_source
 from notebook_runner import NOTEBOOKS
 
@@ -127,33 +127,20 @@ def test_scan_finds_nothing_in_the_solutions():
         assert scan_notebook(nbformat.read(str(path), as_version=4), "alice", path.stem) == []
 
 
-def test_delegation_guard_refuses_the_notebooks_own_reference_only_from_a_notebook(tmp_path):
-    nb = nbformat.read(str(NOTEBOOKS / "01_shallow_network.ipynb"), as_version=4)
-    private_helpers(tmp_path, "helpers.checks.shallow", exercises(nb), "01_shallow_network")
+def test_a_kernel_on_the_student_edition_has_no_reference_to_call(tmp_path):
+    """What replaced the delegation guard: the graded kernel imports its assignment's student edition, in which
+    the notebook's own references are not there to call, while an earlier notebook's, given on purpose, are."""
+    build_edition(tmp_path, {"02_deep_network": NOTEBOOKS / "02_deep_network.ipynb"})
     code = """
-import numpy as np, helpers, helpers.shallow as ref, helpers.deep as deep
+import numpy as np, helpers, helpers.deep as deep, helpers.shallow as shallow
 assert helpers.__file__.startswith(%r), helpers.__file__
-X = np.ones((2, 3)); p = ref.initialize_parameters.__wrapped__ if hasattr(ref.initialize_parameters, "__wrapped__") else None
-assert p is None
-try:
-    ref.forward_propagation(X, {})
-except Exception as exc:
-    assert type(exc).__name__ == "DelegationError" and "forward_propagation" in str(exc), exc
-else:
-    raise SystemExit("not refused")
-try:
-    deep.sigmoid(X)                                # the same exercise, in another module
-except Exception as exc:
-    assert type(exc).__name__ == "DelegationError", exc
-else:
-    raise SystemExit("deep.sigmoid not refused")
-print(deep.relu(np.array([-1.0, 2.0])))          # another notebook's building block still works
-print(deep.linear_activation_forward(X[:, :1], np.ones((1, 2)), np.zeros((1, 1)), "sigmoid")[0])  # uses sigmoid inside
+assert not any(hasattr(deep, name) for name in ("relu", "L_model_forward", "L_model_backward")), dir(deep)
+print(deep.sigmoid(0.0), callable(shallow.nn_model))   # notebook 01's, which notebook 02 uses on purpose
 """ % str(tmp_path)
     done = subprocess.run([sys.executable, "-c", code], env={"PYTHONPATH": str(tmp_path), "PATH": ""},
                           capture_output=True, text=True, timeout=120, cwd=tmp_path)
     assert done.returncode == 0, done.stderr
-    assert "[0. 2.]" in done.stdout
+    assert "0.5 True" in done.stdout
 
 
 def test_the_names_a_function_uses_come_from_the_submitted_source_too():
