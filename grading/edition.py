@@ -1,11 +1,15 @@
 """The student edition of ``helpers``: what a student's kernel imports, with no answer in it.
 
-``python -m grading release`` writes it to ``COURSE/release/helpers/`` for the assignments whose checks
-are compiled (:data:`COMPILED`). It holds:
+``python -m grading release`` writes it to ``COURSE/release/helpers/`` for the released notebooks,
+``python -m grading student-copies`` (``make lab``) beside the students' copies, and each grading template
+one for its assignment, which the graded kernel imports (:mod:`grading.jobs`). It holds:
 
-* the shared modules (data, plots, gradient checking, validation), without any function named like an
-  exercise of the workbook, except those the released notebooks use on purpose (listed as revealed);
 * the check runtime (``helpers.checks``: core, engine, networks, tape), shipped as it is;
+* the shared tools (data, plots, gradient checking, validation) and whatever the released notebooks use,
+  cut down to the statements they need (:mod:`grading.edition_closure`): no function named like an
+  exercise of the workbook, except the earlier notebooks' building blocks that a notebook uses on purpose
+  (listed as revealed; a notebook's own answers are refused); a function a module names in ``AT_RELEASE``
+  is shipped as its result, computed here;
 * one module per released notebook's checks, generated here from the instructor's: its checks written
   as code (the names in the module's ``STUDENT_EDITION``) are copied, its tables are not, and every value
   the references and the named mistakes give on the notebook's visible test cases is stored beside it
@@ -39,17 +43,17 @@ from .check_calls import check_calls_in, helpers_used
 from .edition_closure import Package, absolute_module, first_line
 
 HELPERS = Path(engine.__file__).resolve().parent.parent
-#: The notebooks whose checks are compiled (the others still need the repository's helpers).
+#: The notebooks whose checks are compiled (a new notebook joins once its checks module says what to copy).
 COMPILED = ("01_shallow_network", "02_deep_network", "03_regularization", "04_dropout", "05_batch_normalization",
             "06_optimizers", "07_hyperparameters", "08_softmax", "09_practice")
 #: Shipped as they are: the check runtime.
 RUNTIME = ("checks/__init__.py", "checks/core.py", "checks/engine.py", "checks/networks.py", "checks/tape.py")
-#: Shipped without the functions named like an exercise: the tools every notebook may use.
+#: Shipped (their statements that no exercise's answer needs): the tools every notebook may use.
 TOOLS = ("__init__.py", "validation.py", "data.py", "plots.py", "plots_optim.py", "gradcheck.py")
 CHECKS_IMPORT = re.compile(r"from helpers\.checks import (\w+) as checks")
-#: The helpers modules the edition holds, by name.
+#: The helpers modules that a generated checks module may import (the others answer from its tape).
 SHIPPED = {".".join(["helpers", *Path(relative).with_suffix("").parts]).removesuffix(".__init__")
-           for relative in RUNTIME + TOOLS}  # what the generated checks modules may import
+           for relative in RUNTIME + TOOLS}
 
 
 class EditionError(RuntimeError):

@@ -257,6 +257,21 @@ class RecordedModule:
         return Recorded(self._tape, name)
 
 
+class StoredArrays:
+    """The arrays of an edition module's .npz, by position, each read when first asked for (a check uses few
+    of them; reading them all would slow the module's import down)."""
+
+    def __init__(self, path: Path):
+        self.path, self._read, self._file = path, {}, None
+
+    def __getitem__(self, index: int) -> np.ndarray:
+        if index not in self._read:
+            if self._file is None:
+                self._file = np.load(self.path, allow_pickle=False)
+            self._read[index] = self._file[f"a{index}"]
+        return self._read[index]
+
+
 class Tape:
     """The stored data of one edition module: recorded calls, constants and exercises."""
 
@@ -270,9 +285,7 @@ class Tape:
     def load(cls, module_name: str) -> "Tape":
         path = Path(sys.modules[module_name].__file__)
         data = json.loads(path.with_suffix(".json").read_text())
-        with np.load(path.with_suffix(".npz"), allow_pickle=False) as stored:
-            arrays = [stored[f"a{i}"] for i in range(len(stored.files))]
-        return cls(module_name, data, arrays)
+        return cls(module_name, data, StoredArrays(path.with_suffix(".npz")))
 
     def decode(self, obj):
         return decode(obj, self.arrays)
