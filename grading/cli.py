@@ -200,6 +200,8 @@ def cmd_release(args):
 def _report_edition(edition):
     """What the student edition holds, and what it reveals on purpose."""
     print(f"student edition of helpers: {edition.path} (no answer of its notebooks' exercises in it)")
+    if edition.wheel:
+        print(f"  as a wheel, for a JupyterHub image: pip install {edition.wheel}")
     for assignment, names in sorted(edition.revealed.items()):
         shown = ", ".join(f"{module}.{name}" for module, name in names)
         print(f"  {assignment} uses, and so reveals, the answers of later or earlier exercises: {shown}. "

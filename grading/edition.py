@@ -465,6 +465,7 @@ class Edition:
     path: Path
     revealed: dict
     not_compiled: list
+    wheel: Path | None = None         # the wheel that release builds of it (grading.edition_wheel)
 
 
 def shipped_code(readings, exercises: Exercises, package: Package) -> tuple:

@@ -19,6 +19,7 @@ from pathlib import Path
 from . import gradebook
 from .course import CourseError, CourseLayout, install_sources, tree_hash
 from .edition import build_edition
+from .edition_wheel import NAME as WHEEL_NAME, build_wheel
 from .isolation import run_isolated
 from .jobs import prepare_job_folder, released_notebooks, submission_problem, template
 from .limits import Limits
@@ -75,8 +76,14 @@ class Grader:
 
     def write_edition(self, notebooks):
         """Write ``COURSE/release/helpers``, the student edition of helpers for the released ``notebooks``
-        (:mod:`grading.edition`); returns its :class:`~grading.edition.Edition`."""
-        return build_edition(self.layout.root / "release", notebooks)
+        (:mod:`grading.edition`), and its wheel beside it (:mod:`grading.edition_wheel`, replacing an earlier
+        release's); returns its :class:`~grading.edition.Edition`."""
+        release = self.layout.root / "release"
+        edition = build_edition(release, notebooks)
+        for old in release.glob(f"{WHEEL_NAME}-*.whl"):
+            old.unlink()
+        edition.wheel = build_wheel(edition.path, release)
+        return edition
 
     def known_assignments(self):
         """Assignment ids already released into this course's gradebook."""

@@ -35,6 +35,7 @@ from grading import edition
 from grading.check_calls import parse_test_cell
 from grading.edition import COMPILED, Exercises, RecordingTape, build_edition
 from grading.edition_closure import Package
+from grading.edition_wheel import build_wheel
 from helpers import shallow as shallow_ref
 from helpers.checks import ExerciseFailure, tape
 from helpers.checks.engine import Exercise, as_answer
@@ -461,3 +462,20 @@ def test_student_copies_come_with_the_edition_that_their_kernels_import(tmp_path
                              "print(helpers.__file__, type(checks.ref).__name__, hasattr(helpers.deep, 'relu'))"],
                             cwd=dest, capture_output=True, text=True, timeout=120)
     assert kernel.stdout.split() == [str(dest / "helpers" / "__init__.py"), "RecordedModule", "False"], kernel.stderr
+
+
+def test_the_editions_wheel_installs_with_pip_and_its_checks_run(editions, tmp_path):
+    """The wheel release builds (grading.edition_wheel, for a JupyterHub image): pip installs it, and a kernel
+    with it on its path checks a student's answer from the stored values."""
+    wheel = build_wheel(editions["workbook"][1].path, tmp_path / "dist")
+    target = tmp_path / "site"
+    installed = subprocess.run([sys.executable, "-m", "pip", "install", "--no-deps", "--no-index", "--target",
+                                str(target), str(wheel)], capture_output=True, text=True, timeout=300)
+    assert installed.returncode == 0, installed.stderr
+    kernel = subprocess.run([sys.executable, "-c", "import numpy as np, helpers, helpers.checks.deep as checks\n"
+                             "print(helpers.__file__)\n"
+                             "checks.check_relu(lambda Z: np.maximum(0, Z))"],
+                            cwd=tmp_path, env={**os.environ, "PYTHONPATH": str(target)}, capture_output=True,
+                            text=True, timeout=120)
+    assert kernel.stdout.splitlines() == [str(target / "helpers" / "__init__.py"), "✔ relu: all tests passed."], (
+        kernel.stderr)
