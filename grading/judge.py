@@ -505,8 +505,11 @@ class Judge:
                     raise JudgeError(f"{self.module_name} has no check {call.check}")
                 if call.function not in functions:
                     functions[call.function] = self.link.request({"op": "lookup", "name": call.function})
-                with contextlib.redirect_stdout(out):
-                    checker(functions[call.function], *call.args, **call.kwargs)
+                try:
+                    with contextlib.redirect_stdout(out):
+                        checker(functions[call.function], *call.args, **call.kwargs)
+                finally:       # what the check lent the kernel (reference blocks, callbacks) answers no more
+                    self.link.handles.revoke()
                 results[call.hidden].append(True)
             verdict.passed = True
         except ExerciseFailure as failure:

@@ -10,6 +10,9 @@ leaves ``nbgrader: {}`` behind, which OverwriteCells' missing-task-cell check ca
 read). So every cell whose ``grade_id`` the release knows gets the release's nbgrader
 metadata back, only the last copy of a duplicated ``grade_id`` keeps it (the copy
 nbgrader would grade), and a cell with an unknown ``grade_id`` becomes an ordinary cell.
+A test cell moved elsewhere (below a later exercise's test, say) is put back where it was
+released, right after the graded cell that precedes it there: a test runs when its exercise
+is defined, not after later tests have run.
 
 The notes say what was found, for the instructor's report. They compare with the
 *release* notebook, because nbgrader's own "checksum has changed" warning fires for
@@ -93,4 +96,27 @@ def sanitize(nb, release_nb):
                 cell.metadata["nbgrader"] = copy.deepcopy(release[grade_id].metadata["nbgrader"])
             else:
                 del cell.metadata["nbgrader"]
+    return notes + _tests_put_back(nb, release_nb)
+
+
+def _tests_put_back(nb, release_nb):
+    """Move each test cell of ``nb`` that is not where the release has it back after the graded cell that
+    precedes it in the release; the notes."""
+    order = [_grade_id(cell) for cell in release_nb.cells if _grade_id(cell)]
+    notes = []
+    for position, grade_id in enumerate(order):
+        cells = nb.cells
+        index = next((i for i, cell in enumerate(cells) if _grade_id(cell) == grade_id), None)
+        if index is None or position == 0 or _kind(cells[index].metadata["nbgrader"]) != "test cell":
+            continue
+        before = order[position - 1]
+        graded_before = [_grade_id(cell) for cell in cells[:index] if _grade_id(cell)]
+        if graded_before and graded_before[-1] == before:
+            continue
+        anchor = next((i for i, cell in enumerate(cells) if _grade_id(cell) == before), None)
+        if anchor is None:
+            continue
+        cell = cells.pop(index)
+        cells.insert(anchor + (anchor < index), cell)
+        notes.append(f"test cell {grade_id} was moved; it is graded where it was released, after {before}")
     return notes

@@ -36,20 +36,27 @@ class WireError(ValueError):
 
 
 class Handles:
-    """One side's registry of the objects it sent as opaque handles (kept alive, same id each time)."""
+    """One side's registry of the objects it sent as opaque handles (kept alive, same id each time, never
+    an id given before: a revoked handle stays unknown)."""
 
     def __init__(self, side):
         self.side = side
         self.objects = {}
         self.ids = {}
+        self.issued = 0
 
     def add(self, obj):
         key = id(obj)
         if key not in self.ids:
-            number = len(self.objects) + 1
-            self.ids[key] = number
-            self.objects[number] = obj
+            self.issued += 1
+            self.ids[key] = self.issued
+            self.objects[self.issued] = obj
         return self.ids[key]
+
+    def revoke(self):
+        """Forget every object sent so far: the other side's handles of them no longer reach anything."""
+        self.objects.clear()
+        self.ids.clear()
 
     def get(self, number):
         try:

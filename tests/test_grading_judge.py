@@ -121,6 +121,37 @@ def _delegation_answers():
             for name in POINTS01}
 
 
+KEEP_STAND_INS = """\
+_kept = {}
+def forward_propagation(X, parameters):
+    return _kept["forward_propagation"](X, parameters)
+"""
+KEEP_STAND_INS_BACKWARD = """\
+def backward_propagation(parameters, cache, X, Y):
+    return _kept["backward_propagation"](parameters, cache, X, Y)
+"""
+
+
+def _keeping_stand_ins(source, released):
+    """forward_propagation and backward_propagation answered by the judge's reference blocks, which nn_model keeps
+    while its check lends them (graded on its own), with those two tests moved below nn_model's."""
+    nb = _notebook(source, released, [name for name in POINTS01 if "propagation" not in name],
+                   replaced={"forward_propagation": KEEP_STAND_INS, "backward_propagation": KEEP_STAND_INS_BACKWARD})
+    for cell in nb.cells:
+        if cell.get("metadata", {}).get("nbgrader", {}).get("grade_id") == "nn_model":
+            header, _, body = cell.source.partition("\n")
+            cell.source = (header + "\n    for _name in ('forward_propagation', 'backward_propagation'):\n"
+                           "        if getattr(globals()[_name], '__module__', '') != '__main__':\n"
+                           "            _kept[_name] = globals()[_name]\n" + body)
+    grade_id = lambda cell: cell.get("metadata", {}).get("nbgrader", {}).get("grade_id")  # noqa: E731
+    moved = [c for c in nb.cells if grade_id(c) in ("test_forward_propagation", "test_backward_propagation")]
+    for cell in moved:
+        nb.cells.remove(cell)
+    after = next(i for i, c in enumerate(nb.cells) if grade_id(c) == "test_nn_model")
+    nb.cells[after + 1:after + 1] = moved
+    return nb
+
+
 def _notebook(source, released, answers=(), replaced=None, added="", after="setup"):
     """The released notebook with the solution in ``answers`` (grade_ids), the cells of ``replaced``
     ({grade_id: code}) and one extra code cell ``added`` after the cell ``after``."""
@@ -161,6 +192,9 @@ def _corpus01(source, released):
         "lying_eq": (_notebook(source, released, blank, replaced={"sigmoid": LYING_EQ}), 0, True),
         "fake_success": (_notebook(source, released, blank, added=FAKE_SUCCESS), 0, True),
         "call_judge": (_notebook(source, released, blank, replaced={"sigmoid": CALL_JUDGE}), 0, True),
+        # the judge's reference blocks, kept by nn_model during its check, then called by the moved tests'
+        # exercises: the tests are put back (noted) and the blocks lent for a check answer no more
+        "kept_stand_ins": (_keeping_stand_ins(source, released), sum(POINTS01.values()) - 5, True),
         # the judge's kernel-side shim removed between two test cells: reinstalled, honest work counts
         "break_shim": (_notebook(source, released, POINTS01, added="_nnfs_judge = None", after="test_sigmoid"),
                        sum(POINTS01.values()), True),
@@ -214,15 +248,20 @@ def test_each_submission_scores_exactly_its_honest_work(corpus):
 
 
 def test_each_tampering_attempt_has_a_note_naming_student_notebook_and_cell(corpus):
+    """A scan's note names the student, the notebook and the cell; a moved test cell's names the cell (the
+    submission's own notes, beside its student and notebook in the report)."""
     cases, results, _ = corpus
     for (student, assignment), (_, _, tampered) in cases.items():
-        notes = [n for n in results[(student, assignment)].notes
-                 if n.startswith(("possible tampering", "delegation"))]
+        notes = [n for n in results[(student, assignment)].notes if n.startswith("possible tampering")]
+        moved = [n for n in results[(student, assignment)].notes if " was moved; " in n]
         if tampered:
-            assert notes, f"{student}: no note"
+            assert notes or moved, f"{student}: no note"
             assert all(student in n and assignment in n and "cell" in n for n in notes), notes
         else:
-            assert not notes, f"{student}: unexpected notes {notes}"
+            assert not notes and not moved, f"{student}: unexpected notes {notes + moved}"
+    assert sorted(n for n in results[("kept_stand_ins", NB01)].notes if " was moved; " in n) == [
+        f"test cell test_{name} was moved; it is graded where it was released, after {name}"
+        for name in ("backward_propagation", "forward_propagation")]
 
 
 def test_verdicts_are_recorded_with_visible_hidden_and_mistake(corpus):

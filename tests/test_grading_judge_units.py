@@ -74,6 +74,18 @@ def test_object_arrays_are_never_sent():
         wire.Encoder(wire.Handles("k")).encode(np.array([object()]))
 
 
+def test_a_revoked_handle_reaches_nothing_and_its_id_is_never_given_again():
+    """The judge revokes what it lent the kernel for a check (reference blocks, callbacks) when the check ends:
+    a stand-in the student's code kept answers no more, and no later object takes its number."""
+    handles = wire.Handles("j")
+    lent = handles.add(print)
+    assert handles.get(lent) is print
+    handles.revoke()
+    with pytest.raises(wire.WireError, match="unknown handle"):
+        handles.get(lent)
+    assert handles.add(print) != lent
+
+
 def test_restore_copies_in_place_changes_back():
     states = [{"running_mean": np.zeros((2, 1)), "count": 1}]
     new = [{"running_mean": np.ones((2, 1)), "count": 2, "added": "x"}]

@@ -410,6 +410,29 @@ def test_sanitize_notes_and_restores_the_grading_structure():
     assert "nbgrader" not in duplicate.metadata and "nbgrader" in tests["imports"].metadata
 
 
+def test_sanitize_puts_moved_test_cells_back_where_they_were_released():
+    """A test cell moved below later tests (or above its exercise) is graded where it was released, with a
+    note: a test runs when its exercise is defined, never after later tests lent their building blocks."""
+    from grading.sanitize import sanitize
+
+    release = _release_like()
+    order = [c.metadata.nbgrader["grade_id"] for c in release.cells]
+    tests = [grade_id for grade_id in order if grade_id.startswith("test_")]
+    assert len(tests) >= 2
+    nb = fixture.build_notebook()
+    first = next(c for c in nb.cells if c.metadata.nbgrader["grade_id"] == tests[0])
+    nb.cells.remove(first)
+    nb.cells.append(first)                                   # moved to the very end
+    last = next(c for c in nb.cells if c.metadata.nbgrader["grade_id"] == tests[-1])
+    nb.cells.remove(last)
+    nb.cells.insert(0, last)                                 # moved above everything
+    notes = sanitize(nb, release)
+    assert [c.metadata.nbgrader["grade_id"] for c in nb.cells] == order
+    before = {grade_id: order[order.index(grade_id) - 1] for grade_id in (tests[0], tests[-1])}
+    assert sorted(notes) == sorted(f"test cell {t} was moved; it is graded where it was released, after {b}"
+                                   for t, b in before.items())
+
+
 def test_tree_hash_sees_content_and_names_not_hidden_files(tmp_path):
     from grading.course import tree_hash
 
