@@ -8,7 +8,6 @@ from nbconvert.preprocessors import ClearMetadataPreprocessor, CSSHTMLHeaderPrep
 from nbgrader.preprocessors import (
     AssignLatePenalties,
     CheckCellMetadata,
-    ClearHiddenTests,
     DeduplicateIds,
     GetGrades,
     IgnorePattern,
@@ -18,7 +17,8 @@ from nbgrader.preprocessors import (
     SaveAutoGrades,
 )
 
-from grading.preprocessors import ClearRunOutputs, GradingExecute, HideTestInternals, StderrToStdout
+from grading.preprocessors import (ClearHiddenTestsOfTestCells, ClearRunOutputs, GradingExecute, HideTestInternals,
+                                   StderrToStdout)
 
 c = get_config()  # noqa: F821 (provided by the config loader)
 
@@ -60,7 +60,7 @@ c.Autograde.autograde_preprocessors = [
 # them (needs the hidden block), then remove the hidden blocks from the test sources.
 c.GenerateFeedback.preprocessors = [
     HideTestInternals,
-    ClearHiddenTests,
+    ClearHiddenTestsOfTestCells,      # a student's text quoting the markers stays as written
     GetGrades,
     CSSHTMLHeaderPreprocessor,
 ]

@@ -23,7 +23,7 @@ from nbclient.exceptions import CellTimeoutError, DeadKernelError
 from nbclient.util import run_sync
 from nbformat import NotebookNode
 from nbgrader import utils
-from nbgrader.preprocessors import ClearOutput, Execute, NbGraderPreprocessor
+from nbgrader.preprocessors import ClearHiddenTests, ClearOutput, Execute, NbGraderPreprocessor
 from traitlets import Bool, Integer, Unicode
 
 from .cellplan import plan_cells
@@ -262,6 +262,18 @@ class StderrToStdout(NbGraderPreprocessor):
                     output.name = "stdout"
                     output.text = self.prefix + output.text
         return cell, resources
+
+
+class ClearHiddenTestsOfTestCells(ClearHiddenTests):
+    """Feedback: nbgrader's ``ClearHiddenTests``, on the graded test cells only (the course's, restored from
+    the gradebook). Elsewhere the markers are the student's own text (an answer that quotes
+    ``### BEGIN HIDDEN TESTS``) and stay as written: nbgrader's would remove what follows, or fail the whole
+    feedback with "No end hidden tests statement found"."""
+
+    def preprocess_cell(self, cell, resources, cell_index):
+        if not is_graded_test_cell(cell):
+            return cell, resources
+        return super().preprocess_cell(cell, resources, cell_index)
 
 
 class HideTestInternals(NbGraderPreprocessor):

@@ -433,6 +433,26 @@ def test_sanitize_puts_moved_test_cells_back_where_they_were_released():
                                    for t, b in before.items())
 
 
+def test_feedback_clears_the_hidden_tests_and_leaves_a_students_markers_alone():
+    """An answer that quotes nbgrader's hidden-tests marker (unpaired, in a written answer or a comment) is the
+    student's text: the feedback shows it as written instead of failing ("No end hidden tests statement
+    found"); the test cells' hidden tests are still removed."""
+    from grading.preprocessors import ClearHiddenTestsOfTestCells
+
+    test = nbformat.v4.new_code_cell("checks.check_relu(relu)\n### BEGIN HIDDEN TESTS\nchecks.check_relu(relu, "
+                                     "shape=(9, 2))\n### END HIDDEN TESTS")
+    test.metadata.nbgrader = {"grade": True, "solution": False, "grade_id": "test_relu", "points": 1}
+    written = "Hidden tests start at `### BEGIN HIDDEN TESTS`, I read."
+    answer = nbformat.v4.new_markdown_cell(written)
+    answer.metadata.nbgrader = {"grade": True, "solution": True, "grade_id": "q1", "points": 1}
+    code = nbformat.v4.new_code_cell("def relu(Z):\n    # ### BEGIN HIDDEN TESTS\n    return Z * (Z > 0)")
+    code.metadata.nbgrader = {"grade": False, "solution": True, "grade_id": "relu"}
+    nb = nbformat.v4.new_notebook(cells=[code, test, answer])
+    nb, _ = ClearHiddenTestsOfTestCells().preprocess(nb, {})
+    assert nb.cells[1].source == "checks.check_relu(relu)"
+    assert nb.cells[2].source == written and "# ### BEGIN HIDDEN TESTS" in nb.cells[0].source
+
+
 def test_tree_hash_sees_content_and_names_not_hidden_files(tmp_path):
     from grading.course import tree_hash
 
