@@ -17,8 +17,10 @@ Hidden blocks themselves are removed from the feedback's test sources by nbgrade
 the hidden block to know which lines to scrub from the outputs).
 """
 import os
+from pathlib import Path
 from time import monotonic
 
+import nbformat
 from nbclient.exceptions import CellTimeoutError, DeadKernelError
 from nbclient.util import run_sync
 from nbformat import NotebookNode
@@ -127,6 +129,8 @@ class GradingExecute(Execute):
         self._plan = None
 
     def preprocess(self, nb, resources=None, km=None):
+        if self.judge:
+            hide_hidden_tests_on_disk(resources)
         self._halted = ""
         self._plan = plan_cells(nb)
         self._deadline = monotonic() + self.notebook_timeout if self.notebook_timeout else None
@@ -262,6 +266,20 @@ class StderrToStdout(NbGraderPreprocessor):
                     output.name = "stdout"
                     output.text = self.prefix + output.text
         return cell, resources
+
+
+def hide_hidden_tests_on_disk(resources) -> None:
+    """nbgrader's autograde writes the notebook it is about to run, its test cells restored from the gradebook
+    with their hidden tests, into the kernel's working folder, where the kernel could read them. Rewrite that file
+    without them: the judge reads the hidden calls from the notebook in memory, and nbgrader writes the graded
+    notebook over the file afterwards."""
+    meta = (resources or {}).get("metadata") or {}
+    path = Path(meta.get("path") or ".") / f"{meta.get('name', '')}.ipynb"
+    if not meta.get("name") or not path.is_file():
+        return
+    on_disk = nbformat.read(str(path), as_version=4)
+    ClearHiddenTestsOfTestCells().preprocess(on_disk, {})
+    nbformat.write(on_disk, str(path))
 
 
 class ClearHiddenTestsOfTestCells(ClearHiddenTests):

@@ -121,6 +121,11 @@ def _delegation_answers():
             for name in POINTS01}
 
 
+READ_WORKING_COPY = """\
+import json as _json
+_cells = [c for c in _json.load(open("01_shallow_network.ipynb"))["cells"] if "WORKING COPY" not in "".join(c["source"])]
+print("WORKING COPY hidden blocks:", sum(("### BEGIN " + "HIDDEN TESTS") in "".join(c["source"]) for c in _cells))
+"""
 KEEP_STAND_INS = """\
 _kept = {}
 def forward_propagation(X, parameters):
@@ -195,6 +200,9 @@ def _corpus01(source, released):
         # the judge's reference blocks, kept by nn_model during its check, then called by the moved tests'
         # exercises: the tests are put back (noted) and the blocks lent for a check answer no more
         "kept_stand_ins": (_keeping_stand_ins(source, released), sum(POINTS01.values()) - 5, True),
+        # reads the notebook file in the kernel's working folder, where nbgrader wrote the restored test cells
+        "read_working_copy": (_notebook(source, released, POINTS01, added=READ_WORKING_COPY),
+                              sum(POINTS01.values()), False),
         # the judge's kernel-side shim removed between two test cells: reinstalled, honest work counts
         "break_shim": (_notebook(source, released, POINTS01, added="_nnfs_judge = None", after="test_sigmoid"),
                        sum(POINTS01.values()), True),
@@ -275,6 +283,15 @@ def test_verdicts_are_recorded_with_visible_hidden_and_mistake(corpus):
     assert not wrong.passed and "training=True" in wrong.message
     # its answer cell stopped at `import helpers.shallow`, which the edition of notebook 01 does not have
     assert records[("delegation", "test_sigmoid")].message == "name 'sigmoid' is not defined"
+
+
+def test_the_kernels_working_copy_holds_no_hidden_test(corpus):
+    """nbgrader writes the notebook it runs, test cells restored with their hidden tests, into the kernel's working
+    folder; grading rewrites that file without them before the kernel starts."""
+    _, _, grader = corpus
+    nb = nbformat.read(str(grader.layout.autograded_notebook("read_working_copy", NB01)), as_version=4)
+    printed = "".join(o.get("text", "") for c in nb.cells if c.cell_type == "code" for o in c.get("outputs", []))
+    assert "WORKING COPY hidden blocks: 0" in printed, printed[-500:]
 
 
 def test_feedback_shows_the_verdict_never_hidden_test_code(corpus):
