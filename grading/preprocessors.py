@@ -44,6 +44,16 @@ LIMIT_ERRORS = (TIMEOUT, NOT_RUN, KERNEL_DIED, "MemoryError")
 
 BEGIN_HIDDEN = "BEGIN HIDDEN TESTS"
 END_HIDDEN = "END HIDDEN TESTS"
+#: What the feedback shows of a cell that printed after the hidden tests ran: the kernel's output could
+#: hold their cases (a function that kept its arguments, printed by a later cell).
+WITHHELD = "(output not in the feedback: this cell ran after the hidden tests)\n"
+
+
+def withheld(outputs) -> list:
+    """A cell's outputs as the feedback shows them once the hidden tests ran: the limit errors (the grading report
+    counts them), then a line saying the rest is withheld."""
+    kept = [out for out in outputs if out.output_type == "error" and out.get("ename") in LIMIT_ERRORS]
+    return kept + [NotebookNode(output_type="stream", name="stdout", text=WITHHELD)]
 
 
 def hidden_test_lines(source):
@@ -127,6 +137,7 @@ class GradingExecute(Execute):
         self._deadline = None
         self._judge = None
         self._plan = None
+        self._hidden_ran = False
 
     def preprocess(self, nb, resources=None, km=None):
         if self.judge:
@@ -134,7 +145,7 @@ class GradingExecute(Execute):
         self._halted = ""
         self._plan = plan_cells(nb)
         self._deadline = monotonic() + self.notebook_timeout if self.notebook_timeout else None
-        self._judge = None
+        self._judge, self._hidden_ran = None, False
         try:
             return super().preprocess(nb, resources, km)
         finally:
@@ -205,8 +216,11 @@ class GradingExecute(Execute):
         try:
             if self.judge and is_graded_test_cell(cell) and is_check_cell(cell.source):
                 self._judge_cell(cell)
+                self._hidden_ran = self._hidden_ran or BEGIN_HIDDEN in cell.source
             else:
                 cell, resources = super().preprocess_cell(cell, resources, index)
+                if self._hidden_ran and not utils.is_grade(cell) and cell.outputs:
+                    cell.outputs = withheld(cell.outputs)   # it may print what the hidden tests passed
         except DeadKernelError:
             cell.outputs.append(error_output(
                 KERNEL_DIED,

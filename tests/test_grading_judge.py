@@ -121,6 +121,15 @@ def _delegation_answers():
             for name in POINTS01}
 
 
+RECORDING_SIGMOID = """\
+_seen = []
+def sigmoid(z):
+    _seen.append(np.shape(z))
+    return 1 / (1 + np.exp(-z))
+"""
+PRINT_RECORDED = """\
+print("SEEN SHAPES", sorted(set(_seen)))
+"""
 READ_WORKING_COPY = """\
 import json as _json
 _cells = [c for c in _json.load(open("01_shallow_network.ipynb"))["cells"] if "WORKING COPY" not in "".join(c["source"])]
@@ -200,6 +209,9 @@ def _corpus01(source, released):
         # the judge's reference blocks, kept by nn_model during its check, then called by the moved tests'
         # exercises: the tests are put back (noted) and the blocks lent for a check answer no more
         "kept_stand_ins": (_keeping_stand_ins(source, released), sum(POINTS01.values()) - 5, True),
+        # its sigmoid keeps the shapes it is called with, and a cell after the tests prints them
+        "recording_args": (_notebook(source, released, POINTS01, replaced={"sigmoid": RECORDING_SIGMOID},
+                                     added=PRINT_RECORDED, after="test_predict"), sum(POINTS01.values()), False),
         # reads the notebook file in the kernel's working folder, where nbgrader wrote the restored test cells
         "read_working_copy": (_notebook(source, released, POINTS01, added=READ_WORKING_COPY),
                               sum(POINTS01.values()), False),
@@ -292,6 +304,16 @@ def test_the_kernels_working_copy_holds_no_hidden_test(corpus):
     nb = nbformat.read(str(grader.layout.autograded_notebook("read_working_copy", NB01)), as_version=4)
     printed = "".join(o.get("text", "") for c in nb.cells if c.cell_type == "code" for o in c.get("outputs", []))
     assert "WORKING COPY hidden blocks: 0" in printed, printed[-500:]
+
+
+def test_what_the_kernel_prints_after_the_hidden_tests_is_not_in_the_feedback(corpus):
+    """A function that records its arguments, and a later cell that prints them, would show the hidden cases
+    (notebook 01's sigmoid is tested at (2, 7) and (1, 1)): a cell run after the hidden tests keeps no output."""
+    _, _, grader = corpus
+    nb = nbformat.read(str(grader.layout.autograded_notebook("recording_args", NB01)), as_version=4)
+    printed = "".join(o.get("text", "") for c in nb.cells if c.cell_type == "code" for o in c.get("outputs", []))
+    assert "SEEN SHAPES" not in printed and "(2, 7)" not in printed
+    assert "this cell ran after the hidden tests" in printed
 
 
 def test_feedback_shows_the_verdict_never_hidden_test_code(corpus):
