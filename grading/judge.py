@@ -158,6 +158,7 @@ class KernelLink:
         self.busy = False
         self.calls = 0
         self.callbacks = 0
+        self.seq = 0             # the number of the current request, which its answer must start with
         self.source_names = lambda name: set()   # name -> the names its definition in the notebook uses
 
     def close(self):
@@ -263,7 +264,8 @@ class KernelLink:
         self._check(self._guarded_wait(session, until_answer=False))
 
     def _ask(self, request):
-        text = wire.dumps(request)
+        self.seq += 1
+        text = wire.dumps({"seq": self.seq, **request})
         if self._session is not None:
             self._request, self._answer = text, None
             reply = self._guarded_wait(self._session, until_answer=True)
@@ -363,7 +365,7 @@ class KernelLink:
         if kind == "Q" and self._request is not None:
             request, self._request = self._request, None
             return request
-        if kind == "R" and self._answer is None:
+        if kind == "R" and self._answer is None and text.startswith(f'{{"seq":{self.seq},'):
             self._answer = text
             return ""
         if kind == "C":

@@ -113,13 +113,16 @@ class Shim:
 
     # -- requests ----------------------------------------------------------------------------
     def serve(self, text=None):
-        """Answer a request: ``text``, or asked from the judge (``Q``) when it is large."""
+        """Answer a request: ``text``, or asked from the judge (``Q``) when it is large. The answer starts with
+        the request's number (``seq``), which the judge checks: a reply forged by the student's code is refused."""
+        seq = None
         try:
             request = loads(self.raw_input(PREFIX + "Q") if text is None else text, MAX_REPLY)
+            seq = request.get("seq")
             answer = getattr(self, "op_" + request["op"])(request)
         except WireError as exc:
             answer = {"error": {"type": "WireError", "message": str(exc)}}
-        self.raw_input(PREFIX + "R" + dumps(answer))
+        self.raw_input(PREFIX + "R" + dumps({"seq": seq, **answer}))
 
     def loop(self):
         """Serve requests (``Q``) until the judge answers with nothing."""

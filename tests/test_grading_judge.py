@@ -121,6 +121,15 @@ def _delegation_answers():
             for name in POINTS01}
 
 
+FORGED_REPLY = """\
+def sigmoid(z):
+    # answer the judge's current request in the shim's place, with a number
+    try:
+        input("\\x00nnfs-judge:R" + '{"seq":1,"ok":0.5}')
+    except Exception:
+        pass
+    return 1 / (1 + np.exp(-z))
+"""
 RECORDING_SIGMOID = """\
 _seen = []
 def sigmoid(z):
@@ -209,6 +218,9 @@ def _corpus01(source, released):
         # the judge's reference blocks, kept by nn_model during its check, then called by the moved tests'
         # exercises: the tests are put back (noted) and the blocks lent for a check answer no more
         "kept_stand_ins": (_keeping_stand_ins(source, released), sum(POINTS01.values()) - 5, True),
+        # a reply forged in the shim's place is refused (it does not carry the request's number): nothing shifts
+        "forged_reply": (_notebook(source, released, POINTS01, replaced={"sigmoid": FORGED_REPLY}),
+                         sum(POINTS01.values()), True),
         # its sigmoid keeps the shapes it is called with, and a cell after the tests prints them
         "recording_args": (_notebook(source, released, POINTS01, replaced={"sigmoid": RECORDING_SIGMOID},
                                      added=PRINT_RECORDED, after="test_predict"), sum(POINTS01.values()), False),
