@@ -41,6 +41,10 @@ from .records import CheckVerdict
 
 #: Largest reply (characters of JSON) the judge reads from a kernel.
 MAX_REPLY = 1 << 28
+#: Seconds that a check's second pass, which only looks for a hint (core.graded_on_its_own), may take.
+HINT_SECONDS = 5.0
+#: Seconds an interrupted kernel has to come back after a hint pass ran out of time.
+RECOVERY_SECONDS = 5.0
 
 
 class JudgeError(Exception):
@@ -159,6 +163,7 @@ class KernelLink:
         self.calls = 0
         self.callbacks = 0
         self.seq = 0             # the number of the current request, which its answer must start with
+        self.hints_off = False   # a hint pass of this cell ran out of time: no more of them in this cell
         self.source_names = lambda name: set()   # name -> the names its definition in the notebook uses
 
     def close(self):
@@ -289,6 +294,39 @@ class KernelLink:
     def end_broken(self):
         """Forget a session the kernel will not finish (timed out, or dead)."""
         self._session = None
+
+    @contextlib.contextmanager
+    def hint_budget(self):
+        """core.hint_pass while the judge checks: the pass that only adds a hint gets HINT_SECONDS (within the
+        cell's own limit). When they run out, the kernel is interrupted and a new session opened, and the pass is
+        abandoned (core.HintAbandoned): the verdict stands, without the hint; so are the cell's later hint passes."""
+        from helpers.checks.core import HintAbandoned  # the workbook's checks: only when a cell is judged
+
+        if self.hints_off:
+            raise HintAbandoned("an earlier hint pass of this cell ran out of time")
+        cell_deadline = self.deadline
+        budget = time.monotonic() + HINT_SECONDS
+        self.deadline = budget if cell_deadline is None else min(cell_deadline, budget)
+        try:
+            yield
+        except KernelTimeout:
+            if cell_deadline is not None and time.monotonic() >= cell_deadline:
+                raise                                  # the cell's own limit: a timeout as before
+            self.deadline = time.monotonic() + RECOVERY_SECONDS
+            self._interrupt_session()
+            self.hints_off = True
+            raise HintAbandoned("the hint pass ran out of time") from None
+        finally:
+            self.deadline = cell_deadline
+
+    def _interrupt_session(self):
+        """Interrupt the kernel in the middle of a session and open a new one (KernelTimeout if it does not
+        come back)."""
+        session, self._session = self._session, None
+        run_sync(self.km.interrupt_kernel)()
+        if session is not None:
+            self._guarded_wait(session, until_answer=False)
+        self.begin()
 
     def _guarded_wait(self, msg_id, until_answer):
         if self.busy:
@@ -494,7 +532,11 @@ class Judge:
         ``results[hidden]``; the first failure decides ``verdict``."""
         from helpers.checks.core import ExerciseFailure  # the workbook's checks: only when a cell is judged
 
+        from helpers.checks import core  # the workbook's checks: only when a cell is judged
+
         call = None
+        self.link.hints_off = False
+        core.hint_pass = self.link.hint_budget
         try:
             calls = parse_test_cell(source)
             verdict.exercise = calls[0].function if calls else ""
@@ -534,6 +576,8 @@ class Judge:
         except Exception as error:  # a broken answer from the kernel, or an unexpected failure
             verdict.ename = type(error).__name__
             verdict.message = str(error)[:2000] or verdict.ename
+        finally:
+            core.hint_pass = contextlib.nullcontext
 
     def _end_cell(self, verdict, timeout):
         """Tell the kernel the cell is done (a timeout or death then still costs the cell)."""

@@ -121,6 +121,16 @@ def _delegation_answers():
             for name in POINTS01}
 
 
+SLOW_IN_COMPOSITION = """\
+import inspect, time
+def forward_propagation(X, parameters):
+    if any(frame.function in ("nn_model", "predict") for frame in inspect.stack()[1:4]):
+        time.sleep(60)                     # slow when composed: only the hint pass runs it so
+    W1, b1, W2, b2 = (parameters[k] for k in ("W1", "b1", "W2", "b2"))
+    A1 = np.tanh(W1 @ X + b1)
+    A2 = 1 / (1 + np.exp(-(W2 @ A1 + b2)))
+    return A2, {"Z1": W1 @ X + b1, "A1": A1, "Z2": W2 @ A1 + b2, "A2": A2}
+"""
 FORGED_REPLY = """\
 def sigmoid(z):
     # answer the judge's current request in the shim's place, with a number
@@ -218,6 +228,9 @@ def _corpus01(source, released):
         # the judge's reference blocks, kept by nn_model during its check, then called by the moved tests'
         # exercises: the tests are put back (noted) and the blocks lent for a check answer no more
         "kept_stand_ins": (_keeping_stand_ins(source, released), sum(POINTS01.values()) - 5, True),
+        # a block that is right but slow inside nn_model and predict: their hint pass runs out, the points stay
+        "slow_block": (_notebook(source, released, POINTS01, replaced={"forward_propagation": SLOW_IN_COMPOSITION}),
+                       sum(POINTS01.values()), False),
         # a reply forged in the shim's place is refused (it does not carry the request's number): nothing shifts
         "forged_reply": (_notebook(source, released, POINTS01, replaced={"sigmoid": FORGED_REPLY}),
                          sum(POINTS01.values()), True),

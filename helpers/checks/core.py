@@ -17,7 +17,7 @@ import io
 import numbers
 import re
 import warnings
-from contextlib import contextmanager, redirect_stderr, redirect_stdout
+from contextlib import contextmanager, nullcontext, redirect_stderr, redirect_stdout
 from dataclasses import dataclass
 
 import numpy as np
@@ -135,6 +135,16 @@ def names_replaced(fn, replacements: dict):
             namespace[name] = original
 
 
+class HintAbandoned(Exception):
+    """The pass that only looks for a hint ran out of its time (see hint_pass): the verdict stands, without it."""
+
+
+#: The context of graded_on_its_own's second pass, which only adds a hint: the grader's judge gives it a time
+#: budget of its own (a slow building block must not cost a composed exercise its points) and raises
+#: HintAbandoned when it runs out; elsewhere, nothing.
+hint_pass = nullcontext
+
+
 def graded_on_its_own(fn, name: str, blocks: dict, run) -> None:
     """Grade a composed exercise on its own, then say whether the student's own blocks break it.
 
@@ -147,20 +157,33 @@ def graded_on_its_own(fn, name: str, blocks: dict, run) -> None:
     blocks, silently; if that fails, the success line is followed by a note naming the building
     block to fix first: the first (in the notebook's order, so list the blocks that other blocks
     call first) whose reference alone repairs the composition, else the first that breaks it
-    alone. The note goes to stdout: a test cell that writes to stderr scores 0 in nbgrader.
+    alone. The note goes to stdout: a test cell that writes to stderr scores 0 in nbgrader. The second pass
+    runs within hint_pass(): when the grader's judge abandons it (HintAbandoned), the verdict stands, no note.
     """
     with names_replaced(fn, blocks):
         run()
     passed(name)
-    if _composition_fails(fn, run, {}):
-        culprit = (next((block for block in blocks if not _composition_fails(fn, run, {block: blocks[block]})), None)
-                   or next((block for block in blocks
-                            if _composition_fails(fn, run, {b: r for b, r in blocks.items() if b != block})), None))
+    try:
+        with hint_pass():
+            culprit = _breaking_block(fn, run, blocks)
+    except HintAbandoned:
+        return
+    if culprit is not False:
         because = (f"because of your `{culprit}`: fix `{culprit}` first (its own test cell says what is wrong)"
                    if culprit else "because of your building blocks " + ", ".join(f"`{b}`" for b in blocks)
                    + " together: run their test cells again")
         print(f"  Note: {name} itself is right (it is graded with the reference building blocks). With your own "
               f"building blocks it fails, {because}.")
+
+
+def _breaking_block(fn, run, blocks):
+    """False when fn composes right with the student's own blocks; else the block to fix first (None: several
+    together), as graded_on_its_own says."""
+    if not _composition_fails(fn, run, {}):
+        return False
+    return (next((block for block in blocks if not _composition_fails(fn, run, {block: blocks[block]})), None)
+            or next((block for block in blocks
+                     if _composition_fails(fn, run, {b: r for b, r in blocks.items() if b != block})), None))
 
 
 def composed_of(**blocks):
