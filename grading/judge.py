@@ -39,8 +39,10 @@ from . import judge_shim, wire
 from .check_calls import parse_cell, parse_test_cell
 from .records import CheckVerdict
 
-#: Largest reply (characters of JSON) the judge reads from a kernel.
-MAX_REPLY = 1 << 28
+#: Largest reply (characters of JSON) the judge reads from a kernel: 32 Mi, far beyond what any check's case
+#: exchanges (the tables' largest, inputs and result, is 9 KB; a training check's data a few tens of KB), and a
+#: bound on the time spent decoding one (a deeply nested reply of 21 MB takes about 3 s; one of 250 MB, minutes).
+MAX_REPLY = 1 << 25
 #: Seconds that a check's second pass, which only looks for a hint (core.graded_on_its_own), may take.
 HINT_SECONDS = 5.0
 #: Seconds an interrupted kernel has to come back after a hint pass ran out of time.

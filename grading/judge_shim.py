@@ -30,7 +30,7 @@ except NameError:  # imported as a module (tests)
     from grading.wire import Decoder, Encoder, Handles, WireError, dumps, loads, restore  # noqa: F401
 
 PREFIX = "\x00nnfs-judge:"
-MAX_REPLY = 1 << 28
+MAX_REPLY = 1 << 25  # grading.judge.MAX_REPLY
 EXCEPTIONS = {cls.__name__: cls for cls in (
     TypeError, ValueError, KeyError, IndexError, AttributeError, NameError, ZeroDivisionError,
     NotImplementedError, AssertionError, RuntimeError, ArithmeticError, OverflowError, LookupError,
