@@ -40,7 +40,7 @@ from helpers.checks import core, engine, tape
 from helpers.checks.engine import Exercise, as_answer
 
 from .check_calls import check_calls_in, helpers_used
-from .edition_closure import Package, absolute_module, first_line
+from .edition_closure import Package, absolute_module, binds, first_line
 
 HELPERS = Path(engine.__file__).resolve().parent.parent
 #: The notebooks whose checks are compiled (a new notebook joins once its checks module says what to copy).
@@ -51,9 +51,15 @@ RUNTIME = ("checks/__init__.py", "checks/core.py", "checks/engine.py", "checks/n
 #: Shipped (their statements that no exercise's answer needs): the tools every notebook may use.
 TOOLS = ("__init__.py", "validation.py", "data.py", "plots.py", "plots_optim.py", "gradcheck.py")
 CHECKS_IMPORT = re.compile(r"from helpers\.checks import (\w+) as checks")
+
+
+def _module_of(relative: str) -> str:
+    """The module name of a file of helpers ("checks/core.py" -> "helpers.checks.core")."""
+    return ".".join(["helpers", *Path(relative).with_suffix("").parts]).removesuffix(".__init__")
+
+
 #: The helpers modules that a generated checks module may import (the others answer from its tape).
-SHIPPED = {".".join(["helpers", *Path(relative).with_suffix("").parts]).removesuffix(".__init__")
-           for relative in RUNTIME + TOOLS}
+SHIPPED = {_module_of(relative) for relative in RUNTIME + TOOLS}
 
 
 class EditionError(RuntimeError):
@@ -138,18 +144,22 @@ class RecordingTape:
         @functools.wraps(original)                 # its signature too: a check may bind a call's arguments
         def recording(*args, **kwargs):
             key = tape.call_key(args, kwargs)      # before the call, which may draw from a generator argument
-            before = core.copy_inputs((args, kwargs))
+            arguments = {**dict(enumerate(args)), **kwargs}
+            before = core.copy_inputs(arguments)
             result = original(*args, **kwargs)
             self.calls.setdefault(name, {})[key] = self.encode(result)
-            changed = {str(where): self.encode(after) for where, old, after in
-                       [(i, before[0][i], a) for i, a in enumerate(args)] + [(k, before[1][k], v) for k, v in
-                                                                             kwargs.items()]
-                       if tape.digest(old) != tape.digest(after)}
+            changed = self.changed(before, arguments)
             if changed:                            # a generator drawn from, a dict of states updated in place
                 self.changes.setdefault(name, {})[key] = changed
             return result
         recording.original = original
         return recording
+
+    def changed(self, before: dict, after: dict) -> dict:
+        """{position or name: its value after the call, encoded} of the arguments a call changed in place
+        (`before`: copies of them), which the edition changes alike (helpers.checks.tape.changed_in_place)."""
+        return {str(key): self.encode(value) for key, value in after.items()
+                if tape.digest(before[key]) != tape.digest(value)}
 
     def table(self, name):
         return _recording_exercise(self, _instructor_exercise(self.instructor, name))
@@ -231,11 +241,10 @@ def _recording_exercise(recording_tape, exercise: Exercise) -> Exercise:
         """function(*args), stored for `who` ("expected", or a mistake's index) with the arguments that it changed
         in place (a bn_state), which the edition changes alike (helpers.checks.tape.changed_in_place)."""
         entry = stored["results"].setdefault(tape.call_key(args, {}), {"wrong": {}, "changed": {}})
-        before = core.copy_inputs(args)
+        before = core.copy_inputs(dict(enumerate(args)))
         value = function(*args)
         (entry if who == "expected" else entry["wrong"])[who] = recording_tape.encode(value)
-        changed = {str(i): recording_tape.encode(after) for i, (old, after) in enumerate(zip(before, args))
-                   if tape.digest(old) != tape.digest(after)}
+        changed = recording_tape.changed(before, dict(enumerate(args)))
         if changed:
             entry["changed"][who] = changed
         return value
@@ -283,17 +292,6 @@ def _import_ships(node, package: str) -> bool:
     return target in SHIPPED
 
 
-def _bound(node) -> set:
-    if isinstance(node, (ast.Import, ast.ImportFrom)):
-        return {(alias.asname or alias.name).split(".")[0] for alias in node.names}
-    if isinstance(node, (ast.FunctionDef, ast.ClassDef)):
-        return {node.name}
-    if isinstance(node, (ast.Assign, ast.AnnAssign)):
-        targets = node.targets if isinstance(node, ast.Assign) else [node.target]
-        return {n.id for t in targets for n in ast.walk(t) if isinstance(n, ast.Name)}
-    return set()
-
-
 def _segment(source: str, node) -> str:
     return "\n".join(source.splitlines()[first_line(node) - 1:node.end_lineno])
 
@@ -323,7 +321,7 @@ class _TableChecks(ast.NodeTransformer):
 def _check_statement(instructor, node) -> str:
     """A table-made check's statement (check_x = check(X, ...), maybe wrapped: with_crash_hint(check(X), ...)),
     with the table's check made from the tape."""
-    names = ", ".join(sorted(_bound(node)))
+    names = ", ".join(sorted(binds(node)))
     if not isinstance(node, ast.Assign):
         raise EditionError(f"{instructor.__name__}.{names} is written as code: add it to STUDENT_EDITION")
     transformer = _TableChecks(instructor)
@@ -343,13 +341,13 @@ def edition_source(module_name: str) -> str:
         if isinstance(node, (ast.Import, ast.ImportFrom)):
             if _import_ships(node, "helpers.checks"):
                 imports.append(_segment(source, node))
-        elif _bound(node) and _bound(node) <= shipped:
+        elif binds(node) and binds(node) <= shipped:
             statements.append(_segment(source, node) + "\n")
-        elif any(name.startswith("check_") for name in _bound(node)):
+        elif any(name.startswith("check_") for name in binds(node)):
             checks.append(_check_statement(instructor, node))
     code = ast.parse("\n".join(statements + checks))
-    defined = {name for node in code.body for name in _bound(node)}
-    imported = {name for line in imports for node in ast.parse(line).body for name in _bound(node)}
+    defined = {name for node in code.body for name in binds(node)}
+    imported = {name for line in imports for node in ast.parse(line).body for name in binds(node)}
     free = _loaded_names(code.body) - defined - imported - set(dir(builtins)) - {"_tape"}
     preamble = [_stand_in(instructor, name) for name in sorted(free) if name in vars(instructor)]
     if "composed_of" in _loaded_names(code.body):        # core's would put the references in the student's place
@@ -493,10 +491,6 @@ def shipped_code(readings, exercises: Exercises, package: Package) -> tuple:
     for module, name in shipped:
         modules.setdefault(module, set()).add(name)
     return modules, revealed
-
-
-def _module_of(relative: str) -> str:
-    return ".".join(["helpers", *Path(relative).with_suffix("").parts]).removesuffix(".__init__")
 
 
 def build_edition(dest, notebooks: dict) -> Edition:

@@ -75,13 +75,13 @@ class Package:
     def _statements(self, module: str) -> list:
         imports, tree = self.imports[module], self.trees[module]
         top = {name for node in tree.body if not isinstance(node, (ast.Import, ast.ImportFrom))
-               for name in _binds(node)}
+               for name in binds(node)}
         statements = []
         for node in tree.body:
             if isinstance(node, (ast.Import, ast.ImportFrom)):
                 continue
             original = node
-            if _binds(node) & self.stored[module]:       # stored at release: only its result's type is needed
+            if binds(node) & self.stored[module]:       # stored at release: only its result's type is needed
                 node = ast.Expression(getattr(node, "returns", None) or ast.Constant(None))
             uses, attributed = set(), set()
             for child in ast.walk(node):
@@ -97,7 +97,7 @@ class Package:
                     elif child.id in imports:
                         target = imports[child.id]
                         uses.add(target if target[1] is not None else (target[0], "*"))
-            statements.append(Statement(original, frozenset(_binds(original)), frozenset(uses)))
+            statements.append(Statement(original, frozenset(binds(original)), frozenset(uses)))
         return statements
 
     def answers(self, module: str, name: str) -> str:
@@ -136,7 +136,7 @@ class Package:
                 text = self._import_line(module, node, loaded)
                 if text:
                     out.append(text)
-            elif id(node) in kept and _binds(node) & stored:
+            elif id(node) in kept and binds(node) & stored:
                 out.append(f'{node.name} = _tape.recorded("{node.name}")  # its result, computed at release')
             elif id(node) in kept:
                 out.append("\n".join(lines[first_line(node) - 1:node.end_lineno]))
@@ -166,7 +166,10 @@ def _literal(tree, name: str, default):
     return default
 
 
-def _binds(node) -> set:
+def binds(node) -> set:
+    """The names a top-level statement binds (an import's too: its first dotted part)."""
+    if isinstance(node, (ast.Import, ast.ImportFrom)):
+        return {(alias.asname or alias.name).split(".")[0] for alias in node.names}
     if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
         return {node.name}
     if isinstance(node, (ast.Assign, ast.AnnAssign, ast.AugAssign)):

@@ -33,7 +33,7 @@ from pathlib import Path
 
 import numpy as np
 
-from .core import ExerciseFailure, passed
+from .core import ExerciseFailure, names_replaced, passed
 from .engine import Exercise, Wrong, check
 
 ARRAY, TUPLE, DICT, FLOAT, SCALAR, GENERATOR, FUNCTION, OBJECT = (
@@ -236,8 +236,7 @@ class Recorded:
         stored = self.tape.calls.get(self.name, {}).get(key)
         if stored is None:
             _not_in_the_edition(f"{self.name} was called with other arguments than the visible case's")
-        for where, after in self.tape.changes.get(self.name, {}).get(key, {}).items():
-            changed_in_place(args[int(where)] if where.isdigit() else kwargs[where], self.tape.decode(after))
+        self.tape.change(self.tape.changes.get(self.name, {}).get(key, {}), args, kwargs)
         return self.tape.decode(stored)
 
     def __repr__(self):
@@ -290,6 +289,12 @@ class Tape:
     def decode(self, obj):
         return decode(obj, self.arrays)
 
+    def change(self, changes: dict, args, kwargs=None) -> None:
+        """Change the arguments of a call in place as the reference did when it was recorded: `changes`, {position
+        or name: the argument's value after the call}."""
+        for where, after in changes.items():
+            changed_in_place(args[int(where)] if where.isdigit() else kwargs[where], self.decode(after))
+
     def module(self, name: str) -> RecordedModule:
         return RecordedModule(self, name)
 
@@ -320,8 +325,7 @@ class Tape:
 
         def stored_value(args, who):
             found = result(args)
-            for position, after in found.get("changed", {}).get(who, {}).items():
-                changed_in_place(args[int(position)], self.decode(after))
+            self.change(found.get("changed", {}).get(who, {}), args)
             return self.decode(found["expected"] if who == "expected" else found["wrong"][who])
 
         def answer(index):
@@ -351,8 +355,7 @@ class Tape:
         """The values of the varied argument (check(TABLE, vary)) that the visible case runs with."""
         found = self.exercises[name]["cases"].get(digest(arguments))
         if found is None or "vary" not in found:
-            _not_in_the_edition(f"check_{name} was called with other arguments", self.decode(
-                self.exercises[name]["static"])["case"])
+            _not_in_the_edition(f"check_{name} was called with other arguments", self.table(name).case)
         return self.decode(found["vary"])
 
     # -- composed exercises: the student's own building blocks -------------------------------------
@@ -363,13 +366,10 @@ class Tape:
         visible test, the message says to fix that block first. A block given as a recording wrapper (one with
         a `recorder`, which the check reads the calls from) records the student's own function of that name."""
         namespace = getattr(fn, "__globals__", {})
-        saved = {block: namespace[block] for block, given in blocks.items()
-                 if hasattr(given, "recorder") and callable(namespace.get(block))}
-        namespace.update({block: blocks[block].recorder.wrap(block, own) for block, own in saved.items()})
-        try:
+        recording = {block: given.recorder.wrap(block, namespace[block]) for block, given in blocks.items()
+                     if hasattr(given, "recorder") and callable(namespace.get(block))}
+        with names_replaced(fn, recording):
             self._judged_with_notes(fn, name, blocks, run)
-        finally:
-            namespace.update(saved)
 
     def _judged_with_notes(self, fn, name: str, blocks, run) -> None:
         try:
