@@ -6,6 +6,7 @@ scratch course) and reused; it never holds any student. A *job folder* is a copy
 one submission's notebooks and the worker's orders (``job.json``, a
 :class:`grading.records.Job`); its layout is described in :mod:`grading.worker`.
 """
+import functools
 import os
 import shutil
 import tempfile
@@ -17,11 +18,17 @@ from .nbgrader_api import NbGrader, PipelineError, failure_reason
 from .records import Job
 
 
+@functools.lru_cache(maxsize=1)
+def helpers_hash() -> str:
+    """The hash of the workbook's helpers (read once per process: template() is asked for every job)."""
+    return tree_hash(HELPERS)
+
+
 def template(layout, assignment, source_hash, verbose=False):
     """The template folder of ``assignment`` at ``source_hash`` in ``layout``'s work folder
     (``gradebook.db``, ``release/`` and, for a compiled notebook, ``edition/helpers``: the student edition
     its kernel imports), generated on first use (and again when the workbook's helpers change)."""
-    folder = layout.work_dir / "templates" / f"{assignment}-{source_hash[:16]}-{tree_hash(HELPERS)[:8]}"
+    folder = layout.work_dir / "templates" / f"{assignment}-{source_hash[:16]}-{helpers_hash()[:8]}"
     if (folder / "gradebook.db").exists():
         return folder
     scratch = Path(tempfile.mkdtemp(prefix="template-", dir=layout.work_dir))
