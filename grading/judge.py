@@ -31,6 +31,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
 import zmq
 from nbclient.util import run_sync
 from nbformat import NotebookNode
@@ -43,6 +44,11 @@ from .records import CheckVerdict
 #: exchanges (the tables' largest, inputs and result, is 9 KB; a training check's data a few tens of KB), and a
 #: bound on the time spent decoding one (a deeply nested reply of 21 MB takes about 3 s; one of 250 MB, minutes).
 MAX_REPLY = 1 << 25
+#: Elements (of an array, or of a matrix that two integer arguments could size) that a judge-side function
+#: lent to the kernel may be asked to compute with at the least: 2**24, 128 MiB of float64.
+CALLBACK_ELEMENTS = 1 << 24
+#: ... and at the most, relative to the largest array of the check's own case (the judge's calls).
+CALLBACK_FACTOR = 16
 #: Seconds that a check's second pass, which only looks for a hint (core.graded_on_its_own), may take.
 HINT_SECONDS = 5.0
 #: Seconds an interrupted kernel has to come back after a hint pass ran out of time.
@@ -167,6 +173,7 @@ class KernelLink:
         self.seq = 0             # the number of the current request, which its answer must start with
         self.hints_off = False   # a hint pass of this cell ran out of time: no more of them in this cell
         self.source_names = lambda name: set()   # name -> the names its definition in the notebook uses
+        self.case_elements = 0   # the largest array the judge sent in the current check's calls
 
     def close(self):
         with contextlib.suppress(Exception):
@@ -177,7 +184,7 @@ class KernelLink:
         return wire.Encoder(self.handles, self._foreign, self.rng_ids).encode(value)
 
     def decode(self, data):
-        return wire.Decoder(self._resolve, self.kernel_rngs, "j", self.rng_ids).decode(data)
+        return wire.Decoder(self._resolve, self.kernel_rngs, "j", self.rng_ids, self.deadline).decode(data)
 
     @staticmethod
     def _foreign(value):
@@ -227,6 +234,7 @@ class KernelLink:
         """Call the kernel's ``fn``; arguments' changes are copied back, then the result returned."""
         self.calls += 1
         self.failure = None
+        self.case_elements = max(self.case_elements, demand([args, kwargs], with_integers=False))
         answer = self._ask({"op": "call", "fn": fn._tag, "args": self.encode(list(args)),
                             "kwargs": self.encode(dict(kwargs))})
         if "args" in answer:
@@ -426,6 +434,9 @@ class KernelLink:
                 raise wire.WireError("not a call of a judge function")
         except wire.WireError as exc:
             return wire.dumps({"error": {"type": "TypeError", "message": f"bad call of a judge function: {exc}"}})
+        refused = self._refused(fn, args, kwargs)
+        if refused:
+            return wire.dumps({"error": {"type": "ValueError", "message": refused}})
         answer = {}
         try:
             answer["ok"] = self.encode(fn(*args, **kwargs))
@@ -439,6 +450,35 @@ class KernelLink:
         except wire.WireError:
             pass
         return wire.dumps(answer)
+
+    def _refused(self, fn, args, kwargs):
+        """Why the judge will not run ``fn(*args, **kwargs)`` for the kernel ('' when it will): its sizes
+        are far beyond the check's own case (they would make the grading process compute for minutes, or
+        allocate gigabytes)."""
+        allowed = max(CALLBACK_ELEMENTS, CALLBACK_FACTOR * self.case_elements)
+        asked = demand([args, kwargs])
+        if asked <= allowed:
+            return ""
+        name = getattr(fn, "__name__", "a judge function")
+        return (f"the judge refuses to run {name} with sizes of {asked:,} elements: this check's case needs at "
+                f"most {allowed:,}")
+
+
+def demand(value, with_integers=True):
+    """The elements a call with the arguments ``value`` may ask for: its largest array's size, or (with
+    ``with_integers``) the product of its two largest integers (the shape of a matrix they could size)."""
+    largest, integers, stack = 0, [1, 1], [(value, 0)]
+    while stack:
+        item, depth = stack.pop()
+        if isinstance(item, np.ndarray):
+            largest = max(largest, item.size)
+        elif with_integers and isinstance(item, (int, np.integer)) and not isinstance(item, bool):
+            integers = sorted([*integers, abs(int(item))])[-2:]
+        elif isinstance(item, (list, tuple)) and depth < wire.MAX_DEPTH:
+            stack.extend((v, depth + 1) for v in item)
+        elif isinstance(item, dict) and depth < wire.MAX_DEPTH:
+            stack.extend((v, depth + 1) for v in item.values())
+    return max(largest, integers[0] * integers[1] if with_integers else 0)
 
 
 # -- test cells ------------------------------------------------------------------------------------
@@ -556,6 +596,7 @@ class Judge:
                         checker(functions[call.function], *call.args, **call.kwargs)
                 finally:       # what the check lent the kernel (reference blocks, callbacks) answers no more
                     self.link.handles.revoke()
+                    self.link.case_elements = 0
                 results[call.hidden].append(True)
             verdict.passed = True
         except ExerciseFailure as failure:

@@ -4,6 +4,7 @@
   kernel's memory limit and the grace period after which the supervisor kills a run.
 * process trees - kill a worker with everything it started (the kernel runs in a session
   of its own, so killing a process group is not enough), measure their memory.
+* :func:`cap_address_space` - the grading worker's own memory, for what the judge computes.
 * :func:`confine` - Linux Landlock: after it, a process and its children can read only
   beneath the given folders, write only beneath some of them, use no TCP and signal no
   process outside (used for the kernel: a submission can neither read nor write the
@@ -13,6 +14,7 @@ import ctypes
 import os
 import platform
 import re
+import resource
 from dataclasses import dataclass
 
 import psutil
@@ -135,6 +137,29 @@ def kill_all(procs):
 def kill_descendants():
     """Kill everything this process started (and its orphans, if it is a subreaper)."""
     return kill_tree(os.getpid(), include_root=False)
+
+
+def cap_address_space(headroom):
+    """Soft-limit this process's address space (``RLIMIT_AS``) to what it maps now plus ``headroom``
+    bytes; returns the cap, or None where it cannot be read.
+
+    For the grading worker, where the judge runs reference code with arguments that a kernel sent: an
+    allocation beyond the cap raises ``MemoryError`` in the check that asked for it, rather than the
+    supervisor killing the whole run. Only the soft limit is set, so that a child (the kernel's
+    launcher) can still set its own.
+    """
+    try:
+        mapped = psutil.Process().memory_info().vms
+    except psutil.Error:
+        return None
+    soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+    cap = mapped + headroom
+    if hard != resource.RLIM_INFINITY:
+        cap = min(cap, hard)
+    if soft == resource.RLIM_INFINITY or soft > cap:
+        resource.setrlimit(resource.RLIMIT_AS, (cap, hard))
+        return cap
+    return soft
 
 
 def tree_rss(pid):

@@ -21,6 +21,7 @@ A value is encoded as JSON with tagged objects:
 """
 import base64
 import json
+import time
 
 import numpy as np
 
@@ -151,17 +152,27 @@ def _decode_array(data, scalar):
 class Decoder:
     """``decode(data)``: the value of the JSON form ``data``; ``resolve(tag)`` turns a handle tag
     into an object (one of ours, or a stand-in for one of the other side's); generators are kept
-    per id in ``rngs`` so that the same generator arrives as the same object."""
+    per id in ``rngs`` so that the same generator arrives as the same object; ``deadline``, a
+    ``time.monotonic()`` value (or None), is checked as it goes: past it, WireError."""
 
     BIT_GENERATORS = ("PCG64", "PCG64DXSM", "MT19937", "Philox", "SFC64")
+    #: Values decoded between two looks at the clock (a look costs about as much as 20 values).
+    CLOCK_EVERY = 4096
 
-    def __init__(self, resolve, rngs=None, side="", own_rngs=None):
+    def __init__(self, resolve, rngs=None, side="", own_rngs=None, deadline=None):
         self.resolve = resolve
         self.rngs = rngs if rngs is not None else {}
         self.side = side
         self.own_rngs = own_rngs if own_rngs is not None else {}
+        self.deadline = deadline
+        self._until_clock = self.CLOCK_EVERY
 
     def decode(self, data, depth=0):
+        self._until_clock -= 1
+        if not self._until_clock:
+            self._until_clock = self.CLOCK_EVERY
+            if self.deadline is not None and time.monotonic() > self.deadline:
+                raise WireError("decoding the data ran past the time limit")
         if json_scalar(data, depth):
             return data
         if type(data) is list:

@@ -23,6 +23,7 @@ The kernel may write only in its working folder (``JOB/course/autograded/S/A``) 
 The parent merges the autograded notebook into the real gradebook with nbgrader's own
 ``SaveAutoGrades``; nothing here writes to it.
 """
+import contextlib
 import logging
 import os
 import sys
@@ -33,11 +34,12 @@ from pathlib import Path
 import nbformat
 from nbgrader import utils as nbutils
 from nbgrader.apps import NbGraderAPI  # noqa: F401  (imported once, in the fork server)
+from threadpoolctl import threadpool_limits
 
 from .course import CourseLayout
 from .judge import NotebookJudge
 from .kernels import private_tmp_environment
-from .limits import become_subreaper, format_size, kill_descendants, landlock_abi
+from .limits import become_subreaper, cap_address_space, format_size, kill_descendants, landlock_abi
 from .nbgrader_api import NbGrader, classify_failure, load_config
 from .preprocessors import LIMIT_ERRORS, NOT_RUN
 from .records import JOB_ENV, CheckVerdict, Job, WorkerResult
@@ -181,6 +183,14 @@ def read_autograded(layout, spec, result):
     result.reason = summarize_events(result.events, spec.limits)
 
 
+def _peak_mapped():
+    """This process's largest address space so far (bytes; 0 where Linux's /proc is not there)."""
+    with contextlib.suppress(OSError, ValueError, StopIteration):
+        status = Path("/proc/self/status").read_text().splitlines()
+        return int(next(line for line in status if line.startswith("VmPeak:")).split()[1]) * 1024
+    return 0
+
+
 def grade(job, spec, log):
     """Autograde the job's submission (``spec``: its :class:`grading.records.Job`); returns
     its :class:`grading.records.WorkerResult`."""
@@ -192,8 +202,13 @@ def grade(job, spec, log):
     if spec.limits.sandbox:
         result.sandbox = landlock_abi()
     nbgrader = NbGrader(layout, config=_private_config(layout, spec.limits, job / "edition"), log=log)
+    # What the judge computes here is small, and bounded too: one BLAS thread (the fork server loaded
+    # OpenBLAS for all the cores, and its threads' buffers would count against the cap), then the cap.
+    threadpool_limits(1)
+    cap = cap_address_space(spec.limits.worker_memory)
     outcome = nbgrader.call("autograde", spec.assignment, spec.student, force=True, create=True)
     kill_descendants()
+    log.info("address space: capped at %s, peak %s", cap and format_size(cap), format_size(_peak_mapped()))
     if not outcome["success"]:
         result.problem, result.infrastructure = classify_failure(outcome)
         return result

@@ -121,6 +121,54 @@ def _delegation_answers():
             for name in POINTS01}
 
 
+def _searching_answers():
+    """Every exercise answered by whatever function of its name the kernel can find outside the notebook:
+    in any module imported, or anywhere in the kernel's memory (a reference, a stand-in kept from a check)."""
+    search = ("import gc as _gc, sys as _sys\n"
+              "def _borrowed(name):\n"
+              "    for module in list(_sys.modules.values()):\n"
+              "        found = getattr(module, name, None)\n"
+              "        if callable(found) and getattr(module, '__name__', '') != '__main__':\n"
+              "            return found\n"
+              "    for found in _gc.get_objects():\n"
+              "        if callable(found) and getattr(found, '__name__', '') == name \\\n"
+              "                and getattr(found, '__module__', '') != '__main__':\n"
+              "            return found\n"
+              "    raise NotImplementedError(name)\n")
+    return {name: (search if i == 0 else "") + f"def {name}(*args, **kwargs):\n"
+                                              f"    return _borrowed({name!r})(*args, **kwargs)\n"
+            for i, name in enumerate(POINTS01)}
+
+
+HUGE_CALLBACK = """\
+    try:                  # while nn_model is checked, initialize_parameters is the judge's reference
+        initialize_parameters(25000, 25000, 1)
+    except Exception as error:
+        print("REFUSED", str(error)[:60])
+    return _honest_nn_model(**locals())
+"""
+HUGE_REPLY = """\
+def predict(parameters, X):
+    return np.zeros((4000, 4000))        # 128 MB: an answer of 170 MB of text for the judge to read
+"""
+ENDLESS_IN_COMPOSITION = """\
+import inspect
+def forward_propagation(X, parameters):
+    while any(frame.function in ("nn_model", "predict") for frame in inspect.stack()[1:4]):
+        pass                               # endless when composed: only the hint pass runs it so
+    W1, b1, W2, b2 = (parameters[k] for k in ("W1", "b1", "W2", "b2"))
+    A1 = np.tanh(W1 @ X + b1)
+    A2 = 1 / (1 + np.exp(-(W2 @ A1 + b2)))
+    return A2, {"Z1": W1 @ X + b1, "A1": A1, "Z2": W2 @ A1 + b2, "A2": A2}
+"""
+MARKER_IN_CODE = """\
+def sigmoid(z):
+    # ### BEGIN HIDDEN TESTS  (a student's comment, not a marker)
+    return 1 / (1 + np.exp(-z))
+"""
+MARKER_IN_TEXT = "The hidden tests start at `### BEGIN HIDDEN TESTS`, and `### END HIDDEN TESTS` ends them."
+
+
 SLOW_IN_COMPOSITION = """\
 import inspect, time
 def forward_propagation(X, parameters):
@@ -165,9 +213,9 @@ def backward_propagation(parameters, cache, X, Y):
 """
 
 
-def _keeping_stand_ins(source, released):
+def _keeping_stand_ins(source, released, copied=False):
     """forward_propagation and backward_propagation answered by the judge's reference blocks, which nn_model keeps
-    while its check lends them (graded on its own), with those two tests moved below nn_model's."""
+    while its check lends them (graded on its own), with those two tests moved (or ``copied``) below nn_model's."""
     nb = _notebook(source, released, [name for name in POINTS01 if "propagation" not in name],
                    replaced={"forward_propagation": KEEP_STAND_INS, "backward_propagation": KEEP_STAND_INS_BACKWARD})
     for cell in nb.cells:
@@ -179,10 +227,20 @@ def _keeping_stand_ins(source, released):
     grade_id = lambda cell: cell.get("metadata", {}).get("nbgrader", {}).get("grade_id")  # noqa: E731
     moved = [c for c in nb.cells if grade_id(c) in ("test_forward_propagation", "test_backward_propagation")]
     for cell in moved:
-        nb.cells.remove(cell)
+        if not copied:
+            nb.cells.remove(cell)
     after = next(i for i, c in enumerate(nb.cells) if grade_id(c) == "test_nn_model")
-    nb.cells[after + 1:after + 1] = moved
+    nb.cells[after + 1:after + 1] = copy.deepcopy(moved)
     return nb
+
+
+def _honest_nn_model_renamed(source):
+    """The solution's nn_model as ``_honest_nn_model``, and an nn_model of the same signature that asks the judge
+    for a huge matrix before calling it."""
+    solution = next(c.source for c in source.cells if c.get("metadata", {}).get("nbgrader", {}).get("grade_id")
+                    == "nn_model")
+    signature = solution[:solution.index("):") + 2]
+    return solution.replace("def nn_model(", "def _honest_nn_model(", 1) + "\n\n" + signature + "\n" + HUGE_CALLBACK
 
 
 def _notebook(source, released, answers=(), replaced=None, added="", after="setup"):
@@ -207,17 +265,21 @@ def _corpus01(source, released):
     import base64
 
     honest = ("sigmoid", "compute_cost", "predict", "forward_propagation")  # partial: 1 + 1 + 1 + 2
+    full = sum(POINTS01.values())
     payload = base64.b64encode(NOOP_CHECKS.encode()).decode()
     blank = ()
     return {
         # student: (notebook, expected points, should have a tampering/delegation note)
-        "honest_full": (_notebook(source, released, POINTS01), sum(POINTS01.values()), False),
+        "honest_full": (_notebook(source, released, POINTS01), full, False),
         "honest_partial": (_notebook(source, released, honest), 5, False),
         "noop_checks": (_notebook(source, released, blank, added=NOOP_CHECKS), 0, True),
         "exec_base64": (_notebook(source, released, blank, added=EXEC_BASE64.format(payload=payload)), 0, True),
         "fake_module": (_notebook(source, released, blank, added=FAKE_MODULE), 0, True),
         # the answers call the references: the graded kernel's edition of helpers has none to call
         "delegation": (_notebook(source, released, blank, replaced=_delegation_answers()), 0, False),
+        # the answers call any function of their name that the kernel can reach: the edition's checks hold stand-ins
+        # that answer the visible cases only (whose answers each test cell shows anyway), so the hidden ones fail
+        "delegation_search": (_notebook(source, released, blank, replaced=_searching_answers()), 0, False),
         "patch_core": (_notebook(source, released, ("sigmoid", "compute_cost"), added=PATCH_CORE), 2, True),
         "patch_numpy": (_notebook(source, released, ("sigmoid",), added=PATCH_NUMPY), 1, True),
         "patch_display": (_notebook(source, released, blank, added=PATCH_DISPLAY), 0, True),
@@ -227,22 +289,35 @@ def _corpus01(source, released):
         "call_judge": (_notebook(source, released, blank, replaced={"sigmoid": CALL_JUDGE}), 0, True),
         # the judge's reference blocks, kept by nn_model during its check, then called by the moved tests'
         # exercises: the tests are put back (noted) and the blocks lent for a check answer no more
-        "kept_stand_ins": (_keeping_stand_ins(source, released), sum(POINTS01.values()) - 5, True),
+        "kept_stand_ins": (_keeping_stand_ins(source, released), full - 5, True),
+        # the same, with copies of the two tests below nn_model's: the copies are graded where the originals were
+        "copied_stand_ins": (_keeping_stand_ins(source, released, copied=True), full - 5, True),
+        # nn_model asks the judge's initialize_parameters for a 25000 x 25000 matrix: refused, the check goes on
+        "huge_callback": (_notebook(source, released, POINTS01, replaced={"nn_model": _honest_nn_model_renamed(source)}),
+                          full, False),
+        # predict answers 170 MB of text: refused unread (the cap is 32 Mi characters); predict's point only
+        "huge_reply": (_notebook(source, released, POINTS01, replaced={"predict": HUGE_REPLY}), full - 1, False),
         # a block that is right but slow inside nn_model and predict: their hint pass runs out, the points stay
         "slow_block": (_notebook(source, released, POINTS01, replaced={"forward_propagation": SLOW_IN_COMPOSITION}),
-                       sum(POINTS01.values()), False),
+                       full, False),
+        # ... or endless there: its hint pass is interrupted after its budget, the points stay
+        "endless_block": (_notebook(source, released, POINTS01, replaced={"forward_propagation": ENDLESS_IN_COMPOSITION}),
+                          full, False),
+        # nbgrader's hidden-tests markers in an answer's comment and in a written answer: inert
+        "markers_in_answers": (_notebook(source, released, POINTS01, replaced={
+            "sigmoid": MARKER_IN_CODE, "question_one_over_m": MARKER_IN_TEXT}), full, False),
         # a reply forged in the shim's place is refused (it does not carry the request's number): nothing shifts
         "forged_reply": (_notebook(source, released, POINTS01, replaced={"sigmoid": FORGED_REPLY}),
-                         sum(POINTS01.values()), True),
+                         full, True),
         # its sigmoid keeps the shapes it is called with, and a cell after the tests prints them
         "recording_args": (_notebook(source, released, POINTS01, replaced={"sigmoid": RECORDING_SIGMOID},
-                                     added=PRINT_RECORDED, after="test_predict"), sum(POINTS01.values()), False),
+                                     added=PRINT_RECORDED, after="test_predict"), full, False),
         # reads the notebook file in the kernel's working folder, where nbgrader wrote the restored test cells
         "read_working_copy": (_notebook(source, released, POINTS01, added=READ_WORKING_COPY),
-                              sum(POINTS01.values()), False),
+                              full, False),
         # the judge's kernel-side shim removed between two test cells: reinstalled, honest work counts
         "break_shim": (_notebook(source, released, POINTS01, added="_nnfs_judge = None", after="test_sigmoid"),
-                       sum(POINTS01.values()), True),
+                       full, True),
     }
 
 
@@ -347,6 +422,24 @@ def test_feedback_shows_the_verdict_never_hidden_test_code(corpus):
     html = feedback[("patch_core", NB01)].read_text()
     assert "seed=2024" not in html and "BEGIN HIDDEN" not in html
     assert "all tests passed" in html and "ExerciseFailure" in html
+
+
+def test_markers_in_a_students_answers_do_not_break_the_feedback(corpus):
+    _, _, grader = corpus
+    html = grader.feedback([NB01])[("markers_in_answers", NB01)].read_text()
+    assert "a student&#39;s comment, not a marker" in html or "a student's comment, not a marker" in html
+    assert "and `### END HIDDEN TESTS` ends them" in html or "ends them" in html
+
+
+def test_work_forced_on_the_judge_is_refused_without_costing_the_run(corpus):
+    """A 25000 x 25000 matrix asked of the judge's initialize_parameters, a 170 MB answer: each refused, in
+    seconds, and only the exercise that sent the answer loses its point."""
+    _, results, _ = corpus
+    for student in ("huge_callback", "huge_reply"):
+        assert not results[(student, NB01)].reason, results[(student, NB01)].reason
+        assert results[(student, NB01)].seconds < results[("honest_full", NB01)].seconds + 30
+    records = {(r.student, r.cell): r for r in gradebook.load_checks(corpus[2].layout.db_url)}
+    assert "characters of data were sent (at most" in records[("huge_reply", "test_predict")].message
 
 
 def test_validate_agrees_with_autograde_on_the_visible_tests(corpus, tmp_path):

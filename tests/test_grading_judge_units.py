@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+import time
 import types
 
 import IPython
@@ -67,6 +68,53 @@ def test_oversized_or_malformed_text_is_refused():
         wire.loads("[" * 100_000, 1 << 20)
     with pytest.raises(wire.WireError, match="nested"):
         wire.Decoder(lambda tag: None).decode(wire.loads("[" * 200 + "]" * 200, 1 << 20))
+
+
+def test_decoding_stops_at_the_deadline():
+    """A kernel's reply of up to 32 Mi characters decodes in seconds; the decoder still looks at the clock as
+    it goes, so a reply cannot hold the judge past a cell's limit."""
+    data = wire.loads("[" + ",".join(["[0, 1]"] * 50_000) + "]", 1 << 20)
+    assert len(wire.Decoder(lambda tag: None, deadline=time.monotonic() + 60).decode(data)) == 50_000
+    with pytest.raises(wire.WireError, match="past the time limit"):
+        wire.Decoder(lambda tag: None, deadline=time.monotonic() - 1).decode(data)
+
+
+@pytest.mark.parametrize("args, elements", [
+    ([25000, 25000, 1], 625_000_000),                   # initialize_parameters(n_x, n_h, n_y): an n_h x n_x matrix
+    ([[2, 4, 1], {"seed": 3}], 12),                     # a seed counts as a size: an overestimate the floor absorbs
+    ([np.zeros((3, 5)), {"n": 2}], 15),
+    ([{"W1": np.zeros((40, 50))}, (True, 7)], 2000),    # bools are not sizes
+])
+def test_what_a_call_asks_for_is_its_largest_array_or_two_integers_product(args, elements):
+    from grading.judge import demand
+
+    assert demand(args) == elements
+
+
+def test_the_judge_refuses_callbacks_far_beyond_the_checks_case():
+    from grading.judge import CALLBACK_ELEMENTS, CALLBACK_FACTOR, KernelLink
+
+    link = KernelLink.__new__(KernelLink)
+    link.case_elements = 0
+    assert link._refused(np.zeros, [[4, 2]], {}) == ""
+    message = link._refused(np.zeros, [25000, 25000, 1], {})
+    assert "refuses to run zeros with sizes of 625,000,000 elements" in message and f"{CALLBACK_ELEMENTS:,}" in message
+    link.case_elements = CALLBACK_ELEMENTS              # a check whose own case is big allows more, in proportion
+    assert link._refused(np.zeros, [np.zeros(2)], {"n": [CALLBACK_ELEMENTS, 4]}) == ""
+    assert link._refused(np.zeros, [CALLBACK_ELEMENTS, CALLBACK_FACTOR + 1], {}) != ""
+
+
+def test_the_grading_worker_caps_its_own_memory():
+    """What the judge computes for a kernel runs in the grading worker: past the cap, MemoryError in that
+    check, not the supervisor killing the whole run; a child can still set a larger limit of its own."""
+    code = ("import resource, numpy as np\n"
+            "from grading.limits import cap_address_space, GiB\n"
+            "cap = cap_address_space(256 * 2**20)\n"
+            "try:\n    np.ones(GiB // 8 * 2)\n    print('allocated')\nexcept MemoryError:\n    print('MemoryError')\n"
+            "resource.setrlimit(resource.RLIMIT_AS, (cap + GiB, resource.getrlimit(resource.RLIMIT_AS)[1]))\n"
+            "print('child may raise', resource.getrlimit(resource.RLIMIT_AS)[0] > cap)\n")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=True).stdout
+    assert out.split("\n")[:2] == ["MemoryError", "child may raise True"], out
 
 
 def test_object_arrays_are_never_sent():
