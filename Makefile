@@ -18,7 +18,7 @@ help:
 	@echo "  make test       set up, then run the whole test suite"
 	@echo "  make validate NB=student/01_shallow_network.ipynb   check your answers"
 	@echo "  make bench      speed: notebooks' execution times, training vs scikit-learn (and PyTorch)"
-	@echo "Instructors (see README, 'Grading'):"
+	@echo "Instructors (see docs/instructors.md):"
 	@echo "  make release    generate the student versions into $(COURSE)/release"
 	@echo "  make grade SUBMISSIONS=dir   autograde dir/STUDENT/ASSIGNMENT/*.ipynb"
 	@echo "  make feedback   generate feedback HTML (hidden tests never shown)"

@@ -233,7 +233,7 @@ def cmd_student_copies(args):
 def _warn_sandbox_gaps():
     """A WARNING line per thing the students' kernels are not confined from on this machine."""
     for gap in sandbox_gaps():
-        print(f"WARNING: the kernel's sandbox is incomplete here: {gap}. See the README, "
+        print(f"WARNING: the kernel's sandbox is incomplete here: {gap}. See docs/grading-security.md, "
               "'What a submission can reach', for what to do instead.", file=sys.stderr, flush=True)
 
 
