@@ -11,7 +11,7 @@ loads that one explicitly and never reads this file.
 c = get_config()  # noqa: F821 (provided by the config loader)
 
 try:
-    from grading.validate import apply_validation_settings
+    from grading.cli.validate import apply_validation_settings
 except ImportError:  # the workbook is not installed in this Jupyter's environment
     pass
 else:

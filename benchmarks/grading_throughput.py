@@ -6,7 +6,7 @@ graded per minute, and the time a class of 200 students x 9 notebooks would take
     python benchmarks/grading_throughput.py --notebook 01_shallow_network --students 12
 
 The class mixes correct submissions (the solution), blank ones (the released student
-version) and buggy ones (the solution with the typical mistakes of grading/demo.py, carol's),
+version) and buggy ones (the solution with the typical mistakes of grading/cli/demo.py, carol's),
 in the pattern correct, blank, correct, buggy. Each run grades the whole class into a fresh
 course with the default limits, through ``Grader.autograde_all`` (what ``python -m grading
 autograde`` runs); the release is not timed, the fork server is started before timing, and
@@ -48,7 +48,7 @@ def notebook_sources(names):
 
 
 def mistakes_for(name):
-    from grading.demo import MISTAKES
+    from grading.cli.demo import MISTAKES
 
     if name == "00_mini":
         return [("softmax", "    z = np.exp(x - np.max(x))", "    z = np.exp(x)")]
@@ -57,7 +57,7 @@ def mistakes_for(name):
 
 def build_class(folder, sources, released, students):
     """Write every student's submission of every notebook; returns ``{student: kind}``."""
-    from grading.demo import notebook_with_mistakes
+    from grading.cli.demo import notebook_with_mistakes
 
     kinds = {f"s{i + 1:03d}": PATTERN[i % len(PATTERN)] for i in range(students)}
     for name, source in sources.items():
@@ -76,7 +76,7 @@ def build_class(folder, sources, released, students):
 def expected_scores(sources):
     """``{(kind, assignment): points}``: full marks, 0, and full marks less the test cells
     that carol's mistakes fail (unknown for a notebook without EXPECTED_FAILURES)."""
-    from grading.demo import EXPECTED_FAILURES
+    from grading.cli.demo import EXPECTED_FAILURES
 
     expected = {}
     for name, source in sources.items():
@@ -108,8 +108,8 @@ def grade_class(sources, submissions, jobs, scratch, progress=False):
     """Grade the class in a fresh course; returns (seconds preparing the assignments,
     seconds grading, CPU seconds grading, results)."""
     from grading.course import find_submissions
-    from grading.pipeline import Grader
-    from grading.report import Progress
+    from grading.batch.pipeline import Grader
+    from grading.gradebook.report import Progress
 
     course = Path(tempfile.mkdtemp(prefix=f"course-{jobs}-", dir=scratch))
     grader = Grader(course, jobs=jobs)
@@ -137,7 +137,7 @@ def grade_class(sources, submissions, jobs, scratch, progress=False):
 def warm_up(sources, released, scratch):
     """Start the worker fork server (imports nbgrader once) outside the timed runs."""
     from grading.course import find_submissions
-    from grading.pipeline import Grader
+    from grading.batch.pipeline import Grader
 
     name = next(iter(sources))
     folder = Path(scratch) / "warmup" / "w" / name
@@ -149,8 +149,8 @@ def warm_up(sources, released, scratch):
 
 
 def main(argv=None):
-    from grading.pipeline import default_jobs
-    from grading.report import format_duration
+    from grading.batch.pipeline import default_jobs
+    from grading.gradebook.report import format_duration
 
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--notebook", action="append", metavar="NAME",
@@ -166,7 +166,7 @@ def main(argv=None):
     notebooks = args.students * len(sources)
     with tempfile.TemporaryDirectory(prefix="nnfs-bench-") as scratch:
         scratch = Path(scratch)
-        from grading.pipeline import Grader
+        from grading.batch.pipeline import Grader
 
         released = Grader(scratch / "release-course").release(sources)
         submissions = scratch / "submissions"

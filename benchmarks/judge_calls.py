@@ -1,4 +1,4 @@
-"""What the grading judge costs per exercise call (grading/judge.py).
+"""What the grading judge costs per exercise call (grading/judge/).
 
 Starts one kernel, defines a few functions in it, and times, interleaved and best of several rounds:
 
@@ -20,7 +20,8 @@ from pathlib import Path
 import nbformat
 from jupyter_client import KernelManager
 
-from grading.judge import Judge, KernelLink
+from grading.judge.link import KernelLink
+from grading.judge.verdicts import Judge
 
 ROOT = Path(__file__).resolve().parent.parent
 

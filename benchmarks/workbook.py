@@ -31,7 +31,7 @@ def time_autograde() -> tuple[float, list]:
     import nbformat
 
     from grading.course import find_notebooks, find_submissions
-    from grading.pipeline import Grader
+    from grading.batch.pipeline import Grader
     with tempfile.TemporaryDirectory() as tmp:
         notebooks = find_notebooks(ROOT / "notebooks")
         grader = Grader(Path(tmp) / "course")

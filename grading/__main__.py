@@ -1,7 +1,7 @@
-"""``python -m grading``: see :mod:`grading.cli`."""
+"""``python -m grading``: see :mod:`grading.cli.commands`."""
 import sys
 
-from .cli import main
+from grading.cli.commands import main
 
 if __name__ == "__main__":
     sys.exit(main())

@@ -21,6 +21,8 @@ import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
+from grading.gradebook.database import normalize_db_url
+
 REPO_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_NOTEBOOKS_DIR = REPO_ROOT / "notebooks"
 DEFAULT_COURSE_DIR = REPO_ROOT / "build" / "course"
@@ -29,26 +31,6 @@ DEFAULT_DEMO_DIR = REPO_ROOT / "build" / "demo"
 
 class CourseError(Exception):
     """A problem with the course's files that the instructor has to fix."""
-
-
-def normalize_db_url(url):
-    """A gradebook URL SQLAlchemy can open with the drivers installed.
-
-    SQLAlchemy 2.1 opens ``postgresql://`` with psycopg 3; the pinned driver is
-    psycopg2 (``psycopg2-binary``), so a plain PostgreSQL URL is given its driver name
-    when psycopg 3 is missing. ``postgres://`` (as some hosting services write it) is
-    accepted too.
-    """
-    if not url:
-        return url
-    scheme, sep, rest = url.partition("://")
-    if sep and scheme in ("postgresql", "postgres"):
-        try:
-            import psycopg  # noqa: F401  (optional: is psycopg 3 installed?)
-        except ImportError:
-            return f"postgresql+psycopg2://{rest}"
-        return f"postgresql://{rest}"
-    return url
 
 
 @dataclass(frozen=True)

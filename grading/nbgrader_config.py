@@ -1,6 +1,6 @@
 """nbgrader configuration of the course.
 
-Loaded by ``grading.nbgrader_api.load_config`` with traitlets' ``PyFileConfigLoader`` (the
+Loaded by ``grading.nbgrader_glue.api.load_config`` with traitlets' ``PyFileConfigLoader`` (the
 ``NbGraderAPI`` does not read it by itself), which then sets ``CourseDirectory.root`` and
 an absolute SQLite ``CourseDirectory.db_url`` for the chosen course directory.
 """
@@ -17,13 +17,13 @@ from nbgrader.preprocessors import (
     SaveAutoGrades,
 )
 
-from grading.preprocessors import (ClearHiddenTestsOfTestCells, ClearRunOutputs, GradingExecute, HideTestInternals,
-                                   StderrToStdout)
+from grading.execute.preprocessors import (ClearHiddenTestsOfTestCells, ClearRunOutputs, GradingExecute,
+                                           HideTestInternals, StderrToStdout)
 
 c = get_config()  # noqa: F821 (provided by the config loader)
 
 # Every notebook declares the standard kernel; GradingExecute runs it on the grading
-# interpreter (the virtual environment's Python), see grading/kernels.py.
+# interpreter (the virtual environment's Python), see grading/execute/kernels.py.
 c.ExecutePreprocessor.kernel_name = "python3"
 # Per-cell limit: an endless loop is interrupted and its cell scores 0.
 c.ExecutePreprocessor.timeout = 120
@@ -33,7 +33,7 @@ c.ExecutePreprocessor.timeout = 120
 c.OverwriteCells.add_missing_cells = True
 
 # nbgrader's default sanitizing, except that the cells grading does not run (demonstrations
-# and challenges, see grading/cellplan.py) keep the student's outputs for the feedback: the
+# and challenges, see grading/execute/cellplan.py) keep the student's outputs for the feedback: the
 # outputs are cleared after the test cells are restored, on the notebook that will run.
 c.Autograde.sanitize_preprocessors = [
     DeduplicateIds,

@@ -16,7 +16,7 @@ import json
 from dataclasses import MISSING, asdict, dataclass, field, fields
 from pathlib import Path
 
-from .limits import Limits
+from grading.limits import Limits
 
 #: The environment variable that marks every process of a job (the job folder's name), so
 #: that the supervisor can sweep the ones that escaped its process tree.

@@ -77,7 +77,7 @@ def _adam_loop(w, g, v, s, beta1, beta2, learning_rate_t, epsilon_t):
 
 def _jit_disabled() -> bool:
     """numba's own switch, NUMBA_DISABLE_JIT (under it njit would give back the plain Python loop, far
-    slower than numpy). The grading kernels set it: see grading.kernels.KERNEL_FIXED_ENVIRONMENT."""
+    slower than numpy). The grading kernels set it: see grading.execute.kernels.KERNEL_FIXED_ENVIRONMENT."""
     try:
         return bool(int(os.environ.get("NUMBA_DISABLE_JIT", "0") or 0))
     except ValueError:

@@ -30,7 +30,7 @@ from .regularization import L_model_backward_stable, compute_cost_stable
 from .validation import as_labels, as_matrix, positive_int, rng_from
 
 OPTIMIZERS = ("gd", "momentum", "rmsprop", "adam")
-#: For the student edition (grading/edition.py): functions that compute an exercise's answer under another name.
+#: For the student edition (grading/edition/build.py): functions that compute an exercise's answer under another name.
 ALSO_ANSWERS = {"update_parameters_with_adam_inplace": "update_parameters_with_adam"}
 #: For the student edition: results stored in place of the code (notebook 09's experiment uses the challenge's AdamW).
 AT_RELEASE = ("weight_decay_experiment",)

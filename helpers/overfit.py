@@ -64,7 +64,7 @@ class OverfittingTask:
 
 
 M, NOISE, FLIP_RATE, FRACTIONS, SEED = 1000, 0.2, 0.15, (0.1, 0.45, 0.45), 0
-#: What the student edition stores instead of the code (grading/edition.py): the task is split by notebook 03's
+#: What the student edition stores instead of the code (grading/edition/build.py): the task is split by notebook 03's
 #: train_dev_test_split, and notebook 04's comparison trains with notebook 03's L2 choice.
 AT_RELEASE = ("load_overfitting_task", "train_l2_choice")
 

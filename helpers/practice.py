@@ -30,7 +30,7 @@ import numpy as np
 from . import batchnorm, data, deep, network, optimizers, softmax
 from .validation import as_matrix, positive_int, probability, rng_from
 
-#: For the student edition (grading/edition.py): results stored in place of the code (they train the reference).
+#: For the student edition (grading/edition/build.py): results stored in place of the code (they train the reference).
 AT_RELEASE = ("ingredient_curves",)
 #: The four trainings of notebook 09's comparison (section "which ingredient matters"): train()'s switches.
 INGREDIENTS = {"batch norm + Adam": dict(learning_rate0=0.01),

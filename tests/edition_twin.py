@@ -1,6 +1,6 @@
 """A pytest plugin: every check call of the checks' tests is also made on the student edition, and must end alike.
 
-With EDITION_TWIN=FOLDER (a folder holding `student_helpers`, a student edition built by grading/edition.py) and
+With EDITION_TWIN=FOLDER (a folder holding `student_helpers`, a student edition built by grading/edition/build.py) and
 EDITION_TWIN_REPORT=FILE, each `check_*` of the instructor's checks modules that the edition compiles is
 replaced, before the tests are collected, by a twin: it runs the instructor's check as before (its output and
 its exception are what the test sees), then the edition's check with the same answer and arguments. Where the

@@ -28,7 +28,7 @@ def cell(nb, grade_id):
 
 def hidden_code_lines():
     """Every non-empty line of hidden test code in the source notebook. (Written here on its own,
-    not with grading.preprocessors.hidden_test_lines, so that it can catch a bug there.)"""
+    not with grading.execute.preprocessors.hidden_test_lines, so that it can catch a bug there.)"""
     lines = set()
     for c in read_nb(fixture.FIXTURE_PATH).cells:
         inside = False
@@ -45,9 +45,9 @@ def hidden_code_lines():
 
 def fixture_course(root, **grader_options):
     """A course of the fixture notebook in folder ``root``, released: ``(grader, notebooks folder,
-    released notebook)``; ``grader_options`` go to :class:`grading.pipeline.Grader`."""
+    released notebook)``; ``grader_options`` go to :class:`grading.batch.pipeline.Grader`."""
     from grading.course import find_notebooks
-    from grading.pipeline import Grader
+    from grading.batch.pipeline import Grader
 
     notebooks = Path(root) / "notebooks"
     notebooks.mkdir()

@@ -27,8 +27,8 @@ def source_notebooks() -> list[Path]:
 def hidden_check_calls(name: str) -> list[tuple[str, dict]]:
     """The `check_*(..., key=value)` calls in the hidden-test blocks of notebooks/<name>.ipynb,
     as (check name, keyword arguments), so the checks' tests can run the same arguments."""
-    from grading.check_calls import parse_test_cell
-    from grading.check_calls import is_graded_test_cell
+    from grading.judge.check_calls import parse_test_cell
+    from grading.judge.check_calls import is_graded_test_cell
 
     notebook = nbformat.read(NOTEBOOKS / f"{name}.ipynb", as_version=4)
     return [(call.check, call.kwargs) for cell in notebook.cells if is_graded_test_cell(cell)

@@ -11,8 +11,8 @@ import needs
 from browser_support import ARTIFACTS, CHROMIUM, MISSING_CHROMIUM, launch
 from test_class_report import FIGURES, made_up_class
 
-from grading import class_report
-from grading.class_data import summarize
+from grading.gradebook import class_report
+from grading.gradebook.class_data import summarize
 
 playwright_api = needs.module("playwright.sync_api", "playwright is not installed (make test installs it)")
 if not Path(CHROMIUM).exists():

@@ -8,9 +8,10 @@ import csv
 import re
 
 
-from grading import class_report, gradebook
-from grading.class_data import CellInfo, ClassData, summarize, submissions_with_notes, waiting_for_manual_grading
-from grading.gradebook import CheckRecord, RunRecord
+from grading.gradebook import class_report, tables
+from grading.gradebook.class_data import (CellInfo, ClassData, summarize, submissions_with_notes,
+                                          waiting_for_manual_grading)
+from grading.gradebook.tables import CheckRecord, RunRecord
 
 STUDENTS = ["ann", "ben", "cat", "dan", "eve"]
 #: The figures of the made-up class's page: the most failed exercises, one score histogram per
@@ -88,15 +89,15 @@ def test_page_is_self_contained_with_every_figure_and_section():
 
 
 def test_check_records_are_replaced_per_submission(tmp_path):
-    from grading.nbgrader_api import ensure_scripts_on_path
+    from grading.nbgrader_glue.api import ensure_scripts_on_path
 
     ensure_scripts_on_path()  # a new gradebook is stamped by nbgrader's `alembic` command
     url = f"sqlite:///{tmp_path / 'gradebook.db'}"
     first = [CheckRecord("ann", "01", "test_a", "a", False, None, "a.wrong", "a is wrong", 0.5),
              CheckRecord("ann", "01", "test_b", "b", True, True)]
-    gradebook.save_checks(url, "ann", "01", first)
-    gradebook.save_checks(url, "ben", "01", [CheckRecord("ben", "01", "test_a", "a", True, False)])
-    assert gradebook.load_checks(url) == sorted(first + [CheckRecord("ben", "01", "test_a", "a", True, False)],
+    tables.save_checks(url, "ann", "01", first)
+    tables.save_checks(url, "ben", "01", [CheckRecord("ben", "01", "test_a", "a", True, False)])
+    assert tables.load_checks(url) == sorted(first + [CheckRecord("ben", "01", "test_a", "a", True, False)],
                                                 key=lambda r: (r.assignment, r.cell, r.student))
-    gradebook.save_checks(url, "ann", "01", [])
-    assert [r.student for r in gradebook.load_checks(url)] == ["ben"]
+    tables.save_checks(url, "ann", "01", [])
+    assert [r.student for r in tables.load_checks(url)] == ["ben"]

@@ -1,4 +1,4 @@
-"""The student edition of helpers (grading/edition.py, helpers/checks/tape.py): no answer in it, the
+"""The student edition of helpers (grading/edition/build.py, helpers/checks/tape.py): no answer in it, the
 same hints from it.
 
 Editions are built once per test session and imported under another package name (`student_helpers`),
@@ -31,11 +31,11 @@ import pytest
 from nbclient import NotebookClient
 
 import helpers.checks.shallow as shallow_checks
-from grading import edition
-from grading.check_calls import parse_test_cell
-from grading.edition import COMPILED, Exercises, RecordingTape, build_edition
-from grading.edition_closure import Package
-from grading.edition_wheel import build_wheel
+from grading.edition import build as edition
+from grading.edition.build import COMPILED, Exercises, RecordingTape, build_edition
+from grading.edition.closure import Package
+from grading.edition.wheel import build_wheel
+from grading.judge.check_calls import parse_test_cell
 from helpers import shallow as shallow_ref
 from helpers.checks import ExerciseFailure, tape
 from helpers.checks.engine import Exercise, as_answer
@@ -467,7 +467,7 @@ def test_student_copies_come_with_the_edition_that_their_kernels_import(tmp_path
 
 
 def test_the_editions_wheel_installs_with_pip_and_its_checks_run(editions, tmp_path):
-    """The wheel release builds (grading.edition_wheel, for a JupyterHub image): pip installs it, and a kernel
+    """The wheel release builds (grading.edition.wheel, for a JupyterHub image): pip installs it, and a kernel
     with it on its path checks a student's answer from the stored values."""
     wheel = build_wheel(editions["workbook"][1].path, tmp_path / "dist")
     target = tmp_path / "site"

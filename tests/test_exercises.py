@@ -16,7 +16,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from grading.check_calls import is_check_cell, parse_test_cell
+from grading.judge.check_calls import is_check_cell, parse_test_cell
 from helpers.checks import ExerciseFailure
 from helpers.checks.engine import as_answer
 

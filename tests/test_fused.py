@@ -8,7 +8,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from grading.kernels import kernel_environment
+from grading.execute.kernels import kernel_environment
 from helpers import fused, optimizers
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -121,7 +121,7 @@ def test_a_process_compiles_only_once_its_numpy_updates_cost_what_compiling_cost
 
 def test_grading_kernels_take_the_numpy_path_without_importing_numba():
     """A graded kernel trains little: numba's import and compilation would cost it more than they save
-    (grading.kernels.KERNEL_FIXED_ENVIRONMENT). The numbers are the same either way (tests above)."""
+    (grading.execute.kernels.KERNEL_FIXED_ENVIRONMENT). The numbers are the same either way (tests above)."""
     env = kernel_environment({"PATH": os.environ.get("PATH", ""), "PYTHONPATH": str(ROOT)})
     assert env["NUMBA_DISABLE_JIT"] == "1"
     script = ("import sys\nfrom helpers import fused, optimizers\n"

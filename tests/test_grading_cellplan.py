@@ -1,4 +1,4 @@
-"""Grading runs only what grades depend on (grading/cellplan.py): the source notebooks' demo
+"""Grading runs only what grades depend on (grading/execute/cellplan.py): the source notebooks' demo
 cells are never needed by an answer or test cell, the solutions get full marks without them,
 and a student whose code does need one still gets it run."""
 from pathlib import Path
@@ -7,14 +7,7 @@ import nbformat
 import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
-from grading.cellplan import (
-    CHALLENGE_TAG,
-    DEMO_TAG,
-    SKIP_TAGS,
-    cell_names,
-    is_skippable,
-    plan_cells,
-)
+from grading.execute.cellplan import CHALLENGE_TAG, DEMO_TAG, SKIP_TAGS, cell_names, is_skippable, plan_cells
 from grading_fixture import NAME, TOTAL, cell, fixture, read_nb
 from notebook_runner import source_notebooks
 
@@ -201,7 +194,7 @@ def poisoned(nb):
 def test_the_solution_gets_full_marks_with_the_demo_cells_skipped(path, tmp_path):
     """Every test cell, hidden tests included, passes when grading's execution runs the
     notebook; a demo cell that ran would have killed the kernel (and failed every test after it)."""
-    from grading.validate import validate_notebook
+    from grading.cli.validate import validate_notebook
 
     copy = tmp_path / path.name
     nbformat.write(poisoned(nbformat.read(path, as_version=4)), str(copy))
@@ -221,7 +214,7 @@ def graded_with_demo(tmp_path_factory):
     """The fixture notebook with a demo cell after test_relu, graded for alice (the solution,
     with her own output in the demo cell) and frank (his softmax reads the demo's variable)."""
     from grading.course import find_submissions
-    from grading.pipeline import Grader
+    from grading.batch.pipeline import Grader
 
     root = tmp_path_factory.mktemp("demo-course")
     source = fixture.build_notebook()

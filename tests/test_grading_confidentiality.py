@@ -31,11 +31,12 @@ import nbformat
 import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell
 
-from grading import gradebook
+from grading.cli.validate import validate_notebook
 from grading.course import REPO_ROOT, find_notebooks, find_submissions
-from grading.kernels import KERNEL_ENVIRONMENT, KERNEL_FIXED_ENVIRONMENT
-from grading.limits import GiB, Limits, landlock_abi, seccomp_available
-from grading.validate import validate_notebook
+from grading.execute.kernels import KERNEL_ENVIRONMENT, KERNEL_FIXED_ENVIRONMENT
+from grading.limits import GiB, Limits
+from grading.sandbox.landlock import landlock_abi
+from grading.sandbox.seccomp import seccomp_available
 from grading_fixture import NAME, TOTAL, cell, fixture, fixture_course, read_nb, solved
 
 pytestmark = pytest.mark.slow
@@ -211,7 +212,7 @@ def test_every_submission_keeps_its_full_marks(graded):
     scores = {student: (r.score, r.max_score, r.status) for student, r in graded["results"].items()}
     assert scores == {student: (TOTAL, TOTAL, "graded") for student in ("honest", "snoop", "spy", "net")}
     grader = graded["grader"]
-    assert gradebook.submission_score(grader.layout.db_url, VICTIM, NAME) == (TOTAL, TOTAL)
+    assert scores.submission_score(grader.layout.db_url, VICTIM, NAME) == (TOTAL, TOTAL)
 
 
 def test_no_marker_reaches_the_corpus(graded):

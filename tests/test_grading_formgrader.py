@@ -15,7 +15,7 @@ import urllib.request
 import pytest
 from traitlets.config.loader import PyFileConfigLoader
 
-from grading.pipeline import Grader
+from grading.batch.pipeline import Grader
 from grading_fixture import fixture
 
 

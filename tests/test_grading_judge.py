@@ -3,8 +3,8 @@ checks record the building blocks an exercise calls) that try to fake their grad
 exactly as its honest work would be (0 where none), each with a note naming the student, the
 notebook and the cell. Plus an honest complete and an honest partial submission.
 
-The judge decides the test cells outside the kernel (grading/judge.py); the score never depends on
-the static scan (grading/scan.py), which only writes the notes.
+The judge decides the test cells outside the kernel (grading/judge/); the score never depends on
+the static scan (grading/worker/scan.py), which only writes the notes.
 """
 from __future__ import annotations
 
@@ -13,9 +13,8 @@ import copy
 import nbformat
 import pytest
 
-from grading import gradebook
+from grading.batch.pipeline import Grader
 from grading.course import find_notebooks, find_submissions
-from grading.pipeline import Grader
 from notebook_runner import NOTEBOOKS
 
 pytestmark = pytest.mark.slow
@@ -386,7 +385,7 @@ def test_each_tampering_attempt_has_a_note_naming_student_notebook_and_cell(corp
 
 def test_verdicts_are_recorded_with_visible_hidden_and_mistake(corpus):
     cases, results, grader = corpus
-    records = {(r.student, r.cell): r for r in gradebook.load_checks(grader.layout.db_url)}
+    records = {(r.student, r.cell): r for r in tables.load_checks(grader.layout.db_url)}
     full = records[("honest_full", "test_backward_propagation")]
     assert full.visible_passed and full.hidden_passed and full.exercise == "backward_propagation"
     blank = records[("honest_partial", "test_nn_model")]
@@ -438,16 +437,16 @@ def test_work_forced_on_the_judge_is_refused_without_costing_the_run(corpus):
     for student in ("huge_callback", "huge_reply"):
         assert not results[(student, NB01)].reason, results[(student, NB01)].reason
         assert results[(student, NB01)].seconds < results[("honest_full", NB01)].seconds + 30
-    records = {(r.student, r.cell): r for r in gradebook.load_checks(corpus[2].layout.db_url)}
+    records = {(r.student, r.cell): r for r in tables.load_checks(corpus[2].layout.db_url)}
     assert "characters of data were sent (at most" in records[("huge_reply", "test_predict")].message
 
 
 def test_validate_agrees_with_autograde_on_the_visible_tests(corpus, tmp_path):
-    from grading.validate import validate_notebook
+    from grading.cli.validate import validate_notebook
 
     cases, _, grader = corpus
     for student in ("honest_partial", "patch_core"):
-        visible = {r.cell: r.visible_passed for r in gradebook.load_checks(grader.layout.db_url) if r.student == student}
+        visible = {r.cell: r.visible_passed for r in tables.load_checks(grader.layout.db_url) if r.student == student}
         path = tmp_path / student / f"{NB01}.ipynb"
         path.parent.mkdir()
         nbformat.write(cases[(student, NB01)][0], str(path))

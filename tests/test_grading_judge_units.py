@@ -12,10 +12,10 @@ import nbformat
 import numpy as np
 import pytest
 
-from grading import judge_shim, wire
-from grading.check_calls import CheckCellError, exercises, parse_test_cell
-from grading.edition import build_edition
-from grading.scan import scan_notebook, scan_source
+from grading.edition.build import build_edition
+from grading.judge import shim, wire
+from grading.judge.check_calls import CheckCellError, exercises, parse_test_cell
+from grading.worker.scan import scan_notebook, scan_source
 from notebook_runner import NOTEBOOKS
 
 
@@ -86,13 +86,13 @@ def test_decoding_stops_at_the_deadline():
     ([{"W1": np.zeros((40, 50))}, (True, 7)], 2000),    # bools are not sizes
 ])
 def test_what_a_call_asks_for_is_its_largest_array_or_two_integers_product(args, elements):
-    from grading.judge import demand
+    from grading.judge.link import demand
 
     assert demand(args) == elements
 
 
 def test_the_judge_refuses_callbacks_far_beyond_the_checks_case():
-    from grading.judge import CALLBACK_ELEMENTS, CALLBACK_FACTOR, KernelLink
+    from grading.judge.link import CALLBACK_ELEMENTS, CALLBACK_FACTOR, KernelLink
 
     link = KernelLink.__new__(KernelLink)
     link.case_elements = 0
@@ -108,7 +108,7 @@ def test_the_grading_worker_caps_its_own_memory():
     """What the judge computes for a kernel runs in the grading worker: past the cap, MemoryError in that
     check, not the supervisor killing the whole run; a child can still set a larger limit of its own."""
     code = ("import resource, numpy as np\n"
-            "from grading.limits import cap_address_space, GiB\n"
+            "from grading.limits import GiB\nfrom grading.sandbox.processes import cap_address_space\n"
             "cap = cap_address_space(256 * 2**20)\n"
             "try:\n    np.ones(GiB // 8 * 2)\n    print('allocated')\nexcept MemoryError:\n    print('MemoryError')\n"
             "resource.setrlimit(resource.RLIMIT_AS, (cap + GiB, resource.getrlimit(resource.RLIMIT_AS)[1]))\n"
@@ -206,7 +206,8 @@ print(deep.sigmoid(0.0), callable(shallow.nn_model))   # notebook 01's, which no
 def test_the_names_a_function_uses_come_from_the_submitted_source_too():
     """make_train_eval's check asks which globals the function uses (the test set must stay unseen): a
     kernel that answers "none" cannot hide X_test, because the judge reads the definition in the notebook."""
-    from grading.judge import RemoteFunction, defined_names
+    from grading.judge.link import RemoteFunction
+    from grading.judge.verdicts import defined_names
 
     nb = nbformat.v4.new_notebook(cells=[
         nbformat.v4.new_code_cell("def make_train_eval(X_train, Y_train):\n"
@@ -242,7 +243,7 @@ def test_the_shims_stdin_requests_skip_ipykernels_flushes(monkeypatch):
     shell = types.SimpleNamespace(user_ns={}, kernel=types.SimpleNamespace(raw_input=raw_input))
     monkeypatch.setattr(IPython, "get_ipython", lambda: shell)
     out, err = sys.stdout, sys.stderr
-    _, unflushed_input = judge_shim._kernel_input()
+    _, unflushed_input = shim._kernel_input()
     assert unflushed_input("question") == "reply"
     with pytest.raises(KeyboardInterrupt):
         unflushed_input("interrupt")

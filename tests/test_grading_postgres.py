@@ -21,11 +21,10 @@ import nbformat
 import needs
 import pytest
 
-from grading import gradebook
-from grading.cli import main
+from grading.batch.pipeline import Grader
+from grading.cli.commands import main
 from grading.course import find_notebooks, find_submissions
 from grading.limits import GiB, Limits
-from grading.pipeline import Grader
 from grading_fixture import NAME, fixture, fixture_course, solved
 
 pytestmark = pytest.mark.slow
@@ -123,9 +122,9 @@ def test_class_graded_into_postgresql(postgres_url, tmp_path, capsys):
     assert not (course / "gradebook.db").exists(), "the SQLite gradebook must not be used"
 
     # the scores are in PostgreSQL, cell by cell
-    assert gradebook.cell_scores(postgres_url, "carol", NAME) == {
+    assert scores.cell_scores(postgres_url, "carol", NAME) == {
         "test_relu": (2.0, 2.0), "test_softmax": (0.0, 3.0)}
-    runs = gradebook.load_runs(postgres_url)
+    runs = tables.load_runs(postgres_url)
     assert runs[("zed", NAME)].outcome == "zeroed" and "not a valid notebook" in runs[("zed", NAME)].reason
 
     # a re-run skips everything (the content hashes are in PostgreSQL too)
@@ -138,7 +137,7 @@ def test_class_graded_into_postgresql(postgres_url, tmp_path, capsys):
     assert main(["export", "--course", str(course), "--db-url", postgres_url]) == 0
     out = capsys.readouterr().out
     assert "zed/00_mini (zeroed)" in out
-    rows = {row["student_id"]: float(row["score"]) for row in gradebook.read_csv(course / "grades.csv")}
+    rows = {row["student_id"]: float(row["score"]) for row in scores.read_csv(course / "grades.csv")}
     assert rows == {"alice": 5.0, "carol": 2.0, "zed": 0.0}
 
     # the class report reads the same gradebook
@@ -156,7 +155,8 @@ def test_a_submission_cannot_reach_the_gradebook_server(postgres_url, tmp_path):
     connection that got through would be a write into the gradebook."""
     from sqlalchemy.engine import make_url
 
-    from grading.limits import landlock_abi, seccomp_available
+    from grading.sandbox.landlock import landlock_abi
+    from grading.sandbox.seccomp import seccomp_available
 
     if not seccomp_available() and landlock_abi() < 4:
         pytest.skip("neither seccomp nor Landlock's network rules here")
@@ -198,8 +198,8 @@ def test_a_submission_cannot_reach_the_gradebook_server(postgres_url, tmp_path):
 def test_judge_check_results_in_postgresql(postgres_url):
     """The judge's per-test-cell results (gradebook.nnfs_check_results) on PostgreSQL: replaced
     per submission, 'not run' kept as NULL."""
-    from grading.merge import check_records
-    from grading.nbgrader_api import ensure_scripts_on_path
+    from grading.batch.merge import check_records
+    from grading.nbgrader_glue.api import ensure_scripts_on_path
     from grading.records import CheckVerdict, WorkerResult
 
     ensure_scripts_on_path()  # nbgrader runs alembic by name when it creates the gradebook
@@ -207,8 +207,8 @@ def test_judge_check_results_in_postgresql(postgres_url):
         "test_relu", exercise="relu", passed=False, visible_passed=False, hidden_passed=None,
         message="relu has the wrong sign", mistake="relu.sign", relative_error=1.0)}})
     for _ in range(2):
-        gradebook.save_checks(postgres_url, "zed", "00_mini", check_records("zed", "00_mini", worker))
-    rows = [row for row in gradebook.load_checks(postgres_url) if row.student == "zed"]
+        tables.save_checks(postgres_url, "zed", "00_mini", check_records("zed", "00_mini", worker))
+    rows = [row for row in tables.load_checks(postgres_url) if row.student == "zed"]
     assert len(rows) == 1
     assert rows[0].hidden_passed is None and rows[0].visible_passed is False
     assert rows[0].mistake == "relu.sign" and rows[0].exercise == "relu" and rows[0].relative_error == 1.0

@@ -6,11 +6,10 @@ import json
 import nbformat
 import pytest
 
-from grading import gradebook
+from grading.batch.isolation import RunOutcome
+from grading.batch.pipeline import read_worker_result
 from grading.course import find_submissions
-from grading.isolation import RunOutcome
 from grading.limits import GiB, Limits
-from grading.pipeline import read_worker_result
 from grading.records import CheckVerdict, Job, RecordError, WorkerResult
 from grading_fixture import NAME, TOTAL, fixture_course, solved
 
@@ -85,7 +84,7 @@ def test_a_broken_worker_result_becomes_a_failure_with_its_reason(tmp_path):
 def test_a_malformed_result_costs_only_its_submission(tmp_path, monkeypatch):
     """One worker leaves a malformed result.json: that submission gets no points and the reason,
     the batch goes on, and the other submission is graded by a real worker."""
-    from grading import pipeline
+    from grading.batch import pipeline
 
     grader, _, released = fixture_course(tmp_path, jobs=1)
     for student in ("alice", "broken"):
@@ -107,5 +106,5 @@ def test_a_malformed_result_costs_only_its_submission(tmp_path, monkeypatch):
     assert broken.status == ("failed to process: the grading worker left a malformed result: "
                              "result.json: 'verdicts' has the wrong type: {'x': 1}")
     assert (alice.score, alice.max_score, alice.status) == (TOTAL, TOTAL, "graded")
-    scores = {row.student: (row.score, row.submitted) for row in gradebook.all_scores(grader.layout.db_url)}
+    scores = {row.student: (row.score, row.submitted) for row in scores.all_scores(grader.layout.db_url)}
     assert scores == {"alice": (TOTAL, True)}

@@ -1,7 +1,7 @@
 """The terminal's progress line of a grading run: done/total and the time left."""
 from types import SimpleNamespace
 
-from grading.report import Progress, format_duration
+from grading.gradebook.report import Progress, format_duration
 
 
 def result(skipped=False):

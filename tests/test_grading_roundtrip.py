@@ -2,7 +2,7 @@
 
 For every notebook: the solution (alice) scores full marks in every test cell, the blank
 student version (bob) scores 0 automatic points, and the demo's typical mistakes
-(grading/demo.py) lose carol exactly the points of the test cells they are meant to fail,
+(grading/cli/demo.py) lose carol exactly the points of the test cells they are meant to fail,
 nothing more. dave makes only the first mistake of each notebook, so that the class report
 (reports/mistakes.csv) must count two students for those and one for the others.
 """
@@ -14,11 +14,10 @@ from collections import Counter
 import nbformat
 import pytest
 
-from grading import gradebook
-from grading.class_report import write_report
+from grading.batch.pipeline import Grader
+from grading.cli.demo import EXPECTED_FAILURES, EXPECTED_MISTAKES, MISTAKES, notebook_with_mistakes, write_submissions
 from grading.course import find_notebooks, find_submissions
-from grading.demo import EXPECTED_FAILURES, EXPECTED_MISTAKES, MISTAKES, notebook_with_mistakes, write_submissions
-from grading.pipeline import Grader
+from grading.gradebook.class_report import write_report
 from notebook_runner import NOTEBOOKS
 
 pytestmark = pytest.mark.slow
@@ -46,16 +45,16 @@ def course(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def graded(course):
-    return {(student, assignment): gradebook.cell_scores(course.layout.db_url, student, assignment)
+    return {(student, assignment): scores.cell_scores(course.layout.db_url, student, assignment)
             for student in ("alice", "bob", "carol") for assignment in ASSIGNMENTS}
 
 
 def test_every_notebook_has_typical_mistakes_with_their_expected_failures():
     for assignment in ASSIGNMENTS:
-        assert MISTAKES.get(assignment), f"grading/demo.py has no MISTAKES for {assignment}"
-        assert EXPECTED_FAILURES.get(assignment), f"grading/demo.py has no EXPECTED_FAILURES for {assignment}"
+        assert MISTAKES.get(assignment), f"grading/cli/demo.py has no MISTAKES for {assignment}"
+        assert EXPECTED_FAILURES.get(assignment), f"grading/cli/demo.py has no EXPECTED_FAILURES for {assignment}"
         assert len(EXPECTED_MISTAKES.get(assignment, [])) == len(MISTAKES[assignment]), \
-            f"grading/demo.py: EXPECTED_MISTAKES[{assignment!r}] needs one entry per mistake"
+            f"grading/cli/demo.py: EXPECTED_MISTAKES[{assignment!r}] needs one entry per mistake"
 
 
 @pytest.mark.parametrize("assignment", ASSIGNMENTS)
@@ -98,7 +97,7 @@ def test_class_report_counts_the_named_mistakes_of_the_class(course):
     assert found == dict(expected)
     with open(paths["exercises"], newline="") as handle:
         exercises = list(csv.DictReader(handle))
-    scores = {student: {a: gradebook.cell_scores(course.layout.db_url, student, a) for a in ASSIGNMENTS}
+    scores = {student: {a: scores.cell_scores(course.layout.db_url, student, a) for a in ASSIGNMENTS}
               for student in ("alice", "bob", "carol", "dave")}
     assert {(r["assignment"], f"test_{r['exercise']}") for r in exercises} == {
         (a, cell) for a in ASSIGNMENTS for cell in scores["alice"][a] if cell.startswith("test_")}

@@ -14,34 +14,57 @@ import pytest
 PACKAGE = "grading"
 GRADING = Path(__file__).resolve().parent.parent / PACKAGE
 MAX_FUNCTION_LINES = 60
+#: Not in a wing: ``python -m grading``'s entry point and the course's nbgrader configuration (a file nbgrader
+#: loads), which import from the last wings by nature.
+OUTSIDE_THE_WINGS = ("__main__", "nbgrader_config")
 
 
 def read_package(folder):
-    """``{module name: (source, ast.Module)}`` of a package's ``*.py`` files."""
+    """``{module name: (source, ast.Module)}`` of a package's ``*.py`` files, sub-packages included: names are
+    dotted below the package (``judge.link``; a sub-package's ``__init__`` is its own name, ``judge``)."""
     modules = {}
-    for path in sorted(Path(folder).glob("*.py")):
+    folder = Path(folder)
+    for path in sorted(folder.rglob("*.py")):
+        parts = path.relative_to(folder).with_suffix("").parts
+        name = ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
         source = path.read_text()
-        modules[path.stem] = (source, ast.parse(source, filename=str(path)))
+        modules[name] = (source, ast.parse(source, filename=str(path)))
     return modules
 
 
-def imported(node, package, modules):
+def _package_of(name, modules):
+    """The dotted package (below the top) that module ``name`` lives in: ``judge`` for ``judge.link``."""
+    is_package = any(other.startswith(name + ".") for other in modules) and name != ""
+    return name if is_package else name.rpartition(".")[0]
+
+
+def imported(node, package, modules, importer=""):
     """``[(module, name or None)]``: the package's modules an import statement reaches, with the
-    names it takes from each (``None``: the module itself)."""
+    names it takes from each (``None``: the module itself). ``importer``: the module that holds the
+    statement (for relative imports)."""
     found = []
     if isinstance(node, ast.Import):
         for alias in node.names:
             parts = alias.name.split(".")
-            if parts[0] == package and len(parts) > 1 and parts[1] in modules:
-                found.append((parts[1], None))
+            inner = ".".join(parts[1:])
+            if parts[0] == package and inner in modules:
+                found.append((inner, None))
     elif isinstance(node, ast.ImportFrom):
-        parts = (node.module or "").split(".") if node.module else []
-        if node.level == 1 or (parts and parts[0] == package):
-            inner = parts if node.level == 1 else parts[1:]
-            if inner and inner[0] in modules:
-                found += [(inner[0], alias.name) for alias in node.names]
-            elif not inner:  # from . import x / from grading import x
-                found += [(alias.name, None) for alias in node.names if alias.name in modules]
+        if node.level:
+            base = _package_of(importer, modules).split(".") if importer else []
+            base = [p for p in base if p]
+            base = base[:len(base) - (node.level - 1)] if node.level > 1 else base
+            target = ".".join(base + ((node.module or "").split(".") if node.module else []))
+        elif (node.module or "").split(".")[0] == package:
+            target = ".".join((node.module or "").split(".")[1:])
+        else:
+            return found
+        for alias in node.names:
+            child = f"{target}.{alias.name}" if target else alias.name
+            if child in modules:       # from grading.judge import wire: the module itself
+                found.append((child, None))
+            elif target in modules or target == "":
+                found.append((target, alias.name))
     return found
 
 
@@ -50,8 +73,21 @@ def import_graph(modules, package=PACKAGE):
     graph = {}
     for name, (_, tree) in modules.items():
         graph[name] = {target for node in ast.walk(tree)
-                       for target, _ in imported(node, package, modules) if target != name}
+                       for target, _ in imported(node, package, modules, name) if target not in (name, "")}
     return graph
+
+
+def wing_of(module):
+    """The wing (sub-package) a module belongs to; "" for the package's root modules."""
+    return module.split(".")[0] if "." in module else ""
+
+
+def against_the_wings(graph, wings, modules):
+    """``["a -> b"]`` for each import from a wing to a wing after it in ``wings`` (the import order)."""
+    order = {wing: i for i, wing in enumerate(wings)}
+    wing = lambda m: m if m in wings and any(o.startswith(m + ".") for o in modules) else wing_of(m)  # noqa: E731
+    return sorted(f"{a} -> {b}" for a, targets in graph.items() for b in targets
+                  if order.get(wing(b), -1) > order.get(wing(a), len(wings)))
 
 
 def find_cycle(graph):
@@ -87,13 +123,14 @@ def private_uses(modules, package=PACKAGE):
     for name, (_, tree) in modules.items():
         bound = {}
         for node in ast.walk(tree):
-            for target, taken in imported(node, package, modules):
+            for target, taken in imported(node, package, modules, name):
                 if target == name:
                     continue
                 if taken is not None and taken.startswith("_") and taken not in modules:
                     uses.append(f"{name}:{node.lineno}: from {target} import {taken}")
                 if taken is None or taken in modules:
-                    aliases = {a.asname or a.name.split(".")[-1] for a in node.names}
+                    aliases = {a.asname or a.name.split(".")[-1] for a in node.names if taken is None
+                               or a.name == taken}
                     bound.update({alias: taken or target for alias in aliases})
         for node in ast.walk(tree):
             if (isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name)
@@ -162,20 +199,46 @@ def test_the_checks_catch_what_they_look_for(tmp_path):
     assert unexplained_late_imports(modules) == ["b:5: from . import c", "c:2: from grading.a import thing"]
 
 
+def test_the_wing_rule_catches_an_import_against_the_order(tmp_path):
+    folder = tmp_path / "pkg"
+    for name, text in {"__init__": "", "root": "", "low/__init__": "", "low/base": "",
+                       "low/up": "from ..high.top import x\n", "high/__init__": "",
+                       "high/top": "from grading.low import base\nfrom .near import y\nx = 1\n",
+                       "high/near": "from grading.root import z\ny = 2\n"}.items():
+        (folder / f"{name}.py").parent.mkdir(parents=True, exist_ok=True)
+        (folder / f"{name}.py").write_text(text)
+    modules = read_package(folder)
+    graph = import_graph(modules, package="grading")
+    assert graph["high.top"] == {"low.base", "high.near"} and graph["low.up"] == {"high.top"}
+    assert graph["high.near"] == {"root"}
+    assert against_the_wings(graph, ("low", "", "high"), modules) == ["low.up -> high.top"]
+
+
 # -- the grading package -------------------------------------------------------------------------
 
 @pytest.fixture(scope="module")
 def grading_modules():
     modules = read_package(GRADING)
-    assert {"cli", "pipeline", "worker", "isolation", "records", "nbgrader_api"} <= set(modules)
+    assert {"cli.commands", "batch.pipeline", "worker.main", "batch.isolation", "records", "nbgrader_glue.api"} <= set(modules)
     return modules
 
 
 def test_grading_imports_go_one_way(grading_modules):
     graph = import_graph(grading_modules)
-    assert graph["isolation"] >= {"worker"} and graph["worker"] >= {"records", "nbgrader_api"}
+    assert graph["batch.isolation"] >= {"worker.main"} and graph["worker.main"] >= {"records", "nbgrader_glue.api"}
     cycle = find_cycle(graph)
     assert not cycle, "import cycle in grading/: " + " -> ".join(cycle)
+
+
+def test_grading_is_in_wings_imported_one_way(grading_modules):
+    """Each sub-package is a wing named in grading.WINGS, whose order no import goes against."""
+    from grading import WINGS
+
+    wings = {name for name in grading_modules if "." not in name and any(m.startswith(name + ".") for m in grading_modules)}
+    assert wings == set(WINGS) - {""}, f"sub-packages {sorted(wings)} against grading.WINGS {WINGS}"
+    graph = {name: targets for name, targets in import_graph(grading_modules).items() if name not in OUTSIDE_THE_WINGS}
+    against = against_the_wings(graph, WINGS, grading_modules)
+    assert not against, "imports against the wings' order (grading.WINGS):\n" + "\n".join(against)
 
 
 def test_no_grading_module_uses_another_ones_private_names(grading_modules):

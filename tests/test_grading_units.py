@@ -7,24 +7,17 @@ import nbformat
 import pytest
 from nbformat.v4 import new_code_cell, new_notebook, new_output
 
-from grading import cli, demo
-from grading.course import (
-    REPO_ROOT,
-    CourseError,
-    CourseLayout,
-    Submission,
-    add_student_copies,
-    copy_submission,
-    find_notebooks,
-    find_submissions,
-)
-from grading.gradebook import ScoreRow
-from grading.kernels import GradingKernelSpecManager
+from grading.cli.commands import commands as cli
+from grading.cli.commands import demo
+from grading.course import (REPO_ROOT, CourseError, CourseLayout, Submission, add_student_copies, copy_submission,
+                            find_notebooks, find_submissions)
+from grading.execute.kernels import GradingKernelSpecManager
+from grading.execute.preprocessors import HideTestInternals, StderrToStdout, hidden_test_lines
+from grading.gradebook.report import grades_matrix, grading_table
+from grading.gradebook.scores import ScoreRow
 from grading.limits import GiB, Limits
-from grading.nbgrader_api import failure_reason
+from grading.nbgrader_glue.api import failure_reason
 from grading.records import GradeResult
-from grading.preprocessors import HideTestInternals, StderrToStdout, hidden_test_lines
-from grading.report import grades_matrix, grading_table
 from grading_fixture import fixture
 
 
@@ -251,7 +244,7 @@ def test_every_make_target_command_parses():
 
 
 def test_autograde_exit_status_only_fails_for_infrastructure(tmp_path, monkeypatch, capsys):
-    from grading import pipeline
+    from grading.batch import pipeline
 
     (tmp_path / "subs" / "alice" / "01_a").mkdir(parents=True)
     outcome = [GradeResult("alice", "01_a", 0.0, 5.0, problem="not a valid notebook")]
@@ -265,7 +258,7 @@ def test_autograde_exit_status_only_fails_for_infrastructure(tmp_path, monkeypat
 
 
 def test_infrastructure_failures_are_recognised():
-    from grading.nbgrader_api import classify_failure, is_infrastructure
+    from grading.nbgrader_glue.api import classify_failure, is_infrastructure
 
     assert is_infrastructure("sqlite3.OperationalError: database is locked")
     assert is_infrastructure("jupyter_client.kernelspec.NoSuchKernel: python3")
@@ -336,7 +329,7 @@ def test_sizes_and_limits():
 
 
 def test_database_urls(tmp_path):
-    from grading.course import normalize_db_url
+    from grading.gradebook.database import normalize_db_url
 
     try:  # SQLAlchemy 2.1's default driver; the pinned one is psycopg2
         import psycopg  # noqa: F401
@@ -353,7 +346,7 @@ def test_database_urls(tmp_path):
 
 
 def test_server_gradebook_gets_a_course_id(tmp_path):
-    from grading.nbgrader_api import load_config
+    from grading.nbgrader_glue.api import load_config
 
     assert load_config(CourseLayout(tmp_path)).CourseDirectory.get("course_id") is None
     config = load_config(CourseLayout(tmp_path, "postgresql://u@h/db"))
@@ -362,7 +355,7 @@ def test_server_gradebook_gets_a_course_id(tmp_path):
 
 def test_root_nbgrader_config_does_not_reach_the_grading_command(tmp_path, monkeypatch):
     """python -m grading loads grading/nbgrader_config.py explicitly, wherever it runs."""
-    from grading.nbgrader_api import load_config
+    from grading.nbgrader_glue.api import load_config
 
     monkeypatch.chdir(REPO_ROOT)
     from_root = load_config(CourseLayout(tmp_path))
@@ -380,7 +373,7 @@ def _release_like():
 
 
 def test_sanitize_notes_and_restores_the_grading_structure():
-    from grading.sanitize import sanitize
+    from grading.worker.sanitize import sanitize
 
     release = _release_like()
     assert sanitize(fixture.build_notebook(), release) == []
@@ -413,7 +406,7 @@ def test_sanitize_notes_and_restores_the_grading_structure():
 def test_sanitize_puts_moved_test_cells_back_where_they_were_released():
     """A test cell moved below later tests (or above its exercise) is graded where it was released, with a
     note: a test runs when its exercise is defined, never after later tests lent their building blocks."""
-    from grading.sanitize import sanitize
+    from grading.worker.sanitize import sanitize
 
     release = _release_like()
     order = [c.metadata.nbgrader["grade_id"] for c in release.cells]
@@ -437,7 +430,7 @@ def test_feedback_clears_the_hidden_tests_and_leaves_a_students_markers_alone():
     """An answer that quotes nbgrader's hidden-tests marker (unpaired, in a written answer or a comment) is the
     student's text: the feedback shows it as written instead of failing ("No end hidden tests statement
     found"); the test cells' hidden tests are still removed."""
-    from grading.preprocessors import ClearHiddenTestsOfTestCells
+    from grading.execute.preprocessors import ClearHiddenTestsOfTestCells
 
     test = nbformat.v4.new_code_cell("checks.check_relu(relu)\n### BEGIN HIDDEN TESTS\nchecks.check_relu(relu, "
                                      "shape=(9, 2))\n### END HIDDEN TESTS")
@@ -469,7 +462,7 @@ def test_tree_hash_sees_content_and_names_not_hidden_files(tmp_path):
 
 
 def test_limit_events_summary():
-    from grading.worker import summarize_events
+    from grading.worker.main import summarize_events
 
     events = [("softmax", "KernelDied", "the kernel died"), ("test_softmax", "NotRun", "not run: the kernel died in an earlier cell")]
     assert summarize_events(events) == \
@@ -484,7 +477,7 @@ def test_landlock_confines_reads_writes_and_tcp(tmp_path):
     import socket
     import subprocess
 
-    from grading.limits import Confinement, landlock_abi
+    from grading.sandbox.landlock import Confinement, landlock_abi
 
     abi = landlock_abi()
     if not abi:
@@ -499,7 +492,7 @@ def test_landlock_confines_reads_writes_and_tcp(tmp_path):
     listener.listen()
     port = listener.getsockname()[1]
     code = (
-        "import os, socket, sys\nfrom grading.limits import confine\n"
+        "import os, socket, sys\nfrom grading.sandbox.landlock import confine\n"
         "python = sorted({sys.prefix, sys.base_prefix, '/lib', '/lib64', '/usr/lib', '/usr/lib64'})\n"
         f"print(confine(python + [{str(tmp_path / 'ro')!r}], [{str(tmp_path / 'ok')!r}]).missing())\n"
         "def attempt(what, action):\n"
@@ -539,7 +532,7 @@ def test_no_password_on_the_command_line_or_in_the_course(tmp_path, capsys):
     line); a URL file is read only if no one else may read it; the formgrader's configuration in
     the course folder never holds the password."""
     from grading.course import CourseLayout
-    from grading.nbgrader_api import write_formgrader_config
+    from grading.nbgrader_glue.api import write_formgrader_config
 
     parser = cli.build_parser()
     with pytest.raises(SystemExit) as refused:
@@ -562,7 +555,7 @@ def test_no_password_on_the_command_line_or_in_the_course(tmp_path, capsys):
 
 
 def test_sandbox_gaps_name_what_is_missing():
-    from grading.limits import Confinement
+    from grading.sandbox.landlock import Confinement
 
     assert Confinement(7).missing() == []
     assert Confinement(7).missing(sockets=False) == [

@@ -22,7 +22,7 @@ from .deep import IDENTITY, caching_its_output
 from .engine import Exercise, Inputs, Out, Wrong, a_dict, a_tuple, check, run, value
 from .networks import ParameterDict, bn_parameters, labels
 
-#: What the student edition copies as code (grading/edition.py): the checks written as code, the structure checks
+#: What the student edition copies as code (grading/edition/build.py): the checks written as code, the structure checks
 #: that the tables name, and what they need; the tables, the mistakes and the helpers that spell an answer stay
 #: here (their values on the visible cases are stored).
 STUDENT_EDITION = ("run_updating", "_cache", "ForwardResult", "check_batchnorm_forward", "NetworkStructure",

@@ -24,7 +24,7 @@ from .networks import (expect_training_run, gradients_dict, labels, layer_parame
                        unchanged, with_crash_hint)
 from .shallow import cost, cost_inputs
 
-#: What the student edition copies as code (grading/edition.py): the checks written as code, the extras and
+#: What the student edition copies as code (grading/edition/build.py): the checks written as code, the extras and
 #: input values that the tables name, and what they need; the tables, the mistakes and the helpers that spell
 #: an answer stay here (their values on the visible cases are stored).
 STUDENT_EDITION = ("check_initialize_parameters_deep", "check_linear_cache", "expect_tuple_of", "check_activation_cache",

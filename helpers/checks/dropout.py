@@ -18,7 +18,7 @@ from .core import ExerciseFailure, copy_inputs, expect_tuple, fail, graded_on_it
 from .engine import Exercise, Inputs, Out, Wrong, a_tuple, check, run, value
 from .networks import gradients_dict, labels, layer_parameters, network, parameter_outputs, unchanged, with_crash_hint
 
-#: What the student edition copies as code (grading/edition.py): the checks written as code, the extras that the
+#: What the student edition copies as code (grading/edition/build.py): the checks written as code, the extras that the
 #: tables name, and what they need; the tables, the mistakes and the helpers that spell an answer stay here (their
 #: values on the visible cases are stored).
 STUDENT_EDITION = ("same_each_call", "mask_and_activations", "check_dropout_forward", "_dropout_caches",

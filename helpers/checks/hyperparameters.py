@@ -21,7 +21,7 @@ from .. import hyperparameters as ref
 from .core import ExerciseFailure, fail, passed, student_call
 from .engine import Exercise, Inputs, Out, Wrong, check
 
-#: What the student edition copies as code (grading/edition.py): the checks written as code and what they need;
+#: What the student edition copies as code (grading/edition/build.py): the checks written as code and what they need;
 #: the tables, the mistakes and the helpers that spell an answer stay here (their values are stored).
 STUDENT_EDITION = ("check_sampler", "_values", "_draws_from_its_rng", "_log_uniform_numbers", "_beta_numbers",
                    "check_sample_log_uniform", "check_sample_beta", "_state", "_Recorder", "_frozen", "_pairs",

@@ -23,7 +23,7 @@ from .core import (Mistake, expect_array, expect_float, expect_keys, expect_tupl
                    student_call)
 from .engine import Exercise, Inputs, Out, Wrong, a_dict, a_tuple, check
 
-#: What the student edition copies as code (grading/edition.py): the checks written as code, the extras that the
+#: What the student edition copies as code (grading/edition/build.py): the checks written as code, the extras that the
 #: tables name, and what they need; the tables, the mistakes and the helpers that spell an answer stay here (their
 #: values on the visible cases are stored).
 STUDENT_EDITION = ("layer_keys", "random_parameters", "_copy", "_zeros", "_expect_zero_moments",

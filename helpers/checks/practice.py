@@ -34,7 +34,7 @@ from . import networks
 from .networks import ParameterDict
 from .optimizers import adam         # Adam's step with its pieces as arguments
 
-#: What the student edition copies as code (grading/edition.py): the checks written as code and what they need;
+#: What the student edition copies as code (grading/edition/build.py): the checks written as code and what they need;
 #: the tables, the mistakes and the helpers that spell an answer stay here (their values are stored).
 STUDENT_EDITION = (
     "Recorder", "_expect_structure", "_check_hidden_cache", "check_forward_caches", "_check_drawn_from_rng",

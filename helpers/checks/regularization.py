@@ -19,7 +19,7 @@ from .core import Mistake, expect_array, expect_tuple, fail, passed, student_cal
 from .engine import Exercise, Inputs, Out, Wrong, a_dict, a_float, check
 from .networks import labels, layer_parameters, network
 
-#: What the student edition copies as code (grading/edition.py): the checks written as code and what they need;
+#: What the student edition copies as code (grading/edition/build.py): the checks written as code and what they need;
 #: the tables, the mistakes and the helpers that spell an answer stay here (their values are stored).
 STUDENT_EDITION = ("check_train_dev_test_split", "SPLIT_NAMES", "_split_parts", "_expect_sizes", "_column_indices",
                    "BIAS_VARIANCE_CASES", "check_diagnose_bias_variance", "_verdict_of", "check_random_shift",

@@ -15,7 +15,7 @@ from .core import Mistake, composed_of, expect_array, expect_float, fail, passed
 from .engine import Exercise, Inputs, Out, Wrong, a_dict, a_float, a_tuple, check, run, value
 from .networks import expect_training_run, labels
 
-#: What the student edition copies as code (grading/edition.py): the checks written as code and what they
+#: What the student edition copies as code (grading/edition/build.py): the checks written as code and what they
 #: need; the tables, the mistakes and the helpers that spell an answer stay here (their values are stored).
 STUDENT_EDITION = ("PARAM_KEYS", "LAYOUTS", "sigmoid_of_zero", "check_initialize_parameters", "check_nn_model",
                    "check_activation_and_derivative")

@@ -20,7 +20,7 @@ from .deep import IDENTITY, IDENTITY_OUTPUT, RELU_OUTPUT, caching_its_output, sw
 from .engine import Exercise, Inputs, Out, Wrong, a_float, a_tuple, check, per_layer, run, value, wrong_results
 from .networks import network
 
-#: What the student edition copies as code (grading/edition.py): the checks written as code, the values and
+#: What the student edition copies as code (grading/edition/build.py): the checks written as code, the values and
 #: extras that the tables name, and what they need; the tables, the mistakes and the helpers that spell an answer
 #: stay here (their values on the visible cases are stored).
 STUDENT_EDITION = ("named", "unnamed_not_finite", "check_softmax", "numbers_not_booleans", "check_one_hot",

@@ -2,7 +2,7 @@
 
 The instructor's checks compare a student's answer with the references and with named mistakes, each
 a whole wrong answer; reading them gives the answers away. So the student edition of a checks module
-(`python -m grading release` writes it, grading/edition.py) keeps what judges and drops what answers:
+(`python -m grading release` writes it, grading/edition/build.py) keeps what judges and drops what answers:
 
 - the engine and the comparisons (helpers.checks.engine, core, networks) are shipped as they are;
 - every value that the references or the named mistakes give on the visible case (the case's inputs,
@@ -11,7 +11,7 @@ a whole wrong answer; reading them gives the answers away. So the student editio
 - the checks written as code are shipped as code, with `ref` (and the helpers that spell an answer)
   answering from the tape.
 
-The same module source runs on both sides: when grading/edition.py compiles it, `current()` returns a
+The same module source runs on both sides: when grading/edition/build.py compiles it, `current()` returns a
 recording tape backed by the references; in a student's kernel, the tape on disk. A call the tape does
 not know (a check run with other sizes than its visible case) fails with a clear message: the grader
 runs the hidden cases with the full checks, outside the student's kernel.
@@ -39,7 +39,7 @@ from .engine import Exercise, Wrong, check
 ARRAY, TUPLE, DICT, FLOAT, SCALAR, GENERATOR, FUNCTION, OBJECT = (
     "__array__", "__tuple__", "__dict__", "__float__", "__scalar__", "__generator__", "__function__", "__object__")
 
-#: While grading/edition.py compiles a module, the recording tape that `current()` returns.
+#: While grading/edition/build.py compiles a module, the recording tape that `current()` returns.
 recorder = None
 
 

@@ -1,0 +1,141 @@
+"""What comes back from a worker goes into the course and the real gradebook.
+
+Only the grading command writes there (one thread at a time): the submission's copy, the
+autograded notebooks, nbgrader's own ``SaveAutoGrades`` on them, our record of the run
+(:class:`grading.gradebook.RunRecord`) and the judge's verdicts
+(:class:`grading.gradebook.CheckRecord`). A failure of the grading machinery leaves the
+gradebook and any earlier result as they are, so that the next run tries again.
+"""
+import os
+import shutil
+
+from grading.course import CourseLayout, copy_submission, remove_outputs
+from grading.records import GradeResult
+from grading.sandbox.landlock import sandbox_gaps
+
+#: Most of a worker's log kept in the course (its end, where the errors are).
+LOG_LIMIT = 1 << 20
+
+
+def grade_result(planned, worker, sandboxed):
+    """The :class:`GradeResult` of ``planned`` (a :class:`grading.records.PlannedJob`) from
+    ``worker`` (its :class:`grading.records.WorkerResult`), with the parent's notes: extra
+    files, and (``sandboxed``: a sandbox was asked for) what the kernel was not confined from."""
+    submission = planned.submission
+    result = GradeResult(submission.student, submission.assignment, problem=worker.problem,
+                         infrastructure=worker.infrastructure, reason=worker.reason,
+                         notes=list(worker.notes), seconds=worker.seconds)
+    if planned.extra_files:
+        shown = ", ".join(planned.extra_files[:5]) + (" ..." if len(planned.extra_files) > 5 else "")
+        result.notes.append(f"extra files not used for grading: {shown}")
+    if worker.sandbox is not None and sandboxed and not result.problem:
+        result.notes += [f"the kernel's sandbox is incomplete here: {gap}" for gap in sandbox_gaps(worker.sandbox)]
+    return result
+
+
+def merge(layout, planned, worker, sandboxed, config):
+    """Put one worker's result into the course ``layout`` and its gradebook; returns the
+    :class:`GradeResult`. ``config`` (a callable) gives nbgrader's configuration, for
+    ``SaveAutoGrades``. Never raises: a failure here is the grading machinery's."""
+    result = grade_result(planned, worker, sandboxed)
+    if result.infrastructure:
+        # Not the student's doing: leave the gradebook and any earlier result as they
+        # are, and record no content hash, so that the next run tries again.
+        return keep_previous(layout, result)
+    try:
+        _save(layout, planned, worker, result, config)
+    except Exception as exc:  # one submission must never stop the batch
+        result.problem = result.problem or f"{type(exc).__name__}: {exc}"
+        result.infrastructure = True
+    return result
+
+
+def _save(layout, planned, worker, result, config):
+    submission = planned.submission
+    student, assignment = submission.student, submission.assignment
+    copy_submission(layout, submission)
+    private = CourseLayout(planned.directory / "course") if planned.directory else None
+    autograded = {}
+    if private is not None and not result.problem:
+        folder = private.autograded_dir(student, assignment)
+        autograded = {name: folder / f"{name}.ipynb" for name in planned.notebooks
+                      if (folder / f"{name}.ipynb").is_file()}
+        if not autograded:
+            result.problem = "nbgrader produced no autograded notebook"
+    remove_outputs(layout, student, assignment)
+    if result.problem:
+        scores.record_unprocessable(layout.db_url, student, assignment)
+    else:
+        save_autograded(layout, student, assignment, autograded,
+                        private.submitted_dir(student, assignment) / "timestamp.txt", config())
+    scores = scores.submission_score(layout.db_url, student, assignment)
+    if scores is not None:
+        result.score, result.max_score = scores
+    tables.save_run(layout.db_url, tables.RunRecord(
+        student, assignment, planned.content_hash, planned.source_hash, result.outcome,
+        result.problem or result.reason, result.notes, result.seconds,
+    ))
+    tables.save_checks(layout.db_url, student, assignment,
+                          [] if result.problem else check_records(student, assignment, worker))
+
+
+def save_autograded(layout, student, assignment, autograded, timestamp, config):
+    """Copy the ``autograded`` notebooks (name -> path) and ``timestamp`` into the course and
+    save their grades with nbgrader's ``SaveAutoGrades`` (and late penalties)."""
+    dest = layout.autograded_dir(student, assignment)
+    dest.mkdir(parents=True)
+    for name, path in autograded.items():
+        shutil.copyfile(path, dest / f"{name}.ipynb")
+    stamp = None
+    if timestamp.is_file():
+        shutil.copyfile(timestamp, dest / "timestamp.txt")
+        stamp = parse_timestamp(timestamp.read_text())
+    scores.save_autogrades(layout.db_url, student, assignment,
+                              {name: dest / f"{name}.ipynb" for name in autograded}, stamp, config)
+
+
+def keep_previous(layout, result):
+    """``result`` with the scores already in the gradebook, if any (it is left unchanged)."""
+    scores = None
+    if layout.gradebook_exists():
+        try:
+            scores = scores.submission_score(layout.db_url, result.student, result.assignment)
+        except Exception:  # the gradebook itself may be what failed
+            scores = None
+    if scores is not None:
+        result.score, result.max_score = scores
+    return result
+
+
+def check_records(student, assignment, worker):
+    """The judge's verdicts of ``worker`` (a :class:`grading.records.WorkerResult`) as
+    :class:`gradebook.CheckRecord` s."""
+    return [
+        tables.CheckRecord(student, assignment, grade_id, verdict.exercise, bool(verdict.visible_passed),
+                              verdict.hidden_passed, verdict.mistake, verdict.message, verdict.relative_error)
+        for cells in worker.verdicts.values() for grade_id, verdict in sorted(cells.items())
+    ]
+
+
+def parse_timestamp(text):
+    """The submission time in ``timestamp.txt``, or None if unreadable."""
+    # nbgrader.utils imports most of nbgrader (seconds): only a submission with a timestamp needs it.
+    from nbgrader.utils import parse_utc
+
+    try:
+        return parse_utc(text.strip())
+    except Exception:  # an unreadable timestamp.txt: graded without a submission time
+        return None
+
+
+def keep_log(layout, planned):
+    """Keep the end of the worker's log in the course (``COURSE/.grading/logs``)."""
+    log = planned.directory / "worker.log" if planned.directory else None
+    if log is None or not log.exists():
+        return
+    target = layout.log_file(planned.submission.student, planned.submission.assignment)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    with open(log, "rb") as source, open(target, "wb") as out:
+        size = source.seek(0, os.SEEK_END)
+        source.seek(max(0, size - LOG_LIMIT))
+        shutil.copyfileobj(source, out)
