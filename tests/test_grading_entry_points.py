@@ -11,7 +11,7 @@ from pathlib import Path
 
 from grading.execute.kernels import GradingKernelSpecManager
 from grading.judge import shim, wire
-from grading.nbgrader_glue.api import CONFIG_FILE, load_config
+from grading.nbgrader_glue.api import CONFIG_FILE, course_config
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -19,8 +19,10 @@ ROOT = Path(__file__).resolve().parent.parent
 def test_the_graded_kernels_spec_starts_the_launcher_that_exists():
     spec = GradingKernelSpecManager(memory_limit=1 << 30, sandbox=True).get_kernel_spec("python3")
     assert spec.argv[:3] == [sys.executable, "-m", "grading.sandbox.kernel_launcher"]
-    done = subprocess.run([*spec.argv[:3], "--help"], capture_output=True, text=True, timeout=60)
-    assert done.returncode == 0 and "--memory" in done.stdout, done.stderr
+    # the launcher applies its limits, then hands the rest of its arguments to the kernel (here: its help)
+    done = subprocess.run([*spec.argv[:3], "--memory", str(2 << 30), "--", "--help"], capture_output=True, text=True,
+                          timeout=60)
+    assert done.returncode == 0 and "IPython" in done.stdout, done.stderr
 
 
 def test_the_shim_source_that_the_judge_sends_defines_the_kernel_side():
@@ -32,7 +34,7 @@ def test_the_shim_source_that_the_judge_sends_defines_the_kernel_side():
 
 def test_the_course_configuration_file_is_found_and_loads():
     assert CONFIG_FILE == ROOT / "grading" / "nbgrader_config.py" and CONFIG_FILE.exists()
-    config = load_config()
+    config = course_config()
     assert "GradingExecute" in str(config.Autograde.autograde_preprocessors)
 
 

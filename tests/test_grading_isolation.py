@@ -19,6 +19,7 @@ from grading.batch import pipeline
 from grading.batch.pipeline import Grader
 from grading.cli.commands import main
 from grading.course import find_notebooks, find_submissions
+from grading.gradebook import scores
 from grading.limits import GiB, MiB, Limits
 from grading.records import WorkerResult
 from grading.sandbox.landlock import landlock_abi

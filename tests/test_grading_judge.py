@@ -15,6 +15,7 @@ import pytest
 
 from grading.batch.pipeline import Grader
 from grading.course import find_notebooks, find_submissions
+from grading.gradebook import tables
 from notebook_runner import NOTEBOOKS
 
 pytestmark = pytest.mark.slow

@@ -24,6 +24,7 @@ import pytest
 from grading.batch.pipeline import Grader
 from grading.cli.commands import main
 from grading.course import find_notebooks, find_submissions
+from grading.gradebook import scores, tables
 from grading.limits import GiB, Limits
 from grading_fixture import NAME, fixture, fixture_course, solved
 

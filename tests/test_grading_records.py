@@ -9,6 +9,7 @@ import pytest
 from grading.batch.isolation import RunOutcome
 from grading.batch.pipeline import read_worker_result
 from grading.course import find_submissions
+from grading.gradebook import scores
 from grading.limits import GiB, Limits
 from grading.records import CheckVerdict, Job, RecordError, WorkerResult
 from grading_fixture import NAME, TOTAL, fixture_course, solved
@@ -106,5 +107,5 @@ def test_a_malformed_result_costs_only_its_submission(tmp_path, monkeypatch):
     assert broken.status == ("failed to process: the grading worker left a malformed result: "
                              "result.json: 'verdicts' has the wrong type: {'x': 1}")
     assert (alice.score, alice.max_score, alice.status) == (TOTAL, TOTAL, "graded")
-    scores = {row.student: (row.score, row.submitted) for row in scores.all_scores(grader.layout.db_url)}
-    assert scores == {"alice": (TOTAL, True)}
+    rows = {row.student: (row.score, row.submitted) for row in scores.all_scores(grader.layout.db_url)}
+    assert rows == {"alice": (TOTAL, True)}

@@ -17,6 +17,7 @@ import pytest
 from grading.batch.pipeline import Grader
 from grading.cli.demo import EXPECTED_FAILURES, EXPECTED_MISTAKES, MISTAKES, notebook_with_mistakes, write_submissions
 from grading.course import find_notebooks, find_submissions
+from grading.gradebook import scores
 from grading.gradebook.class_report import write_report
 from notebook_runner import NOTEBOOKS
 
@@ -97,13 +98,13 @@ def test_class_report_counts_the_named_mistakes_of_the_class(course):
     assert found == dict(expected)
     with open(paths["exercises"], newline="") as handle:
         exercises = list(csv.DictReader(handle))
-    scores = {student: {a: scores.cell_scores(course.layout.db_url, student, a) for a in ASSIGNMENTS}
+    points = {student: {a: scores.cell_scores(course.layout.db_url, student, a) for a in ASSIGNMENTS}
               for student in ("alice", "bob", "carol", "dave")}
     assert {(r["assignment"], f"test_{r['exercise']}") for r in exercises} == {
-        (a, cell) for a in ASSIGNMENTS for cell in scores["alice"][a] if cell.startswith("test_")}
+        (a, cell) for a in ASSIGNMENTS for cell in points["alice"][a] if cell.startswith("test_")}
     for row in exercises:
         assignment, cell = row["assignment"], f"test_{row['exercise']}"
-        passed = {s for s in scores if scores[s][assignment][cell][0] == scores[s][assignment][cell][1]}
+        passed = {s for s in points if points[s][assignment][cell][0] == points[s][assignment][cell][1]}
         assert (int(row["submitted"]), int(row["passed"])) == (4, len(passed))
         assert "alice" in passed and "bob" not in passed
         assert ("carol" in passed) == (cell not in EXPECTED_FAILURES[assignment])

@@ -7,8 +7,8 @@ import nbformat
 import pytest
 from nbformat.v4 import new_code_cell, new_notebook, new_output
 
-from grading.cli.commands import commands as cli
-from grading.cli.commands import demo
+from grading.cli import commands as cli
+from grading.cli import demo
 from grading.course import (REPO_ROOT, CourseError, CourseLayout, Submission, add_student_copies, copy_submission,
                             find_notebooks, find_submissions)
 from grading.execute.kernels import GradingKernelSpecManager

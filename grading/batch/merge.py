@@ -10,6 +10,7 @@ import os
 import shutil
 
 from grading.course import CourseLayout, copy_submission, remove_outputs
+from grading.gradebook import scores, tables
 from grading.records import GradeResult
 from grading.sandbox.landlock import sandbox_gaps
 
@@ -68,9 +69,9 @@ def _save(layout, planned, worker, result, config):
     else:
         save_autograded(layout, student, assignment, autograded,
                         private.submitted_dir(student, assignment) / "timestamp.txt", config())
-    scores = scores.submission_score(layout.db_url, student, assignment)
-    if scores is not None:
-        result.score, result.max_score = scores
+    points = scores.submission_score(layout.db_url, student, assignment)
+    if points is not None:
+        result.score, result.max_score = points
     tables.save_run(layout.db_url, tables.RunRecord(
         student, assignment, planned.content_hash, planned.source_hash, result.outcome,
         result.problem or result.reason, result.notes, result.seconds,
@@ -96,14 +97,14 @@ def save_autograded(layout, student, assignment, autograded, timestamp, config):
 
 def keep_previous(layout, result):
     """``result`` with the scores already in the gradebook, if any (it is left unchanged)."""
-    scores = None
+    points = None
     if layout.gradebook_exists():
         try:
-            scores = scores.submission_score(layout.db_url, result.student, result.assignment)
+            points = scores.submission_score(layout.db_url, result.student, result.assignment)
         except Exception:  # the gradebook itself may be what failed
-            scores = None
-    if scores is not None:
-        result.score, result.max_score = scores
+            points = None
+    if points is not None:
+        result.score, result.max_score = points
     return result
 
 

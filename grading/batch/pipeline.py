@@ -22,6 +22,7 @@ from grading.batch.merge import keep_log, merge
 from grading.course import CourseError, CourseLayout, install_sources, tree_hash
 from grading.edition.build import build_edition
 from grading.edition.wheel import NAME as WHEEL_NAME, build_wheel
+from grading.gradebook import scores, tables
 from grading.limits import Limits
 from grading.nbgrader_glue.api import (NbGrader, PipelineError, ensure_scripts_on_path, failure_reason,
                                        write_formgrader_config)
@@ -124,10 +125,10 @@ class Grader:
         if (run is None or run.outcome not in tables.FINAL_OUTCOMES
                 or run.content_hash != content_hash or run.source_hash != source_hash):
             return None
-        scores = scores.submission_score(self.layout.db_url, submission.student, submission.assignment)
-        if scores is None:
+        points = scores.submission_score(self.layout.db_url, submission.student, submission.assignment)
+        if points is None:
             return None
-        result = GradeResult(submission.student, submission.assignment, *scores, skipped=True,
+        result = GradeResult(submission.student, submission.assignment, *points, skipped=True,
                              reason=run.reason, notes=run.notes)
         if run.outcome == "zeroed":
             result.problem = run.reason

@@ -12,6 +12,7 @@ from __future__ import annotations
 import statistics
 from collections import defaultdict
 from dataclasses import dataclass, field
+from grading.gradebook import scores, tables
 
 
 @dataclass(frozen=True)

@@ -15,6 +15,7 @@ from pathlib import Path
 
 from sqlalchemy.exc import SAWarning
 from traitlets.config.loader import PyFileConfigLoader
+from grading.gradebook import database
 
 
 CONFIG_FILE = Path(__file__).resolve().parent.parent / "nbgrader_config.py"
