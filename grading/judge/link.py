@@ -154,6 +154,7 @@ class KernelLink:
         self.hints_off = False   # a hint pass of this cell ran out of time: no more of them in this cell
         self.source_names = lambda name: set()   # name -> the names its definition in the notebook uses
         self.case_elements = 0   # the largest array the judge sent in the current check's calls
+        self.refusals = []       # what the judge refused the kernel (an oversized answer, a callback's sizes): notes
 
     def close(self):
         with contextlib.suppress(Exception):
@@ -276,7 +277,11 @@ class KernelLink:
             self._execute("_nnfs_judge['serve']()", {})
         if self._answer is None:
             raise JudgeError("the kernel did not answer the judge")
-        answer = wire.loads(self._answer, MAX_REPLY)
+        try:
+            answer = wire.loads(self._answer, MAX_REPLY)
+        except wire.WireError as error:
+            self.refusals.append(f"the judge refused the kernel's answer: {error}")
+            raise
         if not isinstance(answer, dict):
             raise JudgeError("the kernel's answer is not a dict")
         return answer
@@ -416,6 +421,7 @@ class KernelLink:
             return wire.dumps({"error": {"type": "TypeError", "message": f"bad call of a judge function: {exc}"}})
         refused = self._refused(fn, args, kwargs)
         if refused:
+            self.refusals.append(refused)
             return wire.dumps({"error": {"type": "ValueError", "message": refused}})
         answer = {}
         try:

@@ -196,6 +196,8 @@ class NotebookJudge:
     metadata (``nnfs_judge``), where the grading worker reads them back."""
 
     METADATA = "nnfs_judge"
+    #: What the judge refused a kernel during one test cell is noted, at most this many times.
+    REFUSALS_NOTED = 3
 
     def __init__(self, km, nb, process=None, helpers_dir=""):
         self.km, self.nb, self.process, self.helpers_dir = km, nb, process, helpers_dir
@@ -224,7 +226,10 @@ class NotebookJudge:
             self.helpers_dir = ""
         position = next((i for i, other in enumerate(self.nb.cells) if other is cell), None)
         self.judge.link.source_names = lambda name: defined_names(self.nb, name, position)
+        refusals = len(self.judge.link.refusals)
         verdict = self.judge.decide(grade_id, cell.source, timeout)
+        for refusal in dict.fromkeys(self.judge.link.refusals[refusals:][:self.REFUSALS_NOTED]):
+            self.notes.append(f"{grade_id}: {refusal}")
         cell.outputs = verdict_outputs(verdict)
         cell.execution_count = None
         cell.metadata[self.METADATA] = verdict.record().to_dict()
