@@ -1,7 +1,7 @@
 """Instructor tooling: nbgrader course layout, autograding, feedback, grade export.
 
 The package is in wings, each a sub-package with one job, importing only from the wings before it in
-:data:`WINGS` (``tests/test_grading_structure.py`` checks that no import, even one inside a function,
+:data:`WINGS` (``tests/grading/test_structure.py`` checks that no import, even one inside a function,
 goes the other way):
 
 * ``sandbox``: process trees, Landlock, seccomp, the kernel's launcher;

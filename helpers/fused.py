@@ -5,7 +5,7 @@ over the arrays, and the square root and the division are the slow ones: it was 
 step. With numba (in the workbook's requirements) the update below is compiled into one loop that the
 CPU vectorises, about 2.5 times faster. Without numba, or where it cannot compile (numba absent,
 ``NUMBA_DISABLE_JIT`` set, as in the grading kernels, or a sandbox that refuses it), the same arithmetic
-runs as numpy operations in the same order: both give the same numbers, bit for bit (tests/test_fused.py),
+runs as numpy operations in the same order: both give the same numbers, bit for bit (tests/helpers/test_fused.py),
 so a notebook trains to the same network on a student's machine and in the grader.
 
 numba has a fixed price: about 0.35 s and 125 MB of memory per process to import it and load the

@@ -90,7 +90,7 @@ MISTAKES = {
 }
 
 #: The test cells that carol's mistakes must fail, and only those: the round-trip test
-#: (tests/test_grading_roundtrip.py) checks she loses exactly their points.
+#: (tests/grading/cli/test_demo_roundtrip.py) checks she loses exactly their points.
 EXPECTED_FAILURES = {
     "01_shallow_network": {"test_compute_cost", "test_predict"},
     "02_deep_network": {"test_gradient_check", "test_update_parameters"},
@@ -105,7 +105,7 @@ EXPECTED_FAILURES = {
 
 #: The named mistake that each of carol's mistakes makes grading record, per notebook, in the
 #: order of :data:`MISTAKES`: ``{(exercise, Mistake id)}`` for each. The class report counts
-#: them (tests/test_grading_roundtrip.py checks ``reports/mistakes.csv`` against this table).
+#: them (tests/grading/cli/test_demo_roundtrip.py checks ``reports/mistakes.csv`` against this table).
 EXPECTED_MISTAKES = {
     "01_shallow_network": [{("compute_cost", "compute_cost.the-cost-is-the-sum-over")},
                            {("predict", "predict.predict-returned-probabilities-threshold-them")}],

@@ -25,7 +25,7 @@ else a generic diagnosis (core.expect_array: transposed, m times too large, ...)
 activation); a check that must do more (a check before the comparisons) calls `run` itself.
 
 A mistake is a whole wrong answer, not a value: so a test can feed every named mistake in as a
-student's answer and see its own hint come back (tests/test_exercises.py), and the hint stays true
+student's answer and see its own hint come back (tests/checks/test_exercises.py), and the hint stays true
 at every size the hidden tests use. Write it as the reference with one piece swapped, e.g.
 `Wrong("missing-1/m", "dW is m times too large: ...", lambda dZ, cache: ...)`.
 

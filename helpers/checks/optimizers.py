@@ -8,7 +8,7 @@ correction) lies between 3 and 7 times epsilon, at every epsilon the tests use. 
 out changes the step by an eighth or more, and putting it inside the square root, dividing by s instead of
 its square root, or taking the old s changes it far more; the gradients are drawn so that the old s and
 (1 - beta2) dW**2 are of the same order, so that every beta and every 1 - beta matters too.
-tests/test_exercises.py feeds each mistake in at the visible case and at every hidden case.
+tests/checks/test_exercises.py feeds each mistake in at the visible case and at every hidden case.
 """
 from __future__ import annotations
 
