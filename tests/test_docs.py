@@ -60,3 +60,14 @@ def test_every_make_target_named_exists(doc):
     assert MAKE.findall(code("run `make lab`, then\n```\nmake test\n```")) == ["lab", "test"]
     named = set(MAKE.findall(code(doc.read_text())))
     assert named <= make_targets(), f"{doc.name} names make targets the Makefile lacks: {named - make_targets()}"
+
+
+def test_the_mistakes_catalog_is_what_the_checks_declare():
+    """docs/mistakes.md lists every named mistake with its hint; regenerate it when a table changes."""
+    from helpers.checks.catalog import MODULES, declared, markdown
+
+    text = (ROOT / "docs" / "mistakes.md").read_text()
+    assert text == markdown(), "docs/mistakes.md is stale: python -m helpers.checks.catalog > docs/mistakes.md"
+    for name in MODULES:
+        for mistake in declared(name):
+            assert f"`{mistake.id}`" in text

@@ -8,7 +8,7 @@
   hidden tests and the named mistakes ranked by how many students made them (with a few of
   them); the exercises most students failed across the workbook; the submissions with notes;
   the written answers still waiting for manual grading;
-* ``mistakes.csv``: ``assignment,exercise,mistake,students``, one row per named mistake made;
+* ``mistakes.csv``: ``assignment,exercise,mistake,students,hint``, one row per named mistake made;
 * ``exercises.csv``: ``assignment,exercise,points,submitted,passed,mean_score``.
 
 The numbers come from :mod:`grading.gradebook.class_data`.
@@ -197,10 +197,11 @@ def render_html(data, assignments, exercises):
 def write_mistakes_csv(exercises, path):
     with open(path, "w", newline="") as handle:
         writer = csv.writer(handle)
-        writer.writerow(["assignment", "exercise", "mistake", "students"])
+        writer.writerow(["assignment", "exercise", "mistake", "students", "hint"])
         for exercise in exercises:
             for mistake in exercise.mistakes:
-                writer.writerow([mistake.assignment, mistake.exercise, mistake.mistake, len(mistake.students)])
+                writer.writerow([mistake.assignment, mistake.exercise, mistake.mistake, len(mistake.students),
+                                 _first_line(mistake.hint)])
     return path
 
 
@@ -234,5 +235,11 @@ def write_report(db_url, reports_dir):
 def top_mistakes(exercises, count=10):
     """A terminal table of the most frequent mistakes of :func:`summarize`'s exercises ('' if none)."""
     ranked = sorted((m for e in exercises for m in e.mistakes), key=lambda m: (-len(m.students), m.assignment))
-    rows = [[m.assignment, m.exercise, m.mistake, str(len(m.students))] for m in ranked[:count]]
-    return format_table(["assignment", "exercise", "mistake", "students"], rows) if rows else ""
+    rows = [[m.assignment, m.exercise, m.mistake, str(len(m.students)), _words(m.hint)] for m in ranked[:count]]
+    return format_table(["assignment", "exercise", "mistake", "students", "hint"], rows) if rows else ""
+
+
+def _words(text, count=8):
+    """A hint's first words, for a terminal table."""
+    words = _first_line(text).split()
+    return " ".join(words[:count]) + (" ..." if len(words) > count else "")

@@ -266,7 +266,7 @@ def test_named_mistakes_have_explicit_unique_identifiers():
     from pathlib import Path
 
     import helpers.checks
-    from mistake_coverage import literal, mistake_calls
+    from helpers.checks.catalog import literal, mistake_calls
 
     for path in sorted(Path(helpers.checks.__file__).parent.glob("*.py")):
         ids, literal_without_id = [], []

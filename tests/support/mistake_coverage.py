@@ -9,45 +9,22 @@ never raised: a hint that no test has ever seen is a hint nobody knows to be rea
 """
 from __future__ import annotations
 
-import ast
-import importlib
 from pathlib import Path
 
 import pytest
 
 import helpers.checks
 from helpers.checks import core
+from helpers.checks.catalog import declared
 
 TESTS = Path(__file__).resolve().parents[1] / "checks"
 RAISED: set[str] = set()
 
 
-def mistake_calls(source: str):
-    """(call, identifier nodes) for each `Mistake(...)` and `fail(...)` of a check module's source: the
-    nodes given as the identifier (`id=` / `mistake=`, or fail's second positional argument)."""
-    for node in ast.walk(ast.parse(source)):
-        called = getattr(getattr(node, "func", None), "id", None)
-        if isinstance(node, ast.Call) and called in ("Mistake", "fail"):
-            keyword = "id" if called == "Mistake" else "mistake"
-            given = [k.value for k in node.keywords if k.arg == keyword]
-            if called == "fail" and len(node.args) > 1:
-                given.append(node.args[1])
-            yield node, given
-
-
-def literal(node) -> str | None:
-    """The string a node writes literally, else None."""
-    return node.value if isinstance(node, ast.Constant) and isinstance(node.value, str) else None
-
-
 def declared_mistakes(name: str) -> set[str]:
-    """The identifiers of the named mistakes of check module `name`: its table's, and the literal
-    ones of its code."""
-    path = Path(helpers.checks.__file__).parent / f"{name}.py"
-    module = importlib.import_module(f"helpers.checks.{name}")
-    ids = {exercise.mistake_id(wrong) for exercise in getattr(module, "EXERCISES", ()) for wrong in exercise.mistakes}
-    ids |= {literal(v) for _, given in mistake_calls(path.read_text()) for v in given if literal(v)}
-    return ids
+    """The identifiers of the named mistakes of check module `name`: its tables', and the literal ones of its
+    code (helpers.checks.catalog reads them, for docs/mistakes.md too)."""
+    return {mistake.id for mistake in declared(name)}
 
 
 def pytest_configure(config):

@@ -31,9 +31,13 @@ def test_csv_files_hold_one_row_per_mistake_and_exercise(tmp_path):
     with open(class_report.write_mistakes_csv(exercises, tmp_path / "m.csv")) as handle:
         mistakes = list(csv.DictReader(handle))
     assert mistakes == [
-        {"assignment": "01_shallow", "exercise": "compute_cost", "mistake": "compute_cost.missing-1/m", "students": "2"},
-        {"assignment": "01_shallow", "exercise": "backward", "mistake": "backward.transposed", "students": "1"},
+        {"assignment": "01_shallow", "exercise": "compute_cost", "mistake": "compute_cost.missing-1/m", "students": "2",
+         "hint": "message for compute_cost.missing-1/m"},
+        {"assignment": "01_shallow", "exercise": "backward", "mistake": "backward.transposed", "students": "1",
+         "hint": "message for backward.transposed"},
     ]
+    top = class_report.top_mistakes(exercises)
+    assert "hint" in top.splitlines()[0] and "message for compute_cost.missing-1/m" in top
     with open(class_report.write_exercises_csv(exercises, tmp_path / "e.csv")) as handle:
         rows = list(csv.DictReader(handle))
     assert [(r["exercise"], r["points"], r["submitted"], r["passed"], r["mean_score"]) for r in rows] == [
