@@ -10,7 +10,7 @@ import os
 import shutil
 
 from grading.course import CourseLayout, copy_submission, remove_outputs
-from grading.gradebook import scores, tables
+from grading.gradebook import tables
 from grading.records import GradeResult
 from grading.sandbox.landlock import sandbox_gaps
 
@@ -34,24 +34,25 @@ def grade_result(planned, worker, sandboxed):
     return result
 
 
-def merge(layout, planned, worker, sandboxed, config):
-    """Put one worker's result into the course ``layout`` and its gradebook; returns the
+def merge(layout, gradebook, planned, worker, sandboxed, config):
+    """Put one worker's result into the course ``layout`` and its ``gradebook`` (the command's
+    :class:`grading.gradebook.session.Gradebook`); returns the
     :class:`GradeResult`. ``config`` (a callable) gives nbgrader's configuration, for
     ``SaveAutoGrades``. Never raises: a failure here is the grading machinery's."""
     result = grade_result(planned, worker, sandboxed)
     if result.infrastructure:
         # Not the student's doing: leave the gradebook and any earlier result as they
         # are, and record no content hash, so that the next run tries again.
-        return keep_previous(layout, result)
+        return keep_previous(layout, gradebook, result)
     try:
-        _save(layout, planned, worker, result, config)
+        _save(layout, gradebook, planned, worker, result, config)
     except Exception as exc:  # one submission must never stop the batch
         result.problem = result.problem or f"{type(exc).__name__}: {exc}"
         result.infrastructure = True
     return result
 
 
-def _save(layout, planned, worker, result, config):
+def _save(layout, gradebook, planned, worker, result, config):
     submission = planned.submission
     student, assignment = submission.student, submission.assignment
     copy_submission(layout, submission)
@@ -65,22 +66,21 @@ def _save(layout, planned, worker, result, config):
             result.problem = "nbgrader produced no autograded notebook"
     remove_outputs(layout, student, assignment)
     if result.problem:
-        scores.record_unprocessable(layout.db_url, student, assignment)
+        gradebook.record_unprocessable(student, assignment)
     else:
-        save_autograded(layout, student, assignment, autograded,
+        save_autograded(layout, gradebook, student, assignment, autograded,
                         private.submitted_dir(student, assignment) / "timestamp.txt", config())
-    points = scores.submission_score(layout.db_url, student, assignment)
+    points = gradebook.submission_score(student, assignment)
     if points is not None:
         result.score, result.max_score = points
-    tables.save_run(layout.db_url, tables.RunRecord(
+    gradebook.save_run(tables.RunRecord(
         student, assignment, planned.content_hash, planned.source_hash, result.outcome,
         result.problem or result.reason, result.notes, result.seconds,
     ))
-    tables.save_checks(layout.db_url, student, assignment,
-                          [] if result.problem else check_records(student, assignment, worker))
+    gradebook.save_checks(student, assignment, [] if result.problem else check_records(student, assignment, worker))
 
 
-def save_autograded(layout, student, assignment, autograded, timestamp, config):
+def save_autograded(layout, gradebook, student, assignment, autograded, timestamp, config):
     """Copy the ``autograded`` notebooks (name -> path) and ``timestamp`` into the course and
     save their grades with nbgrader's ``SaveAutoGrades`` (and late penalties)."""
     dest = layout.autograded_dir(student, assignment)
@@ -91,16 +91,15 @@ def save_autograded(layout, student, assignment, autograded, timestamp, config):
     if timestamp.is_file():
         shutil.copyfile(timestamp, dest / "timestamp.txt")
         stamp = parse_timestamp(timestamp.read_text())
-    scores.save_autogrades(layout.db_url, student, assignment,
-                              {name: dest / f"{name}.ipynb" for name in autograded}, stamp, config)
+    gradebook.save_autogrades(student, assignment, {name: dest / f"{name}.ipynb" for name in autograded}, stamp, config)
 
 
-def keep_previous(layout, result):
+def keep_previous(layout, gradebook, result):
     """``result`` with the scores already in the gradebook, if any (it is left unchanged)."""
     points = None
     if layout.gradebook_exists():
         try:
-            points = scores.submission_score(layout.db_url, result.student, result.assignment)
+            points = gradebook.submission_score(result.student, result.assignment)
         except Exception:  # the gradebook itself may be what failed
             points = None
     if points is not None:

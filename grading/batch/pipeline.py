@@ -22,7 +22,8 @@ from grading.batch.merge import keep_log, merge
 from grading.course import CourseError, CourseLayout, install_sources, tree_hash
 from grading.edition.build import build_edition
 from grading.edition.wheel import NAME as WHEEL_NAME, build_wheel
-from grading.gradebook import scores, tables
+from grading.gradebook import tables
+from grading.gradebook.session import Gradebook
 from grading.limits import Limits
 from grading.nbgrader_glue.api import (NbGrader, PipelineError, ensure_scripts_on_path, failure_reason,
                                        write_formgrader_config)
@@ -50,6 +51,11 @@ class Grader:
         self.limits = limits or Limits()
         self.jobs = jobs or default_jobs()
         self.nbgrader = NbGrader(self.layout, verbose=verbose)
+        self.gradebook = Gradebook(self.layout.db_url)   # opened on first use, once for the command
+
+    def close(self):
+        """Close the gradebook (a command's end; using the grader again opens it again)."""
+        self.gradebook.close()
 
     @property
     def api(self):
@@ -90,7 +96,7 @@ class Grader:
         """Assignment ids already released into this course's gradebook."""
         if not self.layout.gradebook_exists():
             return set()
-        return scores.assignment_ids(self.layout.db_url)
+        return self.gradebook.assignment_ids()
 
     # -- autograde: planning -------------------------------------------------------
 
@@ -125,7 +131,7 @@ class Grader:
         if (run is None or run.outcome not in tables.FINAL_OUTCOMES
                 or run.content_hash != content_hash or run.source_hash != source_hash):
             return None
-        points = scores.submission_score(self.layout.db_url, submission.student, submission.assignment)
+        points = self.gradebook.submission_score(submission.student, submission.assignment)
         if points is None:
             return None
         result = GradeResult(submission.student, submission.assignment, *points, skipped=True,
@@ -136,7 +142,7 @@ class Grader:
 
     def _plan(self, submissions, known, force):
         """Split ``submissions`` into results known at once and jobs for the workers."""
-        runs = tables.load_runs(self.layout.db_url) if known else {}
+        runs = self.gradebook.load_runs() if known else {}
         source_hashes = {a: self._source_hash(a) for a in known}
         done, jobs = [], []
         for submission in submissions:
@@ -173,7 +179,7 @@ class Grader:
 
     def _merge(self, job, worker):
         """Main-thread part: put one worker's result into the course and the gradebook."""
-        return merge(self.layout, job, worker, self.limits.sandbox, lambda: self.api.config)
+        return merge(self.layout, self.gradebook, job, worker, self.limits.sandbox, lambda: self.api.config)
 
     # -- autograde: the batch ----------------------------------------------------------
 
@@ -267,7 +273,7 @@ class Grader:
             if self.layout.feedback_html(*pair).exists()
         }
         if self.layout.gradebook_exists():
-            for (student, assignment), run in tables.load_runs(self.layout.db_url).items():
+            for (student, assignment), run in self.gradebook.load_runs().items():
                 if run.outcome != "zeroed" or (assignments and assignment not in assignments):
                     continue
                 if (student, assignment) in feedback:
@@ -280,8 +286,8 @@ class Grader:
 
     def write_csv(self):
         """Write ``grades.csv`` (nbgrader's) and ``grading_report.csv`` (outcomes, reasons)."""
-        scores.export_csv(self.layout.db_url, self.layout.grades_csv)
-        tables.export_report(self.layout.db_url, self.layout.grading_report)
+        self.gradebook.export_csv(self.layout.grades_csv)
+        self.gradebook.export_report(self.layout.grading_report)
         return self.layout.grades_csv
 
     def export(self):
@@ -289,13 +295,13 @@ class Grader:
         if not self.layout.gradebook_exists():
             raise CourseError(f"no gradebook in {self.layout.root}: release and autograde first")
         path = self.write_csv()
-        return path, scores.all_scores(self.layout.db_url)
+        return path, self.gradebook.all_scores()
 
     def runs(self):
         """Our record of each graded submission (outcome, reason, notes)."""
         if not self.layout.gradebook_exists():
             return {}
-        return tables.load_runs(self.layout.db_url)
+        return self.gradebook.load_runs()
 
 
 def read_worker_result(path, outcome):

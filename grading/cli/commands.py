@@ -310,7 +310,7 @@ def cmd_report(args):
     grader = _grader(args)
     if not grader.layout.gradebook_exists():
         raise CourseError(f"no gradebook in {grader.layout.root}: release and autograde first")
-    paths = write_report(grader.layout.db_url, grader.layout.reports_dir)
+    paths = write_report(grader.gradebook, grader.layout.reports_dir)
     print(f"wrote {paths['html']}, {paths['mistakes'].name} and {paths['exercises'].name}")
     if paths["top"]:
         print(f"\nThe most frequent mistakes:\n{paths['top']}")

@@ -220,7 +220,7 @@ def run_demo(notebooks_dir, demo_dir, out=print, mistakes=MISTAKES):
     csv_path, rows = grader.export()
     out(f"Grades: {csv_path}\n")
     out(grades_matrix(rows))
-    report = write_report(grader.layout.db_url, grader.layout.reports_dir)
+    report = write_report(grader.gradebook, grader.layout.reports_dir)
     out(f"\nClass report: {report['html']} (and {report['mistakes'].name}, {report['exercises'].name})")
     if report["top"]:
         out(f"The most frequent mistakes:\n{report['top']}")

@@ -12,7 +12,6 @@ from __future__ import annotations
 import statistics
 from collections import defaultdict
 from dataclasses import dataclass, field
-from grading.gradebook import scores, tables
 
 
 @dataclass(frozen=True)
@@ -41,11 +40,11 @@ class ClassData:
     checks: list = field(default_factory=list)         # [gradebook.CheckRecord]
 
 
-def load_class(db_url):
-    """Read the gradebook at ``db_url`` into a :class:`ClassData`."""
+def load_class(gradebook):
+    """Read ``gradebook`` (a :class:`grading.gradebook.session.Gradebook`) into a :class:`ClassData`."""
     from nbgrader.api import MissingEntry  # nbgrader: seconds to import, needed only here
 
-    with scores.open_gradebook(db_url) as gb:
+    with gradebook.nbgrader() as gb:
         assignments, max_scores = {}, {}
         for assignment in sorted(gb.assignments, key=lambda a: a.name):
             assignments[assignment.name] = [
@@ -64,8 +63,8 @@ def load_class(db_url):
                 for notebook in submission.notebooks:
                     for grade in notebook.grades:
                         data.cells[(student, name, grade.name)] = (float(grade.score), bool(grade.needs_manual_grade))
-    data.runs = tables.load_runs(db_url)
-    data.checks = tables.load_checks(db_url)
+    data.runs = gradebook.load_runs()
+    data.checks = gradebook.load_checks()
     return data
 
 

@@ -215,12 +215,12 @@ def write_exercises_csv(exercises, path):
     return path
 
 
-def write_report(db_url, reports_dir):
+def write_report(gradebook, reports_dir):
     """Write the page and the two CSV files into ``reports_dir``; returns their paths, and under
     ``"top"`` a terminal table of the most frequent mistakes ('' when none was recorded)."""
     reports_dir = Path(reports_dir)
     reports_dir.mkdir(parents=True, exist_ok=True)
-    data = load_class(db_url)
+    data = load_class(gradebook)
     page = reports_dir / "class_report.html"
     assignments, exercises = summarize(data)
     page.write_text(render_html(data, assignments, exercises), encoding="utf-8")

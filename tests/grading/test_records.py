@@ -9,7 +9,7 @@ import pytest
 from grading.batch.isolation import RunOutcome
 from grading.batch.pipeline import read_worker_result
 from grading.course import find_submissions
-from grading.gradebook import scores
+from grading.gradebook.session import Gradebook
 from grading.limits import GiB, Limits
 from grading.records import CheckVerdict, Job, RecordError, WorkerResult
 from grading_fixture import NAME, TOTAL, fixture_course, solved
@@ -107,5 +107,5 @@ def test_a_malformed_result_costs_only_its_submission(tmp_path, monkeypatch):
     assert broken.status == ("failed to process: the grading worker left a malformed result: "
                              "result.json: 'verdicts' has the wrong type: {'x': 1}")
     assert (alice.score, alice.max_score, alice.status) == (TOTAL, TOTAL, "graded")
-    rows = {row.student: (row.score, row.submitted) for row in scores.all_scores(grader.layout.db_url)}
+    rows = {row.student: (row.score, row.submitted) for row in Gradebook(grader.layout.db_url).all_scores()}
     assert rows == {"alice": (TOTAL, True)}

@@ -19,7 +19,7 @@ from grading.batch import pipeline
 from grading.batch.pipeline import Grader
 from grading.cli.commands import main
 from grading.course import find_notebooks, find_submissions
-from grading.gradebook import scores
+from grading.gradebook.session import Gradebook, read_csv
 from grading.limits import GiB, MiB, Limits
 from grading.records import WorkerResult
 from grading.sandbox.landlock import landlock_abi
@@ -211,9 +211,9 @@ def test_every_submission_is_graded_or_zeroed_with_its_reason(graded):
 
 def test_scores_in_the_gradebook_and_the_csv(graded):
     grader = graded["grader"]
-    rows = {row["student_id"]: float(row["score"]) for row in scores.read_csv(grader.layout.grades_csv)}
+    rows = {row["student_id"]: float(row["score"]) for row in read_csv(grader.layout.grades_csv)}
     assert rows == {student: float(score) for student, (score, _) in graded["expected"].items()}
-    cells = scores.cell_scores(grader.layout.db_url, "crash", NAME)
+    cells = Gradebook(grader.layout.db_url).cell_scores("crash", NAME)
     assert cells == {"test_relu": (2.0, 2.0), "test_softmax": (0.0, 3.0)}
     with open(grader.layout.grading_report, newline="") as handle:
         report = {row["student_id"]: row for row in csv.DictReader(handle)}
@@ -245,7 +245,7 @@ def test_a_submission_cannot_write_into_the_course(graded):
     else:  # nothing stops it, but it reaches only the worker's private copy of the course
         assert "WROTE ../../../gradebook.db" in printed and "DENIED" not in printed, printed
     # the real gradebook still holds everyone's grades (checked against the CSV above)
-    assert scores.submission_score(graded["grader"].layout.db_url, "alice", NAME) == (TOTAL, TOTAL)
+    assert Gradebook(graded["grader"].layout.db_url).submission_score("alice", NAME) == (TOTAL, TOTAL)
 
 
 def test_no_process_outlives_its_grading(graded):
@@ -272,7 +272,7 @@ def test_feedback_shows_results_never_hidden_tests(graded):
 
 def test_rerun_skips_unchanged_and_grades_a_late_submission(graded, monkeypatch):
     grader, klass = graded["grader"], graded["klass"]
-    before = scores.all_scores(grader.layout.db_url)
+    before = Gradebook(grader.layout.db_url).all_scores()
     mtimes = {s: grader.layout.autograded_notebook(s, NAME).stat().st_mtime_ns
               for s in ("alice", "crash")}
     klass.submit("zoe", klass.unstable())  # late
@@ -288,7 +288,7 @@ def test_rerun_skips_unchanged_and_grades_a_late_submission(graded, monkeypatch)
     assert results["zoe"].score == 2 and results["zoe"].status == "graded"
     assert all(r.status.startswith("unchanged") for s, r in results.items() if s not in ("zoe", "garbage", "nobook"))
     assert results["garbage"].status.startswith("failed to process: ") and results["garbage"].skipped
-    after = {(r.student, r.score) for r in scores.all_scores(grader.layout.db_url)}
+    after = {(r.student, r.score) for r in Gradebook(grader.layout.db_url).all_scores()}
     assert after == {(r.student, r.score) for r in before} | {("zoe", 2.0)}
     assert mtimes == {s: grader.layout.autograded_notebook(s, NAME).stat().st_mtime_ns
                       for s in ("alice", "crash")}
@@ -304,7 +304,7 @@ def test_rerun_skips_unchanged_and_grades_a_late_submission(graded, monkeypatch)
         "the worker exploded", infrastructure=True))
     [alice] = [r for r in grader.autograde_all(find_submissions(klass.folder, [NAME]), {}) if not r.skipped]
     assert alice.infrastructure and alice.score == 2.0
-    assert scores.submission_score(grader.layout.db_url, "alice", NAME) == (2.0, TOTAL)
+    assert Gradebook(grader.layout.db_url).submission_score("alice", NAME) == (2.0, TOTAL)
     monkeypatch.undo()
     [alice] = [r for r in grader.autograde_all(find_submissions(klass.folder, [NAME]), {}) if not r.skipped]
     assert (alice.student, alice.score, alice.status) == ("alice", TOTAL, "graded")

@@ -16,7 +16,7 @@ from grading.batch.pipeline import Grader
 from grading.cli.commands import main
 from grading.cli.demo import run_demo
 from grading.course import find_notebooks, find_submissions
-from grading.gradebook import scores
+from grading.gradebook.session import Gradebook, read_csv
 from grading_fixture import fixture, NAME, TOTAL, read_nb, cell, hidden_code_lines
 
 pytestmark = pytest.mark.slow
@@ -77,6 +77,7 @@ def graded(tmp_path_factory, notebooks_dir):
     feedback = grader.feedback()
     csv_path, rows = grader.export()
     return {
+        "opens": grader.gradebook.opens,
         "grader": grader,
         "released": released,
         "results": {r.student: r for r in results},
@@ -87,7 +88,13 @@ def graded(tmp_path_factory, notebooks_dir):
 
 
 def scores_of(graded, student):
-    return scores.cell_scores(graded["grader"].layout.db_url, student, NAME)
+    return graded["grader"].gradebook.cell_scores(student, NAME)
+
+
+def test_the_gradebook_opens_once_for_the_whole_batch(graded):
+    """Six submissions merged (scores, runs, verdicts, nbgrader's SaveAutoGrades), feedback and export: nbgrader's
+    gradebook opened once by the grading command (nbgrader's AssignLatePenalties still opens its own)."""
+    assert graded["opens"] == 1
 
 
 def test_release_removes_hidden_tests_and_solutions(graded):
@@ -168,7 +175,7 @@ def test_feedback_never_shows_hidden_tests(graded):
 
 
 def test_export_csv_has_a_row_per_student(graded):
-    rows = {row["student_id"]: row for row in scores.read_csv(graded["csv"])}
+    rows = {row["student_id"]: row for row in read_csv(graded["csv"])}
     expected = {"adam": 0, "alice": 5, "bob": 0, "carol": 2, "dave": 2, "mallory": 0}
     assert {s: float(rows[s]["score"]) for s in rows} == expected
     assert all(float(row["max_score"]) == TOTAL and row["assignment"] == NAME for row in rows.values())
@@ -201,7 +208,7 @@ def test_autograde_feedback_export_cli(tmp_path, notebooks_dir, capsys):
     assert not (course / "feedback" / "alice" / NAME).exists()
     assert not (course / "autograded" / "alice" / NAME).exists()
     assert main(["export", "--course", str(course)]) == 0
-    rows = {row["student_id"]: row for row in scores.read_csv(course / "grades.csv")}
+    rows = {row["student_id"]: row for row in read_csv(course / "grades.csv")}
     assert float(rows["alice"]["score"]) == 0.0
 
 

@@ -17,8 +17,8 @@ import pytest
 from grading.batch.pipeline import Grader
 from grading.cli.demo import EXPECTED_FAILURES, EXPECTED_MISTAKES, MISTAKES, notebook_with_mistakes, write_submissions
 from grading.course import find_notebooks, find_submissions
-from grading.gradebook import scores
 from grading.gradebook.class_report import write_report
+from grading.gradebook.session import Gradebook
 from notebook_runner import NOTEBOOKS
 
 pytestmark = pytest.mark.slow
@@ -46,7 +46,7 @@ def course(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def graded(course):
-    return {(student, assignment): scores.cell_scores(course.layout.db_url, student, assignment)
+    return {(student, assignment): Gradebook(course.layout.db_url).cell_scores(student, assignment)
             for student in ("alice", "bob", "carol") for assignment in ASSIGNMENTS}
 
 
@@ -87,7 +87,7 @@ def test_typical_mistakes_lose_exactly_their_exercises(graded, assignment):
 def test_class_report_counts_the_named_mistakes_of_the_class(course):
     """mistakes.csv holds exactly the mistakes carol and dave made (grading recorded which named
     mistake fired), with the number of students who made each; exercises.csv the pass counts."""
-    paths = write_report(course.layout.db_url, course.layout.reports_dir)
+    paths = write_report(course.gradebook, course.layout.reports_dir)
     expected = Counter()
     for assignment in ASSIGNMENTS:
         for student_mistakes in (EXPECTED_MISTAKES[assignment], EXPECTED_MISTAKES[assignment][:1]):  # carol, dave
@@ -98,7 +98,7 @@ def test_class_report_counts_the_named_mistakes_of_the_class(course):
     assert found == dict(expected)
     with open(paths["exercises"], newline="") as handle:
         exercises = list(csv.DictReader(handle))
-    points = {student: {a: scores.cell_scores(course.layout.db_url, student, a) for a in ASSIGNMENTS}
+    points = {student: {a: Gradebook(course.layout.db_url).cell_scores(student, a) for a in ASSIGNMENTS}
               for student in ("alice", "bob", "carol", "dave")}
     assert {(r["assignment"], f"test_{r['exercise']}") for r in exercises} == {
         (a, cell) for a in ASSIGNMENTS for cell in points["alice"][a] if cell.startswith("test_")}

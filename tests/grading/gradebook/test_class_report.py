@@ -7,8 +7,9 @@ from __future__ import annotations
 import csv
 import re
 
-from grading.gradebook import class_report, tables
+from grading.gradebook import class_report
 from grading.gradebook.class_data import summarize, submissions_with_notes, waiting_for_manual_grading
+from grading.gradebook.session import Gradebook
 from grading.gradebook.tables import CheckRecord
 from made_up_class import FIGURES, made_up_class
 
@@ -63,9 +64,9 @@ def test_check_records_are_replaced_per_submission(tmp_path):
     url = f"sqlite:///{tmp_path / 'gradebook.db'}"
     first = [CheckRecord("ann", "01", "test_a", "a", False, None, "a.wrong", "a is wrong", 0.5),
              CheckRecord("ann", "01", "test_b", "b", True, True)]
-    tables.save_checks(url, "ann", "01", first)
-    tables.save_checks(url, "ben", "01", [CheckRecord("ben", "01", "test_a", "a", True, False)])
-    assert tables.load_checks(url) == sorted(first + [CheckRecord("ben", "01", "test_a", "a", True, False)],
+    Gradebook(url).save_checks("ann", "01", first)
+    Gradebook(url).save_checks("ben", "01", [CheckRecord("ben", "01", "test_a", "a", True, False)])
+    assert Gradebook(url).load_checks() == sorted(first + [CheckRecord("ben", "01", "test_a", "a", True, False)],
                                                 key=lambda r: (r.assignment, r.cell, r.student))
-    tables.save_checks(url, "ann", "01", [])
-    assert [r.student for r in tables.load_checks(url)] == ["ben"]
+    Gradebook(url).save_checks("ann", "01", [])
+    assert [r.student for r in Gradebook(url).load_checks()] == ["ben"]

@@ -2,7 +2,7 @@
 import re
 
 from grading.gradebook.report import grades_matrix, grading_table
-from grading.gradebook.scores import ScoreRow
+from grading.gradebook.session import ScoreRow
 from grading.records import GradeResult
 
 

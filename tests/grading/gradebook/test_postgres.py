@@ -24,7 +24,7 @@ import pytest
 from grading.batch.pipeline import Grader
 from grading.cli.commands import main
 from grading.course import find_notebooks, find_submissions
-from grading.gradebook import scores, tables
+from grading.gradebook.session import Gradebook, read_csv
 from grading.limits import GiB, Limits
 from grading_fixture import NAME, fixture, fixture_course, solved
 
@@ -123,9 +123,9 @@ def test_class_graded_into_postgresql(postgres_url, tmp_path, capsys):
     assert not (course / "gradebook.db").exists(), "the SQLite gradebook must not be used"
 
     # the scores are in PostgreSQL, cell by cell
-    assert scores.cell_scores(postgres_url, "carol", NAME) == {
+    assert Gradebook(postgres_url).cell_scores("carol", NAME) == {
         "test_relu": (2.0, 2.0), "test_softmax": (0.0, 3.0)}
-    runs = tables.load_runs(postgres_url)
+    runs = Gradebook(postgres_url).load_runs()
     assert runs[("zed", NAME)].outcome == "zeroed" and "not a valid notebook" in runs[("zed", NAME)].reason
 
     # a re-run skips everything (the content hashes are in PostgreSQL too)
@@ -138,7 +138,7 @@ def test_class_graded_into_postgresql(postgres_url, tmp_path, capsys):
     assert main(["export", "--course", str(course), "--db-url", postgres_url]) == 0
     out = capsys.readouterr().out
     assert "zed/00_mini (zeroed)" in out
-    rows = {row["student_id"]: float(row["score"]) for row in scores.read_csv(course / "grades.csv")}
+    rows = {row["student_id"]: float(row["score"]) for row in read_csv(course / "grades.csv")}
     assert rows == {"alice": 5.0, "carol": 2.0, "zed": 0.0}
 
     # the class report reads the same gradebook
@@ -208,8 +208,8 @@ def test_judge_check_results_in_postgresql(postgres_url):
         "test_relu", exercise="relu", passed=False, visible_passed=False, hidden_passed=None,
         message="relu has the wrong sign", mistake="relu.sign", relative_error=1.0)}})
     for _ in range(2):
-        tables.save_checks(postgres_url, "zed", "00_mini", check_records("zed", "00_mini", worker))
-    rows = [row for row in tables.load_checks(postgres_url) if row.student == "zed"]
+        Gradebook(postgres_url).save_checks("zed", "00_mini", check_records("zed", "00_mini", worker))
+    rows = [row for row in Gradebook(postgres_url).load_checks() if row.student == "zed"]
     assert len(rows) == 1
     assert rows[0].hidden_passed is None and rows[0].visible_passed is False
     assert rows[0].mistake == "relu.sign" and rows[0].exercise == "relu" and rows[0].relative_error == 1.0

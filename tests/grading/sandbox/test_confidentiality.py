@@ -34,7 +34,7 @@ from nbformat.v4 import new_code_cell, new_markdown_cell
 from grading.cli.validate import validate_notebook
 from grading.course import REPO_ROOT, find_notebooks, find_submissions
 from grading.execute.kernels import KERNEL_ENVIRONMENT, KERNEL_FIXED_ENVIRONMENT
-from grading.gradebook import scores
+from grading.gradebook.session import Gradebook
 from grading.limits import GiB, Limits
 from grading.sandbox.landlock import landlock_abi
 from grading.sandbox.seccomp import seccomp_available
@@ -213,7 +213,7 @@ def test_every_submission_keeps_its_full_marks(graded):
     outcomes = {student: (r.score, r.max_score, r.status) for student, r in graded["results"].items()}
     assert outcomes == {student: (TOTAL, TOTAL, "graded") for student in ("honest", "snoop", "spy", "net")}
     grader = graded["grader"]
-    assert scores.submission_score(grader.layout.db_url, VICTIM, NAME) == (TOTAL, TOTAL)
+    assert Gradebook(grader.layout.db_url).submission_score(VICTIM, NAME) == (TOTAL, TOTAL)
 
 
 def test_no_marker_reaches_the_corpus(graded):
