@@ -11,12 +11,16 @@ and the cell. Looked for, in the student's code cells (``ast``, no execution):
 * ``exec``, ``eval`` or ``compile`` of anything but a string literal (code hidden in built strings);
 * ``__import__`` / ``importlib`` of ``helpers`` or of grading internals, and the judge's shim name;
 * classes that define ``__eq__`` (an answer that claims to equal anything);
-* text that imitates the checks' success line, or the judge's own messages.
+* text that imitates the checks' success line, or the judge's own messages;
+* a search for code outside the notebook: ``sys.modules`` read (under any name ``sys`` is imported as),
+  ``gc.get_objects`` / ``get_referrers`` / ``get_referents`` (the kernel's memory searched for a function);
+* a notebook file named (``"....ipynb"``): its working copy read, for the test cells' hidden cases.
 """
 import ast
 
 from grading.judge.check_calls import parse_cell
 
+MEMORY_SEARCHES = ("get_objects", "get_referrers", "get_referents")
 SUSPECT_ATTRIBUTES = ("set_custom_exc", "showtraceback", "_showtraceback", "InteractiveTB", "showsyntaxerror")
 CODE_RUNNERS = ("exec", "eval", "compile")
 
@@ -29,6 +33,12 @@ def _imported_names(tree):
         elif isinstance(node, ast.ImportFrom):
             names.update(alias.asname or alias.name for alias in node.names)
     return names | {"builtins", "__builtins__", "sys", "np", "numpy", "checks", "helpers"}
+
+
+def _sys_aliases(tree):
+    """The names ``sys`` is bound to in ``tree`` (``import sys as _s``), ``sys`` itself included."""
+    return {"sys"} | {alias.asname for node in ast.walk(tree) if isinstance(node, ast.Import)
+                      for alias in node.names if alias.name == "sys" and alias.asname}
 
 
 def _root(node):
@@ -54,7 +64,7 @@ def scan_source(source, modules=frozenset()):
     if tree is None:
         return []
     modules = set(modules) | _imported_names(tree)
-    found = []
+    found = _searches(tree)
     for node in ast.walk(tree):
         targets = []
         if isinstance(node, (ast.Assign, ast.AugAssign, ast.AnnAssign)):
@@ -98,6 +108,20 @@ def scan_source(source, modules=frozenset()):
         if isinstance(node, ast.FunctionDef) and node.name in ("__eq__", "__ne__", "__bool__", "__array_ufunc__"):
             found.append(f"defines {node.name} (an answer that may claim to be right)")
     return sorted(set(found))
+
+
+def _searches(tree):
+    """Findings of code that looks outside the notebook: modules, the kernel's memory, the notebook file."""
+    found, sys_names = [], _sys_aliases(tree)
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Attribute) and node.attr == "modules" and isinstance(node.value, ast.Name) \
+                and node.value.id in sys_names and isinstance(node.ctx, ast.Load):
+            found.append("reads sys.modules (looks for code outside the notebook)")
+        if isinstance(node, ast.Call) and _dotted(node.func).rsplit(".", 1)[-1] in MEMORY_SEARCHES:
+            found.append(f"calls {_dotted(node.func)} (searches the kernel's memory)")
+        if isinstance(node, ast.Constant) and isinstance(node.value, str) and ".ipynb" in node.value:
+            found.append("names a notebook file (reads the notebook it is graded from?)")
+    return found
 
 
 def scan_notebook(nb, student, notebook):

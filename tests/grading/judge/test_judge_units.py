@@ -177,6 +177,9 @@ def test_every_notebooks_test_cells_parse_and_name_their_exercises():
     ("np.allclose = lambda *a, **k: True", "assigns to np.allclose"),
     ("class A:\n    def __eq__(self, other):\n        return True", "__eq__"),
     ("print('\\u2714 sigmoid: all tests passed.')", "success line"),
+    ("import sys as _s\nfound = [m for m in list(_s.modules.values()) if hasattr(m, 'sigmoid')]", "reads sys.modules"),
+    ("import gc\nfound = [f for f in gc.get_objects() if getattr(f, '__name__', '') == 'sigmoid']", "gc.get_objects"),
+    ("import json\ncells = json.load(open('01_shallow_network.ipynb'))['cells']", "names a notebook file"),
 ])
 def test_scan_finds_tampering(code, finding):
     assert any(finding in text for text in scan_source("import numpy as np\n" + code)), scan_source(code)

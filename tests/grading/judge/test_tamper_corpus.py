@@ -279,7 +279,7 @@ def _corpus01(source, released):
         "delegation": (_notebook(source, released, blank, replaced=_delegation_answers()), 0, False),
         # the answers call any function of their name that the kernel can reach: the edition's checks hold stand-ins
         # that answer the visible cases only (whose answers each test cell shows anyway), so the hidden ones fail
-        "delegation_search": (_notebook(source, released, blank, replaced=_searching_answers()), 0, False),
+        "delegation_search": (_notebook(source, released, blank, replaced=_searching_answers()), 0, True),
         "patch_core": (_notebook(source, released, ("sigmoid", "compute_cost"), added=PATCH_CORE), 2, True),
         "patch_numpy": (_notebook(source, released, ("sigmoid",), added=PATCH_NUMPY), 1, True),
         "patch_display": (_notebook(source, released, blank, added=PATCH_DISPLAY), 0, True),
@@ -314,7 +314,7 @@ def _corpus01(source, released):
                                      added=PRINT_RECORDED, after="test_predict"), full, False),
         # reads the notebook file in the kernel's working folder, where nbgrader wrote the restored test cells
         "read_working_copy": (_notebook(source, released, POINTS01, added=READ_WORKING_COPY),
-                              full, False),
+                              full, True),
         # the judge's kernel-side shim removed between two test cells: reinstalled, honest work counts
         "break_shim": (_notebook(source, released, POINTS01, added="_nnfs_judge = None", after="test_sigmoid"),
                        full, True),
