@@ -85,7 +85,10 @@ def test_test_set_confirms_the_choice(measured):
     test = measured["test"]
     assert test["chosen"] - test["plain"] >= 0.04                         # "about 6 points better"
     assert near(test["chosen"], 0.80) and near(test["plain"], 0.74, 0.02)
-    assert test["chosen"] < measured["sweep"]["1.0"]["dev"]               # "a little below its dev accuracy"
+    chosen_drop = measured["sweep"]["1.0"]["dev"] - test["chosen"]           # "84% -> 80%"
+    plain_drop = measured["plain"]["dev"] - test["plain"]                     # "79% -> 74%"
+    assert chosen_drop > 0 and plain_drop > 0
+    assert plain_drop >= chosen_drop - 0.01                               # "the plain one drops as much"
 
 
 def test_weight_decay_equals_the_regularised_update(measured):
