@@ -27,6 +27,9 @@ REPO_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_NOTEBOOKS_DIR = REPO_ROOT / "notebooks"
 DEFAULT_COURSE_DIR = REPO_ROOT / "build" / "course"
 DEFAULT_DEMO_DIR = REPO_ROOT / "build" / "demo"
+#: Files that nbgrader's exchange puts beside a submission's notebooks: the submission time, and the secret
+#: that release_feedback and fetch_feedback name the feedback by (so it must reach COURSE/feedback).
+TIMESTAMP, SECRET = "timestamp.txt", "submission_secret.txt"
 
 
 class CourseError(Exception):

@@ -12,7 +12,7 @@ import shutil
 import tempfile
 from pathlib import Path
 
-from grading.course import CourseLayout, tree_hash
+from grading.course import TIMESTAMP, CourseLayout, tree_hash
 from grading.edition.build import COMPILED, HELPERS, build_edition
 from grading.nbgrader_glue.api import NbGrader, PipelineError, failure_reason
 from grading.records import Job
@@ -89,7 +89,7 @@ def prepare_job_folder(layout, planned, template_folder, limits, root):
     shutil.copytree(layout.source_dir(assignment), private.source_dir(assignment))
     submitted = private.submitted_dir(student, assignment)
     submitted.mkdir(parents=True)
-    for name in [f"{nb}.ipynb" for nb in planned.notebooks] + ["timestamp.txt"]:
+    for name in [f"{nb}.ipynb" for nb in planned.notebooks] + [TIMESTAMP]:
         path = submission.path / name
         if path.is_file() and not path.is_symlink():
             shutil.copyfile(path, submitted / name)

@@ -9,13 +9,15 @@ gradebook and any earlier result as they are, so that the next run tries again.
 import os
 import shutil
 
-from grading.course import CourseLayout, copy_submission, remove_outputs
+from grading.course import SECRET, TIMESTAMP, CourseLayout, copy_submission, remove_outputs
 from grading.gradebook import tables
 from grading.records import GradeResult
 from grading.sandbox.landlock import sandbox_gaps
 
 #: Most of a worker's log kept in the course (its end, where the errors are).
 LOG_LIMIT = 1 << 20
+#: The largest exchange secret copied (nbgrader writes 128 hexadecimal digits).
+SECRET_BYTES = 1024
 
 
 def grade_result(planned, worker, sandboxed):
@@ -69,7 +71,7 @@ def _save(layout, gradebook, planned, worker, result, config):
         gradebook.record_unprocessable(student, assignment)
     else:
         save_autograded(layout, gradebook, student, assignment, autograded,
-                        private.submitted_dir(student, assignment) / "timestamp.txt", config())
+                        private.submitted_dir(student, assignment) / TIMESTAMP, config())
     points = gradebook.submission_score(student, assignment)
     if points is not None:
         result.score, result.max_score = points
@@ -81,15 +83,20 @@ def _save(layout, gradebook, planned, worker, result, config):
 
 
 def save_autograded(layout, gradebook, student, assignment, autograded, timestamp, config):
-    """Copy the ``autograded`` notebooks (name -> path) and ``timestamp`` into the course and
-    save their grades with nbgrader's ``SaveAutoGrades`` (and late penalties)."""
+    """Copy the ``autograded`` notebooks (name -> path), ``timestamp`` and the exchange's secret (from the
+    course's copy of the submission) into the course and save their grades with nbgrader's ``SaveAutoGrades``
+    (and late penalties). nbgrader's generate_feedback copies the secret on into the feedback folder, where
+    release_feedback needs it."""
     dest = layout.autograded_dir(student, assignment)
     dest.mkdir(parents=True)
     for name, path in autograded.items():
         shutil.copyfile(path, dest / f"{name}.ipynb")
+    secret = layout.submitted_dir(student, assignment) / SECRET
+    if secret.is_file() and not secret.is_symlink() and secret.stat().st_size <= SECRET_BYTES:
+        shutil.copyfile(secret, dest / SECRET)
     stamp = None
     if timestamp.is_file():
-        shutil.copyfile(timestamp, dest / "timestamp.txt")
+        shutil.copyfile(timestamp, dest / TIMESTAMP)
         stamp = parse_timestamp(timestamp.read_text())
     gradebook.save_autogrades(student, assignment, {name: dest / f"{name}.ipynb" for name in autograded}, stamp, config)
 

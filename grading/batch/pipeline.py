@@ -19,7 +19,7 @@ from pathlib import Path
 from grading.batch.isolation import run_isolated
 from grading.batch.jobs import prepare_job_folder, released_notebooks, submission_problem, template
 from grading.batch.merge import keep_log, merge
-from grading.course import CourseError, CourseLayout, install_sources, tree_hash
+from grading.course import SECRET, TIMESTAMP, CourseError, CourseLayout, install_sources, tree_hash
 from grading.edition.build import build_edition
 from grading.edition.wheel import NAME as WHEEL_NAME, build_wheel
 from grading.gradebook import tables
@@ -160,7 +160,7 @@ class Grader:
                 done.append(known_result)
                 continue
             notebooks = released_notebooks(self._template(assignment, source_hashes[assignment]))
-            expected = {f"{name}.ipynb" for name in notebooks} | {"timestamp.txt"}
+            expected = {f"{name}.ipynb" for name in notebooks} | {TIMESTAMP, SECRET}
             jobs.append(PlannedJob(submission, content_hash, source_hashes[assignment], notebooks,
                                    submission.extra_files(expected)))
         return done, jobs
