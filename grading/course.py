@@ -42,6 +42,7 @@ class CourseLayout:
 
     root: Path
     database: str | None = None  # SQLAlchemy URL of the gradebook; None: COURSE/gradebook.db
+    course_id: str | None = None  # nbgrader's course id (the exchange's and the hub's); None: nbgrader's default
 
     def __post_init__(self):
         object.__setattr__(self, "root", Path(self.root).resolve())

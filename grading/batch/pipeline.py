@@ -25,8 +25,8 @@ from grading.edition.wheel import NAME as WHEEL_NAME, build_wheel
 from grading.gradebook import tables
 from grading.gradebook.session import Gradebook
 from grading.limits import Limits
-from grading.nbgrader_glue.api import (NbGrader, PipelineError, ensure_scripts_on_path, failure_reason,
-                                       write_formgrader_config)
+from grading.nbgrader_glue.api import (NbGrader, PipelineError, course_settings, ensure_scripts_on_path,
+                                       failure_reason, write_formgrader_config)
 from grading.records import GradeResult, PlannedJob, RecordError, WorkerResult
 
 
@@ -41,17 +41,20 @@ def default_jobs():
 class Grader:
     """One nbgrader course directory.
 
-    ``db_url`` selects the gradebook (default: SQLite ``COURSE/gradebook.db``); ``limits``
-    and ``jobs`` (worker processes, default: the number of cores) apply to autograding.
+    ``db_url`` selects the gradebook and ``course_id`` names the course (default: what the course's
+    ``nbgrader_config.py``, written by release, names; else SQLite ``COURSE/gradebook.db`` and nbgrader's
+    default course); ``limits`` and ``jobs`` (worker processes, default: the number of cores) apply to
+    autograding.
     """
 
-    def __init__(self, course_root, verbose=False, db_url=None, limits=None, jobs=None):
-        self.layout = CourseLayout(course_root, db_url)
+    def __init__(self, course_root, verbose=False, db_url=None, limits=None, jobs=None, course_id=None):
+        known_url, known_course = course_settings(course_root)   # what release wrote into the course
+        self.layout = CourseLayout(course_root, db_url or known_url, course_id or known_course)
         self.verbose = verbose
         self.limits = limits or Limits()
         self.jobs = jobs or default_jobs()
         self.nbgrader = NbGrader(self.layout, verbose=verbose)
-        self.gradebook = Gradebook(self.layout.db_url)   # opened on first use, once for the command
+        self.gradebook = Gradebook(self.layout.db_url, self.layout.course_id)   # opened on first use, once
 
     def close(self):
         """Close the gradebook (a command's end; using the grader again opens it again)."""

@@ -75,6 +75,11 @@ def _add_db(parser):
         help="read the gradebook's URL (which may hold a password) from the first line of FILE, "
              "readable by its owner only (chmod 600)",
     )
+    parser.add_argument(
+        "--course-id", metavar="ID", default=None,
+        help="nbgrader's course id, the one the exchange and JupyterHub know (default: the one the course's "
+             "nbgrader_config.py names, written by release; else nbgrader's default)",
+    )
 
 
 def _add_common(parser, notebooks=True, course=True, assignment=True):
@@ -176,7 +181,7 @@ def _grader(args):
     if getattr(args, "timeout", None):
         limits = Limits(timeout=args.timeout, cell_timeout=args.cell_timeout, memory=args.memory_limit)
     return Grader(args.course, verbose=args.verbose, db_url=getattr(args, "db_url", None),
-                  limits=limits, jobs=getattr(args, "jobs", None))
+                  limits=limits, jobs=getattr(args, "jobs", None), course_id=getattr(args, "course_id", None))
 
 
 def cmd_release(args):

@@ -34,11 +34,13 @@ class ScoreRow:
 
 class Gradebook:
     """The course's gradebook at ``db_url``, for one command: open it once, pass it to whatever needs it, close it
-    at the end (``with Gradebook(url) as gradebook: ...``). ``opens``: how often nbgrader's gradebook was opened
-    here (once, unless it was closed and used again)."""
+    at the end (``with Gradebook(url) as gradebook: ...``). ``course_id``: the course that assignments and
+    students created here belong to (nbgrader's default course if None). ``opens``: how often nbgrader's
+    gradebook was opened here (once, unless it was closed and used again)."""
 
-    def __init__(self, db_url):
+    def __init__(self, db_url, course_id=None):
         self.db_url = normalize_db_url(db_url)
+        self.course_id = course_id or "default_course"
         self.opens = 0
         self._nbgrader = None
         self._engine = None
@@ -65,7 +67,7 @@ class Gradebook:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", SAWarning)
             if self._nbgrader is None:
-                self._nbgrader = NbgraderGradebook(self.db_url)
+                self._nbgrader = NbgraderGradebook(self.db_url, course_id=self.course_id)
                 self.opens += 1
             gb = self._nbgrader
             gb.db.expire_all()

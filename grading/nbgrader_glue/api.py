@@ -65,18 +65,33 @@ def course_config():
 
 
 def load_config(layout):
-    """The course configuration, with ``CourseDirectory.root`` and ``db_url`` set.
+    """The course configuration, with ``CourseDirectory.root``, ``db_url`` and the layout's ``course_id`` set.
 
-    With a database server, ``course_id`` defaults to ``default_course``: nbgrader's own
+    With a database server and no course id, ``course_id`` defaults to ``default_course``: nbgrader's own
     default, ``''``, names no row of its ``course`` table, which SQLite lets pass and
     PostgreSQL's foreign keys refuse (``generate_assignment`` fails).
     """
     config = course_config()
     config.CourseDirectory.root = str(layout.root)
     config.CourseDirectory.db_url = layout.db_url
-    if not database.is_sqlite(layout.db_url) and not config.CourseDirectory.get("course_id"):
+    if layout.course_id:
+        config.CourseDirectory.course_id = layout.course_id
+    elif not database.is_sqlite(layout.db_url) and not config.CourseDirectory.get("course_id"):
         config.CourseDirectory.course_id = "default_course"
     return config
+
+
+def course_settings(root):
+    """``(db_url, course_id)`` that ``COURSE/nbgrader_config.py`` (written by release) names, each None where it
+    names none; a SQLite URL counts as none (the course's own ``gradebook.db`` is the default anyway, and the
+    folder may have moved). So that every command finds the course's gradebook and keeps its course id
+    without being told again."""
+    path = Path(root) / "nbgrader_config.py"
+    if not path.is_file():
+        return None, None
+    config = PyFileConfigLoader(path.name, path=str(path.parent)).load_config()
+    url = config.CourseDirectory.get("db_url") or None
+    return (None if url is None or database.is_sqlite(url) else url), (config.CourseDirectory.get("course_id") or None)
 
 
 def write_formgrader_config(layout):
