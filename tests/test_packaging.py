@@ -36,3 +36,25 @@ def test_ci_runs_the_readme_test_command():
     readme = (ROOT / "README.md").read_text()
     assert "make test" in readme and "make lab" in readme
     assert "make test" in (ROOT / ".ci" / "run").read_text()
+
+
+def test_the_declared_minimum_python_satisfies_every_pinned_package():
+    """pyproject's requires-python (and make venv's check) is the true minimum: every package that
+    requirements.txt pins accepts it (Debian's 3.11.2 cannot install soupsieve 4.1.3, which needs 3.11.5)."""
+    from importlib import metadata
+
+    from packaging.specifiers import SpecifierSet
+    from packaging.version import Version
+
+    declared = re.search(r'requires-python = ">=([0-9.]+)"', (ROOT / "pyproject.toml").read_text()).group(1)
+    assert f"sys.version_info >= ({', '.join(declared.split('.'))})" in (ROOT / "Makefile").read_text()
+    assert f"Python {declared} or newer" in (ROOT / "README.md").read_text()
+    refused = {}
+    for name in _pins((ROOT / "requirements.txt").read_text(), "=="):
+        try:
+            needs = metadata.metadata(name).get("Requires-Python")
+        except metadata.PackageNotFoundError:
+            continue
+        if needs and Version(declared) not in SpecifierSet(needs):
+            refused[name] = needs
+    assert not refused, f"Python {declared} cannot install {refused}: raise requires-python"
