@@ -40,6 +40,11 @@ c = get_config()  # noqa: F821
 load_subconfig({config_name!r}, path={config_dir!r})  # noqa: F821
 c.CourseDirectory.root = {root!r}
 c.CourseDirectory.db_url = {db_url!r}
+# The formgrader's Autograde button would run plain nbgrader (the students' code with no judge, sandbox or limits):
+# it is turned off, with a message naming the command that grades this course.
+from grading.nbgrader_glue.formgrader import RefuseAutograde  # noqa: E402
+c.Autograde.sanitize_preprocessors = [RefuseAutograde, *c.Autograde.sanitize_preprocessors]
+c.RefuseAutograde.command = {command!r}
 """
 
 
@@ -99,8 +104,10 @@ def write_formgrader_config(layout):
     uses this repository's course configuration and the same gradebook as the command."""
     config = load_config(layout)
     # Never a password in the course folder: the formgrader's libpq reads ~/.pgpass instead.
+    command = f"python -m grading autograde {layout.root / 'submitted'} --course {layout.root}"
     text = FORMGRADER_CONFIG.format(config_name=CONFIG_FILE.name, config_dir=str(CONFIG_FILE.parent),
-                                    root=str(layout.root), db_url=database.without_password(layout.db_url))
+                                    root=str(layout.root), db_url=database.without_password(layout.db_url),
+                                    command=command)
     if config.CourseDirectory.get("course_id"):
         text += f"c.CourseDirectory.course_id = {config.CourseDirectory.course_id!r}\n"
     path = layout.root / "nbgrader_config.py"
