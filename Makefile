@@ -44,7 +44,8 @@ $(STAMP): requirements.txt pyproject.toml
 
 lab: $(STAMP)
 	$(PY) -m grading student-copies --dest student
-	$(VENV)/bin/jupyter lab --notebook-dir=student --port=$(LAB_PORT) $(ROOT_FLAG)
+	@# The student's lab: no news prompt, none of nbgrader's instructor tools (jupyter/README.md).
+	JUPYTER_CONFIG_PATH=$(CURDIR)/jupyter/student $(VENV)/bin/jupyter lab --notebook-dir=student --port=$(LAB_PORT) $(ROOT_FLAG)
 
 test: $(STAMP)
 	$(PY) -m pytest

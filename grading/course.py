@@ -16,6 +16,7 @@ The gradebook is ``COURSE/gradebook.db`` (SQLite) unless a database URL is given
 (``--db-url``, e.g. PostgreSQL).
 """
 import hashlib
+import json
 import os
 import shutil
 from dataclasses import dataclass
@@ -149,22 +150,34 @@ def add_student_copies(released, dest_dir):
     """Copy released notebooks to ``dest_dir/X.ipynb``, never replacing an existing file.
 
     ``released`` maps assignment id to released notebook. Returns ``(added, kept)``:
-    lists of the destination paths created and of those left untouched.
+    lists of the destination paths created and of those left untouched. Each copy names the
+    kernel's language as this environment's kernel reports it (``language_info``): JupyterLab
+    rewrites a shorter one when the kernel starts, and the notebook would show as changed the
+    moment it opens.
     """
     dest_dir = Path(dest_dir)
     dest_dir.mkdir(parents=True, exist_ok=True)
     added, kept = [], []
     for assignment, path in sorted(released.items()):
         dest = dest_dir / f"{assignment}.ipynb"
+        nb = json.loads(Path(path).read_text(encoding="utf-8"))
+        nb.setdefault("metadata", {})["language_info"] = kernel_language_info()
         try:
             # "x" mode: fails if the file exists, with no window between check and write.
-            with open(path, "rb") as src, open(dest, "xb") as out:
-                shutil.copyfileobj(src, out)
+            with open(dest, "x", encoding="utf-8") as out:
+                out.write(json.dumps(nb, indent=1, ensure_ascii=False) + "\n")
         except FileExistsError:
             kept.append(dest)
         else:
             added.append(dest)
     return added, kept
+
+
+def kernel_language_info():
+    """The ``language_info`` that this environment's Python kernel reports (ipykernel's)."""
+    from ipykernel.ipkernel import IPythonKernel  # imports IPython (a second): only when copies are made
+
+    return dict(IPythonKernel.language_info)
 
 
 @dataclass(frozen=True)

@@ -52,7 +52,8 @@ def lab(tmp_path_factory):
     (settings / "tracker.jupyterlab-settings").write_text('{"windowingMode": "none"}')
     port, token = _free_port(), secrets.token_hex(16)
     env = dict(os.environ, JUPYTERLAB_SETTINGS_DIR=str(work / "settings"),
-               JUPYTER_CONFIG_DIR=str(work / "config"), JUPYTER_RUNTIME_DIR=str(work / "runtime"))
+               JUPYTER_CONFIG_DIR=str(work / "config"), JUPYTER_RUNTIME_DIR=str(work / "runtime"),
+               JUPYTER_CONFIG_PATH=str(ROOT / "jupyter" / "student"))     # as make lab starts it
     command = [sys.executable, "-m", "jupyter", "lab", "--no-browser", "--ip=127.0.0.1", f"--port={port}",
                f"--ServerApp.token={token}", f"--ServerApp.root_dir={student}"]
     if os.geteuid() == 0:
@@ -116,6 +117,19 @@ def _output_text(cell, expected, timeout=60_000):
     output = cell.locator(".jp-OutputArea-output", has_text=expected)
     output.first.wait_for(timeout=timeout)
     return cell.locator(".jp-OutputArea").inner_text()
+
+
+def test_the_students_lab_opens_the_notebook_unchanged_without_prompt_or_instructor_tools(page):
+    """make lab's settings (jupyter/student): no news prompt, no Create Assignment panel; the notebook does
+    not show as changed when its kernel starts; nbgrader's Validate button and its menu stay."""
+    page.wait_for_timeout(4000)                  # the news prompt would come a few seconds after the start
+    page.screenshot(path=str(ARTIFACTS / "00_students_lab.png"))
+    assert page.get_by_text("official Jupyter news").count() == 0
+    tabs = page.eval_on_selector_all(".lm-TabBar-tab", "tabs => tabs.map(tab => tab.getAttribute('title') || '')")
+    assert not [title for title in tabs if "Create Assignment" in title], tabs
+    assert page.locator(".jp-mod-dirty").count() == 0
+    assert page.locator(".lm-MenuBar-itemLabel", has_text="Nbgrader").count() == 1
+    assert page.locator(".jp-Notebook-toolbar, .jp-NotebookPanel-toolbar").get_by_text("Validate").count() >= 1
 
 
 def test_test_cell_before_its_exercise_says_what_to_do(page):

@@ -2,8 +2,10 @@
 
 import nbformat
 import pytest
+from nbformat.v4 import new_code_cell, new_notebook
 
-from grading.course import CourseError, CourseLayout, Submission, add_student_copies, copy_submission, find_notebooks, find_submissions
+from grading.course import (CourseError, CourseLayout, Submission, add_student_copies, copy_submission, find_notebooks,
+                            find_submissions)
 from grading_fixture import fixture
 
 
@@ -28,14 +30,19 @@ def test_add_student_copies_never_overwrites(tmp_path):
     released = {}
     for name in ("01_a", "02_b"):
         released[name] = tmp_path / f"release_{name}.ipynb"
-        released[name].write_text(f"released {name}")
+        nbformat.write(new_notebook(cells=[new_code_cell(f"# released {name}")],
+                                    metadata={"language_info": {"name": "python"}}), str(released[name]))
     dest = tmp_path / "student"
     dest.mkdir()
     (dest / "01_a.ipynb").write_text("my work")
     added, kept = add_student_copies(released, dest)
     assert added == [dest / "02_b.ipynb"] and kept == [dest / "01_a.ipynb"]
     assert (dest / "01_a.ipynb").read_text() == "my work"
-    assert (dest / "02_b.ipynb").read_text() == "released 02_b"
+    copy = nbformat.read(str(dest / "02_b.ipynb"), as_version=4)
+    assert copy.cells[0].source == "# released 02_b"
+    # the kernel's own language_info: JupyterLab has nothing to rewrite, the copy opens unchanged
+    from ipykernel.ipkernel import IPythonKernel
+    assert copy.metadata.language_info == IPythonKernel.language_info
 
 
 def test_submissions_are_found_and_copied_not_linked(tmp_path):
