@@ -26,7 +26,7 @@ from pathlib import Path
 import nbformat
 
 REPO = Path(__file__).resolve().parent.parent
-FIXTURE = REPO / "tests" / "fixtures" / "grading" / "00_mini.ipynb"
+FIXTURE = REPO / "tests" / "support" / "fixtures" / "grading" / "00_mini.ipynb"
 PATTERN = ["correct", "blank", "correct", "buggy"]
 CLASS_SIZE, WORKBOOK = 200, 9
 

@@ -21,7 +21,7 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "tests"))
+sys.path.insert(0, str(ROOT / "tests" / "support"))
 from notebook_runner import execute, source_notebooks  # noqa: E402
 
 NOTEBOOK_LIMIT_S, WORKBOOK_LIMIT_S = 20.0, 120.0
