@@ -4,10 +4,10 @@ The package is in wings, each a sub-package with one job, importing only from th
 :data:`WINGS` (``tests/grading/test_structure.py`` checks that no import, even one inside a function,
 goes the other way):
 
+* the package's root: :mod:`~grading.limits` (what a submission may use), :mod:`~grading.course` (where things
+  are), :mod:`~grading.records` (the typed records between the command and a worker, the judge's verdict);
 * ``sandbox``: process trees, Landlock, seccomp, the kernel's launcher;
 * ``gradebook``: nbgrader's scores, our tables, database URLs, the class report;
-* the package's root: :mod:`~grading.limits` (what a submission may use), :mod:`~grading.course` (where things
-  are), :mod:`~grading.records` (the typed records between the command and a worker);
 * ``nbgrader_glue``: the course's nbgrader configuration and nbgrader's Python API;
 * ``judge``: test cells decided outside the kernel, and the wire to it;
 * ``execute``: the graded execution of a notebook;
@@ -20,4 +20,4 @@ goes the other way):
 """
 
 #: The wings in import order: each imports only from itself and the wings before it ("" is the root's modules).
-WINGS = ("sandbox", "gradebook", "", "nbgrader_glue", "judge", "execute", "worker", "edition", "batch", "cli")
+WINGS = ("", "sandbox", "gradebook", "nbgrader_glue", "judge", "execute", "worker", "edition", "batch", "cli")

@@ -22,7 +22,6 @@ import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
-from grading.gradebook.database import normalize_db_url
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_NOTEBOOKS_DIR = REPO_ROOT / "notebooks"
@@ -47,7 +46,6 @@ class CourseLayout:
 
     def __post_init__(self):
         object.__setattr__(self, "root", Path(self.root).resolve())
-        object.__setattr__(self, "database", normalize_db_url(self.database))
 
     @property
     def gradebook(self):

@@ -113,7 +113,7 @@ class Job:
         return cls(**values)
 
 
-@dataclass(frozen=True)
+@dataclass
 class CheckVerdict:
     """The judge's verdict on one graded test cell: ``passed``; the visible and hidden checks
     (``hidden_passed`` None: not run, or none); the first failure's ``message``, ``error``

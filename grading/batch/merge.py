@@ -8,6 +8,7 @@ gradebook and any earlier result as they are, so that the next run tries again.
 """
 import os
 import shutil
+from dataclasses import asdict
 
 from grading.course import SECRET, TIMESTAMP, CourseLayout, copy_submission, remove_outputs
 from grading.gradebook import tables
@@ -118,9 +119,9 @@ def check_records(student, assignment, worker):
     """The judge's verdicts of ``worker`` (a :class:`grading.records.WorkerResult`) as
     :class:`gradebook.CheckRecord` s."""
     return [
-        tables.CheckRecord(student, assignment, grade_id, verdict.exercise, bool(verdict.visible_passed),
-                              verdict.hidden_passed, verdict.mistake, verdict.message, verdict.relative_error)
-        for cells in worker.verdicts.values() for grade_id, verdict in sorted(cells.items())
+        tables.CheckRecord(**{**asdict(verdict), "visible_passed": bool(verdict.visible_passed)},
+                           student=student, assignment=assignment)
+        for cells in worker.verdicts.values() for _, verdict in sorted(cells.items())
     ]
 
 

@@ -23,6 +23,7 @@ from grading.course import SECRET, TIMESTAMP, CourseError, CourseLayout, install
 from grading.edition.build import build_edition
 from grading.edition.wheel import NAME as WHEEL_NAME, build_wheel
 from grading.gradebook import tables
+from grading.gradebook.database import normalize_db_url
 from grading.gradebook.session import Gradebook
 from grading.limits import Limits
 from grading.nbgrader_glue.api import (NbGrader, PipelineError, course_settings, ensure_scripts_on_path,
@@ -49,7 +50,7 @@ class Grader:
 
     def __init__(self, course_root, verbose=False, db_url=None, limits=None, jobs=None, course_id=None):
         known_url, known_course = course_settings(course_root)   # what release wrote into the course
-        self.layout = CourseLayout(course_root, db_url or known_url, course_id or known_course)
+        self.layout = CourseLayout(course_root, normalize_db_url(db_url or known_url), course_id or known_course)
         self.verbose = verbose
         self.limits = limits or Limits()
         self.jobs = jobs or default_jobs()

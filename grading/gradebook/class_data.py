@@ -160,7 +160,7 @@ def summarize(data):
     :class:`ExerciseSummary` per autograded test cell, in notebook order."""
     checks_by_cell = defaultdict(list)
     for record in data.checks:
-        checks_by_cell[(record.assignment, record.cell)].append(record)
+        checks_by_cell[(record.assignment, record.grade_id)].append(record)
     assignments = [summarize_assignment(data, name) for name in data.assignments]
     exercises = [summarize_exercise(data, name, cell, checks_by_cell)
                  for name, cells in data.assignments.items() for cell in cells if cell.kind == "test"]

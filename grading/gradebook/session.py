@@ -213,7 +213,7 @@ class Gradebook:
         """Every :class:`tables.CheckRecord`, sorted by assignment, cell and student."""
         with self.engine.connect() as conn:
             rows = conn.execute(tables.CHECKS.select()).mappings().all()
-        return sorted((tables.check_record(row) for row in rows), key=lambda r: (r.assignment, r.cell, r.student))
+        return sorted((tables.check_record(row) for row in rows), key=lambda r: (r.assignment, r.grade_id, r.student))
 
     def export_report(self, path):
         """Write ``grading_report.csv``: score, outcome, reason and notes per submission."""

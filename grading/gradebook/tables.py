@@ -12,6 +12,8 @@ from datetime import datetime, timezone
 
 from sqlalchemy import Boolean, Column, DateTime, Float, MetaData, String, Table, Text
 
+from grading.records import CheckVerdict
+
 METADATA = MetaData()
 RUNS = Table(
     "nnfs_grading_runs", METADATA,
@@ -59,23 +61,14 @@ CHECKS = Table(
 )
 
 
-@dataclass(frozen=True)
-class CheckRecord:
-    """What the checks of one test cell found for one submission."""
+@dataclass
+class CheckRecord(CheckVerdict):
+    """The judge's verdict on one test cell (:class:`grading.records.CheckVerdict`) of one submission: the same
+    record, with its student and assignment. Read back from the table, ``passed`` is what the table keeps
+    (the visible calls passed, the hidden ones did not fail) and ``error`` is ''."""
 
-    student: str
-    assignment: str
-    cell: str
-    exercise: str
-    visible_passed: bool
-    hidden_passed: bool | None = None
-    mistake: str = ""
-    message: str = ""
-    relative_error: float | None = None
-
-    @property
-    def passed(self):
-        return self.visible_passed and self.hidden_passed is not False
+    student: str = ""
+    assignment: str = ""
 
 
 def run_row(record):
@@ -97,13 +90,14 @@ def run_record(row):
 
 def check_row(record):
     """The CHECKS row of a :class:`CheckRecord`."""
-    return dict(student_id=record.student, assignment_id=record.assignment, cell_id=record.cell,
+    return dict(student_id=record.student, assignment_id=record.assignment, cell_id=record.grade_id,
                 exercise=record.exercise, visible_passed=record.visible_passed, hidden_passed=record.hidden_passed,
                 mistake=record.mistake, message=record.message, relative_error=record.relative_error)
 
 
 def check_record(row):
     """The :class:`CheckRecord` of a CHECKS row."""
-    return CheckRecord(row["student_id"], row["assignment_id"], row["cell_id"], row["exercise"] or "",
-                       bool(row["visible_passed"]), row["hidden_passed"], row["mistake"] or "", row["message"] or "",
-                       row["relative_error"])
+    visible = bool(row["visible_passed"])
+    return CheckRecord(row["cell_id"], row["exercise"] or "", visible and row["hidden_passed"] is not False, visible,
+                       row["hidden_passed"], row["message"] or "", row["mistake"] or "", row["relative_error"],
+                       student=row["student_id"], assignment=row["assignment_id"])

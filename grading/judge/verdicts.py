@@ -9,7 +9,7 @@ import contextlib
 import importlib
 import io
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 
 from nbclient.util import run_sync
 from nbformat import NotebookNode
@@ -23,19 +23,12 @@ KERNEL_DIED_MESSAGE = "the kernel died while the judge was running this cell's t
 
 
 @dataclass
-class Verdict:
-    """The judge's decision on one graded test cell."""
+class Verdict(CheckVerdict):
+    """The judge's decision on one graded test cell while it is made: the verdict that is recorded
+    (:class:`grading.records.CheckVerdict`: ``error`` is the failure's exception name), and what the
+    judge keeps for itself."""
 
-    grade_id: str
-    passed: bool
-    exercise: str = ""                  # the function the cell checks
     stdout: str = ""
-    ename: str = ""
-    message: str = ""
-    mistake: str = ""
-    relative_error: float | None = None
-    visible_passed: bool | None = None
-    hidden_passed: bool | None = None   # None: not run (a visible test failed first) or none
     calls: int = 0
     callbacks: int = 0
     seconds: float = 0.0
@@ -43,8 +36,7 @@ class Verdict:
 
     def record(self):
         """The record kept with the run (the gradebook's ``nnfs_check_results``)."""
-        return CheckVerdict(self.grade_id, self.exercise, self.passed, self.visible_passed,
-                            self.hidden_passed, self.message, self.mistake, self.relative_error, self.ename)
+        return CheckVerdict(**{field.name: getattr(self, field.name) for field in fields(CheckVerdict)})
 
 
 def defined_names(nb, function, before=None):
@@ -92,7 +84,7 @@ class Judge:
         results = {True: [], False: []}
         self._run_checks(verdict, source, timeout, out, results)
         self._end_cell(verdict, timeout)
-        if verdict.passed or verdict.ename == "ExerciseFailure":
+        if verdict.passed or verdict.error == "ExerciseFailure":
             visible, hidden = results[False], results[True]
             verdict.visible_passed = bool(visible) and all(visible)
             verdict.hidden_passed = (all(hidden) if hidden else None) if verdict.visible_passed else None
@@ -136,25 +128,25 @@ class Judge:
                 results[call.hidden].append(True)
             verdict.passed = True
         except ExerciseFailure as failure:
-            verdict.ename, verdict.message = "ExerciseFailure", str(failure)
+            verdict.error, verdict.message = "ExerciseFailure", str(failure)
             verdict.mistake = getattr(failure, "mistake", "") or ""
             error = getattr(failure, "relative_error", None)
             verdict.relative_error = float(error) if isinstance(error, (int, float)) else None
             if call is not None:
                 results[call.hidden].append(False)
         except NameError as error:  # the exercise's function is not defined in the kernel
-            verdict.ename, verdict.message = "NameError", str(error)
+            verdict.error, verdict.message = "NameError", str(error)
         except KernelTimeout as error:
-            verdict.ename = "CellTimeoutError"
+            verdict.error = "CellTimeoutError"
             verdict.message = f"the test ran past the cell's time limit ({timeout} s) ({error})"
             verdict.halt = "timeout"
         except KernelDied:
-            verdict.ename, verdict.message, verdict.halt = "KernelDied", KERNEL_DIED_MESSAGE, "died"
+            verdict.error, verdict.message, verdict.halt = "KernelDied", KERNEL_DIED_MESSAGE, "died"
         except RemoteError as error:  # the student's function raised an exception of its own
-            verdict.ename, verdict.message = error.kind or "Error", str(error)[:2000]
+            verdict.error, verdict.message = error.kind or "Error", str(error)[:2000]
         except Exception as error:  # a broken answer from the kernel, or an unexpected failure
-            verdict.ename = type(error).__name__
-            verdict.message = str(error)[:2000] or verdict.ename
+            verdict.error = type(error).__name__
+            verdict.message = str(error)[:2000] or verdict.error
         finally:
             core.hint_pass = contextlib.nullcontext
 
@@ -167,11 +159,11 @@ class Judge:
             self.link.end()
         except KernelTimeout:
             verdict.halt = "timeout"
-            verdict.passed, verdict.ename = False, "CellTimeoutError"
+            verdict.passed, verdict.error = False, "CellTimeoutError"
             verdict.message = f"the kernel did not finish the test within the cell's time limit ({timeout} s)"
         except KernelDied:
             verdict.passed = False
-            verdict.ename, verdict.message, verdict.halt = "KernelDied", KERNEL_DIED_MESSAGE, "died"
+            verdict.error, verdict.message, verdict.halt = "KernelDied", KERNEL_DIED_MESSAGE, "died"
         except JudgeError:  # the student's code broke the shim: the next test cell reinstalls it
             pass
 
@@ -185,8 +177,8 @@ def verdict_outputs(verdict):
     if verdict.stdout:
         outputs.append(NotebookNode(output_type="stream", name="stdout", text=verdict.stdout))
     if not verdict.passed:
-        outputs.append(NotebookNode(output_type="error", ename=verdict.ename, evalue=verdict.message,
-                                    traceback=[failure_line(verdict.ename, verdict.message)]))
+        outputs.append(NotebookNode(output_type="error", ename=verdict.error, evalue=verdict.message,
+                                    traceback=[failure_line(verdict.error, verdict.message)]))
     return outputs
 
 

@@ -78,7 +78,7 @@ def load_config(layout):
     """
     config = course_config()
     config.CourseDirectory.root = str(layout.root)
-    config.CourseDirectory.db_url = layout.db_url
+    config.CourseDirectory.db_url = database.normalize_db_url(layout.db_url)
     if layout.course_id:
         config.CourseDirectory.course_id = layout.course_id
     elif not database.is_sqlite(layout.db_url) and not config.CourseDirectory.get("course_id"):
@@ -106,7 +106,7 @@ def write_formgrader_config(layout):
     # Never a password in the course folder: the formgrader's libpq reads ~/.pgpass instead.
     command = f"python -m grading autograde {layout.root / 'submitted'} --course {layout.root}"
     text = FORMGRADER_CONFIG.format(config_name=CONFIG_FILE.name, config_dir=str(CONFIG_FILE.parent),
-                                    root=str(layout.root), db_url=database.without_password(layout.db_url),
+                                    root=str(layout.root), db_url=database.without_password(database.normalize_db_url(layout.db_url)),
                                     command=command)
     if config.CourseDirectory.get("course_id"):
         text += f"c.CourseDirectory.course_id = {config.CourseDirectory.course_id!r}\n"

@@ -27,8 +27,8 @@ def made_up_class():
     data.runs[("cat", "01_shallow")] = RunRecord("cat", "01_shallow", "h", "s", "graded",
                                                  notes=["test_backward: patched helpers.checks"])
     record = lambda student, cell, ok, hidden=True, mistake="", err=None: CheckRecord(  # noqa: E731
-        student, "01_shallow", cell, cell.removeprefix("test_"), ok, hidden, mistake,
-        f"message for {mistake}" if mistake else "", err)
+        cell, cell.removeprefix("test_"), ok and hidden is not False, ok, hidden,
+        f"message for {mistake}" if mistake else "", mistake, err, student=student, assignment="01_shallow")
     data.checks = [
         record("ann", "test_compute_cost", True), record("ann", "test_backward", True),
         record("ben", "test_compute_cost", False, None, "compute_cost.missing-1/m", 0.6),

@@ -62,11 +62,11 @@ def test_check_records_are_replaced_per_submission(tmp_path):
 
     ensure_scripts_on_path()  # a new gradebook is stamped by nbgrader's `alembic` command
     url = f"sqlite:///{tmp_path / 'gradebook.db'}"
-    first = [CheckRecord("ann", "01", "test_a", "a", False, None, "a.wrong", "a is wrong", 0.5),
-             CheckRecord("ann", "01", "test_b", "b", True, True)]
+    first = [CheckRecord("test_a", "a", False, False, None, "a is wrong", "a.wrong", 0.5, student="ann", assignment="01"),
+             CheckRecord("test_b", "b", True, True, True, student="ann", assignment="01")]
+    bens = CheckRecord("test_a", "a", False, True, False, student="ben", assignment="01")
     Gradebook(url).save_checks("ann", "01", first)
-    Gradebook(url).save_checks("ben", "01", [CheckRecord("ben", "01", "test_a", "a", True, False)])
-    assert Gradebook(url).load_checks() == sorted(first + [CheckRecord("ben", "01", "test_a", "a", True, False)],
-                                                key=lambda r: (r.assignment, r.cell, r.student))
+    Gradebook(url).save_checks("ben", "01", [bens])
+    assert Gradebook(url).load_checks() == sorted(first + [bens], key=lambda r: (r.assignment, r.grade_id, r.student))
     Gradebook(url).save_checks("ann", "01", [])
     assert [r.student for r in Gradebook(url).load_checks()] == ["ben"]

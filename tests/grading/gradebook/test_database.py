@@ -1,5 +1,6 @@
 """Gradebook URLs."""
 
+from grading.batch.pipeline import Grader
 from grading.course import CourseLayout
 
 
@@ -15,6 +16,6 @@ def test_database_urls(tmp_path):
     assert normalize_db_url("postgresql://u@h/db") == f"{plain}://u@h/db"
     assert normalize_db_url("postgresql+psycopg2://u@h/db") == "postgresql+psycopg2://u@h/db"
     assert normalize_db_url("sqlite:////x/g.db") == "sqlite:////x/g.db"
-    layout = CourseLayout(tmp_path / "c", "postgresql://u@h/db")
+    layout = Grader(tmp_path / "c", db_url="postgres://u@h/db").layout     # the command normalises what it is given
     assert layout.db_url == f"{plain}://u@h/db" and layout.gradebook_exists()
     assert not CourseLayout(tmp_path / "c").gradebook_exists()

@@ -386,7 +386,7 @@ def test_each_tampering_attempt_has_a_note_naming_student_notebook_and_cell(corp
 
 def test_verdicts_are_recorded_with_visible_hidden_and_mistake(corpus):
     cases, results, grader = corpus
-    records = {(r.student, r.cell): r for r in Gradebook(grader.layout.db_url).load_checks()}
+    records = {(r.student, r.grade_id): r for r in Gradebook(grader.layout.db_url).load_checks()}
     full = records[("honest_full", "test_backward_propagation")]
     assert full.visible_passed and full.hidden_passed and full.exercise == "backward_propagation"
     blank = records[("honest_partial", "test_nn_model")]
@@ -438,7 +438,7 @@ def test_work_forced_on_the_judge_is_refused_without_costing_the_run(corpus):
     for student in ("huge_callback", "huge_reply"):
         assert not results[(student, NB01)].reason, results[(student, NB01)].reason
         assert results[(student, NB01)].seconds < results[("honest_full", NB01)].seconds + 30
-    records = {(r.student, r.cell): r for r in Gradebook(corpus[2].layout.db_url).load_checks()}
+    records = {(r.student, r.grade_id): r for r in Gradebook(corpus[2].layout.db_url).load_checks()}
     assert "characters of data were sent (at most" in records[("huge_reply", "test_predict")].message
     notes = {student: [n for n in results[(student, NB01)].notes if n.startswith("judge:")]
              for student in ("huge_callback", "huge_reply", "honest_full")}
@@ -453,7 +453,7 @@ def test_validate_agrees_with_autograde_on_the_visible_tests(corpus, tmp_path):
 
     cases, _, grader = corpus
     for student in ("honest_partial", "patch_core"):
-        visible = {r.cell: r.visible_passed for r in Gradebook(grader.layout.db_url).load_checks() if r.student == student}
+        visible = {r.grade_id: r.visible_passed for r in Gradebook(grader.layout.db_url).load_checks() if r.student == student}
         path = tmp_path / student / f"{NB01}.ipynb"
         path.parent.mkdir()
         nbformat.write(cases[(student, NB01)][0], str(path))
