@@ -209,6 +209,22 @@ def test_two_or_three_questions_with_model_answers_graded_by_hand(path):
             f"{path.name}: question {number}'s answer cell must start with *A model answer:* and give one"
 
 
+
+@pytest.mark.parametrize("path", NOTEBOOK_PATHS, ids=lambda p: p.stem)
+def test_every_written_question_says_its_points_and_that_it_is_graded_by_hand(path):
+    """Said where the question is asked, not once in the introduction: "(1 point, graded by hand)"."""
+    notebook = nbformat.read(path, as_version=4)
+    answers = [i for i, cell in enumerate(notebook.cells)
+               if cell.cell_type == "markdown" and cell.metadata.get("nbgrader", {}).get("solution")]
+    assert answers
+    for i in answers:
+        points = float(notebook.cells[i].metadata["nbgrader"]["points"])
+        asked = next(notebook.cells[j].source for j in range(i - 1, -1, -1) if notebook.cells[j].cell_type == "markdown"
+                     and re.search(r"\*\*Question \d+\.\*\*|Written answer \d+", notebook.cells[j].source))
+        assert f"{points:g} point{'s' if points != 1 else ''}, graded by hand" in asked, \
+            f"{path.name}: {notebook.cells[i].metadata['nbgrader']['grade_id']} does not say its points by its question"
+
+
 @pytest.mark.parametrize("path", TAUGHT, ids=TAUGHT_IDS)
 def test_release_removes_the_model_answers_and_the_challenge_solutions(path):
     """nbgrader's ClearSolutions blanks the written answers and stubs the challenges (which stay
