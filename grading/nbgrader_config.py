@@ -8,19 +8,45 @@ from nbconvert.preprocessors import ClearMetadataPreprocessor, CSSHTMLHeaderPrep
 from nbgrader.preprocessors import (
     AssignLatePenalties,
     CheckCellMetadata,
+    ClearHiddenTests,
+    ClearMarkScheme,
+    ClearOutput,
+    ComputeChecksums,
     DeduplicateIds,
     GetGrades,
     IgnorePattern,
+    IncludeHeaderFooter,
+    InstantiateTests,
     LimitOutput,
+    LockCells,
     OverwriteCells,
     OverwriteKernelspec,
     SaveAutoGrades,
+    SaveCells,
 )
 
 from grading.execute.preprocessors import (ClearHiddenTestsOfTestCells, ClearRunOutputs, GradingExecute,
                                            HideTestInternals, StderrToStdout)
+from grading.nbgrader_glue.release import ClearSolutionsNamingTheQuestion
 
 c = get_config()  # noqa: F821 (provided by the config loader)
+
+# nbgrader's release, with a stub that names its question in each written answer cell ("YOUR ANSWER HERE
+# (Question 2)"), so that Validate's list of unanswered questions says which is which.
+c.GenerateAssignment.preprocessors = [
+    IncludeHeaderFooter,
+    InstantiateTests,
+    LockCells,
+    ClearSolutionsNamingTheQuestion,
+    ClearOutput,
+    CheckCellMetadata,
+    ComputeChecksums,
+    SaveCells,
+    ClearHiddenTests,
+    ClearMarkScheme,
+    ComputeChecksums,
+    CheckCellMetadata,
+]
 
 # Every notebook declares the standard kernel; GradingExecute runs it on the grading
 # interpreter (the virtual environment's Python), see grading/execute/kernels.py.

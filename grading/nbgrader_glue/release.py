@@ -1,0 +1,42 @@
+"""What release does to a notebook beyond nbgrader's defaults.
+
+:class:`ClearSolutionsNamingTheQuestion`: nbgrader's ``ClearSolutions``, whose stub for a written answer names its
+question (``YOUR ANSWER HERE (Question 2)``). nbgrader's Validate lists every unanswered written answer by its
+text: with the plain stub, a notebook's three unanswered questions read as three identical entries.
+"""
+import re
+
+from nbgrader.preprocessors import ClearSolutions
+
+#: How a written question is introduced in the notebooks: "**Question 2.**", or 09's "Written answer 5".
+QUESTION = re.compile(r"\*\*(Question \d+)\.\*\*|(Written answer \d+)")
+
+
+def written_answer_labels(nb):
+    """``{index of a written answer cell: "Question 2"}``: the nearest question above each Markdown answer cell."""
+    labels = {}
+    for index, cell in enumerate(nb.cells):
+        meta = cell.get("metadata", {}).get("nbgrader", {})
+        if cell.cell_type != "markdown" or not meta.get("solution"):
+            continue
+        for above in reversed(nb.cells[:index]):
+            match = QUESTION.search(above.source) if above.cell_type == "markdown" else None
+            if match:
+                labels[index] = match.group(1) or match.group(2)
+                break
+    return labels
+
+
+class ClearSolutionsNamingTheQuestion(ClearSolutions):
+    """``ClearSolutions`` that writes ``YOUR ANSWER HERE (Question N)`` into each written answer cell."""
+
+    def preprocess(self, nb, resources):
+        self._labels = written_answer_labels(nb)
+        return super().preprocess(nb, resources)
+
+    def preprocess_cell(self, cell, resources, index):
+        cell, resources = super().preprocess_cell(cell, resources, index)
+        label = getattr(self, "_labels", {}).get(index)
+        if label and cell.cell_type == "markdown" and cell.source.strip() == self.text_stub.strip():
+            cell.source = f"{self.text_stub} ({label})"
+        return cell, resources
