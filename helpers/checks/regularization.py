@@ -575,11 +575,15 @@ def check_should_stop(should_stop, cases=_STOP_CASES):
         if not isinstance(answer, (bool, np.bool_)):
             fail(f"should_stop must return True or False, got {type(answer).__name__} {answer!r}.",
                  mistake="should_stop.should-stop-must-return-true-or")
-        answers.append(float(answer))
-    listing = "; ".join(f"{list(e)}, patience {p}" for e, p in cases)
-    expect_array(f"should_stop's answers on the histories {listing}", np.array(answers),
-                 np.array([float(ref.should_stop(errors, patience)) for errors, patience in cases]),
-                 mistakes=stop_mistakes(cases))
+        answers.append(bool(answer))
+    expected = [bool(ref.should_stop(errors, patience)) for errors, patience in cases]
+    if answers != expected:
+        wrong = [i for i, (answer, right) in enumerate(zip(answers, expected)) if answer != right]
+        errors, patience = cases[wrong[0]]
+        named = next((m for m in stop_mistakes(cases) if [bool(v) for v in m.value] == answers), None)
+        fail(f"should_stop({list(errors)}, patience={patience}) returned {answers[wrong[0]]}, expected "
+             f"{expected[wrong[0]]} (history {wrong[0] + 1} of {len(cases)}; {len(wrong)} wrong in all)."
+             + (f" {named.hint}" if named else ""), mistake=named.id if named else "")
     passed("should_stop")
 
 
