@@ -45,7 +45,7 @@ $(STAMP): requirements.txt pyproject.toml
 lab: $(STAMP)
 	$(PY) -m grading student-copies --dest student
 	@# The student's lab: no news prompt, none of nbgrader's instructor tools (jupyter/README.md).
-	JUPYTER_CONFIG_PATH=$(CURDIR)/jupyter/student $(VENV)/bin/jupyter lab --notebook-dir=student --port=$(LAB_PORT) $(ROOT_FLAG)
+	JUPYTER_CONFIG_PATH=$(CURDIR)/jupyter/students $(VENV)/bin/jupyter lab --notebook-dir=student --port=$(LAB_PORT) $(ROOT_FLAG)
 
 test: $(STAMP)
 	$(PY) -m pytest

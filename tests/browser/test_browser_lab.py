@@ -53,7 +53,7 @@ def lab(tmp_path_factory):
     port, token = _free_port(), secrets.token_hex(16)
     env = dict(os.environ, JUPYTERLAB_SETTINGS_DIR=str(work / "settings"),
                JUPYTER_CONFIG_DIR=str(work / "config"), JUPYTER_RUNTIME_DIR=str(work / "runtime"),
-               JUPYTER_CONFIG_PATH=str(ROOT / "jupyter" / "student"))     # as make lab starts it
+               JUPYTER_CONFIG_PATH=str(ROOT / "jupyter" / "students"))     # as make lab starts it
     command = [sys.executable, "-m", "jupyter", "lab", "--no-browser", "--ip=127.0.0.1", f"--port={port}",
                f"--ServerApp.token={token}", f"--ServerApp.root_dir={student}"]
     if os.geteuid() == 0:
@@ -120,7 +120,7 @@ def _output_text(cell, expected, timeout=60_000):
 
 
 def test_the_students_lab_opens_the_notebook_unchanged_without_prompt_or_instructor_tools(page):
-    """make lab's settings (jupyter/student): no news prompt, no Create Assignment panel; the notebook does
+    """make lab's settings (jupyter/students): no news prompt, no Create Assignment panel; the notebook does
     not show as changed when its kernel starts; nbgrader's Validate button and its menu stay."""
     page.wait_for_timeout(4000)                  # the news prompt would come a few seconds after the start
     page.screenshot(path=str(ARTIFACTS / "00_students_lab.png"))
