@@ -5,7 +5,9 @@ so nbgrader still scores the cell 0):
 - an ExerciseFailure shows its message alone: a traceback into the checking code is noise for a
   student (and would reveal hidden tests);
 - a NameError keeps its traceback and adds what to do: run the defining cell, or after a kernel
-  restart, the notebook from the top.
+  restart, the notebook from the top;
+- a KeyError on the notebook's `measured` dict (a cell that reads a result measured further up, run
+  before it) keeps its traceback and says to run the cells above first.
 """
 from .core import ExerciseFailure, Mistake, expect_array, expect_float, expect_keys, fail, passed
 
@@ -26,6 +28,21 @@ def name_error_hint(error: NameError) -> str:
             f"and Run All Cells).")
 
 
+def measured_hint(error: KeyError, tb) -> str:
+    """What a student should do about a KeyError on the notebook's `measured` dict ('' for any other)."""
+    if not error.args or tb is None:
+        return ""
+    while tb.tb_next is not None:
+        tb = tb.tb_next
+    frame = tb.tb_frame
+    measured = frame.f_locals.get("measured", frame.f_globals.get("measured"))
+    key = error.args[0]
+    if not isinstance(measured, dict) or key in measured:
+        return ""
+    return (f"Hint: measured[{key!r}] is not there yet: a cell further up in this notebook measures it, and it has "
+            f"not run in this kernel. Run the cells above first (Run > Run All Above Selected Cell), then this one.")
+
+
 def failure_line(name: str, message) -> str:
     """The line a failed check shows: `✘ ExerciseFailure: message` (ANSI colours); the grading
     judge writes the same line into the test cells it decides."""
@@ -33,11 +50,12 @@ def failure_line(name: str, message) -> str:
 
 
 def structured_traceback(shell, etype, value, tb, tb_offset=None) -> list[str]:
-    """The lines shown for an ExerciseFailure or a NameError (ANSI colours, as IPython's own)."""
+    """The lines shown for an ExerciseFailure, a NameError or a KeyError (ANSI colours, as IPython's own)."""
     if issubclass(etype, ExerciseFailure):
         return [failure_line(etype.__name__, value)]
-    traceback = shell.InteractiveTB.structured_traceback(etype, value, tb, tb_offset=tb_offset)
-    return list(traceback) + [f"{BOLD}{name_error_hint(value)}{RESET}"]
+    traceback = list(shell.InteractiveTB.structured_traceback(etype, value, tb, tb_offset=tb_offset))
+    hint = measured_hint(value, tb) if issubclass(etype, KeyError) else name_error_hint(value)
+    return traceback + ([f"{BOLD}{hint}{RESET}"] if hint else [])
 
 
 def _show_failure(shell, etype, value, tb, tb_offset=None):
@@ -51,7 +69,7 @@ def load_ipython_extension(shell) -> None:
     """`%load_ext helpers.checks`, or loaded at every kernel start by the virtual environment's
     etc/ipython/ipython_kernel_config.py (written by `make`): then even a kernel that was just
     restarted, where nothing is defined yet, answers a NameError with what to do."""
-    shell.set_custom_exc((ExerciseFailure, NameError), _show_failure)
+    shell.set_custom_exc((ExerciseFailure, NameError, KeyError), _show_failure)
 
 
 def _install_ipython_display() -> None:

@@ -35,10 +35,18 @@ def test_name_error_keeps_the_traceback_and_says_what_to_do(shell):
     assert "`checks`" in text and "from the top" in text
 
 
+def test_a_result_read_before_it_is_measured_says_to_run_the_cells_above(shell):
+    etype, text = _structured(shell, "measured = {'sweep': 1}\nbest = measured['test']")
+    assert etype is KeyError and "KeyError" in text
+    assert "measured['test'] is not there yet" in text and "Run the cells above first" in text
+    etype, text = _structured(shell, "grades = {}\ngrades['alice']")        # any other KeyError: as usual
+    assert etype is KeyError and "Hint" not in text
+
+
 def test_handler_is_installed_in_ipython(shell):
     # (the package was imported before this shell existed, so install as its import would)
     shell.run_cell("import helpers.checks; helpers.checks._install_ipython_display()")
-    assert ExerciseFailure in shell.custom_exceptions and NameError in shell.custom_exceptions
+    assert {ExerciseFailure, NameError, KeyError} <= set(shell.custom_exceptions)
     result = shell.run_cell("undefined_thing + 1")
     assert isinstance(result.error_in_exec, NameError)      # still an error: nbgrader scores it 0
 
