@@ -61,26 +61,18 @@ REPORT = (
     "                               'helpers': _helpers.__file__, 'reference': _reference}}, default=float))")
 
 
-def without_hidden_tests(notebook: nbformat.NotebookNode) -> nbformat.NotebookNode:
-    """The notebook with the hidden-test blocks cut out of its test cells (as in a student's copy)."""
-    for cell in notebook.cells:
-        while "### BEGIN HIDDEN TESTS" in cell.source:
-            before, _, rest = cell.source.partition("### BEGIN HIDDEN TESTS")
-            cell.source = before + rest.partition("### END HIDDEN TESTS")[2]
-    return notebook
-
-
 @lru_cache(maxsize=None)
 def execute(name: str, timeout: int = 300) -> Execution:
     """Execute notebooks/<name>.ipynb on its student edition; returns the executed notebook, its wall time,
     `measured` and where it ran."""
     from grading.edition.build import build_edition   # seconds: only when a notebook runs
+    from nbgrader.preprocessors import ClearHiddenTests   # what release does to the test cells
 
     path = NOTEBOOKS / f"{name}.ipynb"
     folder = Path(tempfile.mkdtemp(prefix=f"nnfs-{name}-"))
     atexit.register(shutil.rmtree, folder, True)
     build_edition(folder, {name: path})
-    notebook = without_hidden_tests(nbformat.read(path, as_version=4))
+    notebook, _ = ClearHiddenTests().preprocess(nbformat.read(path, as_version=4), {})
     notebook.cells.append(nbformat.v4.new_code_cell(REPORT.format(marker=MARKER)))
     client = NotebookClient(notebook, timeout=timeout, kernel_name="python3",
                             resources={"metadata": {"path": str(folder)}})

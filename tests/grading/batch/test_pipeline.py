@@ -16,7 +16,7 @@ from grading.batch.pipeline import Grader
 from grading.cli.commands import main
 from grading.cli.demo import run_demo
 from grading.course import find_notebooks, find_submissions
-from grading.gradebook.session import Gradebook, read_csv
+from grading.gradebook.session import read_csv
 from grading_fixture import fixture, NAME, TOTAL, read_nb, cell, hidden_code_lines
 
 pytestmark = pytest.mark.slow

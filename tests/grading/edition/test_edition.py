@@ -19,23 +19,18 @@ import json
 import os
 import pkgutil
 import re
-import shutil
 import subprocess
 import sys
 from contextlib import redirect_stdout
 from pathlib import Path
 
-import nbformat
 import numpy as np
 import pytest
-from nbclient import NotebookClient
 
-import helpers.checks.shallow as shallow_checks
 from grading.edition import build as edition
 from grading.edition.build import COMPILED, Exercises, RecordingTape, build_edition
 from grading.edition.closure import Package
 from grading.edition.wheel import build_wheel
-from grading.judge.check_calls import parse_test_cell
 from helpers import shallow as shallow_ref
 from helpers.checks import ExerciseFailure, tape
 from helpers.checks.engine import Exercise, as_answer

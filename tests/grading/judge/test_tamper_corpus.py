@@ -151,16 +151,19 @@ HUGE_REPLY = """\
 def predict(parameters, X):
     return np.zeros((4000, 4000))        # 128 MB: an answer of 170 MB of text for the judge to read
 """
-ENDLESS_IN_COMPOSITION = """\
-import inspect
-def forward_propagation(X, parameters):
-    while any(frame.function in ("nn_model", "predict") for frame in inspect.stack()[1:4]):
-        pass                               # endless when composed: only the hint pass runs it so
+#: A right forward_propagation's body, after a first line that makes it slow or endless when composed.
+HONEST_FORWARD_BODY = """\
     W1, b1, W2, b2 = (parameters[k] for k in ("W1", "b1", "W2", "b2"))
     A1 = np.tanh(W1 @ X + b1)
     A2 = 1 / (1 + np.exp(-(W2 @ A1 + b2)))
     return A2, {"Z1": W1 @ X + b1, "A1": A1, "Z2": W2 @ A1 + b2, "A2": A2}
 """
+ENDLESS_IN_COMPOSITION = """\
+import inspect
+def forward_propagation(X, parameters):
+    while any(frame.function in ("nn_model", "predict") for frame in inspect.stack()[1:4]):
+        pass                               # endless when composed: only the hint pass runs it so
+""" + HONEST_FORWARD_BODY
 MARKER_IN_CODE = """\
 def sigmoid(z):
     # ### BEGIN HIDDEN TESTS  (a student's comment, not a marker)
@@ -174,11 +177,7 @@ import inspect, time
 def forward_propagation(X, parameters):
     if any(frame.function in ("nn_model", "predict") for frame in inspect.stack()[1:4]):
         time.sleep(60)                     # slow when composed: only the hint pass runs it so
-    W1, b1, W2, b2 = (parameters[k] for k in ("W1", "b1", "W2", "b2"))
-    A1 = np.tanh(W1 @ X + b1)
-    A2 = 1 / (1 + np.exp(-(W2 @ A1 + b2)))
-    return A2, {"Z1": W1 @ X + b1, "A1": A1, "Z2": W2 @ A1 + b2, "A2": A2}
-"""
+""" + HONEST_FORWARD_BODY
 FORGED_REPLY = """\
 def sigmoid(z):
     # answer the judge's current request in the shim's place, with a number
