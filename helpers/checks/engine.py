@@ -44,8 +44,8 @@ from typing import Callable
 
 import numpy as np
 
-from .core import (Mistake, copy_inputs, expect_array, expect_float, expect_keys, expect_tuple, fail,
-                   graded_on_its_own, passed, student_call)
+from .core import (ExerciseFailure, Mistake, copy_inputs, expect_array, expect_float, expect_keys, expect_tuple,
+                   fail, graded_on_its_own, passed, student_call)
 
 
 @dataclass(frozen=True)
@@ -213,6 +213,19 @@ def compare(exercise: Exercise, out: Out, actual, expected, inputs: Inputs, wron
                      what=out.layout)
 
 
+def case_note(case: dict) -> str:
+    """The line a wrong value's message ends with: which inputs the test used. Its numbers come from the
+    test's own case, not from the example cell above the exercise, and a student comparing the two
+    should know why they differ."""
+    shown = ", ".join(f"{key}={_brief(value)}" for key, value in case.items())
+    return f"(The test's own case: {shown}. The example cell above may use other inputs, hence other numbers.)"
+
+
+def _brief(value, width: int = 40) -> str:
+    text = repr(value.tolist() if isinstance(value, np.ndarray) else value)
+    return text if len(text) <= width else text[:width - 3] + "..."
+
+
 def run(exercise: Exercise, fn, case: dict) -> None:
     """One test case of `exercise` on the student's `fn`; raises ExerciseFailure when it is wrong."""
     if exercise.per_case is not None:
@@ -233,7 +246,11 @@ def run(exercise: Exercise, fn, case: dict) -> None:
         except (KeyError, IndexError, TypeError):
             fail(f"{exercise.name}'s result has no {out.label}.", f"{exercise.name}.missing-output")
         right = reach(expected, out.path)
-        compare(exercise, out, actual, right, inputs, wrongs)
+        try:
+            compare(exercise, out, actual, right, inputs, wrongs)
+        except ExerciseFailure as failure:
+            raise ExerciseFailure(f"{failure}\n  {case_note(case)}", failure.mistake,
+                                  failure.relative_error) from None
         # This output is right: mistakes that would have made it wrong are less likely the student's
         # (named last, not dropped: a student may make a mistake in one parameter's update only).
         wrongs.sort(key=lambda pair: differing(out, pair[1], right) is not None)
