@@ -1,8 +1,9 @@
 """What release does to a notebook beyond nbgrader's defaults.
 
 :class:`ClearSolutionsNamingTheQuestion`: nbgrader's ``ClearSolutions``, whose stub for a written answer names its
-question (``YOUR ANSWER HERE (Question 2)``). nbgrader's Validate lists every unanswered written answer by its
-text: with the plain stub, a notebook's three unanswered questions read as three identical entries.
+question and shows as a box to write in (:func:`answer_stub`). nbgrader's Validate lists every unanswered written
+answer by its text: with the plain stub, a notebook's three unanswered questions read as three identical entries,
+and the stub renders as one more paragraph of the notebook's text.
 """
 import re
 
@@ -27,8 +28,15 @@ def written_answer_labels(nb):
     return labels
 
 
+def answer_stub(text_stub, label):
+    """What a released written answer cell holds: a quote block (JupyterLab draws it as a shaded box with a bar
+    on its left) naming the question, e.g. ``> ✎ **YOUR ANSWER HERE (Question 2)**: double-click ...``.
+    Validate counts the cell unanswered while it holds exactly this (nbgrader compares its checksum)."""
+    return f"> \u270e **{text_stub} ({label})**: double-click this box, and replace this line with your answer."
+
+
 class ClearSolutionsNamingTheQuestion(ClearSolutions):
-    """``ClearSolutions`` that writes ``YOUR ANSWER HERE (Question N)`` into each written answer cell."""
+    """``ClearSolutions`` that writes :func:`answer_stub` into each written answer cell."""
 
     def preprocess(self, nb, resources):
         self._labels = written_answer_labels(nb)
@@ -38,5 +46,5 @@ class ClearSolutionsNamingTheQuestion(ClearSolutions):
         cell, resources = super().preprocess_cell(cell, resources, index)
         label = getattr(self, "_labels", {}).get(index)
         if label and cell.cell_type == "markdown" and cell.source.strip() == self.text_stub.strip():
-            cell.source = f"{self.text_stub} ({label})"
+            cell.source = answer_stub(self.text_stub, label)
         return cell, resources

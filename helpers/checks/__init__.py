@@ -9,6 +9,8 @@ so nbgrader still scores the cell 0):
 - a KeyError on the notebook's `measured` dict (a cell that reads a result measured further up, run
   before it) keeps its traceback and says to run the cells above first.
 """
+import textwrap
+
 from .core import ExerciseFailure, Mistake, expect_array, expect_float, expect_keys, fail, passed
 
 __all__ = ["ExerciseFailure", "Mistake", "expect_array", "expect_float", "expect_keys", "fail", "passed"]
@@ -43,10 +45,28 @@ def measured_hint(error: KeyError, tb) -> str:
             f"not run in this kernel. Run the cells above first (Run > Run All Above Selected Cell), then this one.")
 
 
+#: The width a failure's lines are wrapped to: nbgrader's Validate dialog shows about 110 characters and
+#: cuts longer lines off sideways (it does not wrap), and a notebook's output area is not much wider.
+WIDTH = 100
+
+
 def failure_line(name: str, message) -> str:
-    """The line a failed check shows: `✘ ExerciseFailure: message` (ANSI colours); the grading
-    judge writes the same line into the test cells it decides."""
-    return f"{RED}{BOLD}\u2718 {name}{RESET}{RED}: {message}{RESET}"
+    """The line a failed check shows: `✘ ExerciseFailure: message` (ANSI colours), its long lines wrapped at
+    WIDTH characters (a continuation keeps its line's indent); the grading judge writes the same line into the
+    test cells it decides."""
+    return f"{RED}{BOLD}\u2718 {name}{RESET}{RED}: {wrapped(str(message), WIDTH - len(name) - 4)}{RESET}"
+
+
+def wrapped(message: str, first_width: int = WIDTH) -> str:
+    """`message` with each line longer than its width broken between words; the first line is
+    `first_width` wide (it follows the error's name), the others WIDTH."""
+    lines = []
+    for number, line in enumerate(message.splitlines() or [""]):
+        indent = " " * (len(line) - len(line.lstrip()))
+        width = first_width if number == 0 else WIDTH
+        lines += textwrap.wrap(line, width, subsequent_indent=indent + "  ", break_long_words=False,
+                               break_on_hyphens=False, drop_whitespace=True) or [line]
+    return "\n".join(lines)
 
 
 def structured_traceback(shell, etype, value, tb, tb_offset=None) -> list[str]:

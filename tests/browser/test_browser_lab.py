@@ -1,9 +1,10 @@
 """A student's session in a real browser: JupyterLab on the student copy of notebook 01.
 
 Drives Debian's Chromium through Playwright (no browser download) against a JupyterLab server
-on loopback. It runs a test cell before its exercise (the hint says what to do), fills in the
-exercise, checks the visible test's success line, then a wrong answer and its hint. Screenshots
-go to build/artifacts/browser/.
+on loopback, with the settings `make lab` uses (jupyter/students). It runs a test cell before its exercise
+(the hint says what to do), fills in the exercise, checks the visible test's success line, then a wrong answer,
+its hint and the test's own case; it writes a written answer into its box, and Validate then names the
+questions still unanswered. Screenshots go to build/artifacts/browser/.
 """
 from __future__ import annotations
 
@@ -113,6 +114,13 @@ def _replace_source(page, cell, source):
     page.keyboard.insert_text(source)           # no auto-indent, unlike typing key by key
 
 
+def _markdown_cell(page, text):
+    """The first rendered Markdown cell showing `text`."""
+    cell = page.locator(".jp-Notebook .jp-MarkdownCell", has=page.locator(".jp-RenderedMarkdown", has_text=text)).first
+    cell.scroll_into_view_if_needed()
+    return cell
+
+
 def _output_text(cell, expected, timeout=60_000):
     output = cell.locator(".jp-OutputArea-output", has_text=expected)
     output.first.wait_for(timeout=timeout)
@@ -160,5 +168,46 @@ def test_wrong_answer_shows_the_hint(page):
     _run(page, test_cell)
     text = _output_text(test_cell, "the exponent is -z")
     assert "ExerciseFailure" in text and "Traceback" not in text
+    assert "The test's own case: shape=(3, 4), seed=0." in text      # why its numbers differ from the example's
     test_cell.screenshot(path=str(ARTIFACTS / "03_sigmoid_hint.png"))
     page.screenshot(path=str(ARTIFACTS / "03_sigmoid_hint_page.png"))
+
+
+ANSWER = "Every hidden unit would compute the same function, so they would stay identical."
+
+
+def test_a_written_answer_is_a_box_to_write_in(page):
+    """The released stub renders as a quote block naming its question. With the students' shortcut settings
+    (jupyter/students), Ctrl+A on a selected cell opens it for editing instead of selecting every cell (which a
+    Shift+Enter would then run); a second Ctrl+A selects its text, and Shift+Enter renders the answer."""
+    box = _markdown_cell(page, "YOUR ANSWER HERE (Question 1)")
+    assert box.locator(".jp-RenderedMarkdown blockquote").count() == 1
+    box.screenshot(path=str(ARTIFACTS / "04_answer_box.png"))
+    cell = box.element_handle()                          # the cell itself: once edited, its rendering is gone
+    box.locator(".jp-RenderedMarkdown").click()          # selected, in command mode
+    page.keyboard.press("Control+a")
+    cell.wait_for_selector(".jp-InputArea-editor .cm-content", state="visible")
+    assert page.locator(".jp-Notebook .jp-Cell.jp-mod-selected").count() <= 1
+    assert page.locator(".jp-Notebook.jp-mod-editMode").count() == 1
+    page.keyboard.press("Control+a")
+    page.keyboard.insert_text(ANSWER)
+    page.keyboard.press("Shift+Enter")
+    answered = _markdown_cell(page, ANSWER)
+    answered.wait_for()
+    assert "YOUR ANSWER HERE" not in answered.inner_text()
+    answered.screenshot(path=str(ARTIFACTS / "05_answer_written.png"))
+
+
+def test_validate_names_the_unanswered_questions(page):
+    """After the answer to Question 1, Validate lists Questions 2 and 3 as unanswered, each by its number."""
+    page.keyboard.press("Escape")
+    page.keyboard.press("Control+s")
+    page.locator(".jp-mod-dirty").first.wait_for(state="detached", timeout=30_000)
+    page.locator(".jp-Notebook-toolbar, .jp-NotebookPanel-toolbar").get_by_text("Validate").first.click()
+    dialog = page.locator(".jp-Dialog")
+    dialog.get_by_text("Question 2").first.wait_for(timeout=180_000)
+    text = dialog.inner_text()
+    page.screenshot(path=str(ARTIFACTS / "06_validate.png"))           # the failing checks, wrapped
+    dialog.get_by_text("Question 3").first.scroll_into_view_if_needed()
+    page.screenshot(path=str(ARTIFACTS / "07_validate_questions.png"))  # the unanswered questions
+    assert "Question 3" in text and "Question 1" not in text, text

@@ -195,8 +195,8 @@ def test_final_comparison(measured):
 
 def test_student_version_is_valid_python():
     """Release's ClearSolutions turns each answer into a stub: code cells must still parse, and the
-    written answers become "YOUR ANSWER HERE (Written answer N)"."""
-    from grading.nbgrader_glue.release import ClearSolutionsNamingTheQuestion
+    written answers become boxes reading "YOUR ANSWER HERE (Written answer N)"."""
+    from grading.nbgrader_glue.release import ClearSolutionsNamingTheQuestion, answer_stub
 
     notebook, _ = ClearSolutionsNamingTheQuestion().preprocess(_source(), {})
     stubs = answers = 0
@@ -209,8 +209,8 @@ def test_student_version_is_valid_python():
             assert "raise NotImplementedError()" in cell.source and "BEGIN SOLUTION" not in cell.source
             stubs += 1
         else:
-            assert cell.source.strip() == f"YOUR ANSWER HERE (Written answer {5 + answers})" and meta.get("grade") \
-                and meta["points"] > 0
+            stub = answer_stub("YOUR ANSWER HERE", f"Written answer {5 + answers}")
+            assert cell.source.strip() == stub and meta.get("grade") and meta["points"] > 0
             answers += 1
     assert (stubs, answers) == (4 + 1, 3)         # four exercises and the challenge (update_parameters_with_adamw)
 

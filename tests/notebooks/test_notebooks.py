@@ -229,13 +229,14 @@ def test_every_written_question_says_its_points_and_that_it_is_graded_by_hand(pa
 def test_release_removes_the_model_answers_and_the_challenge_solutions(path):
     """Release's ClearSolutions blanks the written answers, each stub naming its question (so that Validate's
     list of unanswered questions says which is which), and stubs the challenges (which stay valid Python)."""
-    from grading.nbgrader_glue.release import ClearSolutionsNamingTheQuestion
+    from grading.nbgrader_glue.release import ClearSolutionsNamingTheQuestion, answer_stub
 
     notebook, _ = ClearSolutionsNamingTheQuestion().preprocess(nbformat.read(path, as_version=4), {})
     answers = [cell for cell in notebook.cells
                if cell.cell_type == "markdown" and cell.metadata.get("nbgrader", {}).get("solution")]
     assert [cell.source.strip() for cell in answers] == [
-        f"YOUR ANSWER HERE (Question {number})" for number in range(1, len(answers) + 1)]
+        answer_stub("YOUR ANSWER HERE", f"Question {number}") for number in range(1, len(answers) + 1)]
+    assert all(cell.source.startswith("> ") for cell in answers)     # a quote block: a box to write in
     challenges = [cell for cell in notebook.cells if cell.cell_type == "code" and _is_challenge(cell)
                   and cell.metadata.get("nbgrader", {}).get("solution")]
     for cell in challenges:
