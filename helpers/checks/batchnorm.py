@@ -103,47 +103,47 @@ STANDARDIZE_INPUTS = Exercise(
      Out("X_other_std", (1,), "(n_x, m_other), like X_other")),
     returns=a_tuple("(X_train_std, X_other_std, mu, sigma)", value, value, value, value), unmodified=(0, 1),
     mistakes=(
-        Wrong("mu-is-the-mean-of-each", "mu is the mean of each example (column): features are rows, so average over "
+        Wrong("mu-per-example", "mu is the mean of each example (column): features are rows, so average over "
               "the examples, np.mean(X_train, axis=1, keepdims=True).",
               partial(standardize, mu=lambda Xt, Xo: np.mean(Xt, axis=0, keepdims=True))),
-        Wrong("mu-is-the-mean-of-each-2", "mu is the mean of each example (column): features are rows, so average "
+        Wrong("mu-per-example-1d", "mu is the mean of each example (column): features are rows, so average "
               "over the examples, np.mean(X_train, axis=1, keepdims=True).",
               partial(standardize, mu=lambda Xt, Xo: np.mean(Xt, axis=0))),
-        Wrong("mu-was-computed-on-the-training", "mu was computed on the training AND the other set: the statistics "
+        Wrong("mu-from-both-sets", "mu was computed on the training AND the other set: the statistics "
               "come from the training set only (slide 20); the dev/test sets are transformed with them.",
               partial(standardize, mu=lambda Xt, Xo: mean(both(Xt, Xo)))),
-        Wrong("mu-was-computed-on-x-other", "mu was computed on X_other: the statistics come from the training set "
+        Wrong("mu-from-other-set", "mu was computed on X_other: the statistics come from the training set "
               "only (slide 20).", partial(standardize, mu=lambda Xt, Xo: mean(Xo))),
-        Wrong("sigma-is-the-variance-the-slide", "sigma is the variance: the slide divides by the standard deviation, "
+        Wrong("sigma-is-variance", "sigma is the variance: the slide divides by the standard deviation, "
               "sigma = np.std(X_train, axis=1, keepdims=True) (the square root of the variance).",
               partial(standardize, sigma=lambda Xt, Xo: np.var(Xt, axis=1, keepdims=True),
                       train=lambda X, mu, sigma: (X - mu) / sigma ** 2,
                       other=lambda X, mu, sigma, Xt: (X - mu) / sigma ** 2)),
-        Wrong("sigma-uses-m-ddof-the-course", "sigma uses 1/(m-1) (ddof=1): the course uses np.std's default, 1/m.",
+        Wrong("sigma-unbiased", "sigma uses 1/(m-1) (ddof=1): the course uses np.std's default, 1/m.",
               partial(standardize, sigma=lambda Xt, Xo: np.std(Xt, axis=1, ddof=1, keepdims=True))),
-        Wrong("sigma-is-the-standard-deviation-of", "sigma is the standard deviation of each example (column): use "
+        Wrong("sigma-per-example", "sigma is the standard deviation of each example (column): use "
               "axis=1, over the examples.",
               partial(standardize, sigma=lambda Xt, Xo: np.std(Xt, axis=0, keepdims=True))),
-        Wrong("sigma-was-computed-on-the-training", "sigma was computed on the training AND the other set: the "
+        Wrong("sigma-from-both-sets", "sigma was computed on the training AND the other set: the "
               "statistics come from the training set only.",
               partial(standardize, sigma=lambda Xt, Xo: np.std(both(Xt, Xo), axis=1, keepdims=True))),
-        Wrong("x-train-std-was-divided-by", "X_train_std was divided by the variance: divide by the standard "
+        Wrong("train-divided-by-variance", "X_train_std was divided by the variance: divide by the standard "
               "deviation sigma.", partial(standardize, train=lambda X, mu, sigma: (X - mu) / sigma ** 2)),
-        Wrong("x-train-std-is-only-centred", "X_train_std is only centred: divide by sigma as well.",
+        Wrong("train-only-centred", "X_train_std is only centred: divide by sigma as well.",
               partial(standardize, train=lambda X, mu, sigma: X - mu)),
-        Wrong("x-train-std-is-only-scaled", "X_train_std is only scaled: subtract mu first, (X_train - mu) / sigma.",
+        Wrong("train-only-scaled", "X_train_std is only scaled: subtract mu first, (X_train - mu) / sigma.",
               partial(standardize, train=lambda X, mu, sigma: X / sigma)),
-        Wrong("x-other-was-standardised-with-its", "X_other was standardised with its own mean and standard "
+        Wrong("other-own-statistics", "X_other was standardised with its own mean and standard "
               "deviation: use the TRAINING set's mu and sigma (slide 20). The network learned on inputs transformed "
               "that way; a dev/test set, or a single new example, must go through exactly the same transformation.",
               partial(standardize, other=lambda X, mu, sigma, Xt: (X - mean(X)) / np.std(X, axis=1, keepdims=True))),
-        Wrong("x-other-was-standardised-with-the", "X_other was standardised with the statistics of both sets "
+        Wrong("other-from-both-sets", "X_other was standardised with the statistics of both sets "
               "together: use the training set's mu and sigma only.",
               partial(standardize, other=lambda X, mu, sigma, Xt: (X - mean(both(Xt, X)))
                       / np.std(both(Xt, X), axis=1, keepdims=True))),
-        Wrong("x-other-std-was-divided-by", "X_other_std was divided by the variance: divide by the standard "
+        Wrong("other-divided-by-variance", "X_other_std was divided by the variance: divide by the standard "
               "deviation sigma.", partial(standardize, other=lambda X, mu, sigma, Xt: (X - mu) / sigma ** 2)),
-        Wrong("x-other-std-is-x-other", "X_other_std is X_other unchanged: transform it with the training set's mu "
+        Wrong("other-unchanged", "X_other_std is X_other unchanged: transform it with the training set's mu "
               "and sigma.", partial(standardize, other=lambda X, mu, sigma, Xt: X)),
     ))
 
@@ -195,7 +195,7 @@ def _cache(name, result):
     if not isinstance(cache, (tuple, list)) or len(cache) != 3:
         got = f"a {type(cache).__name__}" + (f" of length {len(cache)}" if isinstance(cache, (tuple, list)) else "")
         fail(f"cache must be the tuple (Z_hat, gamma, std) that batchnorm_backward unpacks, got {got}.",
-             mistake="check_cache.cache-must-be-the-tuple-z")
+             mistake="batchnorm_forward.cache-not-a-triple")
 
 
 @dataclass(frozen=True)
@@ -228,21 +228,21 @@ def _wrong(id_, hint, **pieces):
 
 #: The mistakes of the test-mode branch only (the training branch right): the only ones named in test mode.
 TEST_MODE_MISTAKES = (
-    _wrong("with-training-false-you-normalised-with", "With training=False you normalised with the batch's "
+    _wrong("test-uses-batch-stats", "With training=False you normalised with the batch's "
            "statistics: at test time use the running statistics, bn_state['running_mean'] and "
            "bn_state['running_var']. A test batch may hold a single example, whose own variance is 0.",
            test=dict(normalise_with="batch")),
-    _wrong("with-training-false-you-updated-the", "With training=False you updated the running statistics and "
+    _wrong("test-uses-updated-stats", "With training=False you updated the running statistics and "
            "normalised with them: at test time use them as they are, and leave bn_state unchanged.",
            test=dict(updates=True, normalise_with="updated")),
-    _wrong("check_state.changed-with-training-false-at-test", "bn_state['{key}'] changed with training=False: at "
+    _wrong("test-updates-state", "bn_state['{key}'] changed with training=False: at "
            "test time the running statistics normalise and are not updated (only training updates them).",
            test=dict(updates=True)),
-    _wrong("eps-is-outside-the-square-root-2", "eps is outside the square root: (Z - running_mean) / "
+    _wrong("test-eps-outside-sqrt", "eps is outside the square root: (Z - running_mean) / "
            "np.sqrt(running_var + eps).", test=dict(std=lambda var, eps: np.sqrt(var) + eps)),
-    _wrong("you-divided-by-running-var-take", "You divided by running_var: take the square root, "
+    _wrong("test-no-sqrt", "You divided by running_var: take the square root, "
            "np.sqrt(running_var + eps).", test=dict(std=lambda var, eps: var + eps)),
-    _wrong("at-test-time-too-scale-and", "At test time too, scale and shift: Z_out = gamma * Z_hat + beta.",
+    _wrong("test-no-scale-shift", "At test time too, scale and shift: Z_out = gamma * Z_hat + beta.",
            test=dict(out=lambda gamma, Z_hat, beta: Z_hat)),
 )
 
@@ -252,52 +252,52 @@ BATCHNORM_FORWARD = Exercise(
     dict(n=3, m=6, m_test=4, momentum=0.9, eps=1e-5, seed=1, training=True), (), per_case=forward_outputs,
     unmodified=(0, 1, 2),
     mistakes=(
-        _wrong("you-normalised-with-sqrt-std-eps", "You normalised with sqrt(std + eps): the slide divides by "
+        _wrong("divided-by-sqrt-std", "You normalised with sqrt(std + eps): the slide divides by "
                "sqrt(var + eps), with the VARIANCE var = np.mean((Z - mu)**2, axis=1, keepdims=True).",
                std=lambda var, eps: np.sqrt(np.sqrt(var) + eps)),
-        _wrong("you-divided-by-var-eps-take", "You divided by var + eps: take the square root, Z_hat = (Z - mu) / "
+        _wrong("no-sqrt", "You divided by var + eps: take the square root, Z_hat = (Z - mu) / "
                "np.sqrt(var + eps).", std=lambda var, eps: var + eps),
-        _wrong("you-divided-by-var-z-hat", "You divided by var: Z_hat = (Z - mu) / np.sqrt(var + eps).",
+        _wrong("divided-by-var", "You divided by var: Z_hat = (Z - mu) / np.sqrt(var + eps).",
                std=lambda var, eps: var),
-        _wrong("eps-is-outside-the-square-root", "eps is outside the square root: Z_hat = (Z - mu) / np.sqrt(var + "
+        _wrong("eps-outside-sqrt", "eps is outside the square root: Z_hat = (Z - mu) / np.sqrt(var + "
                "eps), not (np.sqrt(var) + eps).", std=lambda var, eps: np.sqrt(var) + eps),
-        _wrong("eps-is-missing-z-hat-z", "eps is missing: Z_hat = (Z - mu) / np.sqrt(var + eps) (eps keeps a unit "
+        _wrong("no-eps", "eps is missing: Z_hat = (Z - mu) / np.sqrt(var + eps) (eps keeps a unit "
                "with zero variance finite).", std=lambda var, eps: np.sqrt(var)),
-        _wrong("the-statistics-are-over-the-wrong", "The statistics are over the wrong axis: one mean and variance "
+        _wrong("stats-wrong-axis", "The statistics are over the wrong axis: one mean and variance "
                "per unit (row), over the examples: np.mean(Z, axis=1, keepdims=True).", axis=0),
-        _wrong("the-variance-uses-m-batch-norm", "The variance uses 1/(m-1): batch norm uses 1/m (np.var's default "
+        _wrong("var-unbiased", "The variance uses 1/(m-1): batch norm uses 1/m (np.var's default "
                "ddof=0, or np.mean((Z - mu)**2, axis=1, keepdims=True)).", ddof=1),
-        _wrong("gamma-and-beta-are-swapped-z", "gamma and beta are swapped: Z_out = gamma * Z_hat + beta (gamma "
+        _wrong("gamma-beta-swapped", "gamma and beta are swapped: Z_out = gamma * Z_hat + beta (gamma "
                "scales, beta shifts).", out=lambda gamma, Z_hat, beta: beta * Z_hat + gamma),
-        _wrong("you-returned-z-hat-scale-and", "You returned Z_hat: scale and shift it, Z_out = gamma * Z_hat + beta.",
+        _wrong("no-scale-shift", "You returned Z_hat: scale and shift it, Z_out = gamma * Z_hat + beta.",
                out=lambda gamma, Z_hat, beta: Z_hat),
-        _wrong("in-training-normalise-with-the-batch", "In training, normalise with the BATCH's mean and variance: "
+        _wrong("training-uses-running-stats", "In training, normalise with the BATCH's mean and variance: "
                "the running statistics are for test time (training=False).", normalise_with="running"),
-        _wrong("in-training-normalise-with-the-batch-2", "In training, normalise with the batch's statistics, not "
+        _wrong("training-uses-updated-stats", "In training, normalise with the batch's statistics, not "
                "the freshly updated running ones.", normalise_with="updated"),
-        _wrong("the-mean-is-not-subtracted-z", "The mean is not subtracted: Z_hat = (Z - mu) / np.sqrt(var + eps).",
+        _wrong("mean-not-subtracted", "The mean is not subtracted: Z_hat = (Z - mu) / np.sqrt(var + eps).",
                center=False),
-        _wrong("check_cache.cache-must-be-std-np-sqrt", "cache[2] must be std = np.sqrt(var + eps), the number you "
+        _wrong("cache-is-var", "cache[2] must be std = np.sqrt(var + eps), the number you "
                "divided by, not the variance.", cache_std=lambda std, var, eps: var),
-        _wrong("check_cache.cache-must-be-std-np-sqrt-2", "cache[2] must be std = np.sqrt(var + eps), not var + eps.",
+        _wrong("cache-var-plus-eps", "cache[2] must be std = np.sqrt(var + eps), not var + eps.",
                cache_std=lambda std, var, eps: var + eps),
-        _wrong("check_cache.cache-must-be-std-np-sqrt-3", "cache[2] must be std = np.sqrt(var + eps), with eps (the "
+        _wrong("cache-std-without-eps", "cache[2] must be std = np.sqrt(var + eps), with eps (the "
                "number you divided by).", cache_std=lambda std, var, eps: np.sqrt(var)),
-        _wrong("check_cache.cache-must-be-std-np-sqrt-4", "cache[2] must be std = np.sqrt(var + eps), not its "
+        _wrong("cache-inverse-std", "cache[2] must be std = np.sqrt(var + eps), not its "
                "inverse.", cache_std=lambda std, var, eps: 1 / std),
-        _wrong("check_state.was-not-updated-in-training-running", "bn_state['{key}'] was not updated: in training, "
+        _wrong("state-not-updated", "bn_state['{key}'] was not updated: in training, "
                "running = momentum * running + (1 - momentum) * batch statistic, stored back into bn_state['{key}'].",
                updates=False),
-        _wrong("check_state.momentum-and-momentum-are-swapped-running", "momentum and 1 - momentum are swapped: "
+        _wrong("momentum-swapped", "momentum and 1 - momentum are swapped: "
                "running = momentum * running + (1 - momentum) * batch (momentum, e.g. 0.9, keeps most of the old "
                "value).", keep=lambda momentum: 1 - momentum),
-        _wrong("check_state.is-the-batch-statistic-itself-average", "bn_state['{key}'] is the batch statistic itself: "
+        _wrong("running-is-batch-stat", "bn_state['{key}'] is the batch statistic itself: "
                "average it into the running value, running = momentum * running + (1 - momentum) * batch.",
                keep=lambda momentum: 0.0),
-        _wrong("check_state.running-var-was-updated-with-the", "running_var was updated with the standard deviation: "
+        _wrong("running-var-from-std", "running_var was updated with the standard deviation: "
                "average the batch VARIANCE (the one used to normalise, with 1/m).",
                running_var=lambda var, m: np.sqrt(var)),
-        _wrong("check_state.running-var-was-updated-with-the-2", "running_var was updated with the variance with "
+        _wrong("running-var-unbiased", "running_var was updated with the variance with "
                "1/(m-1): use the batch variance as used to normalise, with 1/m (np.var's default ddof=0).",
                running_var=lambda var, m: var * m / max(m - 1, 1)),
     ) + TEST_MODE_MISTAKES)
@@ -346,43 +346,43 @@ BATCHNORM_BACKWARD = Exercise(
      Out("dgamma", (1,), "(n, 1), like gamma", per_example=True), Out("dZ", (0,), "(n, m), like Z", per_example=True)),
     returns=a_tuple("(dZ, dgamma, dbeta)", value, value, value),
     mistakes=(
-        Wrong("batchnorm-backward-returned-its-results-in", "batchnorm_backward returned its results in another "
+        Wrong("wrong-return-order", "batchnorm_backward returned its results in another "
               "order: return (dZ, dgamma, dbeta).",
               partial(bn_backward, order=lambda dZ, dgamma, dbeta: (dbeta, dgamma, dZ))),
-        Wrong("dbeta-sums-over-the-wrong-axis", "dbeta sums over the wrong axis: examples are columns, "
+        Wrong("dbeta-wrong-axis", "dbeta sums over the wrong axis: examples are columns, "
               "np.sum(dZ_out, axis=1, keepdims=True) / m.",
               partial(bn_backward, dbeta=lambda d, Z_hat, gamma, m: _sum(0)(d, m))),
-        Wrong("dbeta-and-dgamma-are-swapped-dbeta", "dbeta and dgamma are swapped: dbeta = (1/m) sum(dZ_out), "
+        Wrong("dgamma-dbeta-swapped", "dbeta and dgamma are swapped: dbeta = (1/m) sum(dZ_out), "
               "dgamma = (1/m) sum(dZ_out * Z_hat).",
               partial(bn_backward, order=lambda dZ, dgamma, dbeta: (dZ, dbeta, dgamma))),
-        Wrong("dbeta-is-a-sum-over-the", "dbeta is a sum over the examples: average it like db, with 1/m.",
+        Wrong("dbeta-not-averaged", "dbeta is a sum over the examples: average it like db, with 1/m.",
               partial(bn_backward, dbeta=lambda d, Z_hat, gamma, m: _sum(1, False)(d, m))),
-        Wrong("dgamma-sums-over-the-wrong-axis", "dgamma sums over the wrong axis: np.sum(dZ_out * Z_hat, axis=1, "
+        Wrong("dgamma-wrong-axis", "dgamma sums over the wrong axis: np.sum(dZ_out * Z_hat, axis=1, "
               "keepdims=True) / m.", partial(bn_backward, dgamma=lambda d, Z_hat, gamma, m: _sum(0)(d * Z_hat, m))),
-        Wrong("dgamma-and-dbeta-are-swapped-dgamma", "dgamma and dbeta are swapped: dgamma = (1/m) sum(dZ_out * "
+        Wrong("dgamma-without-z-hat", "dgamma and dbeta are swapped: dgamma = (1/m) sum(dZ_out * "
               "Z_hat), dbeta = (1/m) sum(dZ_out).",
               partial(bn_backward, dgamma=lambda d, Z_hat, gamma, m: _sum(1)(d, m))),
-        Wrong("dgamma-multiplies-dz-out-by-gamma", "dgamma multiplies dZ_out by gamma: Z_out = gamma * Z_hat + beta, "
+        Wrong("dgamma-times-gamma", "dgamma multiplies dZ_out by gamma: Z_out = gamma * Z_hat + beta, "
               "so dgamma = (1/m) sum(dZ_out * Z_hat).",
               partial(bn_backward, dgamma=lambda d, Z_hat, gamma, m: _sum(1)(d * gamma, m))),
-        Wrong("dgamma-is-a-sum-over-the", "dgamma is a sum over the examples: average it like db, with 1/m.",
+        Wrong("dgamma-not-averaged", "dgamma is a sum over the examples: average it like db, with 1/m.",
               partial(bn_backward, dgamma=lambda d, Z_hat, gamma, m: _sum(1, False)(d * Z_hat, m))),
-        Wrong("dz-gamma-dz-out-std-treats", "dZ = gamma * dZ_out / std treats mu and var as constants: they depend "
+        Wrong("dz-stats-as-constants", "dZ = gamma * dZ_out / std treats mu and var as constants: they depend "
               "on every z of the batch, which adds the terms - mean(dZ_hat) - Z_hat * mean(dZ_hat * Z_hat).",
               partial(bn_backward, mean_term=False, var_term=False)),
-        Wrong("dz-misses-the-term-z-hat", "dZ misses the term - Z_hat * mean(dZ_hat * Z_hat), which comes from the "
+        Wrong("dz-no-var-term", "dZ misses the term - Z_hat * mean(dZ_hat * Z_hat), which comes from the "
               "variance's dependence on z.", partial(bn_backward, var_term=False)),
-        Wrong("dz-misses-the-term-mean-dz", "dZ misses the term - mean(dZ_hat), which comes from the mean's "
+        Wrong("dz-no-mean-term", "dZ misses the term - mean(dZ_hat), which comes from the mean's "
               "dependence on z.", partial(bn_backward, mean_term=False)),
-        Wrong("dz-uses-dz-out-where-dz", "dZ uses dZ_out where dZ_hat = gamma * dZ_out belongs: multiply by gamma "
+        Wrong("dz-without-gamma", "dZ uses dZ_out where dZ_hat = gamma * dZ_out belongs: multiply by gamma "
               "first.", partial(bn_backward, dZ_hat=lambda d, gamma: d)),
-        Wrong("dz-multiplies-by-std-divide-by", "dZ multiplies by std: divide by it, dZ = (...) / std.",
+        Wrong("dz-times-std", "dZ multiplies by std: divide by it, dZ = (...) / std.",
               partial(bn_backward, by_std=lambda x, std, m: x * std)),
-        Wrong("dz-uses-sums-where-the-formula", "dZ uses sums where the formula has means: mean(dZ_hat) = (1/m) "
+        Wrong("dz-sums-not-means", "dZ uses sums where the formula has means: mean(dZ_hat) = (1/m) "
               "sum(dZ_hat, axis=1).", partial(bn_backward, average=lambda x: np.sum(x, axis=1, keepdims=True))),
-        Wrong("the-means-in-dz-are-over", "The means in dZ are over the wrong axis: average over the examples, "
+        Wrong("dz-means-wrong-axis", "The means in dZ are over the wrong axis: average over the examples, "
               "axis=1, keepdims=True.", partial(bn_backward, average=lambda x: np.mean(x, axis=0, keepdims=True))),
-        Wrong("dz-has-an-extra-m-the", "dZ has an extra 1/m: the 1/m belongs to dgamma and dbeta (and dW); dZ is in "
+        Wrong("dz-divided-by-m", "dZ has an extra 1/m: the 1/m belongs to dgamma and dbeta (and dW); dZ is in "
               "the same convention as dZ_out.", partial(bn_backward, by_std=lambda x, std, m: x / std / m)),
     ))
 
@@ -464,27 +464,27 @@ class NetworkStructure:
         caches = expect_tuple(name, result[0], 2, "a tuple (AL, caches)")[1]
         if not isinstance(caches, (list, tuple)):
             fail(f"caches must be a list with one cache per layer, got {type(caches).__name__}.",
-                 mistake="check_network_caches.caches-must-be-a-list-with")
+                 mistake="L_model_forward_bn.caches-not-a-list")
         if len(caches) != L:
             fail(f"caches has {len(caches)} entries, expected L = {L} (one per layer, the output layer included).",
-                 mistake="check_network_caches.caches-has-entries-expected-l-one")
+                 mistake="L_model_forward_bn.caches-wrong-length")
         for l, cache in enumerate(caches[:-1], start=1):
             label = f"caches[{l - 1}] (hidden layer {l})"
             if not isinstance(cache, (tuple, list)) or len(cache) != 3:
                 fail(f"{label} must be the tuple ((A_prev, W), bn_cache, Z_tilde).",
-                     mistake="check_network_caches.must-be-the-tuple-a-prev")
+                     mistake="L_model_forward_bn.hidden-cache-malformed")
             if not isinstance(cache[0], (tuple, list)) or len(cache[0]) != 2:
                 fail(f"{label}[0] must be the pair (A_prev, W): a batch-normalised layer has no b.",
-                     mistake="check_network_caches.must-be-the-pair-a-prev")
+                     mistake="L_model_forward_bn.linear-cache-malformed")
             if not isinstance(cache[1], (tuple, list)) or len(cache[1]) != 3:
                 fail(f"{label}[1] must be the cache returned by batchnorm_forward, (Z_hat, gamma, std).",
-                     mistake="check_network_caches.must-be-the-cache-returned-by")
+                     mistake="L_model_forward_bn.bn-cache-malformed")
         last = caches[-1]
         if not isinstance(last, (tuple, list)) or len(last) != 2 or not isinstance(last[0], (tuple, list)) \
                 or len(last[0]) != 3:
             fail(f"caches[{L - 1}] (output layer {L}) must be ((A_prev, WL, bL), ZL), the cache of helpers.deep's "
                  f"linear_activation_forward(A, WL, bL, 'sigmoid').",
-                 mistake="check_network_caches.must-be-a-prev-wl-bl")
+                 mistake="L_model_forward_bn.output-cache-malformed")
 
 
 def network_outputs(layer_dims, training, **case):
@@ -507,7 +507,7 @@ def _forward_wrong(id_, hint, **pieces):
 
 #: The one mistake of test mode only (training right): the only one named in test mode.
 TRAINING_NOT_PASSED_ON = _forward_wrong(
-    "l-model-forward-bn-was-called", "With training=False the batch's statistics were used: pass training on, "
+    "training-not-passed", "With training=False the batch's statistics were used: pass training on, "
     "batchnorm_forward(..., training=training), which then normalises with the running statistics (and leaves them "
     "alone).", pass_training=False)
 
@@ -521,16 +521,16 @@ L_MODEL_FORWARD_BN = Exercise(
         _forward_wrong("bn-after-activation", "AL is wrong: batch norm comes after the activation: this network "
                        "normalises Z, before the activation: Z = W A_prev, Z_tilde = BN(Z), A = g(Z_tilde).",
                        after=True),
-        _forward_wrong("bn-on-the-output-layer", "AL is wrong: the output layer is batch-normalised too: only the "
+        _forward_wrong("bn-on-output-layer", "AL is wrong: the output layer is batch-normalised too: only the "
                        "hidden layers are; the output layer is ZL = WL A + bL, then sigmoid.", bn_output=True),
         _forward_wrong("no-batch-norm", "AL is wrong: there is no batch norm: Z_tilde = batchnorm_forward(W A_prev, "
                        "gamma, beta, bn_states[l - 1], ...).", no_bn=True),
-        _forward_wrong("bn-states-did-not-change-in", "bn_states[l - 1]['{key}'] did not change in training: pass "
+        _forward_wrong("states-not-updated", "bn_states[l - 1]['{key}'] did not change in training: pass "
                        "bn_states[l - 1], the state of layer l, to batchnorm_forward (it updates it in place).",
                        copied_states=True),
-        _forward_wrong("check_network_caches.is-the-activation-a-keep-z", "The cache keeps the activation A: keep "
+        _forward_wrong("cache-keeps-a", "The cache keeps the activation A: keep "
                        "Z_tilde, the input of the activation (its derivative needs it).", kept_A=True),
-        _forward_wrong("check_network_caches.is-z-w-a-prev-keep", "The cache keeps Z = W A_prev: keep Z_tilde, the "
+        _forward_wrong("cache-keeps-z", "The cache keeps Z = W A_prev: keep Z_tilde, the "
                        "output of batch norm (the activation's input).", kept_Z=True),
         TRAINING_NOT_PASSED_ON,                 # last: test mode names it alone (check_L_model_forward_bn)
     ))
@@ -597,7 +597,7 @@ class BnGradsKeys:
         if isinstance(grads, dict) and "db1" in grads and self.L > 1 and "dbeta1" not in grads:
             fail("grads has 'db1': a batch-normalised hidden layer has no b; its gradients are dW{l}, dgamma{l} "
                  "and dbeta{l}, from batchnorm_backward.",
-                 mistake="L_model_backward_bn.grads-has-a-batch-normalised-hidden")
+                 mistake="L_model_backward_bn.grads-has-db")
         a_dict("grads", bn_grads_keys(self.L))(name, grads)
 
 
@@ -617,9 +617,9 @@ L_MODEL_BACKWARD_BN = Exercise(
         Wrong("batch-norm-skipped", "{key} is wrong: batch norm was skipped in the backward pass: (dZ, dgamma, dbeta) "
               "= batchnorm_backward(dZ_tilde, bn_cache), then dW = (1/m) dZ A_prev^T.",
               partial(backward_bn, skip_bn=True)),
-        Wrong("dA-from-dZ-tilde", "{key} is wrong: dA_prev = W^T dZ_tilde skips batch norm: use dZ, the gradient after "
+        Wrong("da-from-dz-tilde", "{key} is wrong: dA_prev = W^T dZ_tilde skips batch norm: use dZ, the gradient after "
               "batchnorm_backward, dA_prev = W^T dZ.", partial(backward_bn, dA_from_tilde=True)),
-        Wrong("slope-at-Z", "{key} is wrong: the activation's derivative was taken at Z = W A_prev: take it at "
+        Wrong("slope-at-z", "{key} is wrong: the activation's derivative was taken at Z = W A_prev: take it at "
               "Z_tilde, the activation's input (cache[2]).", partial(backward_bn, slope_at_Z=True)),
     ))
 

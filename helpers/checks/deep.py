@@ -18,7 +18,7 @@ from .. import network as nets
 from ..data import load_digits_binary
 from . import shallow
 from .core import (Mistake, composed_of, copy_inputs, expect_array, expect_keys, expect_tuple, fail,
-                   passed, same_array, slug, student_call)
+                   passed, same_array, student_call)
 from .engine import Exercise, Inputs, Out, Wrong, a_float, a_tuple, check, run, value
 from .networks import (expect_training_run, gradients_dict, labels, layer_parameters, network, parameter_outputs,
                        unchanged, with_crash_hint)
@@ -97,11 +97,11 @@ def check_initialize_parameters_deep(initialize_parameters_deep, layer_dims=(5, 
     if set(parameters) - set(keys):
         fail(f"parameters has the extra key(s) {sorted(set(parameters) - set(keys))}: layer_dims = {dims} describes "
              f"L = len(layer_dims) - 1 = {L} layers, W1..W{L} (layer_dims[0] is the input, which has no parameters).",
-             f"{name}.parameters-has-the-extra-key-s")
+             f"{name}.extra-keys")
     again = student_call(initialize_parameters_deep, name, list(dims), seed=seed)
     if isinstance(again, dict) and not all(np.array_equal(again.get(k), parameters[k]) for k in keys):
         fail("Two calls with the same seed gave different parameters: create rng = np.random.default_rng(seed) "
-             "inside the function instead of using the global np.random state.", f"{name}.two-calls-with-the-same-seed")
+             "inside the function instead of using the global np.random state.", f"{name}.global-random-state")
     expected = ref.initialize_parameters_deep(dims, seed=seed)
     variants = init_mistake_draws(dims, seed)
     for l in range(1, L + 1):
@@ -109,10 +109,10 @@ def check_initialize_parameters_deep(initialize_parameters_deep, layer_dims=(5, 
         if isinstance(W, np.ndarray) and W.shape == expected[f"W{l}"].shape and np.allclose(W, 0):
             fail(f"W{l} is all zeros. Zero weights make every unit of a layer compute the same thing and get the same "
                  f"gradient (symmetry is never broken; with ReLU nothing learns at all): initialise W randomly (He), b "
-                 f"with zeros.", f"{name}.w-is-all-zeros-zero-weights")
+                 f"with zeros.", f"{name}.zero-weights")
         if isinstance(W, np.ndarray) and W.size > 1 and np.allclose(W, W.flat[0]):
             fail(f"every entry of W{l} is equal: the units of layer {l} would stay identical forever (symmetry). "
-                 f"Draw W{l} at random.", f"{name}.every-entry-of-w-is-equal")
+                 f"Draw W{l} at random.", f"{name}.constant-weights")
         expect_array(f"parameters['W{l}']", W, expected[f"W{l}"],
                      mistakes=[Mistake(" ".join((f"W{l}", hint)), draws[f"W{l}"], id=f"{name}.{id_}")
                                for id_, hint, draws in variants],
@@ -122,9 +122,6 @@ def check_initialize_parameters_deep(initialize_parameters_deep, layer_dims=(5, 
 
 
 # --- relu, relu_backward, sigmoid_backward ---------------------------------------------------------
-
-IN_PLACE = "unchanged.modified-its-input-in-place"
-
 
 def relu_inputs(shape=(3, 4), seed=0):
     return Inputs((signed_values(np.random.default_rng(seed), shape),))
@@ -143,19 +140,19 @@ RELU = Exercise(
     "relu", ref.relu, relu_inputs, dict(shape=(3, 4), seed=0),
     (Out("relu(Z)", layout="(the same shape as Z: relu works element-wise)"),),
     mistakes=(
-        Wrong("np-max-z-is-the-largest", MAX_HINT, lambda Z: np.max(Z, axis=0)),
-        Wrong("np-max-z-is-the-largest-2", MAX_HINT, lambda Z: np.max(Z, axis=0, keepdims=True)),
-        Wrong("you-returned-the-mask-z-relu", "You returned the mask Z > 0 (relu's derivative): relu keeps the value, "
+        Wrong("np-max", MAX_HINT, lambda Z: np.max(Z, axis=0)),
+        Wrong("np-max-keepdims", MAX_HINT, lambda Z: np.max(Z, axis=0, keepdims=True)),
+        Wrong("returned-mask", "You returned the mask Z > 0 (relu's derivative): relu keeps the value, "
               "max(0, Z).", lambda Z: (Z > 0) * 1.0),
-        Wrong("you-returned-z-relu-sets-negative", "You returned |Z|: relu sets negative values to 0, max(0, Z).",
+        Wrong("absolute-value", "You returned |Z|: relu sets negative values to 0, max(0, Z).",
               np.abs),
-        Wrong("you-returned-min-z-relu-is", "You returned min(0, Z): relu is np.maximum(0, Z).",
+        Wrong("np-minimum", "You returned min(0, Z): relu is np.maximum(0, Z).",
               lambda Z: np.minimum(0, Z)),
-        Wrong("you-returned-z-unchanged-relu-is", "You returned Z unchanged: relu is np.maximum(0, Z).", lambda Z: Z),
-        Wrong("you-returned-sigmoid-z-relu-is", "You returned sigmoid(Z): relu is np.maximum(0, Z).", ref.sigmoid),
+        Wrong("returned-z", "You returned Z unchanged: relu is np.maximum(0, Z).", lambda Z: Z),
+        Wrong("used-sigmoid", "You returned sigmoid(Z): relu is np.maximum(0, Z).", ref.sigmoid),
     ),
     extra=unchanged("relu", (0, "relu modified its input Z in place: np.maximum(0, Z) returns a new array; Z[Z < 0] = 0 "
-                             "overwrites Z, which the backward pass needs.", IN_PLACE)))
+                             "overwrites Z, which the backward pass needs.", "relu.modified-z-in-place")))
 
 
 def relu_slope(dA, Z, *, mask=lambda dA, Z: Z > 0, times_dA=True):
@@ -168,22 +165,22 @@ RELU_BACKWARD = Exercise(
     "relu_backward", ref.relu_backward, lambda shape=(3, 5), seed=1: gradient_inputs(shape, seed),
     dict(shape=(3, 5), seed=1), (Out("relu_backward(dA, Z)", layout="(the same shape as dA and Z)"),),
     mistakes=(
-        Wrong("the-mask-uses-da-the-slope", "The mask uses dA > 0: the slope of ReLU depends on its input Z, "
+        Wrong("mask-from-da", "The mask uses dA > 0: the slope of ReLU depends on its input Z, "
               "dZ = dA * (Z > 0).", partial(relu_slope, mask=lambda dA, Z: dA > 0)),
-        Wrong("you-returned-the-mask-z-alone", "You returned the mask Z > 0 alone: multiply it by the incoming "
+        Wrong("mask-alone", "You returned the mask Z > 0 alone: multiply it by the incoming "
               "gradient, dZ = dA * (Z > 0).", partial(relu_slope, times_dA=False)),
-        Wrong("at-z-the-slope-is-taken", "At Z = 0 the slope is taken as 0: use the strict Z > 0, not Z >= 0.",
+        Wrong("slope-at-zero", "At Z = 0 the slope is taken as 0: use the strict Z > 0, not Z >= 0.",
               partial(relu_slope, mask=lambda dA, Z: Z >= 0)),
-        Wrong("you-multiplied-da-by-relu-z", "You multiplied dA by relu(Z): the derivative of relu is the mask "
+        Wrong("da-times-relu", "You multiplied dA by relu(Z): the derivative of relu is the mask "
               "(Z > 0), not relu itself.", partial(relu_slope, mask=lambda dA, Z: np.maximum(Z, 0))),
-        Wrong("the-mask-is-inverted-the-gradient", INVERTED, partial(relu_slope, mask=lambda dA, Z: Z <= 0)),
-        Wrong("the-mask-is-inverted-the-gradient-2", INVERTED, partial(relu_slope, mask=lambda dA, Z: Z < 0)),
-        Wrong("you-returned-da-unchanged-the-gradient", "You returned dA unchanged: the gradient only passes where "
+        Wrong("mask-inverted", INVERTED, partial(relu_slope, mask=lambda dA, Z: Z <= 0)),
+        Wrong("mask-inverted-strict", INVERTED, partial(relu_slope, mask=lambda dA, Z: Z < 0)),
+        Wrong("returned-da", "You returned dA unchanged: the gradient only passes where "
               "Z > 0, dZ = dA * (Z > 0).", partial(relu_slope, mask=lambda dA, Z: 1.0)),
     ),
     extra=unchanged("relu_backward", (0, "relu_backward modified its input dA in place: dZ = dA makes dZ another name "
                     "for the same array. Compute dZ = dA * (Z > 0), or start from a copy, dZ = np.array(dA, copy=True).",
-                                      IN_PLACE)))
+                                      "relu_backward.modified-da-in-place")))
 
 
 def sigmoid_slope(dA, Z, *, slope=lambda s: s * (1 - s), of_Z=False, times_dA=True):
@@ -195,21 +192,21 @@ SIGMOID_BACKWARD = Exercise(
     "sigmoid_backward", ref.sigmoid_backward, lambda shape=(2, 5), seed=2: gradient_inputs(shape, seed, 2.0),
     dict(shape=(2, 5), seed=2), (Out("sigmoid_backward(dA, Z)", layout="(the same shape as dA and Z)"),),
     mistakes=(
-        Wrong("you-used-z-z-the-derivative", "You used Z * (1 - Z): the derivative is s * (1 - s) with s = sigmoid(Z), "
+        Wrong("z-instead-of-s", "You used Z * (1 - Z): the derivative is s * (1 - s) with s = sigmoid(Z), "
               "the activation, not its input Z.", partial(sigmoid_slope, of_Z=True)),
-        Wrong("you-returned-s-s-alone-multiply", "You returned s * (1 - s) alone: multiply by the incoming gradient, "
+        Wrong("slope-alone", "You returned s * (1 - s) alone: multiply by the incoming gradient, "
               "dZ = dA * s * (1 - s).", partial(sigmoid_slope, times_dA=False)),
-        Wrong("you-used-s-tanh-s-derivative", "You used 1 - s**2, tanh's derivative: sigmoid's is s * (1 - s).",
+        Wrong("tanh-derivative", "You used 1 - s**2, tanh's derivative: sigmoid's is s * (1 - s).",
               partial(sigmoid_slope, slope=lambda s: 1 - s ** 2)),
-        Wrong("the-factor-s-is-missing-dz", "The factor (1 - s) is missing: dZ = dA * s * (1 - s).",
+        Wrong("missing-1-minus-s", "The factor (1 - s) is missing: dZ = dA * s * (1 - s).",
               partial(sigmoid_slope, slope=lambda s: s)),
-        Wrong("the-factor-s-is-missing-dz-2", "The factor s is missing: dZ = dA * s * (1 - s).",
+        Wrong("missing-s", "The factor s is missing: dZ = dA * s * (1 - s).",
               partial(sigmoid_slope, slope=lambda s: 1 - s)),
     ),
     extra=unchanged("sigmoid_backward", (0, "sigmoid_backward modified its input dA in place: compute a new array, "
-                                         "dZ = dA * s * (1 - s).", IN_PLACE),
+                                         "dZ = dA * s * (1 - s).", "sigmoid_backward.modified-da-in-place"),
                     (1, "sigmoid_backward modified its input Z in place: compute s = sigmoid(Z) into a new variable.",
-                     IN_PLACE)))
+                     "sigmoid_backward.modified-z-in-place")))
 
 
 # --- linear_forward, linear_activation_forward, L_model_forward -------------------------------------
@@ -217,7 +214,7 @@ SIGMOID_BACKWARD = Exercise(
 def check_linear_cache(name, cache, A_prev, W, b):
     """cache must be (A_prev, W, b), the very arguments."""
     parts, names = (A_prev, W, b), ("A_prev", "W", "b")
-    expect_tuple_of(name, cache, 3, "(A_prev, W, b)", "check_linear_cache.must-be-the-tuple-a-prev")
+    expect_tuple_of(name, cache, 3, "(A_prev, W, b)", "linear_forward.cache-not-a-triple")
     for i, (item, expected, item_name) in enumerate(zip(cache, parts, names)):
         if same_array(item, expected):
             continue
@@ -225,9 +222,9 @@ def check_linear_cache(name, cache, A_prev, W, b):
             if other_name != item_name and same_array(item, other):
                 fail(f"{name}[{i}] is {other_name}, but the linear cache is (A_prev, W, b) in this order "
                      f"(linear_backward unpacks A_prev, W, b = cache): the cache items are in the wrong order.",
-                     "check_linear_cache.is-but-the-linear-cache-is")
+                     "linear_forward.cache-wrong-order")
         fail(f"{name}[{i}] must be {item_name}, as it was passed in: the linear cache is (A_prev, W, b).",
-             "check_linear_cache.must-be-as-it-was-passed")
+             "linear_forward.cache-item-not-input")
 
 
 def expect_tuple_of(name, value_, length, description, mistake):
@@ -238,16 +235,16 @@ def expect_tuple_of(name, value_, length, description, mistake):
 
 def check_activation_cache(name, cache, A_prev, W, b, Z, A):
     """cache must be (linear_cache, Z) of the layer A = g(Z), Z = W A_prev + b."""
-    expect_tuple_of(name, cache, 2, "(linear_cache, Z)", "check_activation_cache.must-be-the-tuple-linear-cache")
+    expect_tuple_of(name, cache, 2, "(linear_cache, Z)", "linear_activation_forward.cache-not-a-pair")
     first, second = cache
     if isinstance(first, np.ndarray) and isinstance(second, (tuple, list)):
         fail(f"{name} is (Z, linear_cache): the cache items are in the wrong order; it must be (linear_cache, Z), "
              f"which linear_activation_backward unpacks as linear_cache, Z = cache.",
-             "check_activation_cache.is-z-linear-cache-the-cache")
+             "linear_activation_forward.cache-wrong-order")
     check_linear_cache(f"{name}[0] (the linear cache)", first, A_prev, W, b)
     if same_array(second, A) and not same_array(second, Z):
         fail(f"{name}[1] is A: the activation cache is Z, the input of the activation (its derivative needs Z).",
-             "check_activation_cache.is-a-the-activation-cache-is")
+             "linear_activation_forward.cache-keeps-a")
     expect_array(f"{name}[1] (the activation cache Z)", second, Z, what="(n[l], m)")
 
 
@@ -276,11 +273,11 @@ LINEAR_FORWARD = Exercise(
     "linear_forward", ref.linear_forward, linear_inputs, dict(n_prev=3, n=2, m=4, seed=4, square=True),
     (Out("Z", (0,), "(n[l], m)"),), returns=a_tuple("(Z, cache)", value, value),
     mistakes=(
-        Wrong("you-used-w-t-z-w-a-prev", "You used W.T: Z = W @ A_prev + b, with W of shape (n[l], n[l-1]) as it is "
+        Wrong("w-transposed", "You used W.T: Z = W @ A_prev + b, with W of shape (n[l], n[l-1]) as it is "
               "(no transpose).", partial(linear, W_T=True)),
-        Wrong("z-is-missing-the-bias-z-w-a", "Z is missing the bias: Z = W @ A_prev + b.", partial(linear, bias=False)),
-        Wrong("z-is-transposed-you-computed-a-prev-t", TRANSPOSED, partial(linear, transposed=True)),
-        Wrong("z-is-transposed-you-computed-a-prev-t-2", TRANSPOSED + " The bias is missing too.",
+        Wrong("no-bias", "Z is missing the bias: Z = W @ A_prev + b.", partial(linear, bias=False)),
+        Wrong("z-transposed", TRANSPOSED, partial(linear, transposed=True)),
+        Wrong("z-transposed-no-bias", TRANSPOSED + " The bias is missing too.",
               partial(linear, transposed=True, bias=False)),
     ),
     extra=linear_cache_of)
@@ -310,12 +307,12 @@ LINEAR_ACTIVATION_FORWARD = Exercise(
     (), per_case=lambda activation, **_: {"outputs": (Out(f"A with activation='{activation}'", (0,), "(n[l], m)"),)},
     returns=a_tuple("(A, cache)", value, value),
     mistakes=(
-        Wrong("activation-but-you-applied-compare-the", "You applied the other activation: activation='sigmoid' asks "
+        Wrong("other-activation", "You applied the other activation: activation='sigmoid' asks "
               "for sigmoid(Z), 'relu' for relu(Z); compare the activation argument with the strings 'sigmoid' and "
               "'relu'.", partial(activation_forward, swap=True)),
-        Wrong("a-is-z-apply-the-activation", "A is Z: apply the activation to Z = W A_prev + b.",
+        Wrong("no-activation", "A is Z: apply the activation to Z = W A_prev + b.",
               partial(activation_forward, g=lambda Z: Z)),
-        Wrong("the-bias-is-missing-z-w", "The bias is missing: Z = W A_prev + b, then the activation.",
+        Wrong("no-bias", "The bias is missing: Z = W A_prev + b, then the activation.",
               partial(activation_forward, bias=False)),
     ),
     blocks=dict(linear_forward=ref.linear_forward, relu=ref.relu),
@@ -361,38 +358,40 @@ def model_caches(fn, result, inputs):
     L = len(expected)
     if not isinstance(caches, (list, tuple)):
         fail(f"caches must be a list with one cache per layer, got {type(caches).__name__}.",
-             "L_model_forward.caches-must-be-a-list-with")
+             "L_model_forward.caches-not-a-list")
     if len(caches) != L:
         fail(f"caches has {len(caches)} entries, expected L = {L} (one per layer)."
              + (" The loop seems to skip a layer: run the ReLU layers l = 1..L-1, then the sigmoid layer L, appending "
                 "each layer's cache." if len(caches) == L - 1 else ""),
-             "L_model_forward.caches-has-entries-expected-l-one")
+             "L_model_forward.caches-wrong-length")
     for l, (cache, ((A_prev, W, b), Z)) in enumerate(zip(caches, expected), start=1):
         if (isinstance(cache, (tuple, list)) and len(cache) == 2 and not same_array(cache[1], Z)
                 and any(same_array(cache[1], other[1]) for other in expected)):
             fail(f"caches[{l - 1}] is the cache of another layer: the caches are in the wrong order. Append each "
                  f"layer's cache as you go forward, so that caches[l - 1] belongs to layer l.",
-                 "L_model_forward.caches-is-the-cache-of-another")
+                 "L_model_forward.caches-wrong-order")
         check_activation_cache(f"caches[{l - 1}] (layer {l})", cache, A_prev, W, b, Z,
                                ref.relu(Z) if l < L else ref.sigmoid(Z))
 
 
-def _forward_uses(hint, **pieces):
-    return Wrong(slug("AL is wrong: " + hint), "AL is wrong: " + hint, partial(model_forward, **pieces))
+def _forward_uses(id_, hint, **pieces):
+    return Wrong(id_, "AL is wrong: " + hint, partial(model_forward, **pieces))
 
 
 L_MODEL_FORWARD = Exercise(
     "L_model_forward", ref.L_model_forward, model_inputs, dict(layer_dims=(5, 4, 3, 1), m=6, seed=6),
     (Out("AL", (0,), "(1, m)"),), returns=a_tuple("(AL, caches)", value, value),
     mistakes=(
-        _forward_uses("ReLU on the output layer: layer L uses sigmoid (its output is a probability).",
+        _forward_uses("output-relu", "ReLU on the output layer: layer L uses sigmoid (its output is a probability).",
                       output=RELU_OUTPUT),
-        _forward_uses("sigmoid on the hidden layers: layers 1..L-1 use ReLU, only the output layer L uses sigmoid.",
-                      hidden=nets.SIGMOID),
-        _forward_uses("the activations are swapped: ReLU for the hidden layers 1..L-1, sigmoid for the output layer L.",
-                      hidden=nets.SIGMOID, output=RELU_OUTPUT),
-        _forward_uses("no activation on the output layer: AL = sigmoid(ZL).", output=IDENTITY_OUTPUT),
-        _forward_uses("no activation on the hidden layers: A[l] = relu(Z[l]) for l < L.", hidden=IDENTITY),
+        _forward_uses("hidden-sigmoid", "sigmoid on the hidden layers: layers 1..L-1 use ReLU, only the output layer "
+                      "L uses sigmoid.", hidden=nets.SIGMOID),
+        _forward_uses("activations-swapped", "the activations are swapped: ReLU for the hidden layers 1..L-1, sigmoid "
+                      "for the output layer L.", hidden=nets.SIGMOID, output=RELU_OUTPUT),
+        _forward_uses("no-output-activation", "no activation on the output layer: AL = sigmoid(ZL).",
+                      output=IDENTITY_OUTPUT),
+        _forward_uses("no-hidden-activation", "no activation on the hidden layers: A[l] = relu(Z[l]) for l < L.",
+                      hidden=IDENTITY),
     ),
     blocks=dict(relu=ref.relu, linear_forward=ref.linear_forward,
                 linear_activation_forward=ref.linear_activation_forward),
@@ -405,9 +404,9 @@ COMPUTE_COST = Exercise(
     "compute_cost", ref.compute_cost, cost_inputs, dict(m=5, seed=7), (Out("cost", scalar=True, per_example=True),),
     returns=a_float,
     mistakes=tuple(replace(wrong, hint=wrong.hint.replace("A2", "AL")) for wrong in shallow.COMPUTE_COST.mistakes) + (
-        Wrong("you-kept-only-the-y-log-1-al", "You kept only the (1 - Y) log(1 - AL) term: add Y log(AL) for the "
+        Wrong("only-1-y-term", "You kept only the (1 - Y) log(1 - AL) term: add Y log(AL) for the "
               "examples with label 1.", lambda AL, Y: cost(1 - AL, 1 - Y, positive_only=True)),
-        Wrong("the-cost-is-the-negative-of", "The cost is the negative of the average log-likelihood: keep the minus "
+        Wrong("no-minus-sign", "The cost is the negative of the average log-likelihood: keep the minus "
               "sign.", lambda AL, Y: -cost(AL, Y)),
     ))
 
@@ -436,11 +435,11 @@ def three_gradients(name, result):
     columns = [np.shape(item)[1:] == (1,) for item in items]
     if not columns[2] and any(columns[:2]):
         fail(f"{name} returned its results in another order: return (dA_prev, dW, db), in this order.",
-             "linear_backward.linear-backward-returned-its-results-in")
+             "linear_backward.wrong-return-order")
     if np.ndim(items[2]) == 0 and not isinstance(items[2], np.ndarray):
         fail("db is a single number: you summed over everything. Sum over the examples only, "
              "db = np.sum(dZ, axis=1, keepdims=True) / m, one value per unit, shape (n[l], 1).",
-             "linear_backward.db-is-a-single-number-you")
+             "linear_backward.db-scalar")
 
 
 GRADIENTS = (Out("dA_prev", (0,), "(n[l-1], m), like A_prev", per_example=True),
@@ -451,24 +450,24 @@ LINEAR_BACKWARD = Exercise(
     "linear_backward", ref.linear_backward, linear_backward_inputs, dict(n_prev=4, n=3, m=5, seed=8), GRADIENTS,
     returns=three_gradients,
     mistakes=(
-        Wrong("da-prev-has-no-m-da", "dA_prev has no 1/m: dA_prev = W^T dZ (the 1/m belongs to dW and db, which "
+        Wrong("da-prev-over-m", "dA_prev has no 1/m: dA_prev = W^T dZ (the 1/m belongs to dW and db, which "
               "average over the examples).", partial(linear_grads, dA_scale=True)),
-        Wrong("da-prev-w-t-dz-uses", "dA_prev = W^T dZ uses the weights W, not the gradient dW (slide 8's dW is a "
+        Wrong("da-prev-uses-dw", "dA_prev = W^T dZ uses the weights W, not the gradient dW (slide 8's dW is a "
               "typo).", partial(linear_grads, dA_from_dW=True)),
-        Wrong("dw-is-missing-m-dw-m", "dW is missing 1/m: dW = (1/m) dZ A_prev^T averages over the m examples.",
+        Wrong("dw-not-averaged", "dW is missing 1/m: dW = (1/m) dZ A_prev^T averages over the m examples.",
               partial(linear_grads, dW_scale=False)),
-        Wrong("dw-is-transposed-dw-m-dz", "dW is transposed: dW = (1/m) dZ A_prev^T has the shape of W, (n[l], n[l-1]).",
+        Wrong("dw-transposed", "dW is transposed: dW = (1/m) dZ A_prev^T has the shape of W, (n[l], n[l-1]).",
               partial(linear_grads, dW_T=True)),
-        Wrong("dw-is-transposed-and-missing-m", "dW is transposed and missing 1/m: dW = (1/m) dZ A_prev^T.",
+        Wrong("dw-transposed-not-averaged", "dW is transposed and missing 1/m: dW = (1/m) dZ A_prev^T.",
               partial(linear_grads, dW_T=True, dW_scale=False)),
-        Wrong("db-is-missing-m-db-np", "db is missing 1/m: db = np.sum(dZ, axis=1, keepdims=True) / m.",
+        Wrong("db-not-averaged", "db is missing 1/m: db = np.sum(dZ, axis=1, keepdims=True) / m.",
               partial(linear_grads, db_scale=False)),
-        Wrong("db-is-summed-over-the-wrong", WRONG_AXIS, partial(linear_grads, axis=0)),
-        Wrong("db-is-summed-over-the-wrong-2", WRONG_AXIS, partial(linear_grads, axis=0, keepdims=False)),
-        Wrong("db-was-summed-without-keepdims-true", "db was summed without keepdims=True, so it is 1-D: "
+        Wrong("db-wrong-axis", WRONG_AXIS, partial(linear_grads, axis=0)),
+        Wrong("db-wrong-axis-1d", WRONG_AXIS, partial(linear_grads, axis=0, keepdims=False)),
+        Wrong("db-no-keepdims", "db was summed without keepdims=True, so it is 1-D: "
               "np.sum(dZ, axis=1, keepdims=True) / m keeps the column shape (n[l], 1) of b.",
               partial(linear_grads, keepdims=False)),
-        Wrong("db-is-summed-over-everything-sum", "db is summed over everything: sum over the examples only, "
+        Wrong("db-summed-over-all", "db is summed over everything: sum over the examples only, "
               "np.sum(dZ, axis=1, keepdims=True) / m.", partial(linear_grads, axis=None)),
     ))
 
@@ -492,10 +491,10 @@ LINEAR_ACTIVATION_BACKWARD = Exercise(
         replace(out, label=f"{out.label} with activation='{activation}'") for out in GRADIENTS)},
     returns=a_tuple("(dA_prev, dW, db)", value, value, value),
     mistakes=(
-        Wrong("activation-but-you-used-backward-pick", "You used the other activation's derivative: pick the "
+        Wrong("other-derivative", "You used the other activation's derivative: pick the "
               "derivative that matches the activation argument, relu_backward for 'relu', sigmoid_backward for "
               "'sigmoid'.", partial(activation_backward, swap=True)),
-        Wrong("the-activation-s-derivative-is-missing", "The activation's derivative is missing: first "
+        Wrong("no-derivative", "The activation's derivative is missing: first "
               "dZ = relu_backward(dA, Z) or sigmoid_backward(dA, Z), then linear_backward(dZ, linear_cache).",
               partial(activation_backward, derivative=False)),
     ),
@@ -542,24 +541,24 @@ L_MODEL_BACKWARD = Exercise(
     (), per_case=lambda layer_dims, **_: {"outputs": parameter_outputs(layer_dims, grads=True)},
     returns=gradients_dict,
     mistakes=(
-        Wrong("the-sign-of-dal-is-flipped-dal-y", "The sign of dAL is flipped: dAL = -(Y / AL - (1 - Y) / (1 - AL)), "
+        Wrong("dal-sign-flipped", "The sign of dAL is flipped: dAL = -(Y / AL - (1 - Y) / (1 - AL)), "
               "the derivative of the cost with respect to AL.",
               partial(model_backward, dAL=lambda AL, Y: Y / AL - (1 - Y) / (1 - AL))),
-        Wrong("dal-is-missing-its-second-term-dal-y", "dAL is missing its second term: "
+        Wrong("dal-no-second-term", "dAL is missing its second term: "
               "dAL = -(Y / AL - (1 - Y) / (1 - AL)).", partial(model_backward, dAL=lambda AL, Y: -(Y / AL))),
-        Wrong("dal-is-missing-its-first-term", "dAL is missing its first term: dAL = -(Y / AL - (1 - Y) / (1 - AL)).",
+        Wrong("dal-no-first-term", "dAL is missing its first term: dAL = -(Y / AL - (1 - Y) / (1 - AL)).",
               partial(model_backward, dAL=lambda AL, Y: (1 - Y) / (1 - AL))),
-        Wrong("you-passed-al-y-as-dal-al-y", "You passed AL - Y as dAL: AL - Y is already dZL (sigmoid's derivative "
+        Wrong("dzl-passed-as-dal", "You passed AL - Y as dAL: AL - Y is already dZL (sigmoid's derivative "
               "included). Pass dAL = -(Y / AL - (1 - Y) / (1 - AL)) to linear_activation_backward(..., 'sigmoid').",
               partial(model_backward, dAL=lambda AL, Y: AL - Y)),
-        Wrong("relu-s-derivative-on-the-output-layer-layer", "ReLU's derivative on the output layer: layer L is a "
+        Wrong("output-relu", "ReLU's derivative on the output layer: layer L is a "
               "sigmoid layer, linear_activation_backward(dAL, caches[L - 1], 'sigmoid').",
               partial(model_backward, output=nets.RELU)),
-        Wrong("sigmoid-s-derivative-on-the-hidden-layers-layers", "sigmoid's derivative on the hidden layers: layers "
+        Wrong("hidden-sigmoid", "sigmoid's derivative on the hidden layers: layers "
               "L-1..1 are ReLU layers, linear_activation_backward(dA, caches[l - 1], 'relu').",
               partial(model_backward, hidden=nets.SIGMOID)),
-        Wrong("the-hidden-layers-are-visited-in-the-wrong", ORDER, partial(model_backward, upwards=True)),
-        Wrong("grads-holds-the-gradient-of-layer", "{key} holds the gradient of another layer: store layer l's "
+        Wrong("layers-visited-upwards", ORDER, partial(model_backward, upwards=True)),
+        Wrong("grads-keys-reversed", "{key} holds the gradient of another layer: store layer l's "
               "gradients under 'dW' + str(l) and 'db' + str(l) (layer l's cache is caches[l - 1]).",
               partial(model_backward, number=lambda l, L: L - l)),
     ),
@@ -599,13 +598,13 @@ UPDATE_PARAMETERS = Exercise(
               partial(update, updated=lambda key, L: False)),
         Wrong("b-not-updated", "{key} was not updated: every parameter takes a step, " + STEP + " (updating W but "
               "not b).", partial(update, updated=lambda key, L: key.startswith("W"))),
-        Wrong("the-last-layer-was-not-updated", "The last layer was not updated: loop over l = 1..L, "
+        Wrong("last-layer-skipped", "The last layer was not updated: loop over l = 1..L, "
               "range(1, L + 1) (range(1, L) stops at L - 1).", partial(update, updated=lambda key, L: key[1:] != str(L))),
-        Wrong("moved-uphill-subtract-the-gradient-learning", "{key} moved uphill: subtract the gradient, " + STEP + ".",
+        Wrong("gradient-added", "{key} moved uphill: subtract the gradient, " + STEP + ".",
               partial(update, step=lambda v, rate, g: v + rate * g)),
-        Wrong("the-learning-rate-is-missing-the", "The learning rate is missing: the step is learning_rate * d{key}.",
+        Wrong("no-learning-rate", "The learning rate is missing: the step is learning_rate * d{key}.",
               partial(update, step=lambda v, rate, g: v - g)),
-        Wrong("was-replaced-by-the-step-learning", "{key} was replaced by the step: " + STEP + ".",
+        Wrong("replaced-by-step", "{key} was replaced by the step: " + STEP + ".",
               partial(update, step=lambda v, rate, g: -rate * g)),
     ))
 
@@ -635,11 +634,11 @@ def check_L_layer_model(L_layer_model, layer_dims=(64, 5, 3, 1), m=80, num_itera
     expected, expected_costs = ref.L_layer_model(X, Y, dims, learning_rate, num_iterations, seed=seed)
     with np.errstate(all="ignore"):
         variants = [
-            ("pass-the-seed-on-initialize-parameters", "Pass the seed on: initialize_parameters_deep(layer_dims, "
+            ("seed-not-passed", "Pass the seed on: initialize_parameters_deep(layer_dims, "
              "seed=seed).", ref.L_layer_model(X, Y, dims, learning_rate, num_iterations)[0]),
-            ("only-one-gradient-step-was-taken", "Only one gradient step was taken: run the loop num_iterations times.",
+            ("one-step-only", "Only one gradient step was taken: run the loop num_iterations times.",
              ref.L_layer_model(X, Y, dims, learning_rate, 1, seed=seed)[0]),
-            ("the-training-started-from-scaled-weights", "The training started from 0.01-scaled weights: call "
+            ("shallow-scale-init", "The training started from 0.01-scaled weights: call "
              "initialize_parameters_deep(layer_dims, seed=seed) (He initialisation).",
              ref.train(ref.initialize_parameters_scaled(dims, 0.01, seed=seed), X, Y, learning_rate, num_iterations)[0]),
         ]
@@ -648,10 +647,10 @@ def check_L_layer_model(L_layer_model, layer_dims=(64, 5, 3, 1), m=80, num_itera
     if not np.allclose(costs, expected_costs, rtol=1e-5, atol=1e-8):
         if np.allclose(costs[:-1], expected_costs[1:], rtol=1e-5, atol=1e-8):
             fail("costs are shifted by one iteration: append the cost of the current parameters, computed before "
-                 "the update.", f"{name}.costs-are-shifted-by-one-iteration")
+                 "the update.", f"{name}.costs-shifted")
         fail(f"costs[0] = {costs[0]:.6f}, costs[-1] = {costs[-1]:.6f}, expected {expected_costs[0]:.6f} and "
              f"{expected_costs[-1]:.6f}: append compute_cost(AL, Y) once per iteration, before the update.",
-             f"{name}.costs-costs-expected-and-append-compute")
+             f"{name}.wrong-costs")
 
 
 # --- gradient_check --------------------------------------------------------------------------------
@@ -704,24 +703,24 @@ GRADIENT_CHECK = Exercise(
         "gradient_check with " + ("the exact gradients, epsilon=1e-3" if exact else "slightly wrong gradients, "
                                   "epsilon=1e-7"), scalar=True, rtol=1e-4, atol=1e-12),)}, returns=a_float,
     mistakes=(
-        Wrong("you-used-one-sided-differences-j", "You used one-sided differences (J(theta + eps) - J(theta)) / eps: "
+        Wrong("forward-difference", "You used one-sided differences (J(theta + eps) - J(theta)) / eps: "
               "the two-sided (J(theta + eps) - J(theta - eps)) / (2 eps) is far more accurate (error eps^2 instead of "
               "eps).", partial(difference, quotient=lambda plus, base, minus, eps: (plus - base) / eps)),
-        Wrong("you-used-one-sided-differences-j-2", "You used one-sided differences (J(theta) - J(theta - eps)) / eps: "
+        Wrong("backward-difference", "You used one-sided differences (J(theta) - J(theta - eps)) / eps: "
               "use the two-sided (J(theta + eps) - J(theta - eps)) / (2 eps).",
               partial(difference, quotient=lambda plus, base, minus, eps: (base - minus) / eps)),
-        Wrong("the-two-sided-difference-is-divided", "The two-sided difference is divided by eps instead of 2 eps: "
+        Wrong("divided-by-eps", "The two-sided difference is divided by eps instead of 2 eps: "
               "(J(theta + eps) - J(theta - eps)) / (2 eps).",
               partial(difference, quotient=lambda plus, base, minus, eps: (plus - minus) / eps)),
-        Wrong("you-returned-approx-grad-without-the", "You returned ||approx - grad|| without the denominator: divide "
+        Wrong("no-denominator", "You returned ||approx - grad|| without the denominator: divide "
               "by ||approx|| + ||grad||, so that the difference is relative (independent of the gradients' scale).",
               partial(difference, relative=lambda d, a, g: np.linalg.norm(d))),
-        Wrong("the-denominator-is-approx-grad-both", "The denominator is ||approx|| + ||grad||, both norms, not "
+        Wrong("denominator-grad-only", "The denominator is ||approx|| + ||grad||, both norms, not "
               "||grad|| alone.", partial(difference, relative=lambda d, a, g: np.linalg.norm(d) / np.linalg.norm(g))),
-        Wrong("use-norms-np-linalg-norm-not", "Use norms (np.linalg.norm), not sums of squares: "
+        Wrong("sums-of-squares", "Use norms (np.linalg.norm), not sums of squares: "
               "||approx - grad|| / (||approx|| + ||grad||).",
               partial(difference, relative=lambda d, a, g: np.sum(d ** 2) / (np.sum(a ** 2) + np.sum(g ** 2)))),
-        Wrong("you-ignored-the-epsilon-argument-called", "You ignored the epsilon argument (the test calls it with "
+        Wrong("fixed-epsilon", "You ignored the epsilon argument (the test calls it with "
               "epsilon=1e-3): use it instead of a fixed 1e-7.", partial(difference, fixed=1e-7)),
     ))
 
@@ -733,7 +732,7 @@ def check_gradient_check(gradient_check, layer_dims=(3, 2, 1), seed=12):
         case = dict(layer_dims=layer_dims, seed=seed, exact=exact)
         unchanged("gradient_check", (1, "gradient_check changed parameters: after computing J(theta + epsilon) and "
                                      "J(theta - epsilon), put the original value back (or perturb a copy).",
-                                     "gradient_check.gradient-check-changed-parameters-after-computing"))(
+                                     "gradient_check.changed-parameters"))(
             gradient_check, None, GRADIENT_CHECK.inputs(**case))
         run(GRADIENT_CHECK, gradient_check, case)
     passed("gradient_check")
@@ -768,11 +767,11 @@ DIFFERENCE_QUOTIENT = Exercise(
         f"difference_quotient(f, {x}, {epsilon}, two_sided={two_sided})", scalar=True, rtol=1e-9),)},
     returns=a_float,
     mistakes=(
-        Wrong("two-sided-without-2", "The two-sided quotient spans 2 epsilon: divide f(x + eps) - f(x - eps) by "
+        Wrong("divided-by-eps", "The two-sided quotient spans 2 epsilon: divide f(x + eps) - f(x - eps) by "
               "2 epsilon.", partial(quotient, central=lambda f, x, e: (f(x + e) - f(x - e)) / e)),
-        Wrong("one-sided-when-two-sided", "two_sided=True asks for (f(x + eps) - f(x - eps)) / (2 eps): you returned "
+        Wrong("returned-one-sided", "two_sided=True asks for (f(x + eps) - f(x - eps)) / (2 eps): you returned "
               "the one-sided quotient.", partial(quotient, which=lambda two_sided: False)),
-        Wrong("two-sided-when-one-sided", "two_sided=False asks for the one-sided (f(x + eps) - f(x)) / eps: you "
+        Wrong("returned-two-sided", "two_sided=False asks for the one-sided (f(x + eps) - f(x)) / eps: you "
               "returned the two-sided quotient.", partial(quotient, which=lambda two_sided: True)),
         Wrong("backward-difference", "The one-sided quotient of this challenge looks forward: (f(x + eps) - f(x)) / "
               "eps, not (f(x) - f(x - eps)) / eps.", partial(quotient, one_sided=lambda f, x, e: (f(x) - f(x - e)) / e)),
@@ -791,7 +790,7 @@ check_linear_backward = check(LINEAR_BACKWARD)
 check_linear_activation_backward = check(LINEAR_ACTIVATION_BACKWARD, EACH_ACTIVATION)
 check_L_model_backward = with_crash_hint(check(L_MODEL_BACKWARD), ("ValueError", "IndexError"),
                                          "In L_model_backward this usually means: " + ORDER,
-                                         "L_model_backward.the-hidden-layers-are-visited-in-the-wrong")
+                                         "L_model_backward.layers-visited-upwards")
 check_update_parameters = with_crash_hint(
     check(UPDATE_PARAMETERS), ("KeyError",), "grads may hold more than dW and db (L_model_backward also returns "
     "dA0..dA{L-1}), and parameters holds 2L entries: loop over the layers, for l in range(1, L + 1), with "

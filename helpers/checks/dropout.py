@@ -72,16 +72,16 @@ def mask_and_activations(name, result):
     if len(shape) == 2 and isinstance(D, (np.ndarray, bool, np.bool_)) and D_shape != shape:
         if D_shape == (shape[0], 1):
             fail(f"D has shape {D_shape}: one mask value per unit, shared by all the examples. Slide 15: each example "
-                 "drops its own units, so " + PER_UNIT_AND_EXAMPLE, "dropout_forward.d-has-shape-one-mask-value")
+                 "drops its own units, so " + PER_UNIT_AND_EXAMPLE, "dropout_forward.d-is-a-column")
         if D_shape == (1, shape[1]):
             fail(f"D has shape {D_shape}: one value per example, shared by all the units. Draw one value per unit and "
-                 "per example, D = rng.random(A.shape) < keep_prob.", "dropout_forward.d-has-shape-one-value-per")
+                 "per example, D = rng.random(A.shape) < keep_prob.", "dropout_forward.d-is-a-row")
         if D_shape == ():
             fail("D is a single number: you drew one random number for the whole layer. Draw one per unit and per "
-                 "example, D = rng.random(A.shape) < keep_prob.", "dropout_forward.d-is-a-single-number-you")
+                 "example, D = rng.random(A.shape) < keep_prob.", "dropout_forward.d-is-a-scalar")
     if isinstance(D, np.ndarray) and D.dtype != bool and D.size and not np.isin(D, (0, 1)).all():
         fail("D must hold only True/False (or 1/0): the mask, D = rng.random(A.shape) < keep_prob, not the random "
-             "numbers themselves (nor the scaled activations).", "dropout_forward.d-must-hold-only-true-false")
+             "numbers themselves (nor the scaled activations).", "dropout_forward.d-not-a-mask")
 
 
 def _shared(shape_of):
@@ -95,34 +95,34 @@ DROPOUT_FORWARD = Exercise(
         Out(f"A_drop (keep_prob = {keep_prob})", (0,), "(n[l], m), like A"))},
     returns=mask_and_activations,
     mistakes=(
-        Wrong("the-mask-is-inverted-rng-random", "The mask is inverted: rng.random(A.shape) >= keep_prob keeps a unit "
+        Wrong("mask-inverted", "The mask is inverted: rng.random(A.shape) >= keep_prob keeps a unit "
               "with probability 1 - keep_prob. keep_prob is the probability of KEEPING a unit: "
               "D = rng.random(A.shape) < keep_prob.", partial(drop, rule=lambda draw, keep_prob: draw >= keep_prob)),
-        Wrong("every-example-got-the-same-mask", "Every example got the same mask (one random number per unit, "
+        Wrong("mask-shared-by-examples", "Every example got the same mask (one random number per unit, "
               "broadcast): slide 15, each example drops different units. D = rng.random(A.shape) < keep_prob.",
               _shared(lambda shape: (shape[0], 1))),
-        Wrong("every-unit-got-the-same-mask", "Every unit got the same mask value (one random number per example): "
+        Wrong("mask-shared-by-units", "Every unit got the same mask value (one random number per example): "
               + PER_UNIT_AND_EXAMPLE, _shared(lambda shape: (1, shape[1]))),
-        Wrong("one-random-number-decides-for-the", "One random number decides for the whole layer: "
+        Wrong("one-draw-per-layer", "One random number decides for the whole layer: "
               + PER_UNIT_AND_EXAMPLE, _shared(lambda shape: ())),
-        Wrong("use-d-rng-random-a-shape", "Use D = rng.random(A.shape) < keep_prob exactly (not rng.binomial), so "
+        Wrong("binomial-mask", "Use D = rng.random(A.shape) < keep_prob exactly (not rng.binomial), so "
               "that everyone's masks agree.", lambda A, keep_prob, rng: drop(A, keep_prob, rng, draw=lambda rng, shape: (
                   rng.binomial(1, keep_prob, shape)), rule=lambda draw, keep_prob: draw.astype(bool))),
-        Wrong("a-drop-is-not-divided-by", "A_drop is not divided by keep_prob: inverted dropout scales the kept units "
+        Wrong("not-rescaled", "A_drop is not divided by keep_prob: inverted dropout scales the kept units "
               "up, A * D / keep_prob, so that the expected value of every activation stays the same (slide 16's "
               "a3 /= keep_prob).", partial(drop, scale=lambda A, D, keep_prob: A * D)),
-        Wrong("a-drop-is-multiplied-by-keep", "A_drop is multiplied by keep_prob: divide, A * D / keep_prob (the kept "
+        Wrong("times-keep-prob", "A_drop is multiplied by keep_prob: divide, A * D / keep_prob (the kept "
               "units must be scaled UP).", partial(drop, scale=lambda A, D, keep_prob: A * D * keep_prob)),
-        Wrong("a-drop-is-divided-by-keep", "A_drop is divided by 1 - keep_prob: divide by keep_prob, the probability "
+        Wrong("divided-by-drop-prob", "A_drop is divided by 1 - keep_prob: divide by keep_prob, the probability "
               "of keeping a unit.", partial(drop, scale=lambda A, D, keep_prob: A * D / (1 - keep_prob))),
-        Wrong("a-drop-is-d-keep-prob", "A_drop is D / keep_prob: multiply the activations by the mask, "
+        Wrong("mask-without-a", "A_drop is D / keep_prob: multiply the activations by the mask, "
               "A * D / keep_prob.", partial(drop, scale=lambda A, D, keep_prob: D / keep_prob)),
-        Wrong("a-drop-keeps-the-units-where", "A_drop keeps the units where D is False: A * D / keep_prob keeps those "
+        Wrong("keeps-dropped-units", "A_drop keeps the units where D is False: A * D / keep_prob keeps those "
               "where D is True.", partial(drop, scale=lambda A, D, keep_prob: A * ~D / keep_prob)),
     ),
     extra=unchanged("dropout_forward", (0, "dropout_forward modified its input A in place (A *= D or A /= keep_prob): "
                     "compute a new array, A_drop = A * D / keep_prob; the backward pass and the caller still need A.",
-                                        "dropout_forward.dropout-forward-modified-its-input-a")))
+                                        "dropout_forward.modified-a-in-place")))
 
 
 def check_dropout_forward(dropout_forward, shape=(4, 6), keep_prob=0.8, seed=0):
@@ -132,7 +132,7 @@ def check_dropout_forward(dropout_forward, shape=(4, 6), keep_prob=0.8, seed=0):
         case = dict(shape=shape, keep_prob=probability, seed=seed)
         first = same_each_call(dropout_forward, DROPOUT_FORWARD, case, "Two calls with equal generators gave "
                                 "different masks: draw the mask from the rng argument, D = rng.random(A.shape) < "
-                                "keep_prob, not from np.random.", "dropout_forward.two-calls-with-equal-generators-gave")
+                                "keep_prob, not from np.random.", "dropout_forward.unseeded-draws")
         A = DROPOUT_FORWARD.inputs(**case).args[0]
         others = [student_call(dropout_forward, "dropout_forward", A.copy(), probability, np.random.default_rng([seed, k]))
                   for k in range(1, 4)] if probability < 1 else []
@@ -140,7 +140,7 @@ def check_dropout_forward(dropout_forward, shape=(4, 6), keep_prob=0.8, seed=0):
         if mixed and all(isinstance(o, (tuple, list)) and o and same_array(np.asarray(o[0]), first[0]) for o in others):
             fail("Other generators gave the same mask: draw it from the rng argument, D = rng.random(A.shape) < "
                  "keep_prob (not from a generator made inside the function).",
-                 "dropout_forward.other-generators-gave-the-same-mask")
+                 "dropout_forward.rng-unused")
         run(DROPOUT_FORWARD, dropout_forward, case)
     passed("dropout_forward")
 
@@ -160,22 +160,22 @@ DROPOUT_BACKWARD = Exercise(
     "dropout_backward", ref.dropout_backward, backward_inputs, dict(shape=(3, 5), keep_prob=0.7, seed=1),
     (Out("dropout_backward(dA, D, keep_prob)", layout="(n[l], m), like dA"),),
     mistakes=(
-        Wrong("the-gradient-is-not-divided-by", "The gradient is not divided by keep_prob: the forward pass computed "
+        Wrong("not-rescaled", "The gradient is not divided by keep_prob: the forward pass computed "
               "A * D / keep_prob, so its derivative is dA * D / keep_prob.", lambda dA, D, keep_prob: dA * D),
-        Wrong("the-mask-is-missing-dropped-units", "The mask is missing: dropped units had no effect on the cost, so "
+        Wrong("no-mask", "The mask is missing: dropped units had no effect on the cost, so "
               "they get no gradient, dA * D / keep_prob.", lambda dA, D, keep_prob: dA / keep_prob),
-        Wrong("you-returned-da-unchanged-go-back", "You returned dA unchanged: go back through the dropout, "
+        Wrong("returned-da-unchanged", "You returned dA unchanged: go back through the dropout, "
               "dA * D / keep_prob.", lambda dA, D, keep_prob: dA),
-        Wrong("the-gradient-is-multiplied-by-keep", "The gradient is multiplied by keep_prob: divide, "
+        Wrong("times-keep-prob", "The gradient is multiplied by keep_prob: divide, "
               "dA * D / keep_prob.", lambda dA, D, keep_prob: dA * D * keep_prob),
-        Wrong("the-mask-is-inverted-the-gradient", "The mask is inverted: the gradient flows through the KEPT units, "
+        Wrong("mask-inverted", "The mask is inverted: the gradient flows through the KEPT units, "
               "where D is True.", lambda dA, D, keep_prob: dA * ~D / keep_prob),
     ),
     extra=unchanged("dropout_backward", (0, "dropout_backward modified its input dA in place (dA *= D): compute a new "
                                          "array, dA * D / keep_prob.",
-                                         "dropout_backward.dropout-backward-modified-its-input-da"),
+                                         "dropout_backward.modified-da-in-place"),
                     (1, "dropout_backward modified the mask D: only read it.",
-                     "dropout_backward.dropout-backward-modified-the-mask-d")))
+                     "dropout_backward.modified-the-mask")))
 check_dropout_backward = check(DROPOUT_BACKWARD)
 
 
@@ -216,37 +216,39 @@ def forward(X, parameters, keep_probs, rng, *, on_input=False, on_output=False, 
 def _dropout_caches(fn, result, inputs):
     """caches[l - 1] = (((A_prev, W, b), Z), D) of layer l, D None for the output layer."""
     caches, (_, expected) = result[1], ref.L_model_forward_with_dropout(*copy_inputs(inputs.args))
-    L, name = len(expected), "check_dropout_caches"
+    L = len(expected)
     if not isinstance(caches, (list, tuple)) or len(caches) != L:
         got = len(caches) if isinstance(caches, (list, tuple)) else type(caches).__name__
-        fail(f"caches must be a list of L = {L} entries, one per layer, got {got}.", f"{name}.caches-must-be-a-list-of")
+        fail(f"caches must be a list of L = {L} entries, one per layer, got {got}.",
+             "L_model_forward_with_dropout.caches-wrong-length")
     for l, (cache, ((linear_cache, Z), D)) in enumerate(zip(caches, expected), start=1):
         if not isinstance(cache, (tuple, list)) or len(cache) != 2:
             fail(f"caches[{l - 1}] must be the pair (layer_cache, D) for layer {l}: layer_cache = ((A_prev, W, b), Z) "
                  f"as in notebook 02, and D the mask of layer {l} (None for the output layer).",
-                 f"{name}.caches-must-be-the-pair-layer")
+                 "L_model_forward_with_dropout.cache-not-a-pair")
         layer_cache, got_D = cache
         if isinstance(layer_cache, (tuple, list)) and len(layer_cache) == 3 and same_array(got_D, Z):
             fail(f"caches[{l - 1}] is notebook 02's cache ((A_prev, W, b), Z) without the mask: store the pair "
                  f"(layer_cache, D), so that the backward pass can find layer {l}'s mask.",
-                 f"{name}.caches-is-notebook-s-cache-a")
+                 "L_model_forward_with_dropout.cache-without-mask")
         if D is None and got_D is not None:
             fail(f"caches[{L - 1}][1] must be None: the output layer has no dropout mask.",
-                 f"{name}.caches-must-be-none-the-output")
+                 "L_model_forward_with_dropout.output-cache-has-mask")
         if D is not None and (got_D is None or not same_array(np.asarray(got_D), D)):
             fail(f"caches[{l - 1}][1] must be D{l}, the mask applied to A{l} (as dropout_forward returned it).",
-                 f"{name}.caches-must-be-d-the-mask")
+                 "L_model_forward_with_dropout.wrong-mask-cached")
         if not isinstance(layer_cache, (tuple, list)) or len(layer_cache) != 2:
             fail(f"caches[{l - 1}][0] must be layer {l}'s cache ((A_prev, W, b), Z), as linear_activation_forward "
-                 f"returns it.", f"{name}.caches-must-be-layer-s-cache")
+                 f"returns it.", "L_model_forward_with_dropout.malformed-layer-cache")
         if not same_array(layer_cache[1], Z):
             fail(f"caches[{l - 1}][0][1] must be Z{l} = W{l} A{l - 1} + b{l}, before the activation and the dropout.",
-                 f"{name}.caches-must-be-z-w-a")
+                 "L_model_forward_with_dropout.wrong-z-cached")
         got_linear = layer_cache[0]
         if not isinstance(got_linear, (tuple, list)) or len(got_linear) != 3 or not same_array(got_linear[0],
                                                                                                linear_cache[0]):
             fail(f"caches[{l - 1}][0][0] must be (A_prev, W{l}, b{l}), with A_prev the activation that layer {l} "
-                 f"received: the DROPPED A{l - 1} (X for layer 1).", f"{name}.caches-must-be-a-prev-w")
+                 f"received: the DROPPED A{l - 1} (X for layer 1).",
+                 "L_model_forward_with_dropout.wrong-a-prev-cached")
 
 
 ANOTHER_KEEP_PROB = ("A layer used another layer's keep_prob: hidden layer l uses keep_probs[l - 1] (layers count from "
@@ -261,20 +263,20 @@ FORWARD_WITH_DROPOUT = Exercise(
               "(l = 1..L-1); the input features are never dropped here.", partial(forward, on_input=True)),
         Wrong("dropout-on-the-output", "Dropout was applied to the output AL: the output layer is never dropped (AL is "
               "the prediction). Drop the hidden layers l = 1..L-1 only.", partial(forward, on_output=True)),
-        Wrong("not-divided-by-keep-prob", "The kept activations are not divided by keep_prob: inverted dropout "
+        Wrong("not-rescaled", "The kept activations are not divided by keep_prob: inverted dropout "
               "computes A * D / keep_prob.", partial(forward, scale=lambda A, D, keep_prob: A * D)),
-        Wrong("the-mask-is-inverted", "The mask is inverted (rng.random(...) >= keep_prob drops units with "
+        Wrong("mask-inverted", "The mask is inverted (rng.random(...) >= keep_prob drops units with "
               "probability keep_prob): D = rng.random(A.shape) < keep_prob keeps each unit with probability keep_prob.",
               partial(forward, rule=lambda draw, keep_prob: draw >= keep_prob)),
-        Wrong("every-example-got-the-same-mask", "Every example got the same mask: draw one value per unit AND per "
+        Wrong("mask-shared-by-examples", "Every example got the same mask: draw one value per unit AND per "
               "example, D = rng.random(A.shape) < keep_prob (slide 15: different examples drop different units).",
               partial(forward, draw=lambda rng, shape: np.broadcast_to(rng.random((shape[0], 1)), shape))),
-        Wrong("the-last-hidden-layer-was-not-dropped", "The last hidden layer was not dropped: apply dropout after "
+        Wrong("last-hidden-not-dropped", "The last hidden layer was not dropped: apply dropout after "
               "every hidden layer, l = 1..L-1 (range(1, L) in Python).",
               partial(forward, undropped=lambda L: (L - 1,))),
-        Wrong("another-layer-s-keep-prob", ANOTHER_KEEP_PROB,
+        Wrong("wrong-layer-keep-prob", ANOTHER_KEEP_PROB,
               partial(forward, keep_prob_of=lambda probs, l: probs[l - 2])),
-        Wrong("al-is-the-output-of-the", "AL is the output of the network WITHOUT dropout: after each hidden layer's "
+        Wrong("no-dropout", "AL is the output of the network WITHOUT dropout: after each hidden layer's "
               "ReLU, apply A, D = dropout_forward(A, keep_prob_of_that_layer, rng).",
               partial(forward, undropped=lambda L: range(1, L))),
     ),
@@ -315,7 +317,7 @@ def check_L_model_forward_with_dropout(L_model_forward_with_dropout, layer_dims=
                                                  "Two calls with equal generators gave different results: draw every "
                                                  "mask from the rng argument (rng.random(A.shape) < keep_prob), not "
                                                  "from np.random, and do not create a new generator inside.",
-                                                 "L_model_forward_with_dropout.two-calls-with-equal-generators-gave"))
+                                                 "L_model_forward_with_dropout.unseeded-draws"))
 
 
 # --- L_model_backward_with_dropout -----------------------------------------------------------------
@@ -344,11 +346,11 @@ BACKWARD_WITH_DROPOUT = Exercise(
         Wrong("no-dropout-backward", "The gradient does not go back through the dropout: before each hidden layer's "
               "ReLU backward, dA = dA * D / keep_prob with that layer's mask (a dropped unit had no effect on the "
               "cost).", partial(backward, mask=False, divide=False)),
-        Wrong("the-mask-is-missing", "The mask is missing in the backward pass: dA = dA * D / keep_prob (dropped units "
+        Wrong("no-mask", "The mask is missing in the backward pass: dA = dA * D / keep_prob (dropped units "
               "get no gradient).", partial(backward, mask=False)),
-        Wrong("not-divided-by-keep-prob", "The backward pass forgets to divide by keep_prob: the forward pass scaled "
+        Wrong("not-rescaled", "The backward pass forgets to divide by keep_prob: the forward pass scaled "
               "the kept units by 1 / keep_prob, so dA = dA * D / keep_prob.", partial(backward, divide=False)),
-        Wrong("another-layer-s-keep-prob", ANOTHER_KEEP_PROB,
+        Wrong("wrong-layer-keep-prob", ANOTHER_KEEP_PROB,
               partial(backward, keep_prob_of=lambda probs, l: probs[l - 2])),
     ),
     blocks=dict(dropout_backward=ref.dropout_backward))
@@ -393,15 +395,15 @@ PREDICT_DROPOUT = Exercise(
                                                                  seed=4),
     (Out("predictions", layout="(1, m) of 0/1"),),
     mistakes=(
-        Wrong("predict-dropout-returned-probabilities-threshold-them", "predict_dropout returned probabilities: "
+        Wrong("returned-probabilities", "predict_dropout returned probabilities: "
               "threshold them, (AL > 0.5).", partial(predict, threshold=lambda AL: AL)),
-        Wrong("the-classes-are-swapped-predict-where", "The classes are swapped: predict 1 where AL > 0.5.",
+        Wrong("classes-swapped", "The classes are swapped: predict 1 where AL > 0.5.",
               partial(predict, threshold=lambda AL: AL <= 0.5)),
-        Wrong("the-hidden-activations-were-multiplied-by", "The hidden activations were multiplied by keep_prob at "
+        Wrong("times-keep-prob", "The hidden activations were multiplied by keep_prob at "
               "test time: that is the old, non-inverted dropout. With inverted dropout the training already divided "
               "by keep_prob, so prediction uses the plain network (no scaling, no mask).",
               partial(predict, factor=lambda keep_prob: keep_prob)),
-        Wrong("the-hidden-activations-were-divided-by", "The hidden activations were divided by keep_prob at test "
+        Wrong("divided-by-keep-prob", "The hidden activations were divided by keep_prob at test "
               "time: with no mask there is nothing to compensate; prediction uses the plain network.",
               partial(predict, factor=lambda keep_prob: 1 / keep_prob)),
     ))
@@ -414,7 +416,7 @@ def check_predict_dropout(predict_dropout, layer_dims=(2, 8, 8, 1), m=40, keep_p
                            "that is dropout at test time. Slide 17: at test time every unit is used, with no mask and "
                            "no scaling (inverted dropout already kept the expected values right during training), so "
                            "predict with the plain forward pass, L_model_forward(X, parameters).",
-                           "predict_dropout.the-predictions-change-from-one-call", calls=3)
+                           "predict_dropout.random-mask-at-test", calls=3)
     try:
         run(PREDICT_DROPOUT, predict_dropout, case)
     except ExerciseFailure as failure:
@@ -422,7 +424,7 @@ def check_predict_dropout(predict_dropout, layer_dims=(2, 8, 8, 1), m=40, keep_p
             raise
         fail("The predictions differ from the plain network's: did you use dropout (a mask) at test time? Slide 17: "
              "no dropout at test time; predict with L_model_forward(X, parameters) and AL > 0.5.",
-             "predict_dropout.the-predictions-differ-from-the-plain")
+             "predict_dropout.fixed-mask-at-test")
     passed("predict_dropout")
 
 

@@ -64,18 +64,18 @@ def _beta_numbers(low, high):
 SAMPLE_LOG_UNIFORM = Exercise(
     "sample_log_uniform", ref.sample_log_uniform, sampler_inputs, dict(low=1e-4, high=1.0, size=5, seed=0), (),
     mistakes=(
-        Wrong("these-are-uniform-on-the-linear", "These are uniform on the linear scale, rng.uniform(low, high): then "
+        Wrong("linear-scale", "These are uniform on the linear scale, rng.uniform(low, high): then "
               "{share} of the samples fall in the top decade [{top}, {high}]. Draw the exponent uniformly, r = "
               "rng.uniform(np.log10(low), np.log10(high), size), and return 10 ** r.",
               partial(log_uniform, scale=_identity, power=_identity)),
-        Wrong("the-exponent-was-drawn-between-low", "The exponent was drawn between low and high themselves: draw it "
+        Wrong("exponent-between-low-high", "The exponent was drawn between low and high themselves: draw it "
               "between their logarithms, r = rng.uniform(np.log10(low), np.log10(high), size), then 10 ** r.",
               partial(log_uniform, scale=_identity)),
-        Wrong("you-returned-the-exponents-r-the", "You returned the exponents r: the samples are 10 ** r.",
+        Wrong("returned-exponents", "You returned the exponents r: the samples are 10 ** r.",
               partial(log_uniform, power=_identity)),
-        Wrong("the-bases-do-not-match-the", "The bases do not match: the exponent is a log10, so raise 10 to it "
+        Wrong("base-e", "The bases do not match: the exponent is a log10, so raise 10 to it "
               "(10 ** r), not e (np.exp(r)).", partial(log_uniform, power=np.exp)),
-        Wrong("you-returned-of-linear-samples-draw", "You returned log10 of linear samples: draw the exponent r "
+        Wrong("log10-of-linear-samples", "You returned log10 of linear samples: draw the exponent r "
               "uniformly between np.log10(low) and np.log10(high), then return 10 ** r.",
               partial(log_uniform, scale=_identity, power=np.log10)),
     ))
@@ -83,16 +83,16 @@ SAMPLE_LOG_UNIFORM = Exercise(
 SAMPLE_BETA = Exercise(
     "sample_beta", ref.sample_beta, sampler_inputs, dict(low=0.9, high=0.999, size=6, seed=1), (),
     mistakes=(
-        Wrong("these-betas-are-uniform-on-the-linear-scale", "These betas are uniform on the linear scale, "
+        Wrong("linear-scale", "These betas are uniform on the linear scale, "
               "rng.uniform(low, high): {share}Sample 1 - beta on a log scale: 1 - sample_log_uniform(1 - high, "
               "1 - low, size, rng).", partial(beta, bounds=lambda low, high: (low, high), outer=_identity,
                                              sample=lambda low, high, size, rng: rng.uniform(low, high, size))),
-        Wrong("beta-itself-is-log-uniform-here-it-is", "beta itself is log-uniform here: it is 1 - beta that spans "
+        Wrong("beta-log-uniform", "beta itself is log-uniform here: it is 1 - beta that spans "
               "decades (0.1, 0.01, 0.001), so return 1 - sample_log_uniform(1 - high, 1 - low, size, rng).",
               partial(beta, bounds=lambda low, high: (low, high), outer=_identity)),
-        Wrong("you-returned-beta-return-beta-sample-log-uniform", "You returned 1 - beta: return beta = "
+        Wrong("returned-1-minus-beta", "You returned 1 - beta: return beta = "
               "1 - sample_log_uniform(1 - high, 1 - low, size, rng).", partial(beta, outer=_identity)),
-        Wrong("the-bounds-are-low-and-high-themselves-beta", "The bounds are low and high themselves: 1 - beta lies "
+        Wrong("bounds-low-high", "The bounds are low and high themselves: 1 - beta lies "
               "between 1 - high and 1 - low, so call 1 - sample_log_uniform(1 - high, 1 - low, size, rng).",
               partial(beta, bounds=lambda low, high: (low, high))),
     ))
@@ -123,10 +123,10 @@ def _values(result, size):
             result = result.item()
         if isinstance(result, np.ndarray):
             fail(f"with size=None the function must return one number (as rng.uniform(a, b, None) does), "
-                 f"got an array of shape {result.shape}.", mistake="values.with-size-none-the-function-must")
+                 f"got an array of shape {result.shape}.", mistake="values.size-none-array")
         if isinstance(result, bool) or not isinstance(result, numbers.Real):
             fail(f"with size=None the function must return one number, got {type(result).__name__}.",
-                 mistake="values.with-size-none-the-function-must-2")
+                 mistake="values.size-none-non-number")
         return np.array(float(result))
     return np.asarray(result, dtype=np.float64) if isinstance(result, (list, tuple)) else result
 
@@ -141,23 +141,23 @@ def _draws_from_its_rng(fn, name, low, high, size, seed):
         if "high - low < 0" in str(failure):
             hint = ("1 - high is the smaller bound: call sample_log_uniform(1 - high, 1 - low, size, rng)."
                     if name == "sample_beta" else "the exponent's bounds are np.log10(low), np.log10(high), low first.")
-            fail(f"{failure} rng.uniform(a, b) needs a <= b: {hint}", mistake="check_uses_rng.rng-uniform-a-b-needs-a")
+            fail(f"{failure} rng.uniform(a, b) needs a <= b: {hint}", mistake="check_uses_rng.bounds-swapped")
         raise
     second = _values(student_call(fn, name, low, high, size, np.random.default_rng(seed)), size)
     if isinstance(first, np.ndarray) and isinstance(second, np.ndarray) and first.shape == second.shape \
             and not np.allclose(first, second, rtol=1e-12, atol=0):
         fail(f"{name} gave different values for two generators with the same seed: draw from the rng argument "
              f"(rng.uniform(...)), never from the global np.random or a new generator, so that a seed repeats "
-             f"the same samples.", mistake="check_uses_rng.gave-different-values-for-two-generators")
+             f"the same samples.", mistake="check_uses_rng.unseeded-draws")
     if rng.bit_generator.state == before:
         if name == "sample_log_uniform" and size is not None and isinstance(first, np.ndarray) and np.allclose(
                 first.ravel(), np.logspace(np.log10(low), np.log10(high), first.size)):
             fail(f"{name} returned np.logspace(...), evenly spaced values: a random search needs random values, "
                  f"10 ** rng.uniform(np.log10(low), np.log10(high), size).",
-                 mistake="sample_log_uniform.sample-log-uniform-returned-np-logspace")
+                 mistake="sample_log_uniform.logspace")
         fail(f"{name} did not draw anything from the rng it was given: use rng.uniform(...) with the rng "
              f"argument (np.random.uniform and np.random.default_rng() ignore it).",
-             mistake="check_uses_rng.did-not-draw-anything-from-the")
+             mistake="check_uses_rng.rng-unused")
 
 
 check_sample_log_uniform = check_sampler(SAMPLE_LOG_UNIFORM, _log_uniform_numbers)
@@ -188,7 +188,7 @@ class _Recorder:
         if not isinstance(config, dict):
             fail(f"{self.function_name} called train_eval with a {type(config).__name__} ({config!r}): pass a "
                  f"dict {{name: value}}, e.g. {{'learning_rate': 0.01, 'n_h': 8}} (train_eval reads "
-                 f"config['learning_rate']).", mistake="call__.called-train-eval-with-a-pass")
+                 f"config['learning_rate']).", mistake="train_eval.config-not-dict")
         self.calls.append(dict(config))
         return self.score(config)
 
@@ -202,27 +202,27 @@ def _pairs(results, fn_name):
     if isinstance(results, tuple) and len(results) == 2 and isinstance(results[0], dict):
         fail(f"{fn_name} returned a single (config, score) pair: return the list of all the (config, score) "
              f"pairs, one per training (choosing the best is best_config's job).",
-             "pairs.returned-a-single-config-score-pair")
+             "pairs.returned-single-pair")
     if isinstance(results, dict):
         fail(f"{fn_name} returned a dict: return a list of (config, score) pairs, one per training.",
-             "pairs.returned-a-dict-return-a-list")
+             "pairs.returned-dict")
     if not isinstance(results, list):
         fail(f"{fn_name} must return a list of (config, score) pairs, got {type(results).__name__}.",
-             "pairs.must-return-a-list-of-config")
+             "pairs.not-a-list")
     for i, item in enumerate(results):
         if not isinstance(item, (tuple, list)) or len(item) != 2:
             fail(f"{fn_name}: results[{i}] must be a pair (config, score), got {item!r}.",
-                 "pairs.results-must-be-a-pair-config")
+                 "pairs.item-not-a-pair")
         if isinstance(item[1], dict) and not isinstance(item[0], dict):
             fail(f"{fn_name}: results[{i}] is (score, config): the pairs are (config, score), in this order.",
-                 "pairs.results-is-score-config-the-pairs")
+                 "pairs.score-before-config")
         if not isinstance(item[0], dict):
             fail(f"{fn_name}: results[{i}][0] must be the config dict {{name: value}}, got {type(item[0]).__name__}.",
-                 "pairs.results-must-be-the-config-dict")
+                 "pairs.config-not-dict")
     if len(results) > 1 and all(config is results[0][0] for config, _ in results):
         fail(f"{fn_name}: every result holds the same dict object, so they all show the last configuration: "
              f"build a new dict for each training (config = dict(zip(names, values)), or {{...}} inside the loop).",
-             "pairs.every-result-holds-the-same-dict")
+             "pairs.shared-config-dict")
     return results
 
 
@@ -232,7 +232,7 @@ def _check_scores(results, recorder, fn_name):
         if isinstance(score, bool) or not isinstance(score, numbers.Real) or not np.isclose(score, expected):
             fail(f"{fn_name}: the score stored with {config} is {score!r}, but train_eval(config) returns "
                  f"{expected!r}: store what train_eval returns for that same configuration.",
-                 "check_scores.the-score-stored-with-is-but")
+                 "check_scores.wrong-score-stored")
 
 
 def _default_grid():
@@ -253,34 +253,34 @@ def check_grid_search(grid_search, grid=None):
     if len(recorder.calls) > total and {_frozen(c) for c in recorder.calls} == expected:
         fail(f"grid_search called train_eval {len(recorder.calls)} times for {total} configurations: train each "
              f"configuration once (call train_eval once, and store its score).",
-             "grid_search.grid-search-called-train-eval-times")
+             "grid_search.trained-twice")
     if len(results) != total or set(got) != expected:
         zipped = {_frozen(dict(zip(names, values))) for values in zip(*grid.values())}
         first_only = {_frozen({**{n: grid[n][0] for n in names}, names[0]: v}) for v in grid[names[0]]}
         if set(got) == zipped and len(names) > 1:
             fail(f"grid_search tried {len(got)} configurations, the grid has {sizes} = {total}: zip pairs the i-th "
                  f"values of each list; a grid needs every combination, itertools.product(*grid.values()) (or "
-                 f"nested loops).", mistake="grid_search.grid-search-tried-configurations-the-grid")
+                 f"nested loops).", mistake="grid_search.zip-instead-of-product")
         if set(got) == first_only and len(names) > 1:
             fail(f"grid_search varied only {names[0]!r}, with the other hyper-parameters at their first value: "
                  f"a grid tries every combination, itertools.product(*grid.values()).",
-                 "grid_search.grid-search-varied-only-with-the")
+                 "grid_search.only-first-varied")
         missing = sorted(expected - set(got))
         if missing:
             fail(f"grid_search returned {len(results)} results, the grid has {sizes} = {total} combinations; "
                  f"missing for example {dict(missing[0])}. Cover the full product, itertools.product(*grid.values()).",
-                 "grid_search.grid-search-returned-results-the-grid")
+                 "grid_search.missing-combinations")
         if len(results) != len(set(got)):
             fail(f"grid_search returned {len(results)} results for {total} combinations: some configurations "
                  f"appear twice; try each combination once.",
-                 "grid_search.grid-search-returned-results-for-combinations")
+                 "grid_search.duplicate-configs")
         fail(f"grid_search returned configurations that are not in the grid, e.g. "
              f"{dict(sorted(set(got) - expected)[0])}.",
-             "grid_search.grid-search-returned-configurations-that-are")
+             "grid_search.configs-outside-grid")
     _check_scores(results, recorder, "grid_search")
     if len(recorder.calls) != total:
         fail(f"grid_search called train_eval {len(recorder.calls)} times for {total} configurations: train each "
-             f"configuration exactly once.", mistake="grid_search.grid-search-called-train-eval-times-2")
+             f"configuration exactly once.", mistake="grid_search.wrong-train-eval-count")
     passed("grid_search")
 
 
@@ -318,7 +318,7 @@ def check_random_search(random_search, n_trials=5, space="two", seed=2):
         if "AttributeError" in str(failure) and "module" in str(failure):
             fail(f"{failure} Call each sampler with the rng argument, sampler(rng): the global np.random module "
                  f"is not a Generator, and a search must repeat with its seed.",
-                 "random_search.call-each-sampler-with-the-rng")
+                 "random_search.np-random-as-rng")
         raise
     results = _pairs(results, "random_search")
     got = [_frozen(config) for config, _ in results]
@@ -330,7 +330,7 @@ def check_random_search(random_search, n_trials=5, space="two", seed=2):
     if _state(rng) != reference_state:
         fail("random_search drew more random numbers from rng than the samplers do: draw only through the "
              "samplers, one call per hyper-parameter and trial.",
-             "random_search.random-search-drew-more-random-numbers")
+             "random_search.extra-draws")
     passed("random_search")
 
 
@@ -340,19 +340,19 @@ def _expect_trials(got, calls, n_trials, drew) -> None:
     if len(got) != n_trials:
         fail(f"random_search returned {len(got)} results for n_trials = {n_trials}: train exactly n_trials "
              f"configurations (for _ in range(n_trials)).",
-             "random_search.random-search-returned-results-for-n")
+             "random_search.wrong-trial-count")
     if calls != n_trials:
         fail(f"random_search called train_eval {calls} times for n_trials = {n_trials}: each "
              f"configuration is trained once, and its score stored.",
-             "random_search.random-search-called-train-eval-times")
+             "random_search.wrong-train-eval-count")
     if n_trials > 1 and len(set(got)) == 1:
         fail("random_search drew the same configuration in every trial: create no generator inside the loop "
              "(np.random.default_rng(seed) restarts the sequence); draw every value from the one rng argument.",
-             "random_search.random-search-drew-the-same-configuration")
+             "random_search.same-config-every-trial")
     if not drew:
         fail("random_search did not draw from the rng it was given: call every sampler with it, sampler(rng). "
              "The global np.random, or a new np.random.default_rng(), would make the search impossible to repeat "
-             "with a seed.", mistake="random_search.random-search-did-not-draw-from")
+             "with a seed.", mistake="random_search.rng-unused")
 
 
 def _diagnose_configurations(got, want, space_fns, seed, same_draws) -> None:
@@ -365,18 +365,18 @@ def _diagnose_configurations(got, want, space_fns, seed, same_draws) -> None:
         fail("random_search drew all the values of one hyper-parameter, then all of the next: draw trial by "
              "trial, config = {name: sampler(rng) for name, sampler in space.items()} inside the loop over the "
              "trials (so that the same seed gives everyone the same configurations).",
-             "random_search.random-search-drew-all-the-values")
+             "random_search.drew-per-parameter")
     if not same_draws:
         fail("random_search drew more (or fewer) random numbers from rng than the samplers do: draw only "
              "through the samplers, one call per hyper-parameter and trial, so that the same seed gives the "
-             "same configurations.", mistake="random_search.random-search-drew-more-or-fewer")
+             "same configurations.", mistake="random_search.wrong-draw-count")
     if sorted(got) == sorted(want):
         fail("random_search found the right configurations in another order: keep the order of the trials.",
-             "random_search.random-search-found-the-right-configurations")
+             "random_search.trials-out-of-order")
     fail(f"random_search's configurations differ from the expected ones (first trial: got {dict(got[0])}, "
          f"expected {dict(want[0])}): for each of the n_trials trials, config = {{name: sampler(rng) for name, "
          f"sampler in space.items()}} with the rng argument, then train_eval(config).",
-         "random_search.random-search-s-configurations-differ-from")
+         "random_search.wrong-configurations")
 
 
 def _results_for_best(n, seed, tie):
@@ -403,40 +403,40 @@ def check_best_config(best_config, n=6, seed=3):
             if "not supported between instances of 'dict'" in str(failure):
                 fail(f"{failure} sorted(results) or max(results) compares the pairs, and so the configs (dicts): "
                      f"compare the scores only, max(results, key=lambda pair: pair[1]).",
-                     "best_config.sorted-results-or-max-results-compares")
+                     "best_config.max-without-key")
             raise
         if results != snapshot:
             fail("best_config changed the results list (results.sort() sorts in place): leave it unchanged, "
                  "e.g. max(results, key=...) or sorted(results, ...), which makes a new list.",
-                 "best_config.best-config-changed-the-results-list")
+                 "best_config.sorted-in-place")
         expected = ref.best_config(snapshot)
         index = snapshot.index(expected)
         worst = min(snapshot, key=lambda pair: pair[1])
         if isinstance(answer, dict):
             fail("best_config returned only the config: return the pair (config, score).",
-                 "best_config.best-config-returned-only-the-config")
+                 "best_config.only-config")
         if isinstance(answer, numbers.Real) and not isinstance(answer, bool):
             if np.isclose(answer, expected[1]):
                 fail("best_config returned only the score: return the pair (config, score).",
-                     "best_config.best-config-returned-only-the-score")
+                     "best_config.only-score")
             if answer == index:
                 fail("best_config returned the index of the best result: return the pair results[i] itself.",
-                     "best_config.best-config-returned-the-index-of")
+                     "best_config.returned-index")
         if not isinstance(answer, (tuple, list)) or len(answer) != 2:
             fail(f"best_config must return a pair (config, score), got {answer!r}.",
-                 "best_config.best-config-must-return-a-pair")
+                 "best_config.not-a-pair")
         if tuple(answer) == worst and worst != expected:
             fail(f"best_config returned the lowest score ({worst[1]}): the best configuration has the highest "
-                 f"score (a dev accuracy), max, not min.", mistake="best_config.best-config-returned-the-lowest-score")
+                 f"score (a dev accuracy), max, not min.", mistake="best_config.lowest-score")
         if tie and tuple(answer) != expected:
             tied = [pair for pair in snapshot if pair[1] == expected[1]]
             if tuple(answer) in tied:
                 fail("Two configurations share the highest score, and best_config returned the later one: return "
                      "the first of them, as max(results, key=lambda pair: pair[1]) does (> keeps the first, >= "
-                     "the last).", mistake="best_config.two-configurations-share-the-highest-score")
+                     "the last).", mistake="best_config.last-of-ties")
         if tuple(answer) != expected:
             fail(f"best_config returned {tuple(answer)}, expected {expected}, the pair with the highest score.",
-                 "best_config.best-config-returned-expected-the-pair")
+                 "best_config.wrong-pair")
     passed("best_config")
 
 
@@ -496,12 +496,12 @@ def check_successive_halving(successive_halving, n_configs=7, min_budget=5, roun
     expected = ref.successive_halving(train_eval, configs, min_budget, rounds)
     if not isinstance(result, list):
         fail(f"successive_halving must return a list of (config, budget, score) tuples, got {type(result).__name__}.",
-             "successive_halving.successive-halving-must-return-a-list")
+             "successive_halving.not-a-list")
     got = [(item[0].get("id") if isinstance(item[0], dict) else item[0], item[1], item[2])
            for item in result if isinstance(item, (tuple, list)) and len(item) == 3]
     if len(got) != len(result):
         fail("successive_halving must return a list of (config, budget, score) tuples, one per training.",
-             "successive_halving.successive-halving-must-return-a-list-2")
+             "successive_halving.items-not-triples")
     want = [(c["id"], b, sc) for c, b, sc in expected]
     variants = halving_mistakes(train_eval, configs, min_budget, rounds)
     if got == want:
@@ -513,10 +513,10 @@ def check_successive_halving(successive_halving, n_configs=7, min_budget=5, roun
     if [(i, b) for i, b, _ in got] != [(i, b) for i, b, _ in want]:
         fail(f"successive_halving trained (config id, budget) = {[(i, b) for i, b, _ in got][:10]}, expected "
              f"{[(i, b) for i, b, _ in want][:10]} (the first ten, in order).",
-             "successive_halving.successive-halving-trained-config-id-budget")
+             "successive_halving.wrong-trainings")
     fail("successive_halving: the trainings are right but the scores returned are not the ones train_eval gave: "
          "store (config, budget, train_eval(config, budget)).",
-         "successive_halving.successive-halving-the-trainings-are-right")
+         "successive_halving.wrong-scores")
 
 
 #: The exercises described as data (the tests feed each named mistake in); the searches are checked by

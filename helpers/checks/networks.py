@@ -85,11 +85,11 @@ def gradients_dict(name, result):
     """A dict of gradients dW1, db1, ... (layers count from 1)."""
     if not isinstance(result, dict):
         fail(f"{name} must return a dict of gradients with keys 'dW1', 'db1', ..., got {type(result).__name__}.",
-             f"{name}.grads-must-be-a-dict")
+             f"{name}.grads-not-dict")
     if "dW0" in result:
         fail("grads has a key 'dW0': layers are numbered from 1, so the gradients are dW1..dW{L}; layer l's cache "
              "is caches[l - 1] (keys built from a 0-based loop index are one off).",
-             f"{name}.grads-has-a-key-layers-are")
+             f"{name}.layers-from-zero")
 
 
 @dataclass(frozen=True)
@@ -137,11 +137,11 @@ def expect_training_run(name, result, keys, num_iterations, initial, expected, v
     if not hasattr(costs, "__len__") or len(costs) != num_iterations:
         got = len(costs) if hasattr(costs, "__len__") else type(costs).__name__
         fail(f"costs must hold one cost per iteration ({num_iterations}), got {got}: append the cost in every "
-             f"iteration.", f"{name}.costs-must-hold-one-cost-per")
+             f"iteration.", f"{name}.costs-not-per-iteration")
     if all(same_array(parameters[k], initial[k]) for k in keys):
         fail("The parameters never changed: assign the result of update_parameters back, "
              "parameters = update_parameters(parameters, grads, learning_rate).",
-             f"{name}.the-parameters-never-changed-assign-the")
+             f"{name}.parameters-not-updated")
     for key in keys:
         expect_array(f"trained {key}", parameters[key], expected[key], rtol=1e-5, atol=1e-7,
                      mistakes=[Mistake(hint, trained[key], id=f"{name}.{id_}") for id_, hint, trained in variants])

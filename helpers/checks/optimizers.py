@@ -90,24 +90,23 @@ def _copy(d):
     return {key: value.copy() for key, value in d.items()}
 
 
-def _zeros(name, fn, layer_dims, seed):
-    """The student's fn(parameters) on fresh parameters, which it must leave unchanged."""
+def _zeros(name, fn, layer_dims, seed, mistake):
+    """The student's fn(parameters) on fresh parameters, which it must leave unchanged (else: `mistake`)."""
     parameters = random_parameters(np.random.default_rng(seed), layer_dims)
     given = _copy(parameters)
     result = student_call(fn, name, given)
     if any(not np.array_equal(given[key], parameters[key]) for key in parameters):
         fail(f"{name} changed the parameters: it must only create zeros, new arrays shaped like them "
-             f"(np.zeros_like(parameters['W1']), ...).", "check_zeros.changed-the-parameters-it-must-only")
+             f"(np.zeros_like(parameters['W1']), ...).", mistake)
     return result, given
 
 
-def _expect_zero_moments(label, moments, parameters):
+def _expect_zero_moments(label, moments, parameters, mistake):
     keys = ["d" + key for key in parameters]
     if isinstance(moments, dict) and moments and all(key in moments for key in parameters) \
             and not any(key in moments for key in keys):
         fail(f"{label} has the keys of parameters ({sorted(moments)}): use the keys of the gradients, "
-             f"'dW1', 'db1', ... (v['dW1'] goes with grads['dW1']).",
-             "expect_zero_moments.has-the-keys-of-parameters-use")
+             f"'dW1', 'db1', ... (v['dW1'] goes with grads['dW1']).", mistake)
     expect_keys(label, moments, keys)
     for key in keys:
         expect_array(f"{label}['{key}']", moments[key], np.zeros_like(parameters[key[1:]]),
@@ -116,27 +115,31 @@ def _expect_zero_moments(label, moments, parameters):
 
 def check_initialize_velocity(initialize_velocity, layer_dims=(3, 4, 1), seed=0):
     """v["dW{l}"], v["db{l}"]: zeros shaped like W{l}, b{l}."""
-    _expect_zero_moments("initialize_velocity(parameters)", *_zeros("initialize_velocity", initialize_velocity,
-                                                                     layer_dims, seed))
+    _expect_zero_moments("initialize_velocity(parameters)",
+                         *_zeros("initialize_velocity", initialize_velocity, layer_dims, seed,
+                                 "initialize_velocity.changed-parameters"),
+                         mistake="initialize_velocity.parameter-keys")
     passed("initialize_velocity")
 
 
 def check_initialize_rmsprop(initialize_rmsprop, layer_dims=(3, 4, 1), seed=2):
     """s["dW{l}"], s["db{l}"]: zeros shaped like W{l}, b{l}."""
-    _expect_zero_moments("initialize_rmsprop(parameters)", *_zeros("initialize_rmsprop", initialize_rmsprop,
-                                                                    layer_dims, seed))
+    _expect_zero_moments("initialize_rmsprop(parameters)",
+                         *_zeros("initialize_rmsprop", initialize_rmsprop, layer_dims, seed,
+                                 "initialize_rmsprop.changed-parameters"),
+                         mistake="initialize_rmsprop.parameter-keys")
     passed("initialize_rmsprop")
 
 
 def check_initialize_adam(initialize_adam, layer_dims=(3, 4, 1), seed=4):
     """Returns (v, s): two separate dicts of zeros with keys "dW{l}", "db{l}"."""
-    result, given = _zeros("initialize_adam", initialize_adam, layer_dims, seed)
+    result, given = _zeros("initialize_adam", initialize_adam, layer_dims, seed, "initialize_adam.changed-parameters")
     v, s = expect_tuple("initialize_adam", result, 2, "a tuple (v, s)")
-    _expect_zero_moments("v", v, given)
-    _expect_zero_moments("s", s, given)
+    _expect_zero_moments("v", v, given, "initialize_adam.parameter-keys")
+    _expect_zero_moments("s", s, given, "initialize_adam.parameter-keys")
     if v is s or any(np.shares_memory(v[key], s[key]) for key in v):
         fail("v and s are the same dict (or share arrays): updating one would change the other. Create two "
-             "dicts of zeros, one for v and one for s.", mistake="initialize_adam.v-and-s-are-the-same")
+             "dicts of zeros, one for v and one for s.", mistake="initialize_adam.v-and-s-shared")
     passed("initialize_adam")
 
 
@@ -153,10 +156,10 @@ def check_random_mini_batches(random_mini_batches, n_x=3, m=148, mini_batch_size
                            seed=seed)
     if not np.array_equal(X, X0) or not np.array_equal(Y, Y0):
         fail("random_mini_batches shuffled X or Y in place (e.g. rng.shuffle(X)): build new arrays, "
-             "X[:, permutation] and Y[:, permutation].", "random_mini_batches.random-mini-batches-shuffled-x-or")
+             "X[:, permutation] and Y[:, permutation].", "random_mini_batches.shuffled-in-place")
     if not isinstance(batches, (list, tuple)):
         fail(f"random_mini_batches must return a list of (X_batch, Y_batch) tuples, got {type(batches).__name__}.",
-             mistake="random_mini_batches.random-mini-batches-must-return-a")
+             mistake="random_mini_batches.not-a-list")
     expected = ref.random_mini_batches(X0, Y0, mini_batch_size, seed=seed)
     _expect_batch_count(len(batches), len(expected), m, mini_batch_size)
     legacy = np.random.RandomState(seed).permutation(m)
@@ -165,14 +168,14 @@ def check_random_mini_batches(random_mini_batches, n_x=3, m=148, mini_batch_size
         columns = slice(k * mini_batch_size, (k + 1) * mini_batch_size)
         expect_array(f"X_batch of mini-batch {k}", X_b, X_e, what=f"(n_x, {X_e.shape[1]}): columns of X", mistakes=[
             Mistake("X was not shuffled: shuffle the columns first, with permutation = rng.permutation(m) and "
-                    "X[:, permutation].", X0[:, columns], id="random_mini_batches.x-was-not-shuffled-shuffle-the"),
+                    "X[:, permutation].", X0[:, columns], id="random_mini_batches.not-shuffled"),
             Mistake("Use rng = np.random.default_rng(seed) and permutation = rng.permutation(m), not the legacy "
                     "np.random.seed / np.random.permutation (another generator, global state).",
-                    X0[:, legacy][:, columns], id="random_mini_batches.use-rng-np-random-default-rng")])
+                    X0[:, legacy][:, columns], id="random_mini_batches.legacy-np-random")])
         if isinstance(Y_b, np.ndarray) and Y_b.shape == Y_e.shape and not np.allclose(Y_b, Y_e):
             fail(f"Y_batch of mini-batch {k} does not hold the labels of the examples in X_batch: X and Y were "
                  f"shuffled apart (Y with another permutation, or not at all). Draw ONE permutation and index both "
-                 f"with it: X[:, permutation] and Y[:, permutation].", "random_mini_batches.y-batch-of-mini-batch-does")
+                 f"with it: X[:, permutation] and Y[:, permutation].", "random_mini_batches.y-shuffled-apart")
         expect_array(f"Y_batch of mini-batch {k}", Y_b, Y_e, what=f"(n_y, {Y_e.shape[1]}): columns of Y")
     passed("random_mini_batches")
 
@@ -181,15 +184,15 @@ def _expect_batch_count(got, expected, m, size):
     if got == m // size and m % size:
         fail(f"random_mini_batches returned {got} mini-batches, expected {expected}: the last mini-batch, with the "
              f"remaining m % mini_batch_size = {m % size} examples, was dropped. Add it after the loop over complete "
-             f"mini-batches.", mistake="random_mini_batches.random-mini-batches-returned-mini-batches")
+             f"mini-batches.", mistake="random_mini_batches.last-batch-dropped")
     if got == expected + 1 and m % size == 0:
         fail(f"random_mini_batches returned {got} mini-batches, expected {expected}: m = {m} is a multiple of "
              f"mini_batch_size = {size}, so there is no smaller last mini-batch (yours is probably empty).",
-             mistake="random_mini_batches.random-mini-batches-returned-mini-batches-2")
+             mistake="random_mini_batches.empty-last-batch")
     if got != expected:
         fail(f"random_mini_batches returned {got} mini-batches, expected {expected} for m = {m} and mini_batch_size = "
              f"{size} (use the argument mini_batch_size, and slices [:, k * mini_batch_size:(k + 1) * "
-             f"mini_batch_size]).", mistake="random_mini_batches.random-mini-batches-returned-mini-batches-3")
+             f"mini_batch_size]).", mistake="random_mini_batches.wrong-batch-count")
 
 
 # --- momentum --------------------------------------------------------------------------------------
@@ -213,23 +216,23 @@ MOMENTUM = Exercise(
     "update_parameters_with_momentum", ref.update_parameters_with_momentum, momentum_inputs,
     dict(layer_dims=(3, 4, 1), beta=0.9, learning_rate=0.1, seed=1), (), per_case=updated("v"),
     mistakes=(
-        Wrong("v-lacks-the-factor-beta-v-beta-v", "v lacks the factor (1 - beta): v = beta v + (1 - beta) dW (an "
+        Wrong("v-sums-gradients", "v lacks the factor (1 - beta): v = beta v + (1 - beta) dW (an "
               "average of the gradients, not a sum).", partial(momentum, mean=lambda b, v, g: b * v + g)),
-        Wrong("beta-and-beta-are-swapped-v-beta-v", "beta and 1 - beta are swapped: v = beta v + (1 - beta) dW.",
+        Wrong("beta-terms-swapped", "beta and 1 - beta are swapped: v = beta v + (1 - beta) dW.",
               partial(momentum, mean=lambda b, v, g: (1 - b) * v + b * g)),
         Wrong("old-v-not-decayed", "The old v lacks the factor beta: v = beta v + (1 - beta) dW.",
               partial(momentum, mean=lambda b, v, g: v + (1 - b) * g)),
-        Wrong("v-was-not-updated-v-beta-v-beta", "v was not updated: v = beta v + (1 - beta) dW.",
+        Wrong("v-not-updated", "v was not updated: v = beta v + (1 - beta) dW.",
               partial(momentum, mean=lambda b, v, g: v)),
-        Wrong("the-parameters-moved-by-learning-rate-dw-with", "The parameters moved by learning_rate * dW: with "
+        Wrong("step-uses-dw", "The parameters moved by learning_rate * dW: with "
               "momentum the step is learning_rate * v, with the updated v.", partial(momentum, along="grads")),
-        Wrong("the-parameters-moved-with-the-old-v-update", "The parameters moved with the OLD v: update v first, "
+        Wrong("step-uses-old-v", "The parameters moved with the OLD v: update v first, "
               "v = beta v + (1 - beta) dW, then W = W - learning_rate * v.", partial(momentum, along="old")),
-        Wrong("the-parameters-moved-uphill-w-w-learning-rate", "The parameters moved uphill: W = W - "
+        Wrong("uphill", "The parameters moved uphill: W = W - "
               "learning_rate * v.", partial(momentum, sign=1)),
         Wrong("learning-rate-missing", "The learning rate is missing: W = W - learning_rate * v.",
               partial(momentum, rate=False)),
-        Wrong("was-not-updated-every-parameter-w-and-b", "{key} was not updated: every parameter, W and b, takes its "
+        Wrong("biases-not-updated", "{key} was not updated: every parameter, W and b, takes its "
               "momentum step.", partial(momentum, biases=False)),
     ))
 
@@ -253,8 +256,8 @@ def rmsprop(parameters, grads, s, beta2, learning_rate, epsilon=1e-8, *, mean=sq
             for key, value in parameters.items()}, new_s
 
 
-def _step_mistakes(optimizer, numerator, root, prefix="", inside="epsilon-is-inside-the-square-root-w-w",
-                   missing="epsilon-is-missing-w-w-learning-rate-dw", no_root="the-step-divides-by-s-divide-by-its"):
+def _step_mistakes(optimizer, numerator, root, prefix="", inside="epsilon-inside",
+                   missing="epsilon-missing", no_root="no-sqrt"):
     """The step W - learning_rate * numerator / (root + epsilon) with one piece wrong (ids: prefix + as given)."""
     formula = f"W = W - learning_rate * {numerator} / ({root} + epsilon)"
     inside, missing, no_root, uphill, rate = (prefix + name for name in (inside, missing, no_root, "uphill",
@@ -274,19 +277,19 @@ RMSPROP = Exercise(
     "update_parameters_with_rmsprop", ref.update_parameters_with_rmsprop, rmsprop_inputs,
     dict(layer_dims=(3, 4, 1), beta2=0.9, learning_rate=0.01, epsilon=1e-3, seed=3), (), per_case=updated("s", atol=0.0),
     mistakes=(
-        Wrong("s-was-updated-with-dw-not-its-square", "s was updated with dW, not its square: s = beta2 s + "
+        Wrong("not-squared", "s was updated with dW, not its square: s = beta2 s + "
               "(1 - beta2) dW**2.", partial(rmsprop, mean=average)),
-        Wrong("s-lacks-the-factor-s-s-dw", "s lacks the factor (1 - beta2): s = beta2 s + (1 - beta2) dW**2.",
+        Wrong("s-sums-squares", "s lacks the factor (1 - beta2): s = beta2 s + (1 - beta2) dW**2.",
               partial(rmsprop, mean=lambda b, s, g: b * s + g ** 2)),
-        Wrong("and-are-swapped-s-s-dw", "beta2 and 1 - beta2 are swapped: s = beta2 s + (1 - beta2) dW**2.",
+        Wrong("beta2-terms-swapped", "beta2 and 1 - beta2 are swapped: s = beta2 s + (1 - beta2) dW**2.",
               partial(rmsprop, mean=lambda b, s, g: (1 - b) * s + b * g ** 2)),
         Wrong("old-s-not-decayed", "The old s lacks the factor beta2: s = beta2 s + (1 - beta2) dW**2.",
               partial(rmsprop, mean=lambda b, s, g: s + (1 - b) * g ** 2)),
-        Wrong("s-was-not-updated-s-s-dw", "s was not updated: s = beta2 s + (1 - beta2) dW**2.",
+        Wrong("s-not-updated", "s was not updated: s = beta2 s + (1 - beta2) dW**2.",
               partial(rmsprop, mean=lambda b, s, g: s)),
-        Wrong("the-step-uses-the-old-s-update-s", "the step uses the OLD s: update s first, then divide by "
+        Wrong("step-uses-old-s", "the step uses the OLD s: update s first, then divide by "
               "np.sqrt(s) + epsilon.", partial(rmsprop, old=True)),
-        Wrong("the-step-has-no-division-rmsprop-divides-dw", "the step has no division: RMSprop divides dW by "
+        Wrong("no-division", "the step has no division: RMSprop divides dW by "
               "np.sqrt(s) + epsilon.", partial(rmsprop, denominator=lambda s, e: 1.0)),
         *_step_mistakes(rmsprop, "dW", "np.sqrt(s)"),
     ))
@@ -334,46 +337,46 @@ ADAM = Exercise(
     dict(layer_dims=(3, 4, 1), t=3, learning_rate=0.02, beta1=0.9, beta2=0.999, epsilon=1e-8, seed=5), (),
     per_case=updated("v", "s", atol=0.0),
     mistakes=(
-        Wrong("v-lacks-the-factor-v-v-dw", "v lacks the factor (1 - beta1): v = beta1 v + (1 - beta1) dW.",
+        Wrong("v-sums-gradients", "v lacks the factor (1 - beta1): v = beta1 v + (1 - beta1) dW.",
               partial(adam, first=lambda b1, b2, v, g: b1 * v + g)),
         Wrong("old-v-not-decayed", "The old v lacks the factor beta1: v = beta1 v + (1 - beta1) dW.",
               partial(adam, first=lambda b1, b2, v, g: v + (1 - b1) * g)),
-        Wrong("v-uses-v-v-dw-for-the-first", "v uses beta2: v = beta1 v + (1 - beta1) dW (beta1 for the first "
+        Wrong("v-uses-beta2", "v uses beta2: v = beta1 v + (1 - beta1) dW (beta1 for the first "
               "moment, beta2 for the second).", partial(adam, first=lambda b1, b2, v, g: average(b2, v, g))),
-        Wrong("v-was-returned-bias-corrected-return-the-raw", "v was returned bias-corrected: return the raw moment "
+        Wrong("returned-v-hat", "v was returned bias-corrected: return the raw moment "
               "v = beta1 v + (1 - beta1) dW; the correction v / (1 - beta1**t) is only used for the step (it must "
               "not accumulate).", partial(adam, return_hats=(True, False))),
-        Wrong("s-was-updated-with-dw-not-its-square", "s was updated with dW, not its square: s = beta2 s + "
+        Wrong("s-not-squared", "s was updated with dW, not its square: s = beta2 s + "
               "(1 - beta2) dW**2.", partial(adam, second=lambda b1, b2, s, g: average(b2, s, g))),
-        Wrong("s-lacks-the-factor", "s lacks the factor (1 - beta2): s = beta2 s + (1 - beta2) dW**2.",
+        Wrong("s-sums-squares", "s lacks the factor (1 - beta2): s = beta2 s + (1 - beta2) dW**2.",
               partial(adam, second=lambda b1, b2, s, g: b2 * s + g ** 2)),
-        Wrong("s-uses-s-s-dw", "s uses beta1: s = beta2 s + (1 - beta2) dW**2.",
+        Wrong("s-uses-beta1", "s uses beta1: s = beta2 s + (1 - beta2) dW**2.",
               partial(adam, second=lambda b1, b2, s, g: squares(b1, s, g))),
-        Wrong("s-was-returned-bias-corrected-return-the-raw", "s was returned bias-corrected: return the raw moment "
+        Wrong("returned-s-hat", "s was returned bias-corrected: return the raw moment "
               "s = beta2 s + (1 - beta2) dW**2; the correction s / (1 - beta2**t) is only used for the step.",
               partial(adam, return_hats=(False, True))),
-        Wrong("there-is-no-bias-correction-use-v-hat", "There is no bias correction: use v_hat = v / (1 - beta1**t) "
+        Wrong("no-bias-correction", "There is no bias correction: use v_hat = v / (1 - beta1**t) "
               "and s_hat = s / (1 - beta2**t) in the step (without it the first steps are badly scaled, since v and "
               "s start at 0).", _both(lambda m, beta, t: m)),
-        Wrong("only-v-is-bias-corrected-correct-s-too", "Only v is bias-corrected: correct s too, s_hat = s / "
+        Wrong("s-not-corrected", "Only v is bias-corrected: correct s too, s_hat = s / "
               "(1 - beta2**t).", partial(adam, correct_s=lambda m, beta, t: m)),
-        Wrong("only-s-is-bias-corrected-correct-v-too", "Only s is bias-corrected: correct v too, v_hat = v / "
+        Wrong("v-not-corrected", "Only s is bias-corrected: correct v too, v_hat = v / "
               "(1 - beta1**t).", partial(adam, correct_v=lambda m, beta, t: m)),
-        Wrong("the-bias-correction-uses-t-t-counts-the", "The bias correction uses t - 1 (at the first update, "
+        Wrong("zero-based-t", "The bias correction uses t - 1 (at the first update, "
               "t = 1, it divides by 1 - beta1**0 = 0): t counts the updates from 1, so use 1 - beta1**t and "
               "1 - beta2**t, with t as given.",
               _both(lambda m, beta, t: corrected(m, beta, t - 1))),
-        Wrong("the-bias-correction-uses-t-t-is-already", "The bias correction uses t + 1: t is already 1-based; use "
+        Wrong("t-incremented", "The bias correction uses t + 1: t is already 1-based; use "
               "1 - beta1**t as given (a training loop must start counting at t = 1, not 0).",
               _both(lambda m, beta, t: corrected(m, beta, t + 1))),
-        Wrong("the-bias-correction-multiplies-instead-of-raising-to", "The bias correction multiplies instead of "
+        Wrong("correction-beta-times-t", "The bias correction multiplies instead of "
               "raising to a power: 1 - beta1**t, not 1 - beta1 * t.", _both(lambda m, beta, t: m / (1 - beta * t))),
-        Wrong("the-step-uses-the-old-v-and-s", "The step uses the OLD v and s: update the moments first, then "
+        Wrong("step-uses-old-moments", "The step uses the OLD v and s: update the moments first, then "
               "correct them and step.", partial(adam, old=True)),
-        Wrong("the-step-uses-dw-adam-s-step-is", "The step uses dW: Adam's step is learning_rate * v_hat / "
+        Wrong("step-uses-dw", "The step uses dW: Adam's step is learning_rate * v_hat / "
               "(np.sqrt(s_hat) + epsilon).", partial(adam, along="dW")),
-        *_step_mistakes(adam, "v_hat", "np.sqrt(s_hat)", inside="epsilon-is-inside-the-square-root-v-hat",
-                        missing="epsilon-is-missing", no_root="the-step-divides-by-s-hat"),
+        *_step_mistakes(adam, "v_hat", "np.sqrt(s_hat)", inside="epsilon-inside",
+                        missing="epsilon-missing", no_root="no-sqrt"),
     ))
 
 
@@ -420,48 +423,48 @@ UPDATE_LR = Exercise(
     "update_lr", ref.update_lr, decay_inputs, dict(learning_rate0=0.5, epoch_num=10, decay_rate=0.3),
     (Out("update_lr(learning_rate0, epoch_num, decay_rate)", scalar=True),),
     mistakes=tuple(Wrong(id_, hint, partial(decayed, rate=rate)) for id_, hint, rate in (
-        ("you-decayed-exponentially-learning-decay-rate", "You decayed exponentially, learning_rate0 * "
+        ("decay-rate-power", "You decayed exponentially, learning_rate0 * "
          "decay_rate**epoch_num: this decay is learning_rate0 / (1 + decay_rate * epoch_num).",
          lambda a, d, n: a * d ** n),
-        ("you-decayed-exponentially-learning-exp-decay", "You decayed exponentially, learning_rate0 * exp(-decay_rate "
+        ("exp-decay", "You decayed exponentially, learning_rate0 * exp(-decay_rate "
          "* epoch_num): this decay is learning_rate0 / (1 + decay_rate * epoch_num).",
          lambda a, d, n: a * math.exp(-d * n)),
-        ("the-is-missing-learning-decay-rate", "The 1 is missing: learning_rate0 / (1 + decay_rate * epoch_num).",
+        ("missing-1-plus", "The 1 is missing: learning_rate0 / (1 + decay_rate * epoch_num).",
          lambda a, d, n: a / (d * n)),
-        ("mind-the-parentheses-learning-decay-rate", "Mind the parentheses: learning_rate0 / (1 + decay_rate * "
+        ("misplaced-parentheses", "Mind the parentheses: learning_rate0 / (1 + decay_rate * "
          "epoch_num), not learning_rate0 / (1 + decay_rate) * epoch_num.", lambda a, d, n: a / (1 + d) * n),
-        ("decay-rate-is-missing-learning-decay", "decay_rate is missing: learning_rate0 / (1 + decay_rate * "
+        ("decay-rate-missing", "decay_rate is missing: learning_rate0 / (1 + decay_rate * "
          "epoch_num).",
          lambda a, d, n: a / (1 + n)),
-        ("you-multiplied-learning-decay-rate-epoch", "You multiplied: learning_rate0 / (1 + decay_rate * epoch_num) "
+        ("multiplied-not-divided", "You multiplied: learning_rate0 / (1 + decay_rate * epoch_num) "
          "divides.", lambda a, d, n: a * (1 + d * n)),
-        ("you-decayed-by-a-power-of", "You decayed by a power of 1 + decay_rate: this decay is learning_rate0 / "
+        ("1-plus-rate-power", "You decayed by a power of 1 + decay_rate: this decay is learning_rate0 / "
          "(1 + decay_rate * epoch_num).", lambda a, d, n: a / (1 + d) ** n))),
     extra=NotAtTheStart("update_lr", "At epoch 0 the learning rate must be learning_rate0: learning_rate0 / "
-                        "(1 + decay_rate * 0).", "update_lr.at-epoch-the-learning-rate-must"))
+                        "(1 + decay_rate * 0).", "update_lr.zero-at-start"))
 
-_ROUND_DOWN = ("round-down-np-floor-epoch-num", "Round DOWN: np.floor(epoch_num / time_interval), not round() or "
+_ROUND_DOWN = ("rounded-not-floored", "Round DOWN: np.floor(epoch_num / time_interval), not round() or "
                "ceil().")
 SCHEDULE_LR_DECAY = Exercise(
     "schedule_lr_decay", ref.schedule_lr_decay, decay_inputs,
     dict(learning_rate0=0.5, epoch_num=2700, decay_rate=0.3, time_interval=1000),
     (Out("schedule_lr_decay(learning_rate0, epoch_num, decay_rate, time_interval)", scalar=True),),
     mistakes=(
-        Wrong("the-decay-is-not-stepped-use", "The decay is not stepped: use np.floor(epoch_num / time_interval) (or "
+        Wrong("not-stepped", "The decay is not stepped: use np.floor(epoch_num / time_interval) (or "
               "//), so that the learning rate stays constant for time_interval epochs.",
               partial(decayed, steps=lambda n, i: n / i)),
         Wrong(*_ROUND_DOWN, partial(decayed, steps=lambda n, i: math.ceil(n / i))),
         Wrong(*_ROUND_DOWN, partial(decayed, steps=lambda n, i: round(n / i))),
-        Wrong("time-interval-is-ignored-learning-decay", "time_interval is ignored: learning_rate0 / (1 + decay_rate "
+        Wrong("interval-ignored", "time_interval is ignored: learning_rate0 / (1 + decay_rate "
               "* np.floor(epoch_num / time_interval)).", partial(decayed, steps=lambda n, i: n)),
-        Wrong("the-division-is-upside-down-np", "The division is upside down: np.floor(epoch_num / time_interval).",
+        Wrong("division-upside-down", "The division is upside down: np.floor(epoch_num / time_interval).",
               partial(decayed, steps=lambda n, i: math.floor(i / n))),
-        Wrong("the-is-missing-learning-decay-rate", "The 1 is missing: learning_rate0 / (1 + decay_rate * "
+        Wrong("missing-1-plus", "The 1 is missing: learning_rate0 / (1 + decay_rate * "
               "floor(...)).", partial(decayed, rate=lambda a, d, n: a / (d * n))),
     ),
     extra=NotAtTheStart("schedule_lr_decay", "Before the first interval ends the learning rate is still "
                         "learning_rate0: np.floor(epoch_num / time_interval) = 0 there.",
-                        "schedule_lr_decay.before-the-first-interval-ends-the"))
+                        "schedule_lr_decay.decays-in-first-interval"))
 
 
 # --- challenge (optional, ungraded): Nesterov momentum and Adagrad ---------------------------------

@@ -175,34 +175,34 @@ def forward_mistakes(X, parameters, states, keep_prob, seed, training) -> list[M
 
 def _expect_structure(label, item, length, text, mistake):
     if not isinstance(item, (tuple, list)) or len(item) != length:
-        fail(f"{label} must be {text}.", f"check_forward_caches.{mistake}")
+        fail(f"{label} must be {text}.", f"forward_propagation.{mistake}")
 
 
 def _check_hidden_cache(l, cache, expected_caches, keep_prob):
     ((A_prev, W), bn_cache, Z_tilde, D), label = expected_caches[l - 1], f"caches[{l - 1}] (hidden layer {l})"
     _expect_structure(label, cache, 4, "the tuple ((A_prev, W), bn_cache, Z_tilde, D): the backward pass needs all "
-                      "four", "must-be-the-tuple-a-prev")
+                      "four", "hidden-cache-not-tuple")
     linear, bn_cache_s, z_tilde, d = cache
     _expect_structure(f"{label}[0]", linear, 2, "the pair (A_prev, W): a batch-normalised layer has no b",
-                      "must-be-the-pair-a-prev")
+                      "linear-cache-not-pair")
     undropped = [Mistake("A_prev must be the layer's input as it was used, after the previous layer's dropout (you "
                          "stored the activation before dropout).", deep_ref.relu(expected_caches[l - 2][2]),
-                         id="check_forward_caches.a-prev-must-be-the-layer")] if l > 1 else []
+                         id="forward_propagation.a-prev-before-dropout")] if l > 1 else []
     expect_array(f"{label}[0][0] (A_prev)", linear[0], A_prev, what="(n[l-1], m): the layer's input", mistakes=undropped)
     expect_array(f"{label}[0][1] (W)", linear[1], W, what="(n[l], n[l-1])")
     _expect_structure(f"{label}[1]", bn_cache_s, 3, "the cache returned by batchnorm_forward, (Z_hat, gamma, std)",
-                      "must-be-the-cache-returned-by")
+                      "bn-cache-not-triple")
     for i, (item, expected, name) in enumerate(zip(bn_cache_s, bn_cache, ("Z_hat", "gamma", "std"))):
         expect_array(f"{label}[1][{i}] ({name})", item, expected)
     expect_array(f"{label}[2] (Z_tilde)", z_tilde, Z_tilde, what="(n[l], m): batch norm's output, before the ReLU",
                  mistakes=[Mistake("store Z_tilde, the batch-norm output BEFORE the ReLU (relu_backward needs it), not "
                                    "the activation.", deep_ref.relu(Z_tilde),
-                                   id="check_forward_caches.store-z-tilde-the-batch-norm")])
+                                   id="forward_propagation.z-tilde-after-relu")])
     if d is None and keep_prob == 1.0:
         return   # nothing dropped: the backward pass without a mask is the same
     if d is None:
         fail(f"{label}[3] is None in training: store the dropout mask D returned by dropout_forward.",
-             "check_forward_caches.is-none-in-training-store-the")
+             "forward_propagation.mask-not-stored")
     expect_array(f"{label}[3] (D)", np.asarray(d, dtype=np.float64) if isinstance(d, np.ndarray) else d,
                  D.astype(np.float64), what="(n[l], m): the dropout mask")
 
@@ -210,19 +210,19 @@ def _check_hidden_cache(l, cache, expected_caches, keep_prob):
 def check_forward_caches(caches, expected_caches, L, keep_prob):
     if not isinstance(caches, (list, tuple)):
         fail(f"caches must be a list with one cache per layer, got {type(caches).__name__}.",
-             "check_forward_caches.caches-must-be-a-list-with")
+             "forward_propagation.caches-not-list")
     if len(caches) != L:
         fail(f"caches has {len(caches)} entries, expected L = {L}: one per layer, the output layer included.",
-             "check_forward_caches.caches-has-entries-expected-l-one")
+             "forward_propagation.wrong-cache-count")
     for l in range(1, L):
         _check_hidden_cache(l, caches[l - 1], expected_caches, keep_prob)
     label = f"caches[{L - 1}]"
     _expect_structure(f"{label} (the output layer)", caches[L - 1], 2, "the pair (linear_cache, ZL), as "
-                      "linear_forward and softmax give them", "caches-the-output-layer-must-be")
+                      "linear_forward and softmax give them", "output-cache-not-pair")
     (A_prev, W, b), ZL = expected_caches[L - 1]
     linear, zl = caches[L - 1]
     _expect_structure(f"{label}[0]", linear, 3, "the linear cache (A_prev, WL, bL) returned by linear_forward",
-                      "caches-must-be-the-linear-cache")
+                      "output-linear-not-triple")
     for item, expected, name in zip(linear, (A_prev, W, b), ("A_prev", "WL", "bL")):
         expect_array(f"{label}[0] ({name})", item, expected)
     expect_array(f"{label}[1] (ZL)", zl, ZL, what="(C, m): the scores before the softmax")
@@ -234,7 +234,7 @@ def _check_drawn_from_rng(forward_propagation, problem, AL, expected, drew):
     if not drew and keep_prob < 1:
         fail("forward_propagation did not draw anything from rng in training: the dropout masks must come from the "
              "rng argument, dropout_forward(A, keep_prob, rng), never from np.random or a new generator (so that a "
-             "seed repeats the same training).", "forward_propagation.forward-propagation-did-not-draw-anything")
+             "seed repeats the same training).", "forward_propagation.masks-not-from-rng")
     if isinstance(AL, np.ndarray) and AL.shape == expected.shape and not _same(AL, expected):
         again = student_call(forward_propagation, "forward_propagation", X.copy(), ParameterDict(_copy(parameters)),
                              _copy(states0), keep_prob, np.random.default_rng(mask_seed), training=True)
@@ -242,7 +242,7 @@ def _check_drawn_from_rng(forward_propagation, problem, AL, expected, drew):
                 and again[0].shape == AL.shape and not np.allclose(again[0], AL, equal_nan=True):
             fail("Two calls with generators of the same seed gave different AL: draw every dropout mask from the rng "
                  "argument (dropout_forward(A, keep_prob, rng)), never from np.random or a new generator.",
-                 "forward_propagation.two-calls-with-generators-of-the")
+                 "forward_propagation.masks-not-reproducible")
 
 
 def _check_states(states, expected_states, states0, training):
@@ -252,11 +252,11 @@ def _check_states(states, expected_states, states0, training):
             if training and _same(state[key], old[key]):
                 fail(f"bn_states[{l - 1}]['{key}'] did not change in training: pass bn_states[l - 1], the state of "
                      f"hidden layer l, and training=training to batchnorm_forward (it updates the state in place).",
-                     "forward_propagation.bn-states-did-not-change-in")
+                     "forward_propagation.states-not-updated")
             if not training and not _same(state[key], old[key]):
                 fail(f"bn_states[{l - 1}]['{key}'] changed with training=False: pass training=training to "
                      f"batchnorm_forward; at test time the running statistics normalise and are not updated.",
-                     "forward_propagation.bn-states-changed-with-training-false")
+                     "forward_propagation.states-updated-at-test")
             expect_array(f"bn_states[{l - 1}]['{key}'] (training={training})", state[key], expected_state[key],
                          what="(n[l], 1)")
 
@@ -279,7 +279,7 @@ def _check_forward_mode(forward_propagation, problem, training):
     if not training and drew:
         fail("With training=False forward_propagation drew random numbers from rng: at test time there is no "
              "dropout, so nothing is drawn (draw masks only when training).",
-             "forward_propagation.with-training-false-forward-propagation-drew")
+             "forward_propagation.drew-at-test")
     _check_states(states, expected_states, states0, training)
     if training:
         check_forward_caches(caches, expected_caches, len(states0) + 1, keep_prob)
@@ -301,7 +301,7 @@ def check_forward_propagation(forward_propagation, layer_dims=(5, 4, 3, 4), m=6,
     except Exception as exc:  # noqa: BLE001 - any crash here has the same cause
         fail(f"forward_propagation(X, parameters, bn_states, training=False) raised {type(exc).__name__}: {exc}. "
              f"At test time keep_prob and rng play no role (evaluate passes neither): draw no mask, call no "
-             f"dropout_forward when training is False.", "forward_propagation.forward-propagation-x-parameters-bn-states")
+             f"dropout_forward when training is False.", "forward_propagation.test-mode-needs-rng")
     AL, _ = expect_tuple("forward_propagation", result, 2, "a tuple (AL, caches)")
     expected, _ = ref.forward_propagation(X, parameters, _copy(states0), training=False)
     expect_array("AL (training=False, without keep_prob and rng)", AL, expected, what="(C, m)")
@@ -334,23 +334,23 @@ def one_number(name, result):
     if isinstance(result, np.ndarray) and result.size > 1:
         fail(f"evaluate returned an array of shape {result.shape}: return one number, the share of correct "
              f"predictions, e.g. float(np.mean(predictions == labels)). (If predictions is a column and y a row, == "
-             f"compares every pair: flatten both first.)", "evaluate.evaluate-returned-an-array-of-shape")
+             f"compares every pair: flatten both first.)", "evaluate.returned-array")
 
 
 EVALUATE = Exercise(
     "evaluate", ref.evaluate, evaluate_inputs, dict(layer_dims=(6, 5, 4, 5), m=40, seed=0, floats=False),
     (Out("evaluate(parameters, bn_states, X, y)", scalar=True),), returns=one_number,
     mistakes=(
-        Wrong("evaluate.this-is-the-accuracy-of-the", "This is the accuracy of the network in TRAINING mode (the "
+        Wrong("evaluate.training-mode-accuracy", "This is the accuracy of the network in TRAINING mode (the "
               "batch's statistics in batch norm): evaluate with forward_propagation(X, parameters, bn_states, "
               "training=False).", partial(accuracy, training=True)),
-        Wrong("evaluate.this-is-the-number-of-correct", "This is the number of correct predictions, not their share: "
+        Wrong("evaluate.count-not-share", "This is the number of correct predictions, not their share: "
               "divide by m, or take np.mean(predictions == labels).", partial(accuracy, reduce=np.sum)),
-        Wrong("evaluate.this-is-the-error-rate-accuracy", "This is the error rate, 1 - accuracy: return the share of "
+        Wrong("evaluate.error-rate", "This is the error rate, 1 - accuracy: return the share of "
               "CORRECT predictions.", partial(accuracy, compare=lambda predicted, y: predicted != np.ravel(y))),
-        Wrong("evaluate.this-is-a-percentage-return-a", "This is a percentage: return a fraction between 0 and 1.",
+        Wrong("evaluate.percentage", "This is a percentage: return a fraction between 0 and 1.",
               partial(accuracy, scale=100.0)),
-        Wrong("evaluate.a-column-was-compared-with-a", "A column was compared with a row: == then broadcasts to an "
+        Wrong("evaluate.column-compared-with-row", "A column was compared with a row: == then broadcasts to an "
               "(m, m) table of every pair of examples. Compare two 1-D arrays, np.argmax(AL, axis=0) == y[0] (or "
               "np.ravel(y)).", partial(accuracy, compare=lambda predicted, y: predicted.reshape(-1, 1) == y)),
     ))
@@ -367,19 +367,19 @@ def _check_evaluate_calls(evaluate, recorder, inputs):
         if "rng" in str(failure):
             fail("evaluate called forward_propagation in training mode (its default, training=True), which needs an "
                  "rng for the dropout masks. Evaluate in test mode, forward_propagation(X, parameters, bn_states, "
-                 "training=False): no dropout, so no rng.", "evaluate.evaluate-called-forward-propagation-in-training")
+                 "training=False): no dropout, so no rng.", "evaluate.forward-crashed-no-rng")
         raise
     if any(call["training"] for call in recorder.of("forward_propagation")):
         fail("evaluate called forward_propagation with training=True (its default): that is the training-mode "
              "network, with dropout masks and the batch's statistics in batch norm, and it changes the running "
              "statistics. Evaluate in test mode: forward_propagation(X, parameters, bn_states, training=False).",
-             "evaluate.evaluate-called-forward-propagation-with-training")
+             "evaluate.forward-in-training")
     for l, (state, old) in enumerate(zip(states, states0), start=1):
         for key in ("running_mean", "running_var"):
             if not _same(state[key], old[key]):
                 fail(f"evaluate changed bn_states[{l - 1}]['{key}']: it ran the network in training mode. Evaluate "
                      f"in test mode, forward_propagation(X, parameters, bn_states, training=False), which leaves the "
-                     f"running statistics alone.", "evaluate.evaluate-changed-bn-states-it-ran")
+                     f"running statistics alone.", "evaluate.changed-bn-states")
 
 
 def check_evaluate(evaluate, layer_dims=(6, 5, 4, 5), m=40, seed=0):
@@ -419,7 +419,7 @@ def model_recorder():
 
 
 def _mistake(text, short):
-    fail(text, f"diagnose_model_calls.{short}")
+    fail(text, f"model.{short}")
 
 
 def _diagnose_forward_calls(recorder, arguments):
@@ -428,14 +428,14 @@ def _diagnose_forward_calls(recorder, arguments):
     if forwards and not training:
         _mistake("model never called forward_propagation with training=True: the training steps must run the "
                  "training-mode network (batch statistics, dropout), forward_propagation(X_batch, parameters, "
-                 "bn_states, keep_prob, rng, training=True).", "model-never-called-forward-propagation-with")
+                 "bn_states, keep_prob, rng, training=True).", "forward-not-training")
     if any(not np.isclose(call["keep_prob"], arguments["keep_prob"]) for call in training):
         _mistake(f"forward_propagation was called with keep_prob = {training[0]['keep_prob']} instead of the model's "
-                 f"keep_prob = {arguments['keep_prob']}: pass keep_prob on.", "forward-propagation-was-called-with-keep")
+                 f"keep_prob = {arguments['keep_prob']}: pass keep_prob on.", "wrong-forward-keep-prob")
     if len({id(call["rng"]) for call in training}) > 1:
         _mistake("forward_propagation got a different rng at different steps: use ONE generator for the whole "
                  "training, the rng created before the loop (a new np.random.default_rng(seed) at every step or "
-                 "epoch repeats the same masks).", "forward-propagation-got-a-different-rng")
+                 "epoch repeats the same masks).", "rng-recreated")
 
 
 def _diagnose_shuffles(recorder, X, Y, arguments):
@@ -444,20 +444,20 @@ def _diagnose_shuffles(recorder, X, Y, arguments):
     if batches and len(batches) != num_epochs:
         _mistake(f"random_mini_batches was called {'once' if len(batches) == 1 else f'{len(batches)} times'} for "
                  f"{num_epochs} epochs: shuffle once per epoch, at the start of each epoch, random_mini_batches(X, Y, "
-                 f"mini_batch_size, seed=seed + epoch).", "random-mini-batches-was-called-for")
+                 f"mini_batch_size, seed=seed + epoch).", "wrong-shuffle-count")
     if batches and len(set(seeds)) == 1 and num_epochs > 1:
         _mistake(f"Every epoch used the same mini-batches (seed {seeds[0]} each time): reshuffle every epoch with "
-                 f"seed=seed + epoch.", "every-epoch-used-the-same-mini")
+                 f"seed=seed + epoch.", "same-batches-every-epoch")
     if batches and seeds != expected:
         _mistake(f"The mini-batches were shuffled with the seeds {seeds}, expected seed + epoch = {expected}.",
-                 "the-mini-batches-were-shuffled-with")
+                 "wrong-shuffle-seeds")
     if any(call["mini_batch_size"] != size for call in batches):
         _mistake(f"random_mini_batches was called with mini_batch_size = {batches[0]['mini_batch_size']}: pass the "
-                 f"model's mini_batch_size = {size} on.", "random-mini-batches-was-called-with")
+                 f"model's mini_batch_size = {size} on.", "wrong-mini-batch-size")
     if any(not (_same(np.asarray(call["X"]), X) and _same(np.asarray(call["Y"]), Y)) for call in batches):
         _mistake("random_mini_batches did not get the whole training set (X, Y), in its original order: shuffle the "
                  "pair together, random_mini_batches(X, Y, mini_batch_size, seed=seed + epoch).",
-                 "random-mini-batches-did-not-get")
+                 "wrong-shuffle-input")
 
 
 def _diagnose_pairs(recorder, X, Y):
@@ -471,7 +471,7 @@ def _diagnose_pairs(recorder, X, Y):
                 and not np.array_equal(labels, np.argmax(Y_batch, axis=0)):
             _mistake("The labels of a mini-batch do not belong to its images: X and Y were shuffled apart. Shuffle "
                      "them with ONE permutation (random_mini_batches(X, Y, ...) does) and use each pair (X_batch, "
-                     "Y_batch) together.", "the-labels-of-a-mini-batch")
+                     "Y_batch) together.", "x-y-shuffled-apart")
 
 
 def _diagnose_backward_calls(recorder, arguments):
@@ -481,12 +481,12 @@ def _diagnose_backward_calls(recorder, arguments):
         calls = recorder.of(name)
         if any(not np.isclose(call["lambd"], lambd) for call in calls):
             _mistake(f"{name} was called with lambd = {calls[0]['lambd']} instead of the model's lambd = {lambd}: "
-                     f"{label}.", "was-called-with-lambd-instead-of")
+                     f"{label}.", "wrong-lambd")
     backwards = recorder.of("backward_propagation")
     if any(not np.isclose(call["keep_prob"], keep_prob) for call in backwards):
         _mistake(f"backward_propagation was called with keep_prob = {backwards[0]['keep_prob']}: the backward pass "
                  f"divides by the same keep_prob as the forward pass, backward_propagation(AL, Y_batch, caches, "
-                 f"keep_prob, lambd).", "backward-propagation-was-called-with-keep")
+                 f"keep_prob, lambd).", "wrong-backward-keep-prob")
 
 
 def _diagnose_adam_steps(steps, num_epochs):
@@ -495,12 +495,12 @@ def _diagnose_adam_steps(steps, num_epochs):
     if len(set(steps)) == 1:
         _mistake(f"Adam's t was {steps[0]} at every step: t counts the updates, t += 1 before each "
                  f"update_parameters_with_adam (1 for the first), so that the bias correction fades away.",
-                 "adam-s-t-was-at-every")
+                 "adam-t-constant")
     if steps[0] == 1 and steps.count(1) == num_epochs:
         _mistake("Adam's t starts again at 1 every epoch: t counts ALL the updates since the start of training (set "
-                 "it to 0 once, before the epochs; t += 1 before each update).", "adam-s-t-starts-again-at")
+                 "it to 0 once, before the epochs; t += 1 before each update).", "adam-t-resets")
     _mistake(f"Adam's t went {steps[:6]}...: it must be 1, 2, 3, ... (t += 1 before each update).",
-             "adam-s-t-went-it-must")
+             "adam-t-miscounted")
 
 
 def decay_schedule(rate0, decay_rate, num_epochs) -> tuple:
@@ -521,7 +521,7 @@ def _diagnose_rates(rates, epochs, rate0, decay_rate, schedule):
     if decay_rate > 0 and np.allclose(rates, rate0):
         _mistake(f"The learning rate never decayed: Adam got learning_rate0 = {rate0} at every step. At the start of "
                  f"each epoch compute learning_rate = update_lr(learning_rate0, epoch, decay_rate), and pass THAT to "
-                 f"update_parameters_with_adam.", "the-learning-rate-never-decayed-adam")
+                 f"update_parameters_with_adam.", "no-lr-decay")
     steps = np.arange(1, len(epochs) + 1)
     for variant, hint in ((rate0 / (1 + decay_rate * steps), "every step (with t)"),
                           (rate0 / (1 + decay_rate * (steps - 1)), "every step"),
@@ -529,13 +529,13 @@ def _diagnose_rates(rates, epochs, rate0, decay_rate, schedule):
         if np.allclose(rates, variant, rtol=1e-9):
             _mistake(f"The learning rate was decayed {hint}: decay it once per epoch, learning_rate = "
                      f"update_lr(learning_rate0, epoch, decay_rate) with epoch = 0, 1, ...",
-                     "the-learning-rate-was-decayed-decay")
+                     "lr-decay-mistimed")
     if np.allclose(rates, compounded[epochs], rtol=1e-9):
         _mistake("The decay compounds: each epoch decays the previous epoch's rate. Always start from learning_rate0: "
-                 "learning_rate = update_lr(learning_rate0, epoch, decay_rate).", "the-decay-compounds-each-epoch-decays")
+                 "learning_rate = update_lr(learning_rate0, epoch, decay_rate).", "lr-decay-compounds")
     _mistake(f"Adam got the learning rates {np.round(rates[:4], 6).tolist()}..., expected "
              f"{np.round(expected[:4], 6).tolist()}...: learning_rate = update_lr(learning_rate0, epoch, decay_rate) "
-             f"for every step of the epoch.", "adam-got-the-learning-rates-expected")
+             f"for every step of the epoch.", "wrong-lr-schedule")
 
 
 def diagnose_model_calls(recorder, X, Y, arguments):
@@ -564,18 +564,17 @@ def _expect_trained(parameters, X, Y, dims, arguments, expected_parameters):
     if all(_same(parameters[key], initial[key]) for key in initial):
         fail("The parameters never changed: assign what update_parameters_with_adam returns, parameters, v, s = "
              "update_parameters_with_adam(parameters, grads, v, s, t, learning_rate).",
-             "model.the-parameters-never-changed-assign-what")
-    without = "model.these-are-the-parameters-trained-without"
+             "model.parameters-not-updated")
     with np.errstate(all="ignore"):
         variants = [Mistake(hint, ref.model(X, Y, dims, **{**arguments, change: changed})[0], id=id_)
                     for id_, change, changed, hint in (
-            (without, "decay_rate", 0.0, "These are the parameters trained WITHOUT learning-rate decay: use "
-             "learning_rate = update_lr(learning_rate0, epoch, decay_rate) in Adam's update."),
-            (f"{without}-2", "lambd", 0.0, "These are the parameters trained without L2: pass lambd to compute_cost "
-             "and backward_propagation."),
-            (f"{without}-3", "keep_prob", 1.0, "These are the parameters trained without dropout: pass keep_prob and "
-             "rng to forward_propagation, and keep_prob to backward_propagation."),
-            ("model.only-one-epoch-was-trained-loop", "num_epochs", 1, "Only one epoch was trained: loop over "
+            ("model.trained-without-decay", "decay_rate", 0.0, "These are the parameters trained WITHOUT "
+             "learning-rate decay: use learning_rate = update_lr(learning_rate0, epoch, decay_rate) in Adam's update."),
+            ("model.trained-without-l2", "lambd", 0.0, "These are the parameters trained without L2: pass lambd to "
+             "compute_cost and backward_propagation."),
+            ("model.trained-without-dropout", "keep_prob", 1.0, "These are the parameters trained without dropout: "
+             "pass keep_prob and rng to forward_propagation, and keep_prob to backward_propagation."),
+            ("model.one-epoch-only", "num_epochs", 1, "Only one epoch was trained: loop over "
              "range(num_epochs)."))]
     for key in expected_parameters:
         expect_array(f"trained parameters['{key}']", parameters[key], expected_parameters[key], rtol=1e-5, atol=1e-8,
@@ -594,20 +593,20 @@ def _per_epoch(history, key, num_epochs, what, mistake, why=""):
 def _expect_history(history, X, Y, arguments, expected_history):
     num_epochs, rate0, seed = arguments["num_epochs"], arguments["learning_rate0"], arguments["seed"]
     expect_keys("history", history, ("cost", "learning_rate", "train_accuracy", "dev_accuracy"))
-    rates = _per_epoch(history, "learning_rate", num_epochs, "rate", "history-learning-rate-must-hold-one")
+    rates = _per_epoch(history, "learning_rate", num_epochs, "rate", "rates-not-per-epoch")
     expect_array("history['learning_rate']", rates, np.asarray(expected_history["learning_rate"]), mistakes=[
         Mistake("The learning rate never decayed: at the start of each epoch, learning_rate = update_lr(learning_rate0, "
-                "epoch, decay_rate).", np.full(num_epochs, rate0), id="model.the-learning-rate-never-decayed-at")])
-    costs = _per_epoch(history, "cost", num_epochs, "number", "history-cost-must-hold-one-number",
+                "epoch, decay_rate).", np.full(num_epochs, rate0), id="model.history-no-lr-decay")])
+    costs = _per_epoch(history, "cost", num_epochs, "number", "costs-not-per-epoch",
                        ": the mean of the epoch's mini-batch costs")
     counts = np.array([len(opt_ref.random_mini_batches(X, Y, arguments["mini_batch_size"], seed=seed + e))
                        for e in range(num_epochs)])
     expected_costs = np.asarray(expected_history["cost"])
     expect_array("history['cost']", costs, expected_costs, rtol=1e-5, atol=1e-8, mistakes=[
         Mistake("Each epoch's cost is the SUM of its mini-batch costs: record their mean, np.mean(batch_costs).",
-                expected_costs * counts, id="model.each-epoch-s-cost-is-the")])
+                expected_costs * counts, id="model.summed-batch-costs")])
     for key, data in (("train_accuracy", "the training set (X with labels)"), ("dev_accuracy", "dev = (X_dev, y_dev)")):
-        values = _per_epoch(history, key, num_epochs, "accuracy", "history-must-hold-one-accuracy-per",
+        values = _per_epoch(history, key, num_epochs, "accuracy", "accuracies-not-per-epoch",
                             f" when dev is given: after each epoch, evaluate the network on {data}")
         expect_array(f"history['{key}']", values, np.asarray(expected_history[key]), rtol=1e-9, atol=1e-12)
 
@@ -624,7 +623,7 @@ def _grade_model(model, recorder, problem, dims, arguments):
     _expect_trained(parameters, X, Y, dims, arguments, expected_parameters)
     if not isinstance(bn_states, (list, tuple)) or len(bn_states) != len(expected_states):
         fail(f"bn_states must be the list of the {len(expected_states)} hidden layers' states that forward_propagation "
-             f"updated during training.", "model.bn-states-must-be-the-list")
+             f"updated during training.", "model.bn-states-not-list")
     initial_states = ref.initialize(dims, arguments["seed"])[1]
     for l, (state, expected_state) in enumerate(zip(bn_states, expected_states), start=1):
         for key in ("running_mean", "running_var"):
@@ -632,14 +631,14 @@ def _grade_model(model, recorder, problem, dims, arguments):
             expect_array(f"bn_states[{l - 1}]['{key}']", state[key], expected_state[key], rtol=1e-5, atol=1e-8,
                          mistakes=[Mistake("the running statistics are the initial ones: return the bn_states that "
                                            "forward_propagation updated.", initial_states[l - 1][key],
-                                           id="model.the-running-statistics-are-the-initial")])
+                                           id="model.initial-bn-states")])
     _expect_history(history, X, Y, arguments, expected_history)
     recorder.calls.clear()     # without dev, the accuracies are not computed
     result = student_call(model, "model", X.copy(), Y.copy(), list(dims), **{**arguments, "num_epochs": 1})
     _, _, history = expect_tuple("model", result, 3, "a tuple (parameters, bn_states, history)")
     if recorder.of("evaluate") or (isinstance(history, dict) and len(history.get("dev_accuracy", [])) > 0):
         fail("With dev=None (the default) model must not evaluate anything: record the accuracies only when dev is "
-             "given (if dev is not None: ...).", "model.with-dev-none-the-default-model")
+             "given (if dev is not None: ...).", "model.evaluates-without-dev")
 
 
 def check_model(model, layer_dims=(5, 4, 3, 3), m=50, num_epochs=3, mini_batch_size=16, learning_rate0=0.02,
@@ -660,21 +659,21 @@ def _check_model_calls(recorder, config, fixed, X_dev):
     models = recorder.of("model")
     if len(models) > 1:
         fail(f"train_eval trained {len(models)} networks for one configuration: train once, score once.",
-             "make_train_eval.train-eval-trained-networks-for-one")
+             "make_train_eval.trained-several-times")
     for call in models:
         if np.shape(call["X"]) == X_dev.shape and np.allclose(call["X"], X_dev):
             fail("train_eval trained on the dev set: train on X_train, Y_train; the dev set only scores.",
-                 "make_train_eval.train-eval-trained-on-the-dev")
+                 "make_train_eval.trained-on-dev")
         if np.isclose(call["learning_rate0"], config["lambd"]) and np.isclose(call["lambd"], config["learning_rate"]):
             fail("The learning rate and lambd are swapped: learning_rate0=config['learning_rate'], "
-                 "lambd=config['lambd'].", "make_train_eval.the-learning-rate-and-lambd-are")
+                 "lambd=config['lambd'].", "make_train_eval.rate-lambd-swapped")
         for name, source, value_ in (("learning_rate0", "config['learning_rate']", config["learning_rate"]),
                                      ("lambd", "config['lambd']", config["lambd"]),
                                      *((name, name, value_) for name, value_ in fixed.items())):
             if not np.isclose(call[name], value_):
                 fail(f"model was called with {name} = {call[name]!r}, expected {source} = {value_!r}: every training "
                      f"of the search uses the configuration's learning rate and lambd and the fixed hyper-parameters "
-                     f"given to make_train_eval.", "make_train_eval.model-was-called-with-expected-every")
+                     f"given to make_train_eval.", "make_train_eval.wrong-model-arguments")
 
 
 def _grade_train_eval(make_train_eval, recorder, problem, dims, fixed):
@@ -683,7 +682,7 @@ def _grade_train_eval(make_train_eval, recorder, problem, dims, fixed):
                               y_dev.copy(), list(dims), **fixed)
     if not callable(train_eval):
         fail(f"make_train_eval must return a function (train_eval, defined inside it), got "
-             f"{type(train_eval).__name__}.", "make_train_eval.make-train-eval-must-return-a")
+             f"{type(train_eval).__name__}.", "make_train_eval.returned-not-function")
     for config in ({"learning_rate": 0.05, "lambd": 0.7}, {"learning_rate": 0.003, "lambd": 0.01}):
         recorder.calls.clear()
         score = student_call(train_eval, "train_eval", dict(config))
@@ -693,15 +692,15 @@ def _grade_train_eval(make_train_eval, recorder, problem, dims, fixed):
         if any(_same(np.asarray(call["X"]), X_train) for call in recorder.of("evaluate")):
             fail("train_eval scored the network on the TRAINING set: choose hyper-parameters by the accuracy on the "
                  "dev set, evaluate(parameters, bn_states, X_dev, y_dev).",
-                 "make_train_eval.train-eval-scored-the-network-on")
+                 "make_train_eval.evaluated-on-train-set")
         expected = ref.evaluate(parameters, states, X_dev, y_dev)
         expect_float(f"train_eval({config})", score, expected, mistakes=[
             Mistake("This is the accuracy on the training set: score on the dev set, evaluate(parameters, bn_states, "
                     "X_dev, y_dev).", ref.evaluate(parameters, states, X_train, np.argmax(Y_train, axis=0)),
-                    id="make_train_eval.this-is-the-accuracy-on-the"),
+                    id="make_train_eval.returned-train-accuracy"),
             Mistake("This is the dev error rate: return the dev ACCURACY (higher is better: random_search and "
                     "best_config look for the highest score).", 1.0 - expected,
-                    id="make_train_eval.this-is-the-dev-error-rate")])
+                    id="make_train_eval.dev-error-rate")])
 
 
 def check_make_train_eval(make_train_eval, layer_dims=(5, 4, 3, 3), m=40, num_epochs=2, keep_prob=0.8,
@@ -712,7 +711,7 @@ def check_make_train_eval(make_train_eval, layer_dims=(5, 4, 3, 3), m=40, num_ep
     if used:
         fail(f"make_train_eval uses {', '.join(used)}: the search must never see the test set. Train on X_train, "
              f"Y_train and score on X_dev, y_dev, the arguments; the test set is used once, at the very end, after "
-             f"every choice has been made.", "make_train_eval.make-train-eval-uses-the-search")
+             f"every choice has been made.", "make_train_eval.uses-test-set")
     dims = list(layer_dims)
     problem = model_problem(dims, m, max(2 * dims[-1], 12), seed)
     fixed = dict(num_epochs=num_epochs, keep_prob=keep_prob, decay_rate=decay_rate, seed=seed)

@@ -72,34 +72,34 @@ def check_train_dev_test_split(train_dev_test_split, m=48, n_x=3, fractions=(0.6
                                      ("Y", Y0, Y, "index with a permutation instead, Y[:, order].")):
         if not np.array_equal(before, after):
             fail(f"train_dev_test_split modified its input {name} in place: {fix}",
-                 mistake="unchanged.modified-its-input-in-place")
+                 mistake="train_dev_test_split.input-modified")
     _expect_sizes([parts[i].shape[1] for i in (0, 2, 4)], m, fractions)
     indices = [_column_indices(parts[i], X0, SPLIT_NAMES[i]) for i in (0, 2, 4)]
     if len(set(np.concatenate(indices).tolist())) != m:
         fail("Some examples appear twice (and others never): the sets must be disjoint and together hold every "
              "column once. Cut ONE permutation, order = rng.permutation(m), into three consecutive slices "
              "(sampling indices with rng.choice(..., replace=True) or rng.integers repeats some).",
-             mistake="train_dev_test_split.some-examples-appear-twice-and-others")
+             mistake="train_dev_test_split.examples-repeated")
     for i, columns in zip((1, 3, 5), indices):
         if not np.allclose(parts[i], Y0[:, columns]):
             fail(f"{SPLIT_NAMES[i]} does not match {SPLIT_NAMES[i - 1]}: column j of {SPLIT_NAMES[i]} must be the "
                  f"label of column j of {SPLIT_NAMES[i - 1]}. Shuffle X and Y with the SAME permutation (order = "
                  f"rng.permutation(m); X[:, order], Y[:, order]); shuffling them separately, or only one of them, "
-                 f"mixes up the labels.", mistake="train_dev_test_split.does-not-match-column-j-of")
+                 f"mixes up the labels.", mistake="train_dev_test_split.labels-mismatched")
     if np.array_equal(indices[0], np.arange(parts[0].shape[1])):
         fail("X_train is the first columns of X in their original order: shuffle before cutting "
              "(order = rng.permutation(m)). Data are often sorted (e.g. by class or by date), so an unshuffled "
              "split gives sets with different distributions.",
-             mistake="train_dev_test_split.x-train-is-the-first-columns")
+             mistake="train_dev_test_split.not-shuffled")
     again, other = (student_call(train_dev_test_split, "train_dev_test_split", X0.copy(), Y0.copy(),
                                  fractions=fractions, seed=s) for s in (seed, seed + 1))
     if not all(np.array_equal(a, b) for a, b in zip(parts, again)):
         fail("Two calls with the same seed gave different splits: create rng = np.random.default_rng(seed) inside "
              "the function instead of using the global np.random state.",
-             mistake="train_dev_test_split.two-calls-with-the-same-seed")
+             mistake="train_dev_test_split.global-random-state")
     if all(np.array_equal(a, b) for a, b in zip(parts, other)):
         fail(f"seed={seed} and seed={seed + 1} gave the same split: use the seed argument, "
-             f"rng = np.random.default_rng(seed).", mistake="train_dev_test_split.seed-and-seed-gave-the-same")
+             f"rng = np.random.default_rng(seed).", mistake="train_dev_test_split.seed-ignored")
     passed("train_dev_test_split")
 
 
@@ -114,19 +114,19 @@ def _split_parts(result, n_x):
         if not isinstance(part, np.ndarray) or part.ndim != 2:
             shape = f" of shape {part.shape}" if isinstance(part, np.ndarray) else ""
             fail(f"{name} must be a 2-D numpy array (one column per example), got {type(part).__name__}{shape}.",
-                 mistake="train_dev_test_split.must-be-a-d-numpy-array")
+                 mistake="train_dev_test_split.not-2d-array")
     rows = [part.shape[0] for part in parts]
     if rows[:2] == [n_x, n_x] and rows[3:5] == [1, 1] and n_x != 1:
         fail("The arrays come back in another order: return X_train, Y_train, X_dev, Y_dev, X_test, Y_test "
-             "(each X followed by its Y).", mistake="train_dev_test_split.the-arrays-come-back-in-another")
+             "(each X followed by its Y).", mistake="train_dev_test_split.wrong-return-order")
     for name, part, n_rows in zip(SPLIT_NAMES, parts, (n_x, 1) * 3):
         if part.shape[0] != n_rows and part.shape[1] == n_rows:
             fail(f"{name} has shape {part.shape}: it looks transposed. Examples are columns, so split the columns, "
                  f"X[:, indices], keeping all {n_rows} rows.",
-                 mistake="train_dev_test_split.has-shape-it-looks-transposed-examples")
+                 mistake="train_dev_test_split.transposed")
         if part.shape[0] != n_rows:
             fail(f"{name} has {part.shape[0]} rows, expected {n_rows}: split the columns (examples), X[:, indices].",
-                 mistake="train_dev_test_split.has-rows-expected-split-the-columns")
+                 mistake="train_dev_test_split.wrong-row-count")
     return parts
 
 
@@ -143,7 +143,7 @@ def _expect_sizes(got, m, fractions):
             "train_dev_test_split.int-truncates"
     elif tuple(got) == expected[:2] + (int(round(fractions[2] * m)),):
         hint, mistake = (" The test set is what remains, m - n_train - n_dev columns, so that every example is in "
-                         "exactly one set."), "train_dev_test_split.test-set-rounded-on-its-own"
+                         "exactly one set."), "train_dev_test_split.test-set-rounded"
     fail(f"The sets have {got[0]}, {got[1]} and {got[2]} columns for m = {m} and fractions {tuple(fractions)}; "
          f"expected n_train = int(round({fractions[0]} * {m})) = {n_train}, n_dev = int(round({fractions[1]} * {m})) "
          f"= {n_dev} and the remaining {expected[2]} for the test set." + hint, mistake=mistake)
@@ -155,7 +155,7 @@ def _column_indices(part, X, name):
     indices = distances.argmin(axis=1)
     if part.shape[1] and distances[np.arange(part.shape[1]), indices].max() > 1e-9:
         fail(f"{name} holds a column that is not a column of X: the split must only select and reorder whole "
-             f"columns (examples), never change their values.", mistake="column_indices.holds-a-column-that-is-not")
+             f"columns (examples), never change their values.", mistake="train_dev_test_split.values-changed")
     return indices
 
 
@@ -217,7 +217,7 @@ def check_diagnose_bias_variance(diagnose_bias_variance, cases=BIAS_VARIANCE_CAS
     fail(f"diagnose_bias_variance({train_error}, {dev_error}, bayes_error={bayes_error}) returned {answer!r}, "
          f"expected {right!r}: the avoidable bias is train_error - bayes_error = {train_error - bayes_error:.3g} "
          f"and the variance dev_error - train_error = {dev_error - train_error:.3g}; each is high when it is more "
-         f"than {threshold}.", mistake="diagnose_bias_variance.diagnose-bias-variance-bayes-error-returned")
+         f"than {threshold}.", mistake="diagnose_bias_variance.wrong-verdict")
 
 
 def _verdict_of(diagnose_bias_variance, case):
@@ -227,7 +227,7 @@ def _verdict_of(diagnose_bias_variance, case):
     where = f"diagnose_bias_variance{tuple(case)}"
     if not isinstance(answer, str):
         fail(f"{where} returned {type(answer).__name__}: return one of the strings {list(ref.VERDICTS)}.",
-             mistake="diagnose_bias_variance.diagnose-bias-variance-returned-return-one")
+             mistake="diagnose_bias_variance.not-a-string")
     if answer not in ref.VERDICTS:
         words = " ".join(answer.lower().replace(",", " ").replace("&", " and ").split())
         if words in ref.VERDICTS:
@@ -236,7 +236,7 @@ def _verdict_of(diagnose_bias_variance, case):
             hint = "when both are high, the verdict is exactly 'high bias and high variance' (bias first)."
         else:
             hint = f"return exactly one of {list(ref.VERDICTS)}."
-        fail(f"{where} returned {answer!r}: {hint}", mistake="diagnose_bias_variance.diagnose-bias-variance-returned")
+        fail(f"{where} returned {answer!r}: {hint}", mistake="diagnose_bias_variance.unknown-verdict")
     return answer
 
 
@@ -265,16 +265,16 @@ def _cost_mistakes(penalty, norm):
     """The mistakes the two costs share; norm: how the hint writes the penalty of one W."""
     cost = partial(penalised_cost, penalty=penalty)
     return (
-        Wrong("the-penalty-regularises-the-biases-too", "The penalty regularises the biases too: only the weights "
+        Wrong("biases-regularised", "The penalty regularises the biases too: only the weights "
               "W[l] are penalised (biases are few and do not make the network more complex).",
               partial(cost, keys=lambda p: list(p))),
-        Wrong("the-penalty-is-missing-m-lambd", f"The penalty is missing 1/m: lambd / (2m) * sum {norm}, with m = "
+        Wrong("missing-1-over-m", f"The penalty is missing 1/m: lambd / (2m) * sum {norm}, with m = "
               f"Y.shape[1] the number of examples.", partial(cost, factor=lambda lambd, m: lambd / 2)),
-        Wrong("only-the-last-layer-s-weights", f"Only the last layer's weights are penalised: sum {norm} over every "
+        Wrong("last-layer-only", f"Only the last layer's weights are penalised: sum {norm} over every "
               f"layer l = 1..L.", partial(cost, keys=lambda p: weights(p)[-1:])),
-        Wrong("you-returned-the-penalty-alone-add", "You returned the penalty alone: add the cross-entropy cost to it.",
+        Wrong("penalty-only", "You returned the penalty alone: add the cross-entropy cost to it.",
               partial(cost, cross_entropy=False)),
-        Wrong("you-returned-the-cross-entropy-alone", f"You returned the cross-entropy alone: add lambd / (2m) * sum "
+        Wrong("no-penalty", f"You returned the cross-entropy alone: add lambd / (2m) * sum "
               f"{norm}.", partial(cost, keys=lambda p: [])),
     )
 
@@ -284,19 +284,19 @@ COMPUTE_COST_WITH_REGULARIZATION = Exercise(
     dict(layer_dims=(3, 4, 2, 1), m=5, lambd=0.7, seed=0), (Out("cost", scalar=True),), returns=a_float,
     unmodified=(2,),
     mistakes=_cost_mistakes(l2, "||W[l]||_F^2") + (
-        Wrong("the-penalty-uses-lambd-m-the", "The penalty uses lambd / m: the L2 term is lambd / (2m) * sum ||W||^2 "
+        Wrong("lambd-over-m", "The penalty uses lambd / m: the L2 term is lambd / (2m) * sum ||W||^2 "
               "(the 2 cancels when you differentiate, giving the lambd / m W of the gradient).",
               partial(penalised_cost, factor=lambda lambd, m: lambd / m)),
-        Wrong("the-frobenius-norm-must-be-squared", "The Frobenius norm must be squared: ||W||_F^2 = "
+        Wrong("norm-not-squared", "The Frobenius norm must be squared: ||W||_F^2 = "
               "np.sum(np.square(W)); np.linalg.norm(W) is its square root.",
               partial(penalised_cost, penalty=np.linalg.norm)),
-        Wrong("you-squared-the-sum-of-the", "You squared the sum of the weights: square each weight, then sum, "
+        Wrong("squared-sum", "You squared the sum of the weights: square each weight, then sum, "
               "np.sum(np.square(W)).", partial(penalised_cost, penalty=lambda W: np.sum(W) ** 2)),
-        Wrong("the-penalty-is-missing-its-factor", "The penalty is missing its factor 1/2: lambd / (2 * m), not "
+        Wrong("precedence-times-m", "The penalty is missing its factor 1/2: lambd / (2 * m), not "
               "lambd / 2 * m (operator precedence!).", partial(penalised_cost, factor=lambda lambd, m: lambd / 2 * m)),
-        Wrong("only-the-first-layer-s-weights", "Only the first layer's weights are penalised: sum ||W[l]||^2 over "
+        Wrong("first-layer-only", "Only the first layer's weights are penalised: sum ||W[l]||^2 over "
               "every layer l = 1..L.", partial(penalised_cost, keys=lambda p: weights(p)[:1])),
-        Wrong("the-penalty-uses-w-the-penalty", "The penalty uses |W| (L1): the L2 penalty squares the weights.",
+        Wrong("l1-penalty", "The penalty uses |W| (L1): the L2 penalty squares the weights.",
               partial(penalised_cost, penalty=l1)),
     ))
 
@@ -305,12 +305,12 @@ COMPUTE_COST_WITH_L1 = Exercise(
     dict(layer_dims=(3, 4, 2, 1), m=5, lambd=0.7, seed=2),
     (Out("cost", scalar=True),), returns=a_float, unmodified=(2,),
     mistakes=_cost_mistakes(l1, "|W[l]|") + (
-        Wrong("the-penalty-squares-the-weights-that", "The penalty squares the weights (that is L2): L1 sums their "
+        Wrong("l2-penalty", "The penalty squares the weights (that is L2): L1 sums their "
               "absolute values, np.sum(np.abs(W)).", partial(penalised_cost, penalty=l2)),
-        Wrong("the-penalty-uses-lambd-m-this", "The penalty uses lambd / m: this course's L1 term is lambd / (2m) * "
+        Wrong("lambd-over-m", "The penalty uses lambd / m: this course's L1 term is lambd / (2m) * "
               "sum |W|, with the same factor as L2.", partial(penalised_cost, penalty=l1,
                                                               factor=lambda lambd, m: lambd / m)),
-        Wrong("the-absolute-value-is-missing-sum", "The absolute value is missing: sum |W|, np.sum(np.abs(W)) "
+        Wrong("no-abs", "The absolute value is missing: sum |W|, np.sum(np.abs(W)) "
               "(positive and negative weights must not cancel).", partial(penalised_cost, penalty=np.sum)),
     ))
 
@@ -353,7 +353,7 @@ def _backward_mistakes(term, formula):
               partial(backward, biases=True)),
         Wrong("last-layer-only", f"Only the last layer is regularised: add {formula} to dW[l] for every layer "
               f"l = 1..L.", partial(backward, layers=lambda L: (L,))),
-        Wrong("missing-1/m", f"The regularization term is missing 1/m: dW[l] += {formula}.",
+        Wrong("missing-1-over-m", f"The regularization term is missing 1/m: dW[l] += {formula}.",
               partial(backward, term=lambda W, lambd, m: term(W, lambd, 1))),
     )
 
@@ -369,7 +369,7 @@ L_MODEL_BACKWARD_WITH_REGULARIZATION = Exercise(
         Wrong("term-lambd-over-2m", "The regularization term is lambd / (2m) * W: differentiating lambd / (2m) * "
               "W^2 gives 2 * W * lambd / (2m) = lambd / m * W.",
               partial(penalised_backward, term=lambda W, lambd, m: lambd / (2 * m) * W)),
-        Wrong("term-2-lambd-over-m", "The regularization term is 2 * lambd / m * W: the derivative of lambd / (2m) * "
+        Wrong("term-doubled", "The regularization term is 2 * lambd / m * W: the derivative of lambd / (2m) * "
               "W^2 is lambd / m * W.", partial(penalised_backward, term=lambda W, lambd, m: 2 * lambd / m * W)),
         Wrong("sign", "The regularization term uses np.sign(W), L1's gradient: L2's is lambd / m * W.",
               partial(penalised_backward, term=lambda W, lambd, m: lambd / m * np.sign(W))),
@@ -386,7 +386,7 @@ L_MODEL_BACKWARD_WITH_L1 = Exercise(
         Wrong("lambd-over-m", "The L1 term is lambd / m * sign(W): the cost here is lambd / (2m) * sum |W|, so its "
               "derivative is lambd / (2m) * np.sign(W). Keep the cost and the gradient consistent (a gradient check "
               "would catch this).", partial(penalised_backward, term=lambda W, lambd, m: lambd / m * np.sign(W))),
-        Wrong("W-not-sign", "The L1 term uses W instead of its sign: d|w|/dw = sign(w), so dW[l] += lambd / (2m) * "
+        Wrong("w-not-sign", "The L1 term uses W instead of its sign: d|w|/dw = sign(w), so dW[l] += lambd / (2m) * "
               "np.sign(W[l]).", partial(penalised_backward, term=lambda W, lambd, m: lambd / (2 * m) * W)),
         Wrong("l2-gradient", "You added L2's gradient lambd / m * W: L1's is lambd / (2m) * np.sign(W).",
               penalised_backward),
@@ -425,28 +425,28 @@ UPDATE_PARAMETERS_WITH_WEIGHT_DECAY = Exercise(
                                                           "updated {}"),
     mistakes=(
         _W_step("The decay factor uses lambd / (2m): the gradient of lambd / (2m) ||W||^2 is lambd / m W, so the "
-                "factor is (1 - learning_rate * lambd / m).", "the-decay-factor-uses-lambd-the",
+                "factor is (1 - learning_rate * lambd / m).", "lambd-over-2m",
                 lambda W, dW, a, lambd, m: (1 - a * lambd / (2 * m)) * W - a * dW),
         _W_step("{key} was not decayed: multiply it by (1 - learning_rate * lambd / m) before the step.",
-                "was-not-decayed-multiply-it-by", lambda W, dW, a, lambd, m: W - a * dW),
+                "w-not-decayed", lambda W, dW, a, lambd, m: W - a * dW),
         _W_step("The decay factor is missing the learning rate: (1 - learning_rate * lambd / m).",
-                "the-decay-factor-is-missing-the", lambda W, dW, a, lambd, m: (1 - lambd / m) * W - a * dW),
-        _W_step("The decay factor is missing 1/m: (1 - learning_rate * lambd / m).", "the-decay-factor-is-missing-m",
+                "decay-without-rate", lambda W, dW, a, lambd, m: (1 - lambd / m) * W - a * dW),
+        _W_step("The decay factor is missing 1/m: (1 - learning_rate * lambd / m).", "missing-1-over-m",
                 lambda W, dW, a, lambd, m: (1 - a * lambd) * W - a * dW),
         _W_step("The gradient step is missing the learning rate: - learning_rate * dW.",
-                "the-gradient-step-is-missing-the", lambda W, dW, a, lambd, m: (1 - a * lambd / m) * W - dW),
+                "step-without-rate", lambda W, dW, a, lambd, m: (1 - a * lambd / m) * W - dW),
         _W_step("The decay multiplies the stepped weights: decay the old W, then take the step, (1 - learning_rate "
-                "* lambd / m) * W - learning_rate * dW.", "the-decay-multiplies-the-stepped-weights",
+                "* lambd / m) * W - learning_rate * dW.", "decay-after-step",
                 lambda W, dW, a, lambd, m: (1 - a * lambd / m) * (W - a * dW)),
         _W_step("The weights grow: the factor is (1 - learning_rate * lambd / m), a bit less than 1.",
-                "the-weights-grow-the-factor-is", lambda W, dW, a, lambd, m: (1 + a * lambd / m) * W - a * dW),
+                "factor-above-one", lambda W, dW, a, lambd, m: (1 + a * lambd / m) * W - a * dW),
         _W_step("dW is already the unregularised gradient: do not add lambd / m * W to it on top of the decay (that "
-                "counts the penalty twice).", "dw-is-already-the-unregularised-gradient",
+                "counts the penalty twice).", "penalty-counted-twice",
                 lambda W, dW, a, lambd, m: (1 - a * lambd / m) * W - a * (dW + lambd / m * W)),
-        Wrong("was-decayed-weight-decay-shrinks-the", "{key} was decayed: weight decay shrinks the weights only; the "
+        Wrong("biases-decayed", "{key} was decayed: weight decay shrinks the weights only; the "
               "biases take a plain step, {key} - learning_rate * d{key}.",
               partial(decay_step, b_step=lambda b, db, a, lambd, m: (1 - a * lambd / m) * b - a * db)),
-        Wrong("was-not-updated-learning-rate-d", "{key} was not updated: {key} = {key} - learning_rate * d{key}.",
+        Wrong("biases-not-updated", "{key} was not updated: {key} = {key} - learning_rate * d{key}.",
               partial(decay_step, b_step=lambda b, db, a, lambd, m: b)),
     ))
 
@@ -506,21 +506,21 @@ def check_random_shift(random_shift, m=6, height=5, width=4, max_shift=1, seed=5
     result = student_call(random_shift, "random_shift", images, max_shift, np.random.default_rng(seed))
     if not np.array_equal(images, original):
         fail("random_shift modified its input images in place: build the shifted images in a new array "
-             "(np.zeros_like(images), then fill it).", mistake="unchanged.modified-its-input-in-place")
+             "(np.zeros_like(images), then fill it).", mistake="random_shift.input-modified")
     if isinstance(result, np.ndarray) and result.shape != images.shape and result.size == images.size:
         fail(f"random_shift returned shape {result.shape}: return the images in their original layout "
-             f"(m, height, width) = {images.shape}.", mistake="random_shift.random-shift-returned-shape-return-the")
+             f"(m, height, width) = {images.shape}.", mistake="random_shift.wrong-layout")
     again = student_call(random_shift, "random_shift", original.copy(), max_shift, np.random.default_rng(seed))
     if isinstance(result, np.ndarray) and isinstance(again, np.ndarray) and not np.array_equal(again, result):
         fail("Two calls with equal generators gave different images: draw the shifts from the rng argument, "
-             "not from np.random.", mistake="random_shift.two-calls-with-equal-generators-gave")
+             "not from np.random.", mistake="random_shift.global-random-state")
     if max_shift > 0:      # a few other generators: with one small image, one of them may repeat the shift
         others = [student_call(random_shift, "random_shift", original.copy(), max_shift,
                                np.random.default_rng(seed + k)) for k in range(1, 6)]
         if all(isinstance(other, np.ndarray) and np.array_equal(other, result) for other in others):
             fail("Other generators gave the same shifts: draw them from the rng argument, "
                  "rng.integers(-max_shift, max_shift + 1, size=(m, 2)).",
-                 mistake="random_shift.other-generators-gave-the-same-shifts")
+                 mistake="random_shift.rng-ignored")
     mistakes = shift_mistakes(original, max_shift, seed) if max_shift > 0 else []
     expect_array(f"random_shift(images of shape {images.shape}, max_shift={max_shift}, rng)", result,
                  ref.random_shift(original, max_shift, np.random.default_rng(seed)), mistakes=mistakes,
@@ -552,7 +552,7 @@ def stop(errors, patience, *, window=lambda patience: patience, best=min, tie_im
 STOP_MISTAKES = (
     Wrong("should_stop.tie-counts-as-improvement", "A tie is not an improvement: stop when the last `patience` "
           "errors are all >= the best error before them.", partial(stop, tie_improves=True)),
-    Wrong("should_stop.compared-with-last-not-best", "Compare with the BEST error before the window (its minimum), "
+    Wrong("should_stop.compared-with-last", "Compare with the BEST error before the window (its minimum), "
           "not with the single value just before it.", partial(stop, best=lambda before: before[-1])),
     Wrong("should_stop.ignores-patience", "Wait `patience` evaluations: one evaluation without improvement is not "
           "enough to stop.", partial(stop, window=lambda patience: 1)),
@@ -574,7 +574,7 @@ def check_should_stop(should_stop, cases=_STOP_CASES):
         answer = student_call(should_stop, "should_stop", list(errors), patience)
         if not isinstance(answer, (bool, np.bool_)):
             fail(f"should_stop must return True or False, got {type(answer).__name__} {answer!r}.",
-                 mistake="should_stop.should-stop-must-return-true-or")
+                 mistake="should_stop.not-a-bool")
         answers.append(bool(answer))
     expected = [bool(ref.should_stop(errors, patience)) for errors, patience in cases]
     mistakes = stop_mistakes(cases)      # asked whatever the answer: the student edition stores what is asked

@@ -50,11 +50,11 @@ SIGMOID = Exercise(
     "sigmoid", ref.sigmoid, sigmoid_inputs, dict(shape=(3, 4), seed=0),
     (Out("sigmoid(z)", layout="(the same shape as z: sigmoid works element-wise)"),),
     mistakes=(
-        Wrong("you-computed-e-z-the-exponent", "You computed 1/(1 + e^z) = 1 - sigmoid(z): the exponent is -z.",
+        Wrong("positive-exponent", "You computed 1/(1 + e^z) = 1 - sigmoid(z): the exponent is -z.",
               lambda z: 1 / (1 + np.exp(z))),
-        Wrong("you-computed-e-z-the-denominator", "You computed 1/(1 - e^-z): the denominator is 1 + e^-z.",
+        Wrong("minus-in-denominator", "You computed 1/(1 - e^-z): the denominator is 1 + e^-z.",
               lambda z: 1 / (1 - np.exp(-z))),
-        Wrong("you-returned-e-z-sigmoid-is", "You returned e^-z: sigmoid is 1 / (1 + e^-z).", lambda z: np.exp(-z)),
+        Wrong("returned-exp-minus-z", "You returned e^-z: sigmoid is 1 / (1 + e^-z).", lambda z: np.exp(-z)),
     ),
     extra=sigmoid_of_zero)
 
@@ -69,7 +69,7 @@ def check_initialize_parameters(initialize_parameters, n_x=3, n_h=4, n_y=1, seed
     if isinstance(again, dict) and not all(np.array_equal(again.get(k), parameters[k]) for k in PARAM_KEYS):
         fail("Two calls with the same seed gave different parameters: create rng = np.random.default_rng(seed) "
              "inside the function instead of using the global np.random state.",
-             mistake="initialize_parameters.two-calls-with-the-same-seed")
+             mistake="initialize_parameters.global-random-state")
     expected = ref.initialize_parameters(n_x, n_h, n_y, seed=seed)
     variants = _initialization_variants(expected, seed)
     for key in PARAM_KEYS:
@@ -78,7 +78,7 @@ def check_initialize_parameters(initialize_parameters, n_x=3, n_h=4, n_y=1, seed
                 and np.allclose(value_, 0):
             fail(f"{key} is all zeros. Zero weights make every hidden unit compute the same thing "
                  f"(symmetry is never broken): initialise W randomly, b with zeros.",
-                 mistake="initialize_parameters.is-all-zeros-zero-weights-make")
+                 mistake="initialize_parameters.zero-weights")
         mistakes = [Mistake(hint.replace("{key}", key), draws[key], id=f"initialize_parameters.{id_}")
                     for id_, hint, draws in variants if key in draws]
         expect_array(f"parameters['{key}']", value_, expected[key], mistakes=mistakes, what=LAYOUTS[key])
@@ -94,13 +94,13 @@ def _initialization_variants(expected, seed):
     legacy_state = np.random.RandomState(seed)
     legacy = {key: legacy_state.randn(*expected[key].shape) * 0.01 for key in ("W1", "W2")}
     return [
-        ("is-times-too-large-multiply-the", "{key} is 100 times too large: multiply the random values by 0.01 "
+        ("weights-not-scaled", "{key} is 100 times too large: multiply the random values by 0.01 "
          "(large weights saturate tanh and slow learning down).", draws("standard_normal", scale=1.0)),
-        ("draw-first-then-from-the-same", "Draw W1 first, then W2, from the same rng.",
+        ("w2-drawn-first", "Draw W1 first, then W2, from the same rng.",
          draws("standard_normal", ("W2", "W1"))),
-        ("use-rng-standard-normal-a-normal",
+        ("uniform-not-normal",
          "Use rng.standard_normal (a normal distribution), not rng.random (uniform on [0, 1)).", draws("random")),
-        ("use-rng-np-random-default-rng", "Use rng = np.random.default_rng(seed) and rng.standard_normal, not the "
+        ("legacy-np-random", "Use rng = np.random.default_rng(seed) and rng.standard_normal, not the "
          "legacy np.random.seed / np.random.randn (a different generator, and global state).", legacy),
     ]
 
@@ -133,20 +133,20 @@ FORWARD_PROPAGATION = Exercise(
      Out("A2 (the returned value)", (0,), "(n_y, m)")),
     returns=a_tuple("(A2, cache)", value, a_dict("cache", CACHE_KEYS)),
     mistakes=(
-        Wrong("is-missing-the-bias-x", "Z1 is missing the bias: Z1 = W1 X + b1.", partial(forward, bias1=False)),
-        Wrong("the-hidden-layer-uses-tanh-np", "The hidden layer uses tanh: A1 = np.tanh(Z1), not sigmoid.",
+        Wrong("no-b1", "Z1 is missing the bias: Z1 = W1 X + b1.", partial(forward, bias1=False)),
+        Wrong("hidden-sigmoid", "The hidden layer uses tanh: A1 = np.tanh(Z1), not sigmoid.",
               partial(forward, hidden=ref.sigmoid)),
-        Wrong("the-hidden-layer-uses-tanh-np-2", "The hidden layer uses tanh: A1 = np.tanh(Z1), not ReLU.",
+        Wrong("hidden-relu", "The hidden layer uses tanh: A1 = np.tanh(Z1), not ReLU.",
               partial(forward, hidden=lambda Z: np.maximum(Z, 0))),
-        Wrong("is-apply-the-activation-np-tanh", "A1 is Z1: apply the activation, A1 = np.tanh(Z1).",
+        Wrong("a1-is-z1", "A1 is Z1: apply the activation, A1 = np.tanh(Z1).",
               partial(forward, hidden=lambda Z: Z)),
-        Wrong("is-missing-the-bias", "Z2 is missing the bias: Z2 = W2 A1 + b2.", partial(forward, bias2=False)),
-        Wrong("must-use-the-hidden-layer-s", "Z2 must use A1, the hidden layer's activation, not Z1.",
+        Wrong("no-b2", "Z2 is missing the bias: Z2 = W2 A1 + b2.", partial(forward, bias2=False)),
+        Wrong("z2-uses-z1", "Z2 must use A1, the hidden layer's activation, not Z1.",
               partial(forward, A1_for_Z2=False)),
-        Wrong("the-output-layer-uses-sigmoid-a",
+        Wrong("output-tanh",
               "The output layer uses sigmoid (a probability for binary labels), not tanh.",
               partial(forward, output=np.tanh)),
-        Wrong("is-apply-the-sigmoid-sigmoid", "A2 is Z2: apply the sigmoid, A2 = sigmoid(Z2).",
+        Wrong("a2-is-z2", "A2 is Z2: apply the sigmoid, A2 = sigmoid(Z2).",
               partial(forward, output=lambda Z: Z)),
     ),
     blocks=dict(sigmoid=ref.sigmoid))
@@ -173,13 +173,13 @@ COMPUTE_COST = Exercise(
     (Out("cost", scalar=True, per_example=True),),
     returns=a_float,
     mistakes=(
-        Wrong("you-kept-only-the-y-log", "You kept only the Y log(A2) term: add (1 - Y) log(1 - A2) for the "
+        Wrong("only-y-term", "You kept only the Y log(A2) term: add (1 - Y) log(1 - A2) for the "
               "examples with label 0.", partial(cost, positive_only=True)),
-        Wrong("use-the-natural-logarithm-np-log", "Use the natural logarithm np.log, not np.log10.",
+        Wrong("log10", "Use the natural logarithm np.log, not np.log10.",
               partial(cost, log=np.log10)),
-        Wrong("the-two-terms-are-swapped-y", "The two terms are swapped: Y goes with log(A2), (1 - Y) with "
+        Wrong("terms-swapped", "The two terms are swapped: Y goes with log(A2), (1 - Y) with "
               "log(1 - A2).", partial(cost, swapped=True)),
-        Wrong("the-cost-is-the-sum-over", "The cost is the sum over the examples: average it, multiply by 1/m.",
+        Wrong("missing-1-over-m", "The cost is the sum over the examples: average it, multiply by 1/m.",
               partial(cost, mean=False)),
     ))
 
@@ -209,8 +209,8 @@ def backward(parameters, cache, X, Y, *, slope=lambda A1: 1 - A1 ** 2, dW2_for_W
     return {"dW1": dW1, "db1": db1, "dW2": dW2, "db2": db2}
 
 
-def _dZ1_uses(what: str, slope=lambda A1: 1 - A1 ** 2, **pieces):
-    return Wrong("is-wrong-because-uses", f"{{key}} is wrong because dZ1 uses {what}",
+def _dZ1_uses(id_: str, what: str, slope=lambda A1: 1 - A1 ** 2, **pieces):
+    return Wrong(id_, f"{{key}} is wrong because dZ1 uses {what}",
                  partial(backward, slope=slope, **pieces))
 
 
@@ -222,16 +222,17 @@ BACKWARD_PROPAGATION = Exercise(
      Out("grads['db1']", ("db1",), "(n_h, 1), like b1", per_example=True)),
     returns=a_dict("grads", GRAD_KEYS),
     mistakes=(
-        Wrong("m-t-use-the-previous-layer", "dW2 = (1/m) dZ2 A1^T: use A1, the previous layer's activation "
+        Wrong("dw2-uses-a2", "dW2 = (1/m) dZ2 A1^T: use A1, the previous layer's activation "
               "(the slide's A[l]^T is a typo).", partial(backward, dW2_with_A2=True)),
-        Wrong("sums-over-the-wrong-axis-examples", "{key} sums over the wrong axis: examples are columns, use "
+        Wrong("db-wrong-axis", "{key} sums over the wrong axis: examples are columns, use "
               "np.sum(dZ{l}, axis=1, keepdims=True).", partial(backward, axis=0)),
-        _dZ1_uses("(1 - A1): tanh'(Z1) = 1 - A1**2 (square A1).", slope=lambda A1: 1 - A1),
-        _dZ1_uses("A1 * (1 - A1), the sigmoid's derivative: the hidden layer is tanh, whose derivative is "
-                  "1 - A1**2.", slope=lambda A1: A1 * (1 - A1)),
-        _dZ1_uses("dW2.T instead of W2.T: dZ1 = W2^T dZ2 * g'(Z1) (the slide writes dW, a typo).", dW2_for_W2=True),
-        _dZ1_uses("no activation derivative: dZ1 = W2^T dZ2 * (1 - A1**2).", slope=lambda A1: 1),
-        Wrong("m-x-t-the-input-of", "dW1 = (1/m) dZ1 X^T: the input of layer 1 is X, not A1.",
+        _dZ1_uses("dz1-slope-not-squared", "(1 - A1): tanh'(Z1) = 1 - A1**2 (square A1).", slope=lambda A1: 1 - A1),
+        _dZ1_uses("dz1-sigmoid-slope", "A1 * (1 - A1), the sigmoid's derivative: the hidden layer is tanh, whose "
+                  "derivative is 1 - A1**2.", slope=lambda A1: A1 * (1 - A1)),
+        _dZ1_uses("dz1-uses-dw2", "dW2.T instead of W2.T: dZ1 = W2^T dZ2 * g'(Z1) (the slide writes dW, a typo).",
+                  dW2_for_W2=True),
+        _dZ1_uses("dz1-no-slope", "no activation derivative: dZ1 = W2^T dZ2 * (1 - A1**2).", slope=lambda A1: 1),
+        Wrong("dw1-uses-a1", "dW1 = (1/m) dZ1 X^T: the input of layer 1 is X, not A1.",
               partial(backward, input_of_layer1="A1")),
     ))
 
@@ -255,13 +256,13 @@ UPDATE_PARAMETERS = Exercise(
     tuple(Out(f"updated {key}", (key,)) for key in PARAM_KEYS),
     returns=a_dict("the returned parameters", PARAM_KEYS),
     mistakes=(
-        Wrong("was-not-updated-every-parameter-takes", "{key} was not updated: every parameter takes a step, "
+        Wrong("not-updated", "{key} was not updated: every parameter takes a step, "
               "{key} -= learning_rate * d{key}.", partial(update, step=lambda v, rate, g: v)),
-        Wrong("moved-uphill-subtract-the-gradient-learning", "{key} moved uphill: subtract the gradient, "
+        Wrong("gradient-added", "{key} moved uphill: subtract the gradient, "
               "{key} = {key} - learning_rate * d{key}.", partial(update, step=lambda v, rate, g: v + rate * g)),
-        Wrong("the-learning-rate-is-missing-the-step-is", "The learning rate is missing: the step is learning_rate * d{key}.",
+        Wrong("no-learning-rate", "The learning rate is missing: the step is learning_rate * d{key}.",
               partial(update, step=lambda v, rate, g: v - g)),
-        Wrong("was-replaced-by-the-step-learning", "{key} was replaced by the step: {key} = {key} - "
+        Wrong("replaced-by-step", "{key} was replaced by the step: {key} = {key} - "
               "learning_rate * d{key}.", partial(update, step=lambda v, rate, g: -rate * g)),
     ))
 
@@ -281,9 +282,9 @@ PREDICT = Exercise(
     "predict", ref.predict, predict_inputs, dict(n_x=3, n_h=4, m=7, seed=6),
     (Out("predictions", layout="(1, m) of 0/1"),),
     mistakes=(
-        Wrong("predict-returned-probabilities-threshold-them", "predict returned probabilities: threshold them, "
+        Wrong("no-threshold", "predict returned probabilities: threshold them, "
               "(A2 > 0.5).", lambda parameters, X: ref.forward_propagation(X, parameters)[0]),
-        Wrong("the-classes-are-swapped-predict-where", "The classes are swapped: predict 1 where A2 > 0.5.",
+        Wrong("classes-swapped", "The classes are swapped: predict 1 where A2 > 0.5.",
               lambda parameters, X: 1 - ref.predict(parameters, X)),
     ),
     blocks=dict(sigmoid=ref.sigmoid, forward_propagation=ref.forward_propagation))
@@ -302,13 +303,13 @@ def check_nn_model(nn_model, n_h=4, m=60, num_iterations=300, learning_rate=1.2,
     costs = expect_training_run(
         "nn_model", result, PARAM_KEYS, num_iterations, ref.initialize_parameters(X.shape[0], n_h, 1, seed=seed),
         ref.nn_model(X, Y, n_h, num_iterations, learning_rate, seed=seed)[0], [
-            ("pass-the-seed-on-initialize-parameters", "Pass the seed on: initialize_parameters(n_x, n_h, n_y, "
+            ("seed-not-passed", "Pass the seed on: initialize_parameters(n_x, n_h, n_y, "
              "seed=seed).", ref.nn_model(X, Y, n_h, num_iterations, learning_rate, seed=2)[0]),
-            ("only-one-gradient-step-was-taken", "Only one gradient step was taken: run the loop num_iterations "
+            ("one-step-only", "Only one gradient step was taken: run the loop num_iterations "
              "times.", ref.nn_model(X, Y, n_h, 1, learning_rate, seed=seed)[0])])
     if not costs[-1] < costs[0]:
         fail(f"The cost went from {costs[0]:.4f} to {costs[-1]:.4f}: it should decrease (is compute_cost right?).",
-             mistake="nn_model.the-cost-went-from-to-it")
+             mistake="nn_model.cost-not-decreasing")
 
 
 # --- challenge (optional, ungraded): sigmoid, tanh or ReLU in the hidden layer ---------------------

@@ -145,16 +145,16 @@ def check_softmax(softmax, C=4, m=3, seed=0):
             fail(f"softmax raised ValueError: {str(failure).split('ValueError: ', 1)[-1].split('. A shape')[0]}. "
                  f"Sum and max over axis=0 (down each column, across the classes) with keepdims=True: the (1, m) "
                  f"row of column sums then broadcasts against the (C, m) matrix.",
-                 "call_softmax.softmax-raised-valueerror-sum-and-max")
+                 "softmax.broadcast-error")
         raise
-    unnamed_not_finite(SOFTMAX, inputs, result, label, "expect_softmax.contains-nan-or-infinity-in-column")
+    unnamed_not_finite(SOFTMAX, inputs, result, label, "softmax.not-finite")
     sums = np.sum(np.asarray(result, dtype=np.float64), axis=0) if isinstance(result, np.ndarray) else None
     if sums is not None and result.shape == inputs.args[0].shape and not np.allclose(sums, 1.0) and not named(
             SOFTMAX, inputs, result):
         fail(f"{label} is wrong: its columns sum to {np.array2string(sums[:4], precision=4, separator=', ')}"
              f"{' ...' if sums.size > 4 else ''}, but each column holds one example's probabilities over the C "
              f"classes and must sum to 1: divide e^(z - max) by its column's sum, np.sum(T, axis=0, keepdims=True).",
-             "expect_softmax.is-wrong-its-columns-sum-to")
+             "softmax.wrong-column-sums")
     with np.errstate(all="ignore"):
         run(SOFTMAX, softmax, dict(C=C, m=m, seed=seed))
     passed("softmax")
@@ -179,35 +179,35 @@ def one_hot_variant(labels, C, *, rows=lambda flat, C: C, shift=0, flip=False):
 def numbers_not_booleans(fn, result, inputs):
     if isinstance(result, np.ndarray) and result.dtype == bool:
         fail("one_hot returned booleans: return numbers (float64), e.g. Y = np.zeros((C, m)) and then set the 1s, "
-             "so that AL - Y and Y * np.log(AL) work as usual.", "one_hot.one-hot-returned-booleans-return-numbers")
+             "so that AL - Y and Y * np.log(AL) work as usual.", "one_hot.booleans")
 
 
 ONE_HOT = Exercise(
     "one_hot", ref.one_hot, one_hot_inputs, dict(C=5, m=6, seed=1, floats=False),
     (Out("one_hot(labels, C)", layout="(C, m): one column per example, a single 1 in it"),),
     mistakes=(
-        Wrong("one_hot.one-hot-is-transposed-examples-are", "one_hot is transposed: examples are columns, so Y has "
+        Wrong("one_hot.transposed", "one_hot is transposed: examples are columns, so Y has "
               "one column per example, shape (C, m) (np.eye(C)[labels] gives (m, C): transpose it).",
               lambda labels, C: np.eye(C)[np.asarray(labels).ravel().astype(int)]),
-        Wrong("one_hot.y-has-labels-max-rows-the", "Y has labels.max() + 1 rows: the number of rows is the argument "
+        Wrong("one_hot.rows-from-labels-max", "Y has labels.max() + 1 rows: the number of rows is the argument "
               "C, since a class may be absent from the labels (here the last class is).",
               partial(one_hot_variant, rows=lambda flat, C: flat.max() + 1)),
-        Wrong("one_hot.np-eye-c-labels-with-labels", "np.eye(C)[labels] with labels of shape (1, m) has shape "
+        Wrong("one_hot.labels-not-flattened", "np.eye(C)[labels] with labels of shape (1, m) has shape "
               "(1, m, C): flatten the labels first (labels.ravel()) and transpose, or index "
               "Y[labels, np.arange(m)] = 1.", lambda labels, C: np.eye(C)[np.asarray(labels).astype(int)]),
-        Wrong("one_hot.y-labels-sets-whole-rows-pair", "Y[labels, :] = 1 sets whole rows: pair each label with its "
+        Wrong("one_hot.whole-rows-set", "Y[labels, :] = 1 sets whole rows: pair each label with its "
               "own column, Y[labels, np.arange(m)] = 1.",
               lambda labels, C: np.isin(np.arange(C), labels)[:, None] * np.ones((1, np.size(labels)))),
-        Wrong("one_hot.the-is-one-row-off-class", "The 1 is one row off: class k goes in row k (classes are "
+        Wrong("one_hot.one-row-down", "The 1 is one row off: class k goes in row k (classes are "
               "numbered from 0).", partial(one_hot_variant, shift=1)),
-        Wrong("one_hot.the-is-one-row-off-class-2", "The 1 is one row off: class k goes in row k (classes are "
+        Wrong("one_hot.one-row-up", "The 1 is one row off: class k goes in row k (classes are "
               "numbered from 0).", partial(one_hot_variant, shift=-1)),
-        Wrong("one_hot.you-returned-the-labels-complement-for", "You returned the labels' complement (0 for the "
+        Wrong("one_hot.complement", "You returned the labels' complement (0 for the "
               "true class): the true class gets the 1.", partial(one_hot_variant, flip=True)),
         # named by numbers_not_booleans and by check_one_hot (their values are right):
-        Wrong("one_hot.one-hot-returned-booleans-return-numbers", "one_hot returned booleans.",
+        Wrong("one_hot.booleans", "one_hot returned booleans.",
               lambda labels, C: ref.one_hot(labels, C).astype(bool)),
-        Wrong("one_hot.one-hot-failed-on-labels-given", "one_hot failed on labels given as floats.",
+        Wrong("one_hot.float-labels-not-cast", "one_hot failed on labels given as floats.",
               lambda labels, C: np.eye(C)[:, np.ravel(labels)]),
     ),
     unmodified=(0,), extra=numbers_not_booleans)
@@ -222,7 +222,7 @@ def check_one_hot(one_hot, C=5, m=6, seed=1):
         if "IndexError" in str(failure) or "integer" in str(failure):
             fail(f"one_hot failed on labels given as floats (0.0, 1.0, ...): {failure} Labels often arrive as "
                  f"floats (a float array holds them); convert them before indexing, labels.astype(int).",
-                 "one_hot.one-hot-failed-on-labels-given")
+                 "one_hot.float-labels-not-cast")
         raise
     passed("one_hot")
 
@@ -247,22 +247,22 @@ COMPUTE_COST_SOFTMAX = Exercise(
     (Out("compute_cost_softmax", scalar=True, per_example=True),),
     returns=a_float,
     mistakes=(
-        Wrong("compute_cost_softmax.the-cost-is-the-sum-over", "The cost is the sum over the examples: average it, "
+        Wrong("compute_cost_softmax.missing-1-over-m", "The cost is the sum over the examples: average it, "
               "divide by m (the 1/m is missing).", partial(cost, by=lambda Y: 1)),
-        Wrong("compute_cost_softmax.np-mean-y-np-log-al", "np.mean(Y * np.log(AL)) averages over all C * m entries, "
+        Wrong("compute_cost_softmax.mean-over-all-entries", "np.mean(Y * np.log(AL)) averages over all C * m entries, "
               "most of them 0: sum over everything, then divide by m only.", partial(cost, by=np.size)),
-        Wrong("compute_cost_softmax.that-is-the-binary-cross-entropy", "That is the binary cross-entropy of "
+        Wrong("compute_cost_softmax.binary-cross-entropy", "That is the binary cross-entropy of "
               "notebooks 01-02, with its (1 - Y) log(1 - AL) term: the softmax cost keeps only -Y log AL (the "
               "probability of the true class; the normalisation already pushes the other classes down).",
               partial(cost, binary=True)),
-        Wrong("compute_cost_softmax.you-summed-log-al-over-all", "You summed log AL over all the classes: multiply "
+        Wrong("compute_cost_softmax.missing-y-factor", "You summed log AL over all the classes: multiply "
               "by Y first, so that only the probability of each example's true class counts.",
               partial(cost, weighted=False)),
-        Wrong("compute_cost_softmax.use-the-natural-logarithm-np-log", "Use the natural logarithm np.log, not "
+        Wrong("compute_cost_softmax.log10", "Use the natural logarithm np.log, not "
               "np.log10.", partial(cost, log=np.log10)),
-        Wrong("compute_cost_softmax.the-cost-is-the-negative-of", "The cost is the negative of the average "
+        Wrong("compute_cost_softmax.sign-flipped", "The cost is the negative of the average "
               "log-likelihood: keep the minus sign.", partial(cost, sign=1.0)),
-        Wrong("compute_cost_softmax.you-used-log-al-the-cost", "You used log(1 - AL): the cost is "
+        Wrong("compute_cost_softmax.log-1-minus-al", "You used log(1 - AL): the cost is "
               "-(1/m) sum(Y log AL).", partial(cost, of=lambda AL: 1 - AL)),
     ))
 
@@ -273,17 +273,17 @@ SOFTMAX_BACKWARD = Exercise(
     "softmax_backward", ref.softmax_backward, probability_inputs, dict(C=3, m=4, seed=3),
     (Out("softmax_backward(AL, Y)", layout="(C, m), like AL", per_example=True),),
     mistakes=(
-        Wrong("softmax_backward.the-sign-is-flipped-dz-al", "The sign is flipped: dZ = AL - Y (the prediction minus "
+        Wrong("softmax_backward.sign-flipped", "The sign is flipped: dZ = AL - Y (the prediction minus "
               "the truth).", lambda AL, Y: Y - AL),
-        Wrong("softmax_backward.dz-has-no-m-dz-al", "dZ has no 1/m: dZ = AL - Y, one column per example; "
+        Wrong("softmax_backward.dz-over-m", "dZ has no 1/m: dZ = AL - Y, one column per example; "
               "linear_backward divides by m when it computes dW and db.", lambda AL, Y: (AL - Y) / Y.shape[1]),
-        Wrong("softmax_backward.you-returned-dj-dal-y-al", "You returned dJ/dAL = -Y / AL: softmax_backward gives "
+        Wrong("softmax_backward.returned-dal", "You returned dJ/dAL = -Y / AL: softmax_backward gives "
               "the gradient with respect to Z, which (softmax and cross-entropy together) simplifies to AL - Y.",
               lambda AL, Y: -Y / AL),
-        Wrong("softmax_backward.you-returned-al-al-a-sigmoid", "You returned AL * (1 - AL), a sigmoid-style "
+        Wrong("softmax_backward.sigmoid-derivative", "You returned AL * (1 - AL), a sigmoid-style "
               "derivative: together with the cross-entropy, the gradient with respect to Z is simply AL - Y.",
               lambda AL, Y: AL * (1 - AL)),
-        Wrong("softmax_backward.you-returned-al-y-al-al", "You returned (AL - Y) * AL * (1 - AL): the softmax's "
+        Wrong("softmax_backward.extra-sigmoid-factor", "You returned (AL - Y) * AL * (1 - AL): the softmax's "
               "Jacobian and the cost's derivative combine into AL - Y exactly, with no extra factor.",
               lambda AL, Y: (AL - Y) * AL * (1 - AL)),
     ),
@@ -327,12 +327,12 @@ class CachesList:
         caches, L = result[1], self.L
         if not isinstance(caches, (list, tuple)):
             fail(f"caches must be a list with one cache per layer, got {type(caches).__name__}.",
-                 "L_model_forward_softmax.caches-must-be-a-list-with")
+                 "L_model_forward_softmax.caches-not-a-list")
         if len(caches) != L:
             hint = (" The output layer's cache is missing: append ((A_prev, WL, bL), ZL) too."
                     if len(caches) == L - 1 else "")
             fail(f"caches has {len(caches)} entries, expected L = {L} (one per layer).{hint}",
-                 "L_model_forward_softmax.caches-has-entries-expected-l-one")
+                 "L_model_forward_softmax.wrong-cache-count")
 
 
 def forward_outputs(L):
@@ -366,10 +366,10 @@ L_MODEL_FORWARD_SOFTMAX = Exercise(
                 output="softmax-rows"),
         _output("the hidden layers use the sigmoid: layers 1..L-1 are ReLU layers.", hidden="sigmoid"),
         _output("the hidden layers have no activation: A{l} = relu(Z{l}) for l < L.", hidden="identity"),
-        Wrong("L_model_forward_softmax.caches-the-output-layer-holds-al", "The output layer's cache holds AL where "
+        Wrong("L_model_forward_softmax.output-cache-holds-al", "The output layer's cache holds AL where "
               "ZL belongs: the cache is ((A_prev, WL, bL), ZL), the input of the softmax.",
               partial(forward, output=caching_its_output(nets.SOFTMAX_OUTPUT))),
-        Wrong("L_model_forward_softmax.caches-has-entries-expected-l-one", "The output layer's cache is missing.",
+        Wrong("L_model_forward_softmax.wrong-cache-count", "The output layer's cache is missing.",
               lambda X, parameters: (forward(X, parameters)[0], forward(X, parameters)[1][:-1])),
         Wrong("hidden-cache-holds-a", "A hidden layer's cache holds A where Z belongs: the activation cache is Z, "
               "the input of the activation (relu_backward needs it).",
@@ -404,7 +404,7 @@ class GradsKeys:
         keys = [f"{p}{l}" for l in range(self.L, 0, -1) for p in ("dW", "db")]
         if isinstance(result, dict) and "dW0" in result:
             fail(f"grads has a key 'dW0': layers are numbered from 1, so the gradients are dW1..dW{self.L}; layer "
-                 f"l's cache is caches[l - 1].", "L_model_backward_softmax.grads-has-a-key-layers-are")
+                 f"l's cache is caches[l - 1].", "L_model_backward_softmax.zero-based-layers")
         expect_keys("grads", result, keys)
 
 
@@ -431,7 +431,7 @@ L_MODEL_BACKWARD_SOFTMAX = Exercise(
         Wrong("binary-output", "You started from dAL = -Y / AL through the sigmoid (notebook 02's output layer): "
               "with a softmax output, dZL = softmax_backward(AL, Y) = AL - Y.",
               partial(backward, dZL=lambda AL, Y: -Y / AL, output=nets.SIGMOID)),
-        Wrong("L_model_backward_softmax.grads-has-a-key-layers-are", "grads has a key 'dW0'.", lambda AL, Y, caches: {
+        Wrong("L_model_backward_softmax.zero-based-layers", "grads has a key 'dW0'.", lambda AL, Y, caches: {
             f"{key[:2]}{int(key[2:]) - 1}": grad for key, grad in backward(AL, Y, caches).items()}),
     ),
     blocks=dict(softmax_backward=ref.softmax_backward))
@@ -470,21 +470,21 @@ PREDICT_SOFTMAX = Exercise(
     "predict_softmax", ref.predict_softmax, predict_inputs, dict(layer_dims=(4, 5, 3), m=7, seed=6),
     (Out("predict_softmax", layout="(1, m): one class index per example"),),
     mistakes=(
-        Wrong("predict_softmax.predict-softmax-returned-the-probabilities-al", "predict_softmax returned the "
+        Wrong("predict_softmax.returned-probabilities", "predict_softmax returned the "
               "probabilities AL: return the most probable class of each example, np.argmax(AL, axis=0), as a (1, m) "
               "row.", probabilities_of),
-        Wrong("predict_softmax.predict-softmax-returned-the-hardmax-a", "predict_softmax returned the hardmax (a "
+        Wrong("predict_softmax.returned-hardmax", "predict_softmax returned the hardmax (a "
               "one-hot (C, m) matrix): return the index of the 1, np.argmax(AL, axis=0), as a (1, m) row.",
               lambda parameters, X: ref.hardmax(probabilities_of(parameters, X))),
-        Wrong("predict_softmax.predict-softmax-returned-values-one-per", "predict_softmax returned one value per "
+        Wrong("predict_softmax.argmax-over-examples", "predict_softmax returned one value per "
               "class: np.argmax(AL, axis=1) takes the largest example of each class. Take the largest class of each "
               "example, np.argmax(AL, axis=0).", lambda parameters, X: np.argmax(probabilities_of(parameters, X), 1)),
-        Wrong("predict_softmax.predict-softmax-returned-fractions-return-the", "predict_softmax returned fractions: "
+        Wrong("predict_softmax.returned-max-probability", "predict_softmax returned fractions: "
               "return the class index, np.argmax(AL, axis=0).",
               lambda parameters, X: np.max(probabilities_of(parameters, X), axis=0, keepdims=True)),
-        Wrong("predict_softmax.np-argmin-picks-the-least-probable", "np.argmin picks the least probable class: use "
+        Wrong("predict_softmax.argmin", "np.argmin picks the least probable class: use "
               "np.argmax(AL, axis=0).", lambda parameters, X: np.argmin(probabilities_of(parameters, X), 0)[None]),
-        Wrong("predict_softmax.the-classes-are-numbered-from-row", "The classes are numbered from 0 (row k of AL is "
+        Wrong("predict_softmax.one-based-classes", "The classes are numbered from 0 (row k of AL is "
               "class k): do not add 1.", lambda parameters, X: ref.predict_softmax(parameters, X) + 1),
     ),
     blocks=dict(softmax=ref.softmax, L_model_forward_softmax=ref.L_model_forward_softmax))

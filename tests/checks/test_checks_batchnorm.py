@@ -43,7 +43,7 @@ def test_batchnorm_forward_cache_must_be_the_triple():
     def cache_pair(Z, gamma, beta, bn_state, training=True, momentum=0.9, eps=1e-5):
         Z_out, (Z_hat, gamma, std) = solution.batchnorm_forward(Z, gamma, beta, bn_state, training, momentum, eps)
         return Z_out, (Z_hat, std)
-    assert_named_mistake(checks.check_batchnorm_forward, cache_pair, "check_cache.cache-must-be-the-tuple-z")
+    assert_named_mistake(checks.check_batchnorm_forward, cache_pair, "batchnorm_forward.cache-not-a-triple")
 
 
 # --- the network --------------------------------------------------------------------------------------
@@ -65,20 +65,20 @@ def _with_caches(change):
 
 @pytest.mark.parametrize("change, mistake", [
     (tuple, None),                                                  # a tuple of caches is fine
-    (lambda caches: {"caches": caches}, "caches-must-be-a-list-with"),
-    (lambda caches: caches[:-1], "caches-has-entries-expected-l-one"),
-    (lambda caches: [c[:2] for c in caches[:-1]] + caches[-1:], "must-be-the-tuple-a-prev"),
+    (lambda caches: {"caches": caches}, "caches-not-a-list"),
+    (lambda caches: caches[:-1], "caches-wrong-length"),
+    (lambda caches: [c[:2] for c in caches[:-1]] + caches[-1:], "hidden-cache-malformed"),
     (lambda caches: [((c[0][0], c[0][1], None), c[1], c[2]) for c in caches[:-1]] + caches[-1:],
-     "must-be-the-pair-a-prev"),
-    (lambda caches: [(c[0], c[1][:2], c[2]) for c in caches[:-1]] + caches[-1:], "must-be-the-cache-returned-by"),
-    (lambda caches: caches[:-1] + [caches[-1][0]], "must-be-a-prev-wl-bl"),
+     "linear-cache-malformed"),
+    (lambda caches: [(c[0], c[1][:2], c[2]) for c in caches[:-1]] + caches[-1:], "bn-cache-malformed"),
+    (lambda caches: caches[:-1] + [caches[-1][0]], "output-cache-malformed"),
 ])
 def test_network_cache_structure_is_named(change, mistake, capsys):
     if mistake is None:
         checks.check_L_model_forward_bn(_with_caches(change))
         assert "all tests passed" in capsys.readouterr().out
     else:
-        assert_named_mistake(checks.check_L_model_forward_bn, _with_caches(change), f"check_network_caches.{mistake}")
+        assert_named_mistake(checks.check_L_model_forward_bn, _with_caches(change), f"L_model_forward_bn.{mistake}")
 
 
 def test_backward_bn_with_db_is_told_there_is_no_b():
@@ -86,7 +86,7 @@ def test_backward_bn_with_db_is_told_there_is_no_b():
         grads = solution.L_model_backward_bn(AL, Y, caches, hidden_activation)
         return {("db" + key[5:] if key.startswith("dbeta") else key): value for key, value in grads.items()}
     assert_named_mistake(checks.check_L_model_backward_bn, named_db,
-                         "L_model_backward_bn.grads-has-a-batch-normalised-hidden")
+                         "L_model_backward_bn.grads-has-db")
 
 
 def test_network_checks_grade_only_their_own_exercise(monkeypatch, capsys):

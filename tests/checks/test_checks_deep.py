@@ -47,10 +47,10 @@ def init_b_1d(layer_dims, seed=3):
 
 
 @pytest.mark.parametrize("answer, mistake", [
-    (init_zeros, "initialize_parameters_deep.w-is-all-zeros-zero-weights"),
-    (init_constant, "initialize_parameters_deep.every-entry-of-w-is-equal"),
-    (init_global_state, "initialize_parameters_deep.two-calls-with-the-same-seed"),
-    (init_with_W0, "initialize_parameters_deep.parameters-has-the-extra-key-s"),
+    (init_zeros, "initialize_parameters_deep.zero-weights"),
+    (init_constant, "initialize_parameters_deep.constant-weights"),
+    (init_global_state, "initialize_parameters_deep.global-random-state"),
+    (init_with_W0, "initialize_parameters_deep.extra-keys"),
 ])
 def test_initialization_diagnoses(answer, mistake):
     assert_named_mistake(checks.check_initialize_parameters_deep, answer, mistake)
@@ -132,44 +132,44 @@ def _gradient_check_not_restored(cost_fn, parameters, grads, epsilon=1e-7):
 
 
 DIAGNOSES = [
-    (checks.check_relu, relu_in_place, "unchanged.modified-its-input-in-place", "returns a new array"),
-    (checks.check_relu_backward, relu_backward_in_place, "unchanged.modified-its-input-in-place", "another name"),
-    (checks.check_sigmoid_backward, sigmoid_backward_in_place, "unchanged.modified-its-input-in-place",
+    (checks.check_relu, relu_in_place, "relu.modified-z-in-place", "returns a new array"),
+    (checks.check_relu_backward, relu_backward_in_place, "relu_backward.modified-da-in-place", "another name"),
+    (checks.check_sigmoid_backward, sigmoid_backward_in_place, "sigmoid_backward.modified-z-in-place",
      "input Z in place"),
-    (checks.check_sigmoid_backward, sigmoid_backward_dA_in_place, "unchanged.modified-its-input-in-place",
+    (checks.check_sigmoid_backward, sigmoid_backward_dA_in_place, "sigmoid_backward.modified-da-in-place",
      "input dA in place"),
     (checks.check_linear_forward, lambda A, W, b: (_A_W_b(A, W, b), (W, A, b)),
-     "check_linear_cache.is-but-the-linear-cache-is", "wrong order"),
+     "linear_forward.cache-wrong-order", "wrong order"),
     (checks.check_linear_forward, lambda A, W, b: (_A_W_b(A, W, b), [A, W]),
-     "check_linear_cache.must-be-the-tuple-a-prev", "must be the tuple (A_prev, W, b)"),
+     "linear_forward.cache-not-a-triple", "must be the tuple (A_prev, W, b)"),
     (checks.check_linear_forward, lambda A, W, b: (_A_W_b(A, W, b), (A, W, b + 1)),
-     "check_linear_cache.must-be-as-it-was-passed", "as it was passed in"),
+     "linear_forward.cache-item-not-input", "as it was passed in"),
     (checks.check_linear_activation_forward,
      lambda *args: (lambda A, cache: (A, cache[::-1]))(*SOLUTIONS["linear_activation_forward"](*args)),
-     "check_activation_cache.is-z-linear-cache-the-cache", "wrong order"),
+     "linear_activation_forward.cache-wrong-order", "wrong order"),
     (checks.check_linear_activation_forward,
      lambda *args: (lambda A, cache: (A, (cache[0], A)))(*SOLUTIONS["linear_activation_forward"](*args)),
-     "check_activation_cache.is-a-the-activation-cache-is", "the activation cache is Z"),
+     "linear_activation_forward.cache-keeps-a", "the activation cache is Z"),
     (checks.check_linear_activation_forward,
      lambda A, W, b, activation: (SOLUTIONS["linear_activation_forward"](A, W, b, activation)[0], None),
-     "check_activation_cache.must-be-the-tuple-linear-cache", "(linear_cache, Z)"),
+     "linear_activation_forward.cache-not-a-pair", "(linear_cache, Z)"),
     (checks.check_L_model_forward, lambda X, p: _L_forward(X, p, reverse=True),
-     "L_model_forward.caches-is-the-cache-of-another", "wrong order"),
+     "L_model_forward.caches-wrong-order", "wrong order"),
     (checks.check_L_model_forward, lambda X, p: _L_forward(X, p, skip_last=True),
-     "L_model_forward.caches-has-entries-expected-l-one", "skip a layer"),
+     "L_model_forward.caches-wrong-length", "skip a layer"),
     (checks.check_L_model_forward, lambda X, p: _L_forward(X, p, as_dict=True),
-     "L_model_forward.caches-must-be-a-list-with", "must be a list"),
+     "L_model_forward.caches-not-a-list", "must be a list"),
     (checks.check_compute_cost, lambda AL, Y: -(Y @ np.log(AL).T + (1 - Y) @ np.log(1 - AL).T) / Y.shape[1], "",
      "Python float"),
-    (checks.check_linear_backward, _linear_backward_reversed, "linear_backward.linear-backward-returned-its-results-in",
+    (checks.check_linear_backward, _linear_backward_reversed, "linear_backward.wrong-return-order",
      "(dA_prev, dW, db), in this order"),
-    (checks.check_linear_backward, _linear_backward_db_scalar, "linear_backward.db-is-a-single-number-you",
+    (checks.check_linear_backward, _linear_backward_db_scalar, "linear_backward.db-scalar",
      "summed over everything"),
-    (checks.check_L_model_backward, _L_backward_from_zero, "L_model_backward.grads-has-a-key-layers-are",
+    (checks.check_L_model_backward, _L_backward_from_zero, "L_model_backward.layers-from-zero",
      "numbered from 1"),
     (checks.check_update_parameters, _update_over_grads_keys, "", "loop over the layers"),
     (checks.check_gradient_check, _gradient_check_not_restored,
-     "gradient_check.gradient-check-changed-parameters-after-computing", "put the original value"),
+     "gradient_check.changed-parameters", "put the original value"),
 ]
 
 
@@ -183,14 +183,14 @@ def test_diagnosis_written_as_code(check, answer, mistake, phrase):
 def test_gradients_must_be_a_dict():
     assert_named_mistake(checks.check_L_model_backward,
                          lambda AL, Y, caches: list(SOLUTIONS["L_model_backward"](AL, Y, caches).items()),
-                         "L_model_backward.grads-must-be-a-dict")
+                         "L_model_backward.grads-not-dict")
 
 
 def test_L_model_backward_shape_crash_gets_an_order_hint():
     """Walking the hidden layers upwards crashes when the layers differ in width: the hint says why."""
     upwards = next(w.answer for w in checks.L_MODEL_BACKWARD.mistakes if "visited" in w.id)
     failure = assert_named_mistake(checks.check_L_model_backward, upwards,
-                                   "L_model_backward.the-hidden-layers-are-visited-in-the-wrong",
+                                   "L_model_backward.layers-visited-upwards",
                                    layer_dims=(4, 5, 3, 1), m=7, seed=3)
     assert "raised ValueError" in str(failure) and "from layer L-1 down to layer 1" in str(failure)
 
@@ -259,13 +259,13 @@ def L_layer_model_costs_doubled(X, Y, layer_dims, learning_rate=0.1, num_iterati
 
 
 @pytest.mark.parametrize("answer, mistake", [
-    (L_layer_model_ignores_seed, "L_layer_model.pass-the-seed-on-initialize-parameters"),
-    (L_layer_model_small_init, "L_layer_model.the-training-started-from-scaled-weights"),
-    (L_layer_model_one_step, "L_layer_model.only-one-gradient-step-was-taken"),
-    (L_layer_model_no_costs, "L_layer_model.costs-must-hold-one-cost-per"),
-    (_model(update_back=False), "L_layer_model.the-parameters-never-changed-assign-the"),
-    (_model(cost_after=True), "L_layer_model.costs-are-shifted-by-one-iteration"),
-    (L_layer_model_costs_doubled, "L_layer_model.costs-costs-expected-and-append-compute"),
+    (L_layer_model_ignores_seed, "L_layer_model.seed-not-passed"),
+    (L_layer_model_small_init, "L_layer_model.shallow-scale-init"),
+    (L_layer_model_one_step, "L_layer_model.one-step-only"),
+    (L_layer_model_no_costs, "L_layer_model.costs-not-per-iteration"),
+    (_model(update_back=False), "L_layer_model.parameters-not-updated"),
+    (_model(cost_after=True), "L_layer_model.costs-shifted"),
+    (L_layer_model_costs_doubled, "L_layer_model.wrong-costs"),
 ])
 def test_L_layer_model_mistakes_are_named(answer, mistake):
     assert_named_mistake(checks.check_L_layer_model, answer, mistake)

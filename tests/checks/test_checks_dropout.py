@@ -171,22 +171,22 @@ def _caches_changed(change):
 
 
 @pytest.mark.parametrize("change, mistake", [
-    (lambda caches: caches[:-1], "caches-must-be-a-list-of"),
-    (lambda caches: [(*cache, None) for cache in caches], "caches-must-be-the-pair-layer"),
-    (lambda caches: caches[:-1] + [(caches[-1][0], caches[-2][1])], "caches-must-be-none-the-output"),
-    (lambda caches: [((*layer_cache, None), D) for layer_cache, D in caches], "caches-must-be-layer-s-cache"),
-    (lambda caches: [((linear, np.maximum(Z, 0)), D) for (linear, Z), D in caches], "caches-must-be-z-w-a"),
+    (lambda caches: caches[:-1], "caches-wrong-length"),
+    (lambda caches: [(*cache, None) for cache in caches], "cache-not-a-pair"),
+    (lambda caches: caches[:-1] + [(caches[-1][0], caches[-2][1])], "output-cache-has-mask"),
+    (lambda caches: [((*layer_cache, None), D) for layer_cache, D in caches], "malformed-layer-cache"),
+    (lambda caches: [((linear, np.maximum(Z, 0)), D) for (linear, Z), D in caches], "wrong-z-cached"),
 ], ids=lambda value: value if isinstance(value, str) else "")
 def test_the_caches_of_the_forward_pass_are_checked(change, mistake):
     assert_named_mistake(checks.check_L_model_forward_with_dropout, _caches_changed(change),
-                         f"check_dropout_caches.{mistake}")
+                         f"L_model_forward_with_dropout.{mistake}")
 
 
 def test_gradients_must_be_a_dict():
     assert_named_mistake(checks.check_L_model_backward_with_dropout,
                          lambda AL, Y, caches, keep_probs: list(ref.L_model_backward_with_dropout(AL, Y, caches,
                                                                                                   keep_probs).values()),
-                         "L_model_backward_with_dropout.grads-must-be-a-dict")
+                         "L_model_backward_with_dropout.grads-not-dict")
 
 
 # --- L_model_backward_with_dropout -------------------------------------------------------------------------

@@ -96,28 +96,28 @@ def test_wrong_number_of_batches_and_a_generator_are_named():
     def default_size(X, Y, mini_batch_size=64, seed=0):
         return _batches(X, Y, 64, seed)
     assert_named_mistake(checks.check_random_mini_batches, default_size,
-                         "random_mini_batches.random-mini-batches-returned-mini-batches-3")
+                         "random_mini_batches.wrong-batch-count")
 
     def generator(X, Y, mini_batch_size=64, seed=0):
         return (batch for batch in _batches(X, Y, mini_batch_size, seed))
     assert_named_mistake(checks.check_random_mini_batches, generator,
-                         "random_mini_batches.random-mini-batches-must-return-a")
+                         "random_mini_batches.not-a-list")
 
 
 # --- the updates: what the tables leave to code ---------------------------------------------------------------
 
 def test_adam_zero_based_t_is_named_at_the_first_step_too():
     """At t = 1 a 0-based t divides by 1 - beta1**0 = 0: NaN parameters, named all the same."""
-    wrong = next(w for w in checks.ADAM.mistakes if w.id == "the-bias-correction-uses-t-t-counts-the")
+    wrong = next(w for w in checks.ADAM.mistakes if w.id == "zero-based-t")
     failure = assert_named_mistake(checks.check_update_parameters_with_adam, as_answer(wrong.answer),
-                                   "update_parameters_with_adam.the-bias-correction-uses-t-t-counts-the", t=1)
+                                   "update_parameters_with_adam.zero-based-t", t=1)
     assert "became NaN or infinite" in str(failure) and "1 - beta1**0 = 0" in str(failure)
 
 
 def test_epsilon_inside_the_square_root_is_named_at_the_notebooks_epsilon():
     """The issue's example: with epsilon = 1e-8 and moments of unit scale the mistake passed unseen."""
     for exercise in (checks.RMSPROP, checks.ADAM):
-        wrong = next(w for w in exercise.mistakes if w.id.startswith("epsilon-is-inside"))
+        wrong = next(w for w in exercise.mistakes if w.id.startswith("epsilon-inside"))
         check = getattr(checks, f"check_{exercise.name}")
         failure = assert_named_mistake(check, as_answer(wrong.answer), exercise.mistake_id(wrong), epsilon=1e-8)
         assert "epsilon is inside the square root" in str(failure)
@@ -152,13 +152,13 @@ def test_unknown_arguments_are_refused():
 def test_learning_rate_at_the_start_is_checked_too():
     def zero_at_epoch_0(learning_rate0, epoch_num, decay_rate):
         return learning_rate0 / (1 + decay_rate * epoch_num) if epoch_num else 0.0
-    assert_named_mistake(checks.check_update_lr, zero_at_epoch_0, "update_lr.at-epoch-the-learning-rate-must")
+    assert_named_mistake(checks.check_update_lr, zero_at_epoch_0, "update_lr.zero-at-start")
 
     def unstepped_at_first(learning_rate0, epoch_num, decay_rate, time_interval=1000):
         steps = epoch_num / time_interval if epoch_num < time_interval else math.floor(epoch_num / time_interval)
         return learning_rate0 / (1 + decay_rate * steps)
     assert_named_mistake(checks.check_schedule_lr_decay, unstepped_at_first,
-                         "schedule_lr_decay.before-the-first-interval-ends-the")
+                         "schedule_lr_decay.decays-in-first-interval")
 
 
 def test_reference_nesterov_is_momentum_evaluated_ahead():

@@ -112,21 +112,21 @@ def split_normalises(X, Y, fractions=(0.6, 0.2, 0.2), seed=0):
 
 
 @pytest.mark.parametrize("answer, mistake, phrase, sizes", [
-    (split_no_shuffle, "x-train-is-the-first-columns", "shuffle before cutting", {}),
-    (split_shuffles_x_only, "does-not-match-column-j-of", "SAME permutation", {}),
-    (split_two_permutations, "does-not-match-column-j-of", "SAME permutation", {}),
+    (split_no_shuffle, "not-shuffled", "shuffle before cutting", {}),
+    (split_shuffles_x_only, "labels-mismatched", "SAME permutation", {}),
+    (split_two_permutations, "labels-mismatched", "SAME permutation", {}),
     (split_truncates, "int-truncates", "int(fraction * m) truncates", {}),
-    (split_rounds_the_test_set_separately, "test-set-rounded-on-its-own", "The test set is what remains", dict(m=47)),
+    (split_rounds_the_test_set_separately, "test-set-rounded", "The test set is what remains", dict(m=47)),
     (split_in_halves, "wrong-set-sizes", "expected n_train = int(round(0.6 * 48)) = 29", {}),
-    (split_with_replacement, "some-examples-appear-twice-and-others", "appear twice", {}),
-    (split_wrong_order, "the-arrays-come-back-in-another", "each X followed by its Y", {}),
-    (split_global_state, "two-calls-with-the-same-seed", "global np.random", {}),
-    (split_ignores_seed, "seed-and-seed-gave-the-same", "use the seed argument", dict(seed=4)),
-    (split_in_place, "unchanged.modified-its-input-in-place", "modified its input X in place", {}),
-    (split_transposed, "has-shape-it-looks-transposed-examples", "transposed", {}),
-    (split_rows, "has-rows-expected-split-the-columns", "split the columns", {}),
-    (split_lists, "must-be-a-d-numpy-array", "2-D numpy array", {}),
-    (split_normalises, "column_indices.holds-a-column-that-is-not", "never change their values", {}),
+    (split_with_replacement, "examples-repeated", "appear twice", {}),
+    (split_wrong_order, "wrong-return-order", "each X followed by its Y", {}),
+    (split_global_state, "global-random-state", "global np.random", {}),
+    (split_ignores_seed, "seed-ignored", "use the seed argument", dict(seed=4)),
+    (split_in_place, "input-modified", "modified its input X in place", {}),
+    (split_transposed, "transposed", "transposed", {}),
+    (split_rows, "wrong-row-count", "split the columns", {}),
+    (split_lists, "not-2d-array", "2-D numpy array", {}),
+    (split_normalises, "values-changed", "never change their values", {}),
 ])
 def test_split_mistakes_are_named(answer, mistake, phrase, sizes):
     failure = fails_with(checks.check_train_dev_test_split, answer, phrase, **sizes)
@@ -219,10 +219,10 @@ def shift_flattened(images, max_shift, rng):
 
 
 @pytest.mark.parametrize("answer, mistake, phrase", [
-    (shift_global_state, "random_shift.two-calls-with-equal-generators-gave", "not from np.random"),
-    (shift_fixed_generator, "random_shift.other-generators-gave-the-same-shifts", "Other generators gave the same"),
-    (shift_in_place, "unchanged.modified-its-input-in-place", "modified its input images in place"),
-    (shift_flattened, "random_shift.random-shift-returned-shape-return-the", "original layout"),
+    (shift_global_state, "random_shift.global-random-state", "not from np.random"),
+    (shift_fixed_generator, "random_shift.rng-ignored", "Other generators gave the same"),
+    (shift_in_place, "random_shift.input-modified", "modified its input images in place"),
+    (shift_flattened, "random_shift.wrong-layout", "original layout"),
 ])
 def test_random_shift_code_mistakes_are_named(answer, mistake, phrase):
     assert phrase in str(assert_named_mistake(checks.check_random_shift, answer, mistake))

@@ -56,7 +56,7 @@ def test_typical_mistakes_are_named(check, answer, phrase):
 
 def test_unstable_softmax_names_the_columns_where_it_breaks():
     failure = assert_named_mistake(checks.check_softmax, lambda Z: softmax(Z) * np.where(Z > 500, np.nan, 1.0),
-                                   "expect_softmax.contains-nan-or-infinity-in-column")
+                                   "softmax.not-finite")
     assert "in column(s) [4]" in str(failure)
 
 
