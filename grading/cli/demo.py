@@ -107,26 +107,26 @@ EXPECTED_FAILURES = {
 #: order of :data:`MISTAKES`: ``{(exercise, Mistake id)}`` for each. The class report counts
 #: them (tests/grading/cli/test_demo_roundtrip.py checks ``reports/mistakes.csv`` against this table).
 EXPECTED_MISTAKES = {
-    "01_shallow_network": [{("compute_cost", "compute_cost.the-cost-is-the-sum-over")},
-                           {("predict", "predict.predict-returned-probabilities-threshold-them")}],
-    "02_deep_network": [{("gradient_check", "gradient_check.you-returned-approx-grad-without-the")},
+    "01_shallow_network": [{("compute_cost", "compute_cost.missing-1-over-m")},
+                           {("predict", "predict.no-threshold")}],
+    "02_deep_network": [{("gradient_check", "gradient_check.no-denominator")},
                         {("update_parameters", "update_parameters.b-not-updated")}],
     "03_regularization": [
-        {("compute_cost_with_regularization", "compute_cost_with_regularization.the-penalty-uses-lambd-m-the")},
+        {("compute_cost_with_regularization", "compute_cost_with_regularization.lambd-over-m")},
         {("L_model_backward_with_regularization", "L_model_backward_with_regularization.term-lambd-over-2m")}],
-    "04_dropout": [{("dropout_forward", "dropout_forward.a-drop-is-not-divided-by")},
-                   {("predict_dropout", "predict_dropout.the-predictions-change-from-one-call")}],
-    "05_batch_normalization": [{("standardize_inputs", "standardize_inputs.sigma-is-the-variance-the-slide")},
-                               {("batchnorm_forward", "batchnorm_forward.eps-is-outside-the-square-root")}],
+    "04_dropout": [{("dropout_forward", "dropout_forward.not-rescaled")},
+                   {("predict_dropout", "predict_dropout.random-mask-at-test")}],
+    "05_batch_normalization": [{("standardize_inputs", "standardize_inputs.sigma-is-variance")},
+                               {("batchnorm_forward", "batchnorm_forward.eps-outside-sqrt")}],
     "06_optimizers": [
-        {("update_parameters_with_momentum", "update_parameters_with_momentum.v-lacks-the-factor-beta-v-beta-v")},
-        {("schedule_lr_decay", "schedule_lr_decay.the-decay-is-not-stepped-use")}],
-    "07_hyperparameters": [{("grid_search", "grid_search.grid-search-tried-configurations-the-grid")},
-                           {("sample_beta", "sample_beta.these-betas-are-uniform-on-the-linear-scale")}],
-    "08_softmax": [{("compute_cost_softmax", "compute_cost_softmax.the-cost-is-the-sum-over")},
-                   {("one_hot", "one_hot.y-has-labels-max-rows-the")}],
-    "09_practice": [{("model", "diagnose_model_calls.the-learning-rate-never-decayed-adam")},
-                    {("evaluate", "evaluate.evaluate-called-forward-propagation-with-training")}],
+        {("update_parameters_with_momentum", "update_parameters_with_momentum.v-sums-gradients")},
+        {("schedule_lr_decay", "schedule_lr_decay.not-stepped")}],
+    "07_hyperparameters": [{("grid_search", "grid_search.zip-instead-of-product")},
+                           {("sample_beta", "sample_beta.linear-scale")}],
+    "08_softmax": [{("compute_cost_softmax", "compute_cost_softmax.missing-1-over-m")},
+                   {("one_hot", "one_hot.rows-from-labels-max")}],
+    "09_practice": [{("model", "model.no-lr-decay")},
+                    {("evaluate", "evaluate.forward-in-training")}],
 }
 
 #: File that marks a folder as created by the demo, so that it may be wiped.

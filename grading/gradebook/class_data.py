@@ -13,6 +13,8 @@ import statistics
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+from helpers.checks.catalog import current_id
+
 
 @dataclass(frozen=True)
 class CellInfo:
@@ -123,11 +125,14 @@ def summarize_assignment(data, name):
 
 
 def _mistake_counts(assignment, exercise, records):
+    """The mistakes recorded for one exercise, counted by their current id (an id that an older grading run
+    recorded before it was renamed counts with its new name: helpers.checks.catalog.current_id)."""
     students, hints = defaultdict(set), {}
     for record in records:
         if record.mistake:
-            students[record.mistake].add(record.student)
-            hints.setdefault(record.mistake, record.message)
+            key = current_id(record.mistake, exercise)
+            students[key].add(record.student)
+            hints.setdefault(key, record.message)
     ranked = sorted(students, key=lambda key: (-len(students[key]), key))
     return [MistakeCount(assignment, exercise, key, sorted(students[key]), hints[key]) for key in ranked]
 

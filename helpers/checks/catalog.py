@@ -1,16 +1,25 @@
 """Every named mistake of the checks and its hint: what the identifiers in grading's records and in the class
 report mean. ``python -m helpers.checks.catalog > docs/mistakes.md`` writes the catalog; a test keeps it current.
 
-A named mistake is declared in three ways, all read here without running a check:
+An identifier is written by hand, ``exercise.what-went-wrong`` (at most four words), and declared in one of
+these ways, all read here without running a check:
 
 * a ``Wrong(id, hint, answer)`` in an exercise's table (``EXERCISES``), its id put after the exercise's name;
-* a literal identifier in a check written as code: ``Mistake(hint, value, id="x.y")``, ``fail(message, "x.y")``;
+* a literal ``"exercise.name"`` in a check written as code, beside its hint in the same call or tuple:
+  ``Mistake(hint, value, id="x.y")``, ``fail(message, "x.y")``, ``unchanged("x", (0, hint, "x.y"))``...;
+* a generic one that several exercises raise, written ``f"{name}.name"`` (``<exercise>.name`` here);
 * a generic diagnosis of :mod:`helpers.checks.core`, returned as ``(hint, "diagnosis.name")``.
+
+Ids renamed since a gradebook recorded them keep counting together: :func:`current_id` maps an old id to its
+current one (``renamed_ids.json``: the slugs of the hints that served as ids before they were written by hand).
 """
 from __future__ import annotations
 
 import ast
+import functools
 import importlib
+import json
+import re
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,6 +28,10 @@ from pathlib import Path
 MODULES = ("shallow", "deep", "regularization", "dropout", "batchnorm", "optimizers", "hyperparameters", "softmax",
            "practice")
 HERE = Path(__file__).resolve().parent
+#: A mistake's identifier: the exercise's name, a dot, lower-case words joined by hyphens.
+ID = re.compile(r"[A-Za-z_]\w*\.[a-z0-9]+(?:-[a-z0-9]+)*")
+#: The modules whose generic ids (``f"{name}.name"``) any exercise may raise.
+GENERIC_MODULES = ("engine", "networks")
 
 
 @dataclass(frozen=True)
@@ -27,17 +40,13 @@ class NamedMistake:
     hint: str     # with {placeholders} where the message is filled in when the check runs ('' if not literal)
 
 
-def mistake_calls(source: str):
-    """(call, identifier nodes) for each `Mistake(...)` and `fail(...)` of a check module's source: the
-    nodes given as the identifier (`id=` / `mistake=`, or fail's second positional argument)."""
-    for node in ast.walk(ast.parse(source)):
-        called = getattr(getattr(node, "func", None), "id", None)
-        if isinstance(node, ast.Call) and called in ("Mistake", "fail"):
-            keyword = "id" if called == "Mistake" else "mistake"
-            given = [k.value for k in node.keywords if k.arg == keyword]
-            if called == "fail" and len(node.args) > 1:
-                given.append(node.args[1])
-            yield node, given
+def _parts(node) -> list:
+    """The arguments of a call (keywords' values included) or the items of a tuple."""
+    return list(node.args) + [k.value for k in node.keywords] if isinstance(node, ast.Call) else list(node.elts)
+
+
+def _called(node) -> str:
+    return getattr(getattr(node, "func", None), "id", "") or ""
 
 
 def literal(node) -> str | None:
@@ -57,13 +66,46 @@ def text_of(node) -> str:
     return ""
 
 
-def _in_code(source: str) -> list[NamedMistake]:
+def _hint_beside(node, parts) -> str:
+    """The hint declared with an id: the longest text among the other parts of its call or tuple ('' when none
+    reads as a sentence: the message is then written by a helper when the check runs)."""
+    texts = [text_of(part) for part in parts if part is not node]
+    return max((text for text in texts if " " in text.strip() and not ID.fullmatch(text)), key=len, default="")
+
+
+def _generic_id(node) -> str | None:
+    """``<exercise>.name`` for an f-string ``f"{name}.name"``, else None."""
+    if (isinstance(node, ast.JoinedStr) and len(node.values) == 2 and isinstance(node.values[0], ast.FormattedValue)
+            and literal(node.values[1]) and ID.fullmatch("x" + literal(node.values[1]))):
+        return "<exercise>" + literal(node.values[1])
+    return None
+
+
+def _in_code(source: str, exercises: set[str]) -> list[NamedMistake]:
+    """The ids written as literals in a module's code, with their hints: a literal id of an exercise of
+    `exercises` in any call or tuple, or any literal id given to ``fail`` or ``Mistake``."""
     found = []
-    for call, given in mistake_calls(source):
-        for node in given:
-            if literal(node):
-                found.append(NamedMistake(literal(node), text_of(call.args[0]) if call.args else ""))
+    for node in ast.walk(ast.parse(source)):
+        if not isinstance(node, (ast.Call, ast.Tuple)):
+            continue
+        parts = _parts(node)
+        for part in parts:
+            text = literal(part)
+            if text and ID.fullmatch(text) and (text.split(".")[0] in exercises or _called(node) in ("fail", "Mistake")):
+                found.append(NamedMistake(text, _hint_beside(part, parts)))
     return found
+
+
+def generic() -> list[NamedMistake]:
+    """The ids that several exercises raise, ``<exercise>.name``, with their hints (GENERIC_MODULES)."""
+    found = set()
+    for name in GENERIC_MODULES:
+        for node in ast.walk(ast.parse((HERE / f"{name}.py").read_text())):
+            if isinstance(node, (ast.Call, ast.Tuple)):
+                parts = _parts(node)
+                found |= {NamedMistake(_generic_id(part), _hint_beside(part, parts)) for part in parts
+                          if _generic_id(part)}
+    return sorted(found, key=lambda m: (m.id, m.hint))
 
 
 def diagnoses() -> list[NamedMistake]:
@@ -77,9 +119,11 @@ def diagnoses() -> list[NamedMistake]:
 def declared(name: str) -> list[NamedMistake]:
     """The named mistakes of check module ``name`` (its tables' and its code's), sorted by id, one per id."""
     module = importlib.import_module(f"helpers.checks.{name}")
-    found = [NamedMistake(exercise.mistake_id(wrong), wrong.hint)
-             for exercise in getattr(module, "EXERCISES", ()) for wrong in exercise.mistakes]
-    found += _in_code((HERE / f"{name}.py").read_text())
+    tables = getattr(module, "EXERCISES", ())
+    found = [NamedMistake(exercise.mistake_id(wrong), wrong.hint) for exercise in tables for wrong in exercise.mistakes]
+    exercises = {exercise.name for exercise in tables} | {attribute.removeprefix("check_") for attribute in dir(module)
+                                                           if attribute.startswith("check_")}
+    found += _in_code((HERE / f"{name}.py").read_text(), exercises)
     unique = {}
     for mistake in found:
         if mistake.id not in unique or (mistake.hint and not unique[mistake.id].hint):
@@ -98,9 +142,9 @@ def markdown() -> str:
              " (`tests/test_docs.py` keeps it current). Grading records the id of the mistake a failing test named;"
              " the class report counts them. `{...}` is filled in when the check runs.", ""]
     sections = [(f"{number:02d}", name, declared(name)) for number, name in enumerate(MODULES, start=1)]
-    sections.append(("all", "core", diagnoses()))
+    sections.append(("all", "core", diagnoses() + generic()))
     for number, name, mistakes in sections:
-        title = "The generic diagnoses, every notebook" if name == "core" else f"Notebook {number}"
+        title = "The generic diagnoses and ids, every notebook" if name == "core" else f"Notebook {number}"
         lines += [f"## {title} (`helpers.checks.{name}`)", ""]
         exercises = {}
         for mistake in mistakes:
@@ -109,6 +153,23 @@ def markdown() -> str:
             lines += [f"### `{exercise}`", "", "| id | hint |", "|---|---|"]
             lines += [f"| `{m.id}` | {_cell(m.hint)} |" for m in named] + [""]
     return "\n".join(lines)
+
+
+@functools.cache
+def renamed_ids() -> dict[str, list[str]]:
+    """{old id: [its current ids]}: ids that a gradebook may hold from before they were renamed."""
+    return json.loads((HERE / "renamed_ids.json").read_text())
+
+
+def current_id(mistake_id: str, exercise: str = "") -> str:
+    """The id that `mistake_id`, as an older gradebook recorded it, has now. An old id that became several (one
+    per exercise) is resolved by the `exercise` it was recorded for; one that several mistakes of the same
+    exercise shared stays as it was (which of them the student made is not known)."""
+    new = renamed_ids().get(mistake_id)
+    if not new:
+        return mistake_id
+    candidates = [other for other in new if other.split(".")[0] == exercise] or new
+    return candidates[0] if len(candidates) == 1 else mistake_id
 
 
 if __name__ == "__main__":

@@ -15,7 +15,6 @@ import copy
 import functools
 import io
 import numbers
-import re
 import warnings
 from contextlib import contextmanager, nullcontext, redirect_stderr, redirect_stdout
 from dataclasses import dataclass
@@ -26,7 +25,7 @@ import numpy as np
 class ExerciseFailure(AssertionError):
     """A test of an exercise failed; the message says what is wrong and how to fix it.
 
-    `mistake` is the stable identifier of the named mistake recognised (see `Mistake.key`), or
+    `mistake` is the stable identifier of the named mistake recognised (see `Mistake.id`), or
     '' when none was; `relative_error` is |actual - expected| / (|actual| + |expected|) when a
     value of the right shape was wrong. Grading records both, so that an instructor's report can
     count mistakes and show how far answers were, without parsing messages.
@@ -48,27 +47,16 @@ def relative_error(actual, expected) -> float:
     return float(np.linalg.norm(actual - expected) / denominator) if denominator else 0.0
 
 
-def slug(text: str, words: int = 8) -> str:
-    """A short lower-case identifier from the first `words` words of `text`, leaving out the words
-    with digits (a layer's number, a size), so that one mistake keeps one identifier."""
-    kept = [word for word in re.findall(r"[a-z0-9]+", text.lower()) if not any(ch.isdigit() for ch in word)]
-    return "-".join(kept[:words]) or "mistake"
-
-
 @dataclass(frozen=True)
 class Mistake:
     """A typical wrong answer: `hint` is shown when the student's value equals `value`.
 
-    `id`: a stable identifier of the mistake (kept when the hint's wording changes); without
-    one, `key` derives it from the hint's first words.
+    `id`: the mistake's identifier, written by hand ("exercise.what-went-wrong"): grading records it and the
+    class report counts it, so it stays when the hint's wording changes.
     """
     hint: str
     value: object
-    id: str = ""
-
-    @property
-    def key(self) -> str:
-        return self.id or slug(self.hint)
+    id: str
 
 
 def fail(message: str, mistake: str = "", relative_error: float | None = None):
@@ -268,7 +256,7 @@ def expect_float(name: str, actual, expected: float, *, mistakes=(), m: int | No
     if np.isclose(actual, expected, rtol=rtol, atol=atol):
         return
     named = _named_mistake(actual, mistakes, rtol, atol)
-    hint, key = (named.hint, named.key) if named else _value_hint(np.array(actual), np.array(expected), m)
+    hint, key = (named.hint, named.id) if named else _value_hint(np.array(actual), np.array(expected), m)
     fail(f"{name} = {actual:.8g}, expected {expected:.8g}." + (f" {hint}" if hint else ""),
          key, relative_error(actual, expected))
 
@@ -286,7 +274,7 @@ def expect_array(name: str, actual, expected, *, mistakes=(), m: int | None = No
         fail(f"{name} must be a numpy array of shape {expected.shape}{layout}, got {type(actual).__name__}.")
     if actual.shape != expected.shape:
         named = _shape_mistake(actual, expected, mistakes)
-        hint, key = (named.hint, named.key) if named else _shape_hint(actual, expected)
+        hint, key = (named.hint, named.id) if named else _shape_hint(actual, expected)
         fail(f"{name} has shape {actual.shape}, expected {expected.shape}{layout}." + (f" {hint}" if hint else ""),
              key)
     if not np.issubdtype(actual.dtype, np.number) and actual.dtype != bool:
@@ -294,7 +282,7 @@ def expect_array(name: str, actual, expected, *, mistakes=(), m: int | None = No
     if np.allclose(actual, expected, rtol=rtol, atol=atol, equal_nan=False):
         return
     named = _named_mistake(actual, mistakes, rtol, atol)
-    hint, key = (named.hint, named.key) if named else _value_hint(actual, expected, m)
+    hint, key = (named.hint, named.id) if named else _value_hint(actual, expected, m)
     what_is_wrong = ("became NaN or infinite" if named and not np.all(np.isfinite(actual))
                      else f"has the right shape {expected.shape} but wrong values")
     fail(f"{name} {what_is_wrong}." + (f" {hint}" if hint else "")
@@ -347,7 +335,7 @@ def _shape_hint(actual: np.ndarray, expected: np.ndarray) -> tuple[str, str]:
                 "diagnosis.one-dimensional")
     if expected.ndim == 2 and expected.shape[1] == 1 and actual.ndim == 2 and actual.shape[0] == 1:
         return ("Summed over the wrong axis? Examples are columns: sum over axis=1 "
-                "(np.sum(..., axis=1, keepdims=True)).", "diagnosis.summed-over-the-wrong-axis")
+                "(np.sum(..., axis=1, keepdims=True)).", "diagnosis.summed-wrong-axis")
     if actual.ndim == 2 and expected.ndim == 2 and actual.shape[0] == expected.shape[0]:
         return ("The number of columns is wrong: check the transposes in your matrix products.",
                 "diagnosis.wrong-number-of-columns")

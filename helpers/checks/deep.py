@@ -62,23 +62,32 @@ def he_draws(dims, seed, *, scale=lambda n_in, n_out: np.sqrt(2.0 / n_in), metho
 
 HE = "np.sqrt(2 / layer_dims[l - 1])"
 INIT_MISTAKES = (
-    ("no-scale", f"has no scale: He initialisation multiplies the standard normal draws by {HE}.",
+    ("initialize_parameters_deep.no-scale",
+     f"has no scale: He initialisation multiplies the standard normal draws by {HE}.",
      dict(scale=lambda n_in, n_out: 1.0)),
-    ("shallow-scale", "is scaled by 0.01, the shallow network's choice: a deep ReLU network needs He's "
+    ("initialize_parameters_deep.shallow-scale",
+     "is scaled by 0.01, the shallow network's choice: a deep ReLU network needs He's "
      f"{HE}, or its signals vanish with depth (section 9 shows it).", dict(scale=lambda n_in, n_out: 0.01)),
-    ("xavier", f"is scaled by sqrt(1 / n[l-1]) (Xavier's choice, for tanh): ReLU zeroes half of the units, so He "
+    ("initialize_parameters_deep.xavier",
+     f"is scaled by sqrt(1 / n[l-1]) (Xavier's choice, for tanh): ReLU zeroes half of the units, so He "
      f"uses {HE}.", dict(scale=lambda n_in, n_out: np.sqrt(1.0 / n_in))),
-    ("wrong-layer-size", f"is scaled with the wrong layer size: divide by the layer's number of inputs, {HE}, not "
+    ("initialize_parameters_deep.wrong-layer-size",
+     f"is scaled with the wrong layer size: divide by the layer's number of inputs, {HE}, not "
      "by layer_dims[l].", dict(scale=lambda n_in, n_out: np.sqrt(2.0 / n_out))),
-    ("no-square-root", f"is scaled by 2 / n[l-1]: take the square root, {HE}.",
+    ("initialize_parameters_deep.no-square-root",
+     f"is scaled by 2 / n[l-1]: take the square root, {HE}.",
      dict(scale=lambda n_in, n_out: 2.0 / n_in)),
-    ("transposed", "was drawn with shape (n[l-1], n[l]) and transposed: draw rng.standard_normal((layer_dims[l], "
+    ("initialize_parameters_deep.transposed",
+     "was drawn with shape (n[l-1], n[l]) and transposed: draw rng.standard_normal((layer_dims[l], "
      "layer_dims[l - 1])) directly, so that everyone's numbers agree.", dict(transposed=True)),
-    ("rng-in-the-loop", "repeats the same numbers in every layer: create rng = np.random.default_rng(seed) once, "
+    ("initialize_parameters_deep.rng-in-the-loop",
+     "repeats the same numbers in every layer: create rng = np.random.default_rng(seed) once, "
      "before the loop.", dict(fresh_rng=True)),
-    ("uniform", "is uniform: use rng.standard_normal (a normal distribution), not rng.random (uniform on [0, 1)).",
+    ("initialize_parameters_deep.uniform",
+     "is uniform: use rng.standard_normal (a normal distribution), not rng.random (uniform on [0, 1)).",
      dict(method="random")),
-    ("legacy", "comes from the legacy np.random.seed / np.random.randn: use rng = np.random.default_rng(seed) and "
+    ("initialize_parameters_deep.legacy",
+     "comes from the legacy np.random.seed / np.random.randn: use rng = np.random.default_rng(seed) and "
      "rng.standard_normal (a different generator, and no global state).", dict(legacy=True)),
 )
 
@@ -97,11 +106,12 @@ def check_initialize_parameters_deep(initialize_parameters_deep, layer_dims=(5, 
     if set(parameters) - set(keys):
         fail(f"parameters has the extra key(s) {sorted(set(parameters) - set(keys))}: layer_dims = {dims} describes "
              f"L = len(layer_dims) - 1 = {L} layers, W1..W{L} (layer_dims[0] is the input, which has no parameters).",
-             f"{name}.extra-keys")
+             "initialize_parameters_deep.extra-keys")
     again = student_call(initialize_parameters_deep, name, list(dims), seed=seed)
     if isinstance(again, dict) and not all(np.array_equal(again.get(k), parameters[k]) for k in keys):
         fail("Two calls with the same seed gave different parameters: create rng = np.random.default_rng(seed) "
-             "inside the function instead of using the global np.random state.", f"{name}.global-random-state")
+             "inside the function instead of using the global np.random state.",
+             "initialize_parameters_deep.global-random-state")
     expected = ref.initialize_parameters_deep(dims, seed=seed)
     variants = init_mistake_draws(dims, seed)
     for l in range(1, L + 1):
@@ -109,12 +119,12 @@ def check_initialize_parameters_deep(initialize_parameters_deep, layer_dims=(5, 
         if isinstance(W, np.ndarray) and W.shape == expected[f"W{l}"].shape and np.allclose(W, 0):
             fail(f"W{l} is all zeros. Zero weights make every unit of a layer compute the same thing and get the same "
                  f"gradient (symmetry is never broken; with ReLU nothing learns at all): initialise W randomly (He), b "
-                 f"with zeros.", f"{name}.zero-weights")
+                 f"with zeros.", "initialize_parameters_deep.zero-weights")
         if isinstance(W, np.ndarray) and W.size > 1 and np.allclose(W, W.flat[0]):
             fail(f"every entry of W{l} is equal: the units of layer {l} would stay identical forever (symmetry). "
-                 f"Draw W{l} at random.", f"{name}.constant-weights")
+                 f"Draw W{l} at random.", "initialize_parameters_deep.constant-weights")
         expect_array(f"parameters['W{l}']", W, expected[f"W{l}"],
-                     mistakes=[Mistake(" ".join((f"W{l}", hint)), draws[f"W{l}"], id=f"{name}.{id_}")
+                     mistakes=[Mistake(" ".join((f"W{l}", hint)), draws[f"W{l}"], id=id_)
                                for id_, hint, draws in variants],
                      what=f"(n[{l}], n[{l - 1}]) = (layer_dims[{l}], layer_dims[{l - 1}])")
         expect_array(f"parameters['b{l}']", parameters[f"b{l}"], expected[f"b{l}"], what=f"(n[{l}], 1): zeros")
@@ -634,11 +644,11 @@ def check_L_layer_model(L_layer_model, layer_dims=(64, 5, 3, 1), m=80, num_itera
     expected, expected_costs = ref.L_layer_model(X, Y, dims, learning_rate, num_iterations, seed=seed)
     with np.errstate(all="ignore"):
         variants = [
-            ("seed-not-passed", "Pass the seed on: initialize_parameters_deep(layer_dims, "
+            ("L_layer_model.seed-not-passed", "Pass the seed on: initialize_parameters_deep(layer_dims, "
              "seed=seed).", ref.L_layer_model(X, Y, dims, learning_rate, num_iterations)[0]),
-            ("one-step-only", "Only one gradient step was taken: run the loop num_iterations times.",
+            ("L_layer_model.one-step-only", "Only one gradient step was taken: run the loop num_iterations times.",
              ref.L_layer_model(X, Y, dims, learning_rate, 1, seed=seed)[0]),
-            ("shallow-scale-init", "The training started from 0.01-scaled weights: call "
+            ("L_layer_model.shallow-scale-init", "The training started from 0.01-scaled weights: call "
              "initialize_parameters_deep(layer_dims, seed=seed) (He initialisation).",
              ref.train(ref.initialize_parameters_scaled(dims, 0.01, seed=seed), X, Y, learning_rate, num_iterations)[0]),
         ]
@@ -647,10 +657,10 @@ def check_L_layer_model(L_layer_model, layer_dims=(64, 5, 3, 1), m=80, num_itera
     if not np.allclose(costs, expected_costs, rtol=1e-5, atol=1e-8):
         if np.allclose(costs[:-1], expected_costs[1:], rtol=1e-5, atol=1e-8):
             fail("costs are shifted by one iteration: append the cost of the current parameters, computed before "
-                 "the update.", f"{name}.costs-shifted")
+                 "the update.", "L_layer_model.costs-shifted")
         fail(f"costs[0] = {costs[0]:.6f}, costs[-1] = {costs[-1]:.6f}, expected {expected_costs[0]:.6f} and "
              f"{expected_costs[-1]:.6f}: append compute_cost(AL, Y) once per iteration, before the update.",
-             f"{name}.wrong-costs")
+             "L_layer_model.wrong-costs")
 
 
 # --- gradient_check --------------------------------------------------------------------------------

@@ -131,7 +131,8 @@ def with_crash_hint(check_fn, words, hint: str, mistake: str = ""):
 def expect_training_run(name, result, keys, num_iterations, initial, expected, variants) -> list[float]:
     """What the checks of a training run (nn_model, L_layer_model) share: `result` must be (parameters, costs), the
     parameters holding `keys`, moved away from `initial` to the `expected` trained ones, and one cost per iteration.
-    variants: [(id, hint, the parameters that mistake trains)]. Returns the costs as floats."""
+    variants: [(id, hint, the parameters that mistake trains)], each id written in full ("nn_model.seed-not-passed").
+    Returns the costs as floats."""
     parameters, costs = expect_tuple(name, result, 2, "a tuple (parameters, costs)")
     expect_keys("parameters", parameters, keys)
     if not hasattr(costs, "__len__") or len(costs) != num_iterations:
@@ -144,5 +145,5 @@ def expect_training_run(name, result, keys, num_iterations, initial, expected, v
              f"{name}.parameters-not-updated")
     for key in keys:
         expect_array(f"trained {key}", parameters[key], expected[key], rtol=1e-5, atol=1e-7,
-                     mistakes=[Mistake(hint, trained[key], id=f"{name}.{id_}") for id_, hint, trained in variants])
+                     mistakes=[Mistake(hint, trained[key], id=id_) for id_, hint, trained in variants])
     return [float(cost) for cost in costs]

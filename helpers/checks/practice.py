@@ -175,23 +175,23 @@ def forward_mistakes(X, parameters, states, keep_prob, seed, training) -> list[M
 
 def _expect_structure(label, item, length, text, mistake):
     if not isinstance(item, (tuple, list)) or len(item) != length:
-        fail(f"{label} must be {text}.", f"forward_propagation.{mistake}")
+        fail(f"{label} must be {text}.", mistake)
 
 
 def _check_hidden_cache(l, cache, expected_caches, keep_prob):
     ((A_prev, W), bn_cache, Z_tilde, D), label = expected_caches[l - 1], f"caches[{l - 1}] (hidden layer {l})"
     _expect_structure(label, cache, 4, "the tuple ((A_prev, W), bn_cache, Z_tilde, D): the backward pass needs all "
-                      "four", "hidden-cache-not-tuple")
+                      "four", "forward_propagation.hidden-cache-not-tuple")
     linear, bn_cache_s, z_tilde, d = cache
     _expect_structure(f"{label}[0]", linear, 2, "the pair (A_prev, W): a batch-normalised layer has no b",
-                      "linear-cache-not-pair")
+                      "forward_propagation.linear-cache-not-pair")
     undropped = [Mistake("A_prev must be the layer's input as it was used, after the previous layer's dropout (you "
                          "stored the activation before dropout).", deep_ref.relu(expected_caches[l - 2][2]),
                          id="forward_propagation.a-prev-before-dropout")] if l > 1 else []
     expect_array(f"{label}[0][0] (A_prev)", linear[0], A_prev, what="(n[l-1], m): the layer's input", mistakes=undropped)
     expect_array(f"{label}[0][1] (W)", linear[1], W, what="(n[l], n[l-1])")
     _expect_structure(f"{label}[1]", bn_cache_s, 3, "the cache returned by batchnorm_forward, (Z_hat, gamma, std)",
-                      "bn-cache-not-triple")
+                      "forward_propagation.bn-cache-not-triple")
     for i, (item, expected, name) in enumerate(zip(bn_cache_s, bn_cache, ("Z_hat", "gamma", "std"))):
         expect_array(f"{label}[1][{i}] ({name})", item, expected)
     expect_array(f"{label}[2] (Z_tilde)", z_tilde, Z_tilde, what="(n[l], m): batch norm's output, before the ReLU",
@@ -218,11 +218,11 @@ def check_forward_caches(caches, expected_caches, L, keep_prob):
         _check_hidden_cache(l, caches[l - 1], expected_caches, keep_prob)
     label = f"caches[{L - 1}]"
     _expect_structure(f"{label} (the output layer)", caches[L - 1], 2, "the pair (linear_cache, ZL), as "
-                      "linear_forward and softmax give them", "output-cache-not-pair")
+                      "linear_forward and softmax give them", "forward_propagation.output-cache-not-pair")
     (A_prev, W, b), ZL = expected_caches[L - 1]
     linear, zl = caches[L - 1]
     _expect_structure(f"{label}[0]", linear, 3, "the linear cache (A_prev, WL, bL) returned by linear_forward",
-                      "output-linear-not-triple")
+                      "forward_propagation.output-linear-not-triple")
     for item, expected, name in zip(linear, (A_prev, W, b), ("A_prev", "WL", "bL")):
         expect_array(f"{label}[0] ({name})", item, expected)
     expect_array(f"{label}[1] (ZL)", zl, ZL, what="(C, m): the scores before the softmax")
@@ -418,8 +418,8 @@ def model_recorder():
     return recorder, {name: recorder.wrap(name, fn) for name, fn in names.items()}
 
 
-def _mistake(text, short):
-    fail(text, f"model.{short}")
+def _mistake(text, mistake):
+    fail(text, mistake)
 
 
 def _diagnose_forward_calls(recorder, arguments):
@@ -428,14 +428,14 @@ def _diagnose_forward_calls(recorder, arguments):
     if forwards and not training:
         _mistake("model never called forward_propagation with training=True: the training steps must run the "
                  "training-mode network (batch statistics, dropout), forward_propagation(X_batch, parameters, "
-                 "bn_states, keep_prob, rng, training=True).", "forward-not-training")
+                 "bn_states, keep_prob, rng, training=True).", "model.forward-not-training")
     if any(not np.isclose(call["keep_prob"], arguments["keep_prob"]) for call in training):
         _mistake(f"forward_propagation was called with keep_prob = {training[0]['keep_prob']} instead of the model's "
-                 f"keep_prob = {arguments['keep_prob']}: pass keep_prob on.", "wrong-forward-keep-prob")
+                 f"keep_prob = {arguments['keep_prob']}: pass keep_prob on.", "model.wrong-forward-keep-prob")
     if len({id(call["rng"]) for call in training}) > 1:
         _mistake("forward_propagation got a different rng at different steps: use ONE generator for the whole "
                  "training, the rng created before the loop (a new np.random.default_rng(seed) at every step or "
-                 "epoch repeats the same masks).", "rng-recreated")
+                 "epoch repeats the same masks).", "model.rng-recreated")
 
 
 def _diagnose_shuffles(recorder, X, Y, arguments):
@@ -444,20 +444,20 @@ def _diagnose_shuffles(recorder, X, Y, arguments):
     if batches and len(batches) != num_epochs:
         _mistake(f"random_mini_batches was called {'once' if len(batches) == 1 else f'{len(batches)} times'} for "
                  f"{num_epochs} epochs: shuffle once per epoch, at the start of each epoch, random_mini_batches(X, Y, "
-                 f"mini_batch_size, seed=seed + epoch).", "wrong-shuffle-count")
+                 f"mini_batch_size, seed=seed + epoch).", "model.wrong-shuffle-count")
     if batches and len(set(seeds)) == 1 and num_epochs > 1:
         _mistake(f"Every epoch used the same mini-batches (seed {seeds[0]} each time): reshuffle every epoch with "
-                 f"seed=seed + epoch.", "same-batches-every-epoch")
+                 f"seed=seed + epoch.", "model.same-batches-every-epoch")
     if batches and seeds != expected:
         _mistake(f"The mini-batches were shuffled with the seeds {seeds}, expected seed + epoch = {expected}.",
-                 "wrong-shuffle-seeds")
+                 "model.wrong-shuffle-seeds")
     if any(call["mini_batch_size"] != size for call in batches):
         _mistake(f"random_mini_batches was called with mini_batch_size = {batches[0]['mini_batch_size']}: pass the "
-                 f"model's mini_batch_size = {size} on.", "wrong-mini-batch-size")
+                 f"model's mini_batch_size = {size} on.", "model.wrong-mini-batch-size")
     if any(not (_same(np.asarray(call["X"]), X) and _same(np.asarray(call["Y"]), Y)) for call in batches):
         _mistake("random_mini_batches did not get the whole training set (X, Y), in its original order: shuffle the "
                  "pair together, random_mini_batches(X, Y, mini_batch_size, seed=seed + epoch).",
-                 "wrong-shuffle-input")
+                 "model.wrong-shuffle-input")
 
 
 def _diagnose_pairs(recorder, X, Y):
@@ -471,7 +471,7 @@ def _diagnose_pairs(recorder, X, Y):
                 and not np.array_equal(labels, np.argmax(Y_batch, axis=0)):
             _mistake("The labels of a mini-batch do not belong to its images: X and Y were shuffled apart. Shuffle "
                      "them with ONE permutation (random_mini_batches(X, Y, ...) does) and use each pair (X_batch, "
-                     "Y_batch) together.", "x-y-shuffled-apart")
+                     "Y_batch) together.", "model.x-y-shuffled-apart")
 
 
 def _diagnose_backward_calls(recorder, arguments):
@@ -481,12 +481,12 @@ def _diagnose_backward_calls(recorder, arguments):
         calls = recorder.of(name)
         if any(not np.isclose(call["lambd"], lambd) for call in calls):
             _mistake(f"{name} was called with lambd = {calls[0]['lambd']} instead of the model's lambd = {lambd}: "
-                     f"{label}.", "wrong-lambd")
+                     f"{label}.", "model.wrong-lambd")
     backwards = recorder.of("backward_propagation")
     if any(not np.isclose(call["keep_prob"], keep_prob) for call in backwards):
         _mistake(f"backward_propagation was called with keep_prob = {backwards[0]['keep_prob']}: the backward pass "
                  f"divides by the same keep_prob as the forward pass, backward_propagation(AL, Y_batch, caches, "
-                 f"keep_prob, lambd).", "wrong-backward-keep-prob")
+                 f"keep_prob, lambd).", "model.wrong-backward-keep-prob")
 
 
 def _diagnose_adam_steps(steps, num_epochs):
@@ -495,12 +495,12 @@ def _diagnose_adam_steps(steps, num_epochs):
     if len(set(steps)) == 1:
         _mistake(f"Adam's t was {steps[0]} at every step: t counts the updates, t += 1 before each "
                  f"update_parameters_with_adam (1 for the first), so that the bias correction fades away.",
-                 "adam-t-constant")
+                 "model.adam-t-constant")
     if steps[0] == 1 and steps.count(1) == num_epochs:
         _mistake("Adam's t starts again at 1 every epoch: t counts ALL the updates since the start of training (set "
-                 "it to 0 once, before the epochs; t += 1 before each update).", "adam-t-resets")
+                 "it to 0 once, before the epochs; t += 1 before each update).", "model.adam-t-resets")
     _mistake(f"Adam's t went {steps[:6]}...: it must be 1, 2, 3, ... (t += 1 before each update).",
-             "adam-t-miscounted")
+             "model.adam-t-miscounted")
 
 
 def decay_schedule(rate0, decay_rate, num_epochs) -> tuple:
@@ -521,7 +521,7 @@ def _diagnose_rates(rates, epochs, rate0, decay_rate, schedule):
     if decay_rate > 0 and np.allclose(rates, rate0):
         _mistake(f"The learning rate never decayed: Adam got learning_rate0 = {rate0} at every step. At the start of "
                  f"each epoch compute learning_rate = update_lr(learning_rate0, epoch, decay_rate), and pass THAT to "
-                 f"update_parameters_with_adam.", "no-lr-decay")
+                 f"update_parameters_with_adam.", "model.no-lr-decay")
     steps = np.arange(1, len(epochs) + 1)
     for variant, hint in ((rate0 / (1 + decay_rate * steps), "every step (with t)"),
                           (rate0 / (1 + decay_rate * (steps - 1)), "every step"),
@@ -529,13 +529,13 @@ def _diagnose_rates(rates, epochs, rate0, decay_rate, schedule):
         if np.allclose(rates, variant, rtol=1e-9):
             _mistake(f"The learning rate was decayed {hint}: decay it once per epoch, learning_rate = "
                      f"update_lr(learning_rate0, epoch, decay_rate) with epoch = 0, 1, ...",
-                     "lr-decay-mistimed")
+                     "model.lr-decay-mistimed")
     if np.allclose(rates, compounded[epochs], rtol=1e-9):
         _mistake("The decay compounds: each epoch decays the previous epoch's rate. Always start from learning_rate0: "
-                 "learning_rate = update_lr(learning_rate0, epoch, decay_rate).", "lr-decay-compounds")
+                 "learning_rate = update_lr(learning_rate0, epoch, decay_rate).", "model.lr-decay-compounds")
     _mistake(f"Adam got the learning rates {np.round(rates[:4], 6).tolist()}..., expected "
              f"{np.round(expected[:4], 6).tolist()}...: learning_rate = update_lr(learning_rate0, epoch, decay_rate) "
-             f"for every step of the epoch.", "wrong-lr-schedule")
+             f"for every step of the epoch.", "model.wrong-lr-schedule")
 
 
 def diagnose_model_calls(recorder, X, Y, arguments):
@@ -586,18 +586,18 @@ def _per_epoch(history, key, num_epochs, what, mistake, why=""):
     values = history[key]
     if not hasattr(values, "__len__") or len(values) != num_epochs:
         got = len(values) if hasattr(values, "__len__") else type(values).__name__
-        fail(f"history['{key}'] must hold one {what} per epoch ({num_epochs}){why}; got {got}.", f"model.{mistake}")
+        fail(f"history['{key}'] must hold one {what} per epoch ({num_epochs}){why}; got {got}.", mistake)
     return np.asarray(values, dtype=np.float64)
 
 
 def _expect_history(history, X, Y, arguments, expected_history):
     num_epochs, rate0, seed = arguments["num_epochs"], arguments["learning_rate0"], arguments["seed"]
     expect_keys("history", history, ("cost", "learning_rate", "train_accuracy", "dev_accuracy"))
-    rates = _per_epoch(history, "learning_rate", num_epochs, "rate", "rates-not-per-epoch")
+    rates = _per_epoch(history, "learning_rate", num_epochs, "rate", "model.rates-not-per-epoch")
     expect_array("history['learning_rate']", rates, np.asarray(expected_history["learning_rate"]), mistakes=[
         Mistake("The learning rate never decayed: at the start of each epoch, learning_rate = update_lr(learning_rate0, "
                 "epoch, decay_rate).", np.full(num_epochs, rate0), id="model.history-no-lr-decay")])
-    costs = _per_epoch(history, "cost", num_epochs, "number", "costs-not-per-epoch",
+    costs = _per_epoch(history, "cost", num_epochs, "number", "model.costs-not-per-epoch",
                        ": the mean of the epoch's mini-batch costs")
     counts = np.array([len(opt_ref.random_mini_batches(X, Y, arguments["mini_batch_size"], seed=seed + e))
                        for e in range(num_epochs)])
@@ -606,7 +606,7 @@ def _expect_history(history, X, Y, arguments, expected_history):
         Mistake("Each epoch's cost is the SUM of its mini-batch costs: record their mean, np.mean(batch_costs).",
                 expected_costs * counts, id="model.summed-batch-costs")])
     for key, data in (("train_accuracy", "the training set (X with labels)"), ("dev_accuracy", "dev = (X_dev, y_dev)")):
-        values = _per_epoch(history, key, num_epochs, "accuracy", "accuracies-not-per-epoch",
+        values = _per_epoch(history, key, num_epochs, "accuracy", "model.accuracies-not-per-epoch",
                             f" when dev is given: after each epoch, evaluate the network on {data}")
         expect_array(f"history['{key}']", values, np.asarray(expected_history[key]), rtol=1e-9, atol=1e-12)
 

@@ -179,18 +179,23 @@ def verdict(train_error, dev_error, bayes_error=0.0, threshold=0.05, *, bias=lam
 
 
 DIAGNOSIS_MISTAKES = (
-    Wrong("bayes-error-ignored", "The Bayes error is ignored: the avoidable bias is train_error - bayes_error (a 15% "
+    Wrong("diagnose_bias_variance.bayes-error-ignored",
+          "The Bayes error is ignored: the avoidable bias is train_error - bayes_error (a 15% "
           "training error is fine when even the best possible classifier errs 15% of the time).",
           partial(verdict, bias=lambda tr, dv, by: tr)),
-    Wrong("variance-against-bayes", "The variance is measured against the Bayes error: it is the gap between the dev "
+    Wrong("diagnose_bias_variance.variance-against-bayes",
+          "The variance is measured against the Bayes error: it is the gap between the dev "
           "and the TRAINING error, dev_error - train_error.", partial(verdict, variance=lambda tr, dv, by: dv - by)),
-    Wrong("bias-from-dev-error", "The bias is measured with the dev error: the avoidable bias is train_error - "
+    Wrong("diagnose_bias_variance.bias-from-dev-error",
+          "The bias is measured with the dev error: the avoidable bias is train_error - "
           "bayes_error (how well the model fits the data it was trained on).",
           partial(verdict, bias=lambda tr, dv, by: dv - by)),
-    Wrong("bias-and-variance-swapped", "Bias and variance are swapped: high bias is a high TRAINING error "
+    Wrong("diagnose_bias_variance.bias-and-variance-swapped",
+          "Bias and variance are swapped: high bias is a high TRAINING error "
           "(train_error - bayes_error > threshold), high variance a large gap dev_error - train_error.",
           partial(verdict, bias=lambda tr, dv, by: dv - tr, variance=lambda tr, dv, by: tr - by)),
-    Wrong("percent-not-fraction", "Every case comes out 'low bias and low variance': the errors are fractions (0.15 "
+    Wrong("diagnose_bias_variance.percent-not-fraction",
+          "Every case comes out 'low bias and low variance': the errors are fractions (0.15 "
           "means 15%), so compare the differences with the threshold 0.05 (five percentage points), not with 5.",
           partial(verdict, scale=100.0)),
 )
@@ -211,7 +216,7 @@ def check_diagnose_bias_variance(diagnose_bias_variance, cases=BIAS_VARIANCE_CAS
         return
     for hint, id_, verdicts in mistakes:
         if answers == verdicts:
-            fail(hint, mistake=f"diagnose_bias_variance.{id_}")
+            fail(hint, mistake=id_)
     (train_error, dev_error, bayes_error), answer, right = next(
         (case, answer, right) for case, answer, right in zip(cases, answers, expected) if answer != right)
     fail(f"diagnose_bias_variance({train_error}, {dev_error}, bayes_error={bayes_error}) returned {answer!r}, "
@@ -473,20 +478,27 @@ def shift(images, max_shift, rng, *, roll=False, high=None, swap=False, sign=1, 
 
 
 SHIFT_MISTAKES = (
-    Wrong("np-roll-wraps", "Pixels that leave one side come back on the other: np.roll wraps around. Shifted images "
+    Wrong("random_shift.np-roll-wraps",
+          "Pixels that leave one side come back on the other: np.roll wraps around. Shifted images "
           "must get zeros (background) on the uncovered border.", partial(shift, roll=True)),
-    Wrong("high-excluded", "The shifts never reach +max_shift: rng.integers(low, high) excludes high, so draw "
+    Wrong("random_shift.high-excluded",
+          "The shifts never reach +max_shift: rng.integers(low, high) excludes high, so draw "
           "rng.integers(-max_shift, max_shift + 1, size=(m, 2)).",
           lambda images, max_shift, rng: shift(images, max_shift, rng, high=max_shift)),
-    Wrong("rows-and-columns-swapped", "Rows and columns are swapped: shifts[i, 0] moves image i DOWN (rows), "
+    Wrong("random_shift.rows-and-columns-swapped",
+          "Rows and columns are swapped: shifts[i, 0] moves image i DOWN (rows), "
           "shifts[i, 1] RIGHT (columns).", partial(shift, swap=True)),
-    Wrong("opposite-way", "The images move the opposite way: a positive shifts[i, 0] moves the picture DOWN, "
+    Wrong("random_shift.opposite-way",
+          "The images move the opposite way: a positive shifts[i, 0] moves the picture DOWN, "
           "out[i, r, c] = images[i, r - shifts[i, 0], c - shifts[i, 1]].", partial(shift, sign=-1)),
-    Wrong("one-shift-for-all", "Every image got the same shift: draw one (row, column) shift per image, shifts = "
+    Wrong("random_shift.one-shift-for-all",
+          "Every image got the same shift: draw one (row, column) shift per image, shifts = "
           "rng.integers(-max_shift, max_shift + 1, size=(m, 2)).", partial(shift, one_shift=True)),
-    Wrong("drawn-transposed", "The shifts were drawn with size=(2, m): draw them as size=(m, 2), row i for image i, "
+    Wrong("random_shift.drawn-transposed",
+          "The shifts were drawn with size=(2, m): draw them as size=(m, 2), row i for image i, "
           "so that everyone's random numbers agree.", partial(shift, draw_t=True)),
-    Wrong("edge-border", "The uncovered border repeats the edge pixels: fill it with 0, the background.",
+    Wrong("random_shift.edge-border",
+          "The uncovered border repeats the edge pixels: fill it with 0, the background.",
           partial(shift, mode="edge")),
 )
 
@@ -495,7 +507,7 @@ def shift_mistakes(images, max_shift, seed) -> list:
     """The Mistakes of SHIFT_MISTAKES on these images, with the generator of `seed`."""
     with np.errstate(all="ignore"):
         return [Mistake(wrong.hint, wrong.answer(images, max_shift, np.random.default_rng(seed)),
-                        id=f"random_shift.{wrong.id}") for wrong in SHIFT_MISTAKES]
+                        id=wrong.id) for wrong in SHIFT_MISTAKES]
 
 
 def check_random_shift(random_shift, m=6, height=5, width=4, max_shift=1, seed=5):

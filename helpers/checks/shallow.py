@@ -79,7 +79,7 @@ def check_initialize_parameters(initialize_parameters, n_x=3, n_h=4, n_y=1, seed
             fail(f"{key} is all zeros. Zero weights make every hidden unit compute the same thing "
                  f"(symmetry is never broken): initialise W randomly, b with zeros.",
                  mistake="initialize_parameters.zero-weights")
-        mistakes = [Mistake(hint.replace("{key}", key), draws[key], id=f"initialize_parameters.{id_}")
+        mistakes = [Mistake(hint.replace("{key}", key), draws[key], id=id_)
                     for id_, hint, draws in variants if key in draws]
         expect_array(f"parameters['{key}']", value_, expected[key], mistakes=mistakes, what=LAYOUTS[key])
     passed("initialize_parameters")
@@ -94,13 +94,15 @@ def _initialization_variants(expected, seed):
     legacy_state = np.random.RandomState(seed)
     legacy = {key: legacy_state.randn(*expected[key].shape) * 0.01 for key in ("W1", "W2")}
     return [
-        ("weights-not-scaled", "{key} is 100 times too large: multiply the random values by 0.01 "
+        ("initialize_parameters.weights-not-scaled",
+         "{key} is 100 times too large: multiply the random values by 0.01 "
          "(large weights saturate tanh and slow learning down).", draws("standard_normal", scale=1.0)),
-        ("w2-drawn-first", "Draw W1 first, then W2, from the same rng.",
+        ("initialize_parameters.w2-drawn-first", "Draw W1 first, then W2, from the same rng.",
          draws("standard_normal", ("W2", "W1"))),
-        ("uniform-not-normal",
+        ("initialize_parameters.uniform-not-normal",
          "Use rng.standard_normal (a normal distribution), not rng.random (uniform on [0, 1)).", draws("random")),
-        ("legacy-np-random", "Use rng = np.random.default_rng(seed) and rng.standard_normal, not the "
+        ("initialize_parameters.legacy-np-random",
+         "Use rng = np.random.default_rng(seed) and rng.standard_normal, not the "
          "legacy np.random.seed / np.random.randn (a different generator, and global state).", legacy),
     ]
 
@@ -303,9 +305,9 @@ def check_nn_model(nn_model, n_h=4, m=60, num_iterations=300, learning_rate=1.2,
     costs = expect_training_run(
         "nn_model", result, PARAM_KEYS, num_iterations, ref.initialize_parameters(X.shape[0], n_h, 1, seed=seed),
         ref.nn_model(X, Y, n_h, num_iterations, learning_rate, seed=seed)[0], [
-            ("seed-not-passed", "Pass the seed on: initialize_parameters(n_x, n_h, n_y, "
+            ("nn_model.seed-not-passed", "Pass the seed on: initialize_parameters(n_x, n_h, n_y, "
              "seed=seed).", ref.nn_model(X, Y, n_h, num_iterations, learning_rate, seed=2)[0]),
-            ("one-step-only", "Only one gradient step was taken: run the loop num_iterations "
+            ("nn_model.one-step-only", "Only one gradient step was taken: run the loop num_iterations "
              "times.", ref.nn_model(X, Y, n_h, 1, learning_rate, seed=seed)[0])])
     if not costs[-1] < costs[0]:
         fail(f"The cost went from {costs[0]:.4f} to {costs[-1]:.4f}: it should decrease (is compute_cost right?).",

@@ -62,7 +62,7 @@ def test_each_wrong_draw_is_named_at_every_size_of_the_notebook(id_, hint, piece
     for case in ({}, dict(layer_dims=(7, 5, 5, 3, 1), seed=11)):
         assert_named_mistake(checks.check_initialize_parameters_deep,
                              lambda layer_dims, seed=3: _init(layer_dims, seed, **pieces),
-                             f"initialize_parameters_deep.{id_}", **case)
+                             id_, **case)
 
 
 def test_a_1d_bias_gets_a_shape_hint():

@@ -137,8 +137,7 @@ def test_split_mistakes_are_named(answer, mistake, phrase, sizes):
 
 @pytest.mark.parametrize("wrong", checks.DIAGNOSIS_MISTAKES, ids=[w.id for w in checks.DIAGNOSIS_MISTAKES])
 def test_diagnosis_mistakes_are_named(wrong):
-    assert_named_mistake(checks.check_diagnose_bias_variance, as_answer(wrong.answer),
-                         f"diagnose_bias_variance.{wrong.id}")
+    assert_named_mistake(checks.check_diagnose_bias_variance, as_answer(wrong.answer), wrong.id)
 
 
 @pytest.mark.parametrize("answer, phrase", [
@@ -198,7 +197,7 @@ def test_l2_backward_through_notebook_02s_dAL_passes():
 
 @pytest.mark.parametrize("wrong", checks.SHIFT_MISTAKES, ids=[w.id for w in checks.SHIFT_MISTAKES])
 def test_random_shift_mistakes_are_named(wrong):
-    assert_named_mistake(checks.check_random_shift, as_answer(wrong.answer), f"random_shift.{wrong.id}")
+    assert_named_mistake(checks.check_random_shift, as_answer(wrong.answer), wrong.id)
 
 
 def shift_global_state(images, max_shift, rng):

@@ -5,7 +5,9 @@ feeds each in), or as a literal identifier in a check written as code (`Mistake(
 `fail(..., mistake="x.y")`). This plugin records the identifier of every ExerciseFailure raised
 while the tests run. For each check module whose tests all ran (tests/checks/test_checks_<module>.py and
 tests/checks/test_exercises.py, none deselected), it fails the run if a mistake the module declares was
-never raised: a hint that no test has ever seen is a hint nobody knows to be reachable.
+never raised: a hint that no test has ever seen is a hint nobody knows to be reachable. And it fails the run
+if a test raised an id that docs/mistakes.md does not list (helpers.checks.catalog cannot read it where it is
+declared): an instructor would meet an id in the class report that the catalog does not explain.
 """
 from __future__ import annotations
 
@@ -15,7 +17,7 @@ import pytest
 
 import helpers.checks
 from helpers.checks import core
-from helpers.checks.catalog import declared
+from helpers.checks.catalog import MODULES, declared, diagnoses, generic
 
 TESTS = Path(__file__).resolve().parents[1] / "checks"
 RAISED: set[str] = set()
@@ -49,11 +51,24 @@ def _modules_fully_tested(session) -> list[str]:
             and (Path(helpers.checks.__file__).parent / f"{name}.py").exists()]
 
 
+def unlisted(raised) -> list[str]:
+    """The ids of `raised` that the catalog does not list (as themselves, or as a generic ``<exercise>.name``)."""
+    listed = set().union(*[declared_mistakes(name) for name in MODULES]) | {m.id for m in diagnoses()}
+    tails = {m.id.removeprefix("<exercise>") for m in generic()}
+    return sorted(i for i in raised if i not in listed and "." + i.split(".", 1)[-1] not in tails)
+
+
 def pytest_sessionfinish(session, exitstatus):
     if exitstatus != 0:
         return
-    never = sorted(set().union(*[declared_mistakes(name) for name in _modules_fully_tested(session)]) - RAISED)
+    fully_tested = _modules_fully_tested(session)
+    never = sorted(set().union(*[declared_mistakes(name) for name in fully_tested]) - RAISED)
+    missing = unlisted(RAISED) if fully_tested else []
+    reporter = session.config.pluginmanager.get_plugin("terminalreporter")
     if never:
-        reporter = session.config.pluginmanager.get_plugin("terminalreporter")
         reporter.write_line(f"{len(never)} named mistake(s) never fed in by any test: " + ", ".join(never), red=True)
+    if missing:
+        reporter.write_line(f"{len(missing)} id(s) raised that docs/mistakes.md does not list (write each as one "
+                            "literal beside its hint): " + ", ".join(missing), red=True)
+    if never or missing:
         session.exitstatus = pytest.ExitCode.TESTS_FAILED

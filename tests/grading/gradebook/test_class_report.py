@@ -20,7 +20,7 @@ def test_summaries_count_submissions_passes_and_mistakes():
     assert assignment.zeroed == [("dan", "01_shallow.ipynb is not a valid notebook")]
     assert assignment.scores == [5.0, 3.0, 0.0, 0.0] and assignment.median == 1.5
     assert (cost.submitted, cost.passed, cost.visible_passed, cost.checked) == (4, 1, 1, 3)
-    assert [(m.mistake, m.students) for m in cost.mistakes] == [("compute_cost.missing-1/m", ["ben", "cat"])]
+    assert [(m.mistake, m.students) for m in cost.mistakes] == [("compute_cost.missing-1-over-m", ["ben", "cat"])]
     assert (cost.hidden_passed, backward.passed, backward.visible_passed, backward.hidden_passed) == (1, 2, 2, 1)
     assert backward.relative_errors == [1e-3]        # ben's hidden failure recorded no error
     assert submissions_with_notes(data)[0][:3] == ("cat", "01_shallow", "graded")
@@ -32,13 +32,13 @@ def test_csv_files_hold_one_row_per_mistake_and_exercise(tmp_path):
     with open(class_report.write_mistakes_csv(exercises, tmp_path / "m.csv")) as handle:
         mistakes = list(csv.DictReader(handle))
     assert mistakes == [
-        {"assignment": "01_shallow", "exercise": "compute_cost", "mistake": "compute_cost.missing-1/m", "students": "2",
-         "hint": "message for compute_cost.missing-1/m"},
+        {"assignment": "01_shallow", "exercise": "compute_cost", "mistake": "compute_cost.missing-1-over-m", "students": "2",
+         "hint": "message for compute_cost.missing-1-over-m"},
         {"assignment": "01_shallow", "exercise": "backward", "mistake": "backward.transposed", "students": "1",
          "hint": "message for backward.transposed"},
     ]
     top = class_report.top_mistakes(exercises)
-    assert "hint" in top.splitlines()[0] and "message for compute_cost.missing-1/m" in top
+    assert "hint" in top.splitlines()[0] and "message for compute_cost.missing-1-over-m" in top
     with open(class_report.write_exercises_csv(exercises, tmp_path / "e.csv")) as handle:
         rows = list(csv.DictReader(handle))
     assert [(r["exercise"], r["points"], r["submitted"], r["passed"], r["mean_score"]) for r in rows] == [
@@ -52,7 +52,7 @@ def test_page_is_self_contained_with_every_figure_and_section():
     assert figures == FIGURES
     assert page.count('src="data:image/png;base64,') == len(figures)
     assert not re.search(r'(src|href)="(https?:)?//', page)           # nothing fetched from the network
-    for text in ("compute_cost.missing-1/m", "ben, cat", "not a valid notebook", "patched helpers.checks",
+    for text in ("compute_cost.missing-1-over-m", "ben, cat", "not a valid notebook", "patched helpers.checks",
                  "answer_why", "1 not submitted"):
         assert text in page
 
