@@ -23,6 +23,26 @@ def test_there_are_notebooks():
     assert NOTEBOOK_PATHS, "no notebooks/NN_name.ipynb found"
 
 
+#: The widest line an expected output's code block may have: JupyterLab does not wrap a code block, and at the
+#: default width about 100 monospace characters fit beside the cell's prompt.
+EXPECTED_WIDTH = 100
+
+
+@pytest.mark.parametrize("path", NOTEBOOK_PATHS, ids=IDS)
+def test_hints_close_their_instructions_and_expected_outputs_fit(path):
+    """A collapsed Hint comes last in its Markdown cell: instructions after it read as if they were the hint's, once
+    it is folded. And an expected output's code block fits the notebook's width (it would scroll sideways)."""
+    for i, cell in enumerate(nbformat.read(path, as_version=4).cells):
+        if cell.cell_type != "markdown":
+            continue
+        if "<summary>Hint" in cell.source:
+            after = cell.source[cell.source.rindex("</details>") + len("</details>"):]
+            assert not after.strip(), f"{path.name} cell {i}: text after the hint: {after.strip()[:80]!r}"
+        for match in EXPECTED.finditer(cell.source):
+            wide = [line for line in (match.group(1) or "").splitlines() if len(line) > EXPECTED_WIDTH]
+            assert not wide, f"{path.name} cell {i}: expected-output lines over {EXPECTED_WIDTH} characters: {wide}"
+
+
 @pytest.mark.parametrize("path", NOTEBOOK_PATHS, ids=IDS)
 def test_committed_without_outputs(path):
     notebook = nbformat.read(path, as_version=4)
