@@ -4,7 +4,8 @@ report mean. ``python -m helpers.checks.catalog > docs/mistakes.md`` writes the 
 An identifier is written by hand, ``exercise.what-went-wrong`` (at most four words), and declared in one of
 these ways, all read here without running a check:
 
-* a ``Wrong(id, hint, answer)`` in an exercise's table (``EXERCISES``), its id put after the exercise's name;
+* a ``Wrong(id, hint, answer)`` in an exercise's table (an ``Exercise`` of the module: ``EXERCISES``, or a table
+  of wrong answers beside them), its id put after the exercise's name;
 * a literal ``"exercise.name"`` in a check written as code, beside its hint in the same call or tuple:
   ``Mistake(hint, value, id="x.y")``, ``fail(message, "x.y")``, ``unchanged("x", (0, hint, "x.y"))``...;
 * a generic one that several exercises raise, written ``f"{name}.name"`` (``<exercise>.name`` here);
@@ -23,6 +24,8 @@ import re
 import sys
 from dataclasses import dataclass
 from pathlib import Path
+
+from helpers.checks.engine import Exercise
 
 #: The check modules in the order of their notebooks (01 to 09).
 MODULES = ("shallow", "deep", "regularization", "dropout", "batchnorm", "optimizers", "hyperparameters", "softmax",
@@ -82,16 +85,18 @@ def _generic_id(node) -> str | None:
 
 
 def _in_code(source: str, exercises: set[str]) -> list[NamedMistake]:
-    """The ids written as literals in a module's code, with their hints: a literal id of an exercise of
-    `exercises` in any call or tuple, or any literal id given to ``fail`` or ``Mistake``."""
+    """The ids written in a module's code, with their hints: a literal id of an exercise of `exercises` in any
+    call or tuple, any literal id given to ``fail`` or ``Mistake``, and the ids the module's helpers write for
+    the exercise they check (``f"{name}.name"``, listed as ``<exercise>.name``)."""
     found = []
     for node in ast.walk(ast.parse(source)):
         if not isinstance(node, (ast.Call, ast.Tuple)):
             continue
         parts = _parts(node)
         for part in parts:
-            text = literal(part)
-            if text and ID.fullmatch(text) and (text.split(".")[0] in exercises or _called(node) in ("fail", "Mistake")):
+            text = literal(part) if literal(part) and ID.fullmatch(literal(part)) else _generic_id(part)
+            if text and (text.startswith("<exercise>.") or text.split(".")[0] in exercises
+                         or _called(node) in ("fail", "Mistake")):
                 found.append(NamedMistake(text, _hint_beside(part, parts)))
     return found
 
@@ -119,7 +124,8 @@ def diagnoses() -> list[NamedMistake]:
 def declared(name: str) -> list[NamedMistake]:
     """The named mistakes of check module ``name`` (its tables' and its code's), sorted by id, one per id."""
     module = importlib.import_module(f"helpers.checks.{name}")
-    tables = getattr(module, "EXERCISES", ())
+    tables = list(getattr(module, "EXERCISES", ()))      # and the tables of wrong answers kept beside them
+    tables += [value for value in vars(module).values() if isinstance(value, Exercise) and value not in tables]
     found = [NamedMistake(exercise.mistake_id(wrong), wrong.hint) for exercise in tables for wrong in exercise.mistakes]
     exercises = {exercise.name for exercise in tables} | {attribute.removeprefix("check_") for attribute in dir(module)
                                                            if attribute.startswith("check_")}

@@ -116,17 +116,17 @@ def check_sampler(exercise: Exercise, numbers):
     return check_exercise
 
 
-def _values(result, size):
+def _values(result, size, name):
     """The student's samples: one number when size is None (else a clear failure), else an array."""
     if size is None:
         if isinstance(result, np.ndarray) and result.ndim == 0:
             result = result.item()
         if isinstance(result, np.ndarray):
             fail(f"with size=None the function must return one number (as rng.uniform(a, b, None) does), "
-                 f"got an array of shape {result.shape}.", mistake="values.size-none-array")
+                 f"got an array of shape {result.shape}.", mistake=f"{name}.size-none-array")
         if isinstance(result, bool) or not isinstance(result, numbers.Real):
             fail(f"with size=None the function must return one number, got {type(result).__name__}.",
-                 mistake="values.size-none-non-number")
+                 mistake=f"{name}.size-none-non-number")
         return np.array(float(result))
     return np.asarray(result, dtype=np.float64) if isinstance(result, (list, tuple)) else result
 
@@ -136,19 +136,19 @@ def _draws_from_its_rng(fn, name, low, high, size, seed):
     rng = np.random.default_rng(seed)
     before = rng.bit_generator.state
     try:
-        first = _values(student_call(fn, name, low, high, size, rng), size)
+        first = _values(student_call(fn, name, low, high, size, rng), size, name)
     except ExerciseFailure as failure:
         if "high - low < 0" in str(failure):
             hint = ("1 - high is the smaller bound: call sample_log_uniform(1 - high, 1 - low, size, rng)."
                     if name == "sample_beta" else "the exponent's bounds are np.log10(low), np.log10(high), low first.")
-            fail(f"{failure} rng.uniform(a, b) needs a <= b: {hint}", mistake="check_uses_rng.bounds-swapped")
+            fail(f"{failure} rng.uniform(a, b) needs a <= b: {hint}", mistake=f"{name}.bounds-swapped")
         raise
-    second = _values(student_call(fn, name, low, high, size, np.random.default_rng(seed)), size)
+    second = _values(student_call(fn, name, low, high, size, np.random.default_rng(seed)), size, name)
     if isinstance(first, np.ndarray) and isinstance(second, np.ndarray) and first.shape == second.shape \
             and not np.allclose(first, second, rtol=1e-12, atol=0):
         fail(f"{name} gave different values for two generators with the same seed: draw from the rng argument "
              f"(rng.uniform(...)), never from the global np.random or a new generator, so that a seed repeats "
-             f"the same samples.", mistake="check_uses_rng.unseeded-draws")
+             f"the same samples.", mistake=f"{name}.unseeded-draws")
     if rng.bit_generator.state == before:
         if name == "sample_log_uniform" and size is not None and isinstance(first, np.ndarray) and np.allclose(
                 first.ravel(), np.logspace(np.log10(low), np.log10(high), first.size)):
@@ -157,7 +157,7 @@ def _draws_from_its_rng(fn, name, low, high, size, seed):
                  mistake="sample_log_uniform.logspace")
         fail(f"{name} did not draw anything from the rng it was given: use rng.uniform(...) with the rng "
              f"argument (np.random.uniform and np.random.default_rng() ignore it).",
-             mistake="check_uses_rng.rng-unused")
+             mistake=f"{name}.rng-unused")
 
 
 check_sample_log_uniform = check_sampler(SAMPLE_LOG_UNIFORM, _log_uniform_numbers)
@@ -202,27 +202,27 @@ def _pairs(results, fn_name):
     if isinstance(results, tuple) and len(results) == 2 and isinstance(results[0], dict):
         fail(f"{fn_name} returned a single (config, score) pair: return the list of all the (config, score) "
              f"pairs, one per training (choosing the best is best_config's job).",
-             "pairs.returned-single-pair")
+             f"{fn_name}.returned-single-pair")
     if isinstance(results, dict):
         fail(f"{fn_name} returned a dict: return a list of (config, score) pairs, one per training.",
-             "pairs.returned-dict")
+             f"{fn_name}.returned-dict")
     if not isinstance(results, list):
         fail(f"{fn_name} must return a list of (config, score) pairs, got {type(results).__name__}.",
-             "pairs.not-a-list")
+             f"{fn_name}.not-a-list")
     for i, item in enumerate(results):
         if not isinstance(item, (tuple, list)) or len(item) != 2:
             fail(f"{fn_name}: results[{i}] must be a pair (config, score), got {item!r}.",
-                 "pairs.item-not-a-pair")
+                 f"{fn_name}.item-not-a-pair")
         if isinstance(item[1], dict) and not isinstance(item[0], dict):
             fail(f"{fn_name}: results[{i}] is (score, config): the pairs are (config, score), in this order.",
-                 "pairs.score-before-config")
+                 f"{fn_name}.score-before-config")
         if not isinstance(item[0], dict):
             fail(f"{fn_name}: results[{i}][0] must be the config dict {{name: value}}, got {type(item[0]).__name__}.",
-                 "pairs.config-not-dict")
+                 f"{fn_name}.config-not-dict")
     if len(results) > 1 and all(config is results[0][0] for config, _ in results):
         fail(f"{fn_name}: every result holds the same dict object, so they all show the last configuration: "
              f"build a new dict for each training (config = dict(zip(names, values)), or {{...}} inside the loop).",
-             "pairs.shared-config-dict")
+             f"{fn_name}.shared-config-dict")
     return results
 
 
@@ -232,7 +232,7 @@ def _check_scores(results, recorder, fn_name):
         if isinstance(score, bool) or not isinstance(score, numbers.Real) or not np.isclose(score, expected):
             fail(f"{fn_name}: the score stored with {config} is {score!r}, but train_eval(config) returns "
                  f"{expected!r}: store what train_eval returns for that same configuration.",
-                 "check_scores.wrong-score-stored")
+                 f"{fn_name}.wrong-score-stored")
 
 
 def _default_grid():

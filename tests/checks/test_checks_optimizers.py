@@ -85,6 +85,37 @@ def test_velocity_with_parameter_keys_or_aliases_is_named():
         checks.check_initialize_velocity(view)
 
 
+def _moments_with_parameter_keys(parameters):
+    return {key: np.zeros_like(value) for key, value in parameters.items()}
+
+
+def _moments_zeroed_in_place(parameters):
+    """The parameters' own arrays under the gradients' keys, zeroed: the parameters are zeroed with them."""
+    moments = {"d" + key: value for key, value in parameters.items()}
+    for value in moments.values():
+        value *= 0
+    return moments
+
+
+INITIALISATION_MISTAKES = [
+    (checks.check_initialize_rmsprop, _moments_with_parameter_keys, "initialize_rmsprop.parameter-keys",
+     "keys of the gradients"),
+    (checks.check_initialize_rmsprop, _moments_zeroed_in_place, "initialize_rmsprop.changed-parameters",
+     "changed the parameters"),
+    (checks.check_initialize_adam, lambda p: (_moments_with_parameter_keys(p), _moments_with_parameter_keys(p)),
+     "initialize_adam.parameter-keys", "keys of the gradients"),
+    (checks.check_initialize_adam, lambda p: (_moments_zeroed_in_place(p), ref.initialize_velocity(p)),
+     "initialize_adam.changed-parameters", "changed the parameters"),
+]
+
+
+@pytest.mark.parametrize("check, answer, mistake, phrase", INITIALISATION_MISTAKES,
+                         ids=[m for _, _, m, _ in INITIALISATION_MISTAKES])
+def test_rmsprop_and_adam_initialisation_mistakes_are_named(check, answer, mistake, phrase):
+    failure = assert_named_mistake(check, answer, mistake)
+    assert phrase in str(failure)
+
+
 def test_adam_initialisation_with_one_shared_dict_is_named():
     def shared(parameters):
         v = ref.initialize_velocity(parameters)

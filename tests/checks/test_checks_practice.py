@@ -23,7 +23,7 @@ from helpers.practice import backward_propagation, compute_cost
 from helpers.softmax import softmax
 from notebook_runner import hidden_check_calls
 from solutions.practice import update_parameters_with_adamw
-from mistakes import fails_with, over_mistakes
+from mistakes import assert_named_mistake, fails_with, over_mistakes
 
 
 # --- the right answers (the checks refuse helpers' own functions, so they are written here) -----------
@@ -81,6 +81,10 @@ def _forward(X, parameters, bn_states, keep_prob=1.0, rng=None, training=True, *
             caches.append(((A_prev, W), bn_cache, relu(Z_tilde), D))
         elif "cache_without_mask" in bugs:
             caches.append(((A_prev, W), bn_cache, Z_tilde))
+        elif "cache_without_W" in bugs:
+            caches.append((A_prev, bn_cache, Z_tilde, D))
+        elif "cache_bn_state" in bugs:     # the layer's running statistics instead of batch norm's cache
+            caches.append(((A_prev, W), bn_states[l - 1], Z_tilde, D))
         else:
             caches.append(((A_prev, W), bn_cache, Z_tilde, None if "no_mask_in_cache" in bugs else D))
     if "cache_undropped" in bugs:
@@ -89,7 +93,11 @@ def _forward(X, parameters, bn_states, keep_prob=1.0, rng=None, training=True, *
     if "drop_output" in bugs and training:
         ZL, _ = dropout_forward(ZL, keep_prob, rng)
     AL = ZL if "no_softmax" in bugs else 1 / (1 + np.exp(-ZL)) if "sigmoid_output" in bugs else softmax(ZL)
-    if "missing_output_cache" not in bugs:
+    if "output_cache_linear_only" in bugs:
+        caches.append(linear_cache)
+    elif "output_cache_without_b" in bugs:     # the hidden layers' (A_prev, W), copied to the output layer
+        caches.append(((A, parameters[f"W{L}"]), ZL))
+    elif "missing_output_cache" not in bugs:
         caches.append((linear_cache, ZL))
     if "caches_as_dict" in bugs:
         caches = dict(enumerate(caches))
@@ -206,6 +214,45 @@ def _model_with(bug):
 
 
 model_no_decay = _model_with("no_decay")
+
+
+def _model_through_modules(bug):
+    """The right model, but calling the building blocks through their modules (the notebook imports `practice`; here
+    `ref` and `opt_ref`), which the check does not record: no call gives the mistake away, the trained parameters
+    name it."""
+    def model_variant(X, Y, layer_dims, learning_rate0=0.01, decay_rate=0.1, lambd=0.0, keep_prob=1.0, num_epochs=20,
+                      mini_batch_size=64, seed=1, dev=None):
+        parameters, bn_states = initialize_parameters_bn(layer_dims, seed=seed), initialize_bn_states(layer_dims)
+        v, s = initialize_adam(parameters)
+        rng = np.random.default_rng(seed)
+        labels = np.argmax(Y, axis=0).reshape(1, -1)
+        history = {"cost": [], "learning_rate": [], "train_accuracy": [], "dev_accuracy": []}
+        t = 0
+        for epoch in range(num_epochs):
+            learning_rate = learning_rate0 if bug == "no_decay" else opt_ref.update_lr(learning_rate0, epoch, decay_rate)
+            batch_costs = []
+            for X_batch, Y_batch in opt_ref.random_mini_batches(X, Y, mini_batch_size, seed=seed + epoch):
+                if bug == "no_dropout":      # keep_prob left out: its default, 1.0, keeps every unit
+                    AL, caches = ref.forward_propagation(X_batch, parameters, bn_states, rng=rng, training=True)
+                    grads = ref.backward_propagation(AL, Y_batch, caches, lambd=lambd)
+                elif bug == "no_l2":         # lambd left out: its default, 0.0, adds no L2 term
+                    AL, caches = ref.forward_propagation(X_batch, parameters, bn_states, keep_prob, rng, training=True)
+                    grads = ref.backward_propagation(AL, Y_batch, caches, keep_prob)
+                else:
+                    AL, caches = ref.forward_propagation(X_batch, parameters, bn_states, keep_prob, rng, training=True)
+                    grads = ref.backward_propagation(AL, Y_batch, caches, keep_prob, lambd)
+                batch_costs.append(ref.compute_cost(AL, Y_batch, parameters, 0.0 if bug == "no_l2" else lambd))
+                t += 1
+                parameters, v, s = opt_ref.update_parameters_with_adam(parameters, grads, v, s, t, learning_rate)
+            history["cost"].append(float(np.mean(batch_costs)))
+            history["learning_rate"].append(learning_rate)
+            if dev is not None:
+                history["train_accuracy"].append(evaluate(parameters, bn_states, X, labels))
+                history["dev_accuracy"].append(evaluate(parameters, bn_states, *dev))
+            if bug == "return_in_epoch_loop":
+                return parameters, bn_states, history      # indented one level too deep: after the first epoch
+        return parameters, bn_states, history
+    return model_variant
 
 
 def evaluate_training_mode(parameters, bn_states, X, y):
@@ -344,13 +391,42 @@ MISTAKES = [
      "This is the accuracy on the training set"),
 ]
 
+# The mistakes that the checks written as code name, with the identifier each must be named by (and a phrase of
+# its hint). By the notebook's names, a model that trains without decay, L2 or dropout, or stops after one epoch,
+# is named by its calls first (they are recorded): the trained parameters name it when the blocks are called
+# through their modules.
+NAMED = [
+    (checks.check_forward_propagation, _forward_with("cache_without_W"), "forward_propagation.linear-cache-not-pair",
+     "the pair (A_prev, W)"),
+    (checks.check_forward_propagation, _forward_with("cache_bn_state"), "forward_propagation.bn-cache-not-triple",
+     "the cache returned by batchnorm_forward"),
+    (checks.check_forward_propagation, _forward_with("output_cache_linear_only"),
+     "forward_propagation.output-cache-not-pair", "the pair (linear_cache, ZL)"),
+    (checks.check_forward_propagation, _forward_with("output_cache_without_b"),
+     "forward_propagation.output-linear-not-triple", "the linear cache (A_prev, WL, bL)"),
+    (checks.check_model, _model_through_modules("no_decay"), "model.trained-without-decay",
+     "trained WITHOUT learning-rate decay"),
+    (checks.check_model, _model_through_modules("no_l2"), "model.trained-without-l2",
+     "trained without L2: pass lambd"),
+    (checks.check_model, _model_through_modules("no_dropout"), "model.trained-without-dropout",
+     "trained without dropout"),
+    (checks.check_model, _model_through_modules("return_in_epoch_loop"), "model.one-epoch-only",
+     "Only one epoch was trained"),
+]
+
 
 @over_mistakes(MISTAKES)
 def test_typical_mistakes_are_named(check, answer, phrase):
     fails_with(check, answer, phrase)
 
 
-@over_mistakes(MISTAKES)
+@pytest.mark.parametrize("check, answer, mistake, phrase", NAMED, ids=[m for _, _, m, _ in NAMED])
+def test_mistakes_named_by_code_have_their_identifier(check, answer, mistake, phrase):
+    failure = assert_named_mistake(check, answer, mistake)
+    assert phrase in str(failure)
+
+
+@over_mistakes(MISTAKES + [(check, answer, phrase) for check, answer, _, phrase in NAMED])
 def test_typical_mistakes_fail_the_hidden_tests_too(check, answer, phrase):
     """Whatever the sizes, a wrong answer never passes (the hint may differ on other sizes)."""
     for sizes in HIDDEN[check.__name__]:
@@ -371,7 +447,7 @@ def test_typical_mistakes_fail_the_hidden_tests_too(check, answer, phrase):
 KEEP_PROB_ONLY = {"not divided by keep_prob", "one mask per unit", "pass keep_prob on",
                   "the same keep_prob as the forward pass", "input X was dropped", "output layer was dropped",
                   "after the previous layer's dropout", "did not draw anything from rng",
-                  "Two calls with generators of the same seed", "is None in training"}
+                  "Two calls with generators of the same seed", "is None in training", "trained without dropout"}
 
 
 def test_forward_propagation_s_named_mistakes_differ_from_the_right_answer():

@@ -9,7 +9,7 @@ import pytest
 
 from helpers import shallow as ref
 from helpers.checks import shallow as checks
-from mistakes import fails_with, over_mistakes
+from mistakes import assert_named_mistake, fails_with, over_mistakes
 
 
 # The right answers (tests/support/solutions/shallow.py) and the named mistakes of the table are fed in by
@@ -42,6 +42,19 @@ def init_legacy_seed(n_x, n_h, n_y, seed=2):
     np.random.seed(seed)
     return {"W1": np.random.randn(n_h, n_x) * 0.01, "b1": np.zeros((n_h, 1)),
             "W2": np.random.randn(n_y, n_h) * 0.01, "b2": np.zeros((n_y, 1))}
+
+
+def init_w2_drawn_first(n_x, n_h, n_y, seed=2):
+    rng = np.random.default_rng(seed)
+    W2 = rng.standard_normal((n_y, n_h)) * 0.01
+    W1 = rng.standard_normal((n_h, n_x)) * 0.01
+    return {"W1": W1, "b1": np.zeros((n_h, 1)), "W2": W2, "b2": np.zeros((n_y, 1))}
+
+
+def init_uniform(n_x, n_h, n_y, seed=2):
+    rng = np.random.default_rng(seed)
+    return {"W1": rng.random((n_h, n_x)) * 0.01, "b1": np.zeros((n_h, 1)),
+            "W2": rng.random((n_y, n_h)) * 0.01, "b2": np.zeros((n_y, 1))}
 
 
 def forward_returns_A2_only(X, p):
@@ -132,6 +145,20 @@ MISTAKES = [
 @over_mistakes(MISTAKES)
 def test_typical_mistake_is_named(check, answer, phrase):
     fails_with(check, answer, phrase)
+
+
+WRONG_DRAWS = [
+    (checks.check_initialize_parameters, init_w2_drawn_first, "initialize_parameters.w2-drawn-first",
+     "Draw W1 first"),
+    (checks.check_initialize_parameters, init_uniform, "initialize_parameters.uniform-not-normal",
+     "not rng.random (uniform"),
+]
+
+
+@pytest.mark.parametrize("check, answer, mistake, phrase", WRONG_DRAWS, ids=[m for _, _, m, _ in WRONG_DRAWS])
+def test_wrong_draws_have_their_identifier(check, answer, mistake, phrase):
+    failure = assert_named_mistake(check, answer, mistake)
+    assert phrase in str(failure)
 
 
 # --- the challenge: sigmoid, tanh and ReLU as hidden activations -------------------------------------

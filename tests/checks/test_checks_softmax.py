@@ -125,6 +125,21 @@ def test_challenge_checks_other_sizes(capsys):
     assert capsys.readouterr().out.count("all tests passed") == 2
 
 
+def cost_from_logits_global_max(ZL, Y):
+    """The solution with the maximum of the whole matrix (np.max without axis=0): right where the scores are small,
+    but next to a column near 1000 the other columns' exp underflow to 0: log(0) = -inf, and Y * -inf is NaN where
+    Y is 0 (no table entry gives NaN)."""
+    top = np.max(ZL)
+    log_probabilities = (ZL - top) - np.log(np.exp(ZL - top).sum(axis=0, keepdims=True))
+    return float(-np.sum(Y * log_probabilities) / Y.shape[1])
+
+
+def test_challenge_unstable_cost_that_no_table_entry_gives_is_named():
+    failure = assert_named_mistake(checks.check_compute_cost_from_logits, cost_from_logits_global_max,
+                                   "compute_cost_from_logits.not-finite")
+    assert "contains NaN or infinity" in str(failure) and "(overflow)" in str(failure)
+
+
 def test_challenge_reference_is_finite_where_log_of_softmax_is_not():
     Z = np.array([[0.0], [-800.0]])
     Y = ref.one_hot(np.array([[1]]), 2)
