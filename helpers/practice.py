@@ -129,7 +129,7 @@ def evaluate(parameters: dict, bn_states, X, y) -> float:
 
 # --- training -------------------------------------------------------------------------------------
 
-def model(X, Y, layer_dims, learning_rate0=0.01, decay_rate=0.0, lambd=0.0, keep_prob=1.0, num_epochs=20,
+def model(X, Y, layer_dims, learning_rate0=0.01, decay_rate=0.1, lambd=0.0, keep_prob=1.0, num_epochs=20,
           mini_batch_size=64, seed=1, dev=None):
     """Mini-batch Adam on the network above, from He initialisation, with learning-rate decay.
 
@@ -147,7 +147,7 @@ def model(X, Y, layer_dims, learning_rate0=0.01, decay_rate=0.0, lambd=0.0, keep
                  keep_prob=keep_prob, num_epochs=num_epochs, mini_batch_size=mini_batch_size, seed=seed, dev=dev)
 
 
-def train(X, Y, layer_dims, learning_rate0=0.01, decay_rate=0.0, lambd=0.0, keep_prob=1.0, num_epochs=20,
+def train(X, Y, layer_dims, learning_rate0=0.01, decay_rate=0.1, lambd=0.0, keep_prob=1.0, num_epochs=20,
           mini_batch_size=64, seed=1, dev=None, optimizer="adam", batch_norm=True):
     """model() with two switches for the notebook's comparisons: optimizer "adam" or "gd" (plain
     mini-batch gradient descent), and batch_norm=False for the same network without batch norm
@@ -205,13 +205,16 @@ def ingredient_curves() -> dict:
             for name, options in INGREDIENTS.items()}
 
 
-def make_train_eval(X_train, Y_train, X_dev, y_dev, layer_dims, num_epochs=10, seed=1, **fixed):
+def make_train_eval(X_train, Y_train, X_dev, y_dev, layer_dims, num_epochs=20, keep_prob=0.8, decay_rate=0.1, seed=1,
+                    **fixed):
     """A function config -> dev accuracy: trains model() on the training set with
-    config["learning_rate"] (as learning_rate0) and config["lambd"], the other hyper-parameters from
-    `fixed` (decay_rate, keep_prob, mini_batch_size), then evaluates on (X_dev, y_dev)."""
+    config["learning_rate"] (as learning_rate0) and config["lambd"], the other hyper-parameters from the
+    arguments (the notebook's signature and defaults) and `fixed` (e.g. mini_batch_size), then evaluates on
+    (X_dev, y_dev)."""
     def train_eval(config):
         parameters, bn_states, _ = model(X_train, Y_train, layer_dims, learning_rate0=config["learning_rate"],
-                                         lambd=config["lambd"], num_epochs=num_epochs, seed=seed, **fixed)
+                                         lambd=config["lambd"], num_epochs=num_epochs, keep_prob=keep_prob,
+                                         decay_rate=decay_rate, seed=seed, **fixed)
         return evaluate(parameters, bn_states, X_dev, y_dev)
     return train_eval
 

@@ -296,6 +296,24 @@ def _segment(source: str, node) -> str:
     return "\n".join(source.splitlines()[first_line(node) - 1:node.end_lineno])
 
 
+def _without_answer_docstring(source: str, node) -> str:
+    """A shipped statement's source; a check function's docstring, which states the rule it checks (often the
+    exercise's answer line: ``D = rng.random(A.shape) < keep_prob; ...``), replaced by a neutral one, since a
+    student reads it with ``checks.check_x?``."""
+    segment = _segment(source, node)
+    body = getattr(node, "body", None)
+    if not (isinstance(node, ast.FunctionDef) and node.name.startswith("check_") and body
+            and isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant)
+            and isinstance(body[0].value.value, str)):
+        return segment
+    lines, start = segment.splitlines(), first_line(node)
+    doc = body[0]
+    indent = lines[doc.lineno - start][:doc.col_offset]
+    exercise = node.name.removeprefix("check_")
+    neutral = f'{indent}"""The visible test of {exercise} (student edition): call it on your function."""'
+    return "\n".join(lines[:doc.lineno - start] + [neutral] + lines[doc.end_lineno - start + 1:])
+
+
 def _loaded_names(nodes) -> set:
     return {n.id for node in nodes for n in ast.walk(node) if isinstance(n, ast.Name)}
 
@@ -342,7 +360,7 @@ def edition_source(module_name: str) -> str:
             if _import_ships(node, "helpers.checks"):
                 imports.append(_segment(source, node))
         elif binds(node) and binds(node) <= shipped:
-            statements.append(_segment(source, node) + "\n")
+            statements.append(_without_answer_docstring(source, node) + "\n")
         elif any(name.startswith("check_") for name in binds(node)):
             checks.append(_check_statement(instructor, node))
     code = ast.parse("\n".join(statements + checks))

@@ -91,6 +91,9 @@ def test_test_mode_matters(measured, dev_labels):
     assert quoted(first, 95.0, N_DEV) and quoted(second, 95.5, N_DEV)           # "95.0% and 95.5%"
     assert all(1.5 < 100 * (tm["test_mode"] - a) < 3 for a in tm["whole_set_accuracies"])  # "two points below"
     assert abs(tm["whole_set_disagreements"] - 21) <= 2                         # "disagree on 21 digits"
+    # "the dropout masks cost those points": without them, the batch statistics of the whole set do as well
+    assert quoted(tm["whole_set_no_dropout_accuracy"], 98.1, N_DEV)              # "98.1%"
+    assert tm["whole_set_no_dropout_accuracy"] >= tm["test_mode"] > max(tm["whole_set_accuracies"]) + 0.015
     assert tm["test_mode"] == tm["test_mode_one_at_a_time"] and quoted(tm["test_mode"], 97.5, N_DEV)
 
 

@@ -245,6 +245,37 @@ def test_every_written_question_says_its_points_and_that_it_is_graded_by_hand(pa
             f"{path.name}: {notebook.cells[i].metadata['nbgrader']['grade_id']} does not say its points by its question"
 
 
+#: A written answer's rubric (CONTRIBUTING.md, "Written questions"): after the model answer, the line
+#: "*Rubric (N points):*", then one line per part, "- S: what the grader looks for", S the part's share of the points.
+RUBRIC = re.compile(r"^\*Rubric \((\d+(?:\.\d+)?) points?\):\*[ \t]*$", flags=re.M)
+RUBRIC_PART = re.compile(r"- (\d+(?:\.\d+)?): \S.*")
+
+
+@pytest.mark.parametrize("path", NOTEBOOK_PATHS, ids=IDS)
+def test_every_written_answer_ends_with_a_rubric_whose_shares_add_up_to_its_points(path):
+    """So that two graders give the same partial credit: every part a grader looks for, with its share; the shares
+    sum to the points of the answer cell's nbgrader metadata. Release replaces the whole cell, rubric included."""
+    notebook = nbformat.read(path, as_version=4)
+    answers = [cell for cell in notebook.cells
+               if cell.cell_type == "markdown" and cell.metadata.get("nbgrader", {}).get("solution")]
+    assert answers, f"{path.name} has no written answer"
+    for cell in answers:
+        meta = cell.metadata["nbgrader"]
+        name = f"{path.name}: {meta['grade_id']}"
+        heads = list(RUBRIC.finditer(cell.source))
+        assert len(heads) == 1, f"{name}: needs one line '*Rubric (N points):*' after its model answer, has {len(heads)}"
+        model, rubric = cell.source[:heads[0].start()], cell.source[heads[0].end():]
+        assert model.startswith("*A model answer") and len(model.strip()) > 80, f"{name}: the model answer comes first"
+        lines = [line.strip() for line in rubric.splitlines() if line.strip()]
+        wrong = [line for line in lines if not RUBRIC_PART.fullmatch(line)]
+        assert not wrong, f"{name}: every line of the rubric is a part '- S: ...' (the rubric ends the cell): {wrong}"
+        shares = [float(RUBRIC_PART.fullmatch(line).group(1)) for line in lines]
+        assert len(shares) >= 2 and all(share > 0 for share in shares), f"{name}: split the points into parts: {shares}"
+        points = float(meta["points"])
+        assert float(heads[0].group(1)) == points, f"{name}: the rubric says {heads[0].group(1)} points, the cell {points:g}"
+        assert abs(sum(shares) - points) < 1e-9, f"{name}: the shares {shares} add up to {sum(shares):g}, not {points:g}"
+
+
 @pytest.mark.parametrize("path", TAUGHT, ids=TAUGHT_IDS)
 def test_release_removes_the_model_answers_and_the_challenge_solutions(path):
     """Release's ClearSolutions blanks the written answers, each stub naming its question (so that Validate's

@@ -468,3 +468,16 @@ def test_the_editions_wheel_installs_with_pip_and_its_checks_run(editions, tmp_p
                             text=True, timeout=120)
     assert kernel.stdout.splitlines() == [str(target / "helpers" / "__init__.py"), "✔ relu: all tests passed."], (
         kernel.stderr)
+
+
+@pytest.mark.parametrize("module", MODULES)
+def test_a_check_written_as_code_ships_without_the_rule_it_checks(module):
+    """A check's docstring states the rule it checks, often the exercise's answer line (check_dropout_forward's
+    was "D = rng.random(A.shape) < keep_prob; A_drop = A * D / keep_prob"), and a student reads it with
+    ``checks.check_dropout_forward?``: the edition ships each check with a neutral docstring instead."""
+    tree = ast.parse(edition.edition_source(module))
+    checks = [node for node in ast.walk(tree) if isinstance(node, ast.FunctionDef) and node.name.startswith("check_")]
+    neutral = [node for node in checks if ast.get_docstring(node) == (
+        f"The visible test of {node.name.removeprefix('check_')} (student edition): call it on your function.")]
+    assert [node.name for node in checks if ast.get_docstring(node) is not None and node not in neutral] == []
+    assert neutral, f"{module}: no check written as code was found"
