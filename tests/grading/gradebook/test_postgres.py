@@ -1,24 +1,17 @@
 """The gradebook in a real PostgreSQL server (nbgrader's ``db_url``), for shared or large
 deployments: release, parallel autograde, re-run, feedback and export against it.
 
-The test starts a throwaway cluster on 127.0.0.1 and a free port, in a temporary folder,
-and removes it afterwards. It needs PostgreSQL's server programs (``initdb``, ``pg_ctl``;
-Debian's ``postgresql`` package, which ``.ci/run`` installs) and the driver
-``psycopg2-binary`` (pinned in requirements.txt). As root, the server runs as the
-``postgres`` user that the Debian package creates.
+The tests use a throwaway server (``postgres_url``: a database of this module's own on the session's
+server, tests/support/postgres_server.py), skipped without PostgreSQL's server programs or the driver
+(failed in CI).
 """
 import csv
 import glob
 import os
-import pwd
 import shutil
-import socket
-import subprocess
 import tempfile
-from pathlib import Path
 
 import nbformat
-import needs
 import pytest
 
 from grading.batch.pipeline import Grader
@@ -29,65 +22,6 @@ from grading.limits import GiB, Limits
 from grading_fixture import NAME, fixture, fixture_course, solved
 
 pytestmark = pytest.mark.slow
-
-
-def _server_bin():
-    found = shutil.which("initdb")
-    if found:
-        return Path(found).resolve().parent
-    candidates = sorted(glob.glob("/usr/lib/postgresql/*/bin/initdb"),
-                        key=lambda p: int(p.split("/")[4]) if p.split("/")[4].isdigit() else 0)
-    return Path(candidates[-1]).parent if candidates else None
-
-
-def _free_port():
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-@pytest.fixture(scope="module")
-def postgres_url():
-    needs.module("psycopg2", "the PostgreSQL driver psycopg2-binary is not installed")
-    bindir = _server_bin()
-    if bindir is None or not (bindir / "pg_ctl").exists():
-        needs.missing("PostgreSQL server programs (initdb, pg_ctl) not found: "
-                    "install Debian's postgresql package (.ci/run does)")
-    prefix = []
-    data = Path(tempfile.mkdtemp(prefix="nnfs-pg-"))
-    if os.geteuid() == 0:  # initdb refuses to run as root
-        try:
-            user = pwd.getpwnam("postgres")
-        except KeyError:
-            needs.missing("running as root and there is no 'postgres' user to run the server")
-        os.chown(data, user.pw_uid, user.pw_gid)
-        prefix = ["runuser", "-u", "postgres", "--"] if shutil.which("runuser") else None
-        if prefix is None:
-            needs.missing("running as root without runuser to start the server as 'postgres'")
-    port = _free_port()
-    cluster = data / "cluster"
-
-    def run(*cmd):
-        return subprocess.run([*prefix, *map(str, cmd)], capture_output=True, text=True, timeout=120)
-
-    done = run(bindir / "initdb", "-D", cluster, "-U", "postgres", "--auth=trust", "-E", "UTF8", "--no-sync")
-    assert done.returncode == 0, f"initdb failed:\n{done.stdout}\n{done.stderr}"
-    options = f"-c listen_addresses=127.0.0.1 -p {port} -k {data} -c fsync=off"
-    done = run(bindir / "pg_ctl", "-D", cluster, "-o", options, "-l", data / "server.log", "-w", "-t", "60", "start")
-    assert done.returncode == 0, f"pg_ctl start failed:\n{done.stdout}\n{done.stderr}\n" + \
-        (data / "server.log").read_text(errors="replace") if (data / "server.log").exists() else ""
-    try:
-        import psycopg2
-
-        connection = psycopg2.connect(host="127.0.0.1", port=port, user="postgres", dbname="postgres")
-        connection.autocommit = True
-        with connection.cursor() as cursor:
-            cursor.execute("CREATE DATABASE gradebook")
-        connection.close()
-        yield f"postgresql://postgres@127.0.0.1:{port}/gradebook"
-    finally:
-        run(bindir / "pg_ctl", "-D", cluster, "-m", "immediate", "-w", "stop")
-        shutil.rmtree(data, ignore_errors=True)
 
 
 def _cell(nb, grade_id):
@@ -167,7 +101,7 @@ def test_a_submission_cannot_reach_the_gradebook_server(postgres_url, tmp_path):
         tmp_path, db_url=postgres_url, limits=Limits(timeout=60, cell_timeout=20, memory=int(1.5 * GiB)))
     nb = solved(released)
     attempts = [f"dict(dsn={postgres_url!r})"] + [
-        f"dict(host={os.path.dirname(path)!r}, port={url.port}, user='postgres', dbname='gradebook')"
+        f"dict(host={os.path.dirname(path)!r}, port={url.port}, user='postgres', dbname={url.database!r})"
         for path in sockets]
     nb.cells.insert(2, nbformat.v4.new_code_cell(
         "import psycopg2\n"
@@ -190,7 +124,7 @@ def test_a_submission_cannot_reach_the_gradebook_server(postgres_url, tmp_path):
     assert "CONNECTED" not in printed and printed.count("REFUSED") == len(attempts), printed
     import psycopg2
 
-    connection = psycopg2.connect(host="127.0.0.1", port=url.port, user="postgres", dbname="gradebook")
+    connection = psycopg2.connect(host="127.0.0.1", port=url.port, user="postgres", dbname=url.database)
     with connection.cursor() as cursor:
         cursor.execute("SELECT to_regclass('public.pwned')")
         assert cursor.fetchone() == (None,)
