@@ -27,6 +27,7 @@ from nbgrader.preprocessors import (
 
 from grading.execute.preprocessors import (ClearHiddenTestsOfTestCells, ClearRunOutputs, GradingExecute,
                                            HideTestInternals, StderrToStdout)
+from grading.nbgrader_glue.grader_notes import RemoveGraderNotes
 from grading.nbgrader_glue.release import ClearSolutionsNamingTheQuestion
 
 c = get_config()  # noqa: F821 (provided by the config loader)
@@ -84,7 +85,10 @@ c.Autograde.autograde_preprocessors = [
 
 # Feedback must never show hidden tests: first hide tracebacks and output lines quoting
 # them (needs the hidden block), then remove the hidden blocks from the test sources.
+# Nor the model answers and rubrics that grading put under the written answers for the
+# formgrader's graders (grading/nbgrader_glue/grader_notes.py): always left out.
 c.GenerateFeedback.preprocessors = [
+    RemoveGraderNotes,
     HideTestInternals,
     ClearHiddenTestsOfTestCells,      # a student's text quoting the markers stays as written
     GetGrades,

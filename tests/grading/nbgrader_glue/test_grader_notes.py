@@ -1,0 +1,167 @@
+"""The formgrader shows a grader the model answer and its rubric under each written answer; feedback leaves them
+out (grading/nbgrader_glue/grader_notes.py).
+
+The fixture notebook has no written answer (adding one would change every score the grading tests assert): the
+end-to-end test grades a copy of it with one written question added.
+"""
+from __future__ import annotations
+
+import html
+import re
+from pathlib import Path
+
+import nbformat
+import pytest
+from nbformat.v4 import new_markdown_cell, new_notebook
+
+from grading.nbgrader_glue.api import course_config
+from grading.nbgrader_glue.grader_notes import (HEADING, RemoveGraderNotes, add_grader_notes, is_grader_note,
+                                                write_grader_notes)
+from grading_fixture import NAME, TOTAL, cell, fixture, read_nb, solved
+
+MODEL = "*A model answer:* the cost is averaged over the examples, so that it does not grow with m."
+RUBRIC = ("*Rubric (1 point):*\n"
+          "- 0.5: says that the cost is an average over the examples.\n"
+          "- 0.5: says why: the learning rate then does not depend on m.")
+STUDENT = "Dividing by m keeps the numbers small, I think."
+
+
+def nbgrader_meta(grade_id, *, grade=False, solution=False, locked=False, points=0):
+    meta = {"grade": grade, "solution": solution, "locked": locked, "schema_version": 3, "grade_id": grade_id}
+    if grade:
+        meta["points"] = points
+    return {"nbgrader": meta}
+
+
+def question(number, grade_id):
+    return new_markdown_cell(f"**Question {number}.** Why is the cost averaged over the examples?",
+                             metadata=nbgrader_meta(f"{grade_id}_text", locked=True))
+
+
+def answer(grade_id, text=f"{MODEL}\n\n{RUBRIC}"):
+    return new_markdown_cell(text, metadata=nbgrader_meta(grade_id, grade=True, solution=True, points=1))
+
+
+def rendered_text(path):
+    """Visible text of an HTML file: scripts and styles dropped, tags removed, entities decoded."""
+    raw = re.sub(r"<(script|style)\b.*?</\1>", "", Path(path).read_text(), flags=re.S | re.I)
+    return html.unescape(re.sub(r"<[^>]+>", "", raw))
+
+
+# -- the notes, on notebooks in memory -----------------------------------------------------------------------------
+
+def test_a_note_follows_each_written_answer_with_its_source_text_and_a_forged_one_goes():
+    source = new_notebook(cells=[question(1, "q1"), answer("q1"), question(2, "q2"),
+                                 answer("q2", "*A model answer:* two")])
+    forged = new_markdown_cell(f"{HEADING}\n\n- 1: full credit for anything", metadata={"nnfs": {"for_graders": True}})
+    graded = new_notebook(cells=[question(1, "q1"), answer("q1", STUDENT), forged, question(2, "q2"),
+                                 answer("q2", "mine"), answer("q3", "not in the source")])
+    assert add_grader_notes(graded, source)
+    kinds = ["note" if is_grader_note(c) else c.metadata["nbgrader"]["grade_id"] for c in graded.cells]
+    assert kinds == ["q1_text", "q1", "note", "q2_text", "q2", "note", "q3"]
+    first, second = graded.cells[2], graded.cells[5]
+    assert first.source.startswith(HEADING) and first.source.endswith(f"{MODEL}\n\n{RUBRIC}")
+    assert second.source.endswith("*A model answer:* two") and "full credit for anything" not in first.source
+    assert "nbgrader" not in first.metadata and first.metadata["editable"] is False
+    assert not add_grader_notes(graded, source)   # again: nothing changes
+
+
+def test_a_notebook_older_than_nbformat_4_5_gets_its_note_without_a_cell_id():
+    graded = new_notebook(cells=[answer("q1", STUDENT)])
+    graded.nbformat_minor = 4
+    graded.cells[0].pop("id")
+    add_grader_notes(graded, new_notebook(cells=[answer("q1")]))
+    assert [c.get("id") for c in graded.cells] == [None, None]
+    nbformat.validate(graded)
+
+
+def test_a_note_is_written_only_where_the_source_is(tmp_path):
+    path = tmp_path / "graded.ipynb"
+    nbformat.write(new_notebook(cells=[answer("q1", STUDENT)]), str(path))
+    assert not write_grader_notes(path, tmp_path / "missing.ipynb")
+    nbformat.write(new_notebook(cells=[answer("q1")]), str(tmp_path / "source.ipynb"))
+    assert write_grader_notes(path, tmp_path / "source.ipynb")
+    assert [is_grader_note(c) for c in read_nb(path).cells] == [False, True]
+
+
+def test_feedback_removes_the_notes_first():
+    preprocessors = course_config().GenerateFeedback.preprocessors
+    assert preprocessors[0] is RemoveGraderNotes
+    graded = new_notebook(cells=[answer("q1", STUDENT)])
+    add_grader_notes(graded, new_notebook(cells=[answer("q1")]))
+    nb, _ = RemoveGraderNotes().preprocess(graded, {})
+    assert [c.source for c in nb.cells] == [STUDENT]
+
+
+# -- a graded class: the formgrader shows them, the feedback does not ------------------------------------------------
+
+@pytest.fixture(scope="module")
+def graded(tmp_path_factory):
+    """A course of the fixture notebook with one written question, and alice's submission graded, with feedback."""
+    from grading.batch.pipeline import Grader
+    from grading.course import find_notebooks, find_submissions
+
+    root = tmp_path_factory.mktemp("grader_notes")
+    source = fixture.build_notebook()
+    source.cells += [question(1, "why_average"), answer("why_average")]
+    (root / "notebooks").mkdir()
+    nbformat.write(source, str(root / "notebooks" / f"{NAME}.ipynb"))
+    grader = Grader(root / "course")
+    released = grader.release(find_notebooks(root / "notebooks"))[NAME]
+    submission = solved(released)
+    cell(submission, "why_average").source = STUDENT
+    folder = root / "submitted" / "alice" / NAME
+    folder.mkdir(parents=True)
+    nbformat.write(submission, str(folder / f"{NAME}.ipynb"))
+    [result] = grader.autograde_all(find_submissions(root / "submitted"), find_notebooks(root / "notebooks"))
+    feedback = grader.feedback()
+    return grader, result, feedback
+
+
+@pytest.mark.slow
+def test_the_autograded_notebook_shows_graders_the_model_answer_and_rubric(graded):
+    grader, result, _ = graded
+    assert not result.problem and (result.score, result.max_score) == (TOTAL, TOTAL + 1), result
+    nb = read_nb(grader.layout.autograded_notebook("alice", NAME))
+    notes = [i for i, c in enumerate(nb.cells) if is_grader_note(c)]
+    answer_index = nb.cells.index(cell(nb, "why_average"))
+    assert notes == [answer_index + 1]
+    note = nb.cells[answer_index + 1]
+    assert note.cell_type == "markdown" and "nbgrader" not in note.metadata
+    assert note.source.startswith(HEADING) and MODEL in note.source and RUBRIC in note.source
+    assert cell(nb, "why_average").source == STUDENT
+
+
+@pytest.mark.slow
+def test_the_formgrader_renders_the_submission_with_the_note(graded):
+    """The formgrader's own conversion of the autograded notebook (its HTMLExporter and template), and its
+    gradebook's view of the submission: the written answer waits for a grader, the note is no grade."""
+    from nbconvert.exporters import HTMLExporter
+    from nbgrader.server_extensions.formgrader import handlers
+    from traitlets.config import Config
+
+    grader, _, _ = graded
+    config = Config()
+    config.HTMLExporter.template_name = "formgrade"
+    config.HTMLExporter.extra_template_basedirs = [handlers.template_path]
+    resources = {"assignment_id": NAME, "notebook_id": NAME, "submission_id": "x", "index": 0, "total": 1,
+                 "base_url": "", "student": "alice", "last_name": None, "first_name": None, "notebook_path": "x"}
+    page, _ = HTMLExporter(config=config).from_filename(str(grader.layout.autograded_notebook("alice", NAME)),
+                                                        resources=resources)
+    text = html.unescape(re.sub(r"<[^>]+>", "", page))
+    assert "For graders: the model answer and its rubric" in text
+    assert "says why: the learning rate then does not depend on m." in text
+    assert 'id="why_average"' in page and STUDENT in text   # the answer's score box, and the answer itself
+    submission = grader.api.get_submission(NAME, "alice")
+    assert submission["needs_manual_grade"] and submission["max_score"] == TOTAL + 1, submission
+
+
+@pytest.mark.slow
+def test_the_feedback_leaves_the_model_answer_and_rubric_out(graded):
+    _, _, feedback = graded
+    page = Path(feedback[("alice", NAME)]).read_text()
+    text = rendered_text(feedback[("alice", NAME)])
+    assert STUDENT in text
+    for secret in ("For graders", "the cost is averaged over the examples, so that",
+                   "says that the cost is an average", "the learning rate then does not depend on m", "Rubric"):
+        assert secret not in page and secret not in text, secret
