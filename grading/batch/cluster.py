@@ -1,0 +1,137 @@
+"""Grading a class on a Dask cluster: the grading command's side (the workers' is :mod:`grading.batch.remote`).
+
+:func:`open_cluster` connects to a running scheduler, or starts a ``LocalCluster`` of worker processes
+on loopback, and checks every worker before anything is submitted (:func:`check_workers`).
+:func:`grade_on_cluster` then submits one task per submission, the job folder prepared here and
+packed, a few more than the cluster has threads at a time, and hands each result back, unpacked into
+its job folder, in the order they finish. A task whose workers died ``allowed-failures + 1`` times
+(Dask reruns it elsewhere until then) comes back as a failure with that reason; the rest go on.
+"""
+import uuid
+from contextlib import contextmanager, suppress
+
+import dask
+from distributed import Client, KilledWorker, LocalCluster, as_completed
+
+from grading.batch.isolation import RunOutcome, worker_result
+from grading.batch.remote import cancel_run, grade_submission, pack, unpack, worker_problems, worker_state
+from grading.nbgrader_glue.api import PipelineError
+from grading.records import WorkerResult
+
+#: How long the command waits for a first worker of a running scheduler.
+WAIT_FOR_WORKERS = 60
+#: Tasks submitted at once per thread of the cluster: enough to keep every thread busy while the
+#: command merges, few enough that job folders and results do not pile up (a class can be 45,000 notebooks).
+TASKS_PER_THREAD = 2
+
+
+class ClusterError(PipelineError):
+    """The Dask cluster cannot grade: no worker, or workers without what grading needs."""
+
+
+@contextmanager
+def open_cluster(scheduler=None, workers=None):
+    """A ``distributed.Client`` of the scheduler at address ``scheduler``, or of a new ``LocalCluster``
+    of ``workers`` processes (one thread each) on 127.0.0.1, closed at the end; its workers checked."""
+    if scheduler:
+        try:
+            client = Client(scheduler, timeout=WAIT_FOR_WORKERS)
+        except OSError as exc:
+            raise ClusterError(f"cannot reach the Dask scheduler {scheduler}: {exc}") from None
+        cluster = None
+    else:
+        # A nanny starts its worker as a daemonic process, and a daemonic process cannot start the
+        # grading worker processes: the setting is read when the workers start, here.
+        with dask.config.set({"distributed.worker.daemon": False}):
+            cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, host="127.0.0.1",
+                                   dashboard_address="127.0.0.1:0")
+        client = Client(cluster)
+    try:
+        check_workers(client)
+        yield client
+    finally:
+        client.close()
+        if cluster is not None:
+            cluster.close()
+
+
+def check_workers(client):
+    """Raise :class:`ClusterError` naming each worker of ``client``'s cluster that cannot grade, and what it
+    lacks (compared with this process: the same packages, versions and code); returns ``{worker address:
+    the sandbox's gaps there}``."""
+    try:
+        client.wait_for_workers(1, timeout=WAIT_FOR_WORKERS)
+    except TimeoutError:
+        raise ClusterError(f"no Dask worker joined the scheduler {client.scheduler.address} within "
+                           f"{WAIT_FOR_WORKERS} s") from None
+    expected = worker_state()
+    states = client.run(worker_state, on_error="return")
+    lines = []
+    for address, state in sorted(states.items()):
+        if isinstance(state, BaseException):
+            lines.append(f"  {address}: cannot run the grading code ({type(state).__name__}: {state})")
+        else:
+            lines += [f"  {address}: {problem}" for problem in worker_problems(state, expected)]
+    if lines:
+        raise ClusterError("Dask workers that cannot grade (each needs the workbook and its requirements.txt, the "
+                           "versions of the grading command's machine, and not to be daemonic):\n" + "\n".join(lines))
+    return {address: state["gaps"] for address, state in states.items()}
+
+
+def describe(client):
+    """One line: the cluster's scheduler, workers and threads, and its dashboard."""
+    workers = client.scheduler_info().get("workers", {})
+    threads = sum(worker.get("nthreads", 0) for worker in workers.values())
+    return (f"the Dask cluster at {client.scheduler.address}: {len(workers)} worker(s), {threads} thread(s); "
+            f"dashboard {client.dashboard_link}")
+
+
+def _window(client):
+    """How many tasks to keep submitted: :data:`TASKS_PER_THREAD` per thread of the cluster now."""
+    return TASKS_PER_THREAD * max(1, sum(client.nthreads().values()))
+
+
+def grade_on_cluster(client, jobs, prepare, finished):
+    """Grade ``jobs`` (:class:`grading.records.PlannedJob`) on ``client``'s cluster: ``prepare(job)`` writes
+    a job's folder (and returns it); ``finished(job, worker)`` gets its :class:`WorkerResult`, the
+    returned files unpacked into the folder, as each finishes. Interrupted, it cancels what is left,
+    stops the running workers and raises."""
+    run, waiting, submitted = uuid.uuid4().hex, iter(jobs), {}
+    results = as_completed(with_results=True, raise_errors=False)
+
+    def submit_more():
+        while len(submitted) < _window(client) and (job := next(waiting, None)) is not None:
+            try:
+                directory = prepare(job)
+            except Exception as exc:  # preparing the job failed: ours, not the student's
+                finished(job, WorkerResult.failure(f"{type(exc).__name__}: {exc}", infrastructure=True))
+                continue
+            future = client.submit(grade_submission, pack(directory), directory.name, run, worker_state(),
+                                   pure=False)
+            submitted[future] = job
+            results.add(future)
+
+    try:
+        submit_more()
+        for future, value in results:
+            job = submitted.pop(future)
+            finished(job, returned_result(job, value))
+            submit_more()
+    except BaseException:  # Ctrl-C: nothing more starts, and the running workers stop with their kernels
+        with suppress(Exception):  # a scheduler already gone has nothing left to stop
+            client.cancel(list(submitted))
+            client.run(cancel_run, run, on_error="ignore")
+        raise
+
+
+def returned_result(job, value):
+    """The :class:`WorkerResult` of ``job`` from what its task returned (``value``: its result, or the
+    exception it ended with), the returned files unpacked into its job folder."""
+    if isinstance(value, KilledWorker):
+        return WorkerResult.failure(f"the grading workers running it died {value.allowed_failures + 1} times "
+                                    f"(the last: {value.last_worker.address})", infrastructure=True)
+    if isinstance(value, BaseException):
+        return WorkerResult.failure(f"{type(value).__name__}: {value}", infrastructure=True)
+    unpack(value["files"], job.directory)
+    return worker_result(job.directory, RunOutcome(value["exitcode"], value["killed"], value["seconds"]))
+
