@@ -8,21 +8,29 @@ its job folder, in the order they finish. A task whose workers died ``allowed-fa
 (Dask reruns it elsewhere until then) comes back as a failure with that reason; the rest go on.
 """
 import uuid
-from contextlib import contextmanager, suppress
+from contextlib import ExitStack, contextmanager, suppress
 
 import dask
 from distributed import Client, KilledWorker, LocalCluster, as_completed
 
-from grading.batch.isolation import RunOutcome, worker_result
+from grading.batch.isolation import RunOutcome, start_fork_server, worker_result
 from grading.batch.remote import cancel_run, grade_submission, pack, unpack, worker_problems, worker_state
 from grading.nbgrader_glue.api import PipelineError
 from grading.records import WorkerResult
 
 #: How long the command waits for a first worker of a running scheduler.
 WAIT_FOR_WORKERS = 60
-#: Tasks submitted at once per thread of the cluster: enough to keep every thread busy while the
-#: command merges, few enough that job folders and results do not pile up (a class can be 45,000 notebooks).
-TASKS_PER_THREAD = 2
+#: Tasks submitted at once per thread of the cluster: enough to keep every thread busy while the command
+#: merges, few enough that job folders and results do not pile up (a class can be 45,000 notebooks). More
+#: than 2 per thread, so that the scheduler counts them as root tasks and queues them itself, handing a
+#: worker only the one it runs (with ``worker-saturation`` 1.0, :data:`LOCAL_CLUSTER_CONFIG`).
+TASKS_PER_THREAD = 3
+
+#: A LocalCluster's settings (a remote cluster's workers and scheduler need the same, docs/dask.md): a nanny's
+#: worker must not be daemonic, since a daemonic process cannot start the grading worker processes; and a
+#: worker holds only the task it runs (Dask's default sends it one more), so that when a submission kills its
+#: worker, no other submission counts among the tasks that died with it (``allowed-failures`` counts them all).
+LOCAL_CLUSTER_CONFIG = {"distributed.worker.daemon": False, "distributed.scheduler.worker-saturation": 1.0}
 
 
 class ClusterError(PipelineError):
@@ -33,32 +41,26 @@ class ClusterError(PipelineError):
 def open_cluster(scheduler=None, workers=None):
     """A ``distributed.Client`` of the scheduler at address ``scheduler``, or of a new ``LocalCluster``
     of ``workers`` processes (one thread each) on 127.0.0.1, closed at the end; its workers checked."""
-    if scheduler:
-        try:
-            client = Client(scheduler, timeout=WAIT_FOR_WORKERS)
-        except OSError as exc:
-            raise ClusterError(f"cannot reach the Dask scheduler {scheduler}: {exc}") from None
-        cluster = None
-    else:
-        # A nanny starts its worker as a daemonic process, and a daemonic process cannot start the
-        # grading worker processes: the setting is read when the workers start, here.
-        with dask.config.set({"distributed.worker.daemon": False}):
-            cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, host="127.0.0.1",
-                                   dashboard_address="127.0.0.1:0")
-        client = Client(cluster)
-    try:
+    with ExitStack() as stack:
+        if scheduler:
+            try:
+                client = stack.enter_context(Client(scheduler, timeout=WAIT_FOR_WORKERS))
+            except OSError as exc:
+                raise ClusterError(f"cannot reach the Dask scheduler {scheduler}: {exc}") from None
+        else:
+            # Read by the nannies each time they start a worker (a killed one is restarted): for the cluster's life.
+            stack.enter_context(dask.config.set(LOCAL_CLUSTER_CONFIG))
+            cluster = stack.enter_context(LocalCluster(
+                n_workers=workers, threads_per_worker=1, processes=True, host="127.0.0.1",
+                dashboard_address="127.0.0.1:0"))
+            client = stack.enter_context(Client(cluster))
         check_workers(client)
         yield client
-    finally:
-        client.close()
-        if cluster is not None:
-            cluster.close()
 
 
 def check_workers(client):
     """Raise :class:`ClusterError` naming each worker of ``client``'s cluster that cannot grade, and what it
-    lacks (compared with this process: the same packages, versions and code); returns ``{worker address:
-    the sandbox's gaps there}``."""
+    lacks (compared with this process: the same packages, versions and code); then start their fork servers."""
     try:
         client.wait_for_workers(1, timeout=WAIT_FOR_WORKERS)
     except TimeoutError:
@@ -75,7 +77,12 @@ def check_workers(client):
     if lines:
         raise ClusterError("Dask workers that cannot grade (each needs the workbook and its requirements.txt, the "
                            "versions of the grading command's machine, and not to be daemonic):\n" + "\n".join(lines))
-    return {address: state["gaps"] for address, state in states.items()}
+    client.run(start_fork_server)
+
+
+def sandbox_gaps_of(client):
+    """``{worker address: what the kernel's sandbox cannot enforce there}`` for every worker of ``client``."""
+    return {address: state["gaps"] for address, state in client.run(worker_state).items()}
 
 
 def describe(client):
@@ -115,7 +122,7 @@ def grade_on_cluster(client, jobs, prepare, finished):
         submit_more()
         for future, value in results:
             job = submitted.pop(future)
-            finished(job, returned_result(job, value))
+            finished(job, returned_result(job, future.exception() if future.status == "error" else value))
             submit_more()
     except BaseException:  # Ctrl-C: nothing more starts, and the running workers stop with their kernels
         with suppress(Exception):  # a scheduler already gone has nothing left to stop

@@ -14,7 +14,7 @@ import threading
 import time
 from dataclasses import dataclass
 from multiprocessing import context as mp_context
-from multiprocessing import popen_forkserver, spawn
+from multiprocessing import forkserver, popen_forkserver, spawn
 
 import psutil
 
@@ -66,6 +66,12 @@ def context():
             ctx.set_forkserver_preload(["grading.worker.main"])
             _context = ctx
         return _context
+
+
+def start_fork_server():
+    """Start the fork server now (it imports nbgrader: seconds), not when the first worker starts."""
+    context()
+    forkserver.ensure_running()
 
 
 @dataclass

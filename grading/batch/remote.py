@@ -9,8 +9,8 @@ nothing here writes to the course or the gradebook: the grading command alone do
 
 :func:`worker_state` is what a worker says about itself before anything is submitted (what it
 cannot import, whether it is daemonic, its packages' versions and the hashes of its ``grading`` and
-``helpers``), and :func:`worker_problems` compares it with the grading command's own. Nothing here
-imports ``distributed``: a worker runs this module as plain Python.
+``helpers``), and :func:`worker_problems` compares it with the grading command's own. Only
+:func:`task_folder` imports ``distributed`` (a worker has it loaded already): the rest is plain Python.
 """
 import functools
 import importlib
@@ -99,6 +99,15 @@ def cancel_run(run):
     cancel_event(run).set()
 
 
+def task_folder():
+    """A new private folder for one task, in the Dask worker's own folder: Dask removes it when the worker
+    closes, and the next worker on the machine when this one was killed (then nothing here can)."""
+    # distributed is imported already in a Dask worker, the only place a task runs; this module needs it nowhere else.
+    from distributed import get_worker
+
+    return Path(tempfile.mkdtemp(prefix="nnfs-", dir=get_worker().local_directory))
+
+
 def grade_submission(packed, name, run, expected):
     """The Dask task: grade the job folder ``packed`` (:func:`pack`) as a local worker does, in a folder
     called ``name`` (the job's name, which marks its processes). ``run`` names the grading run (to
@@ -108,7 +117,7 @@ def grade_submission(packed, name, run, expected):
     problems = worker_problems(worker_state(), expected)
     if problems:
         raise RuntimeError(f"this worker cannot grade: {'; '.join(problems)}")
-    scratch = Path(tempfile.mkdtemp(prefix="nnfs-dask-"))
+    scratch = task_folder()
     try:
         directory = scratch / name
         unpack(packed, directory)
