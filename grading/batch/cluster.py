@@ -26,11 +26,24 @@ WAIT_FOR_WORKERS = 60
 #: worker only the one it runs (with ``worker-saturation`` 1.0, :data:`LOCAL_CLUSTER_CONFIG`).
 TASKS_PER_THREAD = 3
 
-#: A LocalCluster's settings (a remote cluster's workers and scheduler need the same, docs/dask.md): a nanny's
-#: worker must not be daemonic, since a daemonic process cannot start the grading worker processes; and a
-#: worker holds only the task it runs (Dask's default sends it one more), so that when a submission kills its
-#: worker, no other submission counts among the tasks that died with it (``allowed-failures`` counts them all).
-LOCAL_CLUSTER_CONFIG = {"distributed.worker.daemon": False, "distributed.scheduler.worker-saturation": 1.0}
+#: A LocalCluster's settings (docs/dask.md gives them to a remote cluster). Needed: a nanny's worker must not be
+#: daemonic, since a daemonic process cannot start the grading worker processes. Better: a worker holds only
+#: the task it runs (Dask's default sends it one more), so that when a submission kills its worker, no other
+#: submission counts among the tasks that died with it (``allowed-failures`` counts them all); and Dask's
+#: periodic work (its profiler sampling every 10 ms, its event loops' ticks every 20 ms, its system monitor
+#: and work stealing), made for tasks of milliseconds, costs a tenth of a core for tasks of seconds: a
+#: fiftieth with these. And the grading processes get the environment of a local grading, not what a nanny
+#: sets for its worker (glibc's eager trimming of freed memory, a fixed hash seed; the BLAS threads are
+#: limited to one by the grading worker anyway).
+LOCAL_CLUSTER_CONFIG = {
+    "distributed.worker.daemon": False,
+    "distributed.nanny.pre-spawn-environ": {"PYTHONHASHSEED": "random"},
+    "distributed.scheduler.worker-saturation": 1.0,
+    "distributed.worker.profile.enabled": False,
+    "distributed.admin.tick.interval": "1s",
+    "distributed.admin.system-monitor.interval": "2s",
+    "distributed.scheduler.work-stealing-interval": "1s",
+}
 
 
 class ClusterError(PipelineError):
@@ -50,9 +63,11 @@ def open_cluster(scheduler=None, workers=None):
         else:
             # Read by the nannies each time they start a worker (a killed one is restarted): for the cluster's life.
             stack.enter_context(dask.config.set(LOCAL_CLUSTER_CONFIG))
+            # memory_limit=0: no memory management by Dask, which would watch the Dask worker's process only;
+            # the grading processes have their limits (grading.limits.Limits), kept by run_isolated.
             cluster = stack.enter_context(LocalCluster(
                 n_workers=workers, threads_per_worker=1, processes=True, host="127.0.0.1",
-                dashboard_address="127.0.0.1:0"))
+                dashboard_address="127.0.0.1:0", memory_limit=0))
             client = stack.enter_context(Client(cluster))
         check_workers(client)
         yield client
