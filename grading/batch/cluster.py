@@ -102,10 +102,9 @@ def sandbox_gaps_of(client):
 
 def describe(client):
     """One line: the cluster's scheduler, workers and threads, and its dashboard."""
-    workers = client.scheduler_info().get("workers", {})
-    threads = sum(worker.get("nthreads", 0) for worker in workers.values())
-    return (f"the Dask cluster at {client.scheduler.address}: {len(workers)} worker(s), {threads} thread(s); "
-            f"dashboard {client.dashboard_link}")
+    threads = client.nthreads()
+    return (f"the Dask cluster at {client.scheduler.address}: {len(threads)} worker(s), {sum(threads.values())} "
+            f"thread(s); dashboard {client.dashboard_link}")
 
 
 def _window(client):
