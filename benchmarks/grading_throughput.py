@@ -243,10 +243,10 @@ def print_dask_comparison(rows, notebooks, sizes):
     for label, workers, _, seconds, cpu, _ in rows:
         if "Dask" not in label or workers not in local:
             continue
-        overhead = (seconds - local[workers][0]) * workers / notebooks
+        overhead = (seconds - local[workers][0]) * workers / notebooks     # worker seconds per submission
+        cpu_overhead = (cpu - local[workers][1]) / notebooks
         print(f"Dask, {workers} worker(s): {local[workers][0] / seconds:.0%} of the local pool's notebooks per minute; "
-              f"overhead per submission {overhead:+.2f} s of worker time, {(cpu - local[workers][1]) / notebooks:+.2f} s "
-              f"of CPU")
+              f"overhead per submission {overhead:+.2f} s of worker time, {cpu_overhead:+.2f} s of CPU")
     print("a job folder packed for a Dask worker: " + ", ".join(
         f"{name} {size / 1024:.0f} KiB" for name, size in sizes.items()))
 

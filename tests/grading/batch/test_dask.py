@@ -191,7 +191,8 @@ def test_a_local_cluster_grades_a_class_exactly_like_local_grading(tmp_path, cli
     assert checks == local.gradebook.load_checks()
     assert {c.mistake for c in checks if c.student == "carol" and c.mistake} >= {"compute_cost.missing-1-over-m"}
     assert without_times(on_dask.gradebook.load_runs()) == without_times(local.gradebook.load_runs())
-    assert on_dask.layout.log_file("alice", SHALLOW).read_bytes() and on_dask.layout.autograded_notebook("alice", SHALLOW).is_file()
+    assert on_dask.layout.log_file("alice", SHALLOW).read_bytes()       # the worker's log came back
+    assert on_dask.layout.autograded_notebook("alice", SHALLOW).is_file()
     # the workers ran this checkout's grading package, not another one the environment knows
     assert set(client.run(lambda: grading.__file__).values()) == {grading.__file__}
 
@@ -278,7 +279,8 @@ def test_a_submission_whose_workers_keep_dying_fails_and_the_rest_is_graded(tmp_
     assert len(killer.killed) == 2
     zed = results.pop("zed")
     assert zed.infrastructure and zed.score is None
-    assert zed.status == f"failed to process: the grading workers running it died 2 times (the last: {killer.killed[-1]})"
+    assert zed.status == ("failed to process: the grading workers running it died 2 times "
+                          f"(the last: {killer.killed[-1]})")
     assert {student: (r.score, r.status) for student, r in results.items()} == {
         f"ok{n}": (TOTAL, "graded") for n in range(1, 4)}
     assert ("zed", NAME) not in grader.gradebook.load_runs()     # not recorded: the next run grades it again
