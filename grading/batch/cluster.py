@@ -75,7 +75,8 @@ def open_cluster(scheduler=None, workers=None):
 
 def check_workers(client):
     """Raise :class:`ClusterError` naming each worker of ``client``'s cluster that cannot grade, and what it
-    lacks (compared with this process: the same packages, versions and code); then start their fork servers."""
+    lacks (compared with this process: the same packages, versions and code), and the scheduler if it lacks
+    them (it unpickles the tasks, so it imports ``grading`` too); then start the workers' fork servers."""
     try:
         client.wait_for_workers(1, timeout=WAIT_FOR_WORKERS)
     except TimeoutError:
@@ -83,16 +84,26 @@ def check_workers(client):
                            f"{WAIT_FOR_WORKERS} s") from None
     expected = worker_state()
     states = client.run(worker_state, on_error="return")
+    try:
+        states[f"the scheduler {client.scheduler.address}"] = client.run_on_scheduler(worker_state)
+    except Exception as exc:  # the scheduler's own Python cannot load this module
+        states[f"the scheduler {client.scheduler.address}"] = exc
     lines = []
-    for address, state in sorted(states.items()):
-        if isinstance(state, BaseException):
-            lines.append(f"  {address}: cannot run the grading code ({type(state).__name__}: {state})")
-        else:
-            lines += [f"  {address}: {problem}" for problem in worker_problems(state, expected)]
+    for where, state in sorted(states.items()):
+        lines += [f"  {where}: {problem}" for problem in state_problems(state, expected)]
     if lines:
-        raise ClusterError("Dask workers that cannot grade (each needs the workbook and its requirements.txt, the "
-                           "versions of the grading command's machine, and not to be daemonic):\n" + "\n".join(lines))
+        raise ClusterError("Dask workers that cannot grade (each, and the scheduler, needs the workbook and its "
+                           "requirements.txt at the versions of the grading command's machine; a worker must not be "
+                           "daemonic):\n" + "\n".join(lines))
     client.run(start_fork_server)
+
+
+def state_problems(state, expected):
+    """:func:`worker_problems` of a worker's or the scheduler's ``state``, or what it failed with (an exception)."""
+    if not isinstance(state, BaseException):
+        return worker_problems(state, expected)
+    detail = state if type(state) is Exception else f"{type(state).__name__}: {state}"   # Dask wraps some
+    return [f"cannot run the grading code ({detail})"]
 
 
 def sandbox_gaps_of(client):

@@ -27,7 +27,7 @@ from distributed import Client, KilledWorker, LocalCluster
 from nbformat.v4 import new_code_cell
 
 import grading
-from grading.batch.cluster import ClusterError, check_workers, open_cluster, returned_result
+from grading.batch.cluster import ClusterError, check_workers, open_cluster, returned_result, state_problems
 from grading.batch.pipeline import Grader
 from grading.batch.remote import pack, returned_files, unpack, worker_problems
 from grading.cli.commands import build_parser, main
@@ -82,6 +82,13 @@ def test_the_start_up_check_names_what_a_worker_lacks():
     assert problems[2:] == ["numpy 2.3.0 is installed, the grading command has 2.4.6",
                             "its helpers package differs from the grading command's (install the same version "
                             "of the workbook on every worker)"]
+
+
+def test_a_worker_or_scheduler_that_cannot_load_the_grading_code_says_why():
+    wrapped = Exception("ModuleNotFoundError(\"No module named 'grading.batch.remote'\")")   # as Dask passes it
+    assert state_problems(wrapped, {}) == [
+        "cannot run the grading code (ModuleNotFoundError(\"No module named 'grading.batch.remote'\"))"]
+    assert state_problems(ImportError("no grading"), {}) == ["cannot run the grading code (ImportError: no grading)"]
 
 
 def test_a_task_whose_workers_kept_dying_is_a_failure_with_that_reason():
