@@ -7,6 +7,7 @@ packed, a few more than the cluster has threads at a time, and hands each result
 its job folder, in the order they finish. A task whose workers died ``allowed-failures + 1`` times
 (Dask reruns it elsewhere until then) comes back as a failure with that reason; the rest go on.
 """
+import tarfile
 import uuid
 from contextlib import ExitStack, contextmanager, suppress
 
@@ -160,10 +161,16 @@ def returned_result(job, value):
     """The :class:`WorkerResult` of ``job`` from what its task returned (``value``: its result, or the
     exception it ended with), the returned files unpacked into its job folder."""
     if isinstance(value, KilledWorker):
-        return WorkerResult.failure(f"the grading workers running it died {value.allowed_failures + 1} times "
-                                    f"(the last: {value.last_worker.address})", infrastructure=True)
+        deaths = value.allowed_failures + 1
+        return WorkerResult.failure(f"the grading workers running it died {deaths} time{'s' * (deaths > 1)} "
+                                    f"(the last: {getattr(value.last_worker, 'address', '?')})", infrastructure=True)
     if isinstance(value, BaseException):
         return WorkerResult.failure(f"{type(value).__name__}: {value}", infrastructure=True)
-    unpack(value["files"], job.directory)
-    return worker_result(job.directory, RunOutcome(value["exitcode"], value["killed"], value["seconds"]))
+    try:
+        unpack(value["files"], job.directory)
+        outcome = RunOutcome(value["exitcode"], value["killed"], value["seconds"])
+    except (tarfile.TarError, OSError, KeyError, TypeError) as exc:  # a broken answer costs its submission only
+        return WorkerResult.failure(f"the Dask task's answer could not be read: {type(exc).__name__}: {exc}",
+                                    infrastructure=True)
+    return worker_result(job.directory, outcome)
 

@@ -98,6 +98,16 @@ def test_a_task_whose_workers_kept_dying_is_a_failure_with_that_reason():
     assert died.infrastructure
     assert returned_result(job, RuntimeError("this worker cannot grade: x")).problem == (
         "RuntimeError: this worker cannot grade: x")
+    once = returned_result(job, KilledWorker("k", SimpleNamespace(address="tcp://w:1"), 0))
+    assert once.problem == "the grading workers running it died 1 time (the last: tcp://w:1)"
+
+
+def test_a_task_answer_that_cannot_be_read_costs_its_submission_only(tmp_path):
+    job = PlannedJob(SimpleNamespace(student="ann", assignment="01_a"), "h", "s", ["01_a"], [], tmp_path)
+    broken = returned_result(job, {"files": b"not a tar", "exitcode": 0, "killed": "", "seconds": 1.0})
+    assert broken.infrastructure and broken.problem.startswith("the Dask task's answer could not be read: ReadError")
+    empty = returned_result(job, {"files": pack(tmp_path), "exitcode": 0, "killed": "", "seconds": 1.0})
+    assert empty.problem == "the grading worker ended without a result (exit code 0)"
 
 
 def test_the_command_takes_one_place_to_grade():
