@@ -4,6 +4,7 @@ graded per minute, and the time a class of 200 students x 9 notebooks would take
     python benchmarks/grading_throughput.py                      # 4 students x the 9 notebooks
     python benchmarks/grading_throughput.py --students 8 --jobs 1 --jobs 2
     python benchmarks/grading_throughput.py --notebook 01_shallow_network --students 12
+    python benchmarks/grading_throughput.py --jobs 2 --dask-workers 2 --repeat 3    # and on a Dask LocalCluster
 
 The class mixes correct submissions (the solution), blank ones (the released student
 version) and buggy ones (the solution with the typical mistakes of grading/cli/demo.py, carol's),
@@ -14,6 +15,13 @@ preparing each assignment (its private-course template, built once per assignmen
 version) is timed apart: the projection for a class counts it once.
 The scores are checked: correct full marks, blank 0, buggy exactly the points that
 ``EXPECTED_FAILURES`` leaves. Run it on an otherwise idle machine: it measures wall time.
+
+``--dask-workers N`` grades the same class again on a Dask ``LocalCluster`` of N worker processes
+(``autograde --dask-workers``: each job folder packed, graded by a Dask task, its results shipped
+back), started and warmed up before timing, and prints its rate beside the local pool's, the overhead
+per submission (the extra worker time per notebook against the local pool with as many workers) and
+the size of a packed job folder per assignment. ``--repeat R`` grades R times with each setting,
+interleaved, and keeps the fastest of each: on a shared machine, the least disturbed.
 """
 import argparse
 import os
@@ -21,6 +29,7 @@ import shutil
 import sys
 import tempfile
 import time
+from contextlib import ExitStack
 from pathlib import Path
 
 import nbformat
@@ -104,15 +113,27 @@ def cpu_seconds():
     return total(psutil.Process())
 
 
-def grade_class(sources, submissions, jobs, scratch, progress=False):
-    """Grade the class in a fresh course; returns (seconds preparing the assignments,
-    seconds grading, CPU seconds grading, results)."""
+def grade_class(sources, submissions, jobs, scratch, progress=False, cluster=None):
+    """Grade the class in a fresh course (on ``cluster``, a Dask client, if given); returns (seconds
+    preparing the assignments, seconds grading, CPU seconds grading, results). Prints the time the
+    merge took per submission: one grading command merges one result at a time, on a cluster too."""
     from grading.course import find_submissions
     from grading.batch.pipeline import Grader
     from grading.gradebook.report import Progress
 
+    class TimedGrader(Grader):
+        """Counts the time this process spends merging results into the gradebook (one at a time)."""
+        merging = 0.0
+
+        def _merge(self, job, worker):
+            start = time.perf_counter()
+            try:
+                return super()._merge(job, worker)
+            finally:
+                TimedGrader.merging += time.perf_counter() - start
+
     course = Path(tempfile.mkdtemp(prefix=f"course-{jobs}-", dir=scratch))
-    grader = Grader(course, jobs=jobs)
+    grader = TimedGrader(course, jobs=jobs, cluster=cluster)
     grader.release(sources)
     start = time.perf_counter()
     grader.prepare(sources)
@@ -131,26 +152,107 @@ def grade_class(sources, submissions, jobs, scratch, progress=False):
     problems = [f"{r.student}/{r.assignment}: {r.status}" for r in results if not r.graded]
     if problems:
         sys.exit("grading failed:\n" + "\n".join(problems))
+    print(f"  merging into the gradebook took {TimedGrader.merging / len(found):.2f} s per submission in the "
+          f"grading command", flush=True)
     return preparing, seconds, cpu, results
 
 
-def warm_up(sources, released, scratch):
-    """Start the worker fork server (imports nbgrader once) outside the timed runs."""
+def warm_up(sources, released, scratch, cluster=None):
+    """Start the worker fork server (imports nbgrader once), on this machine or on each worker of
+    ``cluster``, outside the timed runs."""
     from grading.course import find_submissions
     from grading.batch.pipeline import Grader
 
     name = next(iter(sources))
-    folder = Path(scratch) / "warmup" / "w" / name
-    folder.mkdir(parents=True)
-    shutil.copyfile(released[name], folder / f"{name}.ipynb")
-    grader = Grader(Path(scratch) / "warmup-course", jobs=1)
+    warm = Path(tempfile.mkdtemp(prefix="warmup-", dir=scratch))
+    workers = len(cluster.nthreads()) if cluster else 1
+    for student in range(workers):
+        folder = warm / "submissions" / f"w{student}" / name
+        folder.mkdir(parents=True)
+        shutil.copyfile(released[name], folder / f"{name}.ipynb")
+    grader = Grader(warm / "course", jobs=1, cluster=cluster)
     grader.release({name: sources[name]})
-    grader.autograde_all(find_submissions(folder.parent.parent))
+    grader.autograde_all(find_submissions(warm / "submissions"))
+
+
+def packed_sizes(sources, submissions, scratch):
+    """``{assignment: bytes}``: the size of one submission's job folder packed as it travels to a Dask
+    worker (``grading.batch.remote.pack``)."""
+    from grading.batch.jobs import prepare_job_folder, released_notebooks, template
+    from grading.batch.pipeline import Grader
+    from grading.batch.remote import pack
+    from grading.course import find_submissions, tree_hash
+    from grading.records import PlannedJob
+
+    grader = Grader(Path(tempfile.mkdtemp(prefix="sizes-", dir=scratch)))
+    grader.release(sources)
+    grader.prepare(sources)
+    sizes = {}
+    for submission in find_submissions(submissions):
+        if submission.assignment not in sizes:
+            source_hash = tree_hash(grader.layout.source_dir(submission.assignment))
+            folder = template(grader.layout, submission.assignment, source_hash)
+            job = PlannedJob(submission, "", source_hash, released_notebooks(folder), [])
+            sizes[submission.assignment] = len(pack(prepare_job_folder(grader.layout, job, folder, grader.limits,
+                                                                       grader.layout.work_dir)))
+    return sizes
+
+
+def start_clusters(stack, dask_list, sources, released, scratch):
+    """``{workers: Dask client}``: a LocalCluster per size in ``dask_list``, started and warmed up (kept
+    open by ``stack``)."""
+    from grading.batch.cluster import describe, open_cluster
+
+    clients = {}
+    for workers in dask_list:
+        clients[workers] = stack.enter_context(open_cluster(workers=workers))
+        print(f"  on {describe(clients[workers])}", flush=True)
+        warm_up(sources, released, scratch, cluster=clients[workers])
+    return clients
+
+
+def check_scores(results, kinds, expected):
+    """The lines of the results whose score is not the expected one."""
+    wrong = []
+    for r in results:
+        want = expected.get((kinds[r.student], r.assignment))
+        if want is not None and r.score != want:
+            wrong.append(f"{r.student} ({kinds[r.student]}) {r.assignment}: {r.score}, expected {want}")
+    return wrong
+
+
+def print_table(rows, notebooks, sources):
+    """One line per run: notebooks per minute, the projection for a class, the CPU per notebook."""
+    from grading.gradebook.report import format_duration
+
+    header = (f"{'workers':>10}  {'notebooks':>9}  {'wall (s)':>8}  {'per minute':>10}  "
+              f"{f'{CLASS_SIZE} students x {WORKBOOK} notebooks':>28}  {'CPU s per notebook':>18}")
+    print(header)
+    print("-" * len(header))
+    for label, _, preparing, seconds, cpu, _ in rows:
+        rate = notebooks / seconds * 60
+        # a whole class: each assignment prepared once, then every notebook at this rate
+        whole = preparing * WORKBOOK / len(sources) + CLASS_SIZE * WORKBOOK / rate * 60
+        print(f"{label:>10}  {notebooks:>9}  {seconds:>8.1f}  {rate:>10.1f}  {format_duration(whole):>28}  "
+              f"{cpu / notebooks:>18.2f}")
+
+
+def print_dask_comparison(rows, notebooks, sizes):
+    """Each Dask run against the local run with as many workers: the rate's ratio, the overhead per submission."""
+    local = {workers: (seconds, cpu) for label, workers, _, seconds, cpu, _ in rows if "Dask" not in label}
+    for label, workers, _, seconds, cpu, _ in rows:
+        if "Dask" not in label or workers not in local:
+            continue
+        overhead = (seconds - local[workers][0]) * workers / notebooks     # worker seconds per submission
+        cpu_overhead = (cpu - local[workers][1]) / notebooks
+        print(f"Dask, {workers} worker(s): {local[workers][0] / seconds:.0%} of the local pool's notebooks per minute; "
+              f"overhead per submission {overhead:+.2f} s of worker time, {cpu_overhead:+.2f} s of CPU")
+    print("a job folder packed for a Dask worker: " + ", ".join(
+        f"{name} {size / 1024:.0f} KiB" for name, size in sizes.items()))
 
 
 def main(argv=None):
     from grading.batch.pipeline import default_jobs
-    from grading.gradebook.report import format_duration
 
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--notebook", action="append", metavar="NAME",
@@ -158,9 +260,15 @@ def main(argv=None):
     parser.add_argument("--students", type=int, default=4, help="students in the class (default 4)")
     parser.add_argument("--jobs", type=int, action="append", metavar="N",
                         help="workers (repeatable: one run each); default: the cores")
+    parser.add_argument("--dask-workers", type=int, action="append", nargs="?", const=0, metavar="N",
+                        help="also grade on a Dask LocalCluster of N worker processes (repeatable; "
+                             "without N: the cores)")
+    parser.add_argument("--repeat", type=int, default=1, metavar="R",
+                        help="grade R times with each setting, interleaved, and keep the fastest (default 1)")
     parser.add_argument("--progress", action="store_true", help="a line per graded notebook")
     args = parser.parse_args(argv)
     jobs_list = args.jobs or [default_jobs()]
+    dask_list = [n or default_jobs() for n in args.dask_workers or []]
 
     sources = notebook_sources(args.notebook)
     notebooks = args.students * len(sources)
@@ -177,20 +285,26 @@ def main(argv=None):
               + f" students); {os.cpu_count()} cores", flush=True)
         warm_up(sources, released, scratch)
 
-        rows, expected, wrong = [], expected_scores(sources), []
-        for jobs in jobs_list:
-            preparing, seconds, cpu, results = grade_class(sources, submissions, jobs, scratch, args.progress)
-            rows.append((jobs, preparing, seconds, cpu, results))
-            print(f"  prepared the {len(sources)} assignment(s) in {preparing:.1f} s (once per assignment "
-                  f"and source version), then graded with {jobs} worker(s) in {seconds:.1f} s", flush=True)
-            for r in results:
-                want = expected.get((kinds[r.student], r.assignment))
-                if want is not None and r.score != want:
-                    wrong.append(f"{r.student} ({kinds[r.student]}) {r.assignment}: {r.score}, expected {want}")
+        rows, expected, wrong = {}, expected_scores(sources), []
+        runs = [(str(jobs), jobs, None) for jobs in jobs_list] + [(f"{n} (Dask)", n, n) for n in dask_list]
+        with ExitStack() as stack:
+            clients = start_clusters(stack, dask_list, sources, released, scratch)
+            for _ in range(args.repeat):     # the runs interleaved: a busy moment of the machine hits them alike
+                for label, jobs, workers in runs:
+                    preparing, seconds, cpu, results = grade_class(sources, submissions, jobs, scratch, args.progress,
+                                                                   cluster=clients.get(workers))
+                    print(f"  prepared the {len(sources)} assignment(s) in {preparing:.1f} s (once per assignment "
+                          f"and source version), then graded with {label} worker(s) in {seconds:.1f} s (a notebook "
+                          f"in {sum(r.seconds for r in results) / len(results):.2f} s of its worker)", flush=True)
+                    wrong += check_scores(results, kinds, expected)
+                    if label not in rows or seconds < rows[label][3]:
+                        rows[label] = (label, jobs, preparing, seconds, cpu, results)
         if wrong:
             sys.exit("unexpected scores:\n" + "\n".join(sorted(set(wrong))))
+        rows = list(rows.values())
+        sizes = packed_sizes(sources, submissions, scratch) if dask_list else {}
 
-    results = rows[-1][4]
+    results = rows[-1][5]
     print("\nscores as expected (correct full marks, blank 0, buggy exactly EXPECTED_FAILURES)")
     print("worker seconds per notebook (mean over the class): " + ", ".join(
         f"{kind} {sum(r.seconds for r in results if kinds[r.student] == kind) / max(1, sum(kinds[r.student] == kind for r in results)):.1f} s"
@@ -200,19 +314,13 @@ def main(argv=None):
         per_notebook.setdefault(r.assignment, []).append(r.seconds)
     print("by notebook: " + ", ".join(f"{name[:2]} {sum(s) / len(s):.1f} s" for name, s in per_notebook.items()))
     print()
-    header = (f"{'workers':>7}  {'notebooks':>9}  {'wall (s)':>8}  {'per minute':>10}  "
-              f"{f'{CLASS_SIZE} students x {WORKBOOK} notebooks':>28}  {'CPU s per notebook':>18}")
-    print(header)
-    print("-" * len(header))
-    for jobs, preparing, seconds, cpu, _ in rows:
-        rate = notebooks / seconds * 60
-        # a whole class: each assignment prepared once, then every notebook at this rate
-        whole = preparing * WORKBOOK / len(sources) + CLASS_SIZE * WORKBOOK / rate * 60
-        print(f"{jobs:>7}  {notebooks:>9}  {seconds:>8.1f}  {rate:>10.1f}  {format_duration(whole):>28}  "
-              f"{cpu / notebooks:>18.2f}")
+    print_table(rows, notebooks, sources)
+    if dask_list:
+        print()
+        print_dask_comparison(rows, notebooks, sizes)
     cores = default_jobs()
     print(f"\nCPU time does not depend on what else the machine runs: with {cores} core(s) to "
-          f"itself, grading could go at most {cores * 60 / (rows[-1][3] / notebooks):.0f} notebooks "
+          f"itself, grading could go at most {cores * 60 / (rows[0][4] / notebooks):.0f} notebooks "
           f"per minute (all cores busy, no waiting).")
     return 0
 

@@ -13,7 +13,7 @@ goes the other way):
 * ``execute``: the graded execution of a notebook;
 * ``worker``: grades one submission;
 * ``edition``: the student edition of ``helpers``;
-* ``batch``: release, a class's grading, merge, feedback and export;
+* ``batch``: release, a class's grading (on this machine or a Dask cluster), merge, feedback and export;
 * ``cli``: ``python -m grading``.
 
 ``grading/nbgrader_config.py`` is the course's nbgrader configuration (a file nbgrader loads, not a module).

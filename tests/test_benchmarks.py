@@ -29,4 +29,4 @@ def test_workbook_benchmark_has_a_help():
 def test_grading_throughput_benchmark_has_a_help():
     out = subprocess.run([sys.executable, str(ROOT / "benchmarks" / "grading_throughput.py"), "--help"],
                          capture_output=True, text=True, check=True).stdout
-    assert "--students" in out and "--jobs" in out
+    assert "--students" in out and "--jobs" in out and "--dask-workers" in out

@@ -6,19 +6,20 @@ the cost of a fork. The supervisor (one thread per running worker, in the parent
 the worker with all its descendants - the kernel included, which runs in a session of
 its own - when it runs past its hard time limit or when the processes together hold
 more memory than allowed; then it sweeps any process still marked with the job's name
-(a daemon that escaped the tree). The reason is returned, never raised.
+(a daemon that escaped the tree). The reason is returned, never raised; :func:`worker_result` turns
+it, or the ``result.json`` the worker left, into a :class:`grading.records.WorkerResult`.
 """
 import multiprocessing
 import threading
 import time
 from dataclasses import dataclass
 from multiprocessing import context as mp_context
-from multiprocessing import popen_forkserver, spawn
+from multiprocessing import forkserver, popen_forkserver, spawn
 
 import psutil
 
 from grading.limits import format_size
-from grading.records import JOB_ENV
+from grading.records import JOB_ENV, RecordError, WorkerResult
 from grading.sandbox.processes import kill_all, kill_tree, tree_rss
 
 _lock = threading.Lock()
@@ -65,6 +66,12 @@ def context():
             ctx.set_forkserver_preload(["grading.worker.main"])
             _context = ctx
         return _context
+
+
+def start_fork_server():
+    """Start the fork server now (it imports nbgrader: seconds), not when the first worker starts."""
+    context()
+    forkserver.ensure_running()
 
 
 @dataclass
@@ -123,3 +130,24 @@ def run_isolated(job_dir, limits, notebooks=1, cancel=None, poll=0.2):
             break
     sweep_job_processes(job_dir.name)
     return RunOutcome(process.exitcode, killed, round(time.monotonic() - start, 2))
+
+
+def read_worker_result(path, outcome):
+    """The :class:`WorkerResult` a worker left at ``path``; a failure (infrastructure) with the
+    reason if it left none, or a malformed one. ``outcome``: how the worker process ended."""
+    if not path.exists():
+        return WorkerResult.failure(f"the grading worker ended without a result (exit code {outcome.exitcode})",
+                                    infrastructure=True, seconds=outcome.seconds)
+    try:
+        return WorkerResult.from_json(path.read_text())
+    except (OSError, UnicodeDecodeError, RecordError) as exc:
+        return WorkerResult.failure(f"the grading worker left a malformed result: {exc}",
+                                    infrastructure=True, seconds=outcome.seconds)
+
+
+def worker_result(job_dir, outcome):
+    """The :class:`WorkerResult` of the worker that ran on ``job_dir`` and ended as ``outcome`` (a
+    :class:`RunOutcome`): why it was killed, or what it left in ``result.json``."""
+    if outcome.killed:
+        return WorkerResult.failure(outcome.killed, outcome.killed == "cancelled", outcome.seconds)
+    return read_worker_result(job_dir / "result.json", outcome)

@@ -3,8 +3,9 @@
 nbgrader runs in-process (:class:`grading.nbgrader_glue.api.NbGrader`); except autograding, where
 each submission runs in a worker process of its own (:mod:`grading.worker.main`, started and
 supervised by :mod:`grading.batch.isolation`), in a private copy of the course
-(:mod:`grading.batch.jobs`), ``jobs`` at a time, under :class:`grading.limits.Limits`. This process
-alone writes the results into the gradebook (:mod:`grading.batch.merge`).
+(:mod:`grading.batch.jobs`), ``jobs`` at a time, under :class:`grading.limits.Limits`; or, given a Dask
+cluster, one task per submission on its workers (:mod:`grading.batch.cluster`), which do the same there.
+This process alone writes the results into the gradebook (:mod:`grading.batch.merge`).
 """
 import fcntl
 import os
@@ -16,7 +17,7 @@ from contextlib import contextmanager
 from html import escape
 from pathlib import Path
 
-from grading.batch.isolation import run_isolated
+from grading.batch.isolation import run_isolated, worker_result
 from grading.batch.jobs import prepare_job_folder, released_notebooks, submission_problem, template
 from grading.batch.merge import keep_log, merge
 from grading.course import SECRET, TIMESTAMP, CourseError, CourseLayout, install_sources, tree_hash
@@ -28,7 +29,7 @@ from grading.gradebook.session import Gradebook
 from grading.limits import Limits
 from grading.nbgrader_glue.api import (NbGrader, PipelineError, course_settings, ensure_scripts_on_path,
                                        failure_reason, write_formgrader_config)
-from grading.records import GradeResult, PlannedJob, RecordError, WorkerResult
+from grading.records import GradeResult, PlannedJob, WorkerResult
 
 
 def default_jobs():
@@ -45,15 +46,18 @@ class Grader:
     ``db_url`` selects the gradebook and ``course_id`` names the course (default: what the course's
     ``nbgrader_config.py``, written by release, names; else SQLite ``COURSE/gradebook.db`` and nbgrader's
     default course); ``limits`` and ``jobs`` (worker processes, default: the number of cores) apply to
-    autograding.
+    autograding. ``cluster``: a ``distributed.Client`` (:func:`grading.batch.cluster.open_cluster`) whose
+    workers grade instead of this machine's (``jobs`` does not apply then).
     """
 
-    def __init__(self, course_root, verbose=False, db_url=None, limits=None, jobs=None, course_id=None):
+    def __init__(self, course_root, verbose=False, db_url=None, limits=None, jobs=None, course_id=None,
+                 cluster=None):
         known_url, known_course = course_settings(course_root)   # what release wrote into the course
         self.layout = CourseLayout(course_root, normalize_db_url(db_url or known_url), course_id or known_course)
         self.verbose = verbose
         self.limits = limits or Limits()
         self.jobs = jobs or default_jobs()
+        self.cluster = cluster
         self.nbgrader = NbGrader(self.layout, verbose=verbose)
         self.gradebook = Gradebook(self.layout.db_url, self.layout.course_id)   # opened on first use, once
 
@@ -171,19 +175,27 @@ class Grader:
 
     # -- autograde: one job ----------------------------------------------------------
 
+    def _prepare_job(self, job, root):
+        """Write the job folder of ``job`` under ``root`` (from its assignment's template); returns it."""
+        template_folder = self._template(job.submission.assignment, job.source_hash)
+        return prepare_job_folder(self.layout, job, template_folder, self.limits, root)
+
     def _run_job(self, job, root, cancel):
         """Worker-thread part: prepare, run the worker under the hard limits, read its result
         (a :class:`grading.records.WorkerResult`)."""
-        template_folder = self._template(job.submission.assignment, job.source_hash)
-        directory = prepare_job_folder(self.layout, job, template_folder, self.limits, root)
-        outcome = run_isolated(directory, self.limits, len(job.notebooks), cancel=cancel)
-        if outcome.killed:
-            return WorkerResult.failure(outcome.killed, outcome.killed == "cancelled", outcome.seconds)
-        return read_worker_result(directory / "result.json", outcome)
+        directory = self._prepare_job(job, root)
+        return worker_result(directory, run_isolated(directory, self.limits, len(job.notebooks), cancel=cancel))
 
     def _merge(self, job, worker):
         """Main-thread part: put one worker's result into the course and the gradebook."""
         return merge(self.layout, self.gradebook, job, worker, self.limits.sandbox, lambda: self.api.config)
+
+    def _finish_job(self, job, worker, finish):
+        """Main-thread part: merge ``worker`` (the job's :class:`WorkerResult`), keep its log, remove its folder."""
+        finish(self._merge(job, worker))
+        keep_log(self.layout, job)
+        if job.directory is not None:
+            shutil.rmtree(job.directory, ignore_errors=True)
 
     # -- autograde: the batch ----------------------------------------------------------
 
@@ -228,7 +240,9 @@ class Grader:
                     finish(self._merge(job, WorkerResult.failure(problem)))
                 else:
                     runnable.append(job)
-            if runnable:
+            if runnable and self.cluster is not None:
+                self._run_on_cluster(runnable, finish)
+            elif runnable:
                 self._run_parallel(runnable, finish)
             if known:
                 self.write_csv()
@@ -247,13 +261,19 @@ class Grader:
                             worker = future.result()
                         except Exception as exc:  # preparing the job failed: ours, not the student's
                             worker = WorkerResult.failure(f"{type(exc).__name__}: {exc}", infrastructure=True)
-                        finish(self._merge(job, worker))
-                        keep_log(self.layout, job)
-                        if job.directory is not None:
-                            shutil.rmtree(job.directory, ignore_errors=True)
+                        self._finish_job(job, worker, finish)
                 except BaseException:  # Ctrl-C: stop every worker, with its kernel
                     cancel.set()
                     raise
+
+    def _run_on_cluster(self, jobs, finish):
+        """Grade ``jobs`` on the Dask cluster: the job folders are prepared here, graded there, merged here."""
+        # distributed takes a second to import: only grading on a cluster needs it.
+        from grading.batch.cluster import grade_on_cluster
+
+        with tempfile.TemporaryDirectory(prefix="nnfs-grading-") as root:
+            grade_on_cluster(self.cluster, jobs, lambda job: self._prepare_job(job, Path(root)),
+                             lambda job, worker: self._finish_job(job, worker, finish))
 
     # -- feedback and export -----------------------------------------------------
 
@@ -306,19 +326,6 @@ class Grader:
         if not self.layout.gradebook_exists():
             return {}
         return self.gradebook.load_runs()
-
-
-def read_worker_result(path, outcome):
-    """The :class:`WorkerResult` a worker left at ``path``; a failure (infrastructure) with the
-    reason if it left none, or a malformed one. ``outcome``: how the worker process ended."""
-    if not path.exists():
-        return WorkerResult.failure(f"the grading worker ended without a result (exit code {outcome.exitcode})",
-                                    infrastructure=True, seconds=outcome.seconds)
-    try:
-        return WorkerResult.from_json(path.read_text())
-    except (OSError, UnicodeDecodeError, RecordError) as exc:
-        return WorkerResult.failure(f"the grading worker left a malformed result: {exc}",
-                                    infrastructure=True, seconds=outcome.seconds)
 
 
 def _unprocessable_page(student, assignment, reason):

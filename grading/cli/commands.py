@@ -8,11 +8,13 @@ tests or unprocessable submissions are reported, not turned into a failure statu
 time), under a whole-notebook time limit, nbgrader's per-cell timeout and a memory limit,
 and skips submissions unchanged since they were graded (``--force`` grades them again).
 ``--db-url`` puts the gradebook in a database server (e.g. PostgreSQL) instead of
-``COURSE/gradebook.db``.
+``COURSE/gradebook.db``. ``--scheduler`` grades on the workers of a Dask cluster instead of this
+machine's cores, and ``--dask-workers`` on a Dask cluster started on this machine (docs/dask.md).
 """
 import argparse
 import sys
 import tempfile
+from contextlib import contextmanager
 from pathlib import Path
 
 from grading.batch.pipeline import Grader, default_jobs
@@ -128,9 +130,14 @@ def _add_autograde_command(commands):
     _add_common(p)
     _add_db(p)
     defaults = Limits()
-    p.add_argument("-j", "--jobs", type=_positive_int, default=None, metavar="N",
-                   help=f"submissions graded at once, each in its own process "
-                        f"(default: the number of cores, here {default_jobs()})")
+    where = p.add_mutually_exclusive_group()
+    where.add_argument("-j", "--jobs", type=_positive_int, default=None, metavar="N",
+                       help=f"submissions graded at once, each in its own process "
+                            f"(default: the number of cores, here {default_jobs()})")
+    where.add_argument("--scheduler", metavar="ADDRESS",
+                       help="grade on the Dask cluster of this scheduler, e.g. tcp://HOST:8786 (docs/dask.md)")
+    where.add_argument("--dask-workers", type=_positive_int, default=None, metavar="N",
+                       help="grade on a Dask cluster of N worker processes started on this machine (to try it)")
     p.add_argument("--force", action="store_true",
                    help="grade every submission again, also those unchanged since graded")
     p.add_argument("--timeout", type=_positive_int, default=defaults.timeout, metavar="S",
@@ -176,12 +183,37 @@ def build_parser():
     return parser
 
 
-def _grader(args):
+def _grader(args, cluster=None):
     limits = None
     if getattr(args, "timeout", None):
         limits = Limits(timeout=args.timeout, cell_timeout=args.cell_timeout, memory=args.memory_limit)
-    return Grader(args.course, verbose=args.verbose, db_url=getattr(args, "db_url", None),
-                  limits=limits, jobs=getattr(args, "jobs", None), course_id=getattr(args, "course_id", None))
+    return Grader(args.course, verbose=args.verbose, db_url=getattr(args, "db_url", None), limits=limits,
+                  jobs=getattr(args, "jobs", None), course_id=getattr(args, "course_id", None), cluster=cluster)
+
+
+@contextmanager
+def _dask_cluster(args):
+    """The Dask client that ``--scheduler`` or ``--dask-workers`` asks for (its workers checked), else None."""
+    if not (args.scheduler or args.dask_workers):
+        yield None
+        return
+    # distributed takes a second to import: only grading on a Dask cluster needs it.
+    from grading.batch.cluster import describe, open_cluster
+
+    with open_cluster(args.scheduler, args.dask_workers) as client:
+        print(f"Grading on {describe(client)}", flush=True)
+        yield client
+
+
+def _warn_worker_gaps(client):
+    """A WARNING line per Dask worker whose sandbox is incomplete, with what it lacks."""
+    # distributed is imported already (the client is open): only grading on a cluster gets here.
+    from grading.batch.cluster import sandbox_gaps_of
+
+    for address, gaps in sorted(sandbox_gaps_of(client).items()):
+        for gap in gaps:
+            print(f"WARNING: the kernel's sandbox is incomplete on the Dask worker {address}: {gap}.",
+                  file=sys.stderr, flush=True)
 
 
 def cmd_release(args):
@@ -257,18 +289,27 @@ def cmd_autograde(args):
     submissions = find_submissions(args.submissions, args.assignment)
     if not submissions:
         raise CourseError(f"no STUDENT/ASSIGNMENT folders in {args.submissions}")
-    grader = _grader(args)
-    print(f"Grading {len(submissions)} submission(s) with {grader.jobs} worker(s); limits: "
-          f"{grader.limits.describe()}.", flush=True)
-    _warn_sandbox_gaps()
+    with _dask_cluster(args) as cluster:
+        grader = _grader(args, cluster)
+        workers = "the Dask workers" if cluster else f"{grader.jobs} worker(s)"
+        print(f"Grading {len(submissions)} submission(s) with {workers}; limits: {grader.limits.describe()}.",
+              flush=True)
+        if cluster:
+            _warn_worker_gaps(cluster)
+        else:
+            _warn_sandbox_gaps()
+        tracker = Progress(len(submissions))
 
-    tracker = Progress(len(submissions))
+        def progress(result):
+            print(f"{tracker.step(result)} {result.student}/{result.assignment}: "
+                  f"{format_points(result.score, result.max_score)}  {result.status}", flush=True)
 
-    def progress(result):
-        print(f"{tracker.step(result)} {result.student}/{result.assignment}: "
-              f"{format_points(result.score, result.max_score)}  {result.status}", flush=True)
+        results = grader.autograde_all(submissions, notebooks, progress=progress, force=args.force)
+    return _report_grading(grader, results)
 
-    results = grader.autograde_all(submissions, notebooks, progress=progress, force=args.force)
+
+def _report_grading(grader, results):
+    """Print the grading table, the notes and the counts; the exit status (1: an infrastructure failure)."""
     print()
     print(grading_table(results))
     notes = notes_table(results)

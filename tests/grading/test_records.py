@@ -7,7 +7,7 @@ import nbformat
 import pytest
 
 from grading.batch.isolation import RunOutcome
-from grading.batch.pipeline import read_worker_result
+from grading.batch.isolation import read_worker_result
 from grading.course import find_submissions
 from grading.gradebook.session import Gradebook
 from grading.limits import GiB, Limits
