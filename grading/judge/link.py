@@ -114,7 +114,7 @@ class RemoteGlobals:
         return self._link.request({"op": "get", "fn": self._fn._tag, "name": name})
 
     def __setitem__(self, name, value):
-        self._link.request({"op": "set", "fn": self._fn._tag, "name": name, "value": self._link.encode(value)})
+        self._link.set_global(self._fn, name, value)
 
 
 _EXCEPTIONS = {cls.__name__: cls for cls in (
@@ -152,6 +152,7 @@ class KernelLink:
         self.callbacks = 0
         self.seq = 0             # the number of the current request, which its answer must start with
         self.hints_off = False   # a hint pass of this cell ran out of time: no more of them in this cell
+        self.lent_names = None   # while a hint pass runs: {(function id, name): (function, the name's value before)}
         self.source_names = lambda name: set()   # name -> the names its definition in the notebook uses
         self.case_elements = 0   # the largest array the judge sent in the current check's calls
         self.refusals = []       # what the judge refused the kernel (an oversized answer, a callback's sizes): notes
@@ -210,6 +211,15 @@ class KernelLink:
         if "error" in answer:
             raise self._exception(answer["error"])
         return self.decode(answer.get("ok"))
+
+    def set_global(self, fn, name, value):
+        """``fn.__globals__[name] = value`` in the kernel. While a hint pass runs, the name's value from before the
+        pass is kept first (:meth:`hint_budget` puts it back when the pass is abandoned); a name the namespace
+        does not hold is not kept (``names_replaced`` replaces only the names the notebook defines)."""
+        key = (fn._tag["id"], name)
+        if self.lent_names is not None and key not in self.lent_names and name in fn.__globals__:
+            self.lent_names[key] = (fn, fn.__globals__[name])
+        self.request({"op": "set", "fn": fn._tag, "name": name, "value": self.encode(value)})
 
     def call(self, fn, args, kwargs):
         """Call the kernel's ``fn``; arguments' changes are copied back, then the result returned."""
@@ -294,7 +304,12 @@ class KernelLink:
     def hint_budget(self):
         """core.hint_pass while the judge checks: the pass that only adds a hint gets HINT_SECONDS (within the
         cell's own limit). When they run out, the kernel is interrupted and a new session opened, and the pass is
-        abandoned (core.HintAbandoned): the verdict stands, without the hint; so are the cell's later hint passes."""
+        abandoned (core.HintAbandoned): the verdict stands, without the hint; so are the cell's later hint passes.
+
+        The pass lends the kernel the judge's blocks (names_replaced); its own cleanup, which gives the kernel its
+        blocks back, ran out of time with it: the names it set are put back here, in the new session. Else the
+        kernel would keep a judge's block whose handle the check's end revokes, and the cell's next check (its
+        hidden tests), or a later cell, would find it there: a score that depends on how fast the machine was."""
         from helpers.checks.core import HintAbandoned  # the workbook's checks: only when a cell is judged
 
         if self.hints_off:
@@ -302,6 +317,7 @@ class KernelLink:
         cell_deadline = self.deadline
         budget = time.monotonic() + HINT_SECONDS
         self.deadline = budget if cell_deadline is None else min(cell_deadline, budget)
+        self.lent_names = {}
         try:
             yield
         except KernelTimeout:
@@ -309,15 +325,26 @@ class KernelLink:
                 raise                                  # the cell's own limit: a timeout as before
             self.deadline = time.monotonic() + RECOVERY_SECONDS
             self._interrupt_session()
+            self.deadline = time.monotonic() + RECOVERY_SECONDS   # the kernel is back: a few quick requests
+            self._give_names_back()
             self.hints_off = True
             raise HintAbandoned("the hint pass ran out of time") from None
         finally:
+            self.lent_names = None
             self.deadline = cell_deadline
+
+    def _give_names_back(self):
+        """Set every name the hint pass set in the kernel's namespaces back to its value from before the pass."""
+        lent, self.lent_names = self.lent_names or {}, None
+        for (_, name), (fn, before) in reversed(lent.items()):
+            self.set_global(fn, name, before)
 
     def _interrupt_session(self):
         """Interrupt the kernel in the middle of a session and open a new one (KernelTimeout if it does not
-        come back)."""
+        come back). The request the judge gave up on is dropped, never served by the interrupted session: a shim
+        whose loop goes on (the student's code swallowed the interrupt) is told the session is over."""
         session, self._session = self._session, None
+        self._request, self._answer = "", None
         run_sync(self.km.interrupt_kernel)()
         if session is not None:
             self._guarded_wait(session, until_answer=False)
