@@ -94,7 +94,8 @@ def _in_code(source: str, exercises: set[str]) -> list[NamedMistake]:
             continue
         parts = _parts(node)
         for part in parts:
-            text = literal(part) if literal(part) and ID.fullmatch(literal(part)) else _generic_id(part)
+            text = literal(part)
+            text = text if text and ID.fullmatch(text) else _generic_id(part)
             if text and (text.startswith("<exercise>.") or text.split(".")[0] in exercises
                          or _called(node) in ("fail", "Mistake")):
                 found.append(NamedMistake(text, _hint_beside(part, parts)))
@@ -103,13 +104,8 @@ def _in_code(source: str, exercises: set[str]) -> list[NamedMistake]:
 
 def generic() -> list[NamedMistake]:
     """The ids that several exercises raise, ``<exercise>.name``, with their hints (GENERIC_MODULES)."""
-    found = set()
-    for name in GENERIC_MODULES:
-        for node in ast.walk(ast.parse((HERE / f"{name}.py").read_text())):
-            if isinstance(node, (ast.Call, ast.Tuple)):
-                parts = _parts(node)
-                found |= {NamedMistake(_generic_id(part), _hint_beside(part, parts)) for part in parts
-                          if _generic_id(part)}
+    found = {mistake for name in GENERIC_MODULES for mistake in _in_code((HERE / f"{name}.py").read_text(), set())
+             if mistake.id.startswith("<exercise>.")}
     return sorted(found, key=lambda m: (m.id, m.hint))
 
 
