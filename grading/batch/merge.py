@@ -142,6 +142,14 @@ def parse_timestamp(text):
         return None
 
 
+def log_tail(path, limit=LOG_LIMIT):
+    """The last ``limit`` bytes of the log at ``path`` (its end, where the errors are)."""
+    with open(path, "rb") as source:
+        size = source.seek(0, os.SEEK_END)
+        source.seek(max(0, size - limit))
+        return source.read()
+
+
 def keep_log(layout, planned):
     """Keep the end of the worker's log in the course (``COURSE/.grading/logs``)."""
     log = planned.directory / "worker.log" if planned.directory else None
@@ -149,7 +157,4 @@ def keep_log(layout, planned):
         return
     target = layout.log_file(planned.submission.student, planned.submission.assignment)
     target.parent.mkdir(parents=True, exist_ok=True)
-    with open(log, "rb") as source, open(target, "wb") as out:
-        size = source.seek(0, os.SEEK_END)
-        source.seek(max(0, size - LOG_LIMIT))
-        shutil.copyfileobj(source, out)
+    target.write_bytes(log_tail(log))

@@ -16,7 +16,6 @@ import functools
 import importlib
 import io
 import multiprocessing
-import os
 import shutil
 import tarfile
 import tempfile
@@ -25,7 +24,7 @@ from importlib import metadata
 from pathlib import Path
 
 from grading.batch.isolation import run_isolated
-from grading.batch.merge import LOG_LIMIT
+from grading.batch.merge import LOG_LIMIT, log_tail
 from grading.course import CourseLayout, tree_hash
 from grading.records import Job
 from grading.sandbox.landlock import sandbox_gaps
@@ -79,10 +78,7 @@ def returned_files(directory, job):
 def trim_log(path, limit=LOG_LIMIT):
     """Keep only the last ``limit`` bytes of the log at ``path`` (the grading command keeps no more)."""
     if path.is_file() and path.stat().st_size > limit:
-        with open(path, "rb") as handle:
-            handle.seek(-limit, os.SEEK_END)
-            tail = handle.read()
-        path.write_bytes(tail)
+        path.write_bytes(log_tail(path, limit))
 
 
 # -- the task --------------------------------------------------------------------------------------
