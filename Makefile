@@ -63,9 +63,10 @@ validate: $(STAMP)
 release: $(STAMP)
 	$(PY) -m grading release --course $(COURSE)
 
-# The formgrader (manual grading, the gradebook) on the course directory, with its configuration.
+# The formgrader (manual grading, the gradebook) on the course directory, with its configuration;
+# jupyter/instructors: its URLs with ?token= log in (jupyter/README.md).
 formgrader: release
-	cd $(COURSE) && $(abspath $(VENV))/bin/jupyter lab --port=$(LAB_PORT) $(ROOT_FLAG)
+	cd $(COURSE) && JUPYTER_CONFIG_PATH=$(CURDIR)/jupyter/instructors $(abspath $(VENV))/bin/jupyter lab --port=$(LAB_PORT) $(ROOT_FLAG)
 
 grade: $(STAMP)
 	$(PY) -m grading autograde $(SUBMISSIONS) --course $(COURSE)

@@ -11,7 +11,7 @@ import pytest  # noqa: E402
 
 from notebook_runner import execute  # noqa: E402
 
-pytest_plugins = ["mistake_coverage", "edition_twin", "postgres_server"]
+pytest_plugins = ["mistake_coverage", "edition_twin", "postgres_server", "grading_fixture"]
 
 
 @pytest.fixture(scope="module")

@@ -61,13 +61,18 @@ def test_the_declared_minimum_python_satisfies_every_pinned_package():
 
 
 def test_make_lab_starts_the_students_lab_and_the_formgrader_the_instructors():
-    """make lab reads jupyter/students (no news prompt, no instructor tools of nbgrader); make formgrader does not."""
+    """make lab reads jupyter/students (no news prompt, no instructor tools of nbgrader); make formgrader does not,
+    and reads jupyter/instructors instead."""
     import json
 
     makefile = (ROOT / "Makefile").read_text()
     lab = makefile.split("\nlab:", 1)[1].split("\n\n", 1)[0]
     formgrader = makefile.split("\nformgrader:", 1)[1].split("\n\n", 1)[0]
     assert "JUPYTER_CONFIG_PATH=$(CURDIR)/jupyter/students" in lab and "jupyter/students" not in formgrader
+    # the instructors' settings: the formgrader's URLs with ?token= log in (grading/nbgrader_glue/formgrader.py)
+    assert "JUPYTER_CONFIG_PATH=$(CURDIR)/jupyter/instructors" in formgrader
+    enabled = json.loads((ROOT / "jupyter" / "instructors" / "jupyter_server_config.d" / "grading.json").read_text())
+    assert enabled == {"ServerApp": {"jpserver_extensions": {"grading.nbgrader_glue.formgrader": True}}}
     disabled = json.loads((ROOT / "jupyter" / "students" / "labconfig" / "page_config.json").read_text())
     assert set(disabled["disabledExtensions"]) == {
         "@jupyterlab/apputils-extension:announcements", "@jupyter/nbgrader:create-assignment",

@@ -42,9 +42,11 @@ c.CourseDirectory.root = {root!r}
 c.CourseDirectory.db_url = {db_url!r}
 # The formgrader's Autograde button would run plain nbgrader (the students' code with no judge, sandbox or limits):
 # it is turned off, with a message naming the command that grades this course.
-from grading.nbgrader_glue.formgrader import RefuseAutograde  # noqa: E402
+from grading.nbgrader_glue.formgrader import RefuseAutograde, template_basedirs  # noqa: E402
 c.Autograde.sanitize_preprocessors = [RefuseAutograde, *c.Autograde.sanitize_preprocessors]
 c.RefuseAutograde.command = {command!r}
+# The grading page loads MathJax from the Jupyter server (jupyter-server-mathjax), not from a CDN: it works offline.
+c.HTMLExporter.extra_template_basedirs = template_basedirs()
 """
 
 

@@ -1,6 +1,7 @@
 """The small fixture course of the grading tests (tests/support/fixtures/grading/build_fixture.py: notebook
 ``00_mini``, test_relu 2 points and test_softmax 3), loaded once, with the notebook utilities
-those tests share."""
+those tests share; and, as a pytest plugin (tests/conftest.py), the session's graded course with a written
+answer (:func:`written_course`), which the formgrader's tests share."""
 from __future__ import annotations
 
 import importlib.util
@@ -8,6 +9,8 @@ import shutil
 from pathlib import Path
 
 import nbformat
+import nbformat.v4
+import pytest
 
 FIXTURE_DIR = Path(__file__).resolve().parent / "fixtures" / "grading"
 _spec = importlib.util.spec_from_file_location("grading_fixture_builder", FIXTURE_DIR / "build_fixture.py")
@@ -63,3 +66,58 @@ def solved(released):
         cell(nb, grade_id).source = "\n".join(
             line for line in cell(source, grade_id).source.splitlines() if "SOLUTION" not in line)
     return nb
+
+
+# -- a course with a written answer, graded: the formgrader's tests share it ------------------------------------------
+
+#: The model answer and rubric of the written question (the graders' note under the answer), and alice's answer.
+MODEL = "*A model answer:* the cost is averaged over the examples, so that it does not grow with m."
+RUBRIC = ("*Rubric (1 point):*\n"
+          "- 0.5: says that the cost is an average over the examples.\n"
+          "- 0.5: says why: the learning rate then does not depend on m.")
+STUDENT = "Dividing by m keeps the numbers small, I think."
+#: The written question's grade id (1 point, graded by hand).
+WRITTEN = "why_average"
+
+
+def nbgrader_meta(grade_id, *, grade=False, solution=False, locked=False, points=0):
+    meta = {"grade": grade, "solution": solution, "locked": locked, "schema_version": 3, "grade_id": grade_id}
+    if grade:
+        meta["points"] = points
+    return {"nbgrader": meta}
+
+
+def question(number, grade_id):
+    """A written question, with a formula (LaTeX: the formgrader renders it with MathJax)."""
+    return nbformat.v4.new_markdown_cell(
+        rf"**Question {number}.** Why is the cost $J = \frac{{1}}{{m}} \sum_{{i=1}}^{{m}} \mathcal{{L}}^{{(i)}}$ "
+        "averaged over the examples?", metadata=nbgrader_meta(f"{grade_id}_text", locked=True))
+
+
+def answer(grade_id, text=f"{MODEL}\n\n{RUBRIC}"):
+    """A written answer cell, 1 point graded by hand (``text``: the source's model answer and rubric)."""
+    return nbformat.v4.new_markdown_cell(text, metadata=nbgrader_meta(grade_id, grade=True, solution=True, points=1))
+
+
+@pytest.fixture(scope="session")
+def written_course(tmp_path_factory):
+    """The fixture notebook with one written question added, released, and alice's submission (solved, with
+    :data:`STUDENT` as her written answer) autograded: ``(grader, result)``. Shared by the formgrader's tests: one
+    that grades the written answer by hand puts the gradebook back as it found it."""
+    from grading.batch.pipeline import Grader
+    from grading.course import find_notebooks, find_submissions
+
+    root = tmp_path_factory.mktemp("written_course")
+    source = fixture.build_notebook()
+    source.cells += [question(1, WRITTEN), answer(WRITTEN)]
+    (root / "notebooks").mkdir()
+    nbformat.write(source, str(root / "notebooks" / f"{NAME}.ipynb"))
+    grader = Grader(root / "course")
+    released = grader.release(find_notebooks(root / "notebooks"))[NAME]
+    submission = solved(released)
+    cell(submission, WRITTEN).source = STUDENT
+    folder = root / "submitted" / "alice" / NAME
+    folder.mkdir(parents=True)
+    nbformat.write(submission, str(folder / f"{NAME}.ipynb"))
+    [result] = grader.autograde_all(find_submissions(root / "submitted"), find_notebooks(root / "notebooks"))
+    return grader, result

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import json
+import re
 import os
 import secrets
 import socket
@@ -11,6 +12,7 @@ import subprocess
 import sys
 import time
 import urllib.request
+from pathlib import Path
 
 import pytest
 from traitlets.config.loader import PyFileConfigLoader
@@ -18,6 +20,7 @@ from traitlets.config.loader import PyFileConfigLoader
 from grading.batch.pipeline import Grader
 from grading_fixture import fixture
 
+ROOT = Path(__file__).resolve().parents[3]
 
 pytestmark = pytest.mark.slow
 
@@ -44,9 +47,15 @@ def _free_port() -> int:
         return sock.getsockname()[1]
 
 
-def test_formgrader_lists_the_released_assignment(course, tmp_path):
+def test_formgrader_lists_the_released_assignment_and_its_token_url_logs_in_everywhere(course, tmp_path):
+    """The server started as make formgrader starts it (jupyter/instructors, this checkout's grading): the login
+    cookie that a formgrader URL with ?token= sets is good for the whole server (path /), not only for the folder of
+    the URL (nbgrader's handlers left its path empty: see grading/nbgrader_glue/formgrader.py)."""
     port, token = _free_port(), secrets.token_hex(16)
-    env = dict(os.environ, JUPYTER_CONFIG_DIR=str(tmp_path / "config"), JUPYTER_RUNTIME_DIR=str(tmp_path / "runtime"))
+    path = os.environ.get("PYTHONPATH")
+    env = dict(os.environ, JUPYTER_CONFIG_DIR=str(tmp_path / "config"), JUPYTER_RUNTIME_DIR=str(tmp_path / "runtime"),
+               JUPYTER_CONFIG_PATH=str(ROOT / "jupyter" / "instructors"),
+               PYTHONPATH=str(ROOT) + (os.pathsep + path if path else ""))
     command = [sys.executable, "-m", "jupyter", "server", "--no-browser", "--ip=127.0.0.1", f"--port={port}",
                f"--ServerApp.token={token}"]
     if os.geteuid() == 0:
@@ -61,6 +70,7 @@ def test_formgrader_lists_the_released_assignment(course, tmp_path):
                 try:
                     with urllib.request.urlopen(url, timeout=5) as response:
                         answer = json.loads(response.read())
+                        cookies = response.headers.get_all("Set-Cookie")
                 except OSError:
                     if time.monotonic() > deadline or server.poll() is not None:
                         pytest.fail(f"the formgrader did not answer: {log_path.read_text()[-2000:]}")
@@ -72,3 +82,35 @@ def test_formgrader_lists_the_released_assignment(course, tmp_path):
             except subprocess.TimeoutExpired:
                 server.kill()
     assert fixture.FIXTURE_NAME in [assignment["name"] for assignment in answer], answer
+    [login] = [cookie for cookie in cookies if cookie.startswith("username-")]
+    assert "Path=/;" in login or login.endswith("Path=/"), login
+
+
+def _formgrader_exporter(course, template_name):
+    """nbconvert's HTMLExporter as the formgrader configures it: nbgrader's settings, then the course's file."""
+    from nbconvert.exporters import HTMLExporter
+    from nbgrader.server_extensions.formgrader import handlers
+    from traitlets.config import Config
+
+    config = Config()
+    config.HTMLExporter.template_name = template_name
+    config.HTMLExporter.extra_template_basedirs = [handlers.template_path]
+    config.merge(PyFileConfigLoader("nbgrader_config.py", path=str(course)).load_config())
+    return HTMLExporter(config=config)
+
+
+def test_the_grading_page_loads_mathjax_from_the_server_and_feedback_keeps_its_template(course):
+    """The grading page asks the Jupyter server for MathJax (jupyter-server-mathjax's copy, three folders above
+    BASE_URL/formgrader/submissions/ID/), not a CDN; the formgrader's Generate Feedback still finds nbgrader's
+    feedback template (the course file sets the template folders, which nbgrader's feedback then takes as they are).
+    tests/browser/test_browser_formgrader.py checks the page in a browser."""
+    resources = {"assignment_id": fixture.FIXTURE_NAME, "notebook_id": fixture.FIXTURE_NAME, "submission_id": "x",
+                 "index": 0, "total": 1, "base_url": "", "student": "alice", "last_name": None, "first_name": None,
+                 "notebook_path": "x"}
+    page, _ = _formgrader_exporter(course, "formgrade").from_filename(
+        str(course / "release" / fixture.FIXTURE_NAME / f"{fixture.FIXTURE_NAME}.ipynb"), resources=resources)
+    scripts = re.findall(r'<script[^>]*\ssrc="([^"]*)"', page)
+    assert "../../../static/jupyter_server_mathjax/MathJax.js?config=TeX-AMS-MML_HTMLorMML-full,Safe" in scripts
+    assert not [src for src in scripts if "://" in src], scripts
+    assert 'webFont: "STIX-Web"' in page                     # the one font jupyter-server-mathjax ships
+    assert _formgrader_exporter(course, "feedback").template is not None

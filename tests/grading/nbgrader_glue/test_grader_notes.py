@@ -2,7 +2,8 @@
 out (grading/nbgrader_glue/grader_notes.py).
 
 The fixture notebook has no written answer (adding one would change every score the grading tests assert): the
-end-to-end test grades a copy of it with one written question added.
+end-to-end test grades a copy of it with one written question added (the session's ``written_course``, which the
+formgrader's browser test shares).
 """
 from __future__ import annotations
 
@@ -17,29 +18,7 @@ from nbformat.v4 import new_markdown_cell, new_notebook
 from grading.nbgrader_glue.api import course_config
 from grading.nbgrader_glue.grader_notes import (HEADING, RemoveGraderNotes, add_grader_notes, is_grader_note,
                                                 write_grader_notes)
-from grading_fixture import NAME, TOTAL, cell, fixture, read_nb, solved
-
-MODEL = "*A model answer:* the cost is averaged over the examples, so that it does not grow with m."
-RUBRIC = ("*Rubric (1 point):*\n"
-          "- 0.5: says that the cost is an average over the examples.\n"
-          "- 0.5: says why: the learning rate then does not depend on m.")
-STUDENT = "Dividing by m keeps the numbers small, I think."
-
-
-def nbgrader_meta(grade_id, *, grade=False, solution=False, locked=False, points=0):
-    meta = {"grade": grade, "solution": solution, "locked": locked, "schema_version": 3, "grade_id": grade_id}
-    if grade:
-        meta["points"] = points
-    return {"nbgrader": meta}
-
-
-def question(number, grade_id):
-    return new_markdown_cell(f"**Question {number}.** Why is the cost averaged over the examples?",
-                             metadata=nbgrader_meta(f"{grade_id}_text", locked=True))
-
-
-def answer(grade_id, text=f"{MODEL}\n\n{RUBRIC}"):
-    return new_markdown_cell(text, metadata=nbgrader_meta(grade_id, grade=True, solution=True, points=1))
+from grading_fixture import MODEL, NAME, RUBRIC, STUDENT, TOTAL, WRITTEN, answer, cell, question, read_nb
 
 
 def rendered_text(path):
@@ -96,26 +75,11 @@ def test_feedback_removes_the_notes_first():
 # -- a graded class: the formgrader shows them, the feedback does not ------------------------------------------------
 
 @pytest.fixture(scope="module")
-def graded(tmp_path_factory):
-    """A course of the fixture notebook with one written question, and alice's submission graded, with feedback."""
-    from grading.batch.pipeline import Grader
-    from grading.course import find_notebooks, find_submissions
-
-    root = tmp_path_factory.mktemp("grader_notes")
-    source = fixture.build_notebook()
-    source.cells += [question(1, "why_average"), answer("why_average")]
-    (root / "notebooks").mkdir()
-    nbformat.write(source, str(root / "notebooks" / f"{NAME}.ipynb"))
-    grader = Grader(root / "course")
-    released = grader.release(find_notebooks(root / "notebooks"))[NAME]
-    submission = solved(released)
-    cell(submission, "why_average").source = STUDENT
-    folder = root / "submitted" / "alice" / NAME
-    folder.mkdir(parents=True)
-    nbformat.write(submission, str(folder / f"{NAME}.ipynb"))
-    [result] = grader.autograde_all(find_submissions(root / "submitted"), find_notebooks(root / "notebooks"))
-    feedback = grader.feedback()
-    return grader, result, feedback
+def graded(written_course):
+    """The session's course with one written question (grading_fixture.written_course), alice's submission graded,
+    with feedback."""
+    grader, result = written_course
+    return grader, result, grader.feedback()
 
 
 @pytest.mark.slow
@@ -124,12 +88,12 @@ def test_the_autograded_notebook_shows_graders_the_model_answer_and_rubric(grade
     assert not result.problem and (result.score, result.max_score) == (TOTAL, TOTAL + 1), result
     nb = read_nb(grader.layout.autograded_notebook("alice", NAME))
     notes = [i for i, c in enumerate(nb.cells) if is_grader_note(c)]
-    answer_index = nb.cells.index(cell(nb, "why_average"))
+    answer_index = nb.cells.index(cell(nb, WRITTEN))
     assert notes == [answer_index + 1]
     note = nb.cells[answer_index + 1]
     assert note.cell_type == "markdown" and "nbgrader" not in note.metadata
     assert note.source.startswith(HEADING) and MODEL in note.source and RUBRIC in note.source
-    assert cell(nb, "why_average").source == STUDENT
+    assert cell(nb, WRITTEN).source == STUDENT
 
 
 @pytest.mark.slow
@@ -151,7 +115,7 @@ def test_the_formgrader_renders_the_submission_with_the_note(graded):
     text = html.unescape(re.sub(r"<[^>]+>", "", page))
     assert "For graders: the model answer and its rubric" in text
     assert "says why: the learning rate then does not depend on m." in text
-    assert 'id="why_average"' in page and STUDENT in text   # the answer's score box, and the answer itself
+    assert f'id="{WRITTEN}"' in page and STUDENT in text   # the answer's score box, and the answer itself
     submission = grader.api.get_submission(NAME, "alice")
     assert submission["needs_manual_grade"] and submission["max_score"] == TOTAL + 1, submission
 
