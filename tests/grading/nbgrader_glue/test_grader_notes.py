@@ -1,8 +1,9 @@
 """The formgrader shows a grader the model answer and its rubric under each written answer; feedback leaves them
-out (grading/nbgrader_glue/grader_notes.py).
+out (grading/nbgrader_glue/grader_notes.py). The question's discussion, which release leaves out, comes back under
+the answer for the graders and in the feedback (grading/nbgrader_glue/discussions.py).
 
 The fixture notebook has no written answer (adding one would change every score the grading tests assert): the
-end-to-end test grades a copy of it with one written question added.
+end-to-end test grades a copy of it with one written question, and its discussion, added.
 """
 from __future__ import annotations
 
@@ -16,14 +17,15 @@ from nbformat.v4 import new_markdown_cell, new_notebook
 
 from grading.nbgrader_glue.api import course_config
 from grading.nbgrader_glue.grader_notes import (HEADING, RemoveGraderNotes, add_grader_notes, is_grader_note,
-                                                write_grader_notes)
-from grading_fixture import NAME, TOTAL, cell, fixture, read_nb, solved
+                                                annotate_autograded)
+from grading_fixture import NAME, TOTAL, cell, fixture, hidden_code_lines, read_nb, solved
 
 MODEL = "*A model answer:* the cost is averaged over the examples, so that it does not grow with m."
 RUBRIC = ("*Rubric (1 point):*\n"
           "- 0.5: says that the cost is an average over the examples.\n"
           "- 0.5: says why: the learning rate then does not depend on m.")
 STUDENT = "Dividing by m keeps the numbers small, I think."
+DISCUSSION = "**Discussion.** A sum over m examples grows with m, and the best learning rate would shrink with it."
 
 
 def nbgrader_meta(grade_id, *, grade=False, solution=False, locked=False, points=0):
@@ -78,9 +80,9 @@ def test_a_notebook_older_than_nbformat_4_5_gets_its_note_without_a_cell_id():
 def test_a_note_is_written_only_where_the_source_is(tmp_path):
     path = tmp_path / "graded.ipynb"
     nbformat.write(new_notebook(cells=[answer("q1", STUDENT)]), str(path))
-    assert not write_grader_notes(path, tmp_path / "missing.ipynb")
+    assert not annotate_autograded(path, tmp_path / "missing.ipynb")
     nbformat.write(new_notebook(cells=[answer("q1")]), str(tmp_path / "source.ipynb"))
-    assert write_grader_notes(path, tmp_path / "source.ipynb")
+    assert annotate_autograded(path, tmp_path / "source.ipynb")
     assert [is_grader_note(c) for c in read_nb(path).cells] == [False, True]
 
 
@@ -103,11 +105,13 @@ def graded(tmp_path_factory):
 
     root = tmp_path_factory.mktemp("grader_notes")
     source = fixture.build_notebook()
-    source.cells += [question(1, "why_average"), answer("why_average")]
+    source.cells += [question(1, "why_average"), answer("why_average"),
+                     new_markdown_cell(DISCUSSION, id="discussion-why-average")]
     (root / "notebooks").mkdir()
     nbformat.write(source, str(root / "notebooks" / f"{NAME}.ipynb"))
     grader = Grader(root / "course")
     released = grader.release(find_notebooks(root / "notebooks"))[NAME]
+    assert "grows with m" not in released.read_text()     # the release leaves the discussion out
     submission = solved(released)
     cell(submission, "why_average").source = STUDENT
     folder = root / "submitted" / "alice" / NAME
@@ -126,6 +130,8 @@ def test_the_autograded_notebook_shows_graders_the_model_answer_and_rubric(grade
     notes = [i for i, c in enumerate(nb.cells) if is_grader_note(c)]
     answer_index = nb.cells.index(cell(nb, "why_average"))
     assert notes == [answer_index + 1]
+    assert [c.source for c in nb.cells if "grows with m" in c.source] == [DISCUSSION]   # the discussion, after them
+    assert nb.cells[answer_index + 2].source == DISCUSSION and "nbgrader" not in nb.cells[answer_index + 2].metadata
     note = nb.cells[answer_index + 1]
     assert note.cell_type == "markdown" and "nbgrader" not in note.metadata
     assert note.source.startswith(HEADING) and MODEL in note.source and RUBRIC in note.source
@@ -149,7 +155,7 @@ def test_the_formgrader_renders_the_submission_with_the_note(graded):
     page, _ = HTMLExporter(config=config).from_filename(str(grader.layout.autograded_notebook("alice", NAME)),
                                                         resources=resources)
     text = html.unescape(re.sub(r"<[^>]+>", "", page))
-    assert "For graders: the model answer and its rubric" in text
+    assert "For graders: the model answer and its rubric" in text and "grows with m" in text
     assert "says why: the learning rate then does not depend on m." in text
     assert 'id="why_average"' in page and STUDENT in text   # the answer's score box, and the answer itself
     submission = grader.api.get_submission(NAME, "alice")
@@ -157,11 +163,13 @@ def test_the_formgrader_renders_the_submission_with_the_note(graded):
 
 
 @pytest.mark.slow
-def test_the_feedback_leaves_the_model_answer_and_rubric_out(graded):
+def test_the_feedback_leaves_the_model_answer_and_rubric_out_and_shows_the_discussion_after_the_answer(graded):
     _, _, feedback = graded
     page = Path(feedback[("alice", NAME)]).read_text()
     text = rendered_text(feedback[("alice", NAME)])
-    assert STUDENT in text
+    assert STUDENT in text and text.count("grows with m") == 1
+    assert text.index(STUDENT) < text.index("Discussion.") < text.index("grows with m")
+    assert not [line for line in hidden_code_lines() if line in text]
     for secret in ("For graders", "the cost is averaged over the examples, so that",
                    "says that the cost is an average", "the learning rate then does not depend on m", "Rubric"):
         assert secret not in page and secret not in text, secret
