@@ -144,10 +144,11 @@ def install_sources(layout, notebooks):
         shutil.copyfile(path, dest)
 
 
-def add_student_copies(released, dest_dir):
+def add_student_copies(released, dest_dir, prepare=None):
     """Copy released notebooks to ``dest_dir/X.ipynb``, never replacing an existing file.
 
-    ``released`` maps assignment id to released notebook. Returns ``(added, kept)``:
+    ``released`` maps assignment id to released notebook; ``prepare(assignment, nb)``, if given, changes each
+    notebook (a ``dict`` read with ``json``) before it is written. Returns ``(added, kept)``:
     lists of the destination paths created and of those left untouched. Each copy names the
     kernel's language as this environment's kernel reports it (``language_info``): JupyterLab
     rewrites a shorter one when the kernel starts, and the notebook would show as changed the
@@ -160,6 +161,8 @@ def add_student_copies(released, dest_dir):
         dest = dest_dir / f"{assignment}.ipynb"
         nb = json.loads(Path(path).read_text(encoding="utf-8"))
         nb.setdefault("metadata", {})["language_info"] = kernel_language_info()
+        if prepare is not None:
+            prepare(assignment, nb)
         try:
             # "x" mode: fails if the file exists, with no window between check and write.
             with open(dest, "x", encoding="utf-8") as out:

@@ -28,13 +28,16 @@ from nbgrader.preprocessors import (
 from grading.execute.preprocessors import (ClearHiddenTestsOfTestCells, ClearRunOutputs, GradingExecute,
                                            HideTestInternals, StderrToStdout)
 from grading.nbgrader_glue.grader_notes import RemoveGraderNotes
-from grading.nbgrader_glue.release import ClearSolutionsNamingTheQuestion
+from grading.nbgrader_glue.release import ClearSolutionsNamingTheQuestion, RemoveDiscussions
 
 c = get_config()  # noqa: F821 (provided by the config loader)
 
 # nbgrader's release, with a stub that names its question in each written answer cell ("YOUR ANSWER HERE
-# (Question 2)"), so that Validate's list of unanswered questions says which is which.
+# (Question 2)"), so that Validate's list of unanswered questions says which is which; and without the
+# discussions below the written answers (they give the answers away; grading puts them back for the feedback,
+# grading/nbgrader_glue/discussions.py).
 c.GenerateAssignment.preprocessors = [
+    RemoveDiscussions,
     IncludeHeaderFooter,
     InstantiateTests,
     LockCells,

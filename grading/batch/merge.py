@@ -2,7 +2,8 @@
 
 Only the grading command writes there (one thread at a time): the submission's copy, the
 autograded notebooks (with the model answer and its rubric for graders under each written answer,
-:mod:`grading.nbgrader_glue.grader_notes`), nbgrader's own ``SaveAutoGrades`` on them, our record of the run
+:mod:`grading.nbgrader_glue.grader_notes`, and the question's discussion,
+:mod:`grading.nbgrader_glue.discussions`), nbgrader's own ``SaveAutoGrades`` on them, our record of the run
 (:class:`grading.gradebook.RunRecord`) and the judge's verdicts
 (:class:`grading.gradebook.CheckRecord`). A failure of the grading machinery leaves the
 gradebook and any earlier result as they are, so that the next run tries again.
@@ -88,16 +89,17 @@ def save_autograded(layout, gradebook, student, assignment, autograded, timestam
     """Copy the ``autograded`` notebooks (name -> path), ``timestamp`` and the exchange's secret (from the
     course's copy of the submission) into the course and save their grades with nbgrader's ``SaveAutoGrades``
     (and late penalties). Each notebook gets, under each written answer, the source's model answer and rubric
-    for the formgrader's graders (which feedback leaves out). nbgrader's generate_feedback copies the secret on
+    for the formgrader's graders (which feedback leaves out), then the source's discussion of the question (which
+    release left out, and feedback shows). nbgrader's generate_feedback copies the secret on
     into the feedback folder, where release_feedback needs it."""
     # grader_notes imports nbgrader (seconds), which saving the grades below needs anyway
-    from grading.nbgrader_glue.grader_notes import write_grader_notes
+    from grading.nbgrader_glue.grader_notes import annotate_autograded
 
     dest = layout.autograded_dir(student, assignment)
     dest.mkdir(parents=True)
     for name, path in autograded.items():
         shutil.copyfile(path, dest / f"{name}.ipynb")
-        write_grader_notes(dest / f"{name}.ipynb", layout.source_dir(assignment) / f"{name}.ipynb")
+        annotate_autograded(dest / f"{name}.ipynb", layout.source_dir(assignment) / f"{name}.ipynb")
     secret = layout.submitted_dir(student, assignment) / SECRET
     if secret.is_file() and not secret.is_symlink() and secret.stat().st_size <= SECRET_BYTES:
         shutil.copyfile(secret, dest / SECRET)

@@ -17,6 +17,8 @@ import tempfile
 from contextlib import contextmanager
 from pathlib import Path
 
+import nbformat
+
 from grading.batch.pipeline import Grader, default_jobs
 from grading.course import (DEFAULT_COURSE_DIR, DEFAULT_DEMO_DIR, DEFAULT_NOTEBOOKS_DIR, CourseError,
                             add_student_copies, find_notebooks, find_submissions)
@@ -26,6 +28,7 @@ from grading.gradebook.database import read_url_file, url_password
 from grading.gradebook.report import Progress, format_points, grades_matrix, grading_table, notes_table
 from grading.limits import Limits, format_size, parse_size
 from grading.nbgrader_glue.api import PipelineError
+from grading.nbgrader_glue.discussions import fold_discussions
 from grading.sandbox.landlock import sandbox_gaps
 
 
@@ -250,7 +253,9 @@ def cmd_student_copies(args):
     with tempfile.TemporaryDirectory(prefix="nnfs-release-") as tmp:
         args.course = args.course or Path(tmp) / "course"
         released = _grader(args).release(notebooks)
-        added, kept = add_student_copies(released, args.dest)
+        # A self-learner has no feedback to read the discussions in: they stay, folded under their answer boxes.
+        added, kept = add_student_copies(
+            released, args.dest, lambda assignment, nb: fold_discussions(nb, nbformat.read(notebooks[assignment], 4)))
         edition = build_edition(args.dest, notebooks)       # replaced every time: made from the course, not yours
     for path in added:
         print(f"added {path}")

@@ -8,52 +8,34 @@ right after each written answer cell of an autograded notebook, a read-only Mark
 metadata (``{"nnfs": {"for_graders": true}}``) and has no nbgrader metadata, so nbgrader's gradebook and its
 formgrader see one more plain Markdown cell. :class:`RemoveGraderNotes`, the feedback's first preprocessor
 (``grading/nbgrader_config.py``), takes these cells out again: a student's feedback never shows them.
+:func:`annotate_autograded` adds them to an autograded notebook's file, with the discussions of its questions
+(:mod:`grading.nbgrader_glue.discussions`), which the feedback keeps.
 """
 from pathlib import Path
 
 import nbformat
-from nbformat.v4 import new_markdown_cell
 from nbgrader.preprocessors import NbGraderPreprocessor
 
-#: The key of this course's own cell metadata, and the flag under it that marks a cell for graders.
-MARK, FOR_GRADERS = "nnfs", "for_graders"
+from grading.nbgrader_glue.cells import MARK, grade_id, is_marked, is_written_answer, markdown_cell
+from grading.nbgrader_glue.discussions import add_discussions
+
+#: The flag under the course's metadata key (:data:`~grading.nbgrader_glue.cells.MARK`) that marks a cell for graders.
+FOR_GRADERS = "for_graders"
 HEADING = "**For graders: the model answer and its rubric**"
 #: Below the heading: where the text comes from, and who never sees it.
 NOTE = "*(from the source notebook; never in the students' feedback)*"
 
 
-def _metadata(cell, key):
-    """``cell.metadata[key]`` if it is a dict, else ``{}`` (a student's notebook may hold anything there)."""
-    metadata = cell.get("metadata")
-    value = metadata.get(key) if isinstance(metadata, dict) else None
-    return value if isinstance(value, dict) else {}
-
-
-def _grade_id(cell):
-    """The cell's nbgrader ``grade_id``, or None (none, or not a string)."""
-    grade_id = _metadata(cell, "nbgrader").get("grade_id")
-    return grade_id if isinstance(grade_id, str) else None
-
-
 def is_grader_note(cell):
     """True for a cell marked as one for graders."""
-    return bool(_metadata(cell, MARK).get(FOR_GRADERS))
-
-
-def is_written_answer(cell):
-    """True for a written answer cell: Markdown that nbgrader grades by hand (``solution`` and ``grade``)."""
-    flags = _metadata(cell, "nbgrader")
-    return cell.get("cell_type") == "markdown" and bool(flags.get("solution")) and bool(flags.get("grade"))
+    return is_marked(cell, FOR_GRADERS)
 
 
 def grader_note(answer, nbformat_minor=5):
     """The read-only Markdown cell for graders that shows ``answer`` (the source's answer cell) under
     :data:`HEADING`. A notebook older than nbformat 4.5 (``nbformat_minor``) gets it without a cell id."""
-    cell = new_markdown_cell(f"{HEADING}\n{NOTE}\n\n{answer.source}",
-                             metadata={MARK: {FOR_GRADERS: True}, "editable": False, "deletable": False})
-    if isinstance(nbformat_minor, int) and nbformat_minor < 5:
-        cell.pop("id", None)
-    return cell
+    return markdown_cell(f"{HEADING}\n{NOTE}\n\n{answer.source}",
+                         {MARK: {FOR_GRADERS: True}, "editable": False, "deletable": False}, nbformat_minor)
 
 
 def add_grader_notes(nb, source):
@@ -61,14 +43,14 @@ def add_grader_notes(nb, source):
     notebook) whose ``grade_id`` names a written answer cell of ``source`` (its source notebook). A cell of ``nb``
     already marked for graders is removed first: only grading writes them (a student could forge one). Returns
     True if ``nb`` changed (more than its notes' cell ids)."""
-    answers = {_grade_id(cell): cell for cell in source.cells if is_written_answer(cell)}
+    answers = {grade_id(cell): cell for cell in source.cells if is_written_answer(cell)}
     answers.pop(None, None)
     cells = []
     for cell in nb.cells:
         if is_grader_note(cell):
             continue
         cells.append(cell)
-        answer = answers.get(_grade_id(cell)) if is_written_answer(cell) else None
+        answer = answers.get(grade_id(cell)) if is_written_answer(cell) else None
         if answer is not None:
             cells.append(grader_note(answer, nb.get("nbformat_minor", 5)))
     changed = _contents(cells) != _contents(nb.cells)
@@ -80,14 +62,19 @@ def _contents(cells):
     return [(cell.get("cell_type"), cell.get("source"), cell.get("metadata")) for cell in cells]
 
 
-def write_grader_notes(path, source_path):
-    """:func:`add_grader_notes` on the notebook file ``path``, from the source notebook ``source_path`` (none
-    there: nothing to add); the file is written again only if it changed. Returns True if it did."""
+def annotate_autograded(path, source_path):
+    """What grading adds to the autograded notebook file ``path``, from the source notebook ``source_path`` (none
+    there: nothing to add): under each written answer, the cell for graders (:func:`add_grader_notes`), then the
+    discussion (:func:`~grading.nbgrader_glue.discussions.add_discussions`). The file is written again only if it
+    changed; returns True if it did."""
     path, source_path = Path(path), Path(source_path)
     if not source_path.is_file():
         return False
-    nb = nbformat.read(str(path), as_version=4)
-    changed = add_grader_notes(nb, nbformat.read(str(source_path), as_version=4))
+    nb, source = nbformat.read(str(path), as_version=4), nbformat.read(str(source_path), as_version=4)
+    before = _contents(nb.cells)
+    add_discussions(nb, source)     # first: the note then goes between the answer and its discussion
+    add_grader_notes(nb, source)
+    changed = _contents(nb.cells) != before
     if changed:
         nbformat.write(nb, str(path))
     return changed

@@ -4,10 +4,15 @@
 question and shows as a box to write in (:func:`answer_stub`). nbgrader's Validate lists every unanswered written
 answer by its text: with the plain stub, a notebook's three unanswered questions read as three identical entries,
 and the stub renders as one more paragraph of the notebook's text.
+
+:class:`RemoveDiscussions`: the discussion below a written answer (:mod:`grading.nbgrader_glue.discussions`) would
+give the answer away: the student version has none, and the student reads it in the feedback.
 """
 import re
 
-from nbgrader.preprocessors import ClearSolutions
+from nbgrader.preprocessors import ClearSolutions, NbGraderPreprocessor
+
+from grading.nbgrader_glue.discussions import is_discussion, is_put_back
 
 #: How a written question is introduced in the notebooks: "**Question 2.**", or 09's "Written answer 5".
 QUESTION = re.compile(r"\*\*(Question \d+)\.\*\*|(Written answer \d+)")
@@ -48,3 +53,11 @@ class ClearSolutionsNamingTheQuestion(ClearSolutions):
         if label and cell.cell_type == "markdown" and cell.source.strip() == self.text_stub.strip():
             cell.source = answer_stub(self.text_stub, label)
         return cell, resources
+
+
+class RemoveDiscussions(NbGraderPreprocessor):
+    """Release: the discussion cells (and any discussion put back or folded) are left out of the student version."""
+
+    def preprocess(self, nb, resources):
+        nb.cells = [cell for cell in nb.cells if not (is_discussion(cell) or is_put_back(cell))]
+        return nb, resources

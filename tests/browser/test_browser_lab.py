@@ -4,7 +4,7 @@ Drives Debian's Chromium through Playwright (no browser download) against a Jupy
 on loopback, with the settings `make lab` uses (jupyter/students). It runs a test cell before its exercise
 (the hint says what to do), fills in the exercise, checks the visible test's success line, then a wrong answer,
 its hint and the test's own case; it writes a written answer into its box, and Validate then names the
-questions still unanswered. Screenshots go to build/artifacts/browser/.
+questions still unanswered; the folded discussion of a question opens. Screenshots go to build/artifacts/browser/.
 """
 from __future__ import annotations
 
@@ -196,6 +196,19 @@ def test_a_written_answer_is_a_box_to_write_in(page):
     answered.wait_for()
     assert "YOUR ANSWER HERE" not in answered.inner_text()
     answered.screenshot(path=str(ARTIFACTS / "05_answer_written.png"))
+
+
+def test_the_discussion_of_a_question_opens_once_asked_with_its_list_and_formulas(page):
+    """A self-learner's copy keeps each question's discussion folded under its answer box
+    (grading/nbgrader_glue/discussions.py); opened, its Markdown and its math render as the hints' do."""
+    folded = _markdown_cell(page, "Discussion: open it once you have written your answer")
+    body = folded.locator("details li", has_text="saturate")
+    assert folded.locator("summary").count() == 1 and not body.is_visible()
+    folded.locator("summary").click()
+    body.wait_for(state="visible", timeout=10_000)
+    assert folded.locator("details li").count() == 2 and folded.locator("details mjx-container").count() >= 3
+    assert "$" not in folded.locator("details").inner_text()            # every formula typeset
+    folded.screenshot(path=str(ARTIFACTS / "05_discussion_opened.png"))
 
 
 def test_validate_names_the_unanswered_questions(page):

@@ -78,6 +78,8 @@ RUBRIC = ("*Rubric (1 point):*\n"
 STUDENT = "Dividing by m keeps the numbers small, I think."
 #: The written question's grade id (1 point, graded by hand).
 WRITTEN = "why_average"
+#: The question's discussion, under its answer in the source: release leaves it out, grading puts it back.
+DISCUSSION = "**Discussion.** A sum over m examples grows with m, and the best learning rate would shrink with it."
 
 
 def nbgrader_meta(grade_id, *, grade=False, solution=False, locked=False, points=0):
@@ -109,11 +111,13 @@ def written_course(tmp_path_factory):
 
     root = tmp_path_factory.mktemp("written_course")
     source = fixture.build_notebook()
-    source.cells += [question(1, WRITTEN), answer(WRITTEN)]
+    source.cells += [question(1, WRITTEN), answer(WRITTEN),
+                     nbformat.v4.new_markdown_cell(DISCUSSION, id="discussion-why-average")]
     (root / "notebooks").mkdir()
     nbformat.write(source, str(root / "notebooks" / f"{NAME}.ipynb"))
     grader = Grader(root / "course")
     released = grader.release(find_notebooks(root / "notebooks"))[NAME]
+    assert "grows with m" not in released.read_text()     # the release leaves the discussion out
     submission = solved(released)
     cell(submission, WRITTEN).source = STUDENT
     folder = root / "submitted" / "alice" / NAME

@@ -110,3 +110,21 @@ def test_class_report_counts_the_named_mistakes_of_the_class(course):
         assert ("carol" in passed) == (cell not in EXPECTED_FAILURES[assignment])
     html = paths["html"].read_text()
     assert html.count('data-figure="scores-') == len(ASSIGNMENTS) and 'data-figure="most-failed"' in html
+
+
+@pytest.mark.parametrize("assignment", ASSIGNMENTS)
+def test_the_release_has_no_discussion_and_grading_puts_each_back_under_its_answer(course, assignment):
+    """Release leaves out every discussion cell of the source (their text would give the written answers away);
+    grading puts each back under the student's answer and the graders' note (grading/nbgrader_glue/discussions.py),
+    once, even in a submission made from the source (alice's)."""
+    source = nbformat.read(str(course.layout.source_notebook(assignment)), as_version=4)
+    texts = [c.source for c in source.cells if c.get("id", "").startswith("discussion-")]
+    assert texts, f"{assignment} has no discussion"
+    released = course.layout.release_notebook(assignment).read_text()
+    released_texts = [c.source for c in nbformat.reads(released, as_version=4).cells]
+    assert not [t for t in texts if any(t in r for r in released_texts)], "a discussion is in the student version"
+    for student in ("alice", "bob"):
+        graded = [c.source for c in nbformat.read(str(course.layout.autograded_notebook(student, assignment)),
+                                                  as_version=4).cells]
+        shown = [graded.index(t) for t in texts if graded.count(t) == 1]
+        assert len(shown) == len(texts) and all(graded[i - 1].startswith("**For graders") for i in shown), student

@@ -447,6 +447,10 @@ def test_student_copies_come_with_the_edition_that_their_kernels_import(tmp_path
                            "02_deep_network"], cwd=ROOT, capture_output=True, text=True, timeout=600)
     assert made.returncode == 0, made.stderr
     assert "helpers for your notebooks" in made.stdout and (dest / "helpers" / "checks" / "deep.json").is_file()
+    # a self-learner reads the discussion of a written question folded under the answer box (no feedback follows)
+    cells = ["".join(c["source"]) for c in json.loads((dest / "02_deep_network.ipynb").read_text())["cells"]]
+    folded = [s for s in cells if s.startswith("<details><summary>Discussion: open it once")]
+    assert len(folded) == 1 and "He's 2" in folded[0] and not [s for s in cells if s.startswith("**Discussion.**")]
     kernel = subprocess.run([sys.executable, "-c", "import helpers, helpers.deep, helpers.checks.deep as checks\n"
                              "print(helpers.__file__, type(checks.ref).__name__, hasattr(helpers.deep, 'relu'))"],
                             cwd=dest, capture_output=True, text=True, timeout=120)

@@ -1,9 +1,10 @@
 """The formgrader shows a grader the model answer and its rubric under each written answer; feedback leaves them
-out (grading/nbgrader_glue/grader_notes.py).
+out (grading/nbgrader_glue/grader_notes.py). The question's discussion, which release leaves out, comes back under
+the answer for the graders and in the feedback (grading/nbgrader_glue/discussions.py).
 
 The fixture notebook has no written answer (adding one would change every score the grading tests assert): the
-end-to-end test grades a copy of it with one written question added (the session's ``written_course``, which the
-formgrader's browser test shares).
+end-to-end test grades a copy of it with one written question, and its discussion, added (the session's
+``written_course``, which the formgrader's browser test shares).
 """
 from __future__ import annotations
 
@@ -17,8 +18,9 @@ from nbformat.v4 import new_markdown_cell, new_notebook
 
 from grading.nbgrader_glue.api import course_config
 from grading.nbgrader_glue.grader_notes import (HEADING, RemoveGraderNotes, add_grader_notes, is_grader_note,
-                                                write_grader_notes)
-from grading_fixture import MODEL, NAME, RUBRIC, STUDENT, TOTAL, WRITTEN, answer, cell, question, read_nb
+                                                annotate_autograded)
+from grading_fixture import (DISCUSSION, MODEL, NAME, RUBRIC, STUDENT, TOTAL, WRITTEN, answer, cell, hidden_code_lines,
+                             question, read_nb)
 
 
 def rendered_text(path):
@@ -57,9 +59,9 @@ def test_a_notebook_older_than_nbformat_4_5_gets_its_note_without_a_cell_id():
 def test_a_note_is_written_only_where_the_source_is(tmp_path):
     path = tmp_path / "graded.ipynb"
     nbformat.write(new_notebook(cells=[answer("q1", STUDENT)]), str(path))
-    assert not write_grader_notes(path, tmp_path / "missing.ipynb")
+    assert not annotate_autograded(path, tmp_path / "missing.ipynb")
     nbformat.write(new_notebook(cells=[answer("q1")]), str(tmp_path / "source.ipynb"))
-    assert write_grader_notes(path, tmp_path / "source.ipynb")
+    assert annotate_autograded(path, tmp_path / "source.ipynb")
     assert [is_grader_note(c) for c in read_nb(path).cells] == [False, True]
 
 
@@ -90,6 +92,8 @@ def test_the_autograded_notebook_shows_graders_the_model_answer_and_rubric(grade
     notes = [i for i, c in enumerate(nb.cells) if is_grader_note(c)]
     answer_index = nb.cells.index(cell(nb, WRITTEN))
     assert notes == [answer_index + 1]
+    assert [c.source for c in nb.cells if "grows with m" in c.source] == [DISCUSSION]   # the discussion, after them
+    assert nb.cells[answer_index + 2].source == DISCUSSION and "nbgrader" not in nb.cells[answer_index + 2].metadata
     note = nb.cells[answer_index + 1]
     assert note.cell_type == "markdown" and "nbgrader" not in note.metadata
     assert note.source.startswith(HEADING) and MODEL in note.source and RUBRIC in note.source
@@ -113,7 +117,7 @@ def test_the_formgrader_renders_the_submission_with_the_note(graded):
     page, _ = HTMLExporter(config=config).from_filename(str(grader.layout.autograded_notebook("alice", NAME)),
                                                         resources=resources)
     text = html.unescape(re.sub(r"<[^>]+>", "", page))
-    assert "For graders: the model answer and its rubric" in text
+    assert "For graders: the model answer and its rubric" in text and "grows with m" in text
     assert "says why: the learning rate then does not depend on m." in text
     assert f'id="{WRITTEN}"' in page and STUDENT in text   # the answer's score box, and the answer itself
     submission = grader.api.get_submission(NAME, "alice")
@@ -121,11 +125,13 @@ def test_the_formgrader_renders_the_submission_with_the_note(graded):
 
 
 @pytest.mark.slow
-def test_the_feedback_leaves_the_model_answer_and_rubric_out(graded):
+def test_the_feedback_leaves_the_model_answer_and_rubric_out_and_shows_the_discussion_after_the_answer(graded):
     _, _, feedback = graded
     page = Path(feedback[("alice", NAME)]).read_text()
     text = rendered_text(feedback[("alice", NAME)])
-    assert STUDENT in text
+    assert STUDENT in text and text.count("grows with m") == 1
+    assert text.index(STUDENT) < text.index("Discussion.") < text.index("grows with m")
+    assert not [line for line in hidden_code_lines() if line in text]
     for secret in ("For graders", "the cost is averaged over the examples, so that",
                    "says that the cost is an average", "the learning rate then does not depend on m", "Rubric"):
         assert secret not in page and secret not in text, secret
