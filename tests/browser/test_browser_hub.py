@@ -236,7 +236,7 @@ def read_feedback(page, times):
         submitted.get_by_role("button", name="Fetch Feedback").click()
         submitted.get_by_text("(view feedback)").click()
         page.locator(".jp-DirListing-item", has_text=f"{NAME}.html").dblclick()
-        feedback = page.frame_locator(".jp-HTMLViewer iframe, iframe").first
+        feedback = page.frame_locator(".jp-HTMLViewer iframe")
         feedback.get_by_text(HINT).first.wait_for(timeout=30_000)
         text = feedback.locator("body").inner_text()
         page.screenshot(path=str(ARTIFACTS / "23_hub_feedback.png"))
