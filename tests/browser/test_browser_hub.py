@@ -18,7 +18,7 @@ and her student id (every student here being the same unix user, root in a conta
    and the hidden test's message saying what is wrong.
 
 The gradebook is SQLite's (``COURSE/gradebook.db``): tests/grading/nbgrader_glue/test_exchange_roundtrip.py runs
-the two-student class on PostgreSQL. Screenshots go to build/artifacts/browser/ (20_ to 23_); each step's time is
+the two-student class on PostgreSQL. Screenshots go to build/artifacts/browser/ (20_ to 24_); each step's time is
 printed (``-s``).
 """
 from __future__ import annotations
@@ -147,12 +147,17 @@ def test_a_student_on_jupyterhub_fetches_submits_and_reads_the_feedback(hub, tmp
             with playwright_api.sync_playwright() as p:
                 browser = launch(p)
                 page = browser.new_page(viewport={"width": 1400, "height": 1000})
-                sign_in(page, hub[0], times)
-                released.result()
-                fetch_answer_submit(page, times)
-                grade(instructor, times)
-                read_feedback(page, times)
-                browser.close()
+                try:
+                    sign_in(page, hub[0], times)
+                    released.result()
+                    fetch_answer_submit(page, times)
+                    grade(instructor, times)
+                    read_feedback(page, times)
+                except Exception:
+                    page.screenshot(path=str(ARTIFACTS / "29_hub_failed.png"))   # where the browser was
+                    raise
+                finally:
+                    browser.close()
     finally:
         print_times("a student on JupyterHub (SQLite gradebook)", times, time.perf_counter() - start)
 
@@ -239,5 +244,7 @@ def read_feedback(page, times):
         feedback = page.frame_locator(".jp-HTMLViewer iframe")
         feedback.get_by_text(HINT).first.wait_for(timeout=30_000)
         text = feedback.locator("body").inner_text()
-        page.screenshot(path=str(ARTIFACTS / "23_hub_feedback.png"))
+        page.screenshot(path=str(ARTIFACTS / "23_hub_feedback.png"))            # the score
+        feedback.get_by_text(HINT).first.scroll_into_view_if_needed()
+        page.screenshot(path=str(ARTIFACTS / "24_hub_feedback_hint.png"))       # the hidden test's message
     assert f"Score: {SCORE:.1f} / {TOTAL:.1f}" in " ".join(text.split()), text
