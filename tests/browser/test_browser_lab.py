@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import os
 import secrets
-import socket
 import subprocess
 import sys
 import time
@@ -20,7 +19,7 @@ from pathlib import Path
 import needs
 import pytest
 from browser_support import ARTIFACTS as ALL_ARTIFACTS
-from browser_support import CHROMIUM, MISSING_CHROMIUM, ROOT, launch
+from browser_support import CHROMIUM, MISSING_CHROMIUM, ROOT, free_port, launch, notebook_cell, replace_source
 
 ARTIFACTS = ALL_ARTIFACTS / "browser"
 NOTEBOOK = "01_shallow_network.ipynb"
@@ -34,12 +33,6 @@ CORRECT = "def sigmoid(z):\n    return 1 / (1 + np.exp(-z))\n"
 WRONG = "def sigmoid(z):\n    return 1 / (1 + np.exp(z))\n"
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def lab(tmp_path_factory):
     """A JupyterLab server on loopback, serving a fresh student copy of notebook 01."""
@@ -51,7 +44,7 @@ def lab(tmp_path_factory):
     settings.mkdir(parents=True)
     # Render every cell (JupyterLab 4 renders only the visible ones by default).
     (settings / "tracker.jupyterlab-settings").write_text('{"windowingMode": "none"}')
-    port, token = _free_port(), secrets.token_hex(16)
+    port, token = free_port(), secrets.token_hex(16)
     env = dict(os.environ, JUPYTERLAB_SETTINGS_DIR=str(work / "settings"),
                JUPYTER_CONFIG_DIR=str(work / "config"), JUPYTER_RUNTIME_DIR=str(work / "runtime"),
                JUPYTER_CONFIG_PATH=str(ROOT / "jupyter" / "students"))     # as make lab starts it
@@ -95,23 +88,9 @@ def page(lab):
         browser.close()
 
 
-def _cell(page, text):
-    """The first cell whose input contains `text`."""
-    cell = page.locator(".jp-Notebook .jp-Cell", has=page.locator(".jp-InputArea", has_text=text)).first
-    cell.scroll_into_view_if_needed()
-    return cell
-
-
 def _run(page, cell):
     cell.locator(".jp-InputArea-editor").click()
     page.keyboard.press("Control+Enter")        # run, stay on the cell
-
-
-def _replace_source(page, cell, source):
-    cell.locator(".jp-InputArea-editor").click()
-    page.keyboard.press("Control+a")
-    page.keyboard.press("Delete")
-    page.keyboard.insert_text(source)           # no auto-indent, unlike typing key by key
 
 
 def _markdown_cell(page, text):
@@ -141,8 +120,8 @@ def test_the_students_lab_opens_the_notebook_unchanged_without_prompt_or_instruc
 
 
 def test_test_cell_before_its_exercise_says_what_to_do(page):
-    _run(page, _cell(page, "from helpers.checks import shallow as checks"))
-    test_cell = _cell(page, "checks.check_sigmoid(sigmoid)")
+    _run(page, notebook_cell(page, "from helpers.checks import shallow as checks"))
+    test_cell = notebook_cell(page, "checks.check_sigmoid(sigmoid)")
     _run(page, test_cell)
     text = _output_text(test_cell, "Run the cell that defines it first")
     assert "NameError" in text and "`sigmoid`" in text
@@ -150,10 +129,10 @@ def test_test_cell_before_its_exercise_says_what_to_do(page):
 
 
 def test_correct_answer_shows_the_success_line(page):
-    exercise = _cell(page, "def sigmoid(z):")
-    _replace_source(page, exercise, CORRECT)
+    exercise = notebook_cell(page, "def sigmoid(z):")
+    replace_source(page, exercise, CORRECT)
     _run(page, exercise)
-    test_cell = _cell(page, "checks.check_sigmoid(sigmoid)")
+    test_cell = notebook_cell(page, "checks.check_sigmoid(sigmoid)")
     _run(page, test_cell)
     text = _output_text(test_cell, "all tests passed")
     assert "\u2714 sigmoid: all tests passed." in text
@@ -161,10 +140,10 @@ def test_correct_answer_shows_the_success_line(page):
 
 
 def test_wrong_answer_shows_the_hint(page):
-    exercise = _cell(page, "def sigmoid(z):")
-    _replace_source(page, exercise, WRONG)
+    exercise = notebook_cell(page, "def sigmoid(z):")
+    replace_source(page, exercise, WRONG)
     _run(page, exercise)
-    test_cell = _cell(page, "checks.check_sigmoid(sigmoid)")
+    test_cell = notebook_cell(page, "checks.check_sigmoid(sigmoid)")
     _run(page, test_cell)
     text = _output_text(test_cell, "the exponent is -z")
     assert "ExerciseFailure" in text and "Traceback" not in text

@@ -23,18 +23,11 @@ assignment), and no command falls back to a gradebook of its own. Each step's ti
 The students' commands run side by side, as students' would.
 """
 import csv
-import html
-import os
-import re
 import shutil
-import subprocess
-import sys
-import time
-from contextlib import contextmanager
-from pathlib import Path
 
 import nbformat
 import pytest
+from class_exchange import COURSE_ID, NBGRADER, PYTHON, Actor, each, plain_text, print_times, student_config, timed
 from sqlalchemy import create_engine, text
 
 from grading.course import SECRET, TIMESTAMP
@@ -45,64 +38,14 @@ from grading_fixture import NAME, TOTAL, cell, fixture, solved
 
 pytestmark = pytest.mark.slow
 
-ROOT = Path(__file__).resolve().parents[3]
-PYTHON = sys.executable
-NBGRADER = str(Path(sys.executable).parent / "nbgrader")
-COURSE_ID = "nnfs101"
 #: What each student hands in, and the score it earns (bob's softmax loses exactly test_softmax's 3 points).
 EXPECTED = {"alice": {"test_relu": 2.0, "test_softmax": 3.0}, "bob": {"test_relu": 2.0, "test_softmax": 0.0}}
 
 
-class Actor:
-    """Someone who runs commands: a home with their nbgrader configuration, a working folder, an environment
-    with nothing of this test process's (``PYTHONPATH``: this checkout's ``grading`` for the instructor)."""
-
-    def __init__(self, name, home, cwd, config, grading=False):
-        self.name, self.home, self.cwd = name, home, cwd
-        (home / ".jupyter").mkdir(parents=True)
-        (home / ".jupyter" / "nbgrader_config.py").write_text("c = get_config()\n" + config)
-        self.env = {"HOME": str(home), "LANG": "C.UTF-8",
-                    "PATH": os.pathsep.join([str(Path(PYTHON).parent), os.environ.get("PATH", "/usr/bin:/bin")]),
-                    **{name: os.environ[name] for name in ("TMPDIR",) if name in os.environ}}
-        if grading:
-            self.env["PYTHONPATH"] = str(ROOT)
-
-    def start(self, *command, cwd=None):
-        return subprocess.Popen([str(part) for part in command], cwd=cwd or self.cwd, env=self.env,
-                                stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-
-    def run(self, *command, cwd=None):
-        """Run ``command``; returns what it printed. It must succeed."""
-        return finish(self, self.start(*command, cwd=cwd), command)
-
-
-def finish(actor, process, command, timeout=180):
-    try:
-        out, _ = process.communicate(timeout=timeout)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        out, _ = process.communicate()
-        pytest.fail(f"{actor.name}: {' '.join(map(str, command))} ran over {timeout} s:\n{out}")
-    assert process.returncode == 0, f"{actor.name}: {' '.join(map(str, command))} failed:\n{out}"
-    return out
-
-
-def each(students, *command):
-    """Every student runs ``command`` at the same time; ``{name: printed}``."""
-    running = {s.name: (s, s.start(*command)) for s in students}
-    return {name: finish(student, process, command) for name, (student, process) in running.items()}
-
-
-@contextmanager
-def timed(times, step):
-    start = time.perf_counter()
-    yield
-    times[step] = time.perf_counter() - start
-
-
 #: The gradebooks the round trip runs on. PostgreSQL is a hub's, and where the course id and the URL matter most;
 #: SQLite's round trip (add "sqlite" here: 47 s more) is left out of the default run to keep CI under 15 minutes,
-#: its steps being the ones tests/grading/batch/test_exchange_feedback.py and test_pipeline.py run on SQLite.
+#: its steps being the ones tests/grading/batch/test_exchange_feedback.py and test_pipeline.py run on SQLite, and
+#: tests/browser/test_browser_hub.py plays the exchange through JupyterHub on SQLite.
 DATABASES = ["postgresql"]
 
 
@@ -120,9 +63,7 @@ def test_a_class_through_the_exchange(db_url, tmp_path):
     shutil.copyfile(fixture.FIXTURE_PATH, notebooks / f"{NAME}.ipynb")
     instructor = Actor("instructor", tmp_path / "instructor", course, f"c.Exchange.root = {str(exchange)!r}\n",
                        grading=True)
-    students = [Actor(name, tmp_path / name, tmp_path / name,
-                      f"c.Exchange.root = {str(exchange)!r}\nc.CourseDirectory.course_id = {COURSE_ID!r}\n"
-                      f"c.CourseDirectory.student_id = {name!r}\n") for name in EXPECTED]
+    students = [Actor(name, tmp_path / name, tmp_path / name, student_config(exchange, name)) for name in EXPECTED]
     url = db_url or f"sqlite:///{course / 'gradebook.db'}"
     times = {}
     try:
@@ -135,10 +76,7 @@ def test_a_class_through_the_exchange(db_url, tmp_path):
         results(instructor, times)
         only_the_courses(tmp_path, url, db_url)
     finally:
-        print(f"\nexchange round trip on {'SQLite' if db_url is None else 'PostgreSQL'}, each step's time:")
-        for step, seconds in times.items():
-            print(f"  {seconds:6.1f} s  {step}")
-        print(f"  {sum(times.values()):6.1f} s  in all")
+        print_times(f"exchange round trip on {'SQLite' if db_url is None else 'PostgreSQL'}", times)
 
 
 def release(instructor, db_url, notebooks, times):
@@ -256,8 +194,3 @@ def only_the_courses(tmp_path, url, db_url):
 
 def exchange_of(actor):
     return actor.home.parent / "exchange"
-
-
-def plain_text(page):
-    """The text of an HTML page, its white space folded."""
-    return re.sub(r"\s+", " ", html.unescape(re.sub(r"<[^>]+>", " ", Path(page).read_text())))
