@@ -48,6 +48,7 @@ SOFTMAX = f"def softmax(x):\n{fixture.UNSTABLE_SOFTMAX_LINE}\n    return z / z.s
 SCORE = 2.0
 HINT = "softmax is not numerically stable"
 #: The npm project configurable-http-proxy: Debian's package puts it on PATH, `make hub-proxy` into build/node.
+DEBIAN_NODE_MODULES = "/usr/share/nodejs"
 PROXY_IN_BUILD = ROOT / "build" / "node" / "node_modules" / ".bin" / "configurable-http-proxy"
 MISSING_PROXY = ("configurable-http-proxy is not installed: apt-get install -y node-configurable-http-proxy "
                  "(.ci/run does it), or make hub-proxy (npm)")
@@ -60,6 +61,14 @@ PROXY = shutil.which("configurable-http-proxy") or (str(PROXY_IN_BUILD) if PROXY
 if PROXY is None:
     needs.missing(MISSING_PROXY)
 pytestmark = pytest.mark.slow
+
+
+def wait_until(condition, seconds, message):
+    """Poll ``condition()`` for up to ``seconds``; fail with ``message``."""
+    deadline = time.monotonic() + seconds
+    while not condition():
+        assert time.monotonic() < deadline, message
+        time.sleep(0.2)
 
 
 def hub_config(work, port):
@@ -100,8 +109,11 @@ def hub(tmp_path):
     port = free_port()
     (work / "jupyterhub_config.py").write_text(hub_config(work, port))
     log = open(work / "hub.log", "w")
+    # The hub passes its environment to the proxy. Debian's Node.js looks for Debian's node modules (the proxy's
+    # own dependencies) in /usr/share/nodejs; another Node.js on PATH (NodeSource's) needs to be told.
+    env = {**os.environ, "NODE_PATH": os.pathsep.join(filter(None, [os.environ.get("NODE_PATH"), DEBIAN_NODE_MODULES]))}
     process = subprocess.Popen([PYTHON, "-m", "jupyterhub", "-f", str(work / "jupyterhub_config.py")],
-                               stdout=log, stderr=subprocess.STDOUT, cwd=work)
+                               stdout=log, stderr=subprocess.STDOUT, cwd=work, env=env)
     yield f"http://127.0.0.1:{port}", process, work / "hub.log"
     process.terminate()                       # the hub stops its proxy and alice's server
     try:
@@ -150,7 +162,7 @@ def test_a_student_on_jupyterhub_fetches_submits_and_reads_the_feedback(hub, tmp
                 try:
                     sign_in(page, hub[0], times)
                     released.result()
-                    fetch_answer_submit(page, times)
+                    fetch_answer_submit(page, times, tmp_path / "hub" / "homes" / STUDENT)
                     grade(instructor, times)
                     read_feedback(page, times)
                 except Exception:
@@ -189,7 +201,7 @@ def assignment_list(page):
     return panel
 
 
-def fetch_answer_submit(page, times):
+def fetch_answer_submit(page, times, home):
     with timed(times, f"{STUDENT}: Assignment List, Fetch, open the notebook"):
         panel = assignment_list(page)
         panel.locator("#released_assignments_list .list_item", has_text=NAME).get_by_role(
@@ -204,7 +216,9 @@ def fetch_answer_submit(page, times):
         replace_source(page, notebook_cell(page, "def softmax(x):"), SOFTMAX)
         page.keyboard.press("Escape")
         page.keyboard.press("Control+s")
-        page.locator(".jp-mod-dirty").first.wait_for(state="detached", timeout=30_000)
+        # The saved file, not the tab's unsaved-changes mark: the kernel's metadata can mark the tab again.
+        saved = home / NAME / f"{NAME}.ipynb"
+        wait_until(lambda: "np.maximum(0.0, x)" in saved.read_text(), 30, f"{saved} was not saved with the answers")
     with timed(times, f"{STUDENT}: Validate in the panel (the visible tests pass)"):
         panel = assignment_list(page)
         validate = fetched.locator(".nested_list_item button", has_text="Validate")
