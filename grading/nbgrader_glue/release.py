@@ -12,6 +12,7 @@ import re
 
 from nbgrader.preprocessors import ClearSolutions, NbGraderPreprocessor
 
+from grading.nbgrader_glue.cells import is_written_answer
 from grading.nbgrader_glue.discussions import is_discussion, is_put_back
 
 #: How a written question is introduced in the notebooks: "**Question 2.**", or 09's "Written answer 5".
@@ -22,8 +23,7 @@ def written_answer_labels(nb):
     """``{index of a written answer cell: "Question 2"}``: the nearest question above each Markdown answer cell."""
     labels = {}
     for index, cell in enumerate(nb.cells):
-        meta = cell.get("metadata", {}).get("nbgrader", {})
-        if cell.cell_type != "markdown" or not meta.get("solution"):
+        if not is_written_answer(cell):
             continue
         for above in reversed(nb.cells[:index]):
             match = QUESTION.search(above.source) if above.cell_type == "markdown" else None

@@ -20,13 +20,10 @@ every test cell that had hidden tests, tampered or not.
 """
 import copy
 
+from grading.nbgrader_glue.cells import grade_id as grade_id_of
+
 #: ``metadata.nbgrader`` keys that nbgrader recomputes; a difference there is not a change.
 _DERIVED_KEYS = {"checksum", "cell_type"}
-
-
-def _grade_id(cell):
-    meta = cell.get("metadata", {}).get("nbgrader")
-    return meta.get("grade_id") if isinstance(meta, dict) else None
 
 
 def _kind(meta):
@@ -49,7 +46,7 @@ def sanitize(nb, release_nb):
     """
     release = {}
     for cell in release_nb.cells:
-        grade_id = _grade_id(cell)
+        grade_id = grade_id_of(cell)
         if grade_id:
             release[grade_id] = cell
     notes, seen = [], {}
@@ -57,7 +54,7 @@ def sanitize(nb, release_nb):
         meta = cell.get("metadata", {}).get("nbgrader")
         if meta is None:
             continue
-        grade_id = _grade_id(cell)
+        grade_id = grade_id_of(cell)
         if grade_id not in release:
             what = f"grade_id {grade_id!r}" if grade_id else "broken nbgrader metadata"
             notes.append(f"cell {number} has {what}, which the assignment does not have "
@@ -86,11 +83,11 @@ def sanitize(nb, release_nb):
             notes.append(f"{kind} {grade_id} was deleted; {restored}")
     last = {}
     for cell in nb.cells:
-        grade_id = _grade_id(cell)
+        grade_id = grade_id_of(cell)
         if grade_id in release:
             last[grade_id] = cell
     for cell in nb.cells:
-        grade_id = _grade_id(cell)
+        grade_id = grade_id_of(cell)
         if grade_id in release:
             if last[grade_id] is cell:
                 cell.metadata["nbgrader"] = copy.deepcopy(release[grade_id].metadata["nbgrader"])
@@ -102,18 +99,18 @@ def sanitize(nb, release_nb):
 def _tests_put_back(nb, release_nb):
     """Move each test cell of ``nb`` that is not where the release has it back after the graded cell that
     precedes it in the release; the notes."""
-    order = [_grade_id(cell) for cell in release_nb.cells if _grade_id(cell)]
+    order = [grade_id_of(cell) for cell in release_nb.cells if grade_id_of(cell)]
     notes = []
     for position, grade_id in enumerate(order):
         cells = nb.cells
-        index = next((i for i, cell in enumerate(cells) if _grade_id(cell) == grade_id), None)
+        index = next((i for i, cell in enumerate(cells) if grade_id_of(cell) == grade_id), None)
         if index is None or position == 0 or _kind(cells[index].metadata["nbgrader"]) != "test cell":
             continue
         before = order[position - 1]
-        graded_before = [_grade_id(cell) for cell in cells[:index] if _grade_id(cell)]
+        graded_before = [grade_id_of(cell) for cell in cells[:index] if grade_id_of(cell)]
         if graded_before and graded_before[-1] == before:
             continue
-        anchor = next((i for i, cell in enumerate(cells) if _grade_id(cell) == before), None)
+        anchor = next((i for i, cell in enumerate(cells) if grade_id_of(cell) == before), None)
         if anchor is None:
             continue
         cell = cells.pop(index)
