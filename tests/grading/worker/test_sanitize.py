@@ -64,3 +64,16 @@ def test_sanitize_puts_moved_test_cells_back_where_they_were_released():
     before = {grade_id: order[order.index(grade_id) - 1] for grade_id in (tests[0], tests[-1])}
     assert sorted(notes) == sorted(f"test cell {t} was moved; it is graded where it was released, after {b}"
                                    for t, b in before.items())
+
+
+def test_a_grade_id_that_is_not_a_string_is_broken_metadata():
+    """A grade_id edited into a list (unhashable) or a number: the cell runs as an ordinary cell, with a note."""
+    from grading.worker.sanitize import sanitize
+
+    nb = fixture.build_notebook()
+    by_id = {c.metadata.nbgrader["grade_id"]: c for c in nb.cells}
+    by_id["relu"].metadata.nbgrader["grade_id"] = ["relu"]
+    by_id["test_relu"].metadata.nbgrader["grade_id"] = 7
+    notes = sanitize(nb, _release_like())
+    assert sum("has broken nbgrader metadata" in note for note in notes) == 2, notes
+    assert "nbgrader" not in by_id["relu"].metadata and "nbgrader" not in by_id["test_relu"].metadata
