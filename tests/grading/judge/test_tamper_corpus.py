@@ -415,17 +415,20 @@ def test_what_the_kernel_prints_after_the_hidden_tests_is_not_in_the_feedback(co
     assert "this cell ran after the hidden tests" in printed
 
 
-def test_feedback_shows_the_verdict_never_hidden_test_code(corpus):
-    _, _, grader = corpus
-    feedback = grader.feedback([NB01])
-    html = feedback[("patch_core", NB01)].read_text()
+@pytest.fixture(scope="module")
+def feedback01(corpus):
+    """The feedback of every notebook 01 of the corpus (generated once: about 9 s)."""
+    return corpus[2].feedback([NB01])
+
+
+def test_feedback_shows_the_verdict_never_hidden_test_code(feedback01):
+    html = feedback01[("patch_core", NB01)].read_text()
     assert "seed=2024" not in html and "BEGIN HIDDEN" not in html
     assert "all tests passed" in html and "ExerciseFailure" in html
 
 
-def test_markers_in_a_students_answers_do_not_break_the_feedback(corpus):
-    _, _, grader = corpus
-    html = grader.feedback([NB01])[("markers_in_answers", NB01)].read_text()
+def test_markers_in_a_students_answers_do_not_break_the_feedback(feedback01):
+    html = feedback01[("markers_in_answers", NB01)].read_text()
     assert "a student&#39;s comment, not a marker" in html or "a student's comment, not a marker" in html
     assert "and `### END HIDDEN TESTS` ends them" in html or "ends them" in html
 
