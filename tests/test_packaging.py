@@ -149,3 +149,14 @@ def test_the_students_lock_holds_everything_its_packages_need():
                 wanted.append((needed, frozenset(requirement.extras)))
     assert not missing, f"requirements-student.txt lacks {missing} (needed by the package beside each): make lock-student"
     assert pinned - reached == set(), "requirements-student.txt pins what no student package needs: make lock-student"
+
+
+def test_the_student_image_guide_shows_the_start_up_hook_that_the_wheel_installs():
+    """docs/student-image.md shows the file that the edition's wheel installs, as it is written."""
+    import json
+
+    from grading.edition.wheel import STARTUP, STARTUP_CONFIG
+
+    guide = (ROOT / "docs" / "student-image.md").read_text()
+    assert f"$PREFIX/{STARTUP_CONFIG}" in guide and json.dumps(STARTUP) in guide
+    assert "pip install -r requirements-student.txt" in guide
