@@ -42,7 +42,8 @@ def test_ci_runs_the_readme_test_command():
 
 def test_the_declared_minimum_python_satisfies_every_pinned_package():
     """pyproject's requires-python (and make venv's check) is the true minimum: every package that
-    requirements.txt or requirements-student.txt pins accepts it (Debian's 3.11.2 cannot install soupsieve 4.1.3, which needs 3.11.5)."""
+    requirements.txt or requirements-student.txt pins accepts it (Debian's 3.11.2 cannot install soupsieve 4.1.3,
+    which needs 3.11.5)."""
     from importlib import metadata
 
     from packaging.specifiers import SpecifierSet
@@ -115,40 +116,45 @@ def _installed(name: str) -> str | None:
         return None
 
 
-def test_the_students_lock_holds_everything_its_packages_need():
-    """requirements-student.txt is exactly what requirements-student.in pulls in: every requirement of every
-    package it pins (extras asked for included, environment markers of this machine) is pinned in it too, so that
-    `pip install -r` installs exactly it, and nothing else is. Read from the metadata of this environment, which
-    has the same versions (skipped where it has not, outside CI)."""
+def _requirements(top, pinned) -> tuple:
+    """(every package that `top` pulls in, {a requirement not in `pinned`: the package that needs it}), from the
+    metadata of this environment: each package's requirements, with the extras asked for (jupyter-events asks for
+    jsonschema[format-nongpl]) and the environment markers of this machine."""
     from importlib import metadata
 
     from packaging.requirements import Requirement
 
-    locked = {_normalized(name): version for name, version in _pins((ROOT / "requirements-student.txt").read_text(),
-                                                                      "==").items()}
-    installed = {name: _installed(name) for name in locked}
-    if installed != locked:
-        needs.missing(f"this environment is not the one requirements.txt pins (make venv builds it): "
-                     f"{ {name: version for name, version in installed.items() if version != locked[name]} }")
-    pinned = set(locked)
-    wanted = [(_normalized(name), frozenset()) for name in _pins((ROOT / "requirements-student.in").read_text(), "==")]
-    seen, reached, missing = set(), set(), {}
+    wanted, seen, reached, missing = [(name, frozenset()) for name in top], set(), set(), {}
     while wanted:
         name, extras = wanted.pop()
         if (name, extras) in seen:
             continue
         seen.add((name, extras))
         reached.add(name)
-        for line in metadata.requires(name) or []:
-            requirement = Requirement(line)
-            marker = requirement.marker
+        for requirement in map(Requirement, metadata.requires(name) or []):
+            marker, needed = requirement.marker, _normalized(requirement.name)
             if marker is None or any(marker.evaluate({"extra": extra}) for extra in extras | {""}):
-                needed = _normalized(requirement.name)
-                if needed not in pinned:
+                if needed in pinned:
+                    wanted.append((needed, frozenset(requirement.extras)))
+                else:
                     missing.setdefault(needed, name)
-                wanted.append((needed, frozenset(requirement.extras)))
-    assert not missing, f"requirements-student.txt lacks {missing} (needed by the package beside each): make lock-student"
-    assert pinned - reached == set(), "requirements-student.txt pins what no student package needs: make lock-student"
+    return reached, missing
+
+
+def test_the_students_lock_holds_exactly_what_its_packages_need():
+    """requirements-student.txt is exactly what requirements-student.in pulls in: every requirement of every
+    package it pins is pinned in it too, so that `pip install -r` installs exactly it, and nothing else is. Read
+    from the metadata of this environment, which has the same versions (skipped where it has not, outside CI)."""
+    locked = {_normalized(name): version
+              for name, version in _pins((ROOT / "requirements-student.txt").read_text(), "==").items()}
+    installed = {name: _installed(name) for name in locked}
+    if installed != locked:
+        needs.missing(f"this environment is not the one requirements.txt pins (make venv builds it): "
+                      f"{ {name: version for name, version in installed.items() if version != locked[name]} }")
+    top = [_normalized(name) for name in _pins((ROOT / "requirements-student.in").read_text(), "==")]
+    reached, missing = _requirements(top, set(locked))
+    assert not missing, f"requirements-student.txt lacks {missing} (each needed by the one beside it)"
+    assert set(locked) - reached == set(), "requirements-student.txt pins what no student package needs"
 
 
 def test_the_student_image_guide_shows_the_start_up_hook_that_the_wheel_installs():
