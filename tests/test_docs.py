@@ -39,7 +39,7 @@ def test_the_readme_is_a_landing_page():
     assert len(lines) < 150, f"README.md has {len(lines)} lines: move the details into docs/"
     text = "\n".join(lines)
     for doc in ("docs/students.md", "docs/instructors.md", "docs/grading-security.md", "docs/notebooks.md",
-                "docs/performance.md", "CONTRIBUTING.md"):
+                "docs/performance.md", "docs/student-image.md", "CONTRIBUTING.md"):
         assert f"]({doc})" in text, f"the README does not link {doc}"
 
 

@@ -6,9 +6,20 @@ standard library: the environments this course installs have no wheel-building b
 ``bdist_wheel`` needs the ``wheel`` package), and an edition is plain files, nothing to compile.
 The version's local label is the edition's content hash, so that two releases that differ install as
 different versions.
+
+The wheel also installs the kernels' start-up hook, as a data file (PEP 427's ``NAME-VERSION.data/data/``, which
+pip writes under the environment's prefix, ``sys.prefix``): ``etc/ipython/ipython_kernel_config.json``. IPython
+reads it, as it reads the ``.py`` of the same name beside it, at every kernel start, and so loads the extension
+``helpers.checks`` before any cell runs: a test cell run after a kernel restart says what to run first instead
+of a bare NameError. IPython has no ``.d`` folder of kernel configuration files; the JSON file is one of the two
+names it reads there, and the one that ``make venv`` leaves free (it writes the ``.py``). It sets
+``extra_extensions``, which IPython loads after ``extensions``, so that an image's own ``.py`` keeps its
+extensions. (``pip install --target`` and ``--user`` put the file where IPython does not look: install the wheel
+into the kernel's environment itself; docs/student-image.md.)
 """
 import base64
 import hashlib
+import json
 import zipfile
 from pathlib import Path
 
@@ -16,6 +27,9 @@ NAME = "nnfs_student_helpers"
 VERSION = "0.1.0"
 #: What the edition imports (the same floors as the workbook's pyproject.toml).
 REQUIRES = ("numpy>=2.0", "matplotlib>=3.8", "scikit-learn>=1.4", "scipy>=1.11", "threadpoolctl>=3")
+#: The start-up hook: IPython's kernel configuration under the environment's prefix (see above).
+STARTUP_CONFIG = "etc/ipython/ipython_kernel_config.json"
+STARTUP = {"InteractiveShellApp": {"extra_extensions": ["helpers.checks"]}}
 
 
 def _record_hash(data: bytes) -> str:
@@ -31,6 +45,7 @@ def build_wheel(package: Path, dest: Path) -> Path:
     digest = hashlib.sha256(b"".join(name.encode() + data for name, data in contents.items())).hexdigest()
     version = f"{VERSION}+{digest[:12]}"
     info = f"{NAME}-{version}.dist-info"
+    contents[f"{NAME}-{version}.data/data/{STARTUP_CONFIG}"] = (json.dumps(STARTUP, indent=2) + "\n").encode()
     contents[f"{info}/METADATA"] = "\n".join(
         ["Metadata-Version: 2.1", f"Name: {NAME}", f"Version: {version}",
          "Summary: Neural Networks from Scratch: the student edition of helpers (tools and checks, no answers)",

@@ -86,9 +86,10 @@ def _show_failure(shell, etype, value, tb, tb_offset=None):
 
 
 def load_ipython_extension(shell) -> None:
-    """`%load_ext helpers.checks`, or loaded at every kernel start by the virtual environment's
-    etc/ipython/ipython_kernel_config.py (written by `make`): then even a kernel that was just
-    restarted, where nothing is defined yet, answers a NameError with what to do."""
+    """`%load_ext helpers.checks`, or loaded at every kernel start by the environment's
+    etc/ipython/ipython_kernel_config.py (written by `make`) or ipython_kernel_config.json (installed by
+    the student edition's wheel, docs/student-image.md): then even a kernel that was just restarted,
+    where nothing is defined yet, answers a NameError with what to do."""
     shell.set_custom_exc((ExerciseFailure, NameError, KeyError), _show_failure)
 
 

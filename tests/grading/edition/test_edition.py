@@ -474,6 +474,29 @@ def test_the_editions_wheel_installs_with_pip_and_its_checks_run(editions, tmp_p
         kernel.stderr)
 
 
+def test_the_editions_wheel_carries_the_kernels_start_up_hook(tmp_path):
+    """The wheel installs etc/ipython/ipython_kernel_config.json under the environment's prefix (PEP 427's .data
+    folder), which loads helpers.checks in every kernel; its RECORD lists it with its hash, as pip checks.
+    (tests/test_student_image.py installs a wheel with pip and sees the hook at work.)"""
+    import base64
+    import hashlib
+    import zipfile
+
+    from grading.edition.wheel import STARTUP, STARTUP_CONFIG
+
+    package = tmp_path / "helpers"
+    package.mkdir()
+    (package / "__init__.py").write_text("")
+    with zipfile.ZipFile(build_wheel(package, tmp_path / "dist")) as wheel:
+        names = wheel.namelist()
+        (hook,) = [name for name in names if name.endswith(".data/data/" + STARTUP_CONFIG)]
+        assert json.loads(wheel.read(hook)) == STARTUP
+        assert STARTUP == {"InteractiveShellApp": {"extra_extensions": ["helpers.checks"]}}
+        record = wheel.read(next(name for name in names if name.endswith(".dist-info/RECORD"))).decode()
+    digest = base64.urlsafe_b64encode(hashlib.sha256(json.dumps(STARTUP, indent=2).encode() + b"\n").digest())
+    assert f"{hook},sha256={digest.rstrip(b'=').decode()}," in record
+
+
 @pytest.mark.parametrize("module", MODULES)
 def test_a_check_written_as_code_ships_without_the_rule_it_checks(module):
     """A check's docstring states the rule it checks, often the exercise's answer line (check_dropout_forward's
