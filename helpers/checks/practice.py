@@ -437,8 +437,8 @@ BACKWARD_PROPAGATION = Exercise(
         Wrong("no-dgamma-dbeta", "grads has no dgamma and dbeta of the hidden layers: gamma and beta are parameters "
               "of the network too, and Adam updates every parameter with its gradient. Keep the dgamma and dbeta that "
               "batchnorm_backward returns for each hidden layer.", partial(backward, left_out=("gamma", "beta"))),
-        Wrong("dzl-divided-by-m", "{key} is too small: dZ[L] was divided by m. dZ[L] = AL - Y has no 1/m: the average over "
-              "the examples is taken once, in dW and db (linear_backward already divides by m).",
+        Wrong("dzl-divided-by-m", "{key} is too small: dZ[L] was divided by m. dZ[L] = AL - Y has no 1/m: the "
+              "average over the examples is taken once, in dW and db (linear_backward already divides by m).",
               partial(backward, dZL=lambda AL, Y: (AL - Y) / AL.shape[1])),
         Wrong("dzl-times-slope", "{key} is wrong: dZ[L] was multiplied by AL * (1 - AL), a sigmoid's slope. For a "
               "softmax output with the cross-entropy cost, the derivatives cancel: dZ[L] = AL - Y, nothing more.",

@@ -184,8 +184,8 @@ def model(X, Y, layer_dims, learning_rate0=0.01, decay_rate=0.1, lambd=0.0, keep
                   dev)
 
 
-CHECKS = [checks.check_forward_propagation, checks.check_backward_propagation, checks.check_evaluate, checks.check_model,
-          checks.check_make_train_eval]
+CHECKS = [checks.check_forward_propagation, checks.check_backward_propagation, checks.check_evaluate,
+          checks.check_model, checks.check_make_train_eval]
 HIDDEN = {}
 for _check_name, _sizes in hidden_check_calls("09_practice"):
     HIDDEN.setdefault(_check_name, []).append(_sizes)

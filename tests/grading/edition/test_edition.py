@@ -90,7 +90,8 @@ REVEALED = {
                                                             "relu_backward", "sigmoid", "sigmoid_backward")]),
     "09_practice": sorted([("helpers.batchnorm", "batchnorm_backward"), ("helpers.batchnorm", "batchnorm_forward"),
                           ("helpers.data", "train_dev_test_split"), ("helpers.deep", "linear_backward"),
-                          ("helpers.deep", "linear_forward"), ("helpers.deep", "relu"), ("helpers.deep", "relu_backward"),
+                          ("helpers.deep", "linear_forward"), ("helpers.deep", "relu"),
+                          ("helpers.deep", "relu_backward"),
                           ("helpers.dropout", "dropout_backward"), ("helpers.dropout", "dropout_forward"),
                           ("helpers.practice", "compute_cost")]
                          + [("helpers.hyperparameters", n) for n in ("best_config", "random_search",
