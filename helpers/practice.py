@@ -18,8 +18,8 @@ The network (examples are columns, C classes):
 Caches: a hidden layer's is ((A_prev, W), bn_cache, Z_tilde, D) with D the dropout mask (None at
 test time); the output layer's is ((A_prev, WL, bL), ZL), as in helpers.softmax.
 
-The notebook's exercises (forward_propagation, evaluate, model, make_train_eval) are written by the
-students; their checks compare them with these functions. backward_propagation is given to them.
+The notebook's exercises (forward_propagation, backward_propagation, evaluate, model, make_train_eval) are
+written by the students; their checks compare them with these functions.
 """
 from __future__ import annotations
 

@@ -5,8 +5,8 @@ The exercises compose earlier building blocks, so most typical mistakes are abou
 composed: dropout or batch statistics at test time, a learning rate that never decays, Adam's step
 counter, mini-batches, the test set used during the search. Two tools find them:
 
-* named mistakes, whole wrong answers (the reference with one piece changed): evaluate and the AdamW
-  challenge are tables run by the engine (helpers.checks.engine); forward_propagation's wrong networks
+* named mistakes, whole wrong answers (the reference with one piece changed): backward_propagation, evaluate and
+  the AdamW challenge are tables run by the engine (helpers.checks.engine); forward_propagation's wrong networks
   are one parametrised function;
 * recordings: while a check runs, the names the exercise calls in the notebook (forward_propagation,
   evaluate, model, update_parameters_with_adam, update_lr, random_mini_batches, ...) are replaced by
@@ -16,6 +16,7 @@ counter, mini-batches, the test set used during the search. Two tools find them:
 from __future__ import annotations
 
 import inspect
+from dataclasses import dataclass
 from functools import partial
 
 import numpy as np
@@ -38,11 +39,11 @@ from .optimizers import adam         # Adam's step with its pieces as arguments
 #: the tables, the mistakes and the helpers that spell an answer stay here (their values are stored).
 STUDENT_EDITION = (
     "Recorder", "_expect_structure", "_check_hidden_cache", "check_forward_caches", "_check_drawn_from_rng",
-    "_check_states", "_check_forward_mode", "check_forward_propagation", "one_number", "_check_evaluate_calls",
-    "check_evaluate", "model_recorder", "_mistake", "_diagnose_forward_calls", "_diagnose_shuffles", "_diagnose_pairs",
-    "_diagnose_backward_calls", "_diagnose_adam_steps", "_diagnose_rates", "diagnose_model_calls", "_expect_trained",
-    "_per_epoch", "_expect_history", "_grade_model", "check_model", "_check_model_calls", "_grade_train_eval",
-    "check_make_train_eval")
+    "_check_states", "_check_forward_mode", "check_forward_propagation", "grads_keys", "GradsKeys", "one_number",
+    "_check_evaluate_calls", "check_evaluate", "model_recorder", "_mistake", "_diagnose_forward_calls",
+    "_diagnose_shuffles", "_diagnose_pairs", "_diagnose_backward_calls", "_diagnose_adam_steps", "_diagnose_rates",
+    "diagnose_model_calls", "_expect_trained", "_per_epoch", "_expect_history", "_grade_model", "check_model",
+    "_check_model_calls", "_grade_train_eval", "check_make_train_eval")
 TEST_NAMES = ("X_test", "y_test", "Y_test")
 
 
@@ -308,7 +309,151 @@ def check_forward_propagation(forward_propagation, layer_dims=(5, 4, 3, 4), m=6,
     passed("forward_propagation")
 
 
-# --- exercise 2: evaluate (a table, after a look at how it calls forward_propagation) ---------------------
+# --- exercise 2: backward_propagation (a table: the reference's backward pass with one piece changed) ----------
+
+def backward_inputs(layer_dims=(5, 4, 3, 4), m=6, keep_prob=0.7, lambd=0.6, seed=0):
+    """(AL, Y, caches, keep_prob, lambd): the reference forward pass in training mode (masks from a seeded rng) on a
+    network with gamma != 1, beta != 0 and bL != 0, inputs off-centre, and one-hot labels with every class present
+    (so that every term of every gradient matters)."""
+    rng = np.random.default_rng(seed)
+    dims = list(layer_dims)
+    parameters, states = bn_parameters(rng, dims), bn_states(rng, dims)
+    X = rng.standard_normal((dims[0], m)) * 1.5 + 0.5
+    _, labels = classification(rng, dims[0], dims[-1], m)
+    AL, caches = ref.forward_propagation(X, parameters, states, keep_prob, np.random.default_rng(seed + 100))
+    return Inputs((AL, softmax_ref.one_hot(labels, dims[-1]), caches, keep_prob, lambd), m)
+
+
+def grads_keys(L) -> list:
+    """The gradients' keys in the order they are compared: the output layer's first (a mistake shows there first,
+    on its way back), then dW{l}, dgamma{l}, dbeta{l} for l = L-1, ..., 1."""
+    return [f"dW{L}", f"db{L}"] + [f"{p}{l}" for l in range(L - 1, 0, -1) for p in ("dW", "dgamma", "dbeta")]
+
+
+@dataclass(frozen=True)
+class GradsKeys:
+    """The gradients of an L-layer network of forward_propagation: dWL, dbL, and dW, dgamma, dbeta per hidden layer
+    (a value, not a closure, for the student edition)."""
+    L: int
+
+    def __call__(self, name, grads):
+        missing = [key for key in grads_keys(self.L) if key.startswith(("dgamma", "dbeta"))
+                   and isinstance(grads, dict) and key not in grads]
+        if missing:
+            fail(f"grads has no {', '.join(missing)}: gamma and beta are parameters of the network too, and Adam "
+                 f"updates every parameter with its gradient. Keep the dgamma and dbeta of each hidden layer that "
+                 f"batchnorm_backward returns, under the keys 'dgamma{{l}}' and 'dbeta{{l}}' (a batch-normalised "
+                 f"layer has no b, so no 'db{{l}}').", "backward_propagation.no-dgamma-dbeta")
+        expect_keys("grads", grads, grads_keys(self.L))
+
+
+def _backward_outputs(L):
+    return dict(returns=GradsKeys(L), outputs=tuple(Out(f"grads['{key}']", (key,), "like " + key[1:], per_example=True)
+                                                    for key in grads_keys(L)))
+
+
+def _dropout_back(mask=True, divide=True):
+    """The dropout step, its backward with or without the mask and the division by keep_prob."""
+    return nets.Step("dropout", nets.DROPOUT.forward, lambda dA, D, l, grads, settings: (
+        dA * (D if mask else 1.0) / (settings["keep_probs"][l - 1] if divide else 1.0)))
+
+
+def _no_bias_unaveraged(dZ, cache, l, grads, settings):
+    """dW{l} = dZ A_prev^T (no 1/m) + lambd / m * W; dA_prev = W^T dZ."""
+    A_prev, W = cache
+    grads[f"dW{l}"] = dZ @ A_prev.T + nets.l2(W, A_prev.shape[1], settings)
+    return W.T @ dZ
+
+
+#: batch norm's backward handing on (dZ, dZ_tilde), and the linear step taking dA_prev = W^T dZ_tilde from the pair.
+_BATCHNORM_PASSING_DZ_TILDE = nets.Step("batchnorm", nets.BATCHNORM.forward, lambda dZ_tilde, *rest: (
+    nets.BATCHNORM.backward(dZ_tilde, *rest), dZ_tilde))
+_LINEAR_OF_A_PAIR = nets.Step("linear (no bias)", nets.LINEAR_NO_BIAS_L2.forward, lambda pair, cache, *rest: (
+    nets.LINEAR_NO_BIAS_L2.backward(pair[0], cache, *rest), cache[1].T @ pair[1])[1])
+
+
+def _network_parameters(caches) -> dict:
+    """The parameters that made the caches: W{l}, gamma{l}, beta{l} (Z_tilde - gamma Z_hat) of the hidden layers,
+    WL and bL."""
+    L, found = len(caches), {}
+    for l, ((_, W), (Z_hat, gamma, _), Z_tilde, _) in enumerate(caches[:-1], start=1):
+        found.update({f"W{l}": W, f"gamma{l}": gamma, f"beta{l}": (Z_tilde - gamma * Z_hat)[:, :1]})
+    (_, WL, bL), _ = caches[-1]
+    found.update({f"W{L}": WL, f"b{L}": bL})
+    return found
+
+
+def backward(AL, Y, caches, keep_prob=1.0, lambd=0.0, *, dZL=lambda AL, Y: AL - Y, l2=True, dropout=(True, True),
+             unaveraged_dW=False, dA_from_dZ_tilde=False, penalised=(), swapped=False, left_out=()):
+    """backward_propagation with its pieces as arguments: dZ[L] = dZL(AL, Y); the network of
+    ref.practice_network with or without the L2 term of dW (l2), the dropout backward's mask and division
+    (dropout), the hidden dW without 1/m, dA_prev = W^T dZ_tilde; then the L2 term also added to the gradients of the
+    parameters whose names start with `penalised` ("gamma", "beta", "b"), dgamma and dbeta swapped, the gradients
+    whose names start with `left_out` removed."""
+    L = len(caches)
+    net = nets.swap(ref.practice_network(L, l2=l2), "dropout", _dropout_back(*dropout))
+    if unaveraged_dW:
+        net = nets.swap(net, "linear (no bias)", nets.Step("linear (no bias)", None, _no_bias_unaveraged))
+    if dA_from_dZ_tilde:
+        net = nets.swap(nets.swap(net, "batchnorm", _BATCHNORM_PASSING_DZ_TILDE), "linear (no bias)", _LINEAR_OF_A_PAIR)
+    settings = {"keep_probs": [keep_prob] * (L - 1), "lambd": lambd}
+    grads = nets.backward(dZL(AL, Y), caches, net, settings, dA_keys=False)
+    m = AL.shape[1]
+    for key, value in _network_parameters(caches).items():
+        if key.startswith(penalised) and not key.startswith("W"):
+            grads["d" + key] = grads["d" + key] + lambd / m * value
+    for l in range(1, L) if swapped else ():
+        grads[f"dgamma{l}"], grads[f"dbeta{l}"] = grads[f"dbeta{l}"], grads[f"dgamma{l}"]
+    return {key: value for key, value in grads.items() if not (left_out and key[1:].startswith(left_out))}
+
+
+BACKWARD_PROPAGATION = Exercise(
+    "backward_propagation", ref.backward_propagation, backward_inputs,
+    dict(layer_dims=(5, 4, 3, 4), m=6, keep_prob=0.7, lambd=0.6, seed=0), (),
+    per_case=per_layer(_backward_outputs), unmodified=(0, 1),
+    mistakes=(
+        Wrong("no-l2-in-dw", "{key} has no L2 term: the cost's penalty lambd / (2m) * sum ||W||^2 covers the weights "
+              "of every layer, the output layer's as well as the hidden layers', so each dW gets + lambd / m * W "
+              "(here dW{l} + lambd / m * W{l}).",
+              partial(backward, l2=False)),
+        Wrong("l2-on-gamma", "{key} has an L2 term: L2 penalises the weights W only; gamma (like beta and b) is not "
+              "in the penalty, so its gradient is batchnorm_backward's dgamma alone.",
+              partial(backward, penalised=("gamma",))),
+        Wrong("l2-on-every-parameter", "{key} has an L2 term: L2 penalises the weights W only; b, gamma and beta are "
+              "not in the penalty, so their gradients have no lambd / m term.",
+              partial(backward, penalised=("gamma", "beta", "b"))),
+        Wrong("no-dropout-backward", "{key} is wrong: the gradient did not go back through the dropout. Before the "
+              "ReLU's backward, dA goes through the layer's dropout with its mask D (cache[3]) and keep_prob, "
+              "as dropout_backward does.", partial(backward, dropout=(False, False))),
+        Wrong("mask-not-applied", "{key} is wrong: the dropout mask was not applied in the backward pass: the units "
+              "that the forward pass dropped had no effect on the cost, so they get no gradient (dropout_backward "
+              "takes the layer's mask D).", partial(backward, dropout=(False, True))),
+        Wrong("not-rescaled", "{key} is wrong: the backward pass did not divide by keep_prob; the forward pass scaled "
+              "the kept units by 1 / keep_prob, so their gradient is scaled alike (dropout_backward does both).",
+              partial(backward, dropout=(True, False))),
+        Wrong("dgamma-dbeta-swapped", "{key} holds the other gradient of batch norm: dgamma and dbeta are swapped. "
+              "batchnorm_backward returns (dZ, dgamma, dbeta), in that order: store dgamma{l} and dbeta{l} under "
+              "their own keys.", partial(backward, swapped=True)),
+        Wrong("no-dgamma-dbeta", "grads has no dgamma and dbeta of the hidden layers: gamma and beta are parameters "
+              "of the network too, and Adam updates every parameter with its gradient. Keep the dgamma and dbeta that "
+              "batchnorm_backward returns for each hidden layer.", partial(backward, left_out=("gamma", "beta"))),
+        Wrong("dzl-divided-by-m", "{key} is too small: dZ[L] was divided by m. dZ[L] = AL - Y has no 1/m: the "
+              "average over the examples is taken once, in dW and db (linear_backward already divides by m).",
+              partial(backward, dZL=lambda AL, Y: (AL - Y) / AL.shape[1])),
+        Wrong("dzl-times-slope", "{key} is wrong: dZ[L] was multiplied by AL * (1 - AL), a sigmoid's slope. For a "
+              "softmax output with the cross-entropy cost, the derivatives cancel: dZ[L] = AL - Y, nothing more.",
+              partial(backward, dZL=lambda AL, Y: (AL - Y) * AL * (1 - AL))),
+        Wrong("dw-missing-1-over-m", "{key} is wrong: its data term dZ A_prev^T has no 1/m. A hidden layer's "
+              "dW{l} = (1/m) dZ{l} A_prev^T + lambd / m * W{l}, averaged over the examples like the output layer's.",
+              partial(backward, unaveraged_dW=True)),
+        Wrong("da-from-dz-tilde", "{key} is wrong: dA_prev = W^T dZ_tilde skips batch norm; the gradient that goes "
+              "down to the layer below is W^T dZ, with dZ the first result of batchnorm_backward.",
+              partial(backward, dA_from_dZ_tilde=True)),
+    ))
+check_backward_propagation = check(BACKWARD_PROPAGATION)
+
+
+# --- exercise 3: evaluate (a table, after a look at how it calls forward_propagation) ---------------------
 
 def evaluate_inputs(layer_dims=(6, 5, 4, 5), m=40, seed=0, floats=False):
     """(parameters, bn_states, X (n_x, m), y (1, m)): running statistics far from this batch's, and labels (ints or
@@ -397,7 +542,7 @@ def check_evaluate(evaluate, layer_dims=(6, 5, 4, 5), m=40, seed=0):
                                                                                   ref.forward_propagation)}, grade)
 
 
-# --- exercise 3: model (code: judged by the calls it makes, its trained parameters and its history) -------
+# --- exercise 4: model (code: judged by the calls it makes, its trained parameters and its history) -------
 
 def model_problem(dims, m, m_dev, seed):
     """(X (n_x, m), Y (C, m) one-hot, X_dev (n_x, m_dev), y_dev (1, m_dev)) from one random linear rule."""
@@ -653,7 +798,7 @@ def check_model(model, layer_dims=(5, 4, 3, 3), m=50, num_epochs=3, mini_batch_s
     graded_on_its_own(model, "model", replacements, partial(_grade_model, model, recorder, problem, dims, arguments))
 
 
-# --- exercise 4: make_train_eval (code: judged by how train_eval calls model and evaluate) -----------------
+# --- exercise 5: make_train_eval (code: judged by how train_eval calls model and evaluate) -----------------
 
 def _check_model_calls(recorder, config, fixed, X_dev):
     models = recorder.of("model")
@@ -788,5 +933,5 @@ check_update_parameters_with_adamw = check(UPDATE_PARAMETERS_WITH_ADAMW)
 
 #: The exercises described as data (the tests feed each named mistake in); forward_propagation, model and
 #: make_train_eval are checked by code of their own above (they draw from an rng, or are judged by their calls).
-EXERCISES = (EVALUATE, UPDATE_PARAMETERS_WITH_ADAMW)
+EXERCISES = (BACKWARD_PROPAGATION, EVALUATE, UPDATE_PARAMETERS_WITH_ADAMW)
 CHALLENGES = (UPDATE_PARAMETERS_WITH_ADAMW,)     # optional and ungraded: no hidden test

@@ -52,7 +52,7 @@ def test_data(measured):
 
 
 @pytest.mark.slow
-def test_forward_and_given_backward_agree(measured):
+def test_forward_and_backward_agree(measured):
     assert measured["gradient_check"] < 1e-7                                    # "every relative difference < 1e-7"
 
 
@@ -212,19 +212,19 @@ def test_student_version_is_valid_python():
             assert "raise NotImplementedError()" in cell.source and "BEGIN SOLUTION" not in cell.source
             stubs += 1
         else:
-            stub = answer_stub("YOUR ANSWER HERE", f"Written answer {5 + answers}")
+            stub = answer_stub("YOUR ANSWER HERE", f"Written answer {6 + answers}")
             assert cell.source.strip() == stub and meta.get("grade") and meta["points"] > 0
             answers += 1
-    assert (stubs, answers) == (4 + 1, 3)         # four exercises and the challenge (update_parameters_with_adamw)
+    assert (stubs, answers) == (5 + 1, 3)         # five exercises and the challenge (update_parameters_with_adamw)
 
 
 @pytest.mark.slow
-def test_written_answer_5_quotes_the_measured_errors(measured):
+def test_written_answer_6_quotes_the_measured_errors(measured):
     notebook = _source()
-    prompt = next(cell.source for cell in notebook.cells if "### Written answer 5" in cell.source)
+    prompt = next(cell.source for cell in notebook.cells if "### Written answer 6" in cell.source)
     first, no_dropout = measured["variance"]["full"]["keep_0.8"], measured["variance"]["full"]["keep_1.0"]
     quote = re.search(r"\(([\d.]+)% with dropout, (\d+) of the (\d+) dev digits; ([\d.]+)% without\)", prompt)
-    assert quote, "written answer 5 no longer quotes the dev errors with and without dropout"
+    assert quote, "written answer 6 no longer quotes the dev errors with and without dropout"
     with_dropout, errors, size, without = float(quote[1]), int(quote[2]), int(quote[3]), float(quote[4])
     assert size == N_DEV and errors == round(with_dropout / 100 * N_DEV)        # the quote agrees with itself
     assert quoted(1 - first[1], with_dropout, N_DEV) and abs(errors - measured["first"]["dev_errors"]) <= 1

@@ -88,9 +88,11 @@ REVEALED = {
                              "linear_forward", "relu_backward", "sigmoid", "sigmoid_backward", "update_parameters")]
                          + [("helpers.layers", n) for n in ("linear_backward", "linear_forward", "relu",
                                                             "relu_backward", "sigmoid", "sigmoid_backward")]),
-    "09_practice": sorted([("helpers.batchnorm", "batchnorm_forward"), ("helpers.data", "train_dev_test_split"),
+    "09_practice": sorted([("helpers.batchnorm", "batchnorm_backward"), ("helpers.batchnorm", "batchnorm_forward"),
+                          ("helpers.data", "train_dev_test_split"), ("helpers.deep", "linear_backward"),
                           ("helpers.deep", "linear_forward"), ("helpers.deep", "relu"),
-                          ("helpers.dropout", "dropout_forward"), ("helpers.practice", "backward_propagation"),
+                          ("helpers.deep", "relu_backward"),
+                          ("helpers.dropout", "dropout_backward"), ("helpers.dropout", "dropout_forward"),
                           ("helpers.practice", "compute_cost")]
                          + [("helpers.hyperparameters", n) for n in ("best_config", "random_search",
                                                                      "sample_log_uniform")]
@@ -100,8 +102,7 @@ REVEALED = {
                          + [("helpers.optimizers", n) for n in (
                              "initialize_adam", "initialize_velocity", "random_mini_batches", "update_lr",
                              "update_parameters_with_adam", "update_parameters_with_adam_inplace")]
-                         + [("helpers.softmax", n) for n in ("compute_cost_softmax", "one_hot", "softmax",
-                                                             "softmax_backward")]),
+                         + [("helpers.softmax", n) for n in ("compute_cost_softmax", "one_hot", "softmax")]),
 }
 EXERCISES = Exercises.read()
 EDITION_PACKAGE = Package(ROOT / "helpers")

@@ -347,7 +347,8 @@ def corpus(tmp_path_factory):
     source09 = read(notebooks[NB09])
     answers09 = [c.metadata.nbgrader["grade_id"] for c in source09.cells
                  if c.get("metadata", {}).get("nbgrader", {}).get("solution")]
-    points09 = {"test_forward_propagation": 3, "test_evaluate": 1, "test_model": 3, "test_make_train_eval": 2}
+    points09 = {"test_forward_propagation": 3, "test_backward_propagation": 3, "test_evaluate": 1, "test_model": 3,
+                "test_make_train_eval": 2}
     cases[("recording_09", NB09)] = (
         _notebook(source09, read(released[NB09]), answers09, replaced={"evaluate": EVALUATE_TRAINING_MODE}),
         sum(points09.values()) - points09["test_evaluate"], True)

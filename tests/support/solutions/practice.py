@@ -1,11 +1,12 @@
-"""Notebook 09, written as a student would from the notebook's formulas, with the building blocks the notebook
-imports (batch norm, dropout, mini-batches, Adam, the cost and the backward pass are given)."""
+"""Notebook 09, written as a student would from the notebook's formulas, with some of the building blocks the notebook
+imports (batch norm's and dropout's forward steps, mini-batches, Adam and the cost are given; the backward pass is
+written from its formulas, batch norm's included)."""
 import numpy as np
 
 from helpers.batchnorm import batchnorm_forward, initialize_bn_states, initialize_parameters_bn
 from helpers.dropout import dropout_forward
 from helpers.optimizers import initialize_adam, random_mini_batches, update_lr, update_parameters_with_adam
-from helpers.practice import backward_propagation, compute_cost
+from helpers.practice import compute_cost
 
 
 def forward_propagation(X, parameters, bn_states, keep_prob=1.0, rng=None, training=True):
@@ -27,6 +28,30 @@ def forward_propagation(X, parameters, bn_states, keep_prob=1.0, rng=None, train
     caches.append(((A, W, b), ZL))
     T = np.exp(ZL - ZL.max(axis=0, keepdims=True))
     return T / T.sum(axis=0, keepdims=True), caches
+
+
+def backward_propagation(AL, Y, caches, keep_prob=1.0, lambd=0.0):
+    L = len(caches)
+    m = Y.shape[1]
+    grads = {}
+    (A_prev, W, b), _ = caches[-1]
+    dZ = AL - Y
+    grads["dW" + str(L)] = np.dot(dZ, A_prev.T) / m + (lambd / m) * W
+    grads["db" + str(L)] = np.sum(dZ, axis=1, keepdims=True) / m
+    dA = np.dot(W.T, dZ)
+    for l in reversed(range(1, L)):
+        (A_prev, W), (Z_hat, gamma, std), Z_tilde, D = caches[l - 1]
+        if D is not None:
+            dA = dA * D / keep_prob
+        dZ_tilde = dA * (Z_tilde > 0)
+        grads["dgamma" + str(l)] = np.mean(dZ_tilde * Z_hat, axis=1, keepdims=True)
+        grads["dbeta" + str(l)] = np.mean(dZ_tilde, axis=1, keepdims=True)
+        dZ_hat = dZ_tilde * gamma
+        dZ = (dZ_hat - np.mean(dZ_hat, axis=1, keepdims=True)
+              - Z_hat * np.mean(dZ_hat * Z_hat, axis=1, keepdims=True)) / std
+        grads["dW" + str(l)] = np.dot(dZ, A_prev.T) / m + (lambd / m) * W
+        dA = np.dot(W.T, dZ)
+    return grads
 
 
 def evaluate(parameters, bn_states, X, y):
