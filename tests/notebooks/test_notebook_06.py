@@ -4,6 +4,8 @@ import math
 
 import pytest
 
+from notebook_runner import pictures
+
 NAME = "06_optimizers"
 
 
