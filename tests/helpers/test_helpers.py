@@ -213,6 +213,67 @@ def test_plots_draw_and_validate():
     plt.close(fig)
 
 
+
+def test_bias_variance_draws_the_errors_the_bayes_line_and_both_gaps():
+    errors = {"a": (0.02, 0.21), "b": (0.19, 0.16)}
+    drawn = plots.drawn_data(plots.plot_bias_variance(errors, bayes_error=0.17))
+    assert drawn["bars"] == {"train error": [0.02, 0.19], "dev error": [0.21, 0.16]}
+    assert drawn["lines"]["Bayes error"]["y"] == [0.17, 0.17]
+    labels = [text for text in drawn["texts"] if text]           # the arrows are annotations without text
+    assert labels == ["bias\n-15.0", "variance\n+19.0", "bias\n+2.0", "variance\n-3.0"]
+    plt.close("all")
+
+
+def test_weight_histograms_count_every_weight_on_shared_bins():
+    rng = np.random.default_rng(0)
+    weights = {"wide": rng.normal(0, 2, (8, 5)), "narrow": rng.normal(0, 0.5, (8, 5))}
+    drawn = plots.drawn_data(plots.plot_weight_histograms(weights, bins=10, log=True))["histograms"]
+    assert list(drawn) == ["wide", "narrow"]
+    assert drawn["wide"]["edges"] == drawn["narrow"]["edges"]
+    edges = drawn["wide"]["edges"]
+    everything = np.concatenate([w.ravel() for w in weights.values()])
+    assert len(edges) == 11 and edges[0] == everything.min() and edges[-1] == everything.max()
+    for name, w in weights.items():
+        assert drawn[name]["counts"] == np.histogram(w, bins=edges)[0].tolist()
+    plt.close("all")
+
+
+def test_running_statistics_draw_each_unit_from_its_start():
+    batch = np.array([[1.0, 1.0, 1.0], [2.0, 0.0, 2.0]])
+    running = np.array([[0.1, 0.19, 0.271], [0.2, 0.18, 0.362]])
+    drawn = plots.drawn_data(plots.plot_running_statistics(batch, running, start=0.0, momentum=0.9,
+                                                           units=["u", "v"]))["lines"]
+    assert drawn["u"] == {"x": [0.0, 1.0, 2.0, 3.0], "y": [0.0, 0.1, 0.19, 0.271]}
+    assert drawn["_batch: v"] == {"x": [1.0, 2.0, 3.0], "y": [2.0, 0.0, 2.0]}
+    assert drawn["step 10 = 1 / (1 - momentum)"]["x"][0] == pytest.approx(10.0)
+    no_start = plots.drawn_data(plots.plot_running_statistics(batch, running))["lines"]
+    assert no_start["unit 1"]["x"] == [1.0, 2.0, 3.0]
+    with pytest.raises(ValueError, match="3 columns"):
+        plots.plot_running_statistics(batch, running[:, :2])
+    plt.close("all")
+
+
+def test_minibatch_costs_per_update_and_per_epoch():
+    batch_costs, epoch_costs = [0.7, 0.9, 0.5, 0.6], [0.7, 0.6, 0.4]
+    ax = plots.plot_minibatch_costs(batch_costs, epoch_costs, 2, label="mini")
+    drawn = plots.drawn_data(ax)["lines"]
+    assert drawn["mini: cost of each batch"] == {"x": [0.0, 1.0, 2.0, 3.0], "y": batch_costs}
+    assert drawn["mini: training-set cost after each epoch"] == {"x": [0.0, 2.0, 4.0], "y": epoch_costs}
+    per_epoch = plots.drawn_data(plots.plot_minibatch_costs(batch_costs, epoch_costs, 2, per="epoch"))["lines"]
+    assert per_epoch["_line0"]["x"] == [0.0, 0.5, 1.0, 1.5] and per_epoch["_line1"]["x"] == [0.0, 1.0, 2.0]
+    with pytest.raises(ValueError, match="per must be"):
+        plots.plot_minibatch_costs(batch_costs, epoch_costs, 2, per="step")
+    plt.close("all")
+
+
+def test_batchnorm_graph_names_every_gradient_of_the_backward_pass():
+    texts = "\n".join(plots.drawn_data(plots.plot_batchnorm_graph())["texts"])
+    for gradient in ("dZ_out", "dgamma", "dbeta", "dZ_hat", "dvar", "dmu", "dZ"):
+        assert gradient in texts
+    for node in ("$Z$", "$\\mu$", "$\\sigma^2$", "$\\hat Z$", "$\\gamma$", "$\\beta$", "$\\tilde Z$"):
+        assert node in texts
+    plt.close("all")
+
 def test_failures_carry_the_identity_of_the_named_mistake():
     from helpers.checks.core import ExerciseFailure, Mistake, expect_array, expect_float
 

@@ -8,10 +8,12 @@ import pytest
 
 from claims import quoted
 from helpers import data, overfit
+from notebook_runner import pictures
 
 pytestmark = pytest.mark.slow
 
 NAME = "03_regularization"
+N_TRAIN = overfit.load_overfitting_task().Y_train.shape[1]
 
 
 def near(value, quoted, band=0.015):
@@ -137,3 +139,21 @@ def test_challenge_early_stopping(measured):
     assert test["plain"] < early["test"] < test["chosen"]
     assert early["train"] - early["dev"] < plain["train"] - plain["dev"]  # "a smaller train-dev gap"
     assert early["test"] < early["dev"]                                   # "a little optimistic"
+
+
+def test_bias_variance_picture_draws_the_sweep_it_diagnoses(run, measured):
+    """The picture of section 5 shows the measured train and dev errors of every lambda against the Bayes error,
+    and labels its gaps with them; the text reads the negative bias of lambda = 0 off it."""
+    assert pictures(run.notebook, "bias-variance-picture") == 1
+    figure, sweep, bayes = measured["figure_bias_variance"], measured["sweep"], measured["bayes_error"]
+    assert list(sweep) == ["0.0", *map(str, overfit.load_overfitting_task().lambdas)]
+    assert figure["bars"]["train error"] == pytest.approx([1 - s["train"] for s in sweep.values()], abs=1e-15)
+    assert figure["bars"]["dev error"] == pytest.approx([1 - s["dev"] for s in sweep.values()], abs=1e-15)
+    assert figure["lines"]["Bayes error"]["y"] == [bayes, bayes]
+    labels = [text for text in figure["texts"] if text]
+    assert labels == [label for s in sweep.values() for label in (
+        f"bias\n{100 * ((1 - s['train']) - bayes):+.1f}",
+        f"variance\n{100 * ((1 - s['dev']) - (1 - s['train'])):+.1f}")]
+    plain_train_error = 1 - measured["plain"]["train"]
+    assert quoted(plain_train_error, 2, N_TRAIN, decimals=0)       # "Its training error, 2%, ...
+    assert plain_train_error < bayes - 0.1                           # ... is even below the Bayes error (17%)"

@@ -1,10 +1,11 @@
 """Notebook 04 (dropout): every claim its text makes holds in its own measurements, and it compares
 with notebook 03 on exactly the same network and data."""
+import numpy as np
 import pytest
 
 from claims import quoted
 from helpers import overfit
-from notebook_runner import execute
+from notebook_runner import execute, pictures
 
 pytestmark = pytest.mark.slow
 
@@ -110,3 +111,27 @@ def test_challenge_mc_dropout_approximates_the_whole_network(measured):
     assert quoted(mc["same_prediction_averaged"], 97, N_DEV, decimals=0)   # "agree on 97%" (of the dev points)
     assert quoted(mc["same_prediction_single"], 92, N_DEV, decimals=0)     # "one thinned network: 92%"
     assert abs(mc["dev_averaged"] - mc["dev_whole"]) < 0.01                # "about the same"
+
+
+def test_weight_histograms_draw_every_layer_of_both_networks(run, measured):
+    """Section 8's histograms count every weight of the two trained networks, on bins that span them all; the text
+    after them: in every layer, the dropout network's weights have a smaller spread and a smaller largest weight."""
+    assert pictures(run.notebook, "weight-histograms") == 1
+    spread = measured["weights_by_layer"]
+    task = overfit.load_overfitting_task()
+    plain, dropout = spread["no regularization"], spread[f"dropout, keep_prob = {task.keep_prob}"]
+    dims = task.layer_dims
+    panels = measured["figure_weight_histograms"]
+    assert len(panels) == len(dims) - 1 == 3
+    for l, panel in enumerate(panels):
+        histograms = panel["histograms"]
+        assert list(histograms) == list(spread)
+        edges = histograms["no regularization"]["edges"]
+        assert max(-edges[0], edges[-1]) == pytest.approx(max(plain["largest"][l], dropout["largest"][l]))
+        for name, histogram in histograms.items():
+            assert histogram["edges"] == edges and sum(histogram["counts"]) == dims[l] * dims[l + 1]
+            centres, counts = np.convolve(edges, [0.5, 0.5], "valid"), np.asarray(histogram["counts"])
+            drawn_std = np.sqrt(np.average((centres - np.average(centres, weights=counts)) ** 2, weights=counts))
+            assert abs(drawn_std - spread[name]["std"][l]) < edges[1] - edges[0]     # the spread it shows
+        assert dropout["std"][l] < plain["std"][l]                  # "less spread out (a smaller standard deviation)
+        assert dropout["largest"][l] < plain["largest"][l]          # and its largest weights are smaller"

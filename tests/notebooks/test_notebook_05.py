@@ -4,6 +4,8 @@ import math
 
 import pytest
 
+from notebook_runner import pictures
+
 NAME = "05_batch_normalization"
 
 
@@ -112,3 +114,39 @@ def test_xavier_suits_slope_one_activations_not_the_sigmoid(measured):
     """Section 6 says Glorot's scale assumes slope 1 at zero (tanh) and that Xavier does worse on sigmoid layers."""
     n = measured["iterations_to_target"]
     assert n["without batch norm, Xavier"] is None and n["without batch norm, N(0, 1)"] is not None
+
+
+@pytest.mark.slow
+def test_batchnorm_graph_names_every_node_and_gradient(run, measured):
+    assert pictures(run.notebook, "batchnorm-graph") == 1
+    texts = "\n".join(measured["figure_batchnorm_graph"]["texts"])
+    for node in ("$Z$", "$\\mu$", "$\\sigma^2$", "$\\hat Z$", "$\\gamma$", "$\\beta$", "$\\tilde Z$"):
+        assert node in texts
+    for gradient in ("dZ_out", "dgamma", "dbeta", "dZ_hat", "dvar", "dmu", "dZ"):
+        assert gradient in texts
+
+
+@pytest.mark.slow
+def test_running_statistics_picture_draws_the_recorded_training(run, measured):
+    """Section 7's picture shows the statistics recorded during section 6's training: the batch's, and the running
+    averages of them that batch norm kept, from their starting values; the text's numbers are read off them."""
+    assert pictures(run.notebook, "running-statistics") == 1
+    trace, stats = measured["running_statistics"]["trace"], measured["running_statistics"]
+    means, variances = measured["figure_running_statistics"]
+    for panel, statistic, start in ((means, "mean", 0.0), (variances, "variance", 1.0)):
+        batch, running = trace[f"batch {statistic}"], trace[f"running {statistic}"]
+        assert len(batch) == 3 and all(len(row) == 80 for row in batch + running)
+        for unit in range(3):
+            assert panel["lines"][f"unit {unit + 1}"]["y"] == [start] + running[unit]
+            assert panel["lines"][f"_batch: unit {unit + 1}"]["y"] == batch[unit]
+            expected, average = [], start                  # the running statistic: momentum 0.9 from the start
+            for value in batch[unit]:
+                average = 0.9 * average + 0.1 * value
+                expected.append(average)
+            assert running[unit] == pytest.approx(expected, rel=1e-9, abs=1e-12)
+        assert panel["lines"]["step 10 = 1 / (1 - momentum)"]["x"][0] == pytest.approx(10.0)
+    # "after ten steps ... about two thirds of the way (1 - 0.9^10 = 65%), after twenty almost nine tenths"
+    assert abs(stats["covered_after_10"] - (1 - 0.9 ** 10)) < 0.02
+    assert 0.85 <= stats["covered_after_20"] < 0.9
+    # "the running variances move about ten times less from step to step than the batch variances"
+    assert 7 <= stats["variance_jump_ratio"] <= 14

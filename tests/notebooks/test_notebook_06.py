@@ -4,6 +4,8 @@ import math
 
 import pytest
 
+from notebook_runner import pictures
+
 NAME = "06_optimizers"
 
 
@@ -101,3 +103,30 @@ def test_challenge_saddle_point(measured):
     for name in ("adagrad", "adam"):                                          # "never linger near the saddle"
         assert runs[name]["steps_near_saddle"] == 0
         assert runs[name]["steps_to_minimum"] < runs["gd"]["steps_to_minimum"] / 2
+
+
+@pytest.mark.slow
+def test_batch_size_picture_draws_both_adam_runs(run, measured):
+    """Section 9's picture shows the two Adam runs the section compares, per update and per epoch: each update's
+    batch cost and the training-set cost after each epoch; the text's numbers are read off them."""
+    assert pictures(run.notebook, "batch-size-costs") == 1
+    runs = measured["batch_size_costs"]
+    full, mini = runs["full batch (300)"], runs["mini-batches of 64"]
+    assert (full["updates_per_epoch"], mini["updates_per_epoch"]) == (1, 5)         # "five times fewer updates"
+    assert (len(full["batch"]), len(mini["batch"]), len(full["epoch"]), len(mini["epoch"])) == (150, 750, 151, 151)
+    assert full["epoch"][-1] == measured["batch_size_final_cost"]["full batch"]
+    assert mini["epoch"][-1] == measured["batch_size_final_cost"]["64"]
+    assert full["batch"] == pytest.approx(full["epoch"][:-1])          # one batch: its cost is the training set's
+    for panel, per in zip(measured["figure_batch_size_costs"], ("update", "epoch")):
+        for name, costs in runs.items():
+            batch, epoch = (panel["lines"][f"{name}: {what}"] for what in
+                            ("cost of each batch", "training-set cost after each epoch"))
+            assert batch["y"] == costs["batch"] and epoch["y"] == costs["epoch"]
+            assert epoch["x"][-1] == 150 * (costs["updates_per_epoch"] if per == "update" else 1)
+    after = measured["cost_after_the_same_updates"]
+    assert after["full batch (300)"] == full["epoch"][150] and after["mini-batches of 64"] == mini["epoch"][30]
+    assert after["full batch (300)"] < after["mini-batches of 64"]           # "the full batch's cost is below"
+    assert after["full batch (300)"] == pytest.approx(0.22, abs=0.01)          # "(0.22)"
+    assert after["mini-batches of 64"] == pytest.approx(0.27, abs=0.01)        # "(0.27, 30 epochs)"
+    jumps = measured["batch_cost_jumps"]
+    assert 7 <= jumps["mini-batches of 64"] / jumps["full batch (300)"] <= 14       # "about ten times more"

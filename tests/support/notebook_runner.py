@@ -43,6 +43,11 @@ def hidden_check_calls(name: str) -> list[tuple[str, dict]]:
             for call in parse_test_cell(cell.source) if call.hidden]
 
 
+def pictures(notebook: nbformat.NotebookNode, cell_id: str) -> int:
+    """How many pictures (image/png outputs) the executed notebook's cell with this id shows."""
+    cell = next(cell for cell in notebook.cells if cell.get("id") == cell_id)
+    return sum("image/png" in output.get("data", {}) for output in cell.get("outputs", []))
+
 class Execution:
     def __init__(self, notebook: nbformat.NotebookNode, seconds: float, report: dict, folder: Path):
         self.notebook, self.seconds, self.measured = notebook, seconds, report.get("measured", {})
