@@ -443,7 +443,7 @@ BACKWARD_PROPAGATION = Exercise(
         Wrong("dzl-times-slope", "{key} is wrong: dZ[L] was multiplied by AL * (1 - AL), a sigmoid's slope. For a "
               "softmax output with the cross-entropy cost, the derivatives cancel: dZ[L] = AL - Y, nothing more.",
               partial(backward, dZL=lambda AL, Y: (AL - Y) * AL * (1 - AL))),
-        Wrong("dw-missing-1-over-m", "{key} is wrong: its data term dZ A_prev^T has no 1/m. A hidden layer's "
+        Wrong("dw-not-averaged", "{key} is wrong: its data term dZ A_prev^T has no 1/m. A hidden layer's "
               "dW{l} = (1/m) dZ{l} A_prev^T + lambd / m * W{l}, averaged over the examples like the output layer's.",
               partial(backward, unaveraged_dW=True)),
         Wrong("da-from-dz-tilde", "{key} is wrong: dA_prev = W^T dZ_tilde skips batch norm; the gradient that goes "

@@ -7,7 +7,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pytest
 
-from helpers import data, gradcheck, plots, shallow
+from helpers import data, gradcheck, plots, plots_optim, shallow
 from helpers.checks import ExerciseFailure, Mistake, expect_array, expect_float
 
 
@@ -241,33 +241,33 @@ def test_weight_histograms_count_every_weight_on_shared_bins():
 def test_running_statistics_draw_each_unit_from_its_start():
     batch = np.array([[1.0, 1.0, 1.0], [2.0, 0.0, 2.0]])
     running = np.array([[0.1, 0.19, 0.271], [0.2, 0.18, 0.362]])
-    drawn = plots.drawn_data(plots.plot_running_statistics(batch, running, start=0.0, momentum=0.9,
+    drawn = plots.drawn_data(plots_optim.plot_running_statistics(batch, running, start=0.0, momentum=0.9,
                                                            units=["u", "v"]))["lines"]
     assert drawn["u"] == {"x": [0.0, 1.0, 2.0, 3.0], "y": [0.0, 0.1, 0.19, 0.271]}
     assert drawn["_batch: v"] == {"x": [1.0, 2.0, 3.0], "y": [2.0, 0.0, 2.0]}
     assert drawn["step 10 = 1 / (1 - momentum)"]["x"][0] == pytest.approx(10.0)
-    no_start = plots.drawn_data(plots.plot_running_statistics(batch, running))["lines"]
+    no_start = plots.drawn_data(plots_optim.plot_running_statistics(batch, running))["lines"]
     assert no_start["unit 1"]["x"] == [1.0, 2.0, 3.0]
     with pytest.raises(ValueError, match="3 columns"):
-        plots.plot_running_statistics(batch, running[:, :2])
+        plots_optim.plot_running_statistics(batch, running[:, :2])
     plt.close("all")
 
 
 def test_minibatch_costs_per_update_and_per_epoch():
     batch_costs, epoch_costs = [0.7, 0.9, 0.5, 0.6], [0.7, 0.6, 0.4]
-    ax = plots.plot_minibatch_costs(batch_costs, epoch_costs, 2, label="mini")
+    ax = plots_optim.plot_minibatch_costs(batch_costs, epoch_costs, 2, label="mini")
     drawn = plots.drawn_data(ax)["lines"]
     assert drawn["mini: cost of each batch"] == {"x": [0.0, 1.0, 2.0, 3.0], "y": batch_costs}
     assert drawn["mini: training-set cost after each epoch"] == {"x": [0.0, 2.0, 4.0], "y": epoch_costs}
-    per_epoch = plots.drawn_data(plots.plot_minibatch_costs(batch_costs, epoch_costs, 2, per="epoch"))["lines"]
+    per_epoch = plots.drawn_data(plots_optim.plot_minibatch_costs(batch_costs, epoch_costs, 2, per="epoch"))["lines"]
     assert per_epoch["_line0"]["x"] == [0.0, 0.5, 1.0, 1.5] and per_epoch["_line1"]["x"] == [0.0, 1.0, 2.0]
     with pytest.raises(ValueError, match="per must be"):
-        plots.plot_minibatch_costs(batch_costs, epoch_costs, 2, per="step")
+        plots_optim.plot_minibatch_costs(batch_costs, epoch_costs, 2, per="step")
     plt.close("all")
 
 
 def test_batchnorm_graph_names_every_gradient_of_the_backward_pass():
-    texts = "\n".join(plots.drawn_data(plots.plot_batchnorm_graph())["texts"])
+    texts = "\n".join(plots.drawn_data(plots_optim.plot_batchnorm_graph())["texts"])
     for gradient in ("dZ_out", "dgamma", "dbeta", "dZ_hat", "dvar", "dmu", "dZ"):
         assert gradient in texts
     for node in ("$Z$", "$\\mu$", "$\\sigma^2$", "$\\hat Z$", "$\\gamma$", "$\\beta$", "$\\tilde Z$"):
