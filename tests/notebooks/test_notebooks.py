@@ -3,6 +3,7 @@ prints what its "Expected output" lines show, and (01-08) follows the workbook's
 questions, "What to remember" boxes and optional challenges (issue 15)."""
 from __future__ import annotations
 
+import ast
 import importlib
 import re
 
@@ -41,6 +42,47 @@ def test_hints_close_their_instructions_and_expected_outputs_fit(path):
         for match in EXPECTED.finditer(cell.source):
             wide = [line for line in (match.group(1) or "").splitlines() if len(line) > EXPECTED_WIDTH]
             assert not wide, f"{path.name} cell {i}: expected-output lines over {EXPECTED_WIDTH} characters: {wide}"
+
+
+def names_the_given_lines_need(source):
+    """The names that a solution cell's given lines (after ``### END SOLUTION``) read and that only the solution
+    defines: a student who calls them otherwise gets a NameError from code they did not write."""
+    lines = source.split("\n")
+    begin = next(i for i, line in enumerate(lines) if "### BEGIN SOLUTION" in line)
+    end = next(i for i, line in enumerate(lines) if "### END SOLUTION" in line)
+    defined_in, read_after, defined_before = set(), set(), set()
+    for node in ast.walk(ast.parse(source)):
+        line = getattr(node, "lineno", 0) - 1
+        if isinstance(node, ast.arg) or (isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store)):
+            name = node.arg if isinstance(node, ast.arg) else node.id
+            (defined_before if line < begin else defined_in if line < end else set()).add(name)
+        elif isinstance(node, ast.Name) and line > end:
+            read_after.add(node.id)
+    return (defined_in & read_after) - defined_before
+
+
+@pytest.mark.parametrize("path", NOTEBOOK_PATHS, ids=IDS)
+def test_exercises_name_the_variables_their_given_lines_use(path):
+    """Given code after the answer (``cache = {"Z1": Z1, ...}``, ``return float(cost)``) reads variables the student
+    must define: the exercise's text names each of them, in backticks (issue: "05 Ex2 needs Z_hat, std, Z_out")."""
+    cells = nbformat.read(path, as_version=4).cells
+    unnamed = {}
+    for i, cell in enumerate(cells):
+        if cell.cell_type != "code" or not cell.metadata.get("nbgrader", {}).get("solution"):
+            continue
+        text, j = "", i - 1
+        while j >= 0 and cells[j].cell_type == "markdown":
+            text, j = cells[j].source + text, j - 1
+        missing = sorted(name for name in names_the_given_lines_need(cell.source) if f"`{name}`" not in text)
+        if missing:
+            unnamed[cell.metadata["nbgrader"]["grade_id"]] = missing
+    assert not unnamed, f"{path.name}: the exercise text does not name what its given lines use: {unnamed}"
+
+
+def test_the_given_lines_reader_finds_what_only_the_solution_defines():
+    source = ("def f(X, parameters):\n    W = parameters['W']\n    ### BEGIN SOLUTION\n    Z = W @ X\n"
+              "    cost = float(Z.sum())\n    W = 2 * W\n    ### END SOLUTION\n    cache = (Z, W, X)\n    return cost, cache\n")
+    assert names_the_given_lines_need(source) == {"Z", "cost"}
 
 
 @pytest.mark.parametrize("path", NOTEBOOK_PATHS, ids=IDS)
