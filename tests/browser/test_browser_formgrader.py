@@ -24,7 +24,7 @@ import needs
 import pytest
 from browser_support import ARTIFACTS as ALL_ARTIFACTS
 from browser_support import CHROMIUM, MISSING_CHROMIUM, ROOT, launch
-from grading_fixture import NAME, TOTAL, WRITTEN
+from grading_fixture import DISCUSSION, NAME, STUDENT, TOTAL, WRITTEN
 
 ARTIFACTS = ALL_ARTIFACTS / "browser"
 
@@ -137,6 +137,12 @@ def test_the_grading_page_works_offline_from_its_token_url_and_a_score_given_by_
         assert "\\frac" not in question.inner_text()
         assert page.evaluate("formgrader.keyboard_manager !== undefined")
         page.wait_for_function("!$('html, body').is(':animated')")     # its scroll to the first score box, done
+        # Beside the student's answer, the grader reads the model answer with its rubric, then the discussion.
+        shown = page.locator("#notebook-container").last.inner_text()   # the notebook (nbgrader nests two)
+        for text in (STUDENT, "For graders: the model answer and its rubric", "0.5: says why: the learning rate",
+                     DISCUSSION.removeprefix("**Discussion.** ")):
+            assert text in shown, f"the grading page does not show {text!r}"
+        assert shown.index(STUDENT) < shown.index("For graders") < shown.index(DISCUSSION.removeprefix("**Discussion.** "))
         question.scroll_into_view_if_needed()
         page.screenshot(path=str(ARTIFACTS / "10_formgrader_mathjax.png"))
         try:
