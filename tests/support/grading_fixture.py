@@ -125,3 +125,14 @@ def written_course(tmp_path_factory):
     nbformat.write(submission, str(folder / f"{NAME}.ipynb"))
     [result] = grader.autograde_all(find_submissions(root / "submitted"), find_notebooks(root / "notebooks"))
     return grader, result
+
+
+def poisoned(nb):
+    """``nb`` with every demo cell made to kill its kernel if it ever runs (what the cell defines and reads is
+    unchanged): graded, it keeps its points only if grading skipped every demonstration."""
+    from grading.execute.cellplan import DEMO_TAG
+
+    for c in nb.cells:
+        if DEMO_TAG in c.metadata.get("tags", []):
+            c.source = '__import__("os")._exit(3)\n' + c.source
+    return nb

@@ -4,7 +4,8 @@ For every notebook: the solution (alice) scores full marks in every test cell, t
 student version (bob) scores 0 automatic points, and the demo's typical mistakes
 (grading/cli/demo.py) lose carol exactly the points of the test cells they are meant to fail,
 nothing more. dave makes only the first mistake of each notebook, so that the class report
-(reports/mistakes.csv) must count two students for those and one for the others.
+(reports/mistakes.csv) must count two students for those and one for the others. In alice's, carol's and
+dave's notebooks every demonstration cell would kill the kernel: grading must skip them all.
 """
 from __future__ import annotations
 
@@ -19,6 +20,7 @@ from grading.cli.demo import EXPECTED_FAILURES, EXPECTED_MISTAKES, MISTAKES, not
 from grading.course import find_notebooks, find_submissions
 from grading.gradebook.class_report import write_report
 from grading.gradebook.session import Gradebook
+from grading_fixture import poisoned
 from notebook_runner import NOTEBOOKS
 
 pytestmark = pytest.mark.slow
@@ -38,6 +40,10 @@ def course(tmp_path_factory):
         folder = root / "submissions" / "dave" / assignment
         folder.mkdir(parents=True)
         nbformat.write(notebook_with_mistakes(source, MISTAKES[assignment][:1]), str(folder / f"{assignment}.ipynb"))
+    # Every demonstration cell of the submissions made from the source kills its kernel if it runs: alice's full
+    # marks and carol's and dave's exact losses also show that grading skips every demonstration of every notebook.
+    for path in (root / "submissions").glob("[acd]*/*/*.ipynb"):
+        nbformat.write(poisoned(nbformat.read(str(path), as_version=4)), str(path))
     results = grader.autograde_all(find_submissions(root / "submissions"), notebooks)
     problems = [f"{r.student}/{r.assignment}: {r.problem}" for r in results if r.problem]
     assert not problems, problems
