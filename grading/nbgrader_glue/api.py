@@ -6,6 +6,7 @@ creates the API on first use and calls it, and :func:`failure_reason` /
 :func:`classify_failure` turn the ``{success, log, error}`` dict it returns into a one-line
 reason, telling a student's broken notebook from a failure of the grading machinery.
 """
+import functools
 import logging
 import os
 import re
@@ -64,6 +65,31 @@ def ensure_scripts_on_path():
     path = os.environ.get("PATH", "")
     if scripts not in path.split(os.pathsep):
         os.environ["PATH"] = scripts + (os.pathsep + path if path else "")
+
+
+def alembic_head():
+    """The revision that nbgrader stamps on a new gradebook (the head of its alembic scripts), read in this process.
+
+    nbgrader 0.9.6 gets it by running the ``alembic heads`` command: a second Python process, about 1.2 s, for every
+    gradebook it creates (a release creates two: the course's and the grading jobs' template).
+    """
+    from alembic.config import Config
+    from alembic.script import ScriptDirectory
+    from nbgrader import dbutil
+
+    config = Config()
+    config.set_main_option("script_location", dbutil.ALEMBIC_DIR)
+    return ScriptDirectory.from_config(config).get_current_head()
+
+
+def stamp_new_gradebooks_in_process():
+    """Make nbgrader read the revision of a new gradebook with :func:`alembic_head` (once per process)."""
+    import nbgrader.api
+
+    if not getattr(nbgrader.api.get_alembic_version, "in_process", False):
+        head = functools.cache(alembic_head)
+        head.in_process = True
+        nbgrader.api.get_alembic_version = head
 
 
 def course_config():
@@ -146,6 +172,7 @@ class NbGrader:
 
             self.layout.root.mkdir(parents=True, exist_ok=True)
             ensure_scripts_on_path()
+            stamp_new_gradebooks_in_process()
             config = self._config if self._config is not None else load_config(self.layout)
             with warnings.catch_warnings():
                 quiet_nbgrader_warnings()

@@ -55,3 +55,24 @@ def test_root_nbgrader_config_does_not_reach_the_grading_command(tmp_path, monke
     assert load_config(CourseLayout(tmp_path)) == from_root
     text = (REPO_ROOT / "nbgrader_config.py").read_text()
     assert "apply_validation_settings" in text and "Autograde" not in text
+
+
+def test_a_new_gradebook_is_stamped_with_nbgrader_s_own_revision_without_a_second_process(tmp_path):
+    """nbgrader runs `alembic heads` in a new process (about 1.2 s) for each gradebook it creates; grading reads the
+    same head in its own process, once."""
+    import subprocess
+
+    import nbgrader.api
+    from nbgrader import dbutil
+
+    from grading.nbgrader_glue.api import alembic_head, ensure_scripts_on_path, stamp_new_gradebooks_in_process
+
+    ensure_scripts_on_path()
+    ini = tmp_path / "alembic.ini"                                  # as nbgrader.api.get_alembic_version asks alembic
+    dbutil.write_alembic_ini(str(ini), f"sqlite:///{tmp_path / 'gradebook.db'}")
+    heads = subprocess.check_output(["alembic", "-c", str(ini), "heads"], text=True)
+    assert alembic_head() == heads.split()[0]
+    stamp_new_gradebooks_in_process()
+    stamp_new_gradebooks_in_process()                                          # once is enough
+    assert nbgrader.api.get_alembic_version() == alembic_head()
+    assert nbgrader.api.get_alembic_version.__wrapped__ is alembic_head
