@@ -73,6 +73,7 @@ def alembic_head():
     nbgrader 0.9.6 gets it by running the ``alembic heads`` command: a second Python process, about 1.2 s, for every
     gradebook it creates (a release creates two: the course's and the grading jobs' template).
     """
+    # nbgrader and alembic take seconds to import: only when a gradebook is made.
     from alembic.config import Config
     from alembic.script import ScriptDirectory
     from nbgrader import dbutil
@@ -84,7 +85,7 @@ def alembic_head():
 
 def stamp_new_gradebooks_in_process():
     """Make nbgrader read the revision of a new gradebook with :func:`alembic_head` (once per process)."""
-    import nbgrader.api
+    import nbgrader.api  # seconds to import: only when nbgrader is used (the api property)
 
     if not getattr(nbgrader.api.get_alembic_version, "in_process", False):
         head = functools.cache(alembic_head)
