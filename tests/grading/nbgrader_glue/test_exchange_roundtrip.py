@@ -42,11 +42,10 @@ pytestmark = pytest.mark.slow
 EXPECTED = {"alice": {"test_relu": 2.0, "test_softmax": 3.0}, "bob": {"test_relu": 2.0, "test_softmax": 0.0}}
 
 
-#: The gradebooks the round trip runs on. PostgreSQL is a hub's, and where the course id and the URL matter most;
-#: SQLite's round trip (add "sqlite" here: 47 s more) is left out of the default run to keep CI under 15 minutes,
-#: its steps being the ones tests/grading/batch/test_exchange_feedback.py and test_pipeline.py run on SQLite, and
-#: tests/browser/test_browser_hub.py plays the exchange through JupyterHub on SQLite.
-DATABASES = ["postgresql"]
+#: The gradebooks the round trip runs on: SQLite (a course's own gradebook.db) and PostgreSQL, a hub's, where the
+#: course id and the URL matter most. (tests/browser/test_browser_hub.py plays the exchange through JupyterHub on
+#: SQLite.)
+DATABASES = ["sqlite", "postgresql"]
 
 
 @pytest.fixture(params=DATABASES)
