@@ -10,11 +10,6 @@ from __future__ import annotations
 
 import csv
 import json
-import os
-import secrets
-import socket
-import subprocess
-import sys
 import time
 import urllib.request
 from pathlib import Path
@@ -23,7 +18,8 @@ from urllib.parse import urlsplit
 import needs
 import pytest
 from browser_support import ARTIFACTS as ALL_ARTIFACTS
-from browser_support import CHROMIUM, MISSING_CHROMIUM, ROOT, launch
+from browser_support import CHROMIUM, MISSING_CHROMIUM, launch
+from formgrader_server import formgrader_server
 from grading_fixture import DISCUSSION, NAME, STUDENT, TOTAL, WRITTEN
 
 ARTIFACTS = ALL_ARTIFACTS / "browser"
@@ -32,12 +28,6 @@ playwright_api = needs.module("playwright.sync_api", "playwright is not installe
 if not Path(CHROMIUM).exists():
     needs.missing(MISSING_CHROMIUM)
 pytestmark = pytest.mark.slow
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def _api(base, token, path, method="GET", body=None):
@@ -63,28 +53,9 @@ def _wait_for_submission(server, log_path, base, token):
 def formgrader(written_course, tmp_path_factory):
     """``(base URL, token, submission id)`` of a Jupyter server on the course, started as make formgrader does."""
     grader, _ = written_course
-    work = tmp_path_factory.mktemp("formgrader_server")
-    port, token = _free_port(), secrets.token_hex(16)
-    path = os.environ.get("PYTHONPATH")
-    env = dict(os.environ, JUPYTER_CONFIG_DIR=str(work / "config"), JUPYTER_RUNTIME_DIR=str(work / "runtime"),
-               JUPYTER_CONFIG_PATH=str(ROOT / "jupyter" / "instructors"),              # as make formgrader
-               PYTHONPATH=str(ROOT) + (os.pathsep + path if path else ""))             # this checkout's grading
-    command = [sys.executable, "-m", "jupyter", "server", "--no-browser", "--ip=127.0.0.1", f"--port={port}",
-               f"--ServerApp.token={token}"]
-    if os.geteuid() == 0:
-        command.append("--allow-root")
-    log_path = work / "server.log"
-    with open(log_path, "w") as log:
-        server = subprocess.Popen(command, cwd=grader.layout.root, env=env, stdout=log, stderr=subprocess.STDOUT)
-        try:
-            base = f"http://127.0.0.1:{port}"
-            yield base, token, _wait_for_submission(server, log_path, base, token)
-        finally:
-            server.terminate()
-            try:
-                server.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                server.kill()
+    with formgrader_server(grader.layout.root, tmp_path_factory.mktemp("formgrader_server")) as (server, base, token,
+                                                                                                log_path):
+        yield base, token, _wait_for_submission(server, log_path, base, token)
 
 
 def _loopback_only(route, blocked):

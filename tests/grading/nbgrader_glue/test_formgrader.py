@@ -5,22 +5,15 @@ from __future__ import annotations
 
 import json
 import re
-import os
-import secrets
-import socket
-import subprocess
-import sys
 import time
 import urllib.request
-from pathlib import Path
 
 import pytest
 from traitlets.config.loader import PyFileConfigLoader
 
 from grading.batch.pipeline import Grader
+from formgrader_server import formgrader_server
 from grading_fixture import fixture
-
-ROOT = Path(__file__).resolve().parents[3]
 
 pytestmark = pytest.mark.slow
 
@@ -41,46 +34,22 @@ def test_release_writes_the_course_configuration_for_the_formgrader(course):
     assert config.OverwriteCells.add_missing_cells is True
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 def test_formgrader_lists_the_released_assignment_and_its_token_url_logs_in_everywhere(course, tmp_path):
     """The server started as make formgrader starts it (jupyter/instructors, this checkout's grading): the login
     cookie that a formgrader URL with ?token= sets is good for the whole server (path /), not only for the folder of
     the URL (nbgrader's handlers left its path empty: see grading/nbgrader_glue/formgrader.py)."""
-    port, token = _free_port(), secrets.token_hex(16)
-    path = os.environ.get("PYTHONPATH")
-    env = dict(os.environ, JUPYTER_CONFIG_DIR=str(tmp_path / "config"), JUPYTER_RUNTIME_DIR=str(tmp_path / "runtime"),
-               JUPYTER_CONFIG_PATH=str(ROOT / "jupyter" / "instructors"),
-               PYTHONPATH=str(ROOT) + (os.pathsep + path if path else ""))
-    command = [sys.executable, "-m", "jupyter", "server", "--no-browser", "--ip=127.0.0.1", f"--port={port}",
-               f"--ServerApp.token={token}"]
-    if os.geteuid() == 0:
-        command.append("--allow-root")
-    log_path = tmp_path / "server.log"
-    with open(log_path, "w") as log:
-        server = subprocess.Popen(command, cwd=course, env=env, stdout=log, stderr=subprocess.STDOUT)
-        try:
-            url = f"http://127.0.0.1:{port}/formgrader/api/assignments?token={token}"
-            deadline, answer = time.monotonic() + 90, None
-            while answer is None:
-                try:
-                    with urllib.request.urlopen(url, timeout=5) as response:
-                        answer = json.loads(response.read())
-                        cookies = response.headers.get_all("Set-Cookie")
-                except OSError:
-                    if time.monotonic() > deadline or server.poll() is not None:
-                        pytest.fail(f"the formgrader did not answer: {log_path.read_text()[-2000:]}")
-                    time.sleep(0.5)
-        finally:
-            server.terminate()
+    with formgrader_server(course, tmp_path) as (server, base, token, log_path):
+        url = f"{base}/formgrader/api/assignments?token={token}"
+        deadline, answer = time.monotonic() + 90, None
+        while answer is None:
             try:
-                server.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                server.kill()
+                with urllib.request.urlopen(url, timeout=5) as response:
+                    answer = json.loads(response.read())
+                    cookies = response.headers.get_all("Set-Cookie")
+            except OSError:
+                if time.monotonic() > deadline or server.poll() is not None:
+                    pytest.fail(f"the formgrader did not answer: {log_path.read_text()[-2000:]}")
+                time.sleep(0.5)
     assert fixture.FIXTURE_NAME in [assignment["name"] for assignment in answer], answer
     [login] = [cookie for cookie in cookies if cookie.startswith("username-")]
     assert "Path=/;" in login or login.endswith("Path=/"), login
