@@ -87,10 +87,8 @@ def stamp_new_gradebooks_in_process():
     """Make nbgrader read the revision of a new gradebook with :func:`alembic_head` (once per process)."""
     import nbgrader.api  # seconds to import: only when nbgrader is used (the api property)
 
-    if not getattr(nbgrader.api.get_alembic_version, "in_process", False):
-        head = functools.cache(alembic_head)
-        head.in_process = True
-        nbgrader.api.get_alembic_version = head
+    if getattr(nbgrader.api.get_alembic_version, "__wrapped__", None) is not alembic_head:
+        nbgrader.api.get_alembic_version = functools.cache(alembic_head)
 
 
 def course_config():

@@ -25,6 +25,11 @@ DISCUSSION = "discussion"
 SUMMARY = "Discussion: open it once you have written your answer"
 
 
+def _marked_read_only():
+    """The metadata of a discussion put back or folded (a new dict for each cell)."""
+    return {MARK: {DISCUSSION: True}, "editable": False, "deletable": False}
+
+
 def is_discussion(cell):
     """True for a discussion cell of a source notebook (Markdown, not graded, ``**Discussion.**`` or its id)."""
     cell_id = cell.get("id")
@@ -70,8 +75,7 @@ def add_discussions(nb, source):
     """Put each discussion of ``source`` (the source notebook) back under the written answer of the same grade_id
     in ``nb`` (an autograded notebook): a read-only Markdown cell with the discussion's text, marked."""
     minor = nb.get("nbformat_minor", 5)
-    metadata = {MARK: {DISCUSSION: True}, "editable": False, "deletable": False}
-    nb["cells"] = _insert(nb, source, lambda cell: markdown_cell(text(cell), metadata, minor))
+    nb["cells"] = _insert(nb, source, lambda cell: markdown_cell(text(cell), _marked_read_only(), minor))
 
 
 def folded(discussion, nbformat_minor=5):
@@ -79,8 +83,8 @@ def folded(discussion, nbformat_minor=5):
     hints are written; read-only, marked, and with the discussion's own id."""
     body = text(discussion).strip()
     body = body[len(PREFIX):].strip() if body.startswith(PREFIX) else body
-    cell = markdown_cell(f"<details><summary>{SUMMARY}</summary>\n\n{body}\n</details>",
-                         {MARK: {DISCUSSION: True}, "editable": False, "deletable": False}, nbformat_minor)
+    cell = markdown_cell(f"<details><summary>{SUMMARY}</summary>\n\n{body}\n</details>", _marked_read_only(),
+                         nbformat_minor)
     if "id" in cell and isinstance(discussion.get("id"), str):
         cell["id"] = discussion["id"]
     return cell
