@@ -42,10 +42,10 @@ pytestmark = pytest.mark.slow
 EXPECTED = {"alice": {"test_relu": 2.0, "test_softmax": 3.0}, "bob": {"test_relu": 2.0, "test_softmax": 0.0}}
 
 
-#: The gradebooks the round trip runs on: SQLite (a course's own gradebook.db) and PostgreSQL, a hub's, where the
-#: course id and the URL matter most. (tests/browser/test_browser_hub.py plays the exchange through JupyterHub on
-#: SQLite.)
-DATABASES = ["sqlite", "postgresql"]
+#: The gradebooks the round trip runs on. PostgreSQL is a hub's, and where the course id and the URL matter most;
+#: tests/browser/test_browser_hub.py plays the same exchange through JupyterHub on SQLite. This round trip's own
+#: SQLite case (add "sqlite" here: 24 s more) is left out of `make test` to keep CI well under 15 minutes.
+DATABASES = ["postgresql"]
 
 
 @pytest.fixture(params=DATABASES)
